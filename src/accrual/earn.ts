@@ -1,0 +1,76 @@
+/**
+ * Earning decisions: a purchase or a custom event is evaluated against the rules, and each award
+ * becomes an earn entry with its own lot. Purchase points wait out the return window (pending).
+ */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import { accrualContext, type Program, type PurchaseLine } from "../program/compile.js";
+import type { Scalar } from "../program/conditions.js";
+import { ZERO, type Decimal } from "../shared/decimal.js";
+import { addLocal, iso } from "../shared/time.js";
+import type { MemberState } from "../ledger/state.js";
+import { debtToRepay, lotRecord } from "../ledger/operations.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { evaluateRules, type Evaluation } from "./evaluate.js";
+
+export interface PurchaseFacts {
+  readonly purchaseId: string;
+  readonly amount: Decimal;
+  readonly occurredAt: number;
+  readonly lines: readonly PurchaseLine[] | null;
+  readonly attributes: Readonly<Record<string, Scalar>>;
+}
+
+export interface EventFacts {
+  readonly type: string;
+  readonly occurredAt: number;
+  readonly attributes: Readonly<Record<string, Scalar>>;
+}
+
+function memberView(state: MemberState | null) {
+  return state ? { attributes: state.attributes, birthday: state.birthday === null ? null : state.birthday.slice(-5) } : null;
+}
+
+/** Evaluates a purchase without writing anything: what a checkout page shows. */
+export function evaluatePurchase(program: Program, state: MemberState | null, p: Omit<PurchaseFacts, "purchaseId">): Evaluation {
+  const ctx = accrualContext(program, { trigger: "purchase", amount: p.amount, lines: p.lines, attributes: p.attributes, occurredAt: p.occurredAt, member: memberView(state) });
+  return evaluateRules(program, ctx, state);
+}
+
+export function evaluateEvent(program: Program, state: MemberState | null, e: EventFacts): Evaluation {
+  const ctx = accrualContext(program, { trigger: e.type, amount: ZERO, lines: null, attributes: e.attributes, occurredAt: e.occurredAt, member: memberView(state) });
+  return evaluateRules(program, ctx, state);
+}
+
+function writeAwards(w: LedgerWriter, program: Program, evaluation: Evaluation, earnedAt: number, availableAt: number, purchaseId: string | null) {
+  for (const award of evaluation.awards) {
+    w.append({
+      kind: "earn",
+      wallet: award.wallet,
+      points: award.points.toString(),
+      ruleId: award.ruleId,
+      purchaseId,
+      lot: lotRecord(program, award.wallet, earnedAt, availableAt),
+      debtRepaid: debtToRepay(w, award.wallet, award.points).toString(),
+      capKeys: award.capKeys,
+    });
+  }
+}
+
+export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFacts): Evaluation {
+  if (w.state.purchases[p.purchaseId] !== undefined) {
+    throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(p.purchaseId), { issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(p.purchaseId) }] });
+  }
+  const evaluation = evaluatePurchase(program, w.state, p);
+  w.append({ kind: "purchase", purchaseId: p.purchaseId, amount: p.amount.toString(), occurredAt: iso(p.occurredAt) });
+  const availableAt = program.pendingDays > 0 ? addLocal(p.occurredAt, program.timeZone, { days: program.pendingDays }) : p.occurredAt;
+  writeAwards(w, program, evaluation, p.occurredAt, availableAt, p.purchaseId);
+  return evaluation;
+}
+
+/** Custom events (signup, review, referral...) earn at once: there is nothing to return. */
+export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): Evaluation {
+  const evaluation = evaluateEvent(program, w.state, e);
+  writeAwards(w, program, evaluation, e.occurredAt, e.occurredAt, null);
+  return evaluation;
+}

@@ -1,0 +1,88 @@
+/**
+ * Rule evaluation: which rules a command matches and how many points each awards into each
+ * wallet, after caps. Pure: the same program, context and counters always give the same awards.
+ */
+import type { AccrualContext, CompiledAward, CompiledRule, Program } from "../program/compile.js";
+import { Decimal, ZERO, min, roundTo } from "../shared/decimal.js";
+import { periodKey, type Period } from "../shared/time.js";
+import type { MemberState } from "../ledger/state.js";
+
+/** The points one award of one rule gives, with what caps took off. */
+export interface Award {
+  readonly ruleId: string;
+  readonly ruleName: string | undefined;
+  readonly wallet: string;
+  readonly points: Decimal;
+  /** Points before caps; equal to `points` unless a cap applied. */
+  readonly uncapped: Decimal;
+  /** Period keys this award counts towards (only for periods the rule caps). */
+  readonly capKeys: Partial<Record<Period, string>>;
+}
+
+export interface Evaluation {
+  readonly awards: readonly Award[];
+  /** Rules that matched but awarded nothing (a zero-amount line filter, an exhausted cap). */
+  readonly matchedRuleIds: readonly string[];
+}
+
+function eligibleAmount(award: Extract<CompiledAward, { kind: "rate" }>, ctx: AccrualContext): Decimal {
+  if (award.lines === null) return ctx.amount;
+  if (ctx.lines === null) return ZERO; // a line filter cannot match a purchase without lines
+  let total = ZERO;
+  for (const line of ctx.lines) if (award.lines(line)) total = total.plus(line.amount);
+  return total;
+}
+
+function isActive(rule: CompiledRule, at: number): boolean {
+  return (rule.activeFrom === null || at >= rule.activeFrom) && (rule.activeUntil === null || at < rule.activeUntil);
+}
+
+/**
+ * Evaluates the rules for `ctx.trigger`. `member` supplies the per-period cap counters; pass null
+ * for a guest (period caps then bound this command alone).
+ */
+export function evaluateRules(program: Program, ctx: AccrualContext, member: MemberState | null): Evaluation {
+  const rules = program.rulesByTrigger.get(ctx.trigger) ?? [];
+  const awards: Award[] = [];
+  const matchedRuleIds: string[] = [];
+  for (const rule of rules) {
+    if (!isActive(rule, ctx.occurredAt)) continue;
+    if (rule.test !== null && !rule.test(ctx)) continue;
+    matchedRuleIds.push(rule.id);
+    for (const award of rule.awards) {
+      let raw: Decimal;
+      switch (award.kind) {
+        case "rate":
+          // One multiplication and one rounding per award: summing rounded lines would drift.
+          raw = roundTo(eligibleAmount(award, ctx).times(award.ratio), program.scale, award.rounding);
+          break;
+        case "fixed":
+          raw = award.points;
+          break;
+        case "multiplier": {
+          let base = ZERO;
+          for (const a of awards) if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId))) base = base.plus(a.points);
+          raw = roundTo(base.times(award.extra), program.scale, award.rounding);
+          break;
+        }
+      }
+      // Caps bound the rule's points per wallet, so earlier awards of this rule into the wallet count.
+      let already = ZERO;
+      for (const a of awards) if (a.ruleId === rule.id && a.wallet === award.wallet) already = already.plus(a.points);
+      let points = raw;
+      if (rule.perCommandCap !== null) points = min(points, Decimal.max(rule.perCommandCap.minus(already), ZERO));
+      const capKeys: Partial<Record<Period, string>> = {};
+      const counters = member?.caps[`${rule.id}/${award.wallet}`];
+      for (const cap of rule.periodCaps) {
+        const key = periodKey(ctx.occurredAt, program.timeZone, cap.period);
+        capKeys[cap.period] = key;
+        const counter = counters?.[cap.period];
+        const used = (counter && counter.key === key ? counter.used : ZERO).plus(already);
+        points = min(points, Decimal.max(cap.points.minus(used), ZERO));
+      }
+      if (points.gt(0)) awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
+    }
+    if (rule.stopFurtherRules) break;
+  }
+  return { awards, matchedRuleIds };
+}

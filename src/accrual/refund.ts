@@ -1,0 +1,115 @@
+/**
+ * Refund decisions (invariant 7). A refund with a receipt takes back the purchase's points in
+ * proportion to the money refunded, computed on the running total so that rounding never lets
+ * partial refunds together take back more than the purchase earned. A return without a receipt is
+ * priced at the base rule's rate. Points come back from pending lots first, then available lots,
+ * and what is left follows the program's negative-balance policy:
+ * - `only_pending`: only points still pending are taken back; the rest is forgiven.
+ * - `within_balance`: pending, then available points; the rest is forgiven.
+ * - `allow_debt`: pending, available, then any other pending points; the rest becomes debt,
+ *   repaid by the member's next credits.
+ */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import type { Program } from "../program/compile.js";
+import { Decimal, ZERO, roundTo } from "../shared/decimal.js";
+import type { LotDraw } from "../ledger/entries.js";
+import { bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
+import type { Lot } from "../ledger/state.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+
+export interface RefundFacts {
+  /** null: a return with no receipt. */
+  readonly purchaseId: string | null;
+  readonly amount: Decimal;
+}
+
+export interface Reversal {
+  readonly wallet: string;
+  /** Points taken back (from lots, plus debt). */
+  readonly points: Decimal;
+  readonly debt: Decimal;
+  readonly forgiven: Decimal;
+}
+
+/** Latest first: the most recent pending points are the likeliest to belong to what comes back. */
+const byNewestFirst = (a: Lot, b: Lot) => b.earnedAt - a.earnedAt;
+
+/**
+ * Takes `wanted` points of `wallet` back. `own` are the refunded purchase's lots (empty for a
+ * receipt-less return), tried first.
+ */
+function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Decimal, ownIds: ReadonlySet<string>, purchaseId: string | null): Reversal | null {
+  if (wanted.lte(0)) return null;
+  const now = w.now;
+  const lots = w.state.lots.filter((l) => l.wallet === wallet);
+  const own = lots.filter((l) => ownIds.has(l.id));
+  const others = lots.filter((l) => !ownIds.has(l.id));
+  const policy = program.negativeBalance;
+
+  // Stage order: this purchase's pending points, (receipt-less: any pending points), then available
+  // points (this purchase's own first), then, with allow_debt, any other pending points.
+  const stages: Lot[][] = [own.filter((l) => isPending(l, now)).sort(byNewestFirst)];
+  if (purchaseId === null) stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
+  if (policy !== "only_pending") {
+    stages.push(own.filter((l) => isAvailable(l, now)).sort(bySpendOrder));
+    stages.push(others.filter((l) => isAvailable(l, now)).sort(bySpendOrder));
+  }
+  if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
+
+  const draws: LotDraw[] = [];
+  let left = wanted;
+  for (const stage of stages) {
+    const plan = planDraws(stage, left);
+    draws.push(...plan.draws);
+    left = plan.short;
+    if (left.lte(0)) break;
+  }
+  const debt = policy === "allow_debt" ? left : ZERO;
+  const forgiven = policy === "allow_debt" ? ZERO : left;
+  const points = wanted.minus(forgiven);
+  w.append({ kind: "reverse", wallet, points: points.toString(), lots: draws, debt: debt.toString(), forgiven: forgiven.toString(), purchaseId });
+  return { wallet, points, debt, forgiven };
+}
+
+export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Reversal[] {
+  const reversals: Reversal[] = [];
+  if (r.purchaseId === null) {
+    const base = program.baseRule;
+    w.append({ kind: "refund", purchaseId: null, amount: r.amount.toString() });
+    if (base === null) return reversals;
+    for (const award of base.awards) {
+      if (award.kind !== "rate") continue;
+      const points = roundTo(r.amount.times(award.ratio), program.scale, award.rounding);
+      const done = reverse(w, program, award.wallet, points, new Set(), null);
+      if (done) reversals.push(done);
+    }
+    return reversals;
+  }
+
+  const purchase = w.state.purchases[r.purchaseId];
+  if (purchase === undefined) {
+    throw new LoyaltyError("PURCHASE_NOT_FOUND", messages.purchaseNotFound(w.state.memberId, r.purchaseId), {
+      issues: [{ path: ["purchaseId"], message: messages.purchaseNotFound(w.state.memberId, r.purchaseId) }],
+    });
+  }
+  const refundable = purchase.amount.minus(purchase.refunded);
+  if (r.amount.gt(refundable)) {
+    const text = messages.refundExceedsPurchase(r.purchaseId, refundable.toString());
+    throw new LoyaltyError("REFUND_EXCEEDS_PURCHASE", text, { issues: [{ path: ["amount"], message: text }], details: { refundable: refundable.toString() } });
+  }
+  const refundedAfter = purchase.refunded.plus(r.amount);
+  const ownIds = new Set(purchase.lotIds);
+  // Snapshot the figures first: appending the refund entry changes the purchase record.
+  const targets = Object.entries(purchase.earned).map(([wallet, earned]) => {
+    // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
+    const target = purchase.amount.isZero() ? earned : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
+    return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO) };
+  });
+  w.append({ kind: "refund", purchaseId: r.purchaseId, amount: r.amount.toString() });
+  for (const t of targets) {
+    const done = reverse(w, program, t.wallet, t.wanted, ownIds, r.purchaseId);
+    if (done) reversals.push(done);
+  }
+  return reversals;
+}

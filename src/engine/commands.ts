@@ -1,0 +1,93 @@
+/**
+ * The commands' input schemas: what the facade accepts, validated at the boundary with zod. Every
+ * write carries an idempotency `key`. Amounts and points are decimal strings.
+ */
+import { z } from "zod";
+import { messages } from "../errors/messages.js";
+import { MAX_ID_LENGTH, birthday, currencyCode, decimalString, idString, instant } from "../shared/validation.js";
+
+const f = messages.field;
+const key = z.string().min(1).max(MAX_ID_LENGTH);
+const scalar = z.union([z.string().max(500), z.number().refine(Number.isFinite, { error: f.invalid }), z.boolean()], {
+  error: () => f.expectedType("a string, finite number or boolean"),
+});
+const attributes = z.record(z.string().min(1).max(100), scalar).refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") });
+
+const amount = decimalString({ sign: "positive" });
+
+const line = z.strictObject({
+  sku: idString,
+  category: idString.optional(),
+  quantity: z.number().int().min(1).max(1_000_000),
+  amount: decimalString({ sign: "nonNegative" }),
+});
+
+export const enrollSchema = z.strictObject({
+  key,
+  memberId: idString,
+  joinedAt: instant.optional(),
+  birthday: birthday.optional(),
+  attributes: attributes.optional(),
+});
+
+const purchaseFields = {
+  amount,
+  currency: currencyCode,
+  occurredAt: instant.optional(),
+  lines: z.array(line).min(1).max(1000).optional(),
+  attributes: attributes.optional(),
+};
+
+export const purchaseSchema = z.strictObject({ key, memberId: idString, purchaseId: idString, ...purchaseFields });
+
+export const eventSchema = z.strictObject({
+  key,
+  memberId: idString,
+  /** The event type rules trigger on: signup, review, referral, survey, birthday, ... */
+  type: idString.refine((t) => t !== "purchase", { error: "Record purchases with recordPurchase." }),
+  occurredAt: instant.optional(),
+  attributes: attributes.optional(),
+});
+
+export const refundSchema = z.strictObject({
+  key,
+  memberId: idString,
+  /** The purchase being returned; omit for a return with no receipt. */
+  purchaseId: idString.optional(),
+  amount,
+  currency: currencyCode,
+});
+
+export const adjustSchema = z.strictObject({
+  key,
+  memberId: idString,
+  wallet: idString,
+  /** Signed: "50" credits, "-50" debits. */
+  points: decimalString({ sign: "nonZero" }),
+  /** A reason code such as "goodwill" or "complaint". */
+  reason: z.string().min(1).max(100),
+  reference: z.string().min(1).max(MAX_ID_LENGTH).optional(),
+});
+
+export const spendSchema = z.strictObject({
+  key,
+  memberId: idString,
+  wallet: idString,
+  points: decimalString({ sign: "positive" }),
+  reference: z.string().min(1).max(MAX_ID_LENGTH).optional(),
+});
+
+export const previewPurchaseSchema = z.strictObject({ memberId: idString.optional(), ...purchaseFields });
+export const previewEventSchema = eventSchema.omit({ key: true, memberId: true }).extend({ memberId: idString.optional() });
+
+export const summaryOptionsSchema = z.strictObject({ expiringWithinDays: z.number().int().min(0).max(3650).optional() });
+export const statementOptionsSchema = z.strictObject({ afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() });
+
+export type EnrollCommand = z.input<typeof enrollSchema>;
+export type PurchaseCommand = z.input<typeof purchaseSchema>;
+export type EventCommand = z.input<typeof eventSchema>;
+export type RefundCommand = z.input<typeof refundSchema>;
+export type AdjustCommand = z.input<typeof adjustSchema>;
+export type SpendCommand = z.input<typeof spendSchema>;
+export type PreviewPurchaseInput = z.input<typeof previewPurchaseSchema>;
+export type PreviewEventInput = z.input<typeof previewEventSchema>;

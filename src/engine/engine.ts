@@ -1,0 +1,310 @@
+/**
+ * The facade: the imperative shell around the pure core. For a write it validates the command,
+ * checks its idempotency key, loads the member, runs the pure decision on a LedgerWriter, and
+ * commits entries, snapshot and idempotency record in one store call; on a version conflict it
+ * reloads and decides again, a bounded number of times. It is the only module that reads the clock.
+ */
+import type { z } from "zod";
+import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import { recordEvent, recordPurchase, evaluateEvent, evaluatePurchase } from "../accrual/earn.js";
+import type { Evaluation } from "../accrual/evaluate.js";
+import { refund as decideRefund } from "../accrual/refund.js";
+import type { CommandType, Entry } from "../ledger/entries.js";
+import { nextDueAt } from "../ledger/lots.js";
+import { adjust as decideAdjust, enroll as decideEnroll, expireDue, spend as decideSpend } from "../ledger/operations.js";
+import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
+import { summarize, type MemberSummary } from "../ledger/summary.js";
+import { LedgerWriter } from "../ledger/writer.js";
+import { compileProgram, type Program, type PurchaseLine } from "../program/compile.js";
+import type { Scalar } from "../program/conditions.js";
+import { canonicalJson, sha256Hex } from "../shared/canonical.js";
+import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
+import { iso } from "../shared/time.js";
+import { instantMs, parseOrThrow } from "../shared/validation.js";
+import { CommitConflict, type HistoryPage, type LoyaltyStore } from "../store/port.js";
+import * as schemas from "./commands.js";
+
+export interface EngineOptions {
+  /** A program definition (validated and compiled here) or an already compiled program. */
+  readonly program: unknown;
+  readonly store: LoyaltyStore;
+  /** The current time; defaults to the system clock. Inject one in tests and replays. */
+  readonly clock?: () => Date | number;
+  /** New entry ids; defaults to random UUIDs. */
+  readonly ids?: () => string;
+  /** Decisions attempted per command before CONCURRENCY_CONFLICT. Default 10. */
+  readonly maxAttempts?: number;
+}
+
+/** One rule's contribution to a command, as results and previews show it. */
+export interface AwardLine {
+  readonly ruleId: string;
+  readonly ruleName: string | null;
+  readonly wallet: string;
+  readonly points: string;
+  /** Points before caps; differs from `points` only when a cap applied. */
+  readonly uncapped: string;
+}
+
+export interface EarnResult {
+  readonly memberId: string;
+  readonly purchaseId: string | null;
+  readonly awards: readonly AwardLine[];
+  /** Points earned per wallet. */
+  readonly totals: Readonly<Record<string, string>>;
+  /** When the points become spendable (after the return window for purchases). */
+  readonly availableAt: string | null;
+  readonly entries: readonly Entry[];
+}
+
+export interface RefundResult {
+  readonly memberId: string;
+  readonly purchaseId: string | null;
+  readonly reversed: readonly { wallet: string; points: string; debt: string; forgiven: string }[];
+  readonly entries: readonly Entry[];
+}
+
+export interface PointsResult {
+  readonly memberId: string;
+  readonly wallet: string;
+  readonly points: string;
+  readonly entries: readonly Entry[];
+}
+
+export interface EnrollResult {
+  readonly memberId: string;
+  readonly entries: readonly Entry[];
+}
+
+/** Every write result says whether it was replayed from an earlier call with the same key. */
+export type Replayable<T> = T & { readonly replayed: boolean };
+
+export interface PreviewResult {
+  readonly awards: readonly AwardLine[];
+  readonly totals: Readonly<Record<string, string>>;
+}
+
+export interface LoyaltyEngine {
+  readonly program: Program;
+  enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
+  recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
+  recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
+  refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;
+  adjust(command: schemas.AdjustCommand): Promise<Replayable<PointsResult>>;
+  spend(command: schemas.SpendCommand): Promise<Replayable<PointsResult>>;
+  summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
+  statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<HistoryPage>;
+  previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
+  previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
+}
+
+const f = messages.field;
+
+export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
+  const program = isCompiled(options.program) ? options.program : compileProgram(options.program);
+  const store = options.store;
+  const clock = options.clock ?? (() => Date.now());
+  const newId = options.ids ?? (() => globalThis.crypto.randomUUID());
+  const maxAttempts = options.maxAttempts ?? 10;
+  const now = () => { const t = clock(); return typeof t === "number" ? t : t.getTime(); };
+  const fmt = (d: Decimal) => formatAmount(d, program.scale);
+
+  function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+    return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
+  }
+
+  /** Checks that need the program: currency, precision, wallets, time. All issues at once. */
+  function checkAgainstProgram(name: string, c: { currency?: string; amount?: string; lines?: readonly { amount: string }[]; wallet?: string; points?: string; occurredAt?: string | Date }, spendOnly = false): void {
+    const issues: FieldIssue[] = [];
+    let currencyWrong = false;
+    if (c.currency !== undefined && c.currency !== program.currency) {
+      currencyWrong = true;
+      issues.push({ path: ["currency"], message: messages.currencyMismatch(program.currency, c.currency) });
+    }
+    if (c.amount !== undefined && decimalPlaces(c.amount) > program.currencyPlaces) issues.push({ path: ["amount"], message: f.tooPrecise(program.currencyPlaces) });
+    c.lines?.forEach((l, i) => { if (decimalPlaces(l.amount) > program.currencyPlaces) issues.push({ path: ["lines", i, "amount"], message: f.tooPrecise(program.currencyPlaces) }); });
+    if (c.wallet !== undefined) {
+      const wallet = program.wallets.get(c.wallet);
+      if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
+      else if (spendOnly && wallet.kind !== "spendable") issues.push({ path: ["wallet"], message: f.walletNotSpendable(c.wallet) });
+    }
+    if (c.points !== undefined && decimalPlaces(c.points) > program.scale) issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
+    if (c.occurredAt !== undefined && instantMs(c.occurredAt) > now()) issues.push({ path: ["occurredAt"], message: f.inFuture });
+    if (issues.length === 0) return;
+    if (currencyWrong && issues.length === 1) {
+      throw new LoyaltyError("CURRENCY_MISMATCH", messages.currencyMismatch(program.currency, c.currency!), { issues });
+    }
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(name, issues.length), { issues });
+  }
+
+  async function guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof LoyaltyError || error instanceof CommitConflict) throw error;
+      throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(error instanceof Error ? error.message : String(error)), { cause: error });
+    }
+  }
+
+  async function loadState(memberId: string): Promise<{ state: MemberState; version: number } | null> {
+    const stored = await guard(() => store.loadMember(program.id, memberId));
+    return stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
+  }
+
+  /**
+   * The write path shared by every command: idempotency, load, decide, commit, retry.
+   * `decide` gets a writer over the member's state (expired lots already written off) and returns
+   * the command's result; it throws a LoyaltyError to refuse.
+   */
+  async function write<R extends object>(type: CommandType, name: string, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
+    const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const prior = await guard(() => store.getIdempotency(program.id, key));
+      if (prior) {
+        if (prior.payloadHash !== payloadHash) {
+          throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), { issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }] });
+        }
+        return { ...(prior.result as R), replayed: true };
+      }
+      const loaded = await loadState(memberId);
+      if (!loaded && mustExist) throw memberNotFound(memberId);
+      if (loaded && !mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(memberId), { issues: [{ path: ["memberId"], message: messages.memberExists(memberId) }] });
+      const at = now();
+      const writer = new LedgerWriter(loaded?.state ?? null, memberId, { now: at, newId, command: { key, type } });
+      if (loaded) expireDue(writer);
+      const partial = decide(writer);
+      const result = { ...partial, entries: writer.entries } as unknown as R;
+      try {
+        await guard(() => store.commit({
+          programId: program.id,
+          members: [{ memberId, expectedVersion: loaded?.version ?? null, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: nextDueAt(writer.state) }],
+          idempotency: { key, payloadHash, result, committedAt: iso(at) },
+        }));
+        return { ...result, replayed: false };
+      } catch (error) {
+        if (error instanceof CommitConflict) continue; // someone else wrote first: read again, decide again
+        throw error;
+      }
+    }
+    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
+  }
+
+  function awardLines(e: Evaluation): { awards: AwardLine[]; totals: Record<string, string> } {
+    const totals = new Map<string, Decimal>();
+    const awards = e.awards.map((a) => {
+      totals.set(a.wallet, (totals.get(a.wallet) ?? new Decimal(0)).plus(a.points));
+      return { ruleId: a.ruleId, ruleName: a.ruleName ?? null, wallet: a.wallet, points: fmt(a.points), uncapped: fmt(a.uncapped) };
+    });
+    return { awards, totals: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
+  }
+
+  const toLines = (lines: readonly { sku: string; category?: string | undefined; quantity: number; amount: string }[] | undefined): PurchaseLine[] | null =>
+    lines ? lines.map((l) => ({ sku: l.sku, ...(l.category === undefined ? {} : { category: l.category }), quantity: l.quantity, amount: new Decimal(l.amount) })) : null;
+
+  const attrs = (a: Record<string, Scalar> | undefined) => a ?? {};
+
+  return {
+    program,
+
+    async enroll(input) {
+      const c = parse(schemas.enrollSchema, input, "enroll");
+      if (c.joinedAt !== undefined && instantMs(c.joinedAt) > now()) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), { issues: [{ path: ["joinedAt"], message: f.inFuture }] });
+      return write<EnrollResult>("enroll", "enroll", input, c.key, c.memberId, false, (w) => {
+        decideEnroll(w, { joinedAt: c.joinedAt === undefined ? w.now : instantMs(c.joinedAt), birthday: c.birthday ?? null, attributes: attrs(c.attributes) });
+        return { memberId: c.memberId };
+      });
+    },
+
+    async recordPurchase(input) {
+      const c = parse(schemas.purchaseSchema, input, "recordPurchase");
+      checkAgainstProgram("recordPurchase", c);
+      return write<EarnResult>("purchase", "recordPurchase", input, c.key, c.memberId, true, (w) => {
+        const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
+        const evaluation = recordPurchase(w, program, { purchaseId: c.purchaseId, amount: new Decimal(c.amount), occurredAt, lines: toLines(c.lines), attributes: attrs(c.attributes) });
+        const earnEntry = w.entries.find((e) => e.kind === "earn");
+        return { memberId: c.memberId, purchaseId: c.purchaseId, ...awardLines(evaluation), availableAt: earnEntry?.kind === "earn" ? earnEntry.lot.availableAt : null };
+      });
+    },
+
+    async recordEvent(input) {
+      const c = parse(schemas.eventSchema, input, "recordEvent");
+      checkAgainstProgram("recordEvent", c);
+      return write<EarnResult>("event", "recordEvent", input, c.key, c.memberId, true, (w) => {
+        const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
+        const evaluation = recordEvent(w, program, { type: c.type, occurredAt, attributes: attrs(c.attributes) });
+        return { memberId: c.memberId, purchaseId: null, ...awardLines(evaluation), availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null };
+      });
+    },
+
+    async refund(input) {
+      const c = parse(schemas.refundSchema, input, "refund");
+      checkAgainstProgram("refund", c);
+      return write<RefundResult>("refund", "refund", input, c.key, c.memberId, true, (w) => {
+        const reversals = decideRefund(w, program, { purchaseId: c.purchaseId ?? null, amount: new Decimal(c.amount) });
+        return {
+          memberId: c.memberId,
+          purchaseId: c.purchaseId ?? null,
+          reversed: reversals.map((r) => ({ wallet: r.wallet, points: fmt(r.points), debt: fmt(r.debt), forgiven: fmt(r.forgiven) })),
+        };
+      });
+    },
+
+    async adjust(input) {
+      const c = parse(schemas.adjustSchema, input, "adjust");
+      checkAgainstProgram("adjust", c);
+      return write<PointsResult>("adjust", "adjust", input, c.key, c.memberId, true, (w) => {
+        decideAdjust(w, program, { wallet: c.wallet, points: new Decimal(c.points), reason: c.reason, reference: c.reference ?? null });
+        return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
+      });
+    },
+
+    async spend(input) {
+      const c = parse(schemas.spendSchema, input, "spend");
+      checkAgainstProgram("spend", c, true);
+      return write<PointsResult>("spend", "spend", input, c.key, c.memberId, true, (w) => {
+        decideSpend(w, c.wallet, new Decimal(c.points), c.reference ?? null);
+        return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
+      });
+    },
+
+    async summary(memberId, opts = {}) {
+      const id = parse(schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }), { ...opts, memberId }, "summary");
+      return summarize(program, await loadKnown(id.memberId), now(), id.expiringWithinDays ?? 30);
+    },
+
+    async statement(memberId, opts = {}) {
+      const o = parse(schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }), { ...opts, memberId }, "statement");
+      await loadKnown(o.memberId);
+      return guard(() => store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }));
+    },
+
+    async previewPurchase(input) {
+      const c = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
+      checkAgainstProgram("previewPurchase", c);
+      const state = c.memberId === undefined ? null : await loadKnown(c.memberId);
+      return awardLines(evaluatePurchase(program, state, { amount: new Decimal(c.amount), occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt), lines: toLines(c.lines), attributes: attrs(c.attributes) }));
+    },
+
+    async previewEvent(input) {
+      const c = parse(schemas.previewEventSchema, input, "previewEvent");
+      checkAgainstProgram("previewEvent", c);
+      const state = c.memberId === undefined ? null : await loadKnown(c.memberId);
+      return awardLines(evaluateEvent(program, state, { type: c.type, occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt), attributes: attrs(c.attributes) }));
+    },
+  };
+
+  async function loadKnown(memberId: string): Promise<MemberState> {
+    const loaded = await loadState(memberId);
+    if (!loaded) throw memberNotFound(memberId);
+    return loaded.state;
+  }
+}
+
+function memberNotFound(memberId: string): LoyaltyError {
+  return new LoyaltyError("MEMBER_NOT_FOUND", messages.memberNotFound(memberId), { issues: [{ path: ["memberId"], message: messages.memberNotFound(memberId) }] });
+}
+
+function isCompiled(value: unknown): value is Program {
+  return typeof value === "object" && value !== null && "rulesByTrigger" in value && "definition" in value;
+}

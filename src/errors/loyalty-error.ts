@@ -1,0 +1,37 @@
+import type { ErrorCode } from "./messages.js";
+
+/** One problem with one field: where it is (`path`, as in zod) and what to fix. */
+export interface FieldIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * The one error type the library throws on purpose. `code` is stable across versions and is what
+ * callers branch on; `issues` lists every bad field of a validation failure; `details` carries the
+ * figures of a business refusal (how many points were available, for instance).
+ *
+ * Every LoyaltyError means that nothing was written.
+ */
+export class LoyaltyError extends Error {
+  override readonly name = "LoyaltyError";
+  readonly code: ErrorCode;
+  readonly issues: readonly FieldIssue[];
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.issues = options.issues ?? [];
+    this.details = options.details ?? {};
+  }
+
+  /** A plain object for logs and HTTP responses. */
+  toJSON(): { code: ErrorCode; message: string; issues: readonly FieldIssue[]; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, issues: this.issues, details: this.details };
+  }
+}
+
+export function isLoyaltyError(value: unknown, code?: ErrorCode): value is LoyaltyError {
+  return value instanceof LoyaltyError && (code === undefined || value.code === code);
+}

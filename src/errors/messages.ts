@@ -1,0 +1,73 @@
+/**
+ * Every message text the library produces, in one place (zod v4 style): error codes map to a
+ * sentence that says what to fix. Callers match on `code`, never on the text.
+ */
+export const ERROR_CODES = [
+  "INVALID_PROGRAM",
+  "INVALID_COMMAND",
+  "MEMBER_NOT_FOUND",
+  "MEMBER_EXISTS",
+  "PURCHASE_NOT_FOUND",
+  "DUPLICATE_PURCHASE",
+  "REFUND_EXCEEDS_PURCHASE",
+  "CURRENCY_MISMATCH",
+  "INSUFFICIENT_POINTS",
+  "IDEMPOTENCY_CONFLICT",
+  "CONCURRENCY_CONFLICT",
+  "STORE_FAILURE",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const messages = {
+  invalidProgram: (count: number) => `The program is invalid: ${count} problem${count === 1 ? "" : "s"} (see issues).`,
+  invalidCommand: (command: string, count: number) =>
+    `The ${command} command is invalid: ${count} problem${count === 1 ? "" : "s"} (see issues).`,
+  memberNotFound: (memberId: string) => `No member "${memberId}" is enrolled in this program; enroll them first.`,
+  memberExists: (memberId: string) => `Member "${memberId}" is already enrolled; use another id or a different idempotency key's command.`,
+  purchaseNotFound: (memberId: string, purchaseId: string) =>
+    `Member "${memberId}" has no purchase "${purchaseId}"; record the purchase first, or refund without purchaseId for a return with no receipt.`,
+  duplicatePurchase: (purchaseId: string) =>
+    `Purchase "${purchaseId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
+  refundExceedsPurchase: (purchaseId: string, refundable: string) =>
+    `The refund exceeds what is left of purchase "${purchaseId}": at most ${refundable} can still be refunded.`,
+  currencyMismatch: (expected: string, got: string) => `The program runs in ${expected}; this amount is in ${got}.`,
+  insufficientPoints: (wallet: string, available: string, wanted: string) =>
+    `Wallet "${wallet}" has ${available} points available; ${wanted} were asked for.`,
+  idempotencyConflict: (key: string) =>
+    `Idempotency key "${key}" was already used for a different command; use a new key for a new command.`,
+  concurrencyConflict: (memberId: string, attempts: number) =>
+    `Member "${memberId}" changed under this command ${attempts} times in a row; nothing was written, retry it.`,
+  storeFailure: (detail: string) => `The store failed while committing; nothing was written. ${detail}`,
+
+  // Field-level issue texts.
+  field: {
+    required: "Required.",
+    unknownField: (key: string) => `Unknown field "${key}"; remove it or check its spelling.`,
+    expectedType: (expected: string) => `Expected ${expected}.`,
+    amountNotString: "Amounts are decimal strings such as \"12.50\" (numbers would carry float error).",
+    notDecimal: "Not a decimal number: write digits with an optional fraction, such as \"12.50\".",
+    notPositive: "Must be greater than zero.",
+    negative: "Must not be negative.",
+    tooPrecise: (places: number) => `At most ${places} decimal place${places === 1 ? "" : "s"} allowed here.`,
+    tooLarge: (max: string) => `Must be at most ${max}.`,
+    notCurrency: "Not an ISO 4217 currency code (three capital letters such as GBP).",
+    notTimeZone: "Not an IANA time zone (such as Europe/London).",
+    notInstant: "Not an ISO 8601 timestamp with an offset, such as 2026-03-01T12:00:00Z.",
+    notLocalDate: "Not a date of the form YYYY-MM-DD.",
+    notBirthday: "Not a birthday of the form MM-DD or YYYY-MM-DD.",
+    notTime: "Not a time of day of the form HH:MM.",
+    tooLong: (max: number) => `At most ${max} characters.`,
+    empty: "Must not be empty.",
+    inFuture: "Lies in the future; a command records what has happened.",
+    unknownWallet: (wallet: string) => `No wallet "${wallet}" in this program.`,
+    walletNotSpendable: (wallet: string) => `Wallet "${wallet}" holds qualifying points, which are never spent.`,
+    unknownRule: (rule: string) => `No earning rule "${rule}" in this program.`,
+    multiplierOrder: (rule: string) => `Rule "${rule}" must be evaluated before this multiplier (give it a higher priority or list it earlier).`,
+    baseRuleNotRate: (rule: string) => `Rule "${rule}" must award a rate per amount to price receipt-less returns.`,
+    duplicateId: (id: string) => `Duplicate id "${id}".`,
+    needsSpendableWallet: "Declare at least one spendable wallet.",
+    needsQualifyingWallet: "Declare at least one qualifying wallet (tier credits, never spent).",
+    rangeReversed: "The end lies before the start.",
+    invalid: "Invalid value.",
+  },
+} as const;

@@ -1,0 +1,33 @@
+/**
+ * loyalty-engine: a headless loyalty engine. Describe a program as data, keep state in your own
+ * store, and let the engine decide and do the bookkeeping.
+ *
+ * @packageDocumentation
+ */
+export { createLoyaltyEngine } from "./engine/engine.js";
+export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable } from "./engine/engine.js";
+export type { EnrollCommand, PurchaseCommand, EventCommand, RefundCommand, AdjustCommand, SpendCommand, PreviewPurchaseInput, PreviewEventInput } from "./engine/commands.js";
+
+export { compileProgram } from "./program/compile.js";
+export type { Program, PurchaseLine, AccrualContext } from "./program/compile.js";
+export { programSchema } from "./program/schema.js";
+export type { ProgramDefinition, RuleDefinition, AwardDefinition, WalletDefinition, NegativeBalancePolicy } from "./program/schema.js";
+export type { Condition, LineFilter, Scalar, Weekday, ComparisonOp } from "./program/conditions.js";
+
+export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/index.js";
+export type { ErrorCode, FieldIssue } from "./errors/index.js";
+
+export type { Entry, EntryKind, CommandType, LotRecord, LotDraw } from "./ledger/entries.js";
+export type { MemberSnapshot, MemberState, Lot } from "./ledger/state.js";
+export type { MemberSummary, WalletSummary, DatedPoints } from "./ledger/summary.js";
+export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
+export { walletBalance } from "./ledger/lots.js";
+export { toSnapshot, fromSnapshot } from "./ledger/state.js";
+
+export { createMemoryStore, MemoryStore } from "./store/memory.js";
+export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
+export { CommitConflict } from "./store/port.js";
+export type { LoyaltyStore, StoredMember, IdempotencyRecord, CommitBatch, MemberWrite, HistoryPage, StoreCapabilities } from "./store/port.js";
+
+export { Decimal } from "./shared/decimal.js";
+export type { RoundingMode } from "./shared/decimal.js";

@@ -1,0 +1,155 @@
+/**
+ * apply: the second pure function of the core. Folding entries into member state is the only way
+ * state changes, so "a snapshot equals the fold of its entries" holds by construction, and the
+ * property tests check it against the store.
+ */
+import { Decimal, ZERO } from "../shared/decimal.js";
+import type { Period } from "../shared/time.js";
+import type { Entry, LotDraw, LotRecord } from "./entries.js";
+import { cloneState, emptyState, emptyTotals, type Lot, type MemberState, type WalletTotals } from "./state.js";
+
+/** Thrown when an entry does not fit the state: a bug or a corrupted ledger, never bad input. */
+export class LedgerInvariantError extends Error {
+  override readonly name = "LedgerInvariantError";
+}
+
+function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new LedgerInvariantError(message);
+}
+
+/** Applies entries to a copy of `state` (or to an empty state for a new member). */
+export function applyEntries(state: MemberState | null, entries: readonly Entry[]): MemberState {
+  if (entries.length === 0 && state) return state;
+  const memberId = state?.memberId ?? entries[0]!.memberId;
+  const next = state ? cloneState(state) : emptyState(memberId);
+  for (const entry of entries) applyEntry(next, entry);
+  return next;
+}
+
+/** The fold from nothing: what a member's snapshot must equal. */
+export function foldEntries(memberId: string, entries: readonly Entry[]): MemberState {
+  const s = emptyState(memberId);
+  for (const e of entries) applyEntry(s, e);
+  return s;
+}
+
+function totals(s: MemberState, wallet: string): WalletTotals {
+  return (s.wallets[wallet] ??= emptyTotals());
+}
+
+function createLot(s: MemberState, id: string, record: LotRecord, amount: Decimal, remaining: Decimal, ruleId: string | null, purchaseId: string | null) {
+  assert(remaining.gte(0) && remaining.lte(amount), `lot ${id}: remaining outside [0, amount]`);
+  if (remaining.isZero()) return;
+  s.lots.push({
+    id, wallet: record.wallet, amount, remaining,
+    earnedAt: Date.parse(record.earnedAt), availableAt: Date.parse(record.availableAt),
+    expiresAt: record.expiresAt === null ? null : Date.parse(record.expiresAt), ruleId, purchaseId,
+  });
+}
+
+function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[]): Decimal {
+  let total = ZERO;
+  for (const draw of draws) {
+    const lot = s.lots.find((l) => l.id === draw.lotId);
+    assert(lot !== undefined, `draw from unknown or empty lot ${draw.lotId}`);
+    assert(lot.wallet === wallet, `draw from lot ${draw.lotId} of another wallet`);
+    const points = new Decimal(draw.points);
+    assert(points.gt(0) && points.lte(lot.remaining), `draw of ${draw.points} from lot ${draw.lotId} holding ${lot.remaining}`);
+    lot.remaining = lot.remaining.minus(points);
+    total = total.plus(points);
+  }
+  s.lots = s.lots.filter((l: Lot) => !l.remaining.isZero());
+  return total;
+}
+
+/** Folds one entry into `s`, in place. Asserts that the entry fits (no lot below zero, no seq gap). */
+export function applyEntry(s: MemberState, e: Entry): void {
+  assert(e.memberId === s.memberId, `entry ${e.id} belongs to ${e.memberId}, not ${s.memberId}`);
+  assert(e.seq === s.lastSeq + 1, `entry ${e.id} has seq ${e.seq}, expected ${s.lastSeq + 1}`);
+  s.lastSeq = e.seq;
+  switch (e.kind) {
+    case "enroll":
+      s.joinedAt = Date.parse(e.joinedAt);
+      s.birthday = e.birthday;
+      s.attributes = { ...e.attributes };
+      return;
+    case "purchase":
+      assert(s.purchases[e.purchaseId] === undefined, `purchase ${e.purchaseId} recorded twice`);
+      s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: {}, settled: {}, lotIds: [] };
+      return;
+    case "earn": {
+      const t = totals(s, e.wallet);
+      const points = new Decimal(e.points), repaid = new Decimal(e.debtRepaid);
+      assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `earn ${e.id}: debt repaid out of range`);
+      t.earned = t.earned.plus(points);
+      t.debt = t.debt.minus(repaid);
+      createLot(s, e.id, e.lot, points, points.minus(repaid), e.ruleId, e.purchaseId);
+      if (e.purchaseId !== null) {
+        const p = s.purchases[e.purchaseId];
+        assert(p !== undefined, `earn ${e.id} names unknown purchase ${e.purchaseId}`);
+        p.earned[e.wallet] = (p.earned[e.wallet] ?? ZERO).plus(points);
+        p.lotIds.push(e.id);
+      }
+      const counters = (s.caps[`${e.ruleId}/${e.wallet}`] ??= {});
+      for (const [period, key] of Object.entries(e.capKeys) as [Period, string][]) {
+        const c = counters[period];
+        counters[period] = c && c.key === key ? { key, used: c.used.plus(points) } : { key, used: points };
+      }
+      return;
+    }
+    case "spend": {
+      const drawn = drawLots(s, e.wallet, e.lots);
+      assert(drawn.eq(e.points), `spend ${e.id}: lots add up to ${drawn}, not ${e.points}`);
+      const t = totals(s, e.wallet);
+      t.spent = t.spent.plus(drawn);
+      return;
+    }
+    case "expire": {
+      const drawn = drawLots(s, e.wallet, e.lots);
+      assert(drawn.eq(e.points), `expire ${e.id}: lots add up to ${drawn}, not ${e.points}`);
+      const t = totals(s, e.wallet);
+      t.expired = t.expired.plus(drawn);
+      return;
+    }
+    case "refund": {
+      if (e.purchaseId === null) return;
+      const p = s.purchases[e.purchaseId];
+      assert(p !== undefined, `refund ${e.id} names unknown purchase ${e.purchaseId}`);
+      p.refunded = p.refunded.plus(e.amount);
+      assert(p.refunded.lte(p.amount), `refund ${e.id}: refunds exceed purchase ${e.purchaseId}`);
+      return;
+    }
+    case "reverse": {
+      const drawn = drawLots(s, e.wallet, e.lots);
+      const debt = new Decimal(e.debt);
+      assert(drawn.plus(debt).eq(e.points), `reverse ${e.id}: lots plus debt add up to ${drawn.plus(debt)}, not ${e.points}`);
+      const t = totals(s, e.wallet);
+      t.reversed = t.reversed.plus(e.points);
+      t.debt = t.debt.plus(debt);
+      if (e.purchaseId !== null) {
+        const p = s.purchases[e.purchaseId];
+        assert(p !== undefined, `reverse ${e.id} names unknown purchase ${e.purchaseId}`);
+        const settled = (p.settled[e.wallet] ?? ZERO).plus(e.points).plus(e.forgiven);
+        assert(settled.lte(p.earned[e.wallet] ?? ZERO), `reverse ${e.id}: reverses more than purchase ${e.purchaseId} earned`);
+        p.settled[e.wallet] = settled;
+      }
+      return;
+    }
+    case "adjust": {
+      const t = totals(s, e.wallet);
+      const points = new Decimal(e.points);
+      t.adjusted = t.adjusted.plus(points);
+      if (points.gt(0)) {
+        assert(e.lot !== null, `adjust ${e.id}: a credit needs a lot`);
+        const repaid = new Decimal(e.debtRepaid);
+        assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `adjust ${e.id}: debt repaid out of range`);
+        t.debt = t.debt.minus(repaid);
+        createLot(s, e.id, e.lot, points, points.minus(repaid), null, null);
+      } else {
+        const drawn = drawLots(s, e.wallet, e.lots);
+        assert(drawn.eq(points.neg()), `adjust ${e.id}: lots add up to ${drawn}, not ${points.neg()}`);
+      }
+      return;
+    }
+  }
+}

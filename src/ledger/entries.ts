@@ -1,0 +1,117 @@
+/**
+ * Ledger entries: the immutable lines of a member's ledger, in their wire/storage form (decimal
+ * strings, ISO timestamps), so that a store can keep them as JSON without knowing decimal.js.
+ * Every entry names the command that caused it; every entry that moves points names the lots.
+ */
+import type { Scalar } from "../program/conditions.js";
+
+export type CommandType = "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend";
+
+/** A lot as created by the entry that credits it. Its id is that entry's id. */
+export interface LotRecord {
+  readonly wallet: string;
+  readonly earnedAt: string;
+  readonly availableAt: string;
+  /** null: never expires. */
+  readonly expiresAt: string | null;
+}
+
+/** Points drawn from one lot. */
+export interface LotDraw {
+  readonly lotId: string;
+  readonly points: string;
+}
+
+interface EntryBase {
+  readonly id: string;
+  readonly memberId: string;
+  /** 1, 2, 3, ... per member, in ledger order. */
+  readonly seq: number;
+  /** When the entry was written (the engine's clock). */
+  readonly at: string;
+  /** The idempotency key and the type of the command that wrote the entry. */
+  readonly command: { readonly key: string; readonly type: CommandType };
+}
+
+export interface EnrollEntry extends EntryBase {
+  readonly kind: "enroll";
+  readonly joinedAt: string;
+  readonly birthday: string | null;
+  readonly attributes: Readonly<Record<string, Scalar>>;
+}
+
+/** A purchase of record: it moves no points, and is what refunds are checked against. */
+export interface PurchaseEntry extends EntryBase {
+  readonly kind: "purchase";
+  readonly purchaseId: string;
+  readonly amount: string;
+  readonly occurredAt: string;
+}
+
+export interface EarnEntry extends EntryBase {
+  readonly kind: "earn";
+  readonly wallet: string;
+  readonly points: string;
+  readonly ruleId: string;
+  readonly purchaseId: string | null;
+  readonly lot: LotRecord;
+  /** Part of `points` that went to repay debt (so the lot holds `points - debtRepaid`). */
+  readonly debtRepaid: string;
+  /** Period keys (local to the program) that this award counts towards, for the rule's caps. */
+  readonly capKeys: Readonly<Partial<Record<"day" | "week" | "month" | "year" | "lifetime", string>>>;
+}
+
+export interface SpendEntry extends EntryBase {
+  readonly kind: "spend";
+  readonly wallet: string;
+  readonly points: string;
+  readonly lots: readonly LotDraw[];
+  readonly reference: string | null;
+}
+
+export interface ExpireEntry extends EntryBase {
+  readonly kind: "expire";
+  readonly wallet: string;
+  readonly points: string;
+  readonly lots: readonly LotDraw[];
+}
+
+/** A refund of money: moves no points by itself; reverse entries follow it per wallet. */
+export interface RefundEntry extends EntryBase {
+  readonly kind: "refund";
+  /** null: a return with no receipt. */
+  readonly purchaseId: string | null;
+  readonly amount: string;
+}
+
+export interface ReverseEntry extends EntryBase {
+  readonly kind: "reverse";
+  readonly wallet: string;
+  /** Points taken back: drawn from lots plus added to debt. */
+  readonly points: string;
+  readonly lots: readonly LotDraw[];
+  readonly debt: string;
+  /** Points the policy let the member keep; counted as settled against the purchase. */
+  readonly forgiven: string;
+  readonly purchaseId: string | null;
+}
+
+export interface AdjustEntry extends EntryBase {
+  readonly kind: "adjust";
+  readonly wallet: string;
+  /** Signed: a credit is positive, a debit negative. */
+  readonly points: string;
+  readonly reason: string;
+  readonly reference: string | null;
+  /** The lot a credit creates (its id is this entry's id). */
+  readonly lot: LotRecord | null;
+  readonly debtRepaid: string;
+  /** The lots a debit draws from. */
+  readonly lots: readonly LotDraw[];
+}
+
+export type Entry = EnrollEntry | PurchaseEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry;
+export type EntryKind = Entry["kind"];
+
+/** An entry before the engine numbers it: `seq` is assigned when it is appended. */
+export type EntryDraft = Entry extends infer E ? (E extends Entry ? Omit<E, "seq"> : never) : never;

@@ -1,0 +1,77 @@
+/**
+ * The ledger's own decisions: enrolling, writing off expired lots, spending and manual adjustments.
+ * Each appends entries to a LedgerWriter or throws a LoyaltyError; none does I/O.
+ */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import type { Program } from "../program/compile.js";
+import type { Scalar } from "../program/conditions.js";
+import { Decimal, ZERO, min } from "../shared/decimal.js";
+import { addLocal, iso } from "../shared/time.js";
+import type { LotDraw, LotRecord } from "./entries.js";
+import { bySpendOrder, isExpired, planDraws, spendableLots, walletBalance } from "./lots.js";
+import type { LedgerWriter } from "./writer.js";
+
+export function enroll(w: LedgerWriter, m: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> }): void {
+  w.append({ kind: "enroll", joinedAt: iso(m.joinedAt), birthday: m.birthday, attributes: m.attributes });
+}
+
+/**
+ * Writes off every lot past its expiry (invariant 5): one expire entry per wallet. Run before every
+ * write, so a member's ledger never carries expired points into a new decision.
+ */
+export function expireDue(w: LedgerWriter): void {
+  const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
+  for (const lot of [...w.state.lots].sort(bySpendOrder)) {
+    if (!isExpired(lot, w.now) || lot.remaining.lte(0)) continue;
+    const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
+    group.draws.push({ lotId: lot.id, points: lot.remaining.toString() });
+    group.total = group.total.plus(lot.remaining);
+    byWallet.set(lot.wallet, group);
+  }
+  for (const [wallet, g] of byWallet) w.append({ kind: "expire", wallet, points: g.total.toString(), lots: g.draws });
+}
+
+/** The lot a credit into `wallet` creates, given when it was earned and when it becomes available. */
+export function lotRecord(program: Program, wallet: string, earnedAt: number, availableAt: number): LotRecord {
+  const term = program.wallets.get(wallet)?.expiresAfter ?? null;
+  return { wallet, earnedAt: iso(earnedAt), availableAt: iso(availableAt), expiresAt: term === null ? null : iso(addLocal(earnedAt, program.timeZone, term)) };
+}
+
+/** Debt is repaid by the next credit of the wallet, before anything becomes spendable. */
+export function debtToRepay(w: LedgerWriter, wallet: string, points: Decimal): Decimal {
+  return min(w.state.wallets[wallet]?.debt ?? ZERO, points);
+}
+
+/** Spends points: soonest-expiring available lots first (invariant 4), or refuses with nothing written. */
+export function spend(w: LedgerWriter, wallet: string, points: Decimal, reference: string | null): void {
+  const plan = planDraws(spendableLots(w.state, wallet, w.now), points);
+  if (plan.short.gt(0)) {
+    const available = walletBalance(w.state, wallet, w.now).available;
+    throw new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(wallet, available.toString(), points.toString()), {
+      details: { wallet, available: available.toString(), requested: points.toString() },
+    });
+  }
+  w.append({ kind: "spend", wallet, points: points.toString(), lots: plan.draws, reference });
+}
+
+/**
+ * A manual adjustment: a credit creates an available lot (repaying debt first); a debit draws like
+ * a spend and, like a spend, is refused if the available balance cannot cover it.
+ */
+export function adjust(w: LedgerWriter, program: Program, a: { wallet: string; points: Decimal; reason: string; reference: string | null }): void {
+  if (a.points.gt(0)) {
+    const repaid = debtToRepay(w, a.wallet, a.points);
+    w.append({ kind: "adjust", wallet: a.wallet, points: a.points.toString(), reason: a.reason, reference: a.reference, lot: lotRecord(program, a.wallet, w.now, w.now), debtRepaid: repaid.toString(), lots: [] });
+    return;
+  }
+  const wanted = a.points.neg();
+  const plan = planDraws(spendableLots(w.state, a.wallet, w.now), wanted);
+  if (plan.short.gt(0)) {
+    const available = walletBalance(w.state, a.wallet, w.now).available;
+    throw new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(a.wallet, available.toString(), wanted.toString()), {
+      details: { wallet: a.wallet, available: available.toString(), requested: wanted.toString() },
+    });
+  }
+  w.append({ kind: "adjust", wallet: a.wallet, points: a.points.toString(), reason: a.reason, reference: a.reference, lot: null, debtRepaid: "0", lots: plan.draws });
+}

@@ -1,0 +1,65 @@
+/** The member summary: balances as of an instant, pending points by date, points expiring soon. */
+import type { Program } from "../program/compile.js";
+import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
+import { addLocal, iso } from "../shared/time.js";
+import { isExpired, walletBalance } from "./lots.js";
+import type { MemberState } from "./state.js";
+
+export interface DatedPoints {
+  readonly points: string;
+  readonly at: string;
+}
+
+export interface WalletSummary {
+  readonly kind: "spendable" | "qualifying";
+  /** Spendable now. */
+  readonly available: string;
+  readonly pending: string;
+  /** When pending points become available, soonest first. */
+  readonly pendingUntil: readonly DatedPoints[];
+  readonly debt: string;
+  /** Available or pending points whose lots expire within the window, soonest first. */
+  readonly expiringSoon: readonly DatedPoints[];
+  readonly expiringSoonTotal: string;
+  readonly lifetime: { readonly earned: string; readonly spent: string; readonly expired: string; readonly reversed: string; readonly adjusted: string };
+}
+
+export interface MemberSummary {
+  readonly memberId: string;
+  readonly asOf: string;
+  readonly joinedAt: string;
+  readonly birthday: string | null;
+  readonly wallets: Readonly<Record<string, WalletSummary>>;
+}
+
+function grouped(items: { at: number; points: Decimal }[], scale: number): DatedPoints[] {
+  const byAt = new Map<number, Decimal>();
+  for (const i of items) byAt.set(i.at, (byAt.get(i.at) ?? ZERO).plus(i.points));
+  return [...byAt.entries()].sort((a, b) => a[0] - b[0]).map(([at, points]) => ({ at: iso(at), points: formatAmount(points, scale) }));
+}
+
+export function summarize(program: Program, state: MemberState, now: number, expiringWithinDays: number): MemberSummary {
+  const horizon = addLocal(now, program.timeZone, { days: expiringWithinDays });
+  const wallets: Record<string, WalletSummary> = {};
+  const fmt = (d: Decimal) => formatAmount(d, program.scale);
+  for (const [id, wallet] of program.wallets) {
+    const b = walletBalance(state, id, now);
+    const lots = state.lots.filter((l) => l.wallet === id && !isExpired(l, now));
+    const expiring = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= horizon).map((l) => ({ at: l.expiresAt as number, points: l.remaining }));
+    const t = state.wallets[id];
+    wallets[id] = {
+      kind: wallet.kind,
+      available: fmt(b.available),
+      pending: fmt(b.pending),
+      pendingUntil: grouped(lots.filter((l) => now < l.availableAt).map((l) => ({ at: l.availableAt, points: l.remaining })), program.scale),
+      debt: fmt(b.debt),
+      expiringSoon: grouped(expiring, program.scale),
+      expiringSoonTotal: fmt(expiring.reduce((s, e) => s.plus(e.points), ZERO)),
+      lifetime: {
+        earned: fmt(t?.earned ?? ZERO), spent: fmt(t?.spent ?? ZERO), expired: fmt(t?.expired ?? ZERO),
+        reversed: fmt(t?.reversed ?? ZERO), adjusted: fmt(t?.adjusted ?? ZERO),
+      },
+    };
+  }
+  return { memberId: state.memberId, asOf: iso(now), joinedAt: iso(state.joinedAt), birthday: state.birthday, wallets };
+}

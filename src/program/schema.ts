@@ -1,0 +1,116 @@
+/**
+ * The program as data: the zod schema that validates a program definition at the boundary. The
+ * types users write (`ProgramDefinition` and friends) are inferred from it, so they cannot drift.
+ */
+import { z } from "zod";
+import { messages } from "../errors/messages.js";
+import { ROUNDING_MODES, type RoundingMode } from "../shared/decimal.js";
+import { currencyCode, decimalString, idString, instant, timeZone } from "../shared/validation.js";
+import { validateCondition, validateLineFilter, type Condition, type LineFilter } from "./conditions.js";
+
+const f = messages.field;
+const roundingMode = z.enum(Object.keys(ROUNDING_MODES) as [RoundingMode, ...RoundingMode[]]);
+
+const condition = z.custom<Condition>(() => true).superRefine((value, ctx) => {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  validateCondition(value, [], issues);
+  for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+});
+
+const lineFilter = z.custom<LineFilter>(() => true).superRefine((value, ctx) => {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  validateLineFilter(value, [], issues);
+  for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+});
+
+const count = z.number().int().min(0).max(100_000);
+/** A calendar span with at least one part above zero. */
+export const durationSchema = z
+  .strictObject({ years: count.optional(), months: count.optional(), days: count.optional() })
+  .refine((d) => (d.years ?? 0) + (d.months ?? 0) + (d.days ?? 0) > 0, { error: f.notPositive });
+
+const points = decimalString({ sign: "positive" });
+
+const awardSchema = z.discriminatedUnion("kind", [
+  /** `points` per `per` units of money: 1 per 1 (Tesco), 2.5 per 1, 1 per 10. */
+  z.strictObject({
+    kind: z.literal("rate"),
+    points,
+    per: decimalString({ sign: "positive" }),
+    wallet: idString,
+    lines: lineFilter.optional(),
+    rounding: roundingMode.optional(),
+  }),
+  /** A fixed number of points each time the rule matches. */
+  z.strictObject({ kind: z.literal("fixed"), points, wallet: idString }),
+  /**
+   * Multiplies the points that earlier rules awarded into `wallet` in the same command: factor 2
+   * adds as many again ("double points"). `rules` limits which rules count; default all earlier.
+   */
+  z.strictObject({
+    kind: z.literal("multiplier"),
+    factor: decimalString({ sign: "positive", max: undefined }),
+    wallet: idString,
+    rules: z.array(idString).min(1).optional(),
+    rounding: roundingMode.optional(),
+  }),
+]);
+
+const periodCap = z.strictObject({
+  period: z.enum(["day", "week", "month", "year", "lifetime"]),
+  points,
+});
+
+const ruleSchema = z.strictObject({
+  id: idString,
+  name: z.string().max(500).optional(),
+  /** What triggers the rule: "purchase", or the type of a custom event ("signup", "review", ...). */
+  on: idString,
+  when: condition.optional(),
+  awards: z.array(awardSchema).min(1),
+  /** Caps bound the points the rule awards into each wallet: per command and per member per period. */
+  caps: z.strictObject({ perCommand: points.optional(), perMember: z.array(periodCap).min(1).optional() }).optional(),
+  /** Campaign window: the rule applies to commands that occur in [from, until). */
+  active: z.strictObject({ from: instant.optional(), until: instant.optional() }).optional(),
+  /** Higher runs first; equal priorities keep the order of the list. */
+  priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  /** When this rule matches, no later rule is evaluated for the command. */
+  stopFurtherRules: z.boolean().optional(),
+});
+
+const walletSchema = z.strictObject({
+  id: idString,
+  name: z.string().max(500).optional(),
+  /** spendable points are redeemed; qualifying points (tier credits) are never spent. */
+  kind: z.enum(["spendable", "qualifying"]),
+  /** Overrides the program's expiry term for this wallet; `null` means its points never expire. */
+  expiresAfter: durationSchema.nullable().optional(),
+});
+
+export const programSchema = z.strictObject({
+  id: idString,
+  version: z.number().int().min(1),
+  name: z.string().max(500).optional(),
+  currency: currencyCode,
+  timeZone,
+  points: z.strictObject({ scale: z.number().int().min(0).max(8), rounding: roundingMode }),
+  wallets: z.array(walletSchema).min(1),
+  /** Lots expire this long after they are earned, in the program's time zone; omit for never. */
+  expiry: z.strictObject({ after: durationSchema }).optional(),
+  /** Purchase points become available this many days after the purchase (the return window). */
+  pending: z.strictObject({ days: z.number().int().min(0).max(3650) }).optional(),
+  refunds: z.strictObject({
+    /** What a refund does when the purchase's points were already spent. */
+    negativeBalance: z.enum(["only_pending", "within_balance", "allow_debt"]),
+    /** The rate rule that prices a return with no receipt. */
+    baseRule: idString.optional(),
+  }),
+  rules: z.array(ruleSchema),
+});
+
+/** A program as its owner writes it (JSON). */
+export type ProgramDefinition = z.input<typeof programSchema>;
+export type RuleDefinition = z.output<typeof ruleSchema>;
+export type AwardDefinition = z.output<typeof awardSchema>;
+export type WalletDefinition = z.output<typeof walletSchema>;
+export type NegativeBalancePolicy = z.output<typeof programSchema>["refunds"]["negativeBalance"];

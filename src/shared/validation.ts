@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
+import { messages, type ErrorCode } from "../errors/messages.js";
+import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "./decimal.js";
+
+/** Longest id or idempotency key accepted anywhere: long enough for a UUID with a prefix or a hash. */
+export const MAX_ID_LENGTH = 200;
+/** Largest amount or point figure accepted: beyond any real purchase, within exact arithmetic. */
+export const MAX_FIGURE = new Decimal("1e15");
+
+const f = messages.field;
+
+/** Maps zod's issues to our texts; zod's own text is the fallback for codes we do not expect. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return f.required;
+      return f.expectedType(issue.expected === "string" ? "a string" : `a value of type ${issue.expected}`);
+    case "too_big":
+      return issue.origin === "string" ? f.tooLong(Number(issue.maximum)) : f.tooLarge(String(issue.maximum));
+    case "too_small":
+      return issue.origin === "string" || issue.origin === "array" ? f.empty : f.negative;
+    default:
+      return undefined;
+  }
+};
+
+/** Flattens zod issues to field issues: one per unknown key, one per branch of a failed union. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  const walk = (issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]) => {
+    for (const issue of issues) {
+      const path = [...prefix, ...issue.path].map((p) => (typeof p === "number" ? p : String(p)));
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) out.push({ path: [...path, key], message: f.unknownField(key) });
+      } else if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.discriminator === undefined) {
+        // Report the branch that got furthest: the one with the fewest issues.
+        const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+        walk(best, path);
+      } else {
+        out.push({ path, message: issue.message });
+      }
+    }
+  };
+  walk(error.issues, []);
+  return out;
+}
+
+/** Parses `input` with `schema`, or throws a LoyaltyError listing every bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode, describe: (count: number) => string): z.output<S> {
+  const result = schema.safeParse(input, { error: errorMap });
+  if (result.success) return result.data;
+  const issues = toFieldIssues(result.error);
+  throw new LoyaltyError(code, describe(issues.length), { issues });
+}
+
+export interface DecimalRule {
+  /** Most decimals allowed. */
+  readonly places?: number;
+  /** "positive": > 0; "nonNegative": >= 0; "any": signed, but never zero. */
+  readonly sign: "positive" | "nonNegative" | "nonZero" | "any";
+  readonly max?: Decimal;
+}
+
+/** A decimal amount written as a string. Numbers are refused: they would have passed through float. */
+export function decimalString(rule: DecimalRule) {
+  return z
+    .string({ error: (iss) => (iss.input === undefined ? f.required : typeof iss.input === "number" ? f.amountNotString : f.expectedType("a decimal string")) })
+    .superRefine((text, ctx) => {
+      if (!DECIMAL_LITERAL.test(text)) return void ctx.addIssue({ code: "custom", message: f.notDecimal });
+      if (rule.places !== undefined && decimalPlaces(text) > rule.places) {
+        return void ctx.addIssue({ code: "custom", message: f.tooPrecise(rule.places) });
+      }
+      const value = new Decimal(text);
+      if (rule.sign === "positive" && !value.gt(0)) ctx.addIssue({ code: "custom", message: f.notPositive });
+      if (rule.sign === "nonNegative" && value.isNeg() && !value.isZero()) ctx.addIssue({ code: "custom", message: f.negative });
+      if (rule.sign === "nonZero" && value.isZero()) ctx.addIssue({ code: "custom", message: f.notPositive });
+      const max = rule.max ?? MAX_FIGURE;
+      if (value.abs().gt(max)) ctx.addIssue({ code: "custom", message: f.tooLarge(max.toString()) });
+    });
+}
+
+export const idString = z.string().min(1).max(MAX_ID_LENGTH);
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Milliseconds since the epoch of an ISO 8601 timestamp with an offset, or null if it is not one. */
+export function parseInstant(text: string): number | null {
+  const m = INSTANT.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = "0"] = m;
+  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCDate() !== day) return null;
+  const offH = m[9] === undefined ? 0 : Number(m[9]);
+  const offM = m[10] === undefined ? 0 : Number(m[10]);
+  if (offH > 23 || offM > 59) return null;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** An instant: an ISO 8601 string with an offset, or a valid Date. */
+export const instant = z
+  .custom<string | Date>((v) => typeof v === "string" || v instanceof Date, { error: (iss) => (iss.input === undefined ? f.required : f.notInstant) })
+  .superRefine((v, ctx) => {
+    const ok = v instanceof Date ? Number.isFinite(v.getTime()) : parseInstant(v) !== null;
+    if (!ok) ctx.addIssue({ code: "custom", message: f.notInstant });
+  });
+
+export function instantMs(value: string | Date): number {
+  return value instanceof Date ? value.getTime() : (parseInstant(value) as number);
+}
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export function isLocalDate(text: string): boolean {
+  const m = LOCAL_DATE.exec(text);
+  if (!m) return false;
+  const probe = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return probe.getUTCFullYear() === Number(m[1]) && probe.getUTCMonth() === Number(m[2]) - 1 && probe.getUTCDate() === Number(m[3]);
+}
+export const localDate = z.string().refine(isLocalDate, { error: f.notLocalDate });
+
+/** A birthday: MM-DD or YYYY-MM-DD (29 February allowed). */
+export const birthday = z.string().refine((s) => isLocalDate(s) || (/^\d{2}-\d{2}$/.test(s) && isLocalDate(`2000-${s}`)), { error: f.notBirthday });
+
+export const timeOfDay = z.string().refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), { error: f.notTime });
+
+let currencies: Set<string> | undefined;
+export function isCurrency(code: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf("currency"));
+  return currencies.has(code);
+}
+export const currencyCode = z.string().refine(isCurrency, { error: f.notCurrency });
+
+/** Decimals of the currency's minor unit (GBP 2, JPY 0, KWD 3), from the runtime's ICU data. */
+export function currencyPlaces(code: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+export const timeZone = z.string().refine(isTimeZone, { error: f.notTimeZone });

@@ -1,0 +1,102 @@
+/**
+ * The store port: everything the engine needs from a database, and nothing more. Richer behaviour
+ * lives in the core; a store keeps member snapshots, the entries beside them and idempotency
+ * records, and commits one command's writes atomically. Implement this interface to keep the
+ * engine's state in your own database, then run `runStoreConformance` from `loyalty-engine/testing`
+ * against it.
+ */
+import type { Entry } from "../ledger/entries.js";
+import type { MemberSnapshot } from "../ledger/state.js";
+
+/** A member as stored: the snapshot (the fold of its entries) and its version. */
+export interface StoredMember {
+  readonly snapshot: MemberSnapshot;
+  /** Incremented by one on every commit that touches the member; 1 after the first. */
+  readonly version: number;
+}
+
+/** What a command left for its idempotency key: the payload hash and the result to replay. */
+export interface IdempotencyRecord {
+  readonly key: string;
+  /** Hash of the canonical command payload; a retry must match it. */
+  readonly payloadHash: string;
+  /** The command's result, JSON-serialisable, returned as-is to a retry. */
+  readonly result: unknown;
+  /** ISO timestamp of the commit. */
+  readonly committedAt: string;
+}
+
+/** The writes of one member in a commit. */
+export interface MemberWrite {
+  readonly memberId: string;
+  /** The version the command read; null if the member did not exist. Compare-and-set on this. */
+  readonly expectedVersion: number | null;
+  readonly snapshot: MemberSnapshot;
+  /** New entries, seq-ordered, continuing the member's ledger without gaps. */
+  readonly entries: readonly Entry[];
+  /** Epoch ms of the member's next due work (earliest lot expiry), or null; index it. */
+  readonly dueAt: number | null;
+}
+
+/** Everything one command writes. A store applies all of it or none of it. */
+export interface CommitBatch {
+  readonly programId: string;
+  /** One member per command today; transfers and referrals will commit two. */
+  readonly members: readonly MemberWrite[];
+  readonly idempotency: IdempotencyRecord;
+}
+
+/**
+ * Thrown by `commit` when the batch cannot be applied as read: another command changed a member
+ * first (`version`), or another command committed the same idempotency key first (`idempotency`).
+ * Nothing was written. The engine reloads and decides again.
+ */
+export class CommitConflict extends Error {
+  override readonly name = "CommitConflict";
+  constructor(readonly reason: "version" | "idempotency", readonly subject: string) {
+    super(`commit conflict on ${reason} of ${subject}`);
+  }
+}
+
+/** What a store can do; the conformance suite reads this rather than assuming. */
+export interface StoreCapabilities {
+  /** Commits are atomic even when the process dies half-way (a database transaction). */
+  readonly durable: boolean;
+  /** Several processes can share the store (the engine's optimistic concurrency is enough). */
+  readonly multiProcess: boolean;
+}
+
+export interface HistoryPage {
+  readonly entries: readonly Entry[];
+  /** Pass as `afterSeq` to read the next page; null when there is none. */
+  readonly nextAfterSeq: number | null;
+}
+
+export interface LoyaltyStore {
+  readonly capabilities: StoreCapabilities;
+
+  /** The member's snapshot and version, or null if the member has never been committed. */
+  loadMember(programId: string, memberId: string): Promise<StoredMember | null>;
+
+  /** The record committed with this idempotency key in this program, or null. */
+  getIdempotency(programId: string, key: string): Promise<IdempotencyRecord | null>;
+
+  /**
+   * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
+   * entries, replace the snapshot, set version to expected + 1 (or 1), and index `dueAt`; and
+   * insert the idempotency record, whose key must not exist yet. On a failed check throw
+   * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written.
+   * Members must be written in ascending memberId order, so two-member commits cannot deadlock.
+   */
+  commit(batch: CommitBatch): Promise<void>;
+
+  /** Entries of a member with seq > afterSeq, ascending, at most `limit`. */
+  readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage>;
+
+  /**
+   * Members whose `dueAt` is at or before `before`, ascending by (dueAt, memberId), starting after
+   * the cursor, at most `limit`. Served by an index: the cost follows the due count, not the
+   * member count.
+   */
+  findDueMembers(programId: string, query: { before: number; limit: number; after?: { dueAt: number; memberId: string } }): Promise<readonly { memberId: string; dueAt: number }[]>;
+}
