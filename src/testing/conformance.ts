@@ -1,0 +1,325 @@
+/**
+ * The store conformance suite: one set of tests that every LoyaltyStore implementation runs, the
+ * way Auth.js and better-auth test their adapters. Call it from a vitest test file:
+ *
+ * ```ts
+ * import { runStoreConformance } from "loyalty-engine/testing";
+ * runStoreConformance({ name: "my store", makeStore: ({ faults }) => createMyStore({ faults }) });
+ * ```
+ *
+ * It covers the port's behaviour, idempotency, atomicity when a failure is injected inside a commit,
+ * and concurrent commits on one member.
+ */
+import { describe, expect, it } from "vitest";
+import { createLoyaltyEngine, type LoyaltyEngine } from "../engine/engine.js";
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { LedgerWriter } from "../ledger/writer.js";
+import { enroll } from "../ledger/operations.js";
+import { toSnapshot } from "../ledger/state.js";
+import { compileProgram } from "../program/compile.js";
+import { CommitConflict, type CommitBatch, type LoyaltyStore } from "../store/port.js";
+import { plainProgram, testClock } from "./fixtures.js";
+import { memberViolations, readAllEntries, storeFingerprint } from "./invariants.js";
+
+export interface ConformanceOptions {
+  readonly name: string;
+  /**
+   * Makes a fresh, empty store (or one whose program ids do not collide between calls). When
+   * `faults` is given, the store must call it at least once inside every commit, after a write and
+   * before the commit is final (after each statement of a transaction, say); if it throws, the
+   * commit must fail and leave nothing written.
+   */
+  readonly makeStore: (options: { faults?: (point: string) => void }) => LoyaltyStore | Promise<LoyaltyStore>;
+  /** Releases a store made by makeStore (closes connections). */
+  readonly closeStore?: (store: LoyaltyStore) => void | Promise<void>;
+  /** Concurrent commands in the concurrency tests. Default 20. */
+  readonly concurrency?: number;
+}
+
+const program = compileProgram(plainProgram);
+const P = program.id;
+const DAY = 86_400_000;
+
+function engineOn(store: LoyaltyStore, t = testClock("2026-03-01T12:00:00Z"), maxAttempts = 10): { engine: LoyaltyEngine; t: ReturnType<typeof testClock> } {
+  return { engine: createLoyaltyEngine({ program, store, clock: t.clock, ids: t.ids, maxAttempts }), t };
+}
+
+/** A real commit batch for a new member, made by the core (an enroll entry). */
+function enrollBatch(memberId: string, key: string, expectedVersion: number | null = null, dueAt: number | null = null): CommitBatch {
+  const w = new LedgerWriter(null, memberId, { now: Date.parse("2026-01-01T00:00:00Z"), newId: () => `${key}-e`, command: { key, type: "enroll" } });
+  enroll(w, { joinedAt: w.now, birthday: null, attributes: { tier: "x" } });
+  return { programId: P, members: [{ memberId, expectedVersion, snapshot: toSnapshot(w.state), entries: w.entries, dueAt }], idempotency: { key, payloadHash: `hash-${key}`, result: { ok: key }, committedAt: "2026-01-01T00:00:00.000Z" } };
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<LoyaltyError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(LoyaltyError);
+  expect((error as LoyaltyError).code).toBe(code);
+  return error as LoyaltyError;
+}
+
+export function runStoreConformance(options: ConformanceOptions): void {
+  const make = async (faults?: (point: string) => void) => options.makeStore(faults ? { faults } : {});
+  const close = async (store: LoyaltyStore) => options.closeStore?.(store);
+  const n = options.concurrency ?? 20;
+
+  describe(`store conformance: ${options.name}`, () => {
+    describe("port behaviour", () => {
+      it("answers null for an unknown member and key", async () => {
+        const store = await make();
+        expect(await store.loadMember(P, "nobody")).toBeNull();
+        expect(await store.getIdempotency(P, "no-key")).toBeNull();
+        expect((await store.readEntries(P, "nobody", { afterSeq: 0, limit: 10 })).entries).toEqual([]);
+        await close(store);
+      });
+
+      it("commits a new member with its entries, snapshot, version 1 and idempotency record", async () => {
+        const store = await make();
+        const batch = enrollBatch("m1", "k1");
+        await store.commit(batch);
+        const loaded = await store.loadMember(P, "m1");
+        expect(loaded?.version).toBe(1);
+        expect(loaded?.snapshot).toEqual(batch.members[0]!.snapshot);
+        expect(await readAllEntries(store, P, "m1")).toEqual(batch.members[0]!.entries);
+        expect(await store.getIdempotency(P, "k1")).toEqual(batch.idempotency);
+        await close(store);
+      });
+
+      it("refuses a stale version or an existing member with CommitConflict and writes nothing", async () => {
+        const store = await make();
+        await store.commit(enrollBatch("m1", "k1"));
+        const before = await storeFingerprint(store, P, ["m1"], ["k2", "k3"]);
+        const again = await store.commit(enrollBatch("m1", "k2", null)).then(() => null, (e: unknown) => e);
+        expect(again).toBeInstanceOf(CommitConflict);
+        expect((again as CommitConflict).reason).toBe("version");
+        const stale = await store.commit(enrollBatch("m1", "k3", 7)).then(() => null, (e: unknown) => e);
+        expect(stale).toBeInstanceOf(CommitConflict);
+        expect(await storeFingerprint(store, P, ["m1"], ["k2", "k3"])).toBe(before);
+        await close(store);
+      });
+
+      it("refuses a used idempotency key with CommitConflict and writes nothing", async () => {
+        const store = await make();
+        await store.commit(enrollBatch("m1", "k1"));
+        const before = await storeFingerprint(store, P, ["m1", "m2"], ["k1"]);
+        const dup = await store.commit(enrollBatch("m2", "k1")).then(() => null, (e: unknown) => e);
+        expect(dup).toBeInstanceOf(CommitConflict);
+        expect((dup as CommitConflict).reason).toBe("idempotency");
+        expect(await storeFingerprint(store, P, ["m1", "m2"], ["k1"])).toBe(before);
+        await close(store);
+      });
+
+      it("keeps programs apart: the same member id and key in two programs", async () => {
+        const store = await make();
+        await store.commit(enrollBatch("m1", "k1"));
+        const other = { ...enrollBatch("m1", "k1"), programId: `${P}-other` };
+        await store.commit(other);
+        expect((await store.loadMember(`${P}-other`, "m1"))?.version).toBe(1);
+        expect((await store.loadMember(P, "m1"))?.version).toBe(1);
+        await close(store);
+      });
+
+      it("returns copies: changing a loaded snapshot changes nothing stored", async () => {
+        const store = await make();
+        await store.commit(enrollBatch("m1", "k1"));
+        const loaded = await store.loadMember(P, "m1");
+        (loaded!.snapshot.attributes as Record<string, unknown>).tier = "mutated";
+        expect((await store.loadMember(P, "m1"))!.snapshot.attributes.tier).toBe("x");
+        await close(store);
+      });
+
+      it("pages history in seq order", async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store);
+        await engine.enroll({ key: "e", memberId: "m1" });
+        for (let i = 0; i < 4; i++) { t.advance(1000); await engine.recordPurchase({ key: `p${i}`, memberId: "m1", purchaseId: `p${i}`, amount: "10.00", currency: "GBP" }); }
+        const all = await readAllEntries(store, P, "m1");
+        expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+        const first = await store.readEntries(P, "m1", { afterSeq: 0, limit: 5 });
+        expect(first.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+        expect(first.nextAfterSeq).toBe(5);
+        const rest = await readAllEntries(store, P, "m1", 3);
+        expect(rest).toEqual(all);
+        const last = await store.readEntries(P, "m1", { afterSeq: all.length - 1, limit: 5 });
+        expect(last.entries).toHaveLength(1);
+        expect(last.nextAfterSeq).toBeNull();
+        await close(store);
+      });
+
+      it("finds members with due work by dueAt, in order, with a cursor, and follows updates", async () => {
+        const store = await make();
+        const base = Date.parse("2026-06-01T00:00:00Z");
+        for (let i = 0; i < 6; i++) await store.commit(enrollBatch(`d${i}`, `kd${i}`, null, i === 5 ? null : base + (i % 3) * DAY));
+        const due = await store.findDueMembers(P, { before: base + DAY, limit: 10 });
+        expect(due.map((d) => d.memberId)).toEqual(["d0", "d3", "d1", "d4"]);
+        const page1 = await store.findDueMembers(P, { before: base + 10 * DAY, limit: 2 });
+        const page2 = await store.findDueMembers(P, { before: base + 10 * DAY, limit: 10, after: page1.at(-1)! });
+        expect([...page1, ...page2].map((d) => d.memberId)).toEqual(["d0", "d3", "d1", "d4", "d2"]);
+        // Moving a member's dueAt moves it in the index; null takes it out.
+        const loaded = await store.loadMember(P, "d0");
+        const move = enrollBatch("d0", "kmove", loaded!.version, base + 5 * DAY);
+        await store.commit({ ...move, members: [{ ...move.members[0]!, entries: [], snapshot: loaded!.snapshot }] });
+        expect((await store.findDueMembers(P, { before: base + DAY, limit: 10 })).map((d) => d.memberId)).toEqual(["d3", "d1", "d4"]);
+        await close(store);
+      });
+    });
+
+    describe("through the engine", () => {
+      it("keeps the books of a member's life exactly", async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "120.50", currency: "GBP" });
+        t.advance(DAY);
+        await engine.spend({ key: "s1", memberId: "m1", wallet: "points", points: "100" });
+        await engine.refund({ key: "r1", memberId: "m1", purchaseId: "o1", amount: "60.25", currency: "GBP" });
+        const s = await engine.summary("m1");
+        // 120 earned, 100 spent, refund of half takes back 60: 20 from the lot, 40 as debt.
+        expect(s.wallets.points!).toMatchObject({ available: "0", debt: "40" });
+        await engine.adjust({ key: "a1", memberId: "m1", wallet: "points", points: "50", reason: "goodwill" });
+        expect((await engine.summary("m1")).wallets.points!).toMatchObject({ available: "10", debt: "0" });
+        expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+
+      it("expires lots exactly at expiresAt and writes the expiry with the next command", async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        const earned = await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "30.00", currency: "GBP" });
+        const lot = earned.entries.find((e) => e.kind === "earn" && e.wallet === "points");
+        const expiresAt = Date.parse((lot as { lot: { expiresAt: string } }).lot.expiresAt);
+        t.set(expiresAt - 1);
+        expect((await engine.summary("m1")).wallets.points!.available).toBe("30");
+        t.set(expiresAt);
+        expect((await engine.summary("m1")).wallets.points!.available).toBe("0");
+        await expectCode(engine.spend({ key: "s1", memberId: "m1", wallet: "points", points: "1" }), "INSUFFICIENT_POINTS");
+        await engine.recordPurchase({ key: "p2", memberId: "m1", purchaseId: "o2", amount: "5.00", currency: "GBP" });
+        const entries = await readAllEntries(store, P, "m1");
+        expect(entries.filter((e) => e.kind === "expire").map((e) => (e as { points: string }).points)).toEqual(["30"]);
+        expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+    });
+
+    describe("idempotency", () => {
+      it("replays the first result for the same key and payload, and writes nothing", async () => {
+        const store = await make();
+        const { engine } = engineOn(store);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        const cmd = { key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" };
+        const first = await engine.recordPurchase(cmd);
+        const before = await storeFingerprint(store, P, ["m1"], ["p1"]);
+        const again = await engine.recordPurchase({ ...cmd });
+        expect(again.replayed).toBe(true);
+        expect({ ...again, replayed: false }).toEqual(first);
+        expect(await storeFingerprint(store, P, ["m1"], ["p1"])).toBe(before);
+        await close(store);
+      });
+
+      it("refuses the same key with another payload with IDEMPOTENCY_CONFLICT, and writes nothing", async () => {
+        const store = await make();
+        const { engine } = engineOn(store);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
+        const before = await storeFingerprint(store, P, ["m1"], ["p1"]);
+        await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "11.00", currency: "GBP" }), "IDEMPOTENCY_CONFLICT");
+        await expectCode(engine.spend({ key: "p1", memberId: "m1", wallet: "points", points: "1" }), "IDEMPOTENCY_CONFLICT");
+        expect(await storeFingerprint(store, P, ["m1"], ["p1"])).toBe(before);
+        await close(store);
+      });
+
+      it(`credits a purchase delivered ${n} times at once exactly once`, async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store, undefined, n + 5);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        const cmd = { key: "dup", memberId: "m1", purchaseId: "o1", amount: "42.00", currency: "GBP" };
+        const results = await Promise.all(Array.from({ length: n }, () => engine.recordPurchase({ ...cmd })));
+        expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+        expect((await engine.summary("m1")).wallets.points!.available).toBe("42");
+        expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+    });
+
+    describe("atomicity under injected faults", () => {
+      it("leaves nothing written when a commit fails at any step, and the retry succeeds", async () => {
+        // Count the fault points of one commit, then fail at each in turn.
+        let points = 0;
+        const probe = await make(() => { points++; });
+        const { engine: probeEngine } = engineOn(probe);
+        await probeEngine.enroll({ key: "enroll", memberId: "m1" });
+        points = 0;
+        await probeEngine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
+        await close(probe);
+        expect(points).toBeGreaterThan(0);
+
+        for (let failAt = 1; failAt <= points; failAt++) {
+          let armed = false, seen = 0;
+          const store = await make(() => { if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`); });
+          const { engine, t } = engineOn(store);
+          await engine.enroll({ key: "enroll", memberId: "m1" });
+          const before = await storeFingerprint(store, P, ["m1"], ["p1"]);
+          armed = true;
+          await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }), "STORE_FAILURE");
+          armed = false;
+          expect(await storeFingerprint(store, P, ["m1"], ["p1"])).toBe(before);
+          const retry = await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
+          expect(retry.replayed).toBe(false);
+          expect((await engine.summary("m1")).wallets.points!.available).toBe("10");
+          expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+          await close(store);
+        }
+      });
+    });
+
+    describe("concurrency on one member", () => {
+      it(`lets exactly as many of ${n} concurrent spends succeed as the balance covers`, async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store, undefined, n + 5);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        const covers = Math.floor(n / 2) - 1;
+        await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: `${covers * 10 + 5}.00`, currency: "GBP" });
+        const outcomes = await Promise.all(
+          Array.from({ length: n }, (_, i) => engine.spend({ key: `s${i}`, memberId: "m1", wallet: "points", points: "10" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+        );
+        expect(outcomes.filter((o) => o === "ok")).toHaveLength(covers);
+        expect(outcomes.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
+        expect((await engine.summary("m1")).wallets.points!.available).toBe("5");
+        expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+
+      it(`lands all of ${n} concurrent purchases, each once, with a gapless ledger`, async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store, undefined, n + 5);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        await Promise.all(Array.from({ length: n }, (_, i) => engine.recordPurchase({ key: `p${i}`, memberId: "m1", purchaseId: `o${i}`, amount: "3.00", currency: "GBP" })));
+        expect((await engine.summary("m1")).wallets.points!.available).toBe(String(3 * n));
+        expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+
+      it("fails with CONCURRENCY_CONFLICT, writing nothing, when the member keeps changing", async () => {
+        const inner = await make();
+        const { engine: setup } = engineOn(inner);
+        await setup.enroll({ key: "enroll", memberId: "m1" });
+        // A store that always reports a lost race: the engine must give up cleanly.
+        const racing: LoyaltyStore = {
+          capabilities: inner.capabilities,
+          loadMember: (p, m) => inner.loadMember(p, m),
+          getIdempotency: (p, k) => inner.getIdempotency(p, k),
+          readEntries: (p, m, q) => inner.readEntries(p, m, q),
+          findDueMembers: (p, q) => inner.findDueMembers(p, q),
+          commit: async (batch) => { throw new CommitConflict("version", batch.members[0]!.memberId); },
+        };
+        const { engine } = engineOn(racing, undefined, 3);
+        const before = await storeFingerprint(inner, P, ["m1"], ["p1"]);
+        const error = await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }), "CONCURRENCY_CONFLICT");
+        expect(error.details.attempts).toBe(3);
+        expect(await storeFingerprint(inner, P, ["m1"], ["p1"])).toBe(before);
+        await close(inner);
+      });
+    });
+  });
+}
