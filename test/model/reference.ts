@@ -1,0 +1,165 @@
+/**
+ * A reference model of the ledger for the model-based test: integer pennies and integer points
+ * (the program has scale 0), plain arrays, no decimal.js and none of the engine's code except the
+ * calendar arithmetic (addLocal), which the time-zone tests check on their own. If the engine and
+ * this model ever disagree, one of them misreads DESIGN.md.
+ */
+import { addLocal } from "../../src/shared/time.js";
+import type { NegativeBalancePolicy, ProgramDefinition } from "../../src/index.js";
+
+export const ZONE = "Europe/London";
+export const PENDING_DAYS = 7;
+export const EXPIRY_DAYS = 60;
+
+export function modelProgram(policy: NegativeBalancePolicy) {
+  return {
+    id: `model-${policy}`,
+    version: 1,
+    currency: "GBP",
+    timeZone: ZONE,
+    points: { scale: 0, rounding: "down" },
+    wallets: [
+      { id: "points", kind: "spendable" },
+      { id: "status", kind: "qualifying", expiresAfter: null },
+    ],
+    expiry: { after: { days: EXPIRY_DAYS } },
+    pending: { days: PENDING_DAYS },
+    refunds: { negativeBalance: policy, baseRule: "base" },
+    rules: [{ id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] }],
+  } satisfies ProgramDefinition;
+}
+
+interface MLot {
+  readonly seq: number;
+  readonly amount: number;
+  remaining: number;
+  readonly earnedAt: number;
+  readonly availableAt: number;
+  readonly expiresAt: number;
+}
+
+interface MPurchase {
+  readonly id: string;
+  readonly pennies: number;
+  refunded: number;
+  readonly earned: number;
+  settled: number;
+  readonly lotSeq: number | null;
+}
+
+export class ReferenceModel {
+  now: number;
+  lots: MLot[] = [];
+  purchases: MPurchase[] = [];
+  debt = 0;
+  earned = 0; spent = 0; expired = 0; reversed = 0; adjusted = 0;
+  private lotCounter = 0;
+  /** Successful writes by key: the payload, to tell a retry from a conflict. */
+  readonly done = new Map<string, string>();
+
+  constructor(readonly policy: NegativeBalancePolicy, now: number) {
+    this.now = now;
+  }
+
+  private live(lot: MLot) { return lot.remaining > 0 && this.now < lot.expiresAt; }
+  private pending(lot: MLot) { return this.live(lot) && this.now < lot.availableAt; }
+  private available(lot: MLot) { return this.live(lot) && this.now >= lot.availableAt; }
+  private static spendOrder(a: MLot, b: MLot) { return a.expiresAt - b.expiresAt || a.earnedAt - b.earnedAt || a.seq - b.seq; }
+  private static newestFirst(a: MLot, b: MLot) { return b.earnedAt - a.earnedAt || a.seq - b.seq; }
+
+  availablePoints() { return this.lots.filter((l) => this.available(l)).reduce((s, l) => s + l.remaining, 0); }
+  pendingPoints() { return this.lots.filter((l) => this.pending(l)).reduce((s, l) => s + l.remaining, 0); }
+
+  /** Every write first writes off what has expired. */
+  private expireDue() {
+    for (const lot of this.lots) if (lot.remaining > 0 && this.now >= lot.expiresAt) { this.expired += lot.remaining; lot.remaining = 0; }
+  }
+
+  private credit(points: number, availableAt: number): number {
+    const repaid = Math.min(this.debt, points);
+    this.debt -= repaid;
+    const lot: MLot = { seq: ++this.lotCounter, amount: points, remaining: points - repaid, earnedAt: this.now, availableAt, expiresAt: addLocal(this.now, ZONE, { days: EXPIRY_DAYS }) };
+    this.lots.push(lot);
+    return lot.seq;
+  }
+
+  private draw(lots: MLot[], wanted: number): number {
+    let left = wanted;
+    for (const lot of lots) { const take = Math.min(lot.remaining, left); lot.remaining -= take; left -= take; if (left === 0) break; }
+    return left;
+  }
+
+  findPurchase(index: number): MPurchase | undefined { return this.purchases[index % Math.max(1, this.purchases.length)]; }
+
+  purchase(id: string, pennies: number) {
+    this.expireDue();
+    const points = Math.floor(pennies / 100);
+    this.earned += points;
+    const lotSeq = points > 0 ? this.credit(points, addLocal(this.now, ZONE, { days: PENDING_DAYS })) : null;
+    this.purchases.push({ id, pennies, refunded: 0, earned: points, settled: 0, lotSeq });
+  }
+
+  /** Draws points like a spend; false (and no change at all) if the available points fall short. */
+  private debit(points: number): boolean {
+    const lots = this.lots.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder);
+    if (lots.reduce((s, l) => s + l.remaining, 0) < points) return false;
+    this.expireDue();
+    this.draw(lots, points);
+    return true;
+  }
+
+  /** Returns an error code, or null when the spend happened. */
+  spend(points: number): string | null {
+    if (!this.debit(points)) return "INSUFFICIENT_POINTS";
+    this.spent += points;
+    return null;
+  }
+
+  adjust(points: number): string | null {
+    if (points < 0) {
+      if (!this.debit(-points)) return "INSUFFICIENT_POINTS";
+      this.adjusted += points;
+      return null;
+    }
+    this.expireDue();
+    this.adjusted += points;
+    this.credit(points, this.now);
+    return null;
+  }
+
+  refund(purchase: MPurchase, pennies: number): string | null {
+    if (pennies > purchase.pennies - purchase.refunded) return "REFUND_EXCEEDS_PURCHASE";
+    this.expireDue();
+    purchase.refunded += pennies;
+    const target = Math.floor((purchase.earned * purchase.refunded) / purchase.pennies);
+    const wanted = target - purchase.settled;
+    purchase.settled = target;
+    if (wanted > 0) this.reverse(wanted, purchase.lotSeq === null ? new Set() : new Set([purchase.lotSeq]), true);
+    return null;
+  }
+
+  receiptless(pennies: number) {
+    this.expireDue();
+    const wanted = Math.floor(pennies / 100);
+    if (wanted > 0) this.reverse(wanted, new Set(), false);
+  }
+
+  private reverse(wanted: number, own: Set<number>, withReceipt: boolean) {
+    const mine = this.lots.filter((l) => own.has(l.seq));
+    const others = this.lots.filter((l) => !own.has(l.seq));
+    const stages: MLot[][] = [mine.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst)];
+    if (!withReceipt) stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
+    if (this.policy !== "only_pending") {
+      stages.push(mine.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder));
+      stages.push(others.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder));
+    }
+    if (this.policy === "allow_debt" && withReceipt) stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
+    let left = wanted;
+    for (const stage of stages) { left = this.draw(stage, left); if (left === 0) break; }
+    if (this.policy === "allow_debt") { this.debt += left; this.reversed += wanted; }
+    else this.reversed += wanted - left;
+  }
+
+  /** Points held in lots minus debt: what conservation says the totals must equal. */
+  held() { return this.lots.reduce((s, l) => s + l.remaining, 0) - this.debt; }
+}
