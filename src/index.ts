@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { createLoyaltyEngine } from "./engine/engine.js";
-export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable } from "./engine/engine.js";
+export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable, Statement } from "./engine/engine.js";
 export type { EnrollCommand, PurchaseCommand, EventCommand, RefundCommand, AdjustCommand, SpendCommand, PreviewPurchaseInput, PreviewEventInput } from "./engine/commands.js";
 
 export { compileProgram } from "./program/compile.js";
@@ -17,11 +17,11 @@ export type { Condition, LineFilter, Scalar, Weekday, ComparisonOp } from "./pro
 export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/index.js";
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
 
-export type { Entry, EntryKind, CommandType, LotRecord, LotDraw } from "./ledger/entries.js";
-export type { MemberSnapshot, MemberState, Lot } from "./ledger/state.js";
+export type { Entry, EntryKind, CommandType, LotRecord, LotDraw, EnrollEntry, PurchaseEntry, EarnEntry, SpendEntry, ExpireEntry, RefundEntry, ReverseEntry, AdjustEntry } from "./ledger/entries.js";
+export type { MemberSnapshot, MemberState, Lot, LotSnapshot, WalletTotals, PurchaseRecord, CapCounter } from "./ledger/state.js";
 export type { MemberSummary, WalletSummary, DatedPoints } from "./ledger/summary.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
-export { walletBalance } from "./ledger/lots.js";
+export { walletBalance, type WalletBalance } from "./ledger/lots.js";
 export { toSnapshot, fromSnapshot } from "./ledger/state.js";
 
 export { createMemoryStore, MemoryStore } from "./store/memory.js";

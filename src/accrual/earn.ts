@@ -6,7 +6,7 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { accrualContext, type Program, type PurchaseLine } from "../program/compile.js";
 import type { Scalar } from "../program/conditions.js";
-import { ZERO, type Decimal } from "../shared/decimal.js";
+import { ZERO, formatAmount, type Decimal } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { MemberState } from "../ledger/state.js";
 import { debtToRepay, lotRecord } from "../ledger/operations.js";
@@ -62,7 +62,7 @@ export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFac
     throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(p.purchaseId), { issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(p.purchaseId) }] });
   }
   const evaluation = evaluatePurchase(program, w.state, p);
-  w.append({ kind: "purchase", purchaseId: p.purchaseId, amount: p.amount.toString(), occurredAt: iso(p.occurredAt) });
+  w.append({ kind: "purchase", purchaseId: p.purchaseId, amount: formatAmount(p.amount, program.currencyPlaces), occurredAt: iso(p.occurredAt) });
   const availableAt = program.pendingDays > 0 ? addLocal(p.occurredAt, program.timeZone, { days: program.pendingDays }) : p.occurredAt;
   writeAwards(w, program, evaluation, p.occurredAt, availableAt, p.purchaseId);
   return evaluation;

@@ -12,7 +12,7 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
-import { Decimal, ZERO, roundTo } from "../shared/decimal.js";
+import { Decimal, ZERO, formatAmount, roundTo } from "../shared/decimal.js";
 import type { LotDraw } from "../ledger/entries.js";
 import { bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
 import type { Lot } from "../ledger/state.js";
@@ -76,7 +76,7 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
   const reversals: Reversal[] = [];
   if (r.purchaseId === null) {
     const base = program.baseRule;
-    w.append({ kind: "refund", purchaseId: null, amount: r.amount.toString() });
+    w.append({ kind: "refund", purchaseId: null, amount: formatAmount(r.amount, program.currencyPlaces) });
     if (base === null) return reversals;
     for (const award of base.awards) {
       if (award.kind !== "rate") continue;
@@ -106,7 +106,7 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
     const target = purchase.amount.isZero() ? earned : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
     return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO) };
   });
-  w.append({ kind: "refund", purchaseId: r.purchaseId, amount: r.amount.toString() });
+  w.append({ kind: "refund", purchaseId: r.purchaseId, amount: formatAmount(r.amount, program.currencyPlaces) });
   for (const t of targets) {
     const done = reverse(w, program, t.wallet, t.wanted, ownIds, r.purchaseId);
     if (done) reversals.push(done);

@@ -22,7 +22,7 @@ import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs, parseOrThrow } from "../shared/validation.js";
-import { CommitConflict, type HistoryPage, type LoyaltyStore } from "../store/port.js";
+import { CommitConflict, type LoyaltyStore } from "../store/port.js";
 import * as schemas from "./commands.js";
 
 export interface EngineOptions {
@@ -80,6 +80,13 @@ export interface EnrollResult {
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 
+/** A page of a member's ledger, each entry with the name of the rule that earned it. */
+export interface Statement {
+  readonly entries: readonly (Entry & { readonly ruleName: string | null })[];
+  /** Pass as `afterSeq` for the next page; null on the last page. */
+  readonly nextAfterSeq: number | null;
+}
+
 export interface PreviewResult {
   readonly awards: readonly AwardLine[];
   readonly totals: Readonly<Record<string, string>>;
@@ -94,7 +101,7 @@ export interface LoyaltyEngine {
   adjust(command: schemas.AdjustCommand): Promise<Replayable<PointsResult>>;
   spend(command: schemas.SpendCommand): Promise<Replayable<PointsResult>>;
   summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
-  statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<HistoryPage>;
+  statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<Statement>;
   previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
   previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
 }
@@ -276,7 +283,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async statement(memberId, opts = {}) {
       const o = parse(schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }), { ...opts, memberId }, "statement");
       await loadKnown(o.memberId);
-      return guard(() => store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }));
+      const page = await guard(() => store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }));
+      const ruleName = (e: Entry) => (e.kind === "earn" ? (program.rules.get(e.ruleId)?.name ?? null) : null);
+      return { entries: page.entries.map((e) => ({ ...e, ruleName: ruleName(e) })), nextAfterSeq: page.nextAfterSeq };
     },
 
     async previewPurchase(input) {
