@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
-import { CommitConflict, Decimal, createLoyaltyEngine, createMemoryStore, foldEntries, isLoyaltyError, walletBalance, type Entry, type LoyaltyStore } from "../src/index.js";
-import { memberViolations, operationArb, readAllEntries, runOperations, storeFingerprint, testClock, unitsToDecimal } from "../src/testing/index.js";
+import { Decimal, createLoyaltyEngine, createMemoryStore, foldEntries, isLoyaltyError, walletBalance, type Entry, type LoyaltyStore } from "../src/index.js";
+import { memberViolations, operationArb, racingStore, readAllEntries, runOperations, storeFingerprint, testClock, unitsToDecimal } from "../src/testing/index.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const DAY = 86_400_000;
@@ -150,14 +150,7 @@ describe("DESIGN.md invariants", () => {
       const a = await fresh(start);
       // A store that loses a race now and then: the engine must reload and decide to the same result.
       const inner = createMemoryStore();
-      const flaky: LoyaltyStore = {
-        capabilities: inner.capabilities,
-        loadMember: (p, m) => inner.loadMember(p, m),
-        getIdempotency: (p, k) => inner.getIdempotency(p, k),
-        readEntries: (p, m, q) => inner.readEntries(p, m, q),
-        findDueMembers: (p, q) => inner.findDueMembers(p, q),
-        commit: async (batch) => { if (coin.next().value) throw new CommitConflict("version", "m"); return inner.commit(batch); },
-      };
+      const flaky = racingStore(inner, () => coin.next().value);
       const b = await fresh(start, flaky);
       expect(await runOperations(b.target, script)).toEqual(await runOperations(a.target, script));
       for (const probe of [0, 30 * DAY, 400 * DAY]) {

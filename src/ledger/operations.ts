@@ -43,8 +43,8 @@ export function debtToRepay(w: LedgerWriter, wallet: string, points: Decimal): D
   return min(w.state.wallets[wallet]?.debt ?? ZERO, points);
 }
 
-/** Spends points: soonest-expiring available lots first (invariant 4), or refuses with nothing written. */
-export function spend(w: LedgerWriter, wallet: string, points: Decimal, reference: string | null): void {
+/** Plans a draw of available points, soonest expiring first, or refuses with INSUFFICIENT_POINTS. */
+function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal): LotDraw[] {
   const plan = planDraws(spendableLots(w.state, wallet, w.now), points);
   if (plan.short.gt(0)) {
     const available = walletBalance(w.state, wallet, w.now).available;
@@ -52,7 +52,12 @@ export function spend(w: LedgerWriter, wallet: string, points: Decimal, referenc
       details: { wallet, available: available.toString(), requested: points.toString() },
     });
   }
-  w.append({ kind: "spend", wallet, points: points.toString(), lots: plan.draws, reference });
+  return plan.draws;
+}
+
+/** Spends points: soonest-expiring available lots first (invariant 4), or refuses with nothing written. */
+export function spend(w: LedgerWriter, wallet: string, points: Decimal, reference: string | null): void {
+  w.append({ kind: "spend", wallet, points: points.toString(), lots: drawAvailable(w, wallet, points), reference });
 }
 
 /**
@@ -60,18 +65,10 @@ export function spend(w: LedgerWriter, wallet: string, points: Decimal, referenc
  * a spend and, like a spend, is refused if the available balance cannot cover it.
  */
 export function adjust(w: LedgerWriter, program: Program, a: { wallet: string; points: Decimal; reason: string; reference: string | null }): void {
+  const base = { kind: "adjust", wallet: a.wallet, points: a.points.toString(), reason: a.reason, reference: a.reference } as const;
   if (a.points.gt(0)) {
-    const repaid = debtToRepay(w, a.wallet, a.points);
-    w.append({ kind: "adjust", wallet: a.wallet, points: a.points.toString(), reason: a.reason, reference: a.reference, lot: lotRecord(program, a.wallet, w.now, w.now), debtRepaid: repaid.toString(), lots: [] });
-    return;
+    w.append({ ...base, lot: lotRecord(program, a.wallet, w.now, w.now), debtRepaid: debtToRepay(w, a.wallet, a.points).toString(), lots: [] });
+  } else {
+    w.append({ ...base, lot: null, debtRepaid: "0", lots: drawAvailable(w, a.wallet, a.points.neg()) });
   }
-  const wanted = a.points.neg();
-  const plan = planDraws(spendableLots(w.state, a.wallet, w.now), wanted);
-  if (plan.short.gt(0)) {
-    const available = walletBalance(w.state, a.wallet, w.now).available;
-    throw new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(a.wallet, available.toString(), wanted.toString()), {
-      details: { wallet: a.wallet, available: available.toString(), requested: wanted.toString() },
-    });
-  }
-  w.append({ kind: "adjust", wallet: a.wallet, points: a.points.toString(), reason: a.reason, reference: a.reference, lot: null, debtRepaid: "0", lots: plan.draws });
 }

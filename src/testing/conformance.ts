@@ -20,6 +20,7 @@ import { compileProgram } from "../program/compile.js";
 import { CommitConflict, type CommitBatch, type LoyaltyStore } from "../store/port.js";
 import { plainProgram, testClock } from "./fixtures.js";
 import { memberViolations, readAllEntries, storeFingerprint } from "./invariants.js";
+import { racingStore } from "./stores.js";
 
 export interface ConformanceOptions {
   readonly name: string;
@@ -305,14 +306,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const { engine: setup } = engineOn(inner);
         await setup.enroll({ key: "enroll", memberId: "m1" });
         // A store that always reports a lost race: the engine must give up cleanly.
-        const racing: LoyaltyStore = {
-          capabilities: inner.capabilities,
-          loadMember: (p, m) => inner.loadMember(p, m),
-          getIdempotency: (p, k) => inner.getIdempotency(p, k),
-          readEntries: (p, m, q) => inner.readEntries(p, m, q),
-          findDueMembers: (p, q) => inner.findDueMembers(p, q),
-          commit: async (batch) => { throw new CommitConflict("version", batch.members[0]!.memberId); },
-        };
+        const racing = racingStore(inner, () => true);
         const { engine } = engineOn(racing, undefined, 3);
         const before = await storeFingerprint(inner, P, ["m1"], ["p1"]);
         const error = await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }), "CONCURRENCY_CONFLICT");
