@@ -18,7 +18,7 @@ export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/in
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
 
 export type { Entry, EntryKind, CommandType, LotRecord, LotDraw, EnrollEntry, PurchaseEntry, EarnEntry, SpendEntry, ExpireEntry, RefundEntry, ReverseEntry, AdjustEntry } from "./ledger/entries.js";
-export type { MemberSnapshot, MemberState, Lot, LotSnapshot, WalletTotals, PurchaseRecord, CapCounter } from "./ledger/state.js";
+export type { MemberSnapshot, MemberState, Lot, LotSnapshot, WalletTotals, PurchaseRecord, CapCounters, Dict } from "./ledger/state.js";
 export type { MemberSummary, WalletSummary, DatedPoints } from "./ledger/summary.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
 export { walletBalance, type WalletBalance } from "./ledger/lots.js";

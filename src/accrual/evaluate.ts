@@ -33,6 +33,14 @@ function eligibleAmount(award: Extract<CompiledAward, { kind: "rate" }>, ctx: Ac
   return total;
 }
 
+/**
+ * Points for an amount at a rate. `ratio` is `points / per` when that is exact (1 per 1, 2.5 per
+ * 1, 1 per 10); otherwise (1 point per £3) multiply first and divide once.
+ */
+export function rateOf(award: { readonly points: Decimal; readonly per: Decimal; readonly ratio: Decimal | null }, amount: Decimal): Decimal {
+  return award.ratio !== null ? amount.times(award.ratio) : amount.times(award.points).div(award.per);
+}
+
 function isActive(rule: CompiledRule, at: number): boolean {
   return (rule.activeFrom === null || at >= rule.activeFrom) && (rule.activeUntil === null || at < rule.activeUntil);
 }
@@ -54,7 +62,7 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
       switch (award.kind) {
         case "rate":
           // One multiplication and one rounding per award: summing rounded lines would drift.
-          raw = roundTo(eligibleAmount(award, ctx).times(award.ratio), program.scale, award.rounding);
+          raw = roundTo(rateOf(award, eligibleAmount(award, ctx)), program.scale, award.rounding);
           break;
         case "fixed":
           raw = award.points;
@@ -66,23 +74,29 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
           break;
         }
       }
-      // Caps bound the rule's points per wallet, so earlier awards of this rule into the wallet count.
-      let already = ZERO;
-      for (const a of awards) if (a.ruleId === rule.id && a.wallet === award.wallet) already = already.plus(a.points);
       let points = raw;
-      if (rule.perCommandCap !== null) points = min(points, Decimal.max(rule.perCommandCap.minus(already), ZERO));
       const capKeys: Partial<Record<Period, string>> = {};
-      const counters = member?.caps[`${rule.id}/${award.wallet}`];
-      for (const cap of rule.periodCaps) {
-        const key = periodKey(ctx.occurredAt, program.timeZone, cap.period);
-        capKeys[cap.period] = key;
-        const counter = counters?.[cap.period];
-        const used = (counter && counter.key === key ? counter.used : ZERO).plus(already);
-        points = min(points, Decimal.max(cap.points.minus(used), ZERO));
-      }
+      if (rule.perCommandCap !== null || rule.periodCaps.length > 0) points = applyCaps(program, rule, award.wallet, raw, awards, ctx, member, capKeys);
       if (points.gt(0)) awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
     }
     if (rule.stopFurtherRules) break;
   }
   return { awards, matchedRuleIds };
+}
+
+/** Caps bound a rule's points per wallet: per command, and per member per local period. */
+function applyCaps(program: Program, rule: CompiledRule, wallet: string, raw: Decimal, awards: readonly Award[], ctx: AccrualContext, member: MemberState | null, capKeys: Partial<Record<Period, string>>): Decimal {
+  // Earlier awards of this rule into the wallet, in this command, count against its caps.
+  let already = ZERO;
+  for (const a of awards) if (a.ruleId === rule.id && a.wallet === wallet) already = already.plus(a.points);
+  let points = raw;
+  if (rule.perCommandCap !== null) points = min(points, Decimal.max(rule.perCommandCap.minus(already), ZERO));
+  const counters = member?.caps[rule.id]?.[wallet];
+  for (const cap of rule.periodCaps) {
+    const key = periodKey(ctx.occurredAt, program.timeZone, cap.period);
+    capKeys[cap.period] = key;
+    const used = (counters?.[cap.period]?.[key] ?? ZERO).plus(already);
+    points = min(points, Decimal.max(cap.points.minus(used), ZERO));
+  }
+  return points;
 }

@@ -1,5 +1,6 @@
 /**
- * Refund decisions (invariant 7). A refund with a receipt takes back the purchase's points in
+ * Refund decisions (invariant 7). Points of the purchase that expired unused are never taken back
+ * (the member never had them to spend), under any policy. A refund with a receipt takes back the purchase's points in
  * proportion to the money refunded, computed on the running total so that rounding never lets
  * partial refunds together take back more than the purchase earned. A return without a receipt is
  * priced at the base rule's rate. Points come back from pending lots first, then available lots,
@@ -17,6 +18,7 @@ import type { LotDraw } from "../ledger/entries.js";
 import { bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
 import type { Lot } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
+import { rateOf } from "./evaluate.js";
 
 export interface RefundFacts {
   /** null: a return with no receipt. */
@@ -36,10 +38,11 @@ export interface Reversal {
 const byNewestFirst = (a: Lot, b: Lot) => b.earnedAt - a.earnedAt;
 
 /**
- * Takes `wanted` points of `wallet` back. `own` are the refunded purchase's lots (empty for a
- * receipt-less return), tried first.
+ * Settles `wanted` points of `wallet`, taking back at most `claimable` of them (the rest of a
+ * purchase's points expired unused: the member never had the benefit, so they are forgiven).
+ * `ownIds` are the refunded purchase's lots (empty for a receipt-less return), tried first.
  */
-function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Decimal, ownIds: ReadonlySet<string>, purchaseId: string | null): Reversal | null {
+function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Decimal, claimable: Decimal, ownIds: ReadonlySet<string>, purchaseId: string | null): Reversal | null {
   if (wanted.lte(0)) return null;
   const now = w.now;
   const lots = w.state.lots.filter((l) => l.wallet === wallet);
@@ -58,7 +61,8 @@ function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Deci
   if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
 
   const draws: LotDraw[] = [];
-  let left = wanted;
+  const claim = Decimal.max(ZERO, Decimal.min(wanted, claimable));
+  let left = claim;
   for (const stage of stages) {
     const plan = planDraws(stage, left);
     draws.push(...plan.draws);
@@ -66,7 +70,7 @@ function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Deci
     if (left.lte(0)) break;
   }
   const debt = policy === "allow_debt" ? left : ZERO;
-  const forgiven = policy === "allow_debt" ? ZERO : left;
+  const forgiven = wanted.minus(claim).plus(policy === "allow_debt" ? ZERO : left);
   const points = wanted.minus(forgiven);
   w.append({ kind: "reverse", wallet, points: points.toString(), lots: draws, debt: debt.toString(), forgiven: forgiven.toString(), purchaseId });
   return { wallet, points, debt, forgiven };
@@ -80,8 +84,8 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
     if (base === null) return reversals;
     for (const award of base.awards) {
       if (award.kind !== "rate") continue;
-      const points = roundTo(r.amount.times(award.ratio), program.scale, award.rounding);
-      const done = reverse(w, program, award.wallet, points, new Set(), null);
+      const points = roundTo(rateOf(award, r.amount), program.scale, award.rounding);
+      const done = reverse(w, program, award.wallet, points, points, new Set(), null);
       if (done) reversals.push(done);
     }
     return reversals;
@@ -104,11 +108,12 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
   const targets = Object.entries(purchase.earned).map(([wallet, earned]) => {
     // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
     const target = purchase.amount.isZero() ? earned : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
-    return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO) };
+    const claimable = earned.minus(purchase.expired[wallet] ?? ZERO).minus(purchase.reversed[wallet] ?? ZERO);
+    return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO), claimable };
   });
   w.append({ kind: "refund", purchaseId: r.purchaseId, amount: formatAmount(r.amount, program.currencyPlaces) });
   for (const t of targets) {
-    const done = reverse(w, program, t.wallet, t.wanted, ownIds, r.purchaseId);
+    const done = reverse(w, program, t.wallet, t.wanted, t.claimable, ownIds, r.purchaseId);
     if (done) reversals.push(done);
   }
   return reversals;

@@ -6,7 +6,7 @@
 import { Decimal, ZERO } from "../shared/decimal.js";
 import type { Period } from "../shared/time.js";
 import type { Entry, LotDraw, LotRecord } from "./entries.js";
-import { cloneState, emptyState, emptyTotals, type Lot, type MemberState, type WalletTotals } from "./state.js";
+import { CAP_KEYS_KEPT, cloneState, dict, emptyState, emptyTotals, type Lot, type MemberState, type WalletTotals } from "./state.js";
 
 /** Thrown when an entry does not fit the state: a bug or a corrupted ledger, never bad input. */
 export class LedgerInvariantError extends Error {
@@ -47,7 +47,7 @@ function createLot(s: MemberState, id: string, record: LotRecord, amount: Decima
   });
 }
 
-function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[]): Decimal {
+function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[], each?: (lot: Lot, points: Decimal) => void): Decimal {
   let total = ZERO;
   for (const draw of draws) {
     const lot = s.lots.find((l) => l.id === draw.lotId);
@@ -57,6 +57,7 @@ function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[]): De
     assert(points.gt(0) && points.lte(lot.remaining), `draw of ${draw.points} from lot ${draw.lotId} holding ${lot.remaining}`);
     lot.remaining = lot.remaining.minus(points);
     total = total.plus(points);
+    each?.(lot, points);
   }
   s.lots = s.lots.filter((l: Lot) => !l.remaining.isZero());
   return total;
@@ -71,11 +72,11 @@ export function applyEntry(s: MemberState, e: Entry): void {
     case "enroll":
       s.joinedAt = Date.parse(e.joinedAt);
       s.birthday = e.birthday;
-      s.attributes = { ...e.attributes };
+      s.attributes = dict(Object.entries(e.attributes));
       return;
     case "purchase":
       assert(s.purchases[e.purchaseId] === undefined, `purchase ${e.purchaseId} recorded twice`);
-      s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: {}, settled: {}, lotIds: [] };
+      s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: dict(), settled: dict(), reversed: dict(), expired: dict(), lotIds: [] };
       return;
     case "earn": {
       const t = totals(s, e.wallet);
@@ -90,10 +91,13 @@ export function applyEntry(s: MemberState, e: Entry): void {
         p.earned[e.wallet] = (p.earned[e.wallet] ?? ZERO).plus(points);
         p.lotIds.push(e.id);
       }
-      const counters = (s.caps[`${e.ruleId}/${e.wallet}`] ??= {});
+      const counters = ((s.caps[e.ruleId] ??= dict())[e.wallet] ??= {});
       for (const [period, key] of Object.entries(e.capKeys) as [Period, string][]) {
-        const c = counters[period];
-        counters[period] = c && c.key === key ? { key, used: c.used.plus(points) } : { key, used: points };
+        const used = (counters[period] ??= dict());
+        used[key] = (used[key] ?? ZERO).plus(points);
+        // Keep the latest keys only (keys sort in time order); see CAP_KEYS_KEPT.
+        const keys = Object.keys(used);
+        if (keys.length > CAP_KEYS_KEPT[period]) for (const old of keys.sort().slice(0, keys.length - CAP_KEYS_KEPT[period])) delete used[old];
       }
       return;
     }
@@ -105,7 +109,10 @@ export function applyEntry(s: MemberState, e: Entry): void {
       return;
     }
     case "expire": {
-      const drawn = drawLots(s, e.wallet, e.lots);
+      const drawn = drawLots(s, e.wallet, e.lots, (lot, points) => {
+        const p = lot.purchaseId === null ? undefined : s.purchases[lot.purchaseId];
+        if (p) p.expired[e.wallet] = (p.expired[e.wallet] ?? ZERO).plus(points);
+      });
       assert(drawn.eq(e.points), `expire ${e.id}: lots add up to ${drawn}, not ${e.points}`);
       const t = totals(s, e.wallet);
       t.expired = t.expired.plus(drawn);
@@ -130,8 +137,11 @@ export function applyEntry(s: MemberState, e: Entry): void {
         const p = s.purchases[e.purchaseId];
         assert(p !== undefined, `reverse ${e.id} names unknown purchase ${e.purchaseId}`);
         const settled = (p.settled[e.wallet] ?? ZERO).plus(e.points).plus(e.forgiven);
+        const reversed = (p.reversed[e.wallet] ?? ZERO).plus(e.points);
         assert(settled.lte(p.earned[e.wallet] ?? ZERO), `reverse ${e.id}: reverses more than purchase ${e.purchaseId} earned`);
+        assert(reversed.plus(p.expired[e.wallet] ?? ZERO).lte(p.earned[e.wallet] ?? ZERO), `reverse ${e.id}: takes back points of purchase ${e.purchaseId} that expired`);
         p.settled[e.wallet] = settled;
+        p.reversed[e.wallet] = reversed;
       }
       return;
     }

@@ -38,29 +38,54 @@ export interface PurchaseRecord {
   readonly occurredAt: number;
   refunded: Decimal;
   /** Points earned per wallet. */
-  earned: Record<string, Decimal>;
+  earned: Dict<Decimal>;
   /** Points settled by refunds per wallet: reversed plus forgiven. Never above `earned`. */
-  settled: Record<string, Decimal>;
+  settled: Dict<Decimal>;
+  /** Points actually taken back per wallet (from lots or as debt). */
+  reversed: Dict<Decimal>;
+  /** Points of this purchase's own lots that expired unused, per wallet: never taken back. */
+  expired: Dict<Decimal>;
   /** Lots this purchase created, in order. */
   lotIds: string[];
 }
 
-export interface CapCounter {
-  key: string;
-  used: Decimal;
+/** Points a rule awarded into a wallet, per period key (2026-11, 2026-W48, ...). */
+export type CapCounters = Partial<Record<Period, Dict<Decimal>>>;
+
+/**
+ * How many of the latest period keys a cap counter keeps: enough for purchases recorded late by
+ * two months (62 days, 10 weeks, 13 months, 3 years). A purchase recorded later than that finds no
+ * counter for its period and is capped as if the period were empty.
+ */
+export const CAP_KEYS_KEPT: Readonly<Record<Period, number>> = { day: 62, week: 10, month: 13, year: 3, lifetime: 1 };
+
+/**
+ * A record keyed by ids that come from users (purchase ids, wallet ids, attribute names). It has no
+ * prototype, so an id such as "constructor" or "__proto__" is an ordinary key.
+ */
+export type Dict<T> = Record<string, T>;
+export function dict<T>(entries?: Iterable<readonly [string, T]>): Dict<T> {
+  const out = Object.create(null) as Dict<T>;
+  if (entries) for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+export function mapDict<A, B>(o: Readonly<Record<string, A>>, fn: (a: A) => B): Dict<B> {
+  const out = dict<B>();
+  for (const k of Object.keys(o)) out[k] = fn(o[k] as A);
+  return out;
 }
 
 export interface MemberState {
   readonly memberId: string;
   joinedAt: number;
   birthday: string | null;
-  attributes: Record<string, Scalar>;
+  attributes: Dict<Scalar>;
   /** Lots with points left (fully used lots are dropped), in creation order. */
   lots: Lot[];
-  wallets: Record<string, WalletTotals>;
-  purchases: Record<string, PurchaseRecord>;
-  /** Per `ruleId/wallet`, per capped period: the period's key and the points awarded in it. */
-  caps: Record<string, Partial<Record<Period, CapCounter>>>;
+  wallets: Dict<WalletTotals>;
+  purchases: Dict<PurchaseRecord>;
+  /** Per rule, per wallet, per capped period: points awarded per period key. */
+  caps: Dict<Dict<CapCounters>>;
   /** Seq of the last entry folded in. */
   lastSeq: number;
 }
@@ -70,22 +95,25 @@ export function emptyTotals(): WalletTotals {
 }
 
 export function emptyState(memberId: string): MemberState {
-  return { memberId, joinedAt: 0, birthday: null, attributes: {}, lots: [], wallets: {}, purchases: {}, caps: {}, lastSeq: 0 };
+  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), lastSeq: 0 };
 }
+
+const copyCounters = (c: CapCounters): CapCounters => {
+  const out: CapCounters = {};
+  for (const period of Object.keys(c) as Period[]) out[period] = mapDict(c[period]!, (d) => d);
+  return out;
+};
 
 /** Deep copy, so a decision can never alias the state it was given. */
 export function cloneState(s: MemberState): MemberState {
-  const purchases: Record<string, PurchaseRecord> = {};
-  for (const [id, p] of Object.entries(s.purchases)) purchases[id] = { ...p, earned: { ...p.earned }, settled: { ...p.settled }, lotIds: [...p.lotIds] };
-  const caps: MemberState["caps"] = {};
-  for (const [k, periods] of Object.entries(s.caps)) {
-    const copy: Partial<Record<Period, CapCounter>> = {};
-    for (const [period, c] of Object.entries(periods) as [Period, CapCounter][]) copy[period] = { ...c };
-    caps[k] = copy;
-  }
-  const wallets: Record<string, WalletTotals> = {};
-  for (const [w, t] of Object.entries(s.wallets)) wallets[w] = { ...t };
-  return { ...s, attributes: { ...s.attributes }, lots: s.lots.map((l) => ({ ...l })), wallets, purchases, caps };
+  return {
+    ...s,
+    attributes: mapDict(s.attributes, (v) => v),
+    lots: s.lots.map((l) => ({ ...l })),
+    wallets: mapDict(s.wallets, (t) => ({ ...t })),
+    purchases: mapDict(s.purchases, (p) => ({ ...p, earned: mapDict(p.earned, (d) => d), settled: mapDict(p.settled, (d) => d), reversed: mapDict(p.reversed, (d) => d), expired: mapDict(p.expired, (d) => d), lotIds: [...p.lotIds] })),
+    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, copyCounters)),
+  };
 }
 
 // ---- Snapshot: the JSON form -----------------------------------------------------------------
@@ -101,43 +129,48 @@ export interface MemberSnapshot {
   attributes: Record<string, Scalar>;
   lots: LotSnapshot[];
   wallets: Record<string, Record<keyof WalletTotals, string>>;
-  purchases: Record<string, { amount: string; occurredAt: number; refunded: string; earned: Record<string, string>; settled: Record<string, string>; lotIds: string[] }>;
-  caps: Record<string, Partial<Record<Period, { key: string; used: string }>>>;
+  purchases: Record<string, { amount: string; occurredAt: number; refunded: string; earned: Record<string, string>; settled: Record<string, string>; reversed: Record<string, string>; expired: Record<string, string>; lotIds: string[] }>;
+  caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   lastSeq: number;
 }
 
-const mapValues = <A, B>(o: Record<string, A>, fn: (a: A) => B): Record<string, B> => {
-  const out: Record<string, B> = {};
-  for (const k in o) out[k] = fn(o[k]!);
-  return out;
-};
 const str = (d: Decimal) => d.toString();
 const dec = (s: string) => new Decimal(s);
+const countersTo = <A, B>(c: Partial<Record<Period, Record<string, A>>>, fn: (a: A) => B): Partial<Record<Period, Dict<B>>> => {
+  const out: Partial<Record<Period, Dict<B>>> = {};
+  for (const period of Object.keys(c) as Period[]) out[period] = mapDict(c[period]!, fn);
+  return out;
+};
 
 export function toSnapshot(s: MemberState): MemberSnapshot {
   return {
     memberId: s.memberId,
     joinedAt: s.joinedAt,
     birthday: s.birthday,
-    attributes: { ...s.attributes },
+    attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
-    wallets: mapValues(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), debt: str(t.debt) })),
-    purchases: mapValues(s.purchases, (p) => ({ amount: str(p.amount), occurredAt: p.occurredAt, refunded: str(p.refunded), earned: mapValues(p.earned, str), settled: mapValues(p.settled, str), lotIds: [...p.lotIds] })),
-    caps: mapValues(s.caps, (periods) => mapValues(periods as Record<string, CapCounter>, (c) => ({ key: c.key, used: str(c.used) }))),
+    wallets: mapDict(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), debt: str(t.debt) })),
+    purchases: mapDict(s.purchases, (p) => ({ amount: str(p.amount), occurredAt: p.occurredAt, refunded: str(p.refunded), earned: mapDict(p.earned, str), settled: mapDict(p.settled, str), reversed: mapDict(p.reversed, str), expired: mapDict(p.expired, str), lotIds: [...p.lotIds] })),
+    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
     lastSeq: s.lastSeq,
   };
 }
 
 export function fromSnapshot(s: MemberSnapshot): MemberState {
+  const purchases = dict<PurchaseRecord>();
+  for (const id of Object.keys(s.purchases)) {
+    const p = s.purchases[id]!;
+    purchases[id] = { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: dec(p.refunded), earned: mapDict(p.earned, dec), settled: mapDict(p.settled, dec), reversed: mapDict(p.reversed, dec), expired: mapDict(p.expired, dec), lotIds: [...p.lotIds] };
+  }
   return {
     memberId: s.memberId,
     joinedAt: s.joinedAt,
     birthday: s.birthday,
-    attributes: { ...s.attributes },
+    attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
-    wallets: mapValues(s.wallets, (t) => ({ earned: dec(t.earned), spent: dec(t.spent), expired: dec(t.expired), reversed: dec(t.reversed), adjusted: dec(t.adjusted), debt: dec(t.debt) })),
-    purchases: Object.fromEntries(Object.entries(s.purchases).map(([id, p]) => [id, { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: dec(p.refunded), earned: mapValues(p.earned, dec), settled: mapValues(p.settled, dec), lotIds: [...p.lotIds] }])),
-    caps: mapValues(s.caps, (periods) => mapValues(periods as Record<string, { key: string; used: string }>, (c) => ({ key: c.key, used: dec(c.used) }))),
+    wallets: mapDict(s.wallets, (t) => ({ earned: dec(t.earned), spent: dec(t.spent), expired: dec(t.expired), reversed: dec(t.reversed), adjusted: dec(t.adjusted), debt: dec(t.debt) })),
+    purchases,
+    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
     lastSeq: s.lastSeq,
   };
 }

@@ -18,6 +18,12 @@ export interface WalletSummary {
   /** When pending points become available, soonest first. */
   readonly pendingUntil: readonly DatedPoints[];
   readonly debt: string;
+  /**
+   * Points past their expiry that no expire entry has written off yet (the member's next write, or
+   * a sweep, will). Never spendable; shown so that the figures add up:
+   * lifetime earned - spent - expired - reversed + adjusted = available + pending + expiredUnswept - debt.
+   */
+  readonly expiredUnswept: string;
   /** Available or pending points whose lots expire within the window, soonest first. */
   readonly expiringSoon: readonly DatedPoints[];
   readonly expiringSoonTotal: string;
@@ -53,6 +59,7 @@ export function summarize(program: Program, state: MemberState, now: number, exp
       pending: fmt(b.pending),
       pendingUntil: grouped(lots.filter((l) => now < l.availableAt).map((l) => ({ at: l.availableAt, points: l.remaining })), program.scale),
       debt: fmt(b.debt),
+      expiredUnswept: fmt(b.expiredUnswept),
       expiringSoon: grouped(expiring, program.scale),
       expiringSoonTotal: fmt(expiring.reduce((s, e) => s.plus(e.points), ZERO)),
       lifetime: {

@@ -3,11 +3,12 @@
  * field names exists), and compiled into closures. Evaluating a command afterwards never touches
  * the JSON again.
  */
+import type { z } from "zod";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { Decimal, ZERO, type RoundingMode } from "../shared/decimal.js";
 import { localParts, type Duration, type LocalParts, type Period } from "../shared/time.js";
-import { currencyPlaces, instantMs, parseOrThrow } from "../shared/validation.js";
+import { currencyPlaces, instantMs, parseInstant, safeParse } from "../shared/validation.js";
 import { WEEKDAY_NAMES, type Condition, type LineFilter, type Scalar } from "./conditions.js";
 import { programSchema, type NegativeBalancePolicy, type ProgramDefinition } from "./schema.js";
 
@@ -39,7 +40,7 @@ export type Predicate = (ctx: AccrualContext) => boolean;
 export type LinePredicate = (line: PurchaseLine) => boolean;
 
 export type CompiledAward =
-  | { readonly kind: "rate"; readonly wallet: string; readonly ratio: Decimal; readonly lines: LinePredicate | null; readonly rounding: RoundingMode }
+  | { readonly kind: "rate"; readonly wallet: string; readonly points: Decimal; readonly per: Decimal; readonly ratio: Decimal | null; readonly lines: LinePredicate | null; readonly rounding: RoundingMode }
   | { readonly kind: "fixed"; readonly wallet: string; readonly points: Decimal }
   | { readonly kind: "multiplier"; readonly wallet: string; readonly extra: Decimal; readonly rules: ReadonlySet<string> | null; readonly rounding: RoundingMode };
 
@@ -86,84 +87,121 @@ const f = messages.field;
 
 /**
  * Validates and compiles a program. Throws `INVALID_PROGRAM` listing every problem, each with its
- * path: schema problems first, then cross-references (unknown wallets and rules).
+ * path: schema problems and cross-reference problems (unknown wallets and rules, duplicate ids)
+ * together, so that one round of fixes is enough.
  */
 export function compileProgram(input: unknown): Program {
-  const def = parseOrThrow(programSchema, input, "INVALID_PROGRAM", messages.invalidProgram);
+  const parsed = safeParse(programSchema, input);
+  const schemaIssues = parsed.success ? [] : parsed.issues;
+  const seen = new Set(schemaIssues.map((i) => i.path.join("\u0000")));
+  const issues = [...schemaIssues, ...crossReferenceIssues(input).filter((i) => !seen.has(i.path.join("\u0000")))];
+  if (!parsed.success || issues.length > 0) throw new LoyaltyError("INVALID_PROGRAM", messages.invalidProgram(issues.length), { issues });
+  // A private, frozen copy: changing the caller's object later cannot change the program.
+  return compileValid(deepFreeze(structuredClone(parsed.data)));
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Rules in evaluation order: priority high to low, then list order. */
+function evaluationOrder<R>(rules: readonly R[], priority: (r: R) => number): { rule: R; index: number }[] {
+  return rules.map((rule, index) => ({ rule, index })).sort((a, b) => priority(b.rule) - priority(a.rule) || a.index - b.index);
+}
+
+/**
+ * The checks across fields that a schema cannot make, run on the raw input so that they report
+ * alongside schema problems. Tolerant: a part too malformed to check is left to the schema.
+ */
+function crossReferenceIssues(input: unknown): FieldIssue[] {
   const issues: FieldIssue[] = [];
-
-  const wallets = new Map<string, CompiledWallet>();
-  def.wallets.forEach((w, i) => {
-    if (wallets.has(w.id)) issues.push({ path: ["wallets", i, "id"], message: f.duplicateId(w.id) });
-    const expiresAfter = w.expiresAfter === undefined ? (def.expiry?.after ?? null) : w.expiresAfter;
-    wallets.set(w.id, { id: w.id, kind: w.kind, expiresAfter });
+  if (!isObj(input)) return issues;
+  const walletIds = new Set<string>();
+  const wallets = list(input.wallets);
+  wallets.forEach((w, i) => {
+    const id = isObj(w) ? text(w.id) : undefined;
+    if (id === undefined) return;
+    if (walletIds.has(id)) issues.push({ path: ["wallets", i, "id"], message: f.duplicateId(id) });
+    walletIds.add(id);
   });
-  const kinds = new Set(def.wallets.map((w) => w.kind));
-  if (!kinds.has("spendable")) issues.push({ path: ["wallets"], message: f.needsSpendableWallet });
-  if (!kinds.has("qualifying")) issues.push({ path: ["wallets"], message: f.needsQualifyingWallet });
+  const kinds = new Set(wallets.map((w) => (isObj(w) ? w.kind : undefined)));
+  if (Array.isArray(input.wallets) && wallets.length > 0) {
+    if (!kinds.has("spendable")) issues.push({ path: ["wallets"], message: f.needsSpendableWallet });
+    if (!kinds.has("qualifying")) issues.push({ path: ["wallets"], message: f.needsQualifyingWallet });
+  }
 
-  const order = def.rules
-    .map((rule, index) => ({ rule, index }))
-    .sort((a, b) => (b.rule.priority ?? 0) - (a.rule.priority ?? 0) || a.index - b.index);
+  const rules = list(input.rules);
+  const order = evaluationOrder(rules, (r) => (isObj(r) && typeof r.priority === "number" ? r.priority : 0));
   const position = new Map<string, number>();
-  order.forEach(({ rule }, pos) => { if (!position.has(rule.id)) position.set(rule.id, pos); });
-
-  const seen = new Set<string>();
-  const compiled = new Map<string, CompiledRule>();
+  order.forEach(({ rule }, pos) => { const id = isObj(rule) ? text(rule.id) : undefined; if (id !== undefined && !position.has(id)) position.set(id, pos); });
+  const ruleIds = new Set<string>();
   for (const { rule, index } of order) {
+    if (!isObj(rule)) continue;
     const at = ["rules", index];
-    if (seen.has(rule.id)) issues.push({ path: [...at, "id"], message: f.duplicateId(rule.id) });
-    seen.add(rule.id);
-    const awards: CompiledAward[] = rule.awards.map((award, a) => {
-      if (!wallets.has(award.wallet)) issues.push({ path: [...at, "awards", a, "wallet"], message: f.unknownWallet(award.wallet) });
+    const id = text(rule.id);
+    if (id !== undefined && ruleIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
+    if (id !== undefined) ruleIds.add(id);
+    list(rule.awards).forEach((award, a) => {
+      if (!isObj(award)) return;
+      const wallet = text(award.wallet);
+      if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet)) issues.push({ path: [...at, "awards", a, "wallet"], message: f.unknownWallet(wallet) });
+      if (award.kind !== "multiplier") return;
+      list(award.rules).forEach((ref, r) => {
+        if (typeof ref !== "string") return;
+        const refPos = position.get(ref);
+        if (refPos === undefined) issues.push({ path: [...at, "awards", a, "rules", r], message: f.unknownRule(ref) });
+        else if (id !== undefined && refPos >= position.get(id)!) issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierOrder(ref) });
+      });
+    });
+    const active = isObj(rule.active) ? rule.active : {};
+    const from = typeof active.from === "string" ? parseInstant(active.from) : active.from instanceof Date ? active.from.getTime() : null;
+    const until = typeof active.until === "string" ? parseInstant(active.until) : active.until instanceof Date ? active.until.getTime() : null;
+    if (from !== null && until !== null && until <= from) issues.push({ path: [...at, "active", "until"], message: f.rangeReversed });
+  }
+
+  const baseRule = isObj(input.refunds) ? text(input.refunds.baseRule) : undefined;
+  if (baseRule !== undefined) {
+    const rule = rules.find((r) => isObj(r) && r.id === baseRule);
+    if (!isObj(rule)) issues.push({ path: ["refunds", "baseRule"], message: f.unknownRule(baseRule) });
+    else if (!list(rule.awards).some((a) => isObj(a) && a.kind === "rate")) issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotRate(baseRule) });
+  }
+  return issues;
+}
+
+/** Compiles a definition that passed every check. */
+function compileValid(def: z.output<typeof programSchema>): Program {
+  const wallets = new Map<string, CompiledWallet>();
+  for (const w of def.wallets) wallets.set(w.id, { id: w.id, kind: w.kind, expiresAfter: w.expiresAfter === undefined ? (def.expiry?.after ?? null) : w.expiresAfter });
+
+  const rules = new Map<string, CompiledRule>();
+  const rulesByTrigger = new Map<string, CompiledRule[]>();
+  for (const { rule } of evaluationOrder(def.rules, (r) => r.priority ?? 0)) {
+    const awards: CompiledAward[] = rule.awards.map((award) => {
       switch (award.kind) {
         case "rate":
-          return { kind: "rate", wallet: award.wallet, ratio: new Decimal(award.points).div(award.per), lines: award.lines ? compileLineFilter(award.lines) : null, rounding: award.rounding ?? def.points.rounding };
+          return { kind: "rate", wallet: award.wallet, ...rate(award.points, award.per), lines: award.lines ? compileLineFilter(award.lines) : null, rounding: award.rounding ?? def.points.rounding };
         case "fixed":
           return { kind: "fixed", wallet: award.wallet, points: new Decimal(award.points) };
         case "multiplier":
-          award.rules?.forEach((ref, r) => {
-            const refPos = position.get(ref);
-            if (refPos === undefined) issues.push({ path: [...at, "awards", a, "rules", r], message: f.unknownRule(ref) });
-            else if (refPos >= position.get(rule.id)!) issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierOrder(ref) });
-          });
           return { kind: "multiplier", wallet: award.wallet, extra: new Decimal(award.factor).minus(1), rules: award.rules ? new Set(award.rules) : null, rounding: award.rounding ?? def.points.rounding };
       }
     });
-    const activeFrom = rule.active?.from === undefined ? null : instantMs(rule.active.from);
-    const activeUntil = rule.active?.until === undefined ? null : instantMs(rule.active.until);
-    if (activeFrom !== null && activeUntil !== null && activeUntil <= activeFrom) issues.push({ path: [...at, "active", "until"], message: f.rangeReversed });
-    if (!compiled.has(rule.id)) {
-      compiled.set(rule.id, {
-        id: rule.id,
-        name: rule.name,
-        trigger: rule.on,
-        test: rule.when === undefined ? null : compileCondition(rule.when),
-        awards,
-        perCommandCap: rule.caps?.perCommand === undefined ? null : new Decimal(rule.caps.perCommand),
-        periodCaps: (rule.caps?.perMember ?? []).map((c) => ({ period: c.period, points: new Decimal(c.points) })),
-        activeFrom,
-        activeUntil,
-        stopFurtherRules: rule.stopFurtherRules ?? false,
-      });
-    }
-  }
-
-  let baseRule: CompiledRule | null = null;
-  if (def.refunds.baseRule !== undefined) {
-    baseRule = compiled.get(def.refunds.baseRule) ?? null;
-    if (!baseRule) issues.push({ path: ["refunds", "baseRule"], message: f.unknownRule(def.refunds.baseRule) });
-    else if (!baseRule.awards.some((a) => a.kind === "rate")) issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotRate(def.refunds.baseRule) });
-  }
-
-  if (issues.length > 0) throw new LoyaltyError("INVALID_PROGRAM", messages.invalidProgram(issues.length), { issues });
-
-  const rulesByTrigger = new Map<string, CompiledRule[]>();
-  for (const { rule } of order) {
-    const c = compiled.get(rule.id)!;
-    const list = rulesByTrigger.get(c.trigger) ?? [];
-    if (!list.includes(c)) list.push(c);
-    rulesByTrigger.set(c.trigger, list);
+    const compiled: CompiledRule = {
+      id: rule.id,
+      name: rule.name,
+      trigger: rule.on,
+      test: rule.when === undefined ? null : compileCondition(rule.when),
+      awards,
+      perCommandCap: rule.caps?.perCommand === undefined ? null : new Decimal(rule.caps.perCommand),
+      periodCaps: (rule.caps?.perMember ?? []).map((c) => ({ period: c.period, points: new Decimal(c.points) })),
+      activeFrom: rule.active?.from === undefined ? null : instantMs(rule.active.from),
+      activeUntil: rule.active?.until === undefined ? null : instantMs(rule.active.until),
+      stopFurtherRules: rule.stopFurtherRules ?? false,
+    };
+    rules.set(rule.id, compiled);
+    const forTrigger = rulesByTrigger.get(compiled.trigger) ?? [];
+    forTrigger.push(compiled);
+    rulesByTrigger.set(compiled.trigger, forTrigger);
   }
 
   return Object.freeze({
@@ -178,10 +216,26 @@ export function compileProgram(input: unknown): Program {
     wallets,
     pendingDays: def.pending?.days ?? 0,
     negativeBalance: def.refunds.negativeBalance,
-    baseRule,
+    baseRule: def.refunds.baseRule === undefined ? null : (rules.get(def.refunds.baseRule) ?? null),
     rulesByTrigger,
-    rules: compiled,
+    rules,
   });
+}
+
+/** The rate's figures, with `ratio` only when points / per is an exact (terminating) decimal. */
+function rate(pointsText: string, perText: string) {
+  const points = new Decimal(pointsText), per = new Decimal(perText);
+  const ratio = points.div(per);
+  // A quotient that used every significant digit may have been rounded: treat it as inexact.
+  return { points, per, ratio: ratio.sd() < Decimal.precision ? ratio : null };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export function compileLineFilter(filter: LineFilter): LinePredicate {
@@ -204,10 +258,10 @@ function fieldReader(field: string): (ctx: AccrualContext) => Scalar | Decimal |
   if (field === "lines.quantity") return (ctx) => new Decimal((ctx.lines ?? []).reduce((q, l) => q + l.quantity, 0));
   if (field.startsWith("member.attributes.")) {
     const name = field.slice("member.attributes.".length);
-    return (ctx) => ctx.member?.attributes[name];
+    return (ctx) => (ctx.member && Object.hasOwn(ctx.member.attributes, name) ? ctx.member.attributes[name] : undefined);
   }
   const name = field.slice("attributes.".length);
-  return (ctx) => ctx.attributes[name];
+  return (ctx) => (Object.hasOwn(ctx.attributes, name) ? ctx.attributes[name] : undefined);
 }
 
 function asDecimal(v: Scalar | Decimal | undefined): Decimal | null {
@@ -217,8 +271,9 @@ function asDecimal(v: Scalar | Decimal | undefined): Decimal | null {
   return null;
 }
 
+/** Equality for conditions: when either side is a number, a decimal string equal to it matches. */
 function sameScalar(a: Scalar | Decimal | undefined, b: Scalar): boolean {
-  if (a instanceof Decimal || typeof a === "number") {
+  if (a instanceof Decimal || typeof a === "number" || typeof b === "number") {
     const x = asDecimal(a), y = asDecimal(b);
     return x !== null && y !== null && x.eq(y);
   }
@@ -245,8 +300,8 @@ export function compileCondition(c: Condition): Predicate {
       case "exists": return (ctx) => read(ctx) !== undefined;
       case "eq": { const v = c.value as Scalar; return (ctx) => sameScalar(read(ctx), v); }
       case "ne": { const v = c.value as Scalar; return (ctx) => !sameScalar(read(ctx), v); }
-      case "in": { const vs = c.value as Scalar[]; return (ctx) => { const x = read(ctx); return vs.some((v) => sameScalar(x, v)); }; }
-      case "nin": { const vs = c.value as Scalar[]; return (ctx) => { const x = read(ctx); return !vs.some((v) => sameScalar(x, v)); }; }
+      case "in": { const vs = [...(c.value as Scalar[])]; return (ctx) => { const x = read(ctx); return vs.some((v) => sameScalar(x, v)); }; }
+      case "nin": { const vs = [...(c.value as Scalar[])]; return (ctx) => { const x = read(ctx); return !vs.some((v) => sameScalar(x, v)); }; }
       default: {
         const bound = new Decimal(String(c.value));
         const cmp = c.op;
@@ -304,5 +359,15 @@ const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 /** Builds the context for a command; local time is computed at most once, on first use. */
 export function accrualContext(program: Program, fields: Omit<AccrualContext, "local">): AccrualContext {
   let local: LocalParts | undefined;
-  return { ...fields, local: () => (local ??= localParts(fields.occurredAt, program.timeZone)) };
+  // Properties written out rather than spread: this runs once per evaluated command, and a spread
+  // here halves accrual throughput (measured by npm run bench).
+  return {
+    trigger: fields.trigger,
+    amount: fields.amount,
+    lines: fields.lines,
+    attributes: fields.attributes,
+    occurredAt: fields.occurredAt,
+    member: fields.member,
+    local: () => (local ??= localParts(fields.occurredAt, program.timeZone)),
+  };
 }

@@ -46,12 +46,25 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
   return out;
 }
 
+/** Parses `input` with `schema`: the value, or every bad field as a field issue. */
+export function safeParse<S extends z.ZodType>(schema: S, input: unknown): { success: true; data: z.output<S> } | { success: false; issues: FieldIssue[] } {
+  const result = schema.safeParse(input, { error: errorMap });
+  return result.success ? { success: true, data: result.data } : { success: false, issues: toFieldIssues(result.error) };
+}
+
 /** Parses `input` with `schema`, or throws a LoyaltyError listing every bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode, describe: (count: number) => string): z.output<S> {
-  const result = schema.safeParse(input, { error: errorMap });
+  const result = safeParse(schema, input);
   if (result.success) return result.data;
-  const issues = toFieldIssues(result.error);
-  throw new LoyaltyError(code, describe(issues.length), { issues });
+  throw new LoyaltyError(code, describe(result.issues.length), { issues: result.issues });
+}
+
+/** Whether year-month-day is a real calendar date (years 0-99 too, which Date.UTC would shift). */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const probe = new Date(0);
+  probe.setUTCFullYear(year, month - 1, day);
+  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }
 
 export interface DecimalRule {
@@ -90,9 +103,7 @@ export function parseInstant(text: string): number | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s = "0"] = m;
   const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCDate() !== day) return null;
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
   const offH = m[9] === undefined ? 0 : Number(m[9]);
   const offM = m[10] === undefined ? 0 : Number(m[10]);
   if (offH > 23 || offM > 59) return null;
@@ -115,9 +126,7 @@ export function instantMs(value: string | Date): number {
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function isLocalDate(text: string): boolean {
   const m = LOCAL_DATE.exec(text);
-  if (!m) return false;
-  const probe = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return probe.getUTCFullYear() === Number(m[1]) && probe.getUTCMonth() === Number(m[2]) - 1 && probe.getUTCDate() === Number(m[3]);
+  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 export const localDate = z.string().refine(isLocalDate, { error: f.notLocalDate });
 

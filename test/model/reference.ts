@@ -36,6 +36,7 @@ interface MLot {
   readonly earnedAt: number;
   readonly availableAt: number;
   readonly expiresAt: number;
+  readonly purchase: MPurchase | null;
 }
 
 interface MPurchase {
@@ -44,7 +45,10 @@ interface MPurchase {
   refunded: number;
   readonly earned: number;
   settled: number;
-  readonly lotSeq: number | null;
+  /** Points actually taken back, and points of its lot that expired unused. */
+  reversed: number;
+  expired: number;
+  lotSeq: number | null;
 }
 
 export class ReferenceModel {
@@ -68,17 +72,24 @@ export class ReferenceModel {
   private static newestFirst(a: MLot, b: MLot) { return b.earnedAt - a.earnedAt || a.seq - b.seq; }
 
   availablePoints() { return this.lots.filter((l) => this.available(l)).reduce((s, l) => s + l.remaining, 0); }
+  expiredUnsweptPoints() { return this.lots.filter((l) => l.remaining > 0 && this.now >= l.expiresAt).reduce((s, l) => s + l.remaining, 0); }
   pendingPoints() { return this.lots.filter((l) => this.pending(l)).reduce((s, l) => s + l.remaining, 0); }
 
   /** Every write first writes off what has expired. */
   private expireDue() {
-    for (const lot of this.lots) if (lot.remaining > 0 && this.now >= lot.expiresAt) { this.expired += lot.remaining; lot.remaining = 0; }
+    for (const lot of this.lots) {
+      if (lot.remaining > 0 && this.now >= lot.expiresAt) {
+        this.expired += lot.remaining;
+        if (lot.purchase) lot.purchase.expired += lot.remaining;
+        lot.remaining = 0;
+      }
+    }
   }
 
-  private credit(points: number, availableAt: number): number {
+  private credit(points: number, availableAt: number, purchase: MPurchase | null): number {
     const repaid = Math.min(this.debt, points);
     this.debt -= repaid;
-    const lot: MLot = { seq: ++this.lotCounter, amount: points, remaining: points - repaid, earnedAt: this.now, availableAt, expiresAt: addLocal(this.now, ZONE, { days: EXPIRY_DAYS }) };
+    const lot: MLot = { seq: ++this.lotCounter, amount: points, remaining: points - repaid, earnedAt: this.now, availableAt, expiresAt: addLocal(this.now, ZONE, { days: EXPIRY_DAYS }), purchase };
     this.lots.push(lot);
     return lot.seq;
   }
@@ -95,8 +106,9 @@ export class ReferenceModel {
     this.expireDue();
     const points = Math.floor(pennies / 100);
     this.earned += points;
-    const lotSeq = points > 0 ? this.credit(points, addLocal(this.now, ZONE, { days: PENDING_DAYS })) : null;
-    this.purchases.push({ id, pennies, refunded: 0, earned: points, settled: 0, lotSeq });
+    const purchase: MPurchase = { id, pennies, refunded: 0, earned: points, settled: 0, reversed: 0, expired: 0, lotSeq: null };
+    if (points > 0) purchase.lotSeq = this.credit(points, addLocal(this.now, ZONE, { days: PENDING_DAYS }), purchase);
+    this.purchases.push(purchase);
   }
 
   /** Draws points like a spend; false (and no change at all) if the available points fall short. */
@@ -123,7 +135,7 @@ export class ReferenceModel {
     }
     this.expireDue();
     this.adjusted += points;
-    this.credit(points, this.now);
+    this.credit(points, this.now, null);
     return null;
   }
 
@@ -134,7 +146,9 @@ export class ReferenceModel {
     const target = Math.floor((purchase.earned * purchase.refunded) / purchase.pennies);
     const wanted = target - purchase.settled;
     purchase.settled = target;
-    if (wanted > 0) this.reverse(wanted, purchase.lotSeq === null ? new Set() : new Set([purchase.lotSeq]), true);
+    // Points of the purchase that expired unused are never taken back.
+    const claim = Math.max(0, Math.min(wanted, purchase.earned - purchase.expired - purchase.reversed));
+    if (wanted > 0) purchase.reversed += this.reverse(claim, purchase.lotSeq === null ? new Set() : new Set([purchase.lotSeq]), true);
     return null;
   }
 
@@ -144,7 +158,8 @@ export class ReferenceModel {
     if (wanted > 0) this.reverse(wanted, new Set(), false);
   }
 
-  private reverse(wanted: number, own: Set<number>, withReceipt: boolean) {
+  /** Takes back `wanted` points by the policy; returns the points taken (from lots and as debt). */
+  private reverse(wanted: number, own: Set<number>, withReceipt: boolean): number {
     const mine = this.lots.filter((l) => own.has(l.seq));
     const others = this.lots.filter((l) => !own.has(l.seq));
     const stages: MLot[][] = [mine.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst)];
@@ -156,8 +171,10 @@ export class ReferenceModel {
     if (this.policy === "allow_debt" && withReceipt) stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
     let left = wanted;
     for (const stage of stages) { left = this.draw(stage, left); if (left === 0) break; }
-    if (this.policy === "allow_debt") { this.debt += left; this.reversed += wanted; }
-    else this.reversed += wanted - left;
+    const taken = this.policy === "allow_debt" ? wanted : wanted - left;
+    if (this.policy === "allow_debt") this.debt += left;
+    this.reversed += taken;
+    return taken;
   }
 
   /** Points held in lots minus debt: what conservation says the totals must equal. */
