@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: everything below is measured in this run; nothing asserts on time.
+ *  a. Accrual throughput: the same rules on the same inputs, evaluated by our compiled program,
+ *     by json-rules-engine and by hand-written TypeScript.
+ *  b. The demo's replay (UCI Online Retail invoices through the example program, in-memory store):
+ *     events per second and peak memory.
+ * See bench/README.md for what each figure means.
+ */
+import { cpus } from "node:os";
+import type { Decimal } from "../src/index.js";
+import { createReplayEngine, loadInvoices, replayInvoices } from "../examples/replay.js";
+import { compiledPoints, createJsonRulesEngine, generateInputs, handWrittenPoints, jsonRulesPoints, type BenchInput } from "./accrual.js";
+
+const INPUTS = 20_000;
+const WARMUP_INPUTS = 5_000;
+const WARMUP_PASSES = 2;
+const ROUNDS = 3;
+const TARGET_RATIO = 10;
+const SAMPLE_EVERY = 250; // replay commands between memory samples
+
+const log = (text: string) => process.stderr.write(`  … ${text}\n`);
+const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Impl {
+  readonly name: string;
+  /** Evaluates every input, returns the summed points (so the work cannot be optimised away). */
+  readonly run: (inputs: readonly BenchInput[]) => Promise<Decimal> | Decimal;
+}
+
+function sumSync(f: (i: BenchInput) => Decimal) {
+  return (inputs: readonly BenchInput[]) => {
+    let total = f(inputs[0]!).mul(0);
+    for (const input of inputs) total = total.plus(f(input));
+    return total;
+  };
+}
+
+async function accrual() {
+  const inputs = generateInputs(INPUTS);
+  const jre = createJsonRulesEngine();
+  const impls: Impl[] = [
+    { name: "loyalty-engine compiled program", run: sumSync(compiledPoints) },
+    {
+      name: "json-rules-engine",
+      run: async (xs) => {
+        let total = handWrittenPoints(xs[0]!).mul(0);
+        for (const input of xs) total = total.plus(await jsonRulesPoints(jre, input));
+        return total;
+      },
+    },
+    { name: "hand-written TypeScript + Decimal", run: sumSync(handWrittenPoints) },
+  ];
+
+  // Correctness first: the three must agree on every input, not only on the total.
+  log("checking that the three implementations agree");
+  let mismatches = 0;
+  let firstMismatch = "";
+  for (const input of inputs) {
+    const a = compiledPoints(input), b = await jsonRulesPoints(jre, input), c = handWrittenPoints(input);
+    if (!a.eq(b) || !a.eq(c)) {
+      if (mismatches++ === 0) firstMismatch = `£${input.amountText} ${input.channel}/${input.segment}/${input.category}: ${a} / ${b} / ${c}`;
+    }
+  }
+  const totals = await Promise.all(impls.map((impl) => impl.run(inputs)));
+
+  log(`warming up (${WARMUP_PASSES} passes of ${fmt(WARMUP_INPUTS)} inputs each)`);
+  const warm = inputs.slice(0, WARMUP_INPUTS);
+  for (const impl of impls) for (let i = 0; i < WARMUP_PASSES; i++) await impl.run(warm);
+
+  const rates = impls.map(() => [] as number[]);
+  for (let round = 1; round <= ROUNDS; round++) {
+    log(`timed round ${round} of ${ROUNDS}`);
+    for (const [i, impl] of impls.entries()) {
+      const t0 = performance.now();
+      await impl.run(inputs);
+      rates[i]!.push(inputs.length / ((performance.now() - t0) / 1000));
+    }
+  }
+  return { inputs, impls, totals, mismatches, firstMismatch, rates: rates.map(median), allRates: rates };
+}
+
+async function replay() {
+  log("parsing the invoices");
+  const parsed = loadInvoices();
+  const target = createReplayEngine();
+  const before = process.memoryUsage();
+  let peakRss = before.rss, peakHeap = before.heapUsed, samples = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    samples++;
+    if (m.rss > peakRss) peakRss = m.rss;
+    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+  };
+  log(`replaying ${fmt(parsed.events.length)} invoices through the example program`);
+  const stats = await replayInvoices(target, parsed.events, { progressEvery: SAMPLE_EVERY, onProgress: sample });
+  const after = process.memoryUsage();
+  return { stats, before, after, peakRss, peakHeap, samples };
+}
+
+async function main() {
+  const started = performance.now();
+  // The replay runs first, on a fresh heap, so that its memory figures are its own.
+  const r = await replay();
+  const a = await accrual();
+
+  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+  console.log(`\nloyalty-engine benchmarks: Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpu}\n`);
+
+  console.log(`a. Accrual throughput: ${fmt(a.inputs.length)} purchases, 4 rules (1 pt/£1; +50 at £200+; +25 via app; +40 for category in […] and segment in […])`);
+  const agree = a.mismatches === 0 && a.totals.every((t) => t.eq(a.totals[0]!));
+  console.log(`   check: total points ${a.totals.map((t) => t.toFixed()).join(" / ")} (compiled / json-rules-engine / hand-written); per-input mismatches: ${a.mismatches}${a.firstMismatch ? ` (first: ${a.firstMismatch})` : ""} -> ${agree ? "ok" : "FAILED"}`);
+  for (const [i, impl] of a.impls.entries()) {
+    console.log(`   ${impl.name.padEnd(36)}${fmt(a.rates[i]!).padStart(12)} events/s   (rounds: ${a.allRates[i]!.map(fmt).join(", ")})`);
+  }
+  const ratio = a.rates[0]! / a.rates[1]!;
+  const limit = a.rates[0]! / a.rates[2]!;
+  console.log(`   compiled / json-rules-engine: ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×: ${ratio >= TARGET_RATIO ? "met" : "NOT met"})`);
+  console.log(`   hand-written / compiled: ${(1 / limit).toFixed(1)}× (what evaluating rules as data costs over code written for these rules)\n`);
+
+  const s = r.stats;
+  const secs = s.elapsedMs / 1000;
+  console.log(`b. Demo replay: ${fmt(s.invoices)} invoices -> ${fmt(s.commands)} commands (${fmt(s.enrolled)} enrol, ${fmt(s.purchases)} purchase, ${fmt(s.returns)} return), example program, in-memory store`);
+  console.log(`   ${secs.toFixed(2)} s, ${fmt(s.commands / secs)} events/s (commands), ${fmt((s.invoices - s.skippedNoCustomer) / secs)} member invoices/s`);
+  console.log(`   memory (${r.samples} samples, every ${SAMPLE_EVERY} commands): peak rss ${mb(r.peakRss)}, peak heapUsed ${mb(r.peakHeap)}`);
+  console.log(`   before the replay: rss ${mb(r.before.rss)}, heapUsed ${mb(r.before.heapUsed)}; after: rss ${mb(r.after.rss)}, heapUsed ${mb(r.after.heapUsed)}\n`);
+
+  console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (!agree) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
