@@ -54,8 +54,9 @@ export class MemoryStore implements LoyaltyStore {
   async commit(batch: CommitBatch): Promise<void> {
     // Checks first, all of them, before any write: the critical section below has no await, so
     // no other commit can interleave with it.
-    const idemKey = k(batch.programId, batch.idempotency.key);
-    if (this.idempotency.has(idemKey)) throw new CommitConflict("idempotency", batch.idempotency.key);
+    const record = batch.idempotency;
+    const idemKey = record === null ? null : k(batch.programId, record.key);
+    if (record !== null && idemKey !== null && this.idempotency.has(idemKey)) throw new CommitConflict("idempotency", record.key);
     const writes = [...batch.members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
     for (const w of writes) {
       const row = this.members.get(k(batch.programId, w.memberId));
@@ -83,9 +84,11 @@ export class MemoryStore implements LoyaltyStore {
         undo.push(() => this.setDue(batch.programId, w.memberId, w.dueAt, previous?.dueAt ?? null));
         this.faults?.("due-index");
       }
-      this.idempotency.set(idemKey, JSON.stringify(batch.idempotency));
-      undo.push(() => this.idempotency.delete(idemKey));
-      this.faults?.("idempotency");
+      if (record !== null && idemKey !== null) {
+        this.idempotency.set(idemKey, JSON.stringify(record));
+        undo.push(() => this.idempotency.delete(idemKey));
+        this.faults?.("idempotency");
+      }
     } catch (error) {
       for (const step of undo.reverse()) step();
       throw error;

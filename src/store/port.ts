@@ -43,7 +43,12 @@ export interface CommitBatch {
   readonly programId: string;
   /** One member per command today; transfers and referrals will commit two. */
   readonly members: readonly MemberWrite[];
-  readonly idempotency: IdempotencyRecord;
+  /**
+   * The command's idempotency record; null for system work that is idempotent by itself and keyed
+   * by nothing the caller chose (an expiry sweep: a lot cannot expire twice, and the version
+   * compare-and-set stops two sweeps writing the same expiry).
+   */
+  readonly idempotency: IdempotencyRecord | null;
 }
 
 /**
@@ -84,7 +89,7 @@ export interface LoyaltyStore {
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
    * entries, replace the snapshot, set version to expected + 1 (or 1), and index `dueAt`; and
-   * insert the idempotency record, whose key must not exist yet. On a failed check throw
+   * insert the idempotency record (if any), whose key must not exist yet. On a failed check throw
    * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written.
    * Members must be written in ascending memberId order, so two-member commits cannot deadlock.
    */

@@ -110,6 +110,17 @@ export function runStoreConformance(options: ConformanceOptions): void {
         await close(store);
       });
 
+      it("commits a batch without an idempotency record (system work such as an expiry sweep)", async () => {
+        const store = await make();
+        const batch = enrollBatch("m1", "k1");
+        await store.commit({ ...batch, idempotency: null });
+        expect((await store.loadMember(P, "m1"))?.version).toBe(1);
+        expect(await store.getIdempotency(P, "k1")).toBeNull();
+        const stale = await store.commit({ ...enrollBatch("m1", "k2"), idempotency: null }).then(() => null, (e: unknown) => e);
+        expect(stale).toBeInstanceOf(CommitConflict);
+        await close(store);
+      });
+
       it("keeps programs apart: the same member id and key in two programs", async () => {
         const store = await make();
         await store.commit(enrollBatch("m1", "k1"));
