@@ -467,18 +467,18 @@ describe("conditions", () => {
       { sku: "red", category: "wine", quantity: wineQty, amount: wineAmount },
     ];
     const twoBottles = { lines: { categories: ["wine"] }, minQuantity: 2 };
-    expect(await matches(twoBottles, { lines: lines(1, "30.00") })).toBe(false);
-    expect(await matches(twoBottles, { lines: lines(2, "30.00") })).toBe(true);
+    expect(await matches(twoBottles, { amount: "100.00", lines: lines(1, "30.00") })).toBe(false);
+    expect(await matches(twoBottles, { amount: "100.00", lines: lines(2, "30.00") })).toBe(true);
     const twentyPounds = { lines: { categories: ["wine"] }, minAmount: "20.00" };
-    expect(await matches(twentyPounds, { lines: lines(1, "19.99") })).toBe(false);
-    expect(await matches(twentyPounds, { lines: lines(1, "20") })).toBe(true);
+    expect(await matches(twentyPounds, { amount: "100.00", lines: lines(1, "19.99") })).toBe(false);
+    expect(await matches(twentyPounds, { amount: "100.00", lines: lines(1, "20") })).toBe(true);
     const both = { lines: { categories: ["wine"] }, minQuantity: 2, minAmount: "20.00" };
-    expect(await matches(both, { lines: lines(2, "19.99") })).toBe(false);
-    expect(await matches(both, { lines: lines(1, "25.00") })).toBe(false);
-    expect(await matches(both, { lines: lines(3, "25.00") })).toBe(true);
+    expect(await matches(both, { amount: "100.00", lines: lines(2, "19.99") })).toBe(false);
+    expect(await matches(both, { amount: "100.00", lines: lines(1, "25.00") })).toBe(false);
+    expect(await matches(both, { amount: "100.00", lines: lines(3, "25.00") })).toBe(true);
     // default minQuantity is 1; no lines never match
-    expect(await matches({ lines: { skus: ["red"] } }, { lines: lines(1, "1.00") })).toBe(true);
-    expect(await matches({ lines: { skus: ["white"] } }, { lines: lines(1, "1.00") })).toBe(false);
+    expect(await matches({ lines: { skus: ["red"] } }, { amount: "100.00", lines: lines(1, "1.00") })).toBe(true);
+    expect(await matches({ lines: { skus: ["white"] } }, { amount: "100.00", lines: lines(1, "1.00") })).toBe(false);
     expect(await matches({ lines: { skus: ["red"] } }, {})).toBe(false);
   });
 });

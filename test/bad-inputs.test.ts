@@ -96,6 +96,14 @@ const programCases: BadInput[] = [
   program("unknown negative-balance policy", (p) => { p.refunds.negativeBalance = "sometimes"; }, ["refunds", "negativeBalance"]),
   program("unknown base rule", (p) => { p.refunds.baseRule = "nope"; }, ["refunds", "baseRule"]),
   program("base rule without a rate", (p) => { p.refunds.baseRule = "signup"; }, ["refunds", "baseRule"]),
+  program("fixed points finer than the point scale", (p) => { p.rules[2].awards[0].points = "0.5"; }, ["rules", 2, "awards", 0, "points"]),
+  program("a cap finer than the point scale", (p) => { p.rules[1].caps.perMember[0].points = "10.5"; }, ["rules", 1, "caps", "perMember", 0, "points"]),
+  program("a multiplier factor below 1", (p) => { p.rules[1].awards[0].factor = "0.5"; }, ["rules", 1, "awards", 0, "factor"]),
+  program("a rate award on a custom event", (p) => { p.rules[4].awards[0] = { kind: "rate", points: "1", per: "1", wallet: "points" }; }, ["rules", 4, "awards", 0, "kind"]),
+  program("a multiplier over a rule of another trigger", (p) => { p.rules.push({ id: "double-signup", on: "purchase", awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["signup"] }] }); }, ["rules", 6, "awards", 0, "rules", 0]),
+  program("a wallet with both expiry and expiresAfter", (p) => { p.wallets[0].expiry = { kind: "none" }; p.wallets[0].expiresAfter = { months: 1 }; }, ["wallets", 0, "expiresAfter"]),
+  program("an unknown expiry policy", (p) => { p.wallets[0].expiry = { kind: "never" }; }, ["wallets", 0, "expiry", "kind"]),
+  program("an inactivity policy with an unknown activity", (p) => { p.wallets[0].expiry = { kind: "inactivity", months: 12, activity: ["login"] }; }, ["wallets", 0, "expiry", "activity", 0]),
   program("award into an unknown wallet", (p) => { p.rules[0].awards[0].wallet = "miles"; }, ["rules", 0, "awards", 0, "wallet"]),
   program("rate per zero", (p) => { p.rules[0].awards[0].per = "0"; }, ["rules", 0, "awards", 0, "per"]),
   program("rate points as a number", (p) => { p.rules[0].awards[0].points = 1; }, ["rules", 0, "awards", 0, "points"]),
@@ -221,6 +229,7 @@ const badAmounts: [string, unknown][] = [
 const commandCases: BadInput[] = [
   // enroll
   invalid("enroll: empty key", ["key"], "", (e) => N(e, enroll({ key: "" })), ["m3"]),
+  invalid("enroll: an attribute named __proto__", ["attributes", "__proto__"], "bad-en", (e) => N(e, enroll({ attributes: JSON.parse('{"__proto__":"vip","tier":"gold"}') })), ["m3"]),
   invalid("enroll: key of 201 characters", ["key"], long(201), (e) => N(e, enroll({ key: long(201) })), ["m3"]),
   invalid("enroll: empty member id", ["memberId"], "bad-en", (e) => N(e, enroll({ memberId: "" })), [""]),
   invalid("enroll: member id of 201 characters", ["memberId"], "bad-en", (e) => N(e, enroll({ memberId: long(201) })), [long(201)]),
@@ -277,6 +286,7 @@ const commandCases: BadInput[] = [
   invalid("recordPurchase: line amount negative", ["lines", 0, "amount"], "bad-p", (e) => P(e, purchase({ lines: [{ sku: "A", quantity: 1, amount: "-1.00" }] }))),
   invalid("recordPurchase: line without sku", ["lines", 0, "sku"], "bad-p", (e) => P(e, purchase({ lines: [{ quantity: 1, amount: "10.00" }] }))),
   invalid("recordPurchase: empty lines list", ["lines"], "bad-p", (e) => P(e, purchase({ lines: [] }))),
+  invalid("recordPurchase: lines adding up to more than the amount", ["lines"], "bad-p", (e) => P(e, purchase({ amount: "10.00", lines: [{ sku: "A", quantity: 1, amount: "5000.00" }] }))),
   invalid("recordPurchase: unknown field in a line", ["lines", 0, "price"], "bad-p", (e) => P(e, purchase({ lines: [{ sku: "A", quantity: 1, amount: "10.00", price: "10.00" }] }))),
 
   // recordEvent

@@ -58,8 +58,8 @@ describe("compileProgram: valid programs", () => {
     expect(program.pendingDays).toBe(14);
     expect(program.negativeBalance).toBe("within_balance");
     expect([...program.wallets.keys()]).toEqual(["points", "status"]);
-    expect(program.wallets.get("points")!.expiresAfter).toEqual({ months: 12 });
-    expect(program.wallets.get("status")!.expiresAfter).toBeNull();
+    expect(program.wallets.get("points")!.expiry).toEqual({ kind: "term", after: { months: 12 } });
+    expect(program.wallets.get("status")!.expiry).toEqual({ kind: "none" });
     expect(program.baseRule?.id).toBe("base");
     expect([...program.rules.keys()].sort()).toEqual(["base", "big-basket", "birthday-month", "review", "signup", "weekend-double"]);
     expect(program.rulesByTrigger.get("purchase")!.map((r) => r.id)).toEqual(["base", "weekend-double", "big-basket", "birthday-month"]);

@@ -50,7 +50,7 @@ function writeAwards(w: LedgerWriter, program: Program, evaluation: Evaluation, 
       points: award.points.toString(),
       ruleId: award.ruleId,
       purchaseId,
-      lot: lotRecord(program, award.wallet, earnedAt, availableAt),
+      lot: lotRecord(program, award.wallet, earnedAt, availableAt, award.ruleId),
       debtRepaid: debtToRepay(w, award.wallet, award.points).toString(),
       capKeys: award.capKeys,
     });
@@ -71,6 +71,7 @@ export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFac
 /** Custom events (signup, review, referral...) earn at once: there is nothing to return. */
 export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): Evaluation {
   const evaluation = evaluateEvent(program, w.state, e);
+  w.append({ kind: "event", type: e.type, occurredAt: iso(e.occurredAt) });
   writeAwards(w, program, evaluation, e.occurredAt, e.occurredAt, null);
   return evaluation;
 }

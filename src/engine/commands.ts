@@ -11,7 +11,13 @@ const key = z.string().min(1).max(MAX_ID_LENGTH);
 const scalar = z.union([z.string().max(500), z.number().refine(Number.isFinite, { error: f.invalid }), z.boolean()], {
   error: () => f.expectedType("a string, finite number or boolean"),
 });
-const attributes = z.record(z.string().min(1).max(100), scalar).refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") });
+// zod drops an own "__proto__" key without a word (JSON.parse can make one): refuse it first.
+const attributes = z
+  .custom<Record<string, unknown>>(() => true)
+  .superRefine((v, ctx) => {
+    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__")) ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
+  })
+  .pipe(z.record(z.string().min(1).max(100), scalar).refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }));
 
 const amount = decimalString({ sign: "positive" });
 
@@ -82,6 +88,21 @@ export const previewEventSchema = eventSchema.omit({ key: true, memberId: true }
 
 export const summaryOptionsSchema = z.strictObject({ expiringWithinDays: z.number().int().min(0).max(3650).optional() });
 export const statementOptionsSchema = z.strictObject({ afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() });
+
+export const expireOptionsSchema = z.strictObject({
+  /** Members loaded per store query. Default 500. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+
+export const expiringSoonOptionsSchema = z.strictObject({
+  /** Start of the window; default now. */
+  from: instant.optional(),
+  /** End of the window (exclusive). */
+  to: instant,
+  /** Members per page. Default 100. */
+  limit: z.number().int().min(1).max(10_000).optional(),
+  after: z.strictObject({ dueAt: z.number().int(), memberId: idString }).optional(),
+});
 
 export type EnrollCommand = z.input<typeof enrollSchema>;
 export type PurchaseCommand = z.input<typeof purchaseSchema>;

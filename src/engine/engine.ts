@@ -12,7 +12,9 @@ import type { Evaluation } from "../accrual/evaluate.js";
 import { refund as decideRefund } from "../accrual/refund.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
 import { nextDueAt } from "../ledger/lots.js";
-import { adjust as decideAdjust, enroll as decideEnroll, expireDue, spend as decideSpend } from "../ledger/operations.js";
+import { adjust as decideAdjust, enroll as decideEnroll, spend as decideSpend } from "../ledger/operations.js";
+import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
+import { deadlines } from "../expiry/policy.js";
 import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
 import { summarize, type MemberSummary } from "../ledger/summary.js";
 import { LedgerWriter } from "../ledger/writer.js";
@@ -80,6 +82,24 @@ export interface EnrollResult {
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 
+export interface SweepResult {
+  /** The sweep's instant: lots due at or before it were written off. */
+  readonly asOf: string;
+  /** Members the due index named. */
+  readonly scanned: number;
+  /** Members that had something to write off. */
+  readonly members: number;
+  readonly lots: number;
+  /** Points written off per wallet. */
+  readonly points: Readonly<Record<string, string>>;
+}
+
+export interface ExpiringSoonPage {
+  readonly members: readonly { readonly memberId: string; readonly expiring: readonly ExpiringPoints[] }[];
+  /** Pass as `after` for the next page; null when the scan reached the end of the window. */
+  readonly after: { readonly dueAt: number; readonly memberId: string } | null;
+}
+
 /** A page of a member's ledger, each entry with the name of the rule that earned it. */
 export interface Statement {
   readonly entries: readonly (Entry & { readonly ruleName: string | null })[];
@@ -103,6 +123,17 @@ export interface LoyaltyEngine {
   summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
   statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<Statement>;
   previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
+  /**
+   * The expiry sweep: writes off every lot due by now (its expiresAt, or its wallet's inactivity
+   * deadline), member by member, touching only members the store's due index names, in batches.
+   * Safe to re-run, to resume after a crash, and to run twice at once: each lot expires once.
+   */
+  expire(options?: z.input<typeof schemas.expireOptionsSchema>): Promise<SweepResult>;
+  /**
+   * Across the program: members with points that expire in [from, to) (default from now), a page at
+   * a time, for the "your points expire soon" message. Pass `after` from the last page to go on.
+   */
+  expiringSoon(options: z.input<typeof schemas.expiringSoonOptionsSchema>): Promise<ExpiringSoonPage>;
   previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
 }
 
@@ -114,8 +145,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   const clock = options.clock ?? (() => Date.now());
   const newId = options.ids ?? (() => globalThis.crypto.randomUUID());
   const maxAttempts = options.maxAttempts ?? 10;
+  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), { issues: [{ path: ["maxAttempts"], message: f.expectedType("a whole number of at least 1") }] });
+  }
   const now = () => { const t = clock(); return typeof t === "number" ? t : t.getTime(); };
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
+  const dueAtOf = (state: MemberState) => nextDueAt(state, deadlines(program, state));
 
   function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
     return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
@@ -131,6 +166,11 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     }
     if (c.amount !== undefined && decimalPlaces(c.amount) > program.currencyPlaces) issues.push({ path: ["amount"], message: f.tooPrecise(program.currencyPlaces) });
     c.lines?.forEach((l, i) => { if (decimalPlaces(l.amount) > program.currencyPlaces) issues.push({ path: ["lines", i, "amount"], message: f.tooPrecise(program.currencyPlaces) }); });
+    // Lines may sum to less than the amount (shipping, fees), never to more: line-filtered awards
+    // would otherwise earn on money that was not paid.
+    if (c.lines !== undefined && c.amount !== undefined && c.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0)).gt(c.amount)) {
+      issues.push({ path: ["lines"], message: f.linesExceedAmount });
+    }
     if (c.wallet !== undefined) {
       const wallet = program.wallets.get(c.wallet);
       if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
@@ -149,7 +189,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof LoyaltyError || error instanceof CommitConflict) throw error;
+      if (error instanceof LoyaltyError || isCommitConflict(error)) throw error;
       throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(error instanceof Error ? error.message : String(error)), { cause: error });
     }
   }
@@ -166,7 +206,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    */
   async function write<R extends object>(type: CommandType, name: string, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
       const prior = await guard(() => store.getIdempotency(program.id, key));
       if (prior) {
         if (prior.payloadHash !== payloadHash) {
@@ -174,23 +214,26 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         }
         return { ...(prior.result as R), replayed: true };
       }
+      // The extra pass after the last attempt only reads the key: a command that lost its last
+      // race to the same key is a replay, not a conflict.
+      if (attempt > maxAttempts) break;
       const loaded = await loadState(memberId);
       if (!loaded && mustExist) throw memberNotFound(memberId);
       if (loaded && !mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(memberId), { issues: [{ path: ["memberId"], message: messages.memberExists(memberId) }] });
       const at = now();
       const writer = new LedgerWriter(loaded?.state ?? null, memberId, { now: at, newId, command: { key, type } });
-      if (loaded) expireDue(writer);
+      if (loaded) expireDue(writer, program);
       const partial = decide(writer);
       const result = { ...partial, entries: writer.entries } as unknown as R;
       try {
         await guard(() => store.commit({
           programId: program.id,
-          members: [{ memberId, expectedVersion: loaded?.version ?? null, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: nextDueAt(writer.state) }],
+          members: [{ memberId, expectedVersion: loaded?.version ?? null, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state) }],
           idempotency: { key, payloadHash, result, committedAt: iso(at) },
         }));
         return { ...result, replayed: false };
       } catch (error) {
-        if (error instanceof CommitConflict) continue; // someone else wrote first: read again, decide again
+        if (isCommitConflict(error)) continue; // someone else wrote first: read again, decide again
         throw error;
       }
     }
@@ -295,6 +338,52 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       return awardLines(evaluatePurchase(program, state, { amount: new Decimal(c.amount), occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt), lines: toLines(c.lines), attributes: attrs(c.attributes) }));
     },
 
+    async expire(options = {}) {
+      const o = parse(schemas.expireOptionsSchema, options, "expire");
+      const at = now();
+      const totals = new Map<string, Decimal>();
+      let scanned = 0, members = 0, lots = 0;
+      let after: { dueAt: number; memberId: string } | undefined;
+      for (;;) {
+        const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: o.batchSize ?? 500, ...(after ? { after } : {}) }));
+        if (due.length === 0) break;
+        for (const d of due) {
+          scanned++;
+          const entries = await expireMember(d.memberId, at);
+          if (entries.length > 0) members++;
+          for (const e of entries) {
+            if (e.kind !== "expire") continue;
+            lots += e.lots.length;
+            totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
+          }
+        }
+        after = due.at(-1);
+      }
+      return { asOf: iso(at), scanned, members, lots, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
+    },
+
+    async expiringSoon(options) {
+      const o = parse(schemas.expiringSoonOptionsSchema, options, "expiringSoon");
+      const from = o.from === undefined ? now() : instantMs(o.from);
+      const to = instantMs(o.to);
+      if (to <= from) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("expiringSoon", 1), { issues: [{ path: ["to"], message: f.rangeReversed }] });
+      const limit = o.limit ?? 100;
+      const found: { memberId: string; expiring: ExpiringPoints[] }[] = [];
+      let after = o.after;
+      for (;;) {
+        // Due index: every member with a lot expiring before `to` (overdue ones included).
+        const due = await guard(() => store.findDueMembers(program.id, { before: to - 1, limit: limit - found.length, ...(after ? { after } : {}) }));
+        for (const d of due) {
+          const loaded = await loadState(d.memberId);
+          const expiring = loaded ? expiringBetween(program, loaded.state, from, to) : [];
+          if (expiring.length > 0) found.push({ memberId: d.memberId, expiring });
+          after = d;
+        }
+        if (due.length === 0) return { members: found, after: null };
+        if (found.length >= limit) return { members: found, after: after ?? null };
+      }
+    },
+
     async previewEvent(input) {
       const c = parse(schemas.previewEventSchema, input, "previewEvent");
       checkAgainstProgram("previewEvent", c);
@@ -303,11 +392,39 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     },
   };
 
+  /** Writes off what is due for one member at `at`; returns its expire entries (none: nothing due). */
+  async function expireMember(memberId: string, at: number): Promise<Entry[]> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const loaded = await loadState(memberId);
+      if (!loaded) return [];
+      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `expire@${iso(at)}`, type: "expire" } });
+      expireDue(writer, program);
+      if (writer.entries.length === 0) return []; // another sweep or a command got here first
+      try {
+        await guard(() => store.commit({
+          programId: program.id,
+          members: [{ memberId, expectedVersion: loaded.version, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state) }],
+          idempotency: null,
+        }));
+        return writer.entries;
+      } catch (error) {
+        if (isCommitConflict(error)) continue;
+        throw error;
+      }
+    }
+    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
+  }
+
   async function loadKnown(memberId: string): Promise<MemberState> {
     const loaded = await loadState(memberId);
     if (!loaded) throw memberNotFound(memberId);
     return loaded.state;
   }
+}
+
+/** By name as well as class: a store bundled with another copy of the library throws its own class. */
+function isCommitConflict(error: unknown): error is CommitConflict {
+  return error instanceof CommitConflict || (error instanceof Error && error.name === "CommitConflict");
 }
 
 function memberNotFound(memberId: string): LoyaltyError {

@@ -33,6 +33,12 @@ export function foldEntries(memberId: string, entries: readonly Entry[]): Member
   return s;
 }
 
+/** Activity keeps the latest time per kind: a backdated command never moves it back. */
+function noteActivity(s: MemberState, name: string, at: number) {
+  const previous = s.activity[name];
+  if (previous === undefined || at > previous) s.activity[name] = at;
+}
+
 function totals(s: MemberState, wallet: string): WalletTotals {
   return (s.wallets[wallet] ??= emptyTotals());
 }
@@ -74,8 +80,12 @@ export function applyEntry(s: MemberState, e: Entry): void {
       s.birthday = e.birthday;
       s.attributes = dict(Object.entries(e.attributes));
       return;
+    case "event":
+      noteActivity(s, `event:${e.type}`, Date.parse(e.occurredAt));
+      return;
     case "purchase":
       assert(s.purchases[e.purchaseId] === undefined, `purchase ${e.purchaseId} recorded twice`);
+      noteActivity(s, "purchase", Date.parse(e.occurredAt));
       s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: dict(), settled: dict(), reversed: dict(), expired: dict(), lotIds: [] };
       return;
     case "earn": {
@@ -102,6 +112,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
       return;
     }
     case "spend": {
+      noteActivity(s, "spend", Date.parse(e.at));
       const drawn = drawLots(s, e.wallet, e.lots);
       assert(drawn.eq(e.points), `spend ${e.id}: lots add up to ${drawn}, not ${e.points}`);
       const t = totals(s, e.wallet);
@@ -119,6 +130,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
       return;
     }
     case "refund": {
+      noteActivity(s, "refund", Date.parse(e.at));
       if (e.purchaseId === null) return;
       const p = s.purchases[e.purchaseId];
       assert(p !== undefined, `refund ${e.id} names unknown purchase ${e.purchaseId}`);
@@ -146,6 +158,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
       return;
     }
     case "adjust": {
+      noteActivity(s, "adjust", Date.parse(e.at));
       const t = totals(s, e.wallet);
       const points = new Decimal(e.points);
       t.adjusted = t.adjusted.plus(points);

@@ -5,7 +5,8 @@
  */
 import type { Scalar } from "../program/conditions.js";
 
-export type CommandType = "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend";
+/** The command that wrote an entry; "expire" is the engine's own expiry sweep. */
+export type CommandType = "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend" | "expire";
 
 /** A lot as created by the entry that credits it. Its id is that entry's id. */
 export interface LotRecord {
@@ -45,6 +46,13 @@ export interface PurchaseEntry extends EntryBase {
   readonly kind: "purchase";
   readonly purchaseId: string;
   readonly amount: string;
+  readonly occurredAt: string;
+}
+
+/** A custom event of record (signup, review, ...): moves no points; counts as activity. */
+export interface EventEntry extends EntryBase {
+  readonly kind: "event";
+  readonly type: string;
   readonly occurredAt: string;
 }
 
@@ -110,7 +118,7 @@ export interface AdjustEntry extends EntryBase {
   readonly lots: readonly LotDraw[];
 }
 
-export type Entry = EnrollEntry | PurchaseEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry;
+export type Entry = EnrollEntry | PurchaseEntry | EventEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

@@ -6,9 +6,19 @@ import { Decimal, ZERO, min } from "../shared/decimal.js";
 import type { LotDraw } from "./entries.js";
 import type { Lot, MemberState } from "./state.js";
 
-export const isExpired = (lot: Lot, now: number) => lot.expiresAt !== null && now >= lot.expiresAt;
-export const isPending = (lot: Lot, now: number) => !isExpired(lot, now) && now < lot.availableAt;
-export const isAvailable = (lot: Lot, now: number) => !isExpired(lot, now) && now >= lot.availableAt;
+/**
+ * Whether a lot has expired at `now`: at its own expiresAt, or at `deadline`, the wallet's
+ * inactivity deadline (src/expiry/policy.ts), whichever comes first.
+ */
+export const isExpired = (lot: Lot, now: number, deadline: number | null = null) => (lot.expiresAt !== null && now >= lot.expiresAt) || (deadline !== null && now >= deadline);
+export const isPending = (lot: Lot, now: number, deadline: number | null = null) => !isExpired(lot, now, deadline) && now < lot.availableAt;
+export const isAvailable = (lot: Lot, now: number, deadline: number | null = null) => !isExpired(lot, now, deadline) && now >= lot.availableAt;
+
+/** When a lot expires, counting the wallet's inactivity deadline; null: never. */
+export function effectiveExpiry(lot: Lot, deadline: number | null): number | null {
+  if (deadline === null) return lot.expiresAt;
+  return lot.expiresAt === null ? deadline : Math.min(lot.expiresAt, deadline);
+}
 
 /** Spending order (invariant 4): soonest expiry first, never-expiring last; ties by oldest earned. */
 export function bySpendOrder(a: Lot, b: Lot): number {
@@ -31,11 +41,12 @@ export interface WalletBalance {
   readonly debt: Decimal;
 }
 
-export function walletBalance(state: MemberState, wallet: string, now: number): WalletBalance {
+/** Balances of a wallet as of `now`; pass the wallet's inactivity deadline if it has one. */
+export function walletBalance(state: MemberState, wallet: string, now: number, deadline: number | null = null): WalletBalance {
   let available = ZERO, pending = ZERO, expiredUnswept = ZERO;
   for (const lot of state.lots) {
     if (lot.wallet !== wallet) continue;
-    if (isExpired(lot, now)) expiredUnswept = expiredUnswept.plus(lot.remaining);
+    if (isExpired(lot, now, deadline)) expiredUnswept = expiredUnswept.plus(lot.remaining);
     else if (now < lot.availableAt) pending = pending.plus(lot.remaining);
     else available = available.plus(lot.remaining);
   }
@@ -64,9 +75,15 @@ export function spendableLots(state: MemberState, wallet: string, now: number): 
   return state.lots.filter((l) => l.wallet === wallet && isAvailable(l, now)).sort(bySpendOrder);
 }
 
-/** The earliest instant at which something in this state falls due (an expiry), or null. */
-export function nextDueAt(state: MemberState): number | null {
+/**
+ * The earliest instant at which a lot with points left expires, counting inactivity deadlines
+ * (`deadlines` per wallet), or null: what a store indexes as the member's due work.
+ */
+export function nextDueAt(state: MemberState, deadlines: ReadonlyMap<string, number> = new Map()): number | null {
   let due: number | null = null;
-  for (const lot of state.lots) if (lot.expiresAt !== null && (due === null || lot.expiresAt < due)) due = lot.expiresAt;
+  for (const lot of state.lots) {
+    const at = effectiveExpiry(lot, deadlines.get(lot.wallet) ?? null);
+    if (at !== null && (due === null || at < due)) due = at;
+  }
   return due;
 }

@@ -1,5 +1,5 @@
 /**
- * The ledger's own decisions: enrolling, writing off expired lots, spending and manual adjustments.
+ * The ledger's own decisions: enrolling, spending and manual adjustments.
  * Each appends entries to a LedgerWriter or throws a LoyaltyError; none does I/O.
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
@@ -7,35 +7,20 @@ import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
 import type { Scalar } from "../program/conditions.js";
 import { Decimal, ZERO, min } from "../shared/decimal.js";
-import { addLocal, iso } from "../shared/time.js";
+import { iso } from "../shared/time.js";
+import { lotExpiresAt } from "../expiry/policy.js";
 import type { LotDraw, LotRecord } from "./entries.js";
-import { bySpendOrder, isExpired, planDraws, spendableLots, walletBalance } from "./lots.js";
+import { planDraws, spendableLots, walletBalance } from "./lots.js";
 import type { LedgerWriter } from "./writer.js";
 
 export function enroll(w: LedgerWriter, m: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> }): void {
   w.append({ kind: "enroll", joinedAt: iso(m.joinedAt), birthday: m.birthday, attributes: m.attributes });
 }
 
-/**
- * Writes off every lot past its expiry (invariant 5): one expire entry per wallet. Run before every
- * write, so a member's ledger never carries expired points into a new decision.
- */
-export function expireDue(w: LedgerWriter): void {
-  const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
-  for (const lot of [...w.state.lots].sort(bySpendOrder)) {
-    if (!isExpired(lot, w.now) || lot.remaining.lte(0)) continue;
-    const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
-    group.draws.push({ lotId: lot.id, points: lot.remaining.toString() });
-    group.total = group.total.plus(lot.remaining);
-    byWallet.set(lot.wallet, group);
-  }
-  for (const [wallet, g] of byWallet) w.append({ kind: "expire", wallet, points: g.total.toString(), lots: g.draws });
-}
-
 /** The lot a credit into `wallet` creates, given when it was earned and when it becomes available. */
-export function lotRecord(program: Program, wallet: string, earnedAt: number, availableAt: number): LotRecord {
-  const term = program.wallets.get(wallet)?.expiresAfter ?? null;
-  return { wallet, earnedAt: iso(earnedAt), availableAt: iso(availableAt), expiresAt: term === null ? null : iso(addLocal(earnedAt, program.timeZone, term)) };
+export function lotRecord(program: Program, wallet: string, earnedAt: number, availableAt: number, ruleId: string | null = null): LotRecord {
+  const expiresAt = lotExpiresAt(program, wallet, ruleId, earnedAt);
+  return { wallet, earnedAt: iso(earnedAt), availableAt: iso(availableAt), expiresAt: expiresAt === null ? null : iso(expiresAt) };
 }
 
 /** Debt is repaid by the next credit of the wallet, before anything becomes spendable. */

@@ -86,6 +86,8 @@ export interface MemberState {
   purchases: Dict<PurchaseRecord>;
   /** Per rule, per wallet, per capped period: points awarded per period key. */
   caps: Dict<Dict<CapCounters>>;
+  /** Latest time of each kind of activity: purchase, spend, adjust, refund, event:<type>. */
+  activity: Dict<number>;
   /** Seq of the last entry folded in. */
   lastSeq: number;
 }
@@ -95,7 +97,7 @@ export function emptyTotals(): WalletTotals {
 }
 
 export function emptyState(memberId: string): MemberState {
-  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), lastSeq: 0 };
+  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), lastSeq: 0 };
 }
 
 const copyCounters = (c: CapCounters): CapCounters => {
@@ -113,6 +115,7 @@ export function cloneState(s: MemberState): MemberState {
     wallets: mapDict(s.wallets, (t) => ({ ...t })),
     purchases: mapDict(s.purchases, (p) => ({ ...p, earned: mapDict(p.earned, (d) => d), settled: mapDict(p.settled, (d) => d), reversed: mapDict(p.reversed, (d) => d), expired: mapDict(p.expired, (d) => d), lotIds: [...p.lotIds] })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, copyCounters)),
+    activity: mapDict(s.activity, (t) => t),
   };
 }
 
@@ -131,6 +134,7 @@ export interface MemberSnapshot {
   wallets: Record<string, Record<keyof WalletTotals, string>>;
   purchases: Record<string, { amount: string; occurredAt: number; refunded: string; earned: Record<string, string>; settled: Record<string, string>; reversed: Record<string, string>; expired: Record<string, string>; lotIds: string[] }>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
+  activity: Record<string, number>;
   lastSeq: number;
 }
 
@@ -152,6 +156,7 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
     wallets: mapDict(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), debt: str(t.debt) })),
     purchases: mapDict(s.purchases, (p) => ({ amount: str(p.amount), occurredAt: p.occurredAt, refunded: str(p.refunded), earned: mapDict(p.earned, str), settled: mapDict(p.settled, str), reversed: mapDict(p.reversed, str), expired: mapDict(p.expired, str), lotIds: [...p.lotIds] })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
+    activity: mapDict(s.activity, (t) => t),
     lastSeq: s.lastSeq,
   };
 }
@@ -171,6 +176,7 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
     wallets: mapDict(s.wallets, (t) => ({ earned: dec(t.earned), spent: dec(t.spent), expired: dec(t.expired), reversed: dec(t.reversed), adjusted: dec(t.adjusted), debt: dec(t.debt) })),
     purchases,
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
+    activity: mapDict(s.activity ?? {}, (t) => t),
     lastSeq: s.lastSeq,
   };
 }

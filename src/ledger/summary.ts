@@ -2,7 +2,8 @@
 import type { Program } from "../program/compile.js";
 import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
-import { isExpired, walletBalance } from "./lots.js";
+import { deadlines } from "../expiry/policy.js";
+import { effectiveExpiry, isExpired, walletBalance } from "./lots.js";
 import type { MemberState } from "./state.js";
 
 export interface DatedPoints {
@@ -18,6 +19,8 @@ export interface WalletSummary {
   /** When pending points become available, soonest first. */
   readonly pendingUntil: readonly DatedPoints[];
   readonly debt: string;
+  /** When the whole balance expires for inactivity unless the member is active first; null if the wallet has no such policy. */
+  readonly inactivityDeadline: string | null;
   /**
    * Points past their expiry that no expire entry has written off yet (the member's next write, or
    * a sweep, will). Never spendable; shown so that the figures add up:
@@ -38,6 +41,7 @@ export interface MemberSummary {
   readonly wallets: Readonly<Record<string, WalletSummary>>;
 }
 
+
 function grouped(items: { at: number; points: Decimal }[], scale: number): DatedPoints[] {
   const byAt = new Map<number, Decimal>();
   for (const i of items) byAt.set(i.at, (byAt.get(i.at) ?? ZERO).plus(i.points));
@@ -48,10 +52,14 @@ export function summarize(program: Program, state: MemberState, now: number, exp
   const horizon = addLocal(now, program.timeZone, { days: expiringWithinDays });
   const wallets: Record<string, WalletSummary> = {};
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
+  const due = deadlines(program, state);
   for (const [id, wallet] of program.wallets) {
-    const b = walletBalance(state, id, now);
-    const lots = state.lots.filter((l) => l.wallet === id && !isExpired(l, now));
-    const expiring = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= horizon).map((l) => ({ at: l.expiresAt as number, points: l.remaining }));
+    const deadline = due.get(id) ?? null;
+    const b = walletBalance(state, id, now, deadline);
+    const lots = state.lots.filter((l) => l.wallet === id && !isExpired(l, now, deadline));
+    const expiring = lots
+      .map((l) => ({ at: effectiveExpiry(l, deadline), points: l.remaining }))
+      .filter((e): e is { at: number; points: Decimal } => e.at !== null && e.at <= horizon);
     const t = state.wallets[id];
     wallets[id] = {
       kind: wallet.kind,
@@ -59,6 +67,7 @@ export function summarize(program: Program, state: MemberState, now: number, exp
       pending: fmt(b.pending),
       pendingUntil: grouped(lots.filter((l) => now < l.availableAt).map((l) => ({ at: l.availableAt, points: l.remaining })), program.scale),
       debt: fmt(b.debt),
+      inactivityDeadline: deadline === null ? null : iso(deadline),
       expiredUnswept: fmt(b.expiredUnswept),
       expiringSoon: grouped(expiring, program.scale),
       expiringSoonTotal: fmt(expiring.reduce((s, e) => s.plus(e.points), ZERO)),

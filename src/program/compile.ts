@@ -6,11 +6,11 @@
 import type { z } from "zod";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
-import { Decimal, ZERO, type RoundingMode } from "../shared/decimal.js";
+import { DECIMAL_LITERAL, Decimal, ZERO, decimalPlaces, type RoundingMode } from "../shared/decimal.js";
 import { localParts, type Duration, type LocalParts, type Period } from "../shared/time.js";
 import { currencyPlaces, instantMs, parseInstant, safeParse } from "../shared/validation.js";
 import { WEEKDAY_NAMES, type Condition, type LineFilter, type Scalar } from "./conditions.js";
-import { programSchema, type NegativeBalancePolicy, type ProgramDefinition } from "./schema.js";
+import { programSchema, type ExpiryPolicy, type NegativeBalancePolicy, type ProgramDefinition } from "./schema.js";
 
 /** One line of a purchase. `amount` is the line total in the program's currency. */
 export interface PurchaseLine {
@@ -55,12 +55,14 @@ export interface CompiledRule {
   readonly activeFrom: number | null;
   readonly activeUntil: number | null;
   readonly stopFurtherRules: boolean;
+  /** This rule's own expiry term for its points, overriding the wallet's. */
+  readonly expiry: { readonly after: Duration; readonly roundUpTo?: "day" | "month" | "quarter" | "year" | undefined } | null;
 }
 
 export interface CompiledWallet {
   readonly id: string;
   readonly kind: "spendable" | "qualifying";
-  readonly expiresAfter: Duration | null;
+  readonly expiry: ExpiryPolicy;
 }
 
 /** A validated, compiled program: what every pure decision takes. */
@@ -123,6 +125,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     if (id === undefined) return;
     if (walletIds.has(id)) issues.push({ path: ["wallets", i, "id"], message: f.duplicateId(id) });
     walletIds.add(id);
+    if (isObj(w) && w.expiry !== undefined && w.expiresAfter !== undefined) issues.push({ path: ["wallets", i, "expiresAfter"], message: f.oneOf("expiry", "expiresAfter") });
   });
   const kinds = new Set(wallets.map((w) => (isObj(w) ? w.kind : undefined)));
   if (Array.isArray(input.wallets) && wallets.length > 0) {
@@ -130,7 +133,11 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     if (!kinds.has("qualifying")) issues.push({ path: ["wallets"], message: f.needsQualifyingWallet });
   }
 
+  const scale = isObj(input.points) && typeof input.points.scale === "number" ? input.points.scale : null;
+  const finerThanScale = (v: unknown) => scale !== null && typeof v === "string" && decimalPlaces(v) > scale;
   const rules = list(input.rules);
+  const triggerOf = new Map<string, unknown>();
+  for (const r of rules) if (isObj(r) && typeof r.id === "string" && !triggerOf.has(r.id)) triggerOf.set(r.id, r.on);
   const order = evaluationOrder(rules, (r) => (isObj(r) && typeof r.priority === "number" ? r.priority : 0));
   const position = new Map<string, number>();
   order.forEach(({ rule }, pos) => { const id = isObj(rule) ? text(rule.id) : undefined; if (id !== undefined && !position.has(id)) position.set(id, pos); });
@@ -141,8 +148,15 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     const id = text(rule.id);
     if (id !== undefined && ruleIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
     if (id !== undefined) ruleIds.add(id);
+    if (isObj(rule.caps)) {
+      if (finerThanScale(rule.caps.perCommand)) issues.push({ path: [...at, "caps", "perCommand"], message: f.finerThanScale(scale!) });
+      list(rule.caps.perMember).forEach((c, k) => { if (isObj(c) && finerThanScale(c.points)) issues.push({ path: [...at, "caps", "perMember", k, "points"], message: f.finerThanScale(scale!) }); });
+    }
     list(rule.awards).forEach((award, a) => {
       if (!isObj(award)) return;
+      if (award.kind === "fixed" && finerThanScale(award.points)) issues.push({ path: [...at, "awards", a, "points"], message: f.finerThanScale(scale!) });
+      if (award.kind === "rate" && typeof rule.on === "string" && rule.on !== "purchase") issues.push({ path: [...at, "awards", a, "kind"], message: f.rateOnEvent });
+      if (award.kind === "multiplier" && typeof award.factor === "string" && DECIMAL_LITERAL.test(award.factor) && new Decimal(award.factor).lt(1)) issues.push({ path: [...at, "awards", a, "factor"], message: f.factorBelowOne });
       const wallet = text(award.wallet);
       if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet)) issues.push({ path: [...at, "awards", a, "wallet"], message: f.unknownWallet(wallet) });
       if (award.kind !== "multiplier") return;
@@ -150,6 +164,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
         if (typeof ref !== "string") return;
         const refPos = position.get(ref);
         if (refPos === undefined) issues.push({ path: [...at, "awards", a, "rules", r], message: f.unknownRule(ref) });
+        else if (triggerOf.get(ref) !== rule.on) issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierTrigger(ref) });
         else if (id !== undefined && refPos >= position.get(id)!) issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierOrder(ref) });
       });
     });
@@ -163,6 +178,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   if (baseRule !== undefined) {
     const rule = rules.find((r) => isObj(r) && r.id === baseRule);
     if (!isObj(rule)) issues.push({ path: ["refunds", "baseRule"], message: f.unknownRule(baseRule) });
+    else if (rule.on !== "purchase") issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotPurchase(baseRule) });
     else if (!list(rule.awards).some((a) => isObj(a) && a.kind === "rate")) issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotRate(baseRule) });
   }
   return issues;
@@ -171,7 +187,11 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
 /** Compiles a definition that passed every check. */
 function compileValid(def: z.output<typeof programSchema>): Program {
   const wallets = new Map<string, CompiledWallet>();
-  for (const w of def.wallets) wallets.set(w.id, { id: w.id, kind: w.kind, expiresAfter: w.expiresAfter === undefined ? (def.expiry?.after ?? null) : w.expiresAfter });
+  const programExpiry: ExpiryPolicy = def.expiry === undefined ? { kind: "none" } : "kind" in def.expiry ? def.expiry : { kind: "term", after: def.expiry.after, roundUpTo: def.expiry.roundUpTo };
+  for (const w of def.wallets) {
+    const expiry: ExpiryPolicy = w.expiry ?? (w.expiresAfter === undefined ? programExpiry : w.expiresAfter === null ? { kind: "none" } : { kind: "term", after: w.expiresAfter });
+    wallets.set(w.id, { id: w.id, kind: w.kind, expiry });
+  }
 
   const rules = new Map<string, CompiledRule>();
   const rulesByTrigger = new Map<string, CompiledRule[]>();
@@ -197,6 +217,7 @@ function compileValid(def: z.output<typeof programSchema>): Program {
       activeFrom: rule.active?.from === undefined ? null : instantMs(rule.active.from),
       activeUntil: rule.active?.until === undefined ? null : instantMs(rule.active.until),
       stopFurtherRules: rule.stopFurtherRules ?? false,
+      expiry: rule.expiry ?? null,
     };
     rules.set(rule.id, compiled);
     const forTrigger = rulesByTrigger.get(compiled.trigger) ?? [];

@@ -31,6 +31,30 @@ export const durationSchema = z
 
 const points = decimalString({ sign: "positive" });
 
+/** Expiry that is a span after earning, optionally rounded up to the end of a local period. */
+const termPolicy = z.strictObject({
+  kind: z.literal("term"),
+  after: durationSchema,
+  /** Round the expiry up to the end of the local day, month, quarter or year it falls in. */
+  roundUpTo: z.enum(["day", "month", "quarter", "year"]).optional(),
+});
+
+/**
+ * The commands that count as activity for inactivity expiry: "purchase", "spend", "adjust",
+ * "refund", "event" (any custom event) or "event:<type>" (one kind of event).
+ */
+const activityName = z.string().regex(/^(purchase|spend|adjust|refund|event|event:.+)$/, { error: "An activity is purchase, spend, adjust, refund, event or event:<type>." });
+
+/** How a wallet's points expire. */
+export const expiryPolicySchema = z.discriminatedUnion("kind", [
+  termPolicy,
+  /** Points earned in a local period expire at the end of the period `after` periods later (after 1, year: end of next year). */
+  z.strictObject({ kind: z.literal("calendar"), period: z.enum(["month", "quarter", "year"]), after: z.number().int().min(0).max(100) }),
+  /** The whole balance expires `months` after the member's last qualifying activity (or joining). */
+  z.strictObject({ kind: z.literal("inactivity"), months: z.number().int().min(1).max(1200), activity: z.array(activityName).min(1).optional() }),
+  z.strictObject({ kind: z.literal("none") }),
+]);
+
 const awardSchema = z.discriminatedUnion("kind", [
   /** `points` per `per` units of money: 1 per 1 (Tesco), 2.5 per 1, 1 per 10. */
   z.strictObject({
@@ -70,6 +94,8 @@ const ruleSchema = z.strictObject({
   awards: z.array(awardSchema).min(1),
   /** Caps bound the points the rule awards into each wallet: per command and per member per period. */
   caps: z.strictObject({ perCommand: points.optional(), perMember: z.array(periodCap).min(1).optional() }).optional(),
+  /** Overrides the wallet's expiry for the points this rule awards (campaign points that last 30 days). */
+  expiry: termPolicy.omit({ kind: true }).optional(),
   /** Campaign window: the rule applies to commands that occur in [from, until). */
   active: z.strictObject({ from: instant.optional(), until: instant.optional() }).optional(),
   /** Higher runs first; equal priorities keep the order of the list. */
@@ -83,7 +109,9 @@ const walletSchema = z.strictObject({
   name: z.string().max(500).optional(),
   /** spendable points are redeemed; qualifying points (tier credits) are never spent. */
   kind: z.enum(["spendable", "qualifying"]),
-  /** Overrides the program's expiry term for this wallet; `null` means its points never expire. */
+  /** Overrides the program's expiry for this wallet. */
+  expiry: expiryPolicySchema.optional(),
+  /** Shorthand for `expiry: { kind: "term", after }`; `null` for `{ kind: "none" }`. */
   expiresAfter: durationSchema.nullable().optional(),
 });
 
@@ -95,8 +123,11 @@ export const programSchema = z.strictObject({
   timeZone,
   points: z.strictObject({ scale: z.number().int().min(0).max(8), rounding: roundingMode }),
   wallets: z.array(walletSchema).min(1),
-  /** Lots expire this long after they are earned, in the program's time zone; omit for never. */
-  expiry: z.strictObject({ after: durationSchema }).optional(),
+  /**
+   * The default expiry of every wallet, in the program's time zone: a policy, or `{ after }` as
+   * shorthand for a term. Omit for never.
+   */
+  expiry: z.union([z.strictObject({ after: durationSchema, roundUpTo: termPolicy.shape.roundUpTo }), expiryPolicySchema]).optional(),
   /** Purchase points become available this many days after the purchase (the return window). */
   pending: z.strictObject({ days: z.number().int().min(0).max(3650) }).optional(),
   refunds: z.strictObject({
@@ -113,4 +144,5 @@ export type ProgramDefinition = z.input<typeof programSchema>;
 export type RuleDefinition = z.output<typeof ruleSchema>;
 export type AwardDefinition = z.output<typeof awardSchema>;
 export type WalletDefinition = z.output<typeof walletSchema>;
+export type ExpiryPolicy = z.output<typeof expiryPolicySchema>;
 export type NegativeBalancePolicy = z.output<typeof programSchema>["refunds"]["negativeBalance"];

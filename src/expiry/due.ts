@@ -1,0 +1,57 @@
+/**
+ * Due expiries: writing off what has expired (invariant 5), and finding what expires soon. Pure:
+ * the engine runs `expireDue` before every write and in sweeps.
+ */
+import type { Program } from "../program/compile.js";
+import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
+import { iso } from "../shared/time.js";
+import type { LotDraw } from "../ledger/entries.js";
+import { bySpendOrder, effectiveExpiry, isExpired } from "../ledger/lots.js";
+import type { MemberState } from "../ledger/state.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { deadlines } from "./policy.js";
+
+/**
+ * Writes off every lot past its expiry, or past its wallet's inactivity deadline: one expire entry
+ * per wallet, listing the lots. Writes nothing when nothing is due, so running it twice at one
+ * instant expires each lot once.
+ */
+export function expireDue(w: LedgerWriter, program: Program): void {
+  const due = deadlines(program, w.state);
+  const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
+  for (const lot of [...w.state.lots].sort(bySpendOrder)) {
+    if (lot.remaining.lte(0) || !isExpired(lot, w.now, due.get(lot.wallet) ?? null)) continue;
+    const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
+    group.draws.push({ lotId: lot.id, points: lot.remaining.toString() });
+    group.total = group.total.plus(lot.remaining);
+    byWallet.set(lot.wallet, group);
+  }
+  for (const [wallet, g] of byWallet) w.append({ kind: "expire", wallet, points: g.total.toString(), lots: g.draws });
+}
+
+/** Points of one wallet that expire at one instant. */
+export interface ExpiringPoints {
+  readonly wallet: string;
+  readonly points: string;
+  readonly at: string;
+}
+
+/**
+ * The member's points that are still held (not expired at `from`) and expire in [from, to), by
+ * wallet and instant, soonest first: what an "expiring soon" message lists.
+ */
+export function expiringBetween(program: Program, state: MemberState, from: number, to: number): ExpiringPoints[] {
+  const due = deadlines(program, state);
+  const sums = new Map<string, { wallet: string; at: number; points: Decimal }>();
+  for (const lot of state.lots) {
+    const at = effectiveExpiry(lot, due.get(lot.wallet) ?? null);
+    if (at === null || at < from || at >= to || lot.remaining.lte(0)) continue;
+    const key = `${lot.wallet}\u0000${at}`;
+    const entry = sums.get(key) ?? { wallet: lot.wallet, at, points: ZERO };
+    entry.points = entry.points.plus(lot.remaining);
+    sums.set(key, entry);
+  }
+  return [...sums.values()]
+    .sort((a, b) => a.at - b.at || (a.wallet < b.wallet ? -1 : a.wallet > b.wallet ? 1 : 0))
+    .map((e) => ({ wallet: e.wallet, points: formatAmount(e.points, program.scale), at: iso(e.at) }));
+}

@@ -1,0 +1,92 @@
+/**
+ * Expiry policies: when a lot expires (term, calendar, a rule's own term), and when a wallet's
+ * whole balance expires for inactivity. All calendar arithmetic is local to the program's zone;
+ * "the end of a period" is the first instant of the next one, so a lot that expires at the end of
+ * March is spendable until 23:59:59.999 on 31 March, local time.
+ */
+import { TZDate } from "@date-fns/tz";
+import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter, startOfYear } from "date-fns";
+import type { Program } from "../program/compile.js";
+import type { ExpiryPolicy } from "../program/schema.js";
+import { addLocal } from "../shared/time.js";
+import type { MemberState } from "../ledger/state.js";
+
+export type CalendarUnit = "day" | "month" | "quarter" | "year";
+
+function startOf(date: Date, unit: CalendarUnit): Date {
+  switch (unit) {
+    case "day": return startOfDay(date);
+    case "month": return startOfMonth(date);
+    case "quarter": return startOfQuarter(date);
+    case "year": return startOfYear(date);
+  }
+}
+
+function addUnits(date: Date, unit: CalendarUnit, n: number): Date {
+  switch (unit) {
+    case "day": return addDays(date, n);
+    case "month": return addMonths(date, n);
+    case "quarter": return addMonths(date, 3 * n);
+    case "year": return addYears(date, n);
+  }
+}
+
+/** The end of the local period `periodsLater` periods after the one containing `ms` (0: its own end). */
+export function endOfPeriod(ms: number, zone: string, unit: CalendarUnit, periodsLater = 0): number {
+  return addUnits(startOf(new TZDate(ms, zone), unit), unit, periodsLater + 1).getTime();
+}
+
+/** When a lot earned at `earnedAt` into `wallet` (by `ruleId`, if any) expires; null: never by itself. */
+export function lotExpiresAt(program: Program, wallet: string, ruleId: string | null, earnedAt: number): number | null {
+  const override = ruleId === null ? undefined : program.rules.get(ruleId)?.expiry;
+  const policy: ExpiryPolicy = override ? { kind: "term", ...override } : (program.wallets.get(wallet)?.expiry ?? { kind: "none" });
+  switch (policy.kind) {
+    case "term": {
+      const at = addLocal(earnedAt, program.timeZone, policy.after);
+      return policy.roundUpTo === undefined ? at : endOfPeriod(at, program.timeZone, policy.roundUpTo);
+    }
+    case "calendar":
+      return endOfPeriod(earnedAt, program.timeZone, policy.period, policy.after);
+    case "inactivity":
+    case "none":
+      return null;
+  }
+}
+
+/** Activities that keep an inactivity balance alive unless the program names others. */
+export const DEFAULT_ACTIVITY: readonly string[] = ["purchase", "spend", "event"];
+
+/** The latest time of an activity: "event" means any custom event, "event:<type>" one kind. */
+export function lastActivity(state: MemberState, name: string): number | null {
+  if (name === "event") {
+    let latest: number | null = null;
+    for (const key of Object.keys(state.activity)) if (key.startsWith("event:") && (latest === null || state.activity[key]! > latest)) latest = state.activity[key]!;
+    return latest;
+  }
+  return state.activity[name] ?? null;
+}
+
+/**
+ * When the wallet's whole balance expires for inactivity: `months` after the latest qualifying
+ * activity, or after joining if there was none. Null for wallets with another policy.
+ */
+export function inactivityDeadline(program: Program, state: MemberState, wallet: string): number | null {
+  const policy = program.wallets.get(wallet)?.expiry;
+  if (policy?.kind !== "inactivity") return null;
+  let last = state.joinedAt;
+  for (const name of policy.activity ?? DEFAULT_ACTIVITY) {
+    const at = lastActivity(state, name);
+    if (at !== null && at > last) last = at;
+  }
+  return addLocal(last, program.timeZone, { months: policy.months });
+}
+
+/** Per wallet, the inactivity deadline (only wallets that have one). */
+export function deadlines(program: Program, state: MemberState): ReadonlyMap<string, number> {
+  const out = new Map<string, number>();
+  for (const wallet of program.wallets.keys()) {
+    const d = inactivityDeadline(program, state, wallet);
+    if (d !== null) out.set(wallet, d);
+  }
+  return out;
+}
