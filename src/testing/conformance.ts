@@ -17,6 +17,7 @@ import { LedgerWriter } from "../ledger/writer.js";
 import { enroll } from "../ledger/operations.js";
 import { toSnapshot } from "../ledger/state.js";
 import { compileProgram } from "../program/compile.js";
+import { Decimal } from "../shared/decimal.js";
 import { CommitConflict, type CommitBatch, type LoyaltyStore } from "../store/port.js";
 import { plainProgram, testClock } from "./fixtures.js";
 import { memberViolations, readAllEntries, storeFingerprint } from "./invariants.js";
@@ -210,6 +211,45 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const entries = await readAllEntries(store, P, "m1");
         expect(entries.filter((e) => e.kind === "expire").map((e) => (e as { points: string }).points)).toEqual(["30"]);
         expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+    });
+
+    describe("expiry sweeps", () => {
+      /** 12 members; those with i % 3 === 0 earn on 2 Jan (due by March 2027), the rest a year later. */
+      async function population(store: LoyaltyStore) {
+        const t = testClock("2026-01-02T12:00:00Z");
+        const engine = createLoyaltyEngine({ program, store, clock: t.clock, ids: t.ids, maxAttempts: 20 });
+        for (let i = 0; i < 12; i++) {
+          t.set(i % 3 === 0 ? "2026-01-02T12:00:00Z" : "2027-01-02T12:00:00Z");
+          await engine.enroll({ key: `e${i}`, memberId: `s${i}` });
+          await engine.recordPurchase({ key: `p${i}`, memberId: `s${i}`, purchaseId: `o${i}`, amount: "25.00", currency: "GBP" });
+        }
+        t.set("2027-03-01T00:00:00Z");
+        return { engine, t };
+      }
+
+      it("indexes each member's next expiry, so due-lot queries name exactly the due members", async () => {
+        const store = await make();
+        const { t } = await population(store);
+        const due = await store.findDueMembers(P, { before: t.now(), limit: 100 });
+        expect(due.map((d) => d.memberId).sort()).toEqual(["s0", "s3", "s6", "s9"]);
+        expect(due.every((d) => d.dueAt === Date.parse("2027-01-02T12:00:00Z"))).toBe(true);
+        await close(store);
+      });
+
+      it("two sweeps at once expire each due lot once, and take the members out of the due index", async () => {
+        const store = await make();
+        const { engine, t } = await population(store);
+        const [a, b] = await Promise.all([engine.expire({ batchSize: 2 }), engine.expire({ batchSize: 3 })]);
+        expect(new Decimal(a.points.points ?? 0).plus(b.points.points ?? 0).toString()).toBe("100");
+        expect(await store.findDueMembers(P, { before: t.now(), limit: 100 })).toEqual([]);
+        for (let i = 0; i < 12; i++) {
+          const expired = (await readAllEntries(store, P, `s${i}`)).filter((e) => e.kind === "expire");
+          expect(expired.length).toBe(i % 3 === 0 ? 1 : 0);
+          expect(await memberViolations(store, P, `s${i}`, t.now())).toEqual([]);
+        }
+        expect((await engine.expire()).members).toBe(0);
         await close(store);
       });
     });
