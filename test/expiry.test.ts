@@ -186,6 +186,30 @@ describe("the expiry sweep", () => {
   });
 });
 
+describe("debt meets expiry (allow_debt)", () => {
+  it("a reversal drains the lots before it books debt, expiry finds nothing to take, and the next credit repays the debt", async () => {
+    const def = program({ expiry: { after: { days: 30 } }, refunds: { negativeBalance: "allow_debt", baseRule: "base" } });
+    const { engine, store, t } = await setup(def, "2026-03-02T10:00:00Z"); // a Monday: no weekend bonus
+    await engine.enroll({ key: "e", memberId: "m" });
+    await engine.recordPurchase({ key: "p1", memberId: "m", purchaseId: "p1", amount: "100.00", currency: "GBP" });
+    t.advance(DAY);
+    await engine.recordPurchase({ key: "p2", memberId: "m", purchaseId: "p2", amount: "30.00", currency: "GBP" });
+    await engine.spend({ key: "s", memberId: "m", wallet: "points", points: "100" });
+    const refund = await engine.refund({ key: "r", memberId: "m", purchaseId: "p1", amount: "100.00", currency: "GBP" });
+    // 30 left in p2's lot is taken, 70 becomes debt.
+    expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "100", debt: "70", forgiven: "0" });
+    t.advance(41 * DAY); // Monday 13 April
+    expect(await engine.expire()).toMatchObject({ lots: 0 });
+    const next = await engine.recordPurchase({ key: "p3", memberId: "m", purchaseId: "p3", amount: "90.00", currency: "GBP" });
+    const earn = next.entries.find((e) => e.kind === "earn" && e.wallet === "points");
+    expect(earn?.kind === "earn" && earn.debtRepaid).toBe("70");
+    expect((await engine.summary("m")).wallets.points!).toMatchObject({ available: "20", debt: "0" });
+    t.advance(40 * DAY);
+    expect(await engine.expire()).toMatchObject({ lots: 1, points: { points: "20" } });
+    expect(await memberViolations(store, exampleProgram.id, "m", t.now())).toEqual([]);
+  });
+});
+
 describe("expiring soon across the program", () => {
   it("lists the members whose points expire in [from, to), a page at a time", async () => {
     const { engine, t } = await setup(program({ expiry: { after: { days: 30 } } }), "2026-01-01T00:00:00Z");
