@@ -72,7 +72,7 @@ class Refund implements Cmd {
     const key = freshKey();
     const input = { key, memberId: MEMBER, purchaseId: purchase.id, amount: pennies(this.p), currency: "GBP" };
     const expected = m.refund(purchase, this.p);
-    await both(m, r, key, expected, () => r.engine.refund(input), () => r.engine.refund({ ...input, amount: "0.01" }));
+    await both(m, r, key, expected, () => r.engine.refund(input), () => r.engine.refund({ ...input, amount: pennies(this.p === 1 ? 2 : 1) }));
   }
   toString() { return `refund(#${this.index}, ${pennies(this.p)})`; }
 }

@@ -207,6 +207,10 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   async function write<R extends object>(type: CommandType, name: string, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
     for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
+      // The member first, then the key: a commit whose effect this load sees is visible to the key
+      // read that follows, so a delivery that loses the race to its own key replays it rather than
+      // failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
+      const loaded = attempt > maxAttempts ? null : await loadState(memberId);
       const prior = await guard(() => store.getIdempotency(program.id, key));
       if (prior) {
         if (prior.payloadHash !== payloadHash) {
@@ -217,7 +221,6 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       // The extra pass after the last attempt only reads the key: a command that lost its last
       // race to the same key is a replay, not a conflict.
       if (attempt > maxAttempts) break;
-      const loaded = await loadState(memberId);
       if (!loaded && mustExist) throw memberNotFound(memberId);
       if (loaded && !mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(memberId), { issues: [{ path: ["memberId"], message: messages.memberExists(memberId) }] });
       const at = now();

@@ -56,29 +56,29 @@ export function lotExpiresAt(program: Program, wallet: string, ruleId: string | 
 /** Activities that keep an inactivity balance alive unless the program names others. */
 export const DEFAULT_ACTIVITY: readonly string[] = ["purchase", "spend", "event"];
 
-/** The latest time of an activity: "event" means any custom event, "event:<type>" one kind. */
-export function lastActivity(state: MemberState, name: string): number | null {
-  if (name === "event") {
-    let latest: number | null = null;
-    for (const key of Object.keys(state.activity)) if (key.startsWith("event:") && (latest === null || state.activity[key]! > latest)) latest = state.activity[key]!;
-    return latest;
-  }
-  return state.activity[name] ?? null;
-}
-
 /**
  * When the wallet's whole balance expires for inactivity: `months` after the latest qualifying
  * activity, or after joining if there was none. Null for wallets with another policy.
+ *
+ * The latest of the deadlines each activity gives, not the deadline of the latest activity:
+ * month arithmetic clamps to the month's end (31 Dec + 4 months = 30 Apr, at 31 Dec's time of
+ * day), so a later activity can give an earlier deadline, and activity must never shorten it.
  */
 export function inactivityDeadline(program: Program, state: MemberState, wallet: string): number | null {
   const policy = program.wallets.get(wallet)?.expiry;
   if (policy?.kind !== "inactivity") return null;
-  let last = state.joinedAt;
+  const span = { months: policy.months };
+  let deadline = addLocal(state.joinedAt, program.timeZone, span);
+  const kinds = new Set<string>();
   for (const name of policy.activity ?? DEFAULT_ACTIVITY) {
-    const at = lastActivity(state, name);
-    if (at !== null && at > last) last = at;
+    if (name === "event") for (const key of Object.keys(state.activity)) { if (key.startsWith("event:")) kinds.add(key); }
+    else kinds.add(name);
   }
-  return addLocal(last, program.timeZone, { months: policy.months });
+  for (const kind of kinds) {
+    const at = state.activity[kind];
+    if (at !== undefined) deadline = Math.max(deadline, addLocal(at, program.timeZone, span));
+  }
+  return deadline;
 }
 
 /** Per wallet, the inactivity deadline (only wallets that have one). */
