@@ -4,12 +4,15 @@
  *     by json-rules-engine and by hand-written TypeScript.
  *  b. The demo's replay (UCI Online Retail invoices through the example program, in-memory store):
  *     events per second and peak memory.
+ *  c, d. The PostgreSQL store (bench/postgres.ts): purchase commands per second with 4 clients
+ *     beside pgbench's TPC-B on the same server, and a bulk replay of the CDNOW history.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
 import type { Decimal } from "../src/index.js";
 import { createReplayEngine, loadInvoices, replayInvoices } from "../examples/replay.js";
 import { compiledPoints, createJsonRulesEngine, generateInputs, handWrittenPoints, jsonRulesPoints, type BenchInput } from "./accrual.js";
+import { postgresBench } from "./postgres.js";
 
 const INPUTS = 20_000;
 const WARMUP_INPUTS = 5_000;
@@ -126,8 +129,12 @@ async function main() {
   console.log(`   memory (${r.samples} samples, every ${SAMPLE_EVERY} commands): peak rss ${mb(r.peakRss)}, peak heapUsed ${mb(r.peakHeap)}`);
   console.log(`   before the replay: rss ${mb(r.before.rss)}, heapUsed ${mb(r.before.heapUsed)}; after: rss ${mb(r.after.rss)}, heapUsed ${mb(r.after.heapUsed)}\n`);
 
+  // The PostgreSQL figures last: they fork client processes and load the server, not this heap.
+  const pgFigures = await postgresBench();
+  console.log(`${pgFigures.lines.join("\n")}\n`);
+
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree) process.exitCode = 1;
+  if (!agree || pgFigures.failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,94 @@
+/**
+ * The store's SQL migrations, as strings in the bundle (no files to ship or find at run time).
+ * Each is applied once, in order, in its own transaction, by `migrate()`, which records it in
+ * `loyalty_migrations`. Never edit a published migration: add the next one.
+ *
+ * Tables (all keyed by program id first, so that one database can hold several programs, and so
+ * that a distributed Postgres can co-locate a member's rows):
+ * - `loyalty_members`: one row per member: the snapshot (the fold of its entries, as JSON), its
+ *   version (compare-and-set on every commit) and `due_at`, the epoch ms of its next due work,
+ *   indexed where not null so that sweeps cost what is due, not what is stored.
+ * - `loyalty_entries`: the ledger, append-only, one row per entry, gapless `seq` per member.
+ * - `loyalty_lots`: the snapshot's open lots, mirrored as rows with `numeric` amounts and a CHECK
+ *   that `0 <= remaining <= amount`: a backstop for the core's own checks, and an index of lots by
+ *   expiry for reports and sweeps.
+ * - `loyalty_idempotency`: one row per command key and program: the payload hash and the result a
+ *   retry gets back, written in the same transaction as the command's effect.
+ * - `loyalty_reward_stock`: units left per reward, never below zero (for the rewards catalogue).
+ *
+ * Key columns use the "C" collation: ids compare by code point, as the engine sorts them (the
+ * order members are locked in, and the `findDueMembers` cursor), whatever the database's locale.
+ */
+
+export interface Migration {
+  /** 1, 2, 3, ...: applied in this order, each once. */
+  readonly version: number;
+  readonly name: string;
+  /** The statements, for a schema name that has already been checked and quoted. */
+  readonly sql: (schema: string) => string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "members, entries, lots, idempotency, reward stock",
+    sql: (s) => `
+CREATE TABLE ${s}.loyalty_members (
+  program_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  version integer NOT NULL CHECK (version >= 1),
+  snapshot jsonb NOT NULL,
+  due_at bigint,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (program_id, member_id)
+);
+CREATE INDEX loyalty_members_due ON ${s}.loyalty_members (program_id, due_at, member_id) WHERE due_at IS NOT NULL;
+
+CREATE TABLE ${s}.loyalty_entries (
+  program_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  seq integer NOT NULL CHECK (seq >= 1),
+  kind text NOT NULL,
+  command_key text NOT NULL,
+  entry jsonb NOT NULL,
+  PRIMARY KEY (program_id, member_id, seq)
+);
+
+CREATE TABLE ${s}.loyalty_lots (
+  program_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  lot_id text COLLATE "C" NOT NULL,
+  wallet text NOT NULL,
+  amount numeric NOT NULL,
+  remaining numeric NOT NULL,
+  earned_at bigint NOT NULL,
+  available_at bigint NOT NULL,
+  expires_at bigint,
+  rule_id text,
+  purchase_id text,
+  PRIMARY KEY (program_id, member_id, lot_id),
+  CONSTRAINT loyalty_lots_remaining_in_bounds CHECK (0 <= remaining AND remaining <= amount)
+);
+CREATE INDEX loyalty_lots_expiry ON ${s}.loyalty_lots (program_id, expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE ${s}.loyalty_idempotency (
+  program_id text COLLATE "C" NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  payload_hash text NOT NULL,
+  result jsonb NOT NULL,
+  committed_at timestamptz NOT NULL,
+  PRIMARY KEY (program_id, key)
+);
+
+CREATE TABLE ${s}.loyalty_reward_stock (
+  program_id text COLLATE "C" NOT NULL,
+  reward_id text COLLATE "C" NOT NULL,
+  remaining bigint NOT NULL CHECK (remaining >= 0),
+  PRIMARY KEY (program_id, reward_id)
+);
+`,
+  },
+];
+
+/** The latest migration's version: what `migrate()` brings a schema to. */
+export const SCHEMA_VERSION = migrations.at(-1)!.version;

@@ -1,0 +1,221 @@
+/**
+ * What the PostgreSQL store must show against a real server (not PGlite, which is one connection):
+ * real concurrent connections, a connection dropped mid-commit, and a long random run.
+ * Skipped unless DATABASE_URL is set; `.ci/run` starts the machine's PostgreSQL and sets it.
+ */
+import fc from "fast-check";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine, type LoyaltyStore } from "../src/index.js";
+import { createPostgresStore, migrate, pgPool, type PostgresFaultPoint } from "../src/postgres/index.js";
+import { memberViolations, operationArb, plainProgram, runOperations, storeFingerprint, testClock, type Operation } from "../src/testing/index.js";
+
+const DATABASE_URL = process.env.DATABASE_URL;
+const P = plainProgram.id;
+const DAY = 86_400_000;
+
+describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
+  const schema = `must_${process.pid}_${Date.now().toString(36)}`;
+  const pools: pg.Pool[] = [];
+  const newPool = (config: pg.PoolConfig = {}) => {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, ...config });
+    pools.push(pool);
+    return pool;
+  };
+  let admin: pg.Pool;
+
+  beforeAll(async () => {
+    admin = newPool({ max: 4 });
+    await migrate(pgPool(admin), { schema });
+  });
+  afterAll(async () => {
+    await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  function engineOn(store: LoyaltyStore, maxAttempts = 10, t = testClock("2026-03-01T12:00:00Z")) {
+    return { engine: createLoyaltyEngine({ program: plainProgram, store, clock: t.clock, ids: t.ids, maxAttempts }), t };
+  }
+
+  /** Rows of a member in the tables, counted in SQL (not through the store). */
+  async function tableCounts(memberId: string) {
+    const { rows } = await admin.query(
+      `SELECT (SELECT count(*) FROM "${schema}".loyalty_entries WHERE program_id = $1 AND member_id = $2)::int AS entries,
+              (SELECT count(*) FROM "${schema}".loyalty_lots WHERE program_id = $1 AND member_id = $2 AND remaining < 0)::int AS negative_lots,
+              (SELECT coalesce(sum(remaining), 0)::text FROM "${schema}".loyalty_lots WHERE program_id = $1 AND member_id = $2 AND wallet = 'points') AS points`,
+      [P, memberId]);
+    return rows[0] as { entries: number; negative_lots: number; points: string };
+  }
+
+  it("50 concurrent connections redeeming from one member: never overspent, no lot negative", async () => {
+    const pool = newPool({ max: 50 });
+    let checkedOut = 0, peak = 0, opened = 0;
+    pool.on("connect", () => { opened++; });
+    pool.on("acquire", () => { peak = Math.max(peak, ++checkedOut); });
+    pool.on("release", () => { checkedOut--; });
+    const store = createPostgresStore(pgPool(pool), { schema });
+    // Each of 50 commands may lose the race to every other one: allow that many decisions.
+    const { engine, t } = engineOn(store, 60);
+    await engine.enroll({ key: "r-enroll", memberId: "r" });
+    // Three lots, so that spends draw across lots: 120 + 95 + 40 = 255 points; 25 spends of 10 fit.
+    for (const [i, amount] of ["120.00", "95.00", "40.00"].entries()) {
+      t.advance(DAY);
+      await engine.recordPurchase({ key: `r-p${i}`, memberId: "r", purchaseId: `o${i}`, amount, currency: "GBP" });
+    }
+    t.advance(DAY);
+    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      engine.spend({ key: `r-s${i}`, memberId: "r", wallet: "points", points: "10" }).then(() => "ok", (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)))));
+    expect(opened).toBe(50); // 50 statements were in flight at once
+    expect(peak).toBeGreaterThanOrEqual(40); // connections checked out at one instant
+    expect(outcomes.filter((o) => o === "ok")).toHaveLength(25);
+    expect(outcomes.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
+    expect((await engine.summary("r")).wallets.points!.available).toBe("5");
+    expect(await memberViolations(store, P, "r", t.now())).toEqual([]);
+    const counts = await tableCounts("r");
+    expect(counts).toMatchObject({ negative_lots: 0, points: "5" });
+    // enroll + 3 × (purchase, earn points, earn status) + 25 spends
+    expect(counts.entries).toBe(1 + 3 * 3 + 25);
+  });
+
+  it("the same purchase delivered 20 times concurrently, by 20 engines on 20 connections: credited once", async () => {
+    const store = (pool: pg.Pool) => createPostgresStore(pgPool(pool), { schema });
+    const { engine: setup, t } = engineOn(store(admin));
+    await setup.enroll({ key: "d-enroll", memberId: "d" });
+    const engines: LoyaltyEngine[] = Array.from({ length: 20 }, () => engineOn(store(newPool({ max: 1 })), 25, t).engine);
+    const cmd = { key: "d-dup", memberId: "d", purchaseId: "o1", amount: "42.00", currency: "GBP" };
+    const outcomes = await Promise.all(engines.map((e) => e.recordPurchase({ ...cmd }).then(
+      (r) => ({ replayed: r.replayed, result: { ...r, replayed: false } }),
+      (error: unknown) => ({ error: isLoyaltyError(error) ? error.code : String(error) }))));
+    const results = outcomes.flatMap((o) => ("result" in o ? [o] : []));
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    for (const r of results) expect(r.result).toEqual(results[0]!.result);
+    // Every delivery either commits or replays: the engine reads the key after loading the member,
+    // so one that loses the race to its own key sees the key (no DUPLICATE_PURCHASE).
+    expect(outcomes.filter((o) => "error" in o)).toEqual([]);
+    expect((await setup.summary("d")).wallets.points!.available).toBe("42");
+    expect(await memberViolations(store(admin), P, "d", t.now())).toEqual([]);
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".loyalty_idempotency WHERE program_id = $1 AND key = $2`, [P, "d-dup"]);
+    expect(rows[0].n).toBe(1);
+    expect((await tableCounts("d")).entries).toBe(1 + 3);
+  });
+
+  it.each<PostgresFaultPoint>(["member"])(
+    "a connection dropped in the middle of a commit (after the %s statement): nothing written; the retry succeeds",
+    async (point) => {
+      const memberId = `x-${point}`;
+      const applicationName = `loyalty-drop-${process.pid}-${point}`;
+      let armed = false, terminated = 0;
+      const pool = newPool({ max: 2, application_name: applicationName });
+      pool.on("error", () => undefined); // an idle client whose backend was terminated
+      const store = createPostgresStore(pgPool(pool), {
+        schema,
+        faults: async (at) => {
+          if (!armed || at !== point) return;
+          armed = false;
+          // Terminate the backend that holds the commit's open transaction, from another connection.
+          const { rows } = await admin.query(
+            `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'`, [applicationName]);
+          terminated = rows.filter((r) => r.ok === true).length;
+        },
+      });
+      const observer = createPostgresStore(pgPool(admin), { schema });
+      const { engine, t } = engineOn(store);
+      await engine.enroll({ key: `${memberId}-enroll`, memberId });
+      const cmd = { key: `${memberId}-p1`, memberId, purchaseId: "o1", amount: "10.00", currency: "GBP" };
+      const before = await storeFingerprint(observer, P, [memberId], [cmd.key]);
+      armed = true;
+      const error = await engine.recordPurchase(cmd).then(() => null, (e: unknown) => e);
+      expect(terminated).toBe(1);
+      expect(isLoyaltyError(error, "STORE_FAILURE")).toBe(true);
+      expect(await storeFingerprint(observer, P, [memberId], [cmd.key])).toBe(before);
+      expect(await tableCounts(memberId)).toMatchObject({ entries: 1, points: "0" });
+
+      const retry = await engine.recordPurchase(cmd);
+      expect(retry.replayed).toBe(false);
+      expect((await engine.summary(memberId)).wallets.points!.available).toBe("10");
+      expect(await memberViolations(observer, P, memberId, t.now())).toEqual([]);
+    });
+
+  it("a connection dropped while its one-statement commit waits on a lock (no fault hooks): nothing written; the retry succeeds", async () => {
+    const memberId = "x-blocked";
+    const applicationName = `loyalty-drop-${process.pid}-blocked`;
+    const pool = newPool({ max: 2, application_name: applicationName });
+    pool.on("error", () => undefined);
+    const store = createPostgresStore(pgPool(pool), { schema });
+    const observer = createPostgresStore(pgPool(admin), { schema });
+    const { engine, t } = engineOn(store);
+    await engine.enroll({ key: `${memberId}-enroll`, memberId });
+    const cmd = { key: `${memberId}-p1`, memberId, purchaseId: "o1", amount: "10.00", currency: "GBP" };
+    const before = await storeFingerprint(observer, P, [memberId], [cmd.key]);
+    // Hold the member's row, so that the commit statement blocks half-way; kill its backend there.
+    const holder = await admin.connect();
+    await holder.query("BEGIN");
+    await holder.query(`SELECT 1 FROM "${schema}".loyalty_members WHERE program_id = $1 AND member_id = $2 FOR UPDATE`, [P, memberId]);
+    const pending = engine.recordPurchase(cmd).then(() => null, (e: unknown) => e);
+    let terminated = 0;
+    for (let i = 0; i < 200 && terminated === 0; i++) {
+      const { rows } = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'`, [applicationName]);
+      terminated = rows.filter((r) => r.ok === true).length;
+      if (terminated === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    await holder.query("ROLLBACK");
+    holder.release();
+    expect(terminated).toBe(1);
+    expect(isLoyaltyError(await pending, "STORE_FAILURE")).toBe(true);
+    expect(await storeFingerprint(observer, P, [memberId], [cmd.key])).toBe(before);
+    const retry = await engine.recordPurchase(cmd);
+    expect(retry.replayed).toBe(false);
+    expect((await engine.summary(memberId)).wallets.points!.available).toBe("10");
+    expect(await memberViolations(observer, P, memberId, t.now())).toEqual([]);
+  });
+
+  it("after a 10,000-command random run over 10 members (in parallel), every stored snapshot equals the fold of its entries", async () => {
+    const pool = newPool({ max: 10 });
+    const store = createPostgresStore(pgPool(pool), { schema });
+    const members = Array.from({ length: 10 }, (_, i) => `z${i}`);
+    const commandsEach = 1_000;
+    // Scripts from fast-check's operation arbitrary, seeded: each with exactly `commandsEach` commands (time steps aside).
+    const scripts = members.map((_, i) => {
+      const ops: Operation[] = [];
+      let commands = 0, seed = 1000 + i;
+      while (commands < commandsEach) {
+        for (const op of fc.sample(operationArb(), { numRuns: 500, seed: seed++ })) {
+          if (commands === commandsEach) break;
+          ops.push(op);
+          if (op.op !== "advance") commands++;
+        }
+      }
+      return ops;
+    });
+    const clocks = await Promise.all(members.map(async (memberId, i) => {
+      const { engine, t } = engineOn(store, 10, testClock(Date.parse("2026-01-01T00:00:00Z") + i * 3_600_000));
+      await engine.enroll({ key: `${memberId}-enroll`, memberId });
+      await runOperations({ engine, memberId, currency: "GBP", spendWallet: "points", advance: t.advance, keyPrefix: memberId }, scripts[i]!);
+      return t;
+    }));
+    for (const [i, memberId] of members.entries()) {
+      expect(await memberViolations(store, P, memberId, clocks[i]!.now())).toEqual([]);
+      const stored = (await store.loadMember(P, memberId))!;
+      expect((await tableCounts(memberId)).entries).toBe(stored.snapshot.lastSeq);
+    }
+    // The lot rows mirror the snapshots' open lots exactly, for every member.
+    const { rows } = await admin.query(
+      `SELECT m.member_id, count(*)::int AS mismatches FROM "${schema}".loyalty_members m
+       CROSS JOIN LATERAL (
+         (SELECT l->>'id' AS id, (l->>'remaining')::numeric AS remaining FROM jsonb_array_elements(m.snapshot->'lots') l
+          EXCEPT SELECT lot_id, remaining FROM "${schema}".loyalty_lots t WHERE t.program_id = m.program_id AND t.member_id = m.member_id)
+         UNION ALL
+         (SELECT lot_id, remaining FROM "${schema}".loyalty_lots t WHERE t.program_id = m.program_id AND t.member_id = m.member_id
+          EXCEPT SELECT l->>'id', (l->>'remaining')::numeric FROM jsonb_array_elements(m.snapshot->'lots') l)
+       ) d
+       WHERE m.program_id = $1 AND m.member_id = ANY($2) GROUP BY m.member_id`, [P, members]);
+    expect(rows).toEqual([]);
+  }, 300_000);
+});
+
+if (!DATABASE_URL) {
+  describe("PostgreSQL store on a real server", () => {
+    it.skip("skipped: DATABASE_URL is not set. These tests need a PostgreSQL server (50 concurrent connections, pg_terminate_backend); run `bash .ci/run`, or set DATABASE_URL=postgres://user:pass@host/db", () => {});
+  });
+}
