@@ -5,21 +5,23 @@
  * @packageDocumentation
  */
 export { createLoyaltyEngine } from "./engine/engine.js";
-export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable, Statement } from "./engine/engine.js";
-export type { EnrollCommand, PurchaseCommand, EventCommand, RefundCommand, AdjustCommand, SpendCommand, PreviewPurchaseInput, PreviewEventInput } from "./engine/commands.js";
+export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable, Statement, TierSweepResult, TierResult } from "./engine/engine.js";
+export type { EnrollCommand, PurchaseCommand, EventCommand, RefundCommand, AdjustCommand, SpendCommand, PreviewPurchaseInput, PreviewEventInput, AssignTierCommand } from "./engine/commands.js";
 
 export { compileProgram } from "./program/compile.js";
 export type { Program, PurchaseLine, AccrualContext } from "./program/compile.js";
 export { programSchema } from "./program/schema.js";
-export type { ProgramDefinition, RuleDefinition, AwardDefinition, WalletDefinition, NegativeBalancePolicy } from "./program/schema.js";
+export type { ProgramDefinition, RuleDefinition, AwardDefinition, WalletDefinition, NegativeBalancePolicy, TiersDefinition, TierThreshold, QualificationWindow } from "./program/schema.js";
+export type { CompiledTiers, CompiledTier, CompiledThreshold } from "./program/compile.js";
 export type { Condition, LineFilter, Scalar, Weekday, ComparisonOp } from "./program/conditions.js";
 
 export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/index.js";
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
 
-export type { Entry, EntryKind, CommandType, LotRecord, LotDraw, EnrollEntry, PurchaseEntry, EarnEntry, SpendEntry, ExpireEntry, RefundEntry, ReverseEntry, AdjustEntry } from "./ledger/entries.js";
-export type { MemberSnapshot, MemberState, Lot, LotSnapshot, WalletTotals, PurchaseRecord, CapCounters, Dict } from "./ledger/state.js";
-export type { MemberSummary, WalletSummary, DatedPoints } from "./ledger/summary.js";
+export type { Entry, EntryKind, CommandType, LotRecord, LotDraw, EnrollEntry, PurchaseEntry, EarnEntry, SpendEntry, ExpireEntry, RefundEntry, ReverseEntry, AdjustEntry, TierEntry, TierRecord, TierReason, MetricStamp } from "./ledger/entries.js";
+export type { MemberSnapshot, MemberState, Lot, LotSnapshot, WalletTotals, PurchaseRecord, CapCounters, Dict, TierState } from "./ledger/state.js";
+export type { MemberSummary, WalletSummary, DatedPoints, TierSummary, TierGoal, ThresholdProgress } from "./ledger/summary.js";
+export { reviewDueAt, reviewTier, qualifiedIndex, currentTier } from "./tiers/review.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
 export { walletBalance, type WalletBalance } from "./ledger/lots.js";
 export { toSnapshot, fromSnapshot } from "./ledger/state.js";

@@ -28,7 +28,7 @@ export interface EventFacts {
 }
 
 function memberView(state: MemberState | null) {
-  return state ? { attributes: state.attributes, birthday: state.birthday === null ? null : state.birthday.slice(-5) } : null;
+  return state ? { attributes: state.attributes, birthday: state.birthday === null ? null : state.birthday.slice(-5), tier: state.tier?.id ?? null } : null;
 }
 
 /** Evaluates a purchase without writing anything: what a checkout page shows. */
@@ -42,7 +42,7 @@ export function evaluateEvent(program: Program, state: MemberState | null, e: Ev
   return evaluateRules(program, ctx, state);
 }
 
-function writeAwards(w: LedgerWriter, program: Program, evaluation: Evaluation, earnedAt: number, availableAt: number, purchaseId: string | null) {
+export function writeAwards(w: LedgerWriter, program: Program, evaluation: Evaluation, earnedAt: number, availableAt: number, purchaseId: string | null) {
   for (const award of evaluation.awards) {
     w.append({
       kind: "earn",
@@ -73,5 +73,17 @@ export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): E
   const evaluation = evaluateEvent(program, w.state, e);
   w.append({ kind: "event", type: e.type, occurredAt: iso(e.occurredAt) });
   writeAwards(w, program, evaluation, e.occurredAt, e.occurredAt, null);
+  return evaluation;
+}
+
+/**
+ * Bonus points on reaching a tier: the rules whose trigger is `tier:<id>` run once, in the commit
+ * that promotes the member into that tier (after the tier entry, so they see the new tier). Their
+ * points are available at once and never count towards tier qualification.
+ */
+export function awardTierBonus(w: LedgerWriter, program: Program, tierId: string): Evaluation {
+  const ctx = accrualContext(program, { trigger: `tier:${tierId}`, amount: ZERO, lines: null, attributes: {}, occurredAt: w.now, member: memberView(w.state) });
+  const evaluation = evaluateRules(program, ctx, w.state);
+  writeAwards(w, program, evaluation, w.now, w.now, null);
   return evaluation;
 }

@@ -94,6 +94,22 @@ export const expireOptionsSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(10_000).optional(),
 });
 
+export const reviewTiersOptionsSchema = z.strictObject({
+  /** Members loaded per store query. Default 500. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+
+/** A manual tier assignment: customer service, a status match, a VIP list. */
+export const assignTierSchema = z.strictObject({
+  key,
+  memberId: idString,
+  tier: idString,
+  /** The tier is a floor (the member cannot drop below it) and guaranteed until this instant; omit for no floor. */
+  until: instant.optional(),
+  /** Why: shown on the statement. */
+  note: z.string().min(1).max(500).optional(),
+});
+
 export const expiringSoonOptionsSchema = z.strictObject({
   /** Start of the window; default now. */
   from: instant.optional(),
@@ -110,5 +126,6 @@ export type EventCommand = z.input<typeof eventSchema>;
 export type RefundCommand = z.input<typeof refundSchema>;
 export type AdjustCommand = z.input<typeof adjustSchema>;
 export type SpendCommand = z.input<typeof spendSchema>;
+export type AssignTierCommand = z.input<typeof assignTierSchema>;
 export type PreviewPurchaseInput = z.input<typeof previewPurchaseSchema>;
 export type PreviewEventInput = z.input<typeof previewEventSchema>;

@@ -26,6 +26,9 @@ import { iso } from "../shared/time.js";
 import { instantMs, parseOrThrow } from "../shared/validation.js";
 import { CommitConflict, type LoyaltyStore } from "../store/port.js";
 import * as schemas from "./commands.js";
+import { metricStamper } from "../tiers/metrics.js";
+import { assignTier as decideAssignTier, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
+import type { TierEntry, TierReason } from "../ledger/entries.js";
 
 export interface EngineOptions {
   /** A program definition (validated and compiled here) or an already compiled program. */
@@ -112,6 +115,23 @@ export interface PreviewResult {
   readonly totals: Readonly<Record<string, string>>;
 }
 
+/** What a tier review sweep did. */
+export interface TierSweepResult {
+  readonly asOf: string;
+  /** Members the due index named (due for a review or for an expiry). */
+  readonly scanned: number;
+  /** Members that got at least one tier entry. */
+  readonly members: number;
+  /** Tier entries written, by reason (promotion, requalified, grace_started, demotion, held, floor_ended). */
+  readonly changes: Readonly<Partial<Record<TierReason, number>>>;
+}
+
+export interface TierResult {
+  readonly memberId: string;
+  readonly tier: string;
+  readonly entries: readonly Entry[];
+}
+
 export interface LoyaltyEngine {
   readonly program: Program;
   enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
@@ -135,6 +155,15 @@ export interface LoyaltyEngine {
    */
   expiringSoon(options: z.input<typeof schemas.expiringSoonOptionsSchema>): Promise<ExpiringSoonPage>;
   previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
+  /**
+   * The tier review sweep: processes every member whose review is due by now (each review at its
+   * own scheduled instant), touching only the members the store's due index names. Resumable and
+   * idempotent: a rerun, or two sweeps at once, write each review once. Commands also process
+   * their member's overdue reviews first, so the outcome never depends on when the sweep runs.
+   */
+  reviewTiers(options?: z.input<typeof schemas.reviewTiersOptionsSchema>): Promise<TierSweepResult>;
+  /** Assigns a tier by hand, optionally as a floor until a date (see README, Tiers). */
+  assignTier(command: schemas.AssignTierCommand): Promise<Replayable<TierResult>>;
 }
 
 const f = messages.field;
@@ -150,7 +179,13 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   }
   const now = () => { const t = clock(); return typeof t === "number" ? t : t.getTime(); };
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
-  const dueAtOf = (state: MemberState) => nextDueAt(state, deadlines(program, state));
+  const stamp = metricStamper(program);
+  /** The member's earliest due work: a lot's expiry or a tier review, whichever comes first. */
+  const dueAtOf = (state: MemberState) => {
+    const expiry = nextDueAt(state, deadlines(program, state));
+    const review = reviewDueAt(program, state);
+    return expiry === null ? review : review === null ? expiry : Math.min(expiry, review);
+  };
 
   function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
     return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
@@ -224,9 +259,14 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       if (!loaded && mustExist) throw memberNotFound(memberId);
       if (loaded && !mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(memberId), { issues: [{ path: ["memberId"], message: messages.memberExists(memberId) }] });
       const at = now();
-      const writer = new LedgerWriter(loaded?.state ?? null, memberId, { now: at, newId, command: { key, type } });
-      if (loaded) expireDue(writer, program);
+      const writer = new LedgerWriter(loaded?.state ?? null, memberId, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) });
+      if (loaded) {
+        expireDue(writer, program);
+        // Overdue tier reviews first, each at its own instant: the tier never depends on when a sweep ran.
+        reviewTier(writer, program);
+      }
       const partial = decide(writer);
+      tiersAfterCommand(writer, program, loaded?.state ?? null, type);
       const result = { ...partial, entries: writer.entries } as unknown as R;
       try {
         await guard(() => store.commit({
@@ -387,6 +427,40 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       }
     },
 
+    async reviewTiers(options = {}) {
+      const o = parse(schemas.reviewTiersOptionsSchema, options, "reviewTiers");
+      const at = now();
+      const changes: Partial<Record<TierReason, number>> = {};
+      let scanned = 0, members = 0;
+      if (program.tiers === null) return { asOf: iso(at), scanned, members, changes };
+      let after: { dueAt: number; memberId: string } | undefined;
+      for (;;) {
+        const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: o.batchSize ?? 500, ...(after ? { after } : {}) }));
+        if (due.length === 0) break;
+        for (const d of due) {
+          scanned++;
+          const entries = await reviewMember(d.memberId, at);
+          if (entries.length > 0) members++;
+          for (const e of entries) changes[e.reason] = (changes[e.reason] ?? 0) + 1;
+        }
+        after = due.at(-1);
+      }
+      return { asOf: iso(at), scanned, members, changes };
+    },
+
+    async assignTier(input) {
+      const c = parse(schemas.assignTierSchema, input, "assignTier");
+      const issues: FieldIssue[] = [];
+      if (program.tiers === null) issues.push({ path: ["tier"], message: f.noTiers });
+      else if (!program.tiers.byId.has(c.tier)) issues.push({ path: ["tier"], message: f.unknownTier(c.tier) });
+      if (c.until !== undefined && instantMs(c.until) <= now()) issues.push({ path: ["until"], message: f.tierFloorUntilPast });
+      if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
+      return write<TierResult>("assignTier", "assignTier", input, c.key, c.memberId, true, (w) => {
+        decideAssignTier(w, program, { tier: c.tier, until: c.until === undefined ? null : instantMs(c.until), note: c.note ?? null });
+        return { memberId: c.memberId, tier: c.tier };
+      });
+    },
+
     async previewEvent(input) {
       const c = parse(schemas.previewEventSchema, input, "previewEvent");
       checkAgainstProgram("previewEvent", c);
@@ -400,7 +474,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const loaded = await loadState(memberId);
       if (!loaded) return [];
-      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `expire@${iso(at)}`, type: "expire" } });
+      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `expire@${iso(at)}`, type: "expire" }, ...(stamp ? { stamp } : {}) });
       expireDue(writer, program);
       if (writer.entries.length === 0) return []; // another sweep or a command got here first
       try {
@@ -410,6 +484,31 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
           idempotency: null,
         }));
         return writer.entries;
+      } catch (error) {
+        if (isCommitConflict(error)) continue;
+        throw error;
+      }
+    }
+    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
+  }
+
+  /** Processes one member's due tier reviews at `at`; returns its tier entries (none: nothing due). */
+  async function reviewMember(memberId: string, at: number): Promise<TierEntry[]> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const loaded = await loadState(memberId);
+      if (!loaded) return [];
+      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `reviewTiers@${iso(at)}`, type: "reviewTiers" }, ...(stamp ? { stamp } : {}) });
+      expireDue(writer, program);
+      const before = writer.entries.length;
+      reviewTier(writer, program);
+      if (writer.entries.length === before) return []; // nothing due (another sweep got here first, or only an expiry is due)
+      try {
+        await guard(() => store.commit({
+          programId: program.id,
+          members: [{ memberId, expectedVersion: loaded.version, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state) }],
+          idempotency: null,
+        }));
+        return writer.entries.filter((e): e is TierEntry => e.kind === "tier");
       } catch (error) {
         if (isCommitConflict(error)) continue;
         throw error;

@@ -77,5 +77,11 @@ export const messages = {
     multiplierTrigger: (rule: string) => `Rule "${rule}" runs on another trigger and can never feed this multiplier.`,
     baseRuleNotPurchase: (rule: string) => `Rule "${rule}" must be a purchase rule to price receipt-less returns.`,
     invalid: "Invalid value.",
+    baseTierThresholds: "The first tier is the base tier every member starts in; it has no thresholds.",
+    tierNeedsThresholds: "Every tier above the base tier needs qualify.thresholds.",
+    unknownTier: (tier: string) => `No tier "${tier}" in this program.`,
+    noTiers: "This program has no tiers section; add one or remove the reference to a tier.",
+    sinceChangeDaily: "A since-tier-change window starts empty at every change, so a daily review would demote at the next midnight; review at period ends or tier anniversaries.",
+    tierFloorUntilPast: "The floor must end after now.",
   },
 } as const;

@@ -5,8 +5,8 @@
  */
 import { Decimal, ZERO } from "../shared/decimal.js";
 import type { Period } from "../shared/time.js";
-import type { Entry, LotDraw, LotRecord } from "./entries.js";
-import { CAP_KEYS_KEPT, cloneState, dict, emptyState, emptyTotals, type Lot, type MemberState, type WalletTotals } from "./state.js";
+import type { Entry, LotDraw, LotRecord, MetricStamp, TierRecord } from "./entries.js";
+import { CAP_KEYS_KEPT, cloneState, dict, emptyState, emptyTotals, type Lot, type MemberState, type TierState, type WalletTotals } from "./state.js";
 
 /** Thrown when an entry does not fit the state: a bug or a corrupted ledger, never bad input. */
 export class LedgerInvariantError extends Error {
@@ -69,12 +69,35 @@ function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[], eac
   return total;
 }
 
+/** Adds an entry's metric deltas to its bucket, and prunes dated buckets older than `keepFrom`. */
+function applyMetrics(s: MemberState, m: MetricStamp) {
+  const bucket = (s.metrics[m.bucket] ??= dict());
+  for (const key of Object.keys(m.deltas)) bucket[key] = (bucket[key] ?? ZERO).plus(m.deltas[key]!);
+  // Dated buckets (YYYY-MM-DD) sort in time order; "all" sorts after every date and is never pruned.
+  if (m.keepFrom !== null) for (const key of Object.keys(s.metrics)) if (key < m.keepFrom) delete s.metrics[key];
+}
+
+const ms = (t: string | null) => (t === null ? null : Date.parse(t));
+export function tierFromRecord(r: TierRecord): TierState {
+  return {
+    id: r.id, since: Date.parse(r.since), guaranteedUntil: ms(r.guaranteedUntil), graceUntil: ms(r.graceUntil),
+    floor: r.floor === null ? null : { tier: r.floor.tier, until: Date.parse(r.floor.until) }, reviewedAt: ms(r.reviewedAt), basis: r.basis,
+  };
+}
+
 /** Folds one entry into `s`, in place. Asserts that the entry fits (no lot below zero, no seq gap). */
 export function applyEntry(s: MemberState, e: Entry): void {
   assert(e.memberId === s.memberId, `entry ${e.id} belongs to ${e.memberId}, not ${s.memberId}`);
   assert(e.seq === s.lastSeq + 1, `entry ${e.id} has seq ${e.seq}, expected ${s.lastSeq + 1}`);
   s.lastSeq = e.seq;
+  if (e.metrics !== undefined) applyMetrics(s, e.metrics);
   switch (e.kind) {
+    case "tier":
+      assert(s.tier === null ? e.from === null : e.from === s.tier.id, `tier ${e.id}: from ${e.from}, but the member holds ${s.tier?.id ?? "no tier"}`);
+      assert(e.tier.id === e.to, `tier ${e.id}: record names ${e.tier.id}, not ${e.to}`);
+      s.tier = tierFromRecord(e.tier);
+      if (e.resetMetrics) delete s.metrics["all"];
+      return;
     case "enroll":
       s.joinedAt = Date.parse(e.joinedAt);
       s.birthday = e.birthday;

@@ -6,7 +6,19 @@
 import type { Scalar } from "../program/conditions.js";
 
 /** The command that wrote an entry; "expire" is the engine's own expiry sweep. */
-export type CommandType = "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend" | "expire";
+export type CommandType = "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend" | "expire" | "assignTier" | "reviewTiers";
+
+/**
+ * What an entry adds to the member's tier qualification counters (programs with tiers only): the
+ * counter bucket (a local date YYYY-MM-DD, or "all" for lifetime and since-tier-change windows),
+ * signed deltas per metric ("points:<wallet>", "spend", "purchases", "events:<type>"), and the
+ * oldest dated bucket still needed (older ones are pruned).
+ */
+export interface MetricStamp {
+  readonly bucket: string;
+  readonly deltas: Readonly<Record<string, string>>;
+  readonly keepFrom: string | null;
+}
 
 /** A lot as created by the entry that credits it. Its id is that entry's id. */
 export interface LotRecord {
@@ -32,6 +44,8 @@ interface EntryBase {
   readonly at: string;
   /** The idempotency key and the type of the command that wrote the entry. */
   readonly command: { readonly key: string; readonly type: CommandType };
+  /** Tier qualification counters this entry moves (programs with tiers). */
+  readonly metrics?: MetricStamp;
 }
 
 export interface EnrollEntry extends EntryBase {
@@ -118,7 +132,41 @@ export interface AdjustEntry extends EntryBase {
   readonly lots: readonly LotDraw[];
 }
 
-export type Entry = EnrollEntry | PurchaseEntry | EventEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry;
+/** Why a tier entry was written. */
+export type TierReason =
+  | "joined" | "promotion" | "requalified" | "grace_started" | "demotion" | "refund"
+  | "manual" | "floor_ended" | "held";
+
+/** A tier in wire form: what the member holds after a tier entry. */
+export interface TierRecord {
+  readonly id: string;
+  readonly since: string;
+  /** No demotion before this instant (the next review, a minimum stay, a manual floor); null: none promised. */
+  readonly guaranteedUntil: string | null;
+  /** Set while the member is in a grace period after failing a review: demotion no earlier than this. */
+  readonly graceUntil: string | null;
+  /** A manually assigned tier the member cannot drop below until `until`. */
+  readonly floor: { readonly tier: string; readonly until: string } | null;
+  /** The last review instant this member has been through. */
+  readonly reviewedAt: string | null;
+  /** How the tier was last reached: "promotion" tiers can be taken back at once by a refund (program option). */
+  readonly basis: "base" | "promotion" | "review" | "manual";
+}
+
+/** A tier change, or a review outcome (requalified, grace started, held), with its reason. */
+export interface TierEntry extends EntryBase {
+  readonly kind: "tier";
+  readonly from: string | null;
+  readonly to: string;
+  readonly reason: TierReason;
+  readonly tier: TierRecord;
+  /** For since-tier-change windows: the counters start again from zero. */
+  readonly resetMetrics: boolean;
+  /** A manual assignment's note; null otherwise. */
+  readonly note: string | null;
+}
+
+export type Entry = EnrollEntry | PurchaseEntry | EventEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry | TierEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

@@ -75,6 +75,17 @@ export function mapDict<A, B>(o: Readonly<Record<string, A>>, fn: (a: A) => B): 
   return out;
 }
 
+/** The member's tier, in memory (epoch ms). See TierRecord in entries.ts for the fields. */
+export interface TierState {
+  id: string;
+  since: number;
+  guaranteedUntil: number | null;
+  graceUntil: number | null;
+  floor: { tier: string; until: number } | null;
+  reviewedAt: number | null;
+  basis: "base" | "promotion" | "review" | "manual";
+}
+
 export interface MemberState {
   readonly memberId: string;
   joinedAt: number;
@@ -88,6 +99,10 @@ export interface MemberState {
   caps: Dict<Dict<CapCounters>>;
   /** Latest time of each kind of activity: purchase, spend, adjust, refund, event:<type>. */
   activity: Dict<number>;
+  /** The member's tier; null in a program without tiers (or before the first tier entry). */
+  tier: TierState | null;
+  /** Tier qualification counters: per bucket (local date, or "all"), per metric key. */
+  metrics: Dict<Dict<Decimal>>;
   /** Seq of the last entry folded in. */
   lastSeq: number;
 }
@@ -97,7 +112,7 @@ export function emptyTotals(): WalletTotals {
 }
 
 export function emptyState(memberId: string): MemberState {
-  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), lastSeq: 0 };
+  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), tier: null, metrics: dict(), lastSeq: 0 };
 }
 
 const copyCounters = (c: CapCounters): CapCounters => {
@@ -116,6 +131,8 @@ export function cloneState(s: MemberState): MemberState {
     purchases: mapDict(s.purchases, (p) => ({ ...p, earned: mapDict(p.earned, (d) => d), settled: mapDict(p.settled, (d) => d), reversed: mapDict(p.reversed, (d) => d), expired: mapDict(p.expired, (d) => d), lotIds: [...p.lotIds] })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, copyCounters)),
     activity: mapDict(s.activity, (t) => t),
+    tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
+    metrics: mapDict(s.metrics, (m) => mapDict(m, (d) => d)),
   };
 }
 
@@ -135,6 +152,9 @@ export interface MemberSnapshot {
   purchases: Record<string, { amount: string; occurredAt: number; refunded: string; earned: Record<string, string>; settled: Record<string, string>; reversed: Record<string, string>; expired: Record<string, string>; lotIds: string[] }>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
+  /** Absent in snapshots written before tiers existed. */
+  tier?: TierState | null;
+  metrics?: Record<string, Record<string, string>>;
   lastSeq: number;
 }
 
@@ -157,6 +177,8 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
     purchases: mapDict(s.purchases, (p) => ({ amount: str(p.amount), occurredAt: p.occurredAt, refunded: str(p.refunded), earned: mapDict(p.earned, str), settled: mapDict(p.settled, str), reversed: mapDict(p.reversed, str), expired: mapDict(p.expired, str), lotIds: [...p.lotIds] })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
     activity: mapDict(s.activity, (t) => t),
+    tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
+    metrics: mapDict(s.metrics, (m) => mapDict(m, str)),
     lastSeq: s.lastSeq,
   };
 }
@@ -177,6 +199,8 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
     purchases,
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
     activity: mapDict(s.activity ?? {}, (t) => t),
+    tier: s.tier ? { ...s.tier, floor: s.tier.floor ? { ...s.tier.floor } : null } : null,
+    metrics: mapDict(s.metrics ?? {}, (m) => mapDict(m, dec)),
     lastSeq: s.lastSeq,
   };
 }

@@ -5,6 +5,9 @@ import { addLocal, iso } from "../shared/time.js";
 import { deadlines } from "../expiry/policy.js";
 import { effectiveExpiry, isExpired, walletBalance } from "./lots.js";
 import type { MemberState } from "./state.js";
+import type { CompiledTier } from "../program/compile.js";
+import { currentTier, meets, nextScheduled, reviewDueAt } from "../tiers/review.js";
+import { metricValues, windowAt } from "../tiers/window.js";
 
 export interface DatedPoints {
   readonly points: string;
@@ -39,6 +42,53 @@ export interface MemberSummary {
   readonly joinedAt: string;
   readonly birthday: string | null;
   readonly wallets: Readonly<Record<string, WalletSummary>>;
+  /** The member's tier and progress; null in a program without tiers. */
+  readonly tier: TierSummary | null;
+}
+
+/** One threshold's progress: what the window holds and what is still missing. */
+export interface ThresholdProgress {
+  readonly metric: "points" | "spend" | "purchases" | "events";
+  readonly wallet?: string;
+  readonly type?: string;
+  readonly required: string;
+  readonly current: string;
+  /** required - current, never below zero. */
+  readonly missing: string;
+}
+
+export interface TierGoal {
+  readonly tier: string;
+  /** "all": every threshold is needed; "any": one is enough. */
+  readonly match: "all" | "any";
+  readonly thresholds: readonly ThresholdProgress[];
+  /** When the metric must be met: the next review (or the window's end); null: any time (rolling or lifetime windows with immediate promotion). */
+  readonly by: string | null;
+  /** Whether the window already meets it. */
+  readonly met: boolean;
+}
+
+export interface TierSummary {
+  readonly id: string;
+  readonly name: string | null;
+  /** Position on the ladder, 0 for the base tier. */
+  readonly level: number;
+  readonly since: string;
+  /** No demotion before this instant; null when nothing is promised (base tier). */
+  readonly guaranteedUntil: string | null;
+  /** In a grace period after a failed review: demoted at this instant unless requalified. */
+  readonly graceUntil: string | null;
+  readonly floor: { readonly tier: string; readonly until: string } | null;
+  /** When the member's next review falls due (null: none can change anything yet). */
+  readonly nextReviewAt: string | null;
+  /** The qualification window as of now (local dates; null for lifetime and since-tier-change windows). */
+  readonly window: { readonly from: string | null; readonly to: string | null; readonly endsAt: string | null };
+  /** Every metric the ladder reads, summed over the window. */
+  readonly metrics: Readonly<Record<string, string>>;
+  /** What the next tier up takes; null at the top. */
+  readonly next: TierGoal | null;
+  /** What keeping the current tier takes at its next review; null for the base tier. */
+  readonly keep: TierGoal | null;
 }
 
 
@@ -77,5 +127,51 @@ export function summarize(program: Program, state: MemberState, now: number, exp
       },
     };
   }
-  return { memberId: state.memberId, asOf: iso(now), joinedAt: iso(state.joinedAt), birthday: state.birthday, wallets };
+  return { memberId: state.memberId, asOf: iso(now), joinedAt: iso(state.joinedAt), birthday: state.birthday, wallets, tier: tierSummary(program, state, now) };
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+function tierSummary(program: Program, state: MemberState, now: number): TierSummary | null {
+  const tiers = program.tiers;
+  if (tiers === null) return null;
+  const t = currentTier(program, state);
+  const level = tiers.byId.get(t.id)?.index ?? 0;
+  const values = metricValues(program, state, now);
+  const range = windowAt(program, state, now);
+  const due = reviewDueAt(program, state);
+  const places = (metric: string) => (metric === "points" ? program.scale : metric === "spend" ? program.currencyPlaces : 0);
+  const goal = (tier: CompiledTier, by: number | null): TierGoal => ({
+    tier: tier.id,
+    match: tier.match,
+    thresholds: tier.thresholds.map((th) => {
+      const current = values[th.key] ?? ZERO;
+      const missing = Decimal.max(ZERO, th.min.minus(current));
+      return {
+        metric: th.metric, ...(th.wallet === undefined ? {} : { wallet: th.wallet }), ...(th.type === undefined ? {} : { type: th.type }),
+        required: formatAmount(th.min, places(th.metric)), current: formatAmount(current, places(th.metric)), missing: formatAmount(missing, places(th.metric)),
+      };
+    }),
+    by: isoOrNull(by),
+    met: meets(tier, values),
+  });
+  const up = tiers.levels[level + 1];
+  const promotionBy = tiers.promotion === "atReview" ? nextScheduled(program, t.since, Math.max(now, t.reviewedAt ?? t.since)) : range.endsAt;
+  const metrics: Record<string, string> = {};
+  for (const key of [...tiers.metricKeys].sort()) metrics[key] = formatAmount(values[key] ?? ZERO, places(key.split(":")[0]!));
+  return {
+    id: t.id,
+    name: tiers.byId.get(t.id)?.name ?? null,
+    level,
+    since: iso(t.since),
+    // Daily (rolling) reviews: later activity pushes the guarantee out to the next failing midnight.
+    guaranteedUntil: isoOrNull(tiers.schedule.kind === "daily" && level > 0 && t.graceUntil === null && due !== null && (t.guaranteedUntil === null || due > t.guaranteedUntil) ? due : t.guaranteedUntil),
+    graceUntil: isoOrNull(t.graceUntil),
+    floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
+    nextReviewAt: isoOrNull(due),
+    window: { from: range.from, to: range.to, endsAt: isoOrNull(range.endsAt) },
+    metrics,
+    next: up === undefined ? null : goal(up, promotionBy),
+    keep: level === 0 ? null : goal(tiers.levels[level]!, due ?? t.guaranteedUntil),
+  };
 }

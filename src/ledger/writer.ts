@@ -5,15 +5,20 @@
  */
 import { iso } from "../shared/time.js";
 import { applyEntry } from "./apply.js";
-import type { CommandType, Entry, EntryDraft } from "./entries.js";
+import type { CommandType, Entry, EntryDraft, MetricStamp } from "./entries.js";
 import { cloneState, emptyState, type MemberState } from "./state.js";
 
-type DraftBody = EntryDraft extends infer D ? (D extends EntryDraft ? Omit<D, "id" | "memberId" | "at" | "command"> : never) : never;
+export type DraftBody = EntryDraft extends infer D ? (D extends EntryDraft ? Omit<D, "id" | "memberId" | "at" | "command"> : never) : never;
 
 export interface WriterContext {
   readonly now: number;
   readonly newId: () => string;
   readonly command: { readonly key: string; readonly type: CommandType };
+  /**
+   * Tier qualification counters an entry moves (src/tiers/metrics.ts), stamped on the entry before
+   * it is folded in; absent in programs without tiers.
+   */
+  readonly stamp?: (body: DraftBody, state: MemberState, now: number) => MetricStamp | undefined;
 }
 
 export class LedgerWriter {
@@ -32,8 +37,10 @@ export class LedgerWriter {
 
   /** Appends an entry and folds it in. Returns the entry, with its id (a credit's lot id). */
   append<B extends DraftBody>(body: B): Entry {
+    const metrics = this.ctx.stamp?.(body, this.state, this.ctx.now);
     const entry = {
       ...body,
+      ...(metrics === undefined ? {} : { metrics }),
       id: this.ctx.newId(),
       memberId: this.state.memberId,
       seq: this.state.lastSeq + 1,

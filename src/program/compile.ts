@@ -10,7 +10,7 @@ import { DECIMAL_LITERAL, Decimal, ZERO, decimalPlaces, type RoundingMode } from
 import { localParts, type Duration, type LocalParts, type Period } from "../shared/time.js";
 import { currencyPlaces, instantMs, parseInstant, safeParse } from "../shared/validation.js";
 import { WEEKDAY_NAMES, type Condition, type LineFilter, type Scalar } from "./conditions.js";
-import { programSchema, type ExpiryPolicy, type NegativeBalancePolicy, type ProgramDefinition } from "./schema.js";
+import { programSchema, type ExpiryPolicy, type NegativeBalancePolicy, type ProgramDefinition, type QualificationWindow, type TiersDefinition } from "./schema.js";
 
 /** One line of a purchase. `amount` is the line total in the program's currency. */
 export interface PurchaseLine {
@@ -31,6 +31,8 @@ export interface AccrualContext {
     readonly attributes: Readonly<Record<string, Scalar>>;
     /** "MM-DD" */
     readonly birthday: string | null;
+    /** The tier the member holds when the command happens; null in a program without tiers. */
+    readonly tier?: string | null;
   } | null;
   /** Computed on first use: most rules never look at the clock. */
   local(): LocalParts;
@@ -65,6 +67,39 @@ export interface CompiledWallet {
   readonly expiry: ExpiryPolicy;
 }
 
+/** One threshold of a tier: `key` names the metric counter it reads ("points:status", "spend", ...). */
+export interface CompiledThreshold {
+  readonly key: string;
+  readonly metric: "points" | "spend" | "purchases" | "events";
+  readonly min: Decimal;
+  readonly wallet?: string;
+  readonly type?: string;
+}
+
+export interface CompiledTier {
+  readonly id: string;
+  readonly name: string | undefined;
+  /** Position on the ladder: 0 is the base tier. */
+  readonly index: number;
+  readonly match: "all" | "any";
+  /** Empty for the base tier. */
+  readonly thresholds: readonly CompiledThreshold[];
+}
+
+export interface CompiledTiers {
+  readonly levels: readonly CompiledTier[];
+  readonly byId: ReadonlyMap<string, CompiledTier>;
+  readonly window: QualificationWindow;
+  readonly promotion: TiersDefinition["promotion"];
+  readonly schedule: TiersDefinition["review"]["schedule"];
+  readonly demotion: TiersDefinition["review"]["demotion"];
+  readonly graceMonths: number;
+  readonly minimumStayMonths: number;
+  readonly refunds: TiersDefinition["refunds"];
+  /** Every metric counter a threshold reads: only these are kept in member state. */
+  readonly metricKeys: ReadonlySet<string>;
+}
+
 /** A validated, compiled program: what every pure decision takes. */
 export interface Program {
   readonly definition: ProgramDefinition;
@@ -83,6 +118,8 @@ export interface Program {
   /** Rules per trigger, in evaluation order (priority high to low, then list order). */
   readonly rulesByTrigger: ReadonlyMap<string, readonly CompiledRule[]>;
   readonly rules: ReadonlyMap<string, CompiledRule>;
+  /** Member tiers, or null for a program without them. */
+  readonly tiers: CompiledTiers | null;
 }
 
 const f = messages.field;
@@ -174,6 +211,8 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     if (from !== null && until !== null && until <= from) issues.push({ path: [...at, "active", "until"], message: f.rangeReversed });
   }
 
+  issues.push(...tierIssues(input, walletIds, rules));
+
   const baseRule = isObj(input.refunds) ? text(input.refunds.baseRule) : undefined;
   if (baseRule !== undefined) {
     const rule = rules.find((r) => isObj(r) && r.id === baseRule);
@@ -182,6 +221,92 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     else if (!list(rule.awards).some((a) => isObj(a) && a.kind === "rate")) issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotRate(baseRule) });
   }
   return issues;
+}
+
+/** Tier ids named by `{ tier: [...] }` conditions and `member.tier` comparisons, with their paths. */
+function tierReferences(c: unknown, path: (string | number)[], out: { id: string; path: (string | number)[] }[], depth = 0): void {
+  if (!isObj(c) || depth > 40) return;
+  for (const key of ["all", "any"]) list(c[key]).forEach((x, i) => tierReferences(x, [...path, key, i], out, depth + 1));
+  if (c.not !== undefined) tierReferences(c.not, [...path, "not"], out, depth + 1);
+  list(c.tier).forEach((id, i) => { if (typeof id === "string") out.push({ id, path: [...path, "tier", i] }); });
+  if (c.field === "member.tier") {
+    if (typeof c.value === "string") out.push({ id: c.value, path: [...path, "value"] });
+    list(c.value).forEach((id, i) => { if (typeof id === "string") out.push({ id, path: [...path, "value", i] }); });
+  }
+}
+
+/** Cross-field checks of the tiers section, and of the rules that refer to tiers. */
+function tierIssues(input: Record<string, unknown>, walletIds: ReadonlySet<string>, rules: readonly unknown[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const tiers = isObj(input.tiers) ? input.tiers : null;
+  const tierIds = new Set<string>();
+  if (tiers) {
+    list(tiers.levels).forEach((level, i) => {
+      if (!isObj(level)) return;
+      const id = text(level.id);
+      if (id !== undefined && tierIds.has(id)) issues.push({ path: ["tiers", "levels", i, "id"], message: f.duplicateId(id) });
+      if (id !== undefined) tierIds.add(id);
+      if (i === 0 && level.qualify !== undefined) issues.push({ path: ["tiers", "levels", 0, "qualify"], message: f.baseTierThresholds });
+      if (i > 0 && level.qualify === undefined) issues.push({ path: ["tiers", "levels", i, "qualify"], message: f.tierNeedsThresholds });
+      if (!isObj(level.qualify)) return;
+      list(level.qualify.thresholds).forEach((t, k) => {
+        if (!isObj(t) || t.metric !== "points") return;
+        const wallet = text(t.wallet);
+        if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet)) issues.push({ path: ["tiers", "levels", i, "qualify", "thresholds", k, "wallet"], message: f.unknownWallet(wallet) });
+      });
+    });
+  }
+  if (tiers && isObj(tiers.window) && tiers.window.kind === "sinceTierChange" && isObj(tiers.review) && isObj(tiers.review.schedule) && tiers.review.schedule.kind === "daily") {
+    issues.push({ path: ["tiers", "review", "schedule", "kind"], message: f.sinceChangeDaily });
+  }
+  rules.forEach((rule, r) => {
+    if (!isObj(rule)) return;
+    const on = text(rule.on);
+    if (on !== undefined && on.startsWith("tier:")) {
+      const id = on.slice("tier:".length);
+      if (!tiers) issues.push({ path: ["rules", r, "on"], message: f.noTiers });
+      else if (!tierIds.has(id)) issues.push({ path: ["rules", r, "on"], message: f.unknownTier(id) });
+    }
+    const refs: { id: string; path: (string | number)[] }[] = [];
+    tierReferences(rule.when, ["rules", r, "when"], refs);
+    for (const ref of refs) {
+      if (!tiers) issues.push({ path: ref.path, message: f.noTiers });
+      else if (!tierIds.has(ref.id)) issues.push({ path: ref.path, message: f.unknownTier(ref.id) });
+    }
+  });
+  return issues;
+}
+
+function thresholdKey(t: { metric: string; wallet?: string; type?: string }): string {
+  return t.metric === "points" ? `points:${t.wallet}` : t.metric === "events" ? `events:${t.type}` : t.metric;
+}
+
+function compileTiers(def: TiersDefinition | undefined): CompiledTiers | null {
+  if (def === undefined) return null;
+  const metricKeys = new Set<string>();
+  const levels: CompiledTier[] = def.levels.map((level, index) => ({
+    id: level.id,
+    name: level.name,
+    index,
+    match: level.qualify?.match ?? "all",
+    thresholds: (level.qualify?.thresholds ?? []).map((t) => {
+      const key = thresholdKey(t);
+      metricKeys.add(key);
+      return { key, metric: t.metric, min: new Decimal(String(t.min)), ...(t.metric === "points" ? { wallet: t.wallet } : {}), ...(t.metric === "events" ? { type: t.type } : {}) };
+    }),
+  }));
+  return {
+    levels,
+    byId: new Map(levels.map((l) => [l.id, l])),
+    window: def.window,
+    promotion: def.promotion,
+    schedule: def.review.schedule,
+    demotion: def.review.demotion,
+    graceMonths: def.review.graceMonths ?? 0,
+    minimumStayMonths: def.review.minimumStayMonths ?? 0,
+    refunds: def.refunds,
+    metricKeys,
+  };
 }
 
 /** Compiles a definition that passed every check. */
@@ -240,6 +365,7 @@ function compileValid(def: z.output<typeof programSchema>): Program {
     baseRule: def.refunds.baseRule === undefined ? null : (rules.get(def.refunds.baseRule) ?? null),
     rulesByTrigger,
     rules,
+    tiers: compileTiers(def.tiers),
   });
 }
 
@@ -276,6 +402,7 @@ export function compileLineFilter(filter: LineFilter): LinePredicate {
 function fieldReader(field: string): (ctx: AccrualContext) => Scalar | Decimal | undefined {
   if (field === "amount") return (ctx) => ctx.amount;
   if (field === "lines.count") return (ctx) => new Decimal(ctx.lines?.length ?? 0);
+  if (field === "member.tier") return (ctx) => ctx.member?.tier ?? undefined;
   if (field === "lines.quantity") return (ctx) => new Decimal((ctx.lines ?? []).reduce((q, l) => q + l.quantity, 0));
   if (field.startsWith("member.attributes.")) {
     const name = field.slice("member.attributes.".length);
@@ -361,6 +488,10 @@ export function compileCondition(c: Condition): Predicate {
       if (month === 2 && day === 29 && !isLeap(p.year)) return p.month === 2 && p.day === 28;
       return p.month === month && p.day === day;
     };
+  }
+  if ("tier" in c) {
+    const tiers = new Set(c.tier);
+    return (ctx) => { const t = ctx.member?.tier; return t !== undefined && t !== null && tiers.has(t); };
   }
   const match = compileLineFilter(c.lines);
   const minQuantity = c.minQuantity ?? 1;

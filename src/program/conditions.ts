@@ -31,6 +31,8 @@ export type ComparisonOp = "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "n
  *   `{ timeOfDay: { from: "18:00", to: "22:00" } }` read the command's time in the program's zone.
  * - `{ birthday: "day" | "month" }`: the command falls on the member's birthday, or in its month.
  * - `{ lines: filter, minQuantity?, minAmount? }`: the purchase has matching lines.
+ * - `{ tier: ["gold", "platinum"] }`: the member holds one of these tiers when the command happens
+ *   (also readable as the field `member.tier`).
  */
 export type Condition =
   | { readonly all: readonly Condition[] }
@@ -41,9 +43,10 @@ export type Condition =
   | { readonly dateRange: { readonly from?: string; readonly to?: string } }
   | { readonly timeOfDay: { readonly from: string; readonly to: string } }
   | { readonly birthday: "day" | "month" }
+  | { readonly tier: readonly string[] }
   | { readonly lines: LineFilter; readonly minQuantity?: number; readonly minAmount?: string };
 
-const FIELD = /^(amount|lines\.count|lines\.quantity|attributes\.[A-Za-z0-9_.-]+|member\.attributes\.[A-Za-z0-9_.-]+)$/;
+const FIELD = /^(amount|lines\.count|lines\.quantity|member\.tier|attributes\.[A-Za-z0-9_.-]+|member\.attributes\.[A-Za-z0-9_.-]+)$/;
 const OPS: readonly ComparisonOp[] = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "exists"];
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_DEPTH = 32;
@@ -86,7 +89,7 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
   } else if (has("field")) {
     onlyKeys(v, ["field", "op", "value"], path, out);
     if (typeof v.field !== "string" || !FIELD.test(v.field)) {
-      out.push({ path: [...path, "field"], message: f.expectedType("amount, lines.count, lines.quantity, attributes.<name> or member.attributes.<name>") });
+      out.push({ path: [...path, "field"], message: f.expectedType("amount, lines.count, lines.quantity, member.tier, attributes.<name> or member.attributes.<name>") });
     }
     if (!OPS.includes(v.op as ComparisonOp)) return void out.push({ path: [...path, "op"], message: f.expectedType(`one of ${OPS.join(", ")}`) });
     const op = v.op as ComparisonOp;
@@ -124,12 +127,15 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
   } else if (has("birthday")) {
     onlyKeys(v, ["birthday"], path, out);
     if (v.birthday !== "day" && v.birthday !== "month") out.push({ path: [...path, "birthday"], message: f.expectedType('"day" or "month"') });
+  } else if (has("tier")) {
+    onlyKeys(v, ["tier"], path, out);
+    stringList(v.tier, [...path, "tier"], out);
   } else if (has("lines")) {
     onlyKeys(v, ["lines", "minQuantity", "minAmount"], path, out);
     validateLineFilter(v.lines, [...path, "lines"], out);
     if (v.minQuantity !== undefined && !(Number.isSafeInteger(v.minQuantity) && (v.minQuantity as number) > 0)) out.push({ path: [...path, "minQuantity"], message: f.expectedType("a whole number above zero") });
     if (v.minAmount !== undefined && !(typeof v.minAmount === "string" && DECIMAL_LITERAL.test(v.minAmount))) out.push({ path: [...path, "minAmount"], message: f.notDecimal });
   } else {
-    out.push({ path, message: f.expectedType("a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday or lines") });
+    out.push({ path, message: f.expectedType("a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier or lines") });
   }
 }

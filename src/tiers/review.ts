@@ -1,0 +1,286 @@
+/**
+ * Tier decisions, all pure: qualification over the window, promotion after a command, demotion at
+ * once after a refund (program option), scheduled reviews (promotion, requalification, grace,
+ * demotion by `recompute` or `oneDown`, the end of a manual floor), manual assignment, and the
+ * instant a member's next review falls due (what the store's due index holds).
+ *
+ * Every decision appends `tier` entries to a LedgerWriter; the tier is therefore a fold of the
+ * entries, and a review's outcome depends only on the entries and the review instant: a review is
+ * evaluated at its scheduled instant, not at the time the sweep happens to run.
+ */
+import { awardTierBonus } from "../accrual/earn.js";
+import type { CompiledTier, CompiledTiers, Program } from "../program/compile.js";
+import { endOfPeriod } from "../expiry/policy.js";
+import { addLocal, iso } from "../shared/time.js";
+import type { TierReason, TierRecord } from "../ledger/entries.js";
+import type { MemberState, TierState } from "../ledger/state.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { addDaysKey, addMonthsKey, dayStart, metricValues, rollingFrom, windowAt, ALL_BUCKET } from "./window.js";
+import type { Decimal } from "../shared/decimal.js";
+
+/** Reviews processed for one member in one call at most (years of missed month-end reviews). */
+const MAX_REVIEWS_PER_CALL = 1000;
+
+/** The member's tier; a member with no tier entry yet holds the base tier since joining. */
+export function currentTier(program: Program, state: MemberState): TierState {
+  if (state.tier !== null) return state.tier;
+  return { id: program.tiers!.levels[0]!.id, since: state.joinedAt, guaranteedUntil: null, graceUntil: null, floor: null, reviewedAt: null, basis: "base" };
+}
+
+const indexOf = (tiers: CompiledTiers, id: string) => tiers.byId.get(id)?.index ?? 0;
+
+/** Whether metric values meet a tier's thresholds (the base tier has none: always). */
+export function meets(tier: CompiledTier, values: Readonly<Record<string, Decimal>>): boolean {
+  if (tier.thresholds.length === 0) return true;
+  const ok = (t: CompiledTier["thresholds"][number]) => values[t.key] !== undefined && values[t.key]!.gte(t.min);
+  return tier.match === "all" ? tier.thresholds.every(ok) : tier.thresholds.some(ok);
+}
+
+/** The highest tier whose thresholds the window at `at` meets (monotone in every metric). */
+export function qualifiedIndex(program: Program, state: MemberState, at: number): number {
+  const tiers = program.tiers!;
+  const values = metricValues(program, state, at);
+  for (let i = tiers.levels.length - 1; i > 0; i--) if (meets(tiers.levels[i]!, values)) return i;
+  return 0;
+}
+
+// ---- Schedules ------------------------------------------------------------------------------
+
+const nextMidnight = (program: Program, after: number) => endOfPeriod(after, program.timeZone, "day");
+
+/** The first scheduled review strictly after `after` for a tier held since `since`. */
+export function nextScheduled(program: Program, since: number, after: number): number {
+  const s = program.tiers!.schedule;
+  switch (s.kind) {
+    case "periodEnd":
+      return endOfPeriod(after, program.timeZone, s.period);
+    case "daily":
+      return nextMidnight(program, after);
+    case "tierAnniversary": {
+      // Start near the answer: each step is a zone-aware date computation.
+      let years = Math.max(1, Math.floor((after - since) / (366 * 86_400_000)));
+      while (addLocal(since, program.timeZone, { years }) <= after) years++;
+      return addLocal(since, program.timeZone, { years });
+    }
+  }
+}
+
+/** The midnight (or later) at which a bucket day has left every window: rolling windows only. */
+function exitOf(program: Program, day: string): number {
+  const w = program.tiers!.window;
+  if (w.kind !== "rolling") return Number.POSITIVE_INFINITY;
+  // At the midnight that starts day D the window's last day is D - 1; find the first such D that excludes `day`.
+  let d = addDaysKey(day, 1);
+  if (w.months) d = addMonthsKey(d, w.months);
+  if (w.days) d = addDaysKey(d, w.days);
+  while (rollingFrom(w, addDaysKey(d, -1)) <= day) d = addDaysKey(d, 1);
+  while (rollingFrom(w, addDaysKey(d, -2)) > day) d = addDaysKey(d, -1);
+  return dayStart(d, program.timeZone);
+}
+
+/**
+ * The first local midnight at or after `from` at which the member's metric, without further
+ * activity, no longer meets tier `index`; null if it never stops (lifetime windows). Used by the
+ * daily (rolling) review schedule and as its guarantee.
+ */
+export function failsAt(program: Program, state: MemberState, index: number, from: number): number | null {
+  const candidates = new Set<number>([from]);
+  const range = windowAt(program, state, from);
+  if (range.endsAt !== null) candidates.add(range.endsAt);
+  for (const bucket of Object.keys(state.metrics)) if (bucket !== ALL_BUCKET) { const x = exitOf(program, bucket); if (x > from && Number.isFinite(x)) candidates.add(x); }
+  for (const at of [...candidates].sort((a, b) => a - b)) if (qualifiedIndex(program, state, at) < index) return at;
+  return null;
+}
+
+/** Until when a tier reached (or kept) at `at` is guaranteed; null for the base tier. */
+function guaranteeFrom(program: Program, state: MemberState, index: number, at: number, minimumStay: boolean): number | null {
+  if (index === 0) return null;
+  const tiers = program.tiers!;
+  let until = tiers.schedule.kind === "daily" ? (failsAt(program, state, index, nextMidnight(program, at)) ?? null) : nextScheduled(program, at, at);
+  // A calendar or membership year decides only when it closes: a review inside it (monthly
+  // reviews of a calendar-year window) would read a partial year, so it may promote but not demote.
+  const closes = windowAt(program, state, at + 1).endsAt;
+  if (tiers.schedule.kind !== "daily" && closes !== null && until !== null && until < closes) {
+    until = nextScheduled(program, at, closes - 1);
+  }
+  if (minimumStay && tiers.minimumStayMonths > 0) {
+    const stay = addLocal(at, program.timeZone, { months: tiers.minimumStayMonths });
+    if (until === null || until < stay) until = stay;
+  }
+  return until;
+}
+
+/**
+ * When the member's next review falls due, or null if no review can change anything: the end of
+ * a grace period or of a manual floor; for a tier above the base, the first scheduled review on or
+ * after its guarantee (daily schedule: the first midnight at which the metric no longer meets the
+ * tier); with promotion at review, the first review after the latest activity if the metric then
+ * qualifies for a higher tier.
+ */
+export function reviewDueAt(program: Program, state: MemberState): number | null {
+  if (program.tiers === null) return null;
+  // A decision asks again for the state it just checked (the sweep's loop, then the commit's due index).
+  const memo = dueMemo.get(state);
+  if (memo !== undefined && memo.program === program && memo.seq === state.lastSeq) return memo.due;
+  const due = computeReviewDueAt(program, state);
+  dueMemo.set(state, { program, seq: state.lastSeq, due });
+  return due;
+}
+
+const dueMemo = new WeakMap<MemberState, { program: Program; seq: number; due: number | null }>();
+
+function computeReviewDueAt(program: Program, state: MemberState): number | null {
+  const tiers = program.tiers!;
+  const t = currentTier(program, state);
+  const c = indexOf(tiers, t.id);
+  const last = Math.max(t.since, t.reviewedAt ?? t.since);
+  let due: number | null = null;
+  const consider = (at: number | null) => { if (at !== null && (due === null || at < due)) due = at; };
+  if (t.floor !== null) consider(t.floor.until);
+  if (t.graceUntil !== null) consider(t.graceUntil);
+  else if (c > 0) {
+    const floor = t.guaranteedUntil ?? Number.NEGATIVE_INFINITY;
+    if (tiers.schedule.kind === "daily") {
+      const from = Math.max(nextMidnight(program, last), floor === Number.NEGATIVE_INFINITY ? 0 : nextMidnight(program, floor - 1));
+      consider(failsAt(program, state, c, from));
+    } else {
+      let at = nextScheduled(program, t.since, last);
+      for (let i = 0; at < floor && i < MAX_REVIEWS_PER_CALL; i++) at = nextScheduled(program, t.since, at);
+      consider(at);
+    }
+  }
+  if (tiers.promotion === "atReview" && c < tiers.levels.length - 1) {
+    const dated = Object.keys(state.metrics).filter((b) => b !== ALL_BUCKET).sort();
+    const latest = dated.length > 0 ? dayStart(dated.at(-1)!, program.timeZone) : last;
+    const at = nextScheduled(program, t.since, Math.max(last, latest));
+    if (qualifiedIndex(program, state, at) > c) consider(at);
+  }
+  return due;
+}
+
+// ---- Writing tier entries -------------------------------------------------------------------
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+function record(t: TierState): TierRecord {
+  return {
+    id: t.id, since: iso(t.since), guaranteedUntil: isoOrNull(t.guaranteedUntil), graceUntil: isoOrNull(t.graceUntil),
+    floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) }, reviewedAt: isoOrNull(t.reviewedAt), basis: t.basis,
+  };
+}
+
+function writeTier(w: LedgerWriter, program: Program, from: string | null, next: TierState, reason: TierReason, note: string | null = null): void {
+  const resetMetrics = program.tiers!.window.kind === "sinceTierChange" && from !== null && from !== next.id;
+  w.append({ kind: "tier", from, to: next.id, reason, tier: record(next), resetMetrics, note });
+}
+
+/** Moves the member up to tier `to` at `at`, then awards the bonus rules of every tier passed (skipped ones included). */
+function promote(w: LedgerWriter, program: Program, to: number, at: number, reviewedAt: number | null): void {
+  const tiers = program.tiers!;
+  const t = currentTier(program, w.state);
+  const c = indexOf(tiers, t.id);
+  const id = tiers.levels[to]!.id;
+  writeTier(w, program, state0(w, t), {
+    id, since: at, guaranteedUntil: guaranteeFrom(program, w.state, to, at, true), graceUntil: null,
+    floor: t.floor !== null && t.floor.until > at ? t.floor : null, reviewedAt: reviewedAt ?? t.reviewedAt, basis: "promotion",
+  }, "promotion");
+  // Every tier crossed pays its bonus: reaching gold in one purchase pays what silver-then-gold would.
+  for (let i = c + 1; i <= to; i++) awardTierBonus(w, program, tiers.levels[i]!.id);
+}
+
+/** The `from` of the next tier entry: null before the member's first tier entry. */
+const state0 = (w: LedgerWriter, t: TierState) => (w.state.tier === null ? null : t.id);
+
+/** Gives a member of a program with tiers its first tier entry (the base tier since joining). */
+export function ensureTier(w: LedgerWriter, program: Program): void {
+  if (program.tiers === null || w.state.tier !== null) return;
+  writeTier(w, program, null, currentTier(program, w.state), "joined");
+}
+
+/**
+ * After a command's own entries, in the same commit: immediate promotion (skipping levels where
+ * earned, with each tier's bonus), requalification out of a grace period, and, when the program
+ * says `refunds: "atOnce"`, the demotion of a tier reached by promotion that this refund's points
+ * or money took back under its thresholds. `before` is the member's state before the command.
+ */
+export function tiersAfterCommand(w: LedgerWriter, program: Program, before: MemberState | null, type: string): void {
+  const tiers = program.tiers;
+  if (tiers === null) return;
+  ensureTier(w, program);
+  const now = w.now;
+  const t = currentTier(program, w.state);
+  const c = indexOf(tiers, t.id);
+  const q = qualifiedIndex(program, w.state, now);
+  if (type === "refund" && tiers.refunds === "atOnce" && before !== null && t.basis === "promotion" && q < c && qualifiedIndex(program, before, now) >= c) {
+    const floor = t.floor !== null && t.floor.until > now ? indexOf(tiers, t.floor.tier) : 0;
+    const to = Math.max(q, floor);
+    if (to < c) {
+      writeTier(w, program, t.id, { ...t, id: tiers.levels[to]!.id, since: now, guaranteedUntil: guaranteeFrom(program, w.state, to, now, false), graceUntil: null, basis: to === 0 ? "base" : "promotion" }, "refund");
+    }
+    return;
+  }
+  if (tiers.promotion !== "immediate") return;
+  if (q > c) promote(w, program, q, now, null);
+  else if (t.graceUntil !== null && q >= c) {
+    writeTier(w, program, t.id, { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, now, false), basis: "review" }, "requalified");
+  }
+}
+
+/** One review of one member at its scheduled instant `at`. Always writes one tier entry (at least `reviewedAt` moves on). */
+function reviewAt(w: LedgerWriter, program: Program, at: number): void {
+  const tiers = program.tiers!;
+  const t = currentTier(program, w.state);
+  const c = indexOf(tiers, t.id);
+  const floorActive = t.floor !== null && t.floor.until > at;
+  const floorIdx = floorActive ? indexOf(tiers, t.floor!.tier) : 0;
+  const floor = floorActive ? t.floor : null;
+  const q = qualifiedIndex(program, w.state, at);
+  const from = state0(w, t);
+  const guaranteed = t.guaranteedUntil !== null && at < t.guaranteedUntil;
+  if (q > c) return promote(w, program, q, at, at);
+  if (guaranteed || (floorActive && floorIdx >= c)) {
+    return writeTier(w, program, from, { ...t, floor, reviewedAt: at }, t.floor !== null && !floorActive ? "floor_ended" : "held");
+  }
+  if (q >= c || c === 0) {
+    return writeTier(w, program, from, { ...t, floor, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, at, false), reviewedAt: at, basis: c === 0 ? "base" : "review" }, t.floor !== null && !floorActive ? "floor_ended" : "requalified");
+  }
+  if (tiers.graceMonths > 0 && t.graceUntil === null) {
+    const graceUntil = addLocal(at, program.timeZone, { months: tiers.graceMonths });
+    return writeTier(w, program, from, { ...t, floor, graceUntil, guaranteedUntil: graceUntil, reviewedAt: at }, "grace_started");
+  }
+  const target = Math.max(floorIdx, tiers.demotion === "oneDown" ? Math.max(q, c - 1) : q);
+  writeTier(w, program, from, {
+    id: tiers.levels[target]!.id, since: at, guaranteedUntil: guaranteeFrom(program, w.state, target, at, false), graceUntil: null,
+    floor, reviewedAt: at, basis: target === 0 ? "base" : "review",
+  }, "demotion");
+}
+
+/**
+ * Processes every review of the member due by `w.now`, each at its own scheduled instant, oldest
+ * first. Writes nothing when none is due, so a second review at the same instant changes nothing.
+ */
+export function reviewTier(w: LedgerWriter, program: Program): void {
+  if (program.tiers === null) return;
+  for (let i = 0; i < MAX_REVIEWS_PER_CALL; i++) {
+    const due = reviewDueAt(program, w.state);
+    if (due === null || due > w.now) return;
+    ensureTier(w, program);
+    reviewAt(w, program, due);
+  }
+}
+
+/**
+ * A manual assignment (customer service, a status match): the member holds `tier` from now; with
+ * `until`, the tier is also a floor the member cannot drop below before that instant, and is
+ * guaranteed until then. No tier bonus is paid for a manual assignment.
+ */
+export function assignTier(w: LedgerWriter, program: Program, a: { tier: string; until: number | null; note: string | null }): void {
+  const tiers = program.tiers!;
+  ensureTier(w, program);
+  const t = currentTier(program, w.state);
+  const to = indexOf(tiers, a.tier);
+  const guaranteed = a.until ?? guaranteeFrom(program, w.state, to, w.now, false);
+  writeTier(w, program, t.id, {
+    id: a.tier, since: t.id === a.tier ? t.since : w.now, guaranteedUntil: to === 0 ? a.until : guaranteed, graceUntil: null,
+    floor: a.until === null ? null : { tier: a.tier, until: a.until }, reviewedAt: t.reviewedAt, basis: "manual",
+  }, "manual", a.note);
+}
