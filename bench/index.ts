@@ -6,13 +6,17 @@
  *     events per second and peak memory.
  *  c, d. The PostgreSQL store (bench/postgres.ts): purchase commands per second with 4 clients
  *     beside pgbench's TPC-B on the same server, and a bulk replay of the CDNOW history.
+ *  e. The expiry sweep over 1,000,000 lots (bench/expiry.ts): 1% due, then 9% more, then none.
+ *  f. The tier review sweep over 100,000 members (bench/tiers.ts): 1% due, then 10%, then none.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
 import type { Decimal } from "../src/index.js";
 import { createReplayEngine, loadInvoices, replayInvoices } from "../examples/replay.js";
 import { compiledPoints, createJsonRulesEngine, generateInputs, handWrittenPoints, jsonRulesPoints, type BenchInput } from "./accrual.js";
+import { expiryBench } from "./expiry.js";
 import { postgresBench } from "./postgres.js";
+import { tierBench } from "./tiers.js";
 
 const INPUTS = 20_000;
 const WARMUP_INPUTS = 5_000;
@@ -128,6 +132,23 @@ async function main() {
   console.log(`   ${secs.toFixed(2)} s, ${fmt(s.commands / secs)} events/s (commands), ${fmt((s.invoices - s.skippedNoCustomer) / secs)} member invoices/s`);
   console.log(`   memory (${r.samples} samples, every ${SAMPLE_EVERY} commands): peak rss ${mb(r.peakRss)}, peak heapUsed ${mb(r.peakHeap)}`);
   console.log(`   before the replay: rss ${mb(r.before.rss)}, heapUsed ${mb(r.before.heapUsed)}; after: rss ${mb(r.after.rss)}, heapUsed ${mb(r.after.heapUsed)}\n`);
+
+  const e = await expiryBench(log);
+  console.log(`e. Expiry sweep: ${fmt(e.lots)} lots of ${fmt(e.members)} members (built straight through the core in ${(e.buildMs / 1000).toFixed(1)} s), in-memory store, engine.expire()`);
+  for (const sweep of e.sweeps) {
+    const per = sweep.dueMembers > 0 ? `, ${(sweep.ms * 1000 / sweep.lots).toFixed(0)} µs per expired lot` : "";
+    console.log(`   ${sweep.label.padEnd(26)}${fmt(sweep.dueMembers).padStart(8)} members ${fmt(sweep.lots).padStart(8)} lots ${sweep.ms.toFixed(1).padStart(10)} ms${per}`);
+  }
+  console.log("   the time follows the due count, not the member count: the sweep reads the store's due index\n");
+
+  const tr = await tierBench(log);
+  console.log(`f. Tier review sweep: ${fmt(tr.members)} members (built straight through the core in ${(tr.buildMs / 1000).toFixed(1)} s), in-memory store, engine.reviewTiers()`);
+  for (const sweep of tr.sweeps) {
+    const per = sweep.msPerDueMember === null ? "" : `, ${(sweep.msPerDueMember * 1000).toFixed(0)} µs per due member`;
+    const changes = Object.entries(sweep.changes).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
+    console.log(`   ${sweep.label.padEnd(26)}${fmt(sweep.dueMembers).padStart(8)} due ${fmt(sweep.reviewed).padStart(8)} reviewed ${sweep.ms.toFixed(1).padStart(10)} ms${per}${changes ? ` (${changes})` : ""}`);
+  }
+  console.log("");
 
   // The PostgreSQL figures last: they fork client processes and load the server, not this heap.
   const pgFigures = await postgresBench();

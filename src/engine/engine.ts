@@ -386,22 +386,16 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const at = now();
       const totals = new Map<string, Decimal>();
       let scanned = 0, members = 0, lots = 0;
-      let after: { dueAt: number; memberId: string } | undefined;
-      for (;;) {
-        const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: o.batchSize ?? 500, ...(after ? { after } : {}) }));
-        if (due.length === 0) break;
-        for (const d of due) {
-          scanned++;
-          const entries = await expireMember(d.memberId, at);
-          if (entries.length > 0) members++;
-          for (const e of entries) {
-            if (e.kind !== "expire") continue;
-            lots += e.lots.length;
-            totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
-          }
+      await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
+        scanned++;
+        const entries = await expireMember(memberId, at);
+        if (entries.length > 0) members++;
+        for (const e of entries) {
+          if (e.kind !== "expire") continue;
+          lots += e.lots.length;
+          totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
         }
-        after = due.at(-1);
-      }
+      });
       return { asOf: iso(at), scanned, members, lots, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
     },
 
@@ -433,18 +427,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const changes: Partial<Record<TierReason, number>> = {};
       let scanned = 0, members = 0;
       if (program.tiers === null) return { asOf: iso(at), scanned, members, changes };
-      let after: { dueAt: number; memberId: string } | undefined;
-      for (;;) {
-        const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: o.batchSize ?? 500, ...(after ? { after } : {}) }));
-        if (due.length === 0) break;
-        for (const d of due) {
-          scanned++;
-          const entries = await reviewMember(d.memberId, at);
-          if (entries.length > 0) members++;
-          for (const e of entries) changes[e.reason] = (changes[e.reason] ?? 0) + 1;
-        }
-        after = due.at(-1);
-      }
+      await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
+        scanned++;
+        const entries = await reviewMember(memberId, at);
+        if (entries.length > 0) members++;
+        for (const e of entries) changes[e.reason] = (changes[e.reason] ?? 0) + 1;
+      });
       return { asOf: iso(at), scanned, members, changes };
     },
 
@@ -469,14 +457,17 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     },
   };
 
-  /** Writes off what is due for one member at `at`; returns its expire entries (none: nothing due). */
-  async function expireMember(memberId: string, at: number): Promise<Entry[]> {
+  /**
+   * System work on one member (a sweep's): decided at `at`, committed without an idempotency
+   * record, decided again on a lost race. `decide` says whether there is anything to write; the
+   * entries written are returned (none: nothing was due, or another sweep got there first).
+   */
+  async function systemWrite(memberId: string, at: number, type: "expire" | "reviewTiers", decide: (w: LedgerWriter) => boolean): Promise<Entry[]> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const loaded = await loadState(memberId);
       if (!loaded) return [];
-      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `expire@${iso(at)}`, type: "expire" }, ...(stamp ? { stamp } : {}) });
-      expireDue(writer, program);
-      if (writer.entries.length === 0) return []; // another sweep or a command got here first
+      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) });
+      if (!decide(writer)) return [];
       try {
         await guard(() => store.commit({
           programId: program.id,
@@ -492,29 +483,31 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
   }
 
-  /** Processes one member's due tier reviews at `at`; returns its tier entries (none: nothing due). */
+  /** Writes off what is due for one member at `at`. */
+  function expireMember(memberId: string, at: number): Promise<Entry[]> {
+    return systemWrite(memberId, at, "expire", (w) => { expireDue(w, program); return w.entries.length > 0; });
+  }
+
+  /** Processes one member's due tier reviews at `at` (writing off due expiries first); returns its tier entries. */
   async function reviewMember(memberId: string, at: number): Promise<TierEntry[]> {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const loaded = await loadState(memberId);
-      if (!loaded) return [];
-      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `reviewTiers@${iso(at)}`, type: "reviewTiers" }, ...(stamp ? { stamp } : {}) });
-      expireDue(writer, program);
-      const before = writer.entries.length;
-      reviewTier(writer, program);
-      if (writer.entries.length === before) return []; // nothing due (another sweep got here first, or only an expiry is due)
-      try {
-        await guard(() => store.commit({
-          programId: program.id,
-          members: [{ memberId, expectedVersion: loaded.version, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state) }],
-          idempotency: null,
-        }));
-        return writer.entries.filter((e): e is TierEntry => e.kind === "tier");
-      } catch (error) {
-        if (isCommitConflict(error)) continue;
-        throw error;
-      }
+    const entries = await systemWrite(memberId, at, "reviewTiers", (w) => {
+      expireDue(w, program);
+      const before = w.entries.length;
+      reviewTier(w, program);
+      return w.entries.length > before; // only an expiry due: leave it to the expiry sweep
+    });
+    return entries.filter((e): e is TierEntry => e.kind === "tier");
+  }
+
+  /** Visits every member the due index names at or before `at`, a batch at a time. */
+  async function forEachDue(at: number, batchSize: number, visit: (memberId: string) => Promise<void>): Promise<void> {
+    let after: { dueAt: number; memberId: string } | undefined;
+    for (;;) {
+      const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: batchSize, ...(after ? { after } : {}) }));
+      if (due.length === 0) return;
+      for (const d of due) await visit(d.memberId);
+      after = due.at(-1);
     }
-    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
   }
 
   async function loadKnown(memberId: string): Promise<MemberState> {
