@@ -4,11 +4,11 @@
  */
 import { z } from "zod";
 import { messages } from "../errors/messages.js";
-import { MAX_ID_LENGTH, birthday, currencyCode, decimalString, idString, instant } from "../shared/validation.js";
+import { birthday, storableText, currencyCode, decimalString, idString, instant } from "../shared/validation.js";
 
 const f = messages.field;
-const key = z.string().min(1).max(MAX_ID_LENGTH);
-const scalar = z.union([z.string().max(500), z.number().refine(Number.isFinite, { error: f.invalid }), z.boolean()], {
+const key = idString;
+const scalar = z.union([storableText(0, 500), z.number().refine(Number.isFinite, { error: f.invalid }), z.boolean()], {
   error: () => f.expectedType("a string, finite number or boolean"),
 });
 // zod drops an own "__proto__" key without a word (JSON.parse can make one): refuse it first.
@@ -17,7 +17,7 @@ const attributes = z
   .superRefine((v, ctx) => {
     if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__")) ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
   })
-  .pipe(z.record(z.string().min(1).max(100), scalar).refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }));
+  .pipe(z.record(storableText(1, 100), scalar).refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }));
 
 const amount = decimalString({ sign: "positive" });
 
@@ -71,8 +71,8 @@ export const adjustSchema = z.strictObject({
   /** Signed: "50" credits, "-50" debits. */
   points: decimalString({ sign: "nonZero" }),
   /** A reason code such as "goodwill" or "complaint". */
-  reason: z.string().min(1).max(100),
-  reference: z.string().min(1).max(MAX_ID_LENGTH).optional(),
+  reason: storableText(1, 100),
+  reference: idString.optional(),
 });
 
 export const spendSchema = z.strictObject({
@@ -80,7 +80,7 @@ export const spendSchema = z.strictObject({
   memberId: idString,
   wallet: idString,
   points: decimalString({ sign: "positive" }),
-  reference: z.string().min(1).max(MAX_ID_LENGTH).optional(),
+  reference: idString.optional(),
 });
 
 export const previewPurchaseSchema = z.strictObject({ memberId: idString.optional(), ...purchaseFields });
@@ -107,7 +107,7 @@ export const assignTierSchema = z.strictObject({
   /** The tier is a floor (the member cannot drop below it) and guaranteed until this instant; omit for no floor. */
   until: instant.optional(),
   /** Why: shown on the statement. */
-  note: z.string().min(1).max(500).optional(),
+  note: storableText(1, 500).optional(),
 });
 
 export const expiringSoonOptionsSchema = z.strictObject({

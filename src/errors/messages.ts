@@ -71,6 +71,7 @@ export const messages = {
     oneOf: (a: string, b: string) => `Give ${a} or ${b}, not both.`,
     linesExceedAmount: "The lines add up to more than the purchase amount; line amounts are what was paid for each line.",
     reservedKey: "This name is reserved; choose another.",
+    unstorableText: "Contains a NUL character or a lone surrogate, which a database cannot store; use plain text.",
     finerThanScale: (scale: number) => `Points have ${scale} decimal place${scale === 1 ? "" : "s"} in this program; this figure has more.`,
     factorBelowOne: "A multiplier factor below 1 would take points away; use at least 1.",
     rateOnEvent: "A rate award needs an amount; custom events have none. Use a fixed award.",

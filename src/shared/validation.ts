@@ -93,7 +93,16 @@ export function decimalString(rule: DecimalRule) {
     });
 }
 
-export const idString = z.string().min(1).max(MAX_ID_LENGTH);
+/** NUL or a lone surrogate: text that databases cannot store as it is (PostgreSQL refuses NUL). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text a store can keep: `min` to `max` characters, no NUL, no lone surrogate. */
+export function storableText(min: number, max: number) {
+  return z.string().min(min).max(max).refine((s) => !UNSTORABLE.test(s), { error: f.unstorableText });
+}
+
+/** An id or idempotency key: 1 to 200 characters of storable text. */
+export const idString = storableText(1, MAX_ID_LENGTH);
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
 
