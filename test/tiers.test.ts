@@ -13,6 +13,7 @@ import { applyEntries, createLoyaltyEngine, createMemoryStore, foldEntries, isLo
 import { memberViolations, racingStore, readAllEntries, testClock } from "../src/testing/index.js";
 import { emptyState } from "../src/ledger/state.js";
 import { qualifiedIndex } from "../src/tiers/review.js";
+import { windowAt } from "../src/tiers/window.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const DAY = 86_400_000;
@@ -435,8 +436,12 @@ describe("manual assignment, floors and minimum stays", () => {
     s.t.set("2027-01-01T00:00:00Z");
     expect((await s.engine.reviewTiers()).members).toBe(0);
     expect((await s.tierOf()).id).toBe("gold");
+    // `until` is not a review: the first scheduled review at or after it (1 January 2028, reading all of 2027) decides.
     s.t.set("2027-06-30T23:00:00Z");
-    expect((await s.engine.reviewTiers()).changes).toEqual({ demotion: 1 });
+    expect((await s.engine.reviewTiers()).members).toBe(0);
+    expect(await s.tierOf()).toMatchObject({ id: "gold", nextReviewAt: "2028-01-01T00:00:00.000Z" });
+    s.t.set("2028-01-01T00:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({ floor_ended: 1 });
     expect(await s.tierOf()).toMatchObject({ id: "bronze", floor: null });
   });
 
@@ -460,6 +465,119 @@ describe("manual assignment, floors and minimum stays", () => {
     s.t.set("2026-10-01T00:00:00Z");
     await s.engine.reviewTiers();
     expect((await s.tierOf()).id).toBe("bronze");
+  });
+});
+
+describe("regressions: windows, floors and stays", () => {
+  it("a membership year of a 29 February join ends at the next anniversary, never at its own start", async () => {
+    const def = program({ window: { kind: "membershipYear" }, review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" }, refunds: "atReview" });
+    const compiled = compileProgram(def);
+    for (const joined of ["2024-02-29T12:00:00Z", "2024-02-28T12:00:00Z", "2023-03-01T12:00:00Z"]) {
+      const state = { ...emptyState("m"), joinedAt: Date.parse(joined) };
+      for (let at = Date.parse("2024-03-01T06:00:00Z"); at < Date.parse("2033-03-05T00:00:00Z"); at += DAY) {
+        const w = windowAt(compiled, state, at);
+        expect(w.endsAt! > at, `${joined} at ${new Date(at).toISOString()}: ${JSON.stringify(w)}`).toBe(true);
+        expect(w.endsAt! - Date.parse(`${w.from}T00:00:00Z`)).toBeGreaterThanOrEqual(364 * DAY);
+      }
+    }
+    const s = await setup(def, "2024-02-29T12:00:00Z");
+    await s.engine.enroll({ key: "e", memberId: "m" });
+    s.t.set("2027-03-10T12:00:00Z");
+    await s.buy("600.00");
+    expect(await s.tierOf()).toMatchObject({ id: "silver", window: { from: "2027-02-28", endsAt: "2028-02-29T00:00:00.000Z" }, guaranteedUntil: "2028-03-01T00:00:00.000Z" });
+    s.t.set("2027-03-20T12:00:00Z");
+    await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "200.00", currency: "GBP" });
+    // The year has not closed: a monthly review reads a partial year and may not demote.
+    s.t.set("2027-04-01T00:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({});
+    expect((await s.tierOf()).id).toBe("silver");
+  });
+
+  it("a manual floor's until is not a review: the first scheduled review at or after it decides, reading the whole window", async () => {
+    const s = await setup(program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" } }), "2026-03-10T12:00:00Z");
+    await s.engine.enroll({ key: "e", memberId: "m" });
+    await s.engine.assignTier({ key: "a", memberId: "m", tier: "gold", until: "2026-06-15T12:00:00Z" });
+    s.t.set("2026-04-01T12:00:00Z");
+    await s.buy("800.00");
+    s.t.set("2026-06-16T12:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({});
+    expect(await s.tierOf()).toMatchObject({ id: "gold", nextReviewAt: "2027-01-01T00:00:00.000Z" });
+    s.t.set("2027-01-01T00:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({ floor_ended: 1 });
+    expect(await s.tierOf()).toMatchObject({ id: "silver", since: "2027-01-01T00:00:00.000Z", floor: null });
+    const last = tierEntries(await readAllEntries(s.store, s.id, "m")).at(-1)!;
+    expect(last).toMatchObject({ reason: "floor_ended", from: "gold", to: "silver", tier: { reviewedAt: "2027-01-01T00:00:00.000Z" } });
+  });
+
+  it("a floor that ends while the window still holds the tier is a requalification at the next review, recorded as floor_ended", async () => {
+    const s = await setup(program({ review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }), "2026-03-10T12:00:00Z");
+    await s.engine.enroll({ key: "e", memberId: "m" });
+    await s.engine.assignTier({ key: "a", memberId: "m", tier: "silver", until: "2026-06-15T12:00:00Z" });
+    await s.buy("600.00");
+    s.t.set("2026-06-15T12:00:00Z");
+    expect((await s.engine.reviewTiers()).members).toBe(0);
+    s.t.set("2026-06-30T23:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({ floor_ended: 1 });
+    expect(await s.tierOf()).toMatchObject({ id: "silver", floor: null });
+  });
+
+  it("a manual assignment is held at least minimumStayMonths, with or without until", async () => {
+    const tiers = { window: { kind: "rolling", months: 12 }, review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 } } as Partial<Tiers>;
+    const s = await setup(program(tiers), "2026-03-10T12:00:00Z");
+    await s.engine.enroll({ key: "e", memberId: "m" });
+    await s.engine.enroll({ key: "e2", memberId: "n" });
+    await s.engine.assignTier({ key: "a", memberId: "m", tier: "gold" });
+    await s.engine.assignTier({ key: "b", memberId: "n", tier: "gold", until: "2026-04-15T12:00:00Z" });
+    expect((await s.tierOf("m")).guaranteedUntil).toBe("2026-09-10T11:00:00.000Z");
+    expect((await s.tierOf("n")).guaranteedUntil).toBe("2026-09-10T11:00:00.000Z");
+    for (const at of ["2026-04-02T12:00:00Z", "2026-06-01T00:00:00Z", "2026-09-01T00:00:00Z"]) {
+      s.t.set(at);
+      await s.engine.reviewTiers();
+      expect([(await s.tierOf("m")).id, (await s.tierOf("n")).id]).toEqual(["gold", "gold"]);
+    }
+    s.t.set("2026-10-01T00:00:00Z");
+    await s.engine.reviewTiers();
+    expect([(await s.tierOf("m")).id, (await s.tierOf("n")).id]).toEqual(["bronze", "bronze"]);
+    // An until beyond the stay is the guarantee.
+    await s.engine.assignTier({ key: "c", memberId: "m", tier: "silver", until: "2027-06-01T12:00:00Z" });
+    expect((await s.tierOf("m")).guaranteedUntil).toBe("2027-06-01T12:00:00.000Z");
+  });
+
+  it("a membership year is judged when it closes: a review inside the next year demotes only on the year that closed", async () => {
+    for (const period of ["month", "year"] as const) {
+      const s = await setup(program({ window: { kind: "membershipYear" }, review: { schedule: { kind: "periodEnd", period }, demotion: "recompute" } }), "2025-03-15T12:00:00Z");
+      await s.engine.enroll({ key: "e", memberId: "m" });
+      s.t.set("2025-04-10T12:00:00Z");
+      await s.buy("600.00");
+      expect((await s.tierOf()).id).toBe("silver");
+      // The first review after the year closed (31 March 2026, or 1 January 2027) reads the new,
+      // nearly empty year, but judges on 15 March 2025 to 14 March 2026: silver is kept.
+      const firstReview = period === "month" ? "2026-03-31T23:00:00Z" : "2027-01-01T00:00:00Z";
+      s.t.set(firstReview);
+      expect((await s.engine.reviewTiers()).changes, period).toEqual({ requalified: 1 });
+      expect((await s.tierOf()).id).toBe("silver");
+      // The year to 14 March 2027 earned nothing: the first review after it closes demotes.
+      const next = period === "month" ? "2027-03-31T23:00:00Z" : "2028-01-01T00:00:00Z";
+      s.t.set(new Date(Date.parse(next) - 1).toISOString());
+      await s.engine.reviewTiers();
+      expect((await s.tierOf()).id, period).toBe("silver");
+      s.t.set(next);
+      expect((await s.engine.reviewTiers()).changes, period).toEqual({ demotion: 1 });
+      expect((await s.tierOf()).id).toBe("bronze");
+    }
+  });
+
+  it("a back-dated purchase earns at the tier the member holds when it is recorded", async () => {
+    const def = program();
+    def.rules = [...def.rules, { id: "silver-boost", on: "purchase", when: { tier: ["silver"] }, awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }] }] as ProgramDefinition["rules"];
+    const s = await setup(def, "2026-05-01T12:00:00Z");
+    await s.engine.enroll({ key: "e", memberId: "m" });
+    s.t.set("2026-06-01T12:00:00Z");
+    await s.buy("600.00");
+    expect((await s.tierOf()).id).toBe("silver");
+    s.t.set("2026-06-10T12:00:00Z");
+    const r = await s.engine.recordPurchase({ key: "late", memberId: "m", purchaseId: "late", amount: "100.00", currency: "GBP", occurredAt: "2026-05-15T12:00:00Z" });
+    expect(r.awards.map((a) => [a.ruleId, a.wallet, a.points])).toEqual([["base", "points", "100"], ["base", "status", "100"], ["silver-boost", "points", "100"]]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The store's SQL migrations, as strings in the bundle (no files to ship or find at run time).
- * Each is applied once, in order, in its own transaction, by `migrate()`, which records it in
- * `loyalty_migrations`. Never edit a published migration: add the next one.
+ * Each is applied once, in order, by `migrate()`, which records it in `loyalty_migrations`; one
+ * call applies every pending migration in a single transaction (all or none). Never edit a
+ * published migration: add the next one.
  *
  * Tables (all keyed by program id first, so that one database can hold several programs, and so
  * that a distributed Postgres can co-locate a member's rows):

@@ -112,9 +112,9 @@ function guaranteeFrom(program: Program, state: MemberState, index: number, at: 
 
 /**
  * When the member's next review falls due, or null if no review can change anything: the end of
- * a grace period or of a manual floor; for a tier above the base, the first scheduled review on or
- * after its guarantee (daily schedule: the first midnight at which the metric no longer meets the
- * tier); with promotion at review, the first review after the latest activity if the metric then
+ * a grace period; for a tier above the base, the first scheduled review on or after the later of
+ * its guarantee and the end of a manual floor holding it (daily schedule: the first midnight at
+ * which the metric no longer meets the tier); with promotion at review, the first review after the latest activity if the metric then
  * qualifies for a higher tier.
  */
 export function reviewDueAt(program: Program, state: MemberState): number | null {
@@ -136,10 +136,12 @@ function computeReviewDueAt(program: Program, state: MemberState): number | null
   const last = Math.max(t.since, t.reviewedAt ?? t.since);
   let due: number | null = null;
   const consider = (at: number | null) => { if (at !== null && (due === null || at < due)) due = at; };
-  if (t.floor !== null) consider(t.floor.until);
   if (t.graceUntil !== null) consider(t.graceUntil);
   else if (c > 0) {
-    const floor = t.guaranteedUntil ?? Number.NEGATIVE_INFINITY;
+    // A manual floor holding this tier ends at a scheduled review, like a guarantee: the first
+    // review at or after its `until` decides (never `until` itself, which may fall inside a window).
+    const held = t.floor !== null && indexOf(tiers, t.floor.tier) >= c ? t.floor.until : Number.NEGATIVE_INFINITY;
+    const floor = Math.max(t.guaranteedUntil ?? Number.NEGATIVE_INFINITY, held);
     if (tiers.schedule.kind === "daily") {
       const from = Math.max(nextMidnight(program, last), floor === Number.NEGATIVE_INFINITY ? 0 : nextMidnight(program, floor - 1));
       consider(failsAt(program, state, c, from));
@@ -156,6 +158,20 @@ function computeReviewDueAt(program: Program, state: MemberState): number | null
     if (qualifiedIndex(program, state, at) > c) consider(at);
   }
   return due;
+}
+
+/**
+ * The tier a review at `at` may keep or demote to: the highest the window supports. A review
+ * inside a calendar or membership year (not at its close) would read a partial year, so it judges
+ * demotion on the last complete year (the window that closed at the current one's start), and the
+ * partial current year only counts where it supports more.
+ */
+function keepIndex(program: Program, state: MemberState, at: number, q: number): number {
+  if (program.tiers!.schedule.kind === "daily") return q;
+  const range = windowAt(program, state, at);
+  if (range.endsAt === null || range.from === null || range.endsAt === at) return q;
+  const closed = dayStart(range.from, program.timeZone);
+  return closed < at ? Math.max(q, qualifiedIndex(program, state, closed)) : q;
 }
 
 // ---- Writing tier entries -------------------------------------------------------------------
@@ -237,21 +253,26 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
   const from = state0(w, t);
   const guaranteed = t.guaranteedUntil !== null && at < t.guaranteedUntil;
   if (q > c) return promote(w, program, q, at, at);
+  // Promotion reads the current window; keeping the tier (or how far to demote) the last complete one too.
+  const k = keepIndex(program, w.state, at, q);
+  const floorEnded = t.floor !== null && !floorActive;
   if (guaranteed || (floorActive && floorIdx >= c)) {
-    return writeTier(w, program, from, { ...t, floor, reviewedAt: at }, t.floor !== null && !floorActive ? "floor_ended" : "held");
+    return writeTier(w, program, from, { ...t, floor, reviewedAt: at }, floorEnded ? "floor_ended" : "held");
   }
-  if (q >= c || c === 0) {
-    return writeTier(w, program, from, { ...t, floor, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, at, false), reviewedAt: at, basis: c === 0 ? "base" : "review" }, t.floor !== null && !floorActive ? "floor_ended" : "requalified");
+  if (k >= c || c === 0) {
+    return writeTier(w, program, from, { ...t, floor, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, at, false), reviewedAt: at, basis: c === 0 ? "base" : "review" }, floorEnded ? "floor_ended" : "requalified");
   }
   if (tiers.graceMonths > 0 && t.graceUntil === null) {
     const graceUntil = addLocal(at, program.timeZone, { months: tiers.graceMonths });
     return writeTier(w, program, from, { ...t, floor, graceUntil, guaranteedUntil: graceUntil, reviewedAt: at }, "grace_started");
   }
-  const target = Math.max(floorIdx, tiers.demotion === "oneDown" ? Math.max(q, c - 1) : q);
+  const target = Math.max(floorIdx, tiers.demotion === "oneDown" ? Math.max(k, c - 1) : k);
+  // A demotion the ended floor would have stopped is the floor's end: the statement says so.
+  const reason = floorEnded && indexOf(tiers, t.floor!.tier) > target ? "floor_ended" : "demotion";
   writeTier(w, program, from, {
     id: tiers.levels[target]!.id, since: at, guaranteedUntil: guaranteeFrom(program, w.state, target, at, false), graceUntil: null,
     floor, reviewedAt: at, basis: target === 0 ? "base" : "review",
-  }, "demotion");
+  }, reason);
 }
 
 /**
@@ -271,14 +292,18 @@ export function reviewTier(w: LedgerWriter, program: Program): void {
 /**
  * A manual assignment (customer service, a status match): the member holds `tier` from now; with
  * `until`, the tier is also a floor the member cannot drop below before that instant, and is
- * guaranteed until then. No tier bonus is paid for a manual assignment.
+ * guaranteed until then (or to the end of the minimum stay, if later); the first scheduled review
+ * at or after `until` decides. No tier bonus is paid for a manual assignment.
  */
 export function assignTier(w: LedgerWriter, program: Program, a: { tier: string; until: number | null; note: string | null }): void {
   const tiers = program.tiers!;
   ensureTier(w, program);
   const t = currentTier(program, w.state);
   const to = indexOf(tiers, a.tier);
-  const guaranteed = a.until ?? guaranteeFrom(program, w.state, to, w.now, false);
+  // A tier assigned by hand is held at least minimumStayMonths, as one reached by promotion; with
+  // `until`, to the later of `until` and the end of the stay.
+  const stay = tiers.minimumStayMonths > 0 ? addLocal(w.now, program.timeZone, { months: tiers.minimumStayMonths }) : null;
+  const guaranteed = a.until === null ? guaranteeFrom(program, w.state, to, w.now, true) : stay !== null && stay > a.until ? stay : a.until;
   writeTier(w, program, t.id, {
     id: a.tier, since: t.id === a.tier ? t.since : w.now, guaranteedUntil: to === 0 ? a.until : guaranteed, graceUntil: null,
     floor: a.until === null ? null : { tier: a.tier, until: a.until }, reviewedAt: t.reviewedAt, basis: "manual",

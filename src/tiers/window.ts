@@ -63,6 +63,15 @@ function anniversaryOnOrBefore(joinedKey: string, key: string): string {
   return candidate <= key ? candidate : at(yearOf - 1);
 }
 
+/** The first anniversary (local date) of `joinedKey` strictly after `key`, with the same 28 February clamp. */
+function anniversaryAfter(joinedKey: string, key: string): string {
+  const month = Number(joinedKey.slice(5, 7)), day = Number(joinedKey.slice(8, 10));
+  const yearOf = Number(key.slice(0, 4));
+  const at = (y: number) => `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
+  const candidate = at(yearOf);
+  return candidate > key ? candidate : at(yearOf + 1);
+}
+
 export interface WindowRange {
   /** First and last local dates counted; null for the running bucket ("all"). */
   readonly from: string | null;
@@ -87,8 +96,10 @@ export function windowAt(program: Program, state: MemberState, at: number): Wind
       return { from, to: last, endsAt: dayStart(addMonthsKey(from, 12), zone) };
     }
     case "membershipYear": {
-      const from = anniversaryOnOrBefore(dayKey(state.joinedAt, zone), last);
-      return { from, to: last, endsAt: dayStart(anniversaryOnOrBefore(dayKey(state.joinedAt, zone), addMonthsKey(from, 12)), zone) };
+      const joined = dayKey(state.joinedAt, zone);
+      const from = anniversaryOnOrBefore(joined, last);
+      // The year ends at the next anniversary: for a 29 February join, 28 February 2027 to 29 February 2028.
+      return { from, to: last, endsAt: dayStart(anniversaryAfter(joined, from), zone) };
     }
   }
 }
