@@ -1,8 +1,8 @@
 /** The facade's own behaviour: options, retries at the edge, statements. */
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
-import { createLoyaltyEngine, createMemoryStore, isLoyaltyError, type LoyaltyStore } from "../src/index.js";
-import { testClock } from "../src/testing/index.js";
+import { createLoyaltyEngine, createMemoryStore, isLoyaltyError } from "../src/index.js";
+import { testClock, wrapStore } from "../src/testing/index.js";
 
 describe("createLoyaltyEngine", () => {
   it.each([0, -1, 1.5])("refuses maxAttempts %s", (maxAttempts) => {
@@ -15,19 +15,13 @@ describe("createLoyaltyEngine", () => {
     const inner = createMemoryStore();
     // Both deliveries read the member before either commits.
     let waiting: (() => void)[] = [];
-    const slow: LoyaltyStore = {
-      ...inner,
-      capabilities: inner.capabilities,
-      getIdempotency: (p, k) => inner.getIdempotency(p, k),
-      readEntries: (p, m, q) => inner.readEntries(p, m, q),
-      findDueMembers: (p, q) => inner.findDueMembers(p, q),
-      commit: (b) => inner.commit(b),
+    const slow = wrapStore(inner, {
       loadMember: async (p, m) => {
         const loaded = await inner.loadMember(p, m);
         await new Promise<void>((resolve) => { waiting.push(resolve); if (waiting.length === 2) { waiting.forEach((r) => r()); waiting = []; } });
         return loaded;
       },
-    };
+    });
     const t = testClock("2026-03-02T10:00:00Z");
     await createLoyaltyEngine({ program: exampleProgram, store: inner, clock: t.clock, ids: t.ids }).enroll({ key: "e", memberId: "m" });
     const engine = createLoyaltyEngine({ program: exampleProgram, store: slow, clock: t.clock, ids: t.ids, maxAttempts: 1 });

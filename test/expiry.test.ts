@@ -10,8 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
 import { createLoyaltyEngine, createMemoryStore, Decimal, foldEntries, isLoyaltyError, type Entry, type LoyaltyStore, type ProgramDefinition } from "../src/index.js";
-import { memberViolations, operationArb, readAllEntries, runOperations, testClock } from "../src/testing/index.js";
-import { CommitConflict } from "../src/store/port.js";
+import { memberViolations, operationArb, racingStore, readAllEntries, runOperations, testClock, wrapStore } from "../src/testing/index.js";
 
 const DAY = 86_400_000;
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
@@ -166,8 +165,7 @@ describe("the expiry sweep", () => {
   it("resumes after a crash half-way: the rerun finishes the job", async () => {
     const { store: inner, t } = await population(20, 2);
     let commits = 0;
-    const crashing: LoyaltyStore = { ...inner, capabilities: inner.capabilities, loadMember: (p, m) => inner.loadMember(p, m), getIdempotency: (p, k) => inner.getIdempotency(p, k), readEntries: (p, m, q) => inner.readEntries(p, m, q), findDueMembers: (p, q) => inner.findDueMembers(p, q),
-      commit: async (b) => { if (++commits === 4) throw new Error("process killed"); return inner.commit(b); } };
+    const crashing = wrapStore(inner, { commit: async (b) => { if (++commits === 4) throw new Error("process killed"); return inner.commit(b); } });
     const engine = createLoyaltyEngine({ program: program({ expiry: { after: { days: 30 } } }), store: crashing, clock: t.clock, ids: t.ids });
     const crashed = await engine.expire({ batchSize: 2 }).catch((e: unknown) => e);
     expect(isLoyaltyError(crashed, "STORE_FAILURE")).toBe(true);
@@ -179,8 +177,8 @@ describe("the expiry sweep", () => {
   it("a lost race during a sweep is decided again, never doubled", async () => {
     const { store: inner, t } = await population(6, 1);
     let lose = true;
-    const racing: LoyaltyStore = { ...inner, capabilities: inner.capabilities, loadMember: (p, m) => inner.loadMember(p, m), getIdempotency: (p, k) => inner.getIdempotency(p, k), readEntries: (p, m, q) => inner.readEntries(p, m, q), findDueMembers: (p, q) => inner.findDueMembers(p, q),
-      commit: async (b) => { if (lose) { lose = false; throw new CommitConflict("version", b.members[0]!.memberId); } lose = true; return inner.commit(b); } };
+    // Every other commit loses its race.
+    const racing = racingStore(inner, () => { lose = !lose; return !lose; });
     const engine = createLoyaltyEngine({ program: program({ expiry: { after: { days: 30 } } }), store: racing, clock: t.clock, ids: t.ids });
     expect(await engine.expire()).toMatchObject({ members: 6, points: { points: "60" } });
   });

@@ -186,6 +186,10 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     const review = reviewDueAt(program, state);
     return expiry === null ? review : review === null ? expiry : Math.min(expiry, review);
   };
+  /** What a decision commits for its member: the new entries, snapshot and due instant. */
+  const memberWrite = (writer: LedgerWriter, expectedVersion: number | null) => ({
+    memberId: writer.state.memberId, expectedVersion, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state),
+  });
 
   function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
     return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
@@ -239,7 +243,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * `decide` gets a writer over the member's state (expired lots already written off) and returns
    * the command's result; it throws a LoyaltyError to refuse.
    */
-  async function write<R extends object>(type: CommandType, name: string, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
+  async function write<R extends object>(type: CommandType, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
     for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
       // The member first, then the key: a commit whose effect this load sees is visible to the key
@@ -271,7 +275,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       try {
         await guard(() => store.commit({
           programId: program.id,
-          members: [{ memberId, expectedVersion: loaded?.version ?? null, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state) }],
+          members: [memberWrite(writer, loaded?.version ?? null)],
           idempotency: { key, payloadHash, result, committedAt: iso(at) },
         }));
         return { ...result, replayed: false };
@@ -303,7 +307,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async enroll(input) {
       const c = parse(schemas.enrollSchema, input, "enroll");
       if (c.joinedAt !== undefined && instantMs(c.joinedAt) > now()) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), { issues: [{ path: ["joinedAt"], message: f.inFuture }] });
-      return write<EnrollResult>("enroll", "enroll", input, c.key, c.memberId, false, (w) => {
+      return write<EnrollResult>("enroll", input, c.key, c.memberId, false, (w) => {
         decideEnroll(w, { joinedAt: c.joinedAt === undefined ? w.now : instantMs(c.joinedAt), birthday: c.birthday ?? null, attributes: attrs(c.attributes) });
         return { memberId: c.memberId };
       });
@@ -312,7 +316,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async recordPurchase(input) {
       const c = parse(schemas.purchaseSchema, input, "recordPurchase");
       checkAgainstProgram("recordPurchase", c);
-      return write<EarnResult>("purchase", "recordPurchase", input, c.key, c.memberId, true, (w) => {
+      return write<EarnResult>("purchase", input, c.key, c.memberId, true, (w) => {
         const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
         const evaluation = recordPurchase(w, program, { purchaseId: c.purchaseId, amount: new Decimal(c.amount), occurredAt, lines: toLines(c.lines), attributes: attrs(c.attributes) });
         const earnEntry = w.entries.find((e) => e.kind === "earn");
@@ -323,7 +327,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async recordEvent(input) {
       const c = parse(schemas.eventSchema, input, "recordEvent");
       checkAgainstProgram("recordEvent", c);
-      return write<EarnResult>("event", "recordEvent", input, c.key, c.memberId, true, (w) => {
+      return write<EarnResult>("event", input, c.key, c.memberId, true, (w) => {
         const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
         const evaluation = recordEvent(w, program, { type: c.type, occurredAt, attributes: attrs(c.attributes) });
         return { memberId: c.memberId, purchaseId: null, ...awardLines(evaluation), availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null };
@@ -333,7 +337,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async refund(input) {
       const c = parse(schemas.refundSchema, input, "refund");
       checkAgainstProgram("refund", c);
-      return write<RefundResult>("refund", "refund", input, c.key, c.memberId, true, (w) => {
+      return write<RefundResult>("refund", input, c.key, c.memberId, true, (w) => {
         const reversals = decideRefund(w, program, { purchaseId: c.purchaseId ?? null, amount: new Decimal(c.amount) });
         return {
           memberId: c.memberId,
@@ -346,7 +350,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async adjust(input) {
       const c = parse(schemas.adjustSchema, input, "adjust");
       checkAgainstProgram("adjust", c);
-      return write<PointsResult>("adjust", "adjust", input, c.key, c.memberId, true, (w) => {
+      return write<PointsResult>("adjust", input, c.key, c.memberId, true, (w) => {
         decideAdjust(w, program, { wallet: c.wallet, points: new Decimal(c.points), reason: c.reason, reference: c.reference ?? null });
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
@@ -355,7 +359,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async spend(input) {
       const c = parse(schemas.spendSchema, input, "spend");
       checkAgainstProgram("spend", c, true);
-      return write<PointsResult>("spend", "spend", input, c.key, c.memberId, true, (w) => {
+      return write<PointsResult>("spend", input, c.key, c.memberId, true, (w) => {
         decideSpend(w, c.wallet, new Decimal(c.points), c.reference ?? null);
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
@@ -443,7 +447,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       else if (!program.tiers.byId.has(c.tier)) issues.push({ path: ["tier"], message: f.unknownTier(c.tier) });
       if (c.until !== undefined && instantMs(c.until) <= now()) issues.push({ path: ["until"], message: f.tierFloorUntilPast });
       if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
-      return write<TierResult>("assignTier", "assignTier", input, c.key, c.memberId, true, (w) => {
+      return write<TierResult>("assignTier", input, c.key, c.memberId, true, (w) => {
         decideAssignTier(w, program, { tier: c.tier, until: c.until === undefined ? null : instantMs(c.until), note: c.note ?? null });
         return { memberId: c.memberId, tier: c.tier };
       });
@@ -471,7 +475,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       try {
         await guard(() => store.commit({
           programId: program.id,
-          members: [{ memberId, expectedVersion: loaded.version, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state) }],
+          members: [memberWrite(writer, loaded.version)],
           idempotency: null,
         }));
         return writer.entries;

@@ -19,8 +19,9 @@ import { deadlines } from "./policy.js";
 export function expireDue(w: LedgerWriter, program: Program): void {
   const due = deadlines(program, w.state);
   const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
-  for (const lot of [...w.state.lots].sort(bySpendOrder)) {
-    if (lot.remaining.lte(0) || !isExpired(lot, w.now, due.get(lot.wallet) ?? null)) continue;
+  // Filter first: this runs before every write, and usually nothing is due.
+  const expired = w.state.lots.filter((lot) => lot.remaining.gt(0) && isExpired(lot, w.now, due.get(lot.wallet) ?? null));
+  for (const lot of expired.sort(bySpendOrder)) {
     const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
     group.draws.push({ lotId: lot.id, points: lot.remaining.toString() });
     group.total = group.total.plus(lot.remaining);

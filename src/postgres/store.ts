@@ -259,7 +259,7 @@ function writeMember(s: string, kind: "insert" | "update", withIdempotency: bool
 
 /** Every statement of the store, for one (quoted) schema. */
 function statements(s: string) {
-  const members = `${s}.loyalty_members`, entries = `${s}.loyalty_entries`, lots = `${s}.loyalty_lots`, idempotency = `${s}.loyalty_idempotency`;
+  const members = `${s}.loyalty_members`, entries = `${s}.loyalty_entries`, idempotency = `${s}.loyalty_idempotency`;
   return {
     loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
 

@@ -1,20 +1,32 @@
 import { CommitConflict, type LoyaltyStore } from "../store/port.js";
 
 /**
- * Wraps a store so that a commit loses the race (CommitConflict, nothing written) whenever
- * `loses` says so: how tests make the engine reload and decide again, or give up.
+ * A store that delegates every method to `inner` except those in `overrides`: how tests slow a
+ * store down, crash it half-way through a sweep, or make it lose races. (A spread would not do:
+ * a class-based store keeps its methods on the prototype.)
  */
-export function racingStore(inner: LoyaltyStore, loses: (memberId: string) => boolean): LoyaltyStore {
+export function wrapStore(inner: LoyaltyStore, overrides: Partial<Omit<LoyaltyStore, "capabilities">>): LoyaltyStore {
   return {
     capabilities: inner.capabilities,
     loadMember: (p, m) => inner.loadMember(p, m),
     getIdempotency: (p, k) => inner.getIdempotency(p, k),
+    commit: (batch) => inner.commit(batch),
     readEntries: (p, m, q) => inner.readEntries(p, m, q),
     findDueMembers: (p, q) => inner.findDueMembers(p, q),
+    ...overrides,
+  };
+}
+
+/**
+ * Wraps a store so that a commit loses the race (CommitConflict, nothing written) whenever
+ * `loses` says so: how tests make the engine reload and decide again, or give up.
+ */
+export function racingStore(inner: LoyaltyStore, loses: (memberId: string) => boolean): LoyaltyStore {
+  return wrapStore(inner, {
     commit: async (batch) => {
       const memberId = batch.members[0]?.memberId ?? "";
       if (loses(memberId)) throw new CommitConflict("version", memberId);
       return inner.commit(batch);
     },
-  };
+  });
 }
