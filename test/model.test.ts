@@ -46,7 +46,7 @@ async function both(m: ReferenceModel, r: Real, key: string, expected: string | 
 async function verify(m: ReferenceModel, r: Real) {
   const s = (await r.engine.summary(MEMBER)).wallets.points!;
   expect({ available: s.available, pending: s.pending, debt: s.debt, expiredUnswept: s.expiredUnswept }).toEqual({ available: String(m.availablePoints()), pending: String(m.pendingPoints()), debt: String(m.debt), expiredUnswept: String(m.expiredUnsweptPoints()) });
-  expect(s.lifetime).toEqual({ earned: String(m.earned), spent: String(m.spent), expired: String(m.expired), reversed: String(m.reversed), adjusted: String(m.adjusted) });
+  expect(s.lifetime).toEqual({ earned: String(m.earned), spent: String(m.spent), expired: String(m.expired), reversed: String(m.reversed), adjusted: String(m.adjusted), transferredIn: "0", transferredOut: "0" });
   expect(await memberViolations(r.store, r.programId, MEMBER, m.now)).toEqual([]);
 }
 

@@ -83,6 +83,57 @@ export const spendSchema = z.strictObject({
   reference: idString.optional(),
 });
 
+export const redeemSchema = z.strictObject({
+  key,
+  memberId: idString,
+  rewardId: idString,
+  /** Units (default 1); for a conversion, steps (default: every whole step the member holds). */
+  quantity: z.number().int().min(1).max(1_000_000).optional(),
+  /** Your id for the redemption, to cancel it by; default the idempotency key. */
+  redemptionId: idString.optional(),
+  /** A donation's cause (the school, the charity). */
+  cause: idString.optional(),
+  reference: idString.optional(),
+});
+
+export const cancelRedemptionSchema = z.strictObject({
+  key,
+  memberId: idString,
+  redemptionId: idString,
+  /** Why: shown on the statement. */
+  reason: storableText(1, 500).optional(),
+});
+
+export const transferSchema = z.strictObject({
+  key,
+  fromMemberId: idString,
+  toMemberId: idString,
+  wallet: idString,
+  points: decimalString({ sign: "positive" }),
+  reference: idString.optional(),
+});
+
+export const referSchema = z.strictObject({
+  key,
+  referrerId: idString,
+  referredId: idString,
+  occurredAt: instant.optional(),
+  /** Seen by the referral rules' conditions (a campaign code, a channel). */
+  attributes: attributes.optional(),
+});
+
+export const restockSchema = z.strictObject({
+  key,
+  rewardId: idString,
+  /** Units to add (positive) or take out (negative). */
+  units: z.number().int().min(-1_000_000_000).max(1_000_000_000).refine((n) => n !== 0, { error: f.notPositive }),
+});
+
+export const convertOptionsSchema = z.strictObject({
+  /** Members loaded per store query. Default 500. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+
 export const previewPurchaseSchema = z.strictObject({ memberId: idString.optional(), ...purchaseFields });
 export const previewEventSchema = eventSchema.omit({ key: true, memberId: true }).extend({ memberId: idString.optional() });
 
@@ -127,5 +178,10 @@ export type RefundCommand = z.input<typeof refundSchema>;
 export type AdjustCommand = z.input<typeof adjustSchema>;
 export type SpendCommand = z.input<typeof spendSchema>;
 export type AssignTierCommand = z.input<typeof assignTierSchema>;
+export type RedeemCommand = z.input<typeof redeemSchema>;
+export type CancelRedemptionCommand = z.input<typeof cancelRedemptionSchema>;
+export type TransferCommand = z.input<typeof transferSchema>;
+export type ReferCommand = z.input<typeof referSchema>;
+export type RestockCommand = z.input<typeof restockSchema>;
 export type PreviewPurchaseInput = z.input<typeof previewPurchaseSchema>;
 export type PreviewEventInput = z.input<typeof previewEventSchema>;

@@ -24,7 +24,14 @@ import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs, parseOrThrow } from "../shared/validation.js";
-import { CommitConflict, type LoyaltyStore } from "../store/port.js";
+import { CommitConflict, type LoyaltyStore, type StockChange } from "../store/port.js";
+import { refer as decideRefer } from "../accrual/referral.js";
+import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/catalogue.js";
+import { cancelRedemption as decideCancel, convertDue, nextConversionAt, redeem as decideRedeem, type CodeGenerator } from "../rewards/redeem.js";
+import { transfer as decideTransfer, transferCommandIssues } from "../rewards/transfer.js";
+import type { Grant, RedeemEntry } from "../ledger/entries.js";
+import { walletBalance } from "../ledger/lots.js";
+import type { CompiledReward } from "../program/compile.js";
 import * as schemas from "./commands.js";
 import { metricStamper } from "../tiers/metrics.js";
 import { assignTier as decideAssignTier, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
@@ -40,6 +47,107 @@ export interface EngineOptions {
   readonly ids?: () => string;
   /** Decisions attempted per command before CONCURRENCY_CONFLICT. Default 10. */
   readonly maxAttempts?: number;
+  /**
+   * Voucher codes: called once per code a redemption grants (a voucher unit, a conversion), inside
+   * the decision; a retried decision asks again. Required when the program has vouchers or
+   * conversions. Return 1 to 200 characters of plain text, unique as your shop needs them.
+   */
+  readonly codes?: CodeGenerator;
+}
+
+/** What a decision returns to the write path: the command's result, and the stock it moves. */
+interface Decided<R> {
+  readonly result: Omit<R, "entries">;
+  readonly stock?: readonly StockChange[];
+}
+
+export interface RedeemResult {
+  readonly memberId: string;
+  readonly redemptionId: string;
+  readonly rewardId: string;
+  readonly kind: RedeemEntry["rewardKind"];
+  readonly quantity: number;
+  readonly wallet: string;
+  /** Points paid. */
+  readonly points: string;
+  /** What the member got: codes, money value, cause. */
+  readonly grant: Grant;
+  readonly entries: readonly Entry[];
+}
+
+export interface CancelResult {
+  readonly memberId: string;
+  readonly redemptionId: string;
+  readonly rewardId: string;
+  readonly wallet: string;
+  /** Points put back into their original lots. */
+  readonly restored: string;
+  /** Points whose lot had expired, given back as a new lot with the program's grace term. */
+  readonly regranted: string;
+  /** Points whose lot had expired, forfeited (grace 0). */
+  readonly forfeited: string;
+  /** Points that went to repay debt. */
+  readonly debtRepaid: string;
+  /** Units given back to the reward's stock. */
+  readonly stock: number;
+  readonly entries: readonly Entry[];
+}
+
+export interface TransferResult {
+  readonly transferId: string;
+  readonly fromMemberId: string;
+  readonly toMemberId: string;
+  readonly wallet: string;
+  readonly points: string;
+  /** Both members' entries: the sender's first. */
+  readonly entries: readonly Entry[];
+}
+
+export interface ReferralResult {
+  readonly referrerId: string;
+  readonly referredId: string;
+  readonly referrer: PreviewResult;
+  readonly referred: PreviewResult;
+  /** Both members' entries: the referrer's first. */
+  readonly entries: readonly Entry[];
+}
+
+export interface RestockResult {
+  readonly rewardId: string;
+  readonly units: number;
+  readonly entries: readonly Entry[];
+}
+
+/** A reward as one member sees it now: price, and whether and how many they may redeem. */
+export interface RewardOffer {
+  readonly rewardId: string;
+  readonly name: string | null;
+  readonly kind: CompiledReward["kind"];
+  readonly wallet: string;
+  /** Points per unit for this member (their tier's price if the reward has one). */
+  readonly price: string;
+  /** Money per unit, if the reward has a value. */
+  readonly value: string | null;
+  /** Whether at least one unit may be redeemed now (offered, eligible, within limits, in stock, affordable). */
+  readonly redeemable: boolean;
+  /** Why not, when it may not: the code and message a redemption would be refused with. */
+  readonly refusal: { readonly code: string; readonly message: string } | null;
+  /** Units the member's available points pay for. */
+  readonly affordableUnits: number;
+  /** Units the member's limits still allow; null: no limit. */
+  readonly unitsLeftInLimits: number | null;
+  /** Units left in stock; null: unlimited. */
+  readonly stock: number | null;
+}
+
+export interface ConversionSweepResult {
+  readonly asOf: string;
+  readonly scanned: number;
+  /** Members with at least one conversion written. */
+  readonly members: number;
+  readonly conversions: number;
+  /** Points converted per wallet. */
+  readonly points: Readonly<Record<string, string>>;
 }
 
 /** One rule's contribution to a command, as results and previews show it. */
@@ -164,6 +272,30 @@ export interface LoyaltyEngine {
   reviewTiers(options?: z.input<typeof schemas.reviewTiersOptionsSchema>): Promise<TierSweepResult>;
   /** Assigns a tier by hand, optionally as a floor until a date (see README, Tiers). */
   assignTier(command: schemas.AssignTierCommand): Promise<Replayable<TierResult>>;
+  /**
+   * Redeems a reward: in one commit, the points (soonest-expiring lots first), the stock, the
+   * member's limits and the grant. Refuses with REWARD_UNAVAILABLE, TIER_NOT_ELIGIBLE,
+   * LIMIT_REACHED, OUT_OF_STOCK or INSUFFICIENT_POINTS, writing nothing.
+   */
+  redeem(command: schemas.RedeemCommand): Promise<Replayable<RedeemResult>>;
+  /** Cancels a redemption: stock and points come back (see README, Rewards, for expired lots). */
+  cancelRedemption(command: schemas.CancelRedemptionCommand): Promise<Replayable<CancelResult>>;
+  /** Moves points between two members in one commit: the sender's soonest-expiring lots first, their expiry kept. */
+  transfer(command: schemas.TransferCommand): Promise<Replayable<TransferResult>>;
+  /** Records a referral on both members in one commit; the program's referral event rules award the points. */
+  refer(command: schemas.ReferCommand): Promise<Replayable<ReferralResult>>;
+  /** Adds units to (or takes units from) a reward's stock. */
+  restock(command: schemas.RestockCommand): Promise<Replayable<RestockResult>>;
+  /** Units left of a reward's stock; null: unlimited. */
+  stock(rewardId: string): Promise<number | null>;
+  /** The catalogue as one member sees it now: each reward with its price and whether they may redeem it. */
+  rewards(memberId: string): Promise<readonly RewardOffer[]>;
+  /**
+   * The conversion sweep: runs every automatic conversion whose period end has passed, touching
+   * only members the due index names. Commands and the other sweeps run due conversions too (each
+   * at its own period end), so the outcome never depends on when this runs.
+   */
+  convertPoints(options?: z.input<typeof schemas.convertOptionsSchema>): Promise<ConversionSweepResult>;
 }
 
 const f = messages.field;
@@ -174,21 +306,29 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   const clock = options.clock ?? (() => Date.now());
   const newId = options.ids ?? (() => globalThis.crypto.randomUUID());
   const maxAttempts = options.maxAttempts ?? 10;
+  const codes = options.codes ?? null;
+  if (codes === null && [...program.rewards.values()].some((r) => r.kind === "voucher" || r.kind === "conversion")) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), { issues: [{ path: ["codes"], message: f.codeGenerator }] });
+  }
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), { issues: [{ path: ["maxAttempts"], message: f.expectedType("a whole number of at least 1") }] });
   }
   const now = () => { const t = clock(); return typeof t === "number" ? t : t.getTime(); };
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
   const stamp = metricStamper(program);
-  /** The member's earliest due work: a lot's expiry or a tier review, whichever comes first. */
-  const dueAtOf = (state: MemberState) => {
-    const expiry = nextDueAt(state, deadlines(program, state));
-    const review = reviewDueAt(program, state);
-    return expiry === null ? review : review === null ? expiry : Math.min(expiry, review);
+  const hasAutomaticConversions = [...program.rewards.values()].some((r) => r.automatic !== null);
+  /** The member's earliest due work: a lot's expiry, a tier review or an automatic conversion, whichever comes first. */
+  const dueAtOf = (w: LedgerWriter) => {
+    let due: number | null = null;
+    const earliest = (at: number | null) => { if (at !== null && (due === null || at < due)) due = at; };
+    earliest(nextDueAt(w.state, deadlines(program, w.state)));
+    earliest(reviewDueAt(program, w.state));
+    if (hasAutomaticConversions) earliest(nextConversionAt(program, w));
+    return due;
   };
   /** What a decision commits for its member: the new entries, snapshot and due instant. */
   const memberWrite = (writer: LedgerWriter, expectedVersion: number | null) => ({
-    memberId: writer.state.memberId, expectedVersion, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer.state),
+    memberId: writer.state.memberId, expectedVersion, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer),
   });
 
   function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
@@ -238,18 +378,27 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     return stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
   }
 
+  /** The due work every write does first, each piece at its own instant: conversions, expiries, tier reviews. */
+  function settleDue(w: LedgerWriter): void {
+    convertDue(w, program, codes);
+    expireDue(w, program);
+    // Overdue tier reviews, each at its own instant: the tier never depends on when a sweep ran.
+    reviewTier(w, program);
+  }
+
   /**
-   * The write path shared by every command: idempotency, load, decide, commit, retry.
-   * `decide` gets a writer over the member's state (expired lots already written off) and returns
-   * the command's result; it throws a LoyaltyError to refuse.
+   * The write path shared by every command: idempotency, load, decide, commit, retry. `members`
+   * are the members the command writes, in the order `decide` gets their writers (each over the
+   * member's state with its due work done); `decide` returns the command's result and any stock
+   * changes, or throws a LoyaltyError to refuse. Everything commits in one store call.
    */
-  async function write<R extends object>(type: CommandType, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
+  async function write<R extends object>(type: CommandType, raw: unknown, key: string, members: readonly { id: string; mustExist: boolean }[], decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
     for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
-      // The member first, then the key: a commit whose effect this load sees is visible to the key
-      // read that follows, so a delivery that loses the race to its own key replays it rather than
-      // failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
-      const loaded = attempt > maxAttempts ? null : await loadState(memberId);
+      // The members first, then the key: a commit whose effect these loads see is visible to the
+      // key read that follows, so a delivery that loses the race to its own key replays it rather
+      // than failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
+      const loaded = attempt > maxAttempts ? [] : await Promise.all(members.map((m) => loadState(m.id)));
       const prior = await guard(() => store.getIdempotency(program.id, key));
       if (prior) {
         if (prior.payloadHash !== payloadHash) {
@@ -260,23 +409,25 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       // The extra pass after the last attempt only reads the key: a command that lost its last
       // race to the same key is a replay, not a conflict.
       if (attempt > maxAttempts) break;
-      if (!loaded && mustExist) throw memberNotFound(memberId);
-      if (loaded && !mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(memberId), { issues: [{ path: ["memberId"], message: messages.memberExists(memberId) }] });
+      members.forEach((m, i) => {
+        if (!loaded[i] && m.mustExist) throw memberNotFound(m.id);
+        if (loaded[i] && !m.mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), { issues: [{ path: ["memberId"], message: messages.memberExists(m.id) }] });
+      });
       const at = now();
-      const writer = new LedgerWriter(loaded?.state ?? null, memberId, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) });
-      if (loaded) {
-        expireDue(writer, program);
-        // Overdue tier reviews first, each at its own instant: the tier never depends on when a sweep ran.
-        reviewTier(writer, program);
-      }
-      const partial = decide(writer);
-      tiersAfterCommand(writer, program, loaded?.state ?? null, type);
-      const result = { ...partial, entries: writer.entries } as unknown as R;
+      const writers = members.map((m, i) => {
+        const w = new LedgerWriter(loaded[i]?.state ?? null, m.id, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) });
+        if (loaded[i]) settleDue(w);
+        return w;
+      });
+      const decided = await decide(writers);
+      writers.forEach((w, i) => tiersAfterCommand(w, program, loaded[i]?.state ?? null, type));
+      const result = { ...decided.result, entries: writers.flatMap((w) => w.entries) } as unknown as R;
       try {
         await guard(() => store.commit({
           programId: program.id,
-          members: [memberWrite(writer, loaded?.version ?? null)],
+          members: writers.map((w, i) => memberWrite(w, loaded[i]?.version ?? null)),
           idempotency: { key, payloadHash, result, committedAt: iso(at) },
+          ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
         }));
         return { ...result, replayed: false };
       } catch (error) {
@@ -284,7 +435,19 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         throw error;
       }
     }
-    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
+    const subject = members.map((m) => m.id).join(", ") || key;
+    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(subject, maxAttempts), { details: { memberIds: members.map((m) => m.id), attempts: maxAttempts } });
+  }
+
+  /** A command on one member: `decide` gets its writer and returns the result. */
+  function writeOne<R extends object>(type: CommandType, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
+    return write<R>(type, raw, key, [{ id: memberId, mustExist }], ([w]) => ({ result: decide(w!) }));
+  }
+
+  /** Units left of a reward's stock now: the store's count, else the program's; null: unlimited. */
+  async function stockLeft(reward: CompiledReward): Promise<number | null> {
+    if (reward.stock === null) return null;
+    return (await guard(() => store.getStock(program.id, reward.id))) ?? reward.stock;
   }
 
   function awardLines(e: Evaluation): { awards: AwardLine[]; totals: Record<string, string> } {
@@ -307,7 +470,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async enroll(input) {
       const c = parse(schemas.enrollSchema, input, "enroll");
       if (c.joinedAt !== undefined && instantMs(c.joinedAt) > now()) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), { issues: [{ path: ["joinedAt"], message: f.inFuture }] });
-      return write<EnrollResult>("enroll", input, c.key, c.memberId, false, (w) => {
+      return writeOne<EnrollResult>("enroll", input, c.key, c.memberId, false, (w) => {
         decideEnroll(w, { joinedAt: c.joinedAt === undefined ? w.now : instantMs(c.joinedAt), birthday: c.birthday ?? null, attributes: attrs(c.attributes) });
         return { memberId: c.memberId };
       });
@@ -316,7 +479,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async recordPurchase(input) {
       const c = parse(schemas.purchaseSchema, input, "recordPurchase");
       checkAgainstProgram("recordPurchase", c);
-      return write<EarnResult>("purchase", input, c.key, c.memberId, true, (w) => {
+      return writeOne<EarnResult>("purchase", input, c.key, c.memberId, true, (w) => {
         const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
         const evaluation = recordPurchase(w, program, { purchaseId: c.purchaseId, amount: new Decimal(c.amount), occurredAt, lines: toLines(c.lines), attributes: attrs(c.attributes) });
         const earnEntry = w.entries.find((e) => e.kind === "earn");
@@ -327,7 +490,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async recordEvent(input) {
       const c = parse(schemas.eventSchema, input, "recordEvent");
       checkAgainstProgram("recordEvent", c);
-      return write<EarnResult>("event", input, c.key, c.memberId, true, (w) => {
+      return writeOne<EarnResult>("event", input, c.key, c.memberId, true, (w) => {
         const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
         const evaluation = recordEvent(w, program, { type: c.type, occurredAt, attributes: attrs(c.attributes) });
         return { memberId: c.memberId, purchaseId: null, ...awardLines(evaluation), availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null };
@@ -337,7 +500,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async refund(input) {
       const c = parse(schemas.refundSchema, input, "refund");
       checkAgainstProgram("refund", c);
-      return write<RefundResult>("refund", input, c.key, c.memberId, true, (w) => {
+      return writeOne<RefundResult>("refund", input, c.key, c.memberId, true, (w) => {
         const reversals = decideRefund(w, program, { purchaseId: c.purchaseId ?? null, amount: new Decimal(c.amount) });
         return {
           memberId: c.memberId,
@@ -350,7 +513,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async adjust(input) {
       const c = parse(schemas.adjustSchema, input, "adjust");
       checkAgainstProgram("adjust", c);
-      return write<PointsResult>("adjust", input, c.key, c.memberId, true, (w) => {
+      return writeOne<PointsResult>("adjust", input, c.key, c.memberId, true, (w) => {
         decideAdjust(w, program, { wallet: c.wallet, points: new Decimal(c.points), reason: c.reason, reference: c.reference ?? null });
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
@@ -359,7 +522,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async spend(input) {
       const c = parse(schemas.spendSchema, input, "spend");
       checkAgainstProgram("spend", c, true);
-      return write<PointsResult>("spend", input, c.key, c.memberId, true, (w) => {
+      return writeOne<PointsResult>("spend", input, c.key, c.memberId, true, (w) => {
         decideSpend(w, c.wallet, new Decimal(c.points), c.reference ?? null);
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
@@ -447,10 +610,128 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       else if (!program.tiers.byId.has(c.tier)) issues.push({ path: ["tier"], message: f.unknownTier(c.tier) });
       if (c.until !== undefined && instantMs(c.until) <= now()) issues.push({ path: ["until"], message: f.tierFloorUntilPast });
       if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
-      return write<TierResult>("assignTier", input, c.key, c.memberId, true, (w) => {
+      return writeOne<TierResult>("assignTier", input, c.key, c.memberId, true, (w) => {
         decideAssignTier(w, program, { tier: c.tier, until: c.until === undefined ? null : instantMs(c.until), note: c.note ?? null });
         return { memberId: c.memberId, tier: c.tier };
       });
+    },
+
+    async redeem(input) {
+      const c = parse(schemas.redeemSchema, input, "redeem");
+      const issues = redeemCommandIssues(program, c);
+      if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", issues.length), { issues });
+      const reward = program.rewards.get(c.rewardId)!;
+      const redemptionId = c.redemptionId ?? c.key;
+      return write<RedeemResult>("redeem", input, c.key, [{ id: c.memberId, mustExist: true }], async ([w]) => {
+        const left = await stockLeft(reward);
+        const { entry, stockDelta } = decideRedeem(w!, program, {
+          reward, quantity: c.quantity ?? (reward.kind === "conversion" ? null : 1), redemptionId, cause: c.cause ?? null, reference: c.reference ?? null, stockLeft: left, codes,
+        });
+        return {
+          result: { memberId: c.memberId, redemptionId, rewardId: reward.id, kind: reward.kind, quantity: entry.quantity, wallet: reward.wallet, points: fmt(new Decimal(entry.points)), grant: entry.grant },
+          stock: stockDelta === 0 ? [] : [{ rewardId: reward.id, delta: stockDelta, initial: reward.stock ?? 0 }],
+        };
+      });
+    },
+
+    async cancelRedemption(input) {
+      const c = parse(schemas.cancelRedemptionSchema, input, "cancelRedemption");
+      return write<CancelResult>("cancelRedemption", input, c.key, [{ id: c.memberId, mustExist: true }], ([w]) => {
+        const out = decideCancel(w!, program, { redemptionId: c.redemptionId, reason: c.reason ?? null });
+        const r = w!.state.redemptions[c.redemptionId]!;
+        const reward = program.rewards.get(out.rewardId);
+        return {
+          result: { memberId: c.memberId, redemptionId: c.redemptionId, rewardId: out.rewardId, wallet: r.wallet, restored: fmt(out.restored), regranted: fmt(out.regranted), forfeited: fmt(out.forfeited), debtRepaid: fmt(out.debtRepaid), stock: out.stockDelta },
+          // A reward since removed from the catalogue still gets its count back; it started from 0 if the store never had one.
+          stock: out.stockDelta === 0 ? [] : [{ rewardId: out.rewardId, delta: out.stockDelta, initial: reward?.stock ?? 0 }],
+        };
+      });
+    },
+
+    async transfer(input) {
+      const c = parse(schemas.transferSchema, input, "transfer");
+      const issues: FieldIssue[] = [];
+      if (c.toMemberId === c.fromMemberId) issues.push({ path: ["toMemberId"], message: f.transferToSelf });
+      if (decimalPlaces(c.points) > program.scale) issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
+      if (!program.wallets.has(c.wallet)) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
+      else issues.push(...transferCommandIssues(program, c));
+      if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
+      return write<TransferResult>("transfer", input, c.key, [{ id: c.fromMemberId, mustExist: true }, { id: c.toMemberId, mustExist: true }], ([from, to]) => {
+        decideTransfer(from!, to!, program, { transferId: c.key, wallet: c.wallet, points: new Decimal(c.points), reference: c.reference ?? null });
+        return { result: { transferId: c.key, fromMemberId: c.fromMemberId, toMemberId: c.toMemberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) } };
+      });
+    },
+
+    async refer(input) {
+      const c = parse(schemas.referSchema, input, "refer");
+      if (c.referrerId === c.referredId) throw new LoyaltyError("SELF_REFERRAL", messages.selfReferral, { issues: [{ path: ["referredId"], message: messages.selfReferral }] });
+      checkAgainstProgram("refer", c);
+      return write<ReferralResult>("refer", input, c.key, [{ id: c.referrerId, mustExist: true }, { id: c.referredId, mustExist: true }], ([referrer, referred]) => {
+        const occurredAt = c.occurredAt === undefined ? referrer!.now : instantMs(c.occurredAt);
+        const out = decideRefer(referrer!, referred!, program, { occurredAt, attributes: attrs(c.attributes) });
+        return { result: { referrerId: c.referrerId, referredId: c.referredId, referrer: awardLines(out.referrer), referred: awardLines(out.referred) } };
+      });
+    },
+
+    async restock(input) {
+      const c = parse(schemas.restockSchema, input, "restock");
+      const reward = program.rewards.get(c.rewardId);
+      if (reward === undefined || reward.stock === null) {
+        const message = reward === undefined ? f.unknownReward(c.rewardId) : f.unlimitedStock(c.rewardId);
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("restock", 1), { issues: [{ path: ["rewardId"], message }] });
+      }
+      return write<RestockResult>("restock", input, c.key, [], async () => {
+        const left = (await stockLeft(reward))!;
+        if (left + c.units < 0) throw new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(reward.id, left, -c.units), { details: { rewardId: reward.id, left, requested: -c.units } });
+        return { result: { rewardId: reward.id, units: c.units }, stock: [{ rewardId: reward.id, delta: c.units, initial: reward.stock ?? 0 }] };
+      });
+    },
+
+    async stock(rewardId) {
+      const id = parse(schemas.restockSchema.pick({ rewardId: true }), { rewardId }, "stock").rewardId;
+      const reward = program.rewards.get(id);
+      if (reward === undefined) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("stock", 1), { issues: [{ path: ["rewardId"], message: f.unknownReward(id) }] });
+      return stockLeft(reward);
+    },
+
+    async rewards(memberId) {
+      const id = parse(schemas.enrollSchema.pick({ memberId: true }), { memberId }, "rewards").memberId;
+      const state = await loadKnown(id);
+      const at = now();
+      const offers: RewardOffer[] = [];
+      for (const reward of program.rewards.values()) {
+        const price = unitPrice(reward, state);
+        const left = await stockLeft(reward);
+        const available = walletBalance(state, reward.wallet, at, deadlines(program, state).get(reward.wallet) ?? null).available;
+        const affordableUnits = Math.min(available.div(price).floor().toNumber(), 1_000_000);
+        let refused = refusal(program, reward, state, at, 1, left);
+        if (refused === null && affordableUnits < 1) refused = new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(reward.wallet, available.toString(), price.toString()));
+        offers.push({
+          rewardId: reward.id, name: reward.name ?? null, kind: reward.kind, wallet: reward.wallet, price: fmt(price),
+          value: reward.value === null ? null : formatAmount(reward.value, program.currencyPlaces),
+          redeemable: refused === null, refusal: refused === null ? null : { code: refused.code, message: refused.message },
+          affordableUnits, unitsLeftInLimits: unitsLeft(program, reward, state, at), stock: left,
+        });
+      }
+      return offers;
+    },
+
+    async convertPoints(options = {}) {
+      const o = parse(schemas.convertOptionsSchema, options, "convertPoints");
+      const at = now();
+      const totals = new Map<string, Decimal>();
+      let scanned = 0, members = 0, conversions = 0;
+      if (!hasAutomaticConversions) return { asOf: iso(at), scanned, members, conversions, points: {} };
+      await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
+        scanned++;
+        const entries = await convertMember(memberId, at);
+        if (entries.length > 0) members++;
+        for (const e of entries) {
+          conversions++;
+          totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
+        }
+      });
+      return { asOf: iso(at), scanned, members, conversions, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
     },
 
     async previewEvent(input) {
@@ -466,7 +747,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * record, decided again on a lost race. `decide` says whether there is anything to write; the
    * entries written are returned (none: nothing was due, or another sweep got there first).
    */
-  async function systemWrite(memberId: string, at: number, type: "expire" | "reviewTiers", decide: (w: LedgerWriter) => boolean): Promise<Entry[]> {
+  async function systemWrite(memberId: string, at: number, type: "expire" | "reviewTiers" | "convert", decide: (w: LedgerWriter) => boolean): Promise<Entry[]> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const loaded = await loadState(memberId);
       if (!loaded) return [];
@@ -487,20 +768,32 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
   }
 
-  /** Writes off what is due for one member at `at`. */
+  /** Writes off what is due for one member at `at` (running due conversions first, at their own period ends). */
   function expireMember(memberId: string, at: number): Promise<Entry[]> {
-    return systemWrite(memberId, at, "expire", (w) => { expireDue(w, program); return w.entries.length > 0; });
+    return systemWrite(memberId, at, "expire", (w) => { convertDue(w, program, codes); expireDue(w, program); return w.entries.length > 0; });
   }
 
-  /** Processes one member's due tier reviews at `at` (writing off due expiries first); returns its tier entries. */
+  /** Processes one member's due tier reviews at `at` (conversions and expiries due first); returns its tier entries. */
   async function reviewMember(memberId: string, at: number): Promise<TierEntry[]> {
     const entries = await systemWrite(memberId, at, "reviewTiers", (w) => {
+      convertDue(w, program, codes);
       expireDue(w, program);
       const before = w.entries.length;
       reviewTier(w, program);
-      return w.entries.length > before; // only an expiry due: leave it to the expiry sweep
+      return w.entries.length > before; // only a conversion or an expiry due: leave it to those sweeps
     });
     return entries.filter((e): e is TierEntry => e.kind === "tier");
+  }
+
+  /** Runs one member's due conversions at `at` (and the expiries due after them); returns its conversion entries. */
+  async function convertMember(memberId: string, at: number): Promise<RedeemEntry[]> {
+    const entries = await systemWrite(memberId, at, "convert", (w) => {
+      convertDue(w, program, codes);
+      const converted = w.entries.length > 0;
+      if (converted) expireDue(w, program);
+      return converted;
+    });
+    return entries.filter((e): e is RedeemEntry => e.kind === "redeem");
   }
 
   /** Visits every member the due index names at or before `at`, a batch at a time. */

@@ -15,6 +15,16 @@ export const ERROR_CODES = [
   "IDEMPOTENCY_CONFLICT",
   "CONCURRENCY_CONFLICT",
   "STORE_FAILURE",
+  "REWARD_UNAVAILABLE",
+  "OUT_OF_STOCK",
+  "LIMIT_REACHED",
+  "TIER_NOT_ELIGIBLE",
+  "REDEMPTION_NOT_FOUND",
+  "REDEMPTION_CANCELLED",
+  "DUPLICATE_REDEMPTION",
+  "SELF_REFERRAL",
+  "ALREADY_REFERRED",
+  "REFERRAL_EXPIRED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -38,6 +48,22 @@ export const messages = {
   concurrencyConflict: (memberId: string, attempts: number) =>
     `Member "${memberId}" changed under this command ${attempts} times in a row; nothing was written, retry it.`,
   storeFailure: (detail: string) => `The store failed while committing; nothing was written. ${detail}`,
+  rewardDisabled: (reward: string) => `Reward "${reward}" is withdrawn from the catalogue.`,
+  rewardNotYet: (reward: string, from: string) => `Reward "${reward}" is offered from ${from}.`,
+  rewardEnded: (reward: string, until: string) => `Reward "${reward}" was offered until ${until}.`,
+  outOfStock: (reward: string, left: number, wanted: number) => `Reward "${reward}" has ${left} unit${left === 1 ? "" : "s"} left; ${wanted} ${wanted === 1 ? "was" : "were"} asked for.`,
+  rewardLimitReached: (reward: string, period: string, count: number) =>
+    `The member may redeem reward "${reward}" ${count} time${count === 1 ? "" : "s"} per ${period === "lifetime" ? "lifetime" : period}; this redemption would exceed that.`,
+  transferLimitReached: (period: string, points: string) => `The member may send at most ${points} points per ${period}; this transfer would exceed that.`,
+  referralLimitReached: (period: string, count: number) => `The referrer may refer ${count} member${count === 1 ? "" : "s"} per ${period}; this referral would exceed that.`,
+  tierNotEligible: (reward: string, tier: string | null) => `Reward "${reward}" is not offered to members of tier ${tier === null ? "(none)" : `"${tier}"`}.`,
+  redemptionNotFound: (memberId: string, redemptionId: string) => `Member "${memberId}" has no redemption "${redemptionId}".`,
+  redemptionCancelled: (redemptionId: string) => `Redemption "${redemptionId}" is already cancelled.`,
+  duplicateRedemption: (redemptionId: string) =>
+    `Redemption "${redemptionId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
+  selfReferral: "A member cannot refer themselves.",
+  alreadyReferred: (memberId: string, by: string) => `Member "${memberId}" was already referred by "${by}".`,
+  referralExpired: (memberId: string, days: number) => `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
 
   // Field-level issue texts.
   field: {
@@ -84,5 +110,19 @@ export const messages = {
     noTiers: "This program has no tiers section; add one or remove the reference to a tier.",
     sinceChangeDaily: "A since-tier-change window starts empty at every change, so a daily review would demote at the next midnight; review at period ends or tier anniversaries.",
     tierFloorUntilPast: "The floor must end after now.",
+    automaticConversionBound: "An automatic conversion runs at every period end and cannot be refused: it takes no stock and no limits.",
+    referralEventPurchase: "Referral events are custom events; \"purchase\" is taken.",
+    referralEventsSame: "The referrer's and the referred member's events need different types, so that rules can tell them apart.",
+    unknownReward: (reward: string) => `No reward "${reward}" in this program.`,
+    unlimitedStock: (reward: string) => `Reward "${reward}" has no stock limit; give it a \`stock\` in the program to count units.`,
+    notWholeSteps: "A quantity is a whole number of units.",
+    causeRequired: "A donation names its cause.",
+    unknownCause: (cause: string) => `Cause "${cause}" is not one this reward accepts.`,
+    causeNotDonation: "Only donations name a cause.",
+    transfersNotAllowed: (wallet: string) => `Points of wallet "${wallet}" cannot be transferred in this program.`,
+    transferToSelf: "A member cannot transfer points to themselves.",
+    belowMinimum: (min: string) => `Must be at least ${min}.`,
+    codeGenerator: "The program has vouchers or conversions, whose codes come from the `codes` generator: pass `codes` to createLoyaltyEngine.",
+    badCode: "The `codes` generator returned something other than 1 to 200 characters of storable text.",
   },
 } as const;

@@ -5,8 +5,8 @@
  */
 import { Decimal, ZERO } from "../shared/decimal.js";
 import type { Period } from "../shared/time.js";
-import type { Entry, LotDraw, LotRecord, MetricStamp, TierRecord } from "./entries.js";
-import { CAP_KEYS_KEPT, cloneState, dict, emptyState, emptyTotals, type Lot, type MemberState, type TierState, type WalletTotals } from "./state.js";
+import type { Entry, LotDraw, LotRecord, MetricStamp, PeriodKeys, TierRecord } from "./entries.js";
+import { CAP_KEYS_KEPT, LIMIT_KEYS_KEPT, cloneState, dict, emptyState, emptyTotals, type CapCounters, type Lot, type LotShape, type MemberState, type TierState, type WalletTotals } from "./state.js";
 
 /** Thrown when an entry does not fit the state: a bug or a corrupted ledger, never bad input. */
 export class LedgerInvariantError extends Error {
@@ -69,6 +69,28 @@ function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[], eac
   return total;
 }
 
+/** Adds `delta` to a limit counter for each of `keys`, keeping the latest LIMIT_KEYS_KEPT keys per period. */
+function countLimit(s: MemberState, name: string, keys: PeriodKeys, delta: Decimal) {
+  const counters: CapCounters = (s.limits[name] ??= {});
+  for (const [period, key] of Object.entries(keys) as [Period, string][]) {
+    const used = (counters[period] ??= dict());
+    if (delta.isNeg() && used[key] === undefined) continue; // the period's counter is gone: nothing to give back
+    const next = (used[key] ?? ZERO).plus(delta);
+    used[key] = next.isNeg() ? ZERO : next;
+    const all = Object.keys(used);
+    if (all.length > LIMIT_KEYS_KEPT) for (const old of all.sort().slice(0, all.length - LIMIT_KEYS_KEPT)) delete used[old];
+  }
+}
+
+/** Opens a lot again with `points` (a cancelled redemption's), from its shape as it was drawn. */
+function reopenLot(s: MemberState, shape: LotShape, points: Decimal) {
+  assert(points.gt(0) && points.lte(shape.amount), `reopen lot ${shape.id}: ${points} of ${shape.amount}`);
+  // Back where creation order put it, as near as the earned time tells.
+  const at = s.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
+  const lot: Lot = { ...shape, remaining: points };
+  if (at < 0) s.lots.push(lot); else s.lots.splice(at, 0, lot);
+}
+
 /** Adds an entry's metric deltas to its bucket, and prunes dated buckets older than `keepFrom`. */
 function applyMetrics(s: MemberState, m: MetricStamp) {
   const bucket = (s.metrics[m.bucket] ??= dict());
@@ -90,6 +112,8 @@ export function applyEntry(s: MemberState, e: Entry): void {
   assert(e.memberId === s.memberId, `entry ${e.id} belongs to ${e.memberId}, not ${s.memberId}`);
   assert(e.seq === s.lastSeq + 1, `entry ${e.id} has seq ${e.seq}, expected ${s.lastSeq + 1}`);
   s.lastSeq = e.seq;
+  const at = Date.parse(e.at);
+  if (at > s.lastAt) s.lastAt = at;
   if (e.metrics !== undefined) applyMetrics(s, e.metrics);
   switch (e.kind) {
     case "tier":
@@ -197,5 +221,84 @@ export function applyEntry(s: MemberState, e: Entry): void {
       }
       return;
     }
+    case "redeem": {
+      assert(s.redemptions[e.redemptionId] === undefined, `redemption ${e.redemptionId} recorded twice`);
+      assert(Number.isSafeInteger(e.quantity) && e.quantity >= 1 && Number.isSafeInteger(e.stock) && e.stock >= 0, `redeem ${e.id}: quantity or stock out of range`);
+      // An automatic conversion is the program's doing, not the member's: it is no activity.
+      if (e.periodEnd === null) noteActivity(s, "spend", at);
+      const draws: { lot: LotShape; points: Decimal }[] = [];
+      const drawn = drawLots(s, e.wallet, e.lots, (lot, points) => {
+        const { remaining: _, ...shape } = lot;
+        draws.push({ lot: shape, points });
+      });
+      assert(drawn.eq(e.points), `redeem ${e.id}: lots add up to ${drawn}, not ${e.points}`);
+      totals(s, e.wallet).spent = totals(s, e.wallet).spent.plus(drawn);
+      s.redemptions[e.redemptionId] = { id: e.redemptionId, rewardId: e.rewardId, wallet: e.wallet, points: drawn, quantity: e.quantity, at, stock: e.stock, limitKeys: { ...e.limitKeys }, cancelled: false, draws };
+      countLimit(s, `reward:${e.rewardId}`, e.limitKeys, new Decimal(e.quantity));
+      return;
+    }
+    case "cancel": {
+      const r = s.redemptions[e.redemptionId];
+      assert(r !== undefined && !r.cancelled, `cancel ${e.id}: no open redemption ${e.redemptionId}`);
+      assert(r.wallet === e.wallet && r.rewardId === e.rewardId && r.stock === e.stock, `cancel ${e.id}: does not match redemption ${e.redemptionId}`);
+      const t = totals(s, e.wallet);
+      const regranted = new Decimal(e.regranted), forfeited = new Decimal(e.forfeited), repaid = new Decimal(e.debtRepaid);
+      assert(regranted.gte(0) && forfeited.gte(0) && repaid.gte(0) && repaid.lte(t.debt), `cancel ${e.id}: figures out of range`);
+      let restored = ZERO;
+      for (const draw of e.lots) {
+        const points = new Decimal(draw.points);
+        const was = r.draws.find((d) => d.lot.id === draw.lotId);
+        assert(was !== undefined && points.gt(0) && points.lte(was.points), `cancel ${e.id}: restores ${draw.points} to lot ${draw.lotId}, which the redemption did not draw so much from`);
+        const lot = s.lots.find((l) => l.id === draw.lotId);
+        if (lot) {
+          assert(lot.remaining.plus(points).lte(lot.amount), `cancel ${e.id}: lot ${draw.lotId} would hold more than its amount`);
+          lot.remaining = lot.remaining.plus(points);
+        } else {
+          reopenLot(s, was.lot, points);
+        }
+        restored = restored.plus(points);
+      }
+      assert(restored.plus(regranted).plus(forfeited).plus(repaid).eq(r.points) && r.points.eq(e.points), `cancel ${e.id}: returns ${e.points}, redemption ${e.redemptionId} took ${r.points}`);
+      if (regranted.gt(0)) {
+        assert(e.lot !== null && e.lot.wallet === e.wallet, `cancel ${e.id}: regranted points need a lot`);
+        createLot(s, e.id, e.lot, regranted, regranted, null, null);
+      }
+      t.spent = t.spent.minus(r.points);
+      t.expired = t.expired.plus(forfeited);
+      t.debt = t.debt.minus(repaid);
+      r.cancelled = true;
+      r.draws = [];
+      countLimit(s, `reward:${r.rewardId}`, r.limitKeys, new Decimal(-r.quantity));
+      return;
+    }
+    case "transfer": {
+      assert(e.counterpartyId !== s.memberId, `transfer ${e.id}: to the member itself`);
+      const t = totals(s, e.wallet);
+      const points = new Decimal(e.points);
+      if (e.direction === "out") {
+        noteActivity(s, "spend", at);
+        const drawn = drawLots(s, e.wallet, e.lots);
+        assert(drawn.eq(points), `transfer ${e.id}: lots add up to ${drawn}, not ${e.points}`);
+        t.transferredOut = t.transferredOut.plus(drawn);
+        countLimit(s, `transfers:${e.wallet}`, e.limitKeys, drawn);
+      } else {
+        const repaid = new Decimal(e.debtRepaid);
+        assert(e.lot !== null && e.lot.wallet === e.wallet && points.gt(0), `transfer ${e.id}: a credit needs a lot`);
+        assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `transfer ${e.id}: debt repaid out of range`);
+        t.transferredIn = t.transferredIn.plus(points);
+        t.debt = t.debt.minus(repaid);
+        createLot(s, e.id, e.lot, points, points.minus(repaid), null, null);
+      }
+      return;
+    }
+    case "referral":
+      assert(e.counterpartyId !== s.memberId, `referral ${e.id}: the member refers itself`);
+      if (e.role === "referred") {
+        assert(s.referredBy === null, `referral ${e.id}: member already referred by ${s.referredBy}`);
+        s.referredBy = e.counterpartyId;
+      } else {
+        countLimit(s, "referrals", e.limitKeys, new Decimal(1));
+      }
+      return;
   }
 }

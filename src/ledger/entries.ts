@@ -5,8 +5,13 @@
  */
 import type { Scalar } from "../program/conditions.js";
 
-/** The command that wrote an entry; "expire" is the engine's own expiry sweep. */
-export type CommandType = "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend" | "expire" | "assignTier" | "reviewTiers";
+/** The command that wrote an entry; "expire", "reviewTiers" and "convert" are the engine's own sweeps. */
+export type CommandType =
+  | "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend" | "expire" | "assignTier" | "reviewTiers"
+  | "redeem" | "cancelRedemption" | "transfer" | "refer" | "restock" | "convert";
+
+/** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
+export type PeriodKeys = Readonly<Partial<Record<"day" | "week" | "month" | "year" | "lifetime", string>>>;
 
 /**
  * What an entry adds to the member's tier qualification counters (programs with tiers only): the
@@ -166,7 +171,92 @@ export interface TierEntry extends EntryBase {
   readonly note: string | null;
 }
 
-export type Entry = EnrollEntry | PurchaseEntry | EventEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry | TierEntry;
+/** What a redemption gave the member. */
+export interface Grant {
+  /** Voucher codes, one per unit (vouchers and conversions); empty for other kinds. */
+  readonly codes: readonly string[];
+  /** Money value of the grant in the program's currency (voucher face value × units, conversion value × steps); null if none. */
+  readonly value: string | null;
+  /** The cause a donation went to; null for other kinds. */
+  readonly cause: string | null;
+}
+
+/** A redemption: points drawn like a spend (soonest-expiring lots first) for a reward of the catalogue. */
+export interface RedeemEntry extends EntryBase {
+  readonly kind: "redeem";
+  readonly redemptionId: string;
+  readonly rewardId: string;
+  readonly rewardKind: "voucher" | "product" | "discount" | "donation" | "conversion";
+  readonly wallet: string;
+  /** Points paid: the unit price (the member's tier's) times the quantity. */
+  readonly points: string;
+  readonly lots: readonly LotDraw[];
+  readonly quantity: number;
+  /** Units taken from the reward's global stock (0: the reward has no stock limit). */
+  readonly stock: number;
+  /** Periods the units count towards, for the reward's per-member limits. */
+  readonly limitKeys: PeriodKeys;
+  readonly grant: Grant;
+  /** An automatic conversion: the period end it ran for; null for a redemption on request. */
+  readonly periodEnd: string | null;
+  readonly reference: string | null;
+}
+
+/**
+ * A cancelled redemption: its points come back to the lots they were drawn from (`lots`), except
+ * those whose lot has expired since: they come back as a new lot with a short grace term (`lot`,
+ * `regranted`), or are forfeited (graceDays 0). Debt is repaid first, as by any credit.
+ */
+export interface CancelEntry extends EntryBase {
+  readonly kind: "cancel";
+  readonly redemptionId: string;
+  readonly rewardId: string;
+  readonly wallet: string;
+  /** Every point of the redemption: restored + regranted + forfeited + debtRepaid. */
+  readonly points: string;
+  /** Points put back into the original lots (an emptied lot is opened again with its own dates). */
+  readonly lots: readonly LotDraw[];
+  /** The grace lot (its id is this entry's id), or null. */
+  readonly lot: LotRecord | null;
+  readonly regranted: string;
+  readonly forfeited: string;
+  readonly debtRepaid: string;
+  /** Units given back to the reward's stock. */
+  readonly stock: number;
+  readonly reason: string | null;
+}
+
+/** One side of a transfer between members: "out" draws the sender's lots, "in" credits a lot. */
+export interface TransferEntry extends EntryBase {
+  readonly kind: "transfer";
+  readonly direction: "out" | "in";
+  readonly transferId: string;
+  /** The other member. */
+  readonly counterpartyId: string;
+  readonly wallet: string;
+  readonly points: string;
+  /** "out": the lots drawn, soonest-expiring first. */
+  readonly lots: readonly LotDraw[];
+  /** "in": the lot credited (its id is this entry's id); it keeps the expiry of the sender's lot. */
+  readonly lot: LotRecord | null;
+  readonly debtRepaid: string;
+  /** "out": periods the points count towards, for the program's transfer limits. */
+  readonly limitKeys: PeriodKeys;
+  readonly reference: string | null;
+}
+
+/** A referral of record, on both members; the events and awards of the referral follow it. */
+export interface ReferralEntry extends EntryBase {
+  readonly kind: "referral";
+  readonly role: "referrer" | "referred";
+  readonly counterpartyId: string;
+  readonly occurredAt: string;
+  /** The referrer's: periods this referral counts towards, for the program's referral limits. */
+  readonly limitKeys: PeriodKeys;
+}
+
+export type Entry = EnrollEntry | PurchaseEntry | EventEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry | TierEntry
+  | RedeemEntry | CancelEntry | TransferEntry | ReferralEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

@@ -29,7 +29,7 @@ export function debtToRepay(w: LedgerWriter, wallet: string, points: Decimal): D
 }
 
 /** Plans a draw of available points, soonest expiring first, or refuses with INSUFFICIENT_POINTS. */
-function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal): LotDraw[] {
+export function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal): LotDraw[] {
   const plan = planDraws(spendableLots(w.state, wallet, w.now), points);
   if (plan.short.gt(0)) {
     const available = walletBalance(w.state, wallet, w.now).available;

@@ -29,6 +29,9 @@ export interface WalletTotals {
   reversed: Decimal;
   /** Signed sum of manual adjustments. */
   adjusted: Decimal;
+  /** Points received from and sent to other members. */
+  transferredIn: Decimal;
+  transferredOut: Decimal;
   debt: Decimal;
 }
 
@@ -49,6 +52,25 @@ export interface PurchaseRecord {
   lotIds: string[];
 }
 
+/** A lot as it was when a redemption drew from it: enough to open it again on cancellation. */
+export type LotShape = Omit<Lot, "remaining">;
+
+/** A redemption the member made: what a cancellation needs, and what limits count. */
+export interface RedemptionRecord {
+  readonly id: string;
+  readonly rewardId: string;
+  readonly wallet: string;
+  readonly points: Decimal;
+  readonly quantity: number;
+  readonly at: number;
+  /** Units taken from the reward's stock. */
+  readonly stock: number;
+  readonly limitKeys: Partial<Record<Period, string>>;
+  cancelled: boolean;
+  /** The lots drawn, as they were; emptied on cancellation (nothing is left to restore). */
+  draws: { readonly lot: LotShape; readonly points: Decimal }[];
+}
+
 /** Points a rule awarded into a wallet, per period key (2026-11, 2026-W48, ...). */
 export type CapCounters = Partial<Record<Period, Dict<Decimal>>>;
 
@@ -58,6 +80,12 @@ export type CapCounters = Partial<Record<Period, Dict<Decimal>>>;
  * counter for its period and is capped as if the period were empty.
  */
 export const CAP_KEYS_KEPT: Readonly<Record<Period, number>> = { day: 62, week: 10, month: 13, year: 3, lifetime: 1 };
+
+/**
+ * Period keys a limit counter keeps (redemptions, transfers, referrals happen now, never
+ * backdated): the current period and the one before, in case two processes' clocks disagree.
+ */
+export const LIMIT_KEYS_KEPT = 2;
 
 /**
  * A record keyed by ids that come from users (purchase ids, wallet ids, attribute names). It has no
@@ -103,16 +131,27 @@ export interface MemberState {
   tier: TierState | null;
   /** Tier qualification counters: per bucket (local date, or "all"), per metric key. */
   metrics: Dict<Dict<Decimal>>;
+  /** Redemptions by id. */
+  redemptions: Dict<RedemptionRecord>;
+  /**
+   * Counters of limited actions per period key: "reward:<id>" (units redeemed), "transfers:<wallet>"
+   * (points sent), "referrals" (members referred).
+   */
+  limits: Dict<CapCounters>;
+  /** The member who referred this one; null if none. */
+  referredBy: string | null;
+  /** The engine's clock at the latest entry (epoch ms): period-end work after it is still to do. */
+  lastAt: number;
   /** Seq of the last entry folded in. */
   lastSeq: number;
 }
 
 export function emptyTotals(): WalletTotals {
-  return { earned: ZERO, spent: ZERO, expired: ZERO, reversed: ZERO, adjusted: ZERO, debt: ZERO };
+  return { earned: ZERO, spent: ZERO, expired: ZERO, reversed: ZERO, adjusted: ZERO, transferredIn: ZERO, transferredOut: ZERO, debt: ZERO };
 }
 
 export function emptyState(memberId: string): MemberState {
-  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), tier: null, metrics: dict(), lastSeq: 0 };
+  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), tier: null, metrics: dict(), redemptions: dict(), limits: dict(), referredBy: null, lastAt: 0, lastSeq: 0 };
 }
 
 const copyCounters = (c: CapCounters): CapCounters => {
@@ -133,6 +172,8 @@ export function cloneState(s: MemberState): MemberState {
     activity: mapDict(s.activity, (t) => t),
     tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
     metrics: mapDict(s.metrics, (m) => mapDict(m, (d) => d)),
+    redemptions: mapDict(s.redemptions, (r) => ({ ...r, limitKeys: { ...r.limitKeys }, draws: [...r.draws] })),
+    limits: mapDict(s.limits, copyCounters),
   };
 }
 
@@ -142,19 +183,30 @@ export interface LotSnapshot {
   id: string; wallet: string; amount: string; remaining: string; earnedAt: number; availableAt: number;
   expiresAt: number | null; ruleId: string | null; purchaseId: string | null;
 }
+export interface RedemptionSnapshot {
+  rewardId: string; wallet: string; points: string; quantity: number; at: number; stock: number;
+  limitKeys: Partial<Record<Period, string>>; cancelled: boolean;
+  draws: { lot: Omit<LotSnapshot, "remaining">; points: string }[];
+}
 export interface MemberSnapshot {
   memberId: string;
   joinedAt: number;
   birthday: string | null;
   attributes: Record<string, Scalar>;
   lots: LotSnapshot[];
-  wallets: Record<string, Record<keyof WalletTotals, string>>;
+  /** transferredIn/Out are absent in snapshots written before transfers existed. */
+  wallets: Record<string, Record<Exclude<keyof WalletTotals, "transferredIn" | "transferredOut">, string> & { transferredIn?: string; transferredOut?: string }>;
   purchases: Record<string, { amount: string; occurredAt: number; refunded: string; earned: Record<string, string>; settled: Record<string, string>; reversed: Record<string, string>; expired: Record<string, string>; lotIds: string[] }>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
   /** Absent in snapshots written before tiers existed. */
   tier?: TierState | null;
   metrics?: Record<string, Record<string, string>>;
+  /** Absent in snapshots written before rewards existed. */
+  redemptions?: Record<string, RedemptionSnapshot>;
+  limits?: Record<string, Partial<Record<Period, Record<string, string>>>>;
+  referredBy?: string | null;
+  lastAt?: number;
   lastSeq: number;
 }
 
@@ -173,12 +225,19 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
     birthday: s.birthday,
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
-    wallets: mapDict(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), debt: str(t.debt) })),
+    wallets: mapDict(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), transferredIn: str(t.transferredIn), transferredOut: str(t.transferredOut), debt: str(t.debt) })),
     purchases: mapDict(s.purchases, (p) => ({ amount: str(p.amount), occurredAt: p.occurredAt, refunded: str(p.refunded), earned: mapDict(p.earned, str), settled: mapDict(p.settled, str), reversed: mapDict(p.reversed, str), expired: mapDict(p.expired, str), lotIds: [...p.lotIds] })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
     activity: mapDict(s.activity, (t) => t),
     tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
     metrics: mapDict(s.metrics, (m) => mapDict(m, str)),
+    redemptions: mapDict(s.redemptions, (r) => ({
+      rewardId: r.rewardId, wallet: r.wallet, points: str(r.points), quantity: r.quantity, at: r.at, stock: r.stock, limitKeys: { ...r.limitKeys }, cancelled: r.cancelled,
+      draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
+    })),
+    limits: mapDict(s.limits, (c) => countersTo(c, str)),
+    referredBy: s.referredBy,
+    lastAt: s.lastAt,
     lastSeq: s.lastSeq,
   };
 }
@@ -195,12 +254,28 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
     birthday: s.birthday,
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
-    wallets: mapDict(s.wallets, (t) => ({ earned: dec(t.earned), spent: dec(t.spent), expired: dec(t.expired), reversed: dec(t.reversed), adjusted: dec(t.adjusted), debt: dec(t.debt) })),
+    wallets: mapDict(s.wallets, (t) => ({ earned: dec(t.earned), spent: dec(t.spent), expired: dec(t.expired), reversed: dec(t.reversed), adjusted: dec(t.adjusted), transferredIn: dec(t.transferredIn ?? "0"), transferredOut: dec(t.transferredOut ?? "0"), debt: dec(t.debt) })),
     purchases,
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
     activity: mapDict(s.activity ?? {}, (t) => t),
     tier: s.tier ? { ...s.tier, floor: s.tier.floor ? { ...s.tier.floor } : null } : null,
     metrics: mapDict(s.metrics ?? {}, (m) => mapDict(m, dec)),
+    redemptions: redemptionsFrom(s.redemptions ?? {}),
+    limits: mapDict(s.limits ?? {}, (c) => countersTo(c, dec)),
+    referredBy: s.referredBy ?? null,
+    lastAt: s.lastAt ?? 0,
     lastSeq: s.lastSeq,
   };
+}
+
+function redemptionsFrom(snapshots: Record<string, RedemptionSnapshot>): Dict<RedemptionRecord> {
+  const out = dict<RedemptionRecord>();
+  for (const id of Object.keys(snapshots)) {
+    const r = snapshots[id]!;
+    out[id] = {
+      id, rewardId: r.rewardId, wallet: r.wallet, points: dec(r.points), quantity: r.quantity, at: r.at, stock: r.stock, limitKeys: { ...r.limitKeys }, cancelled: r.cancelled,
+      draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: dec(d.lot.amount) }, points: dec(d.points) })),
+    };
+  }
+  return out;
 }

@@ -27,13 +27,17 @@ export interface WalletSummary {
   /**
    * Points past their expiry that no expire entry has written off yet (the member's next write, or
    * a sweep, will). Never spendable; shown so that the figures add up:
-   * lifetime earned - spent - expired - reversed + adjusted = available + pending + expiredUnswept - debt.
+   * lifetime earned - spent - expired - reversed + adjusted + transferredIn - transferredOut
+   * = available + pending + expiredUnswept - debt. (spent counts redemptions net of cancellations.)
    */
   readonly expiredUnswept: string;
   /** Available or pending points whose lots expire within the window, soonest first. */
   readonly expiringSoon: readonly DatedPoints[];
   readonly expiringSoonTotal: string;
-  readonly lifetime: { readonly earned: string; readonly spent: string; readonly expired: string; readonly reversed: string; readonly adjusted: string };
+  readonly lifetime: {
+    readonly earned: string; readonly spent: string; readonly expired: string; readonly reversed: string; readonly adjusted: string;
+    readonly transferredIn: string; readonly transferredOut: string;
+  };
 }
 
 export interface MemberSummary {
@@ -44,6 +48,10 @@ export interface MemberSummary {
   readonly wallets: Readonly<Record<string, WalletSummary>>;
   /** The member's tier and progress; null in a program without tiers. */
   readonly tier: TierSummary | null;
+  /** The member who referred this one; null if none. */
+  readonly referredBy: string | null;
+  /** Redemptions not cancelled, newest first (at most 50). */
+  readonly redemptions: readonly { readonly redemptionId: string; readonly rewardId: string; readonly points: string; readonly quantity: number; readonly at: string }[];
 }
 
 /** One threshold's progress: what the window holds and what is still missing. */
@@ -124,10 +132,15 @@ export function summarize(program: Program, state: MemberState, now: number, exp
       lifetime: {
         earned: fmt(t?.earned ?? ZERO), spent: fmt(t?.spent ?? ZERO), expired: fmt(t?.expired ?? ZERO),
         reversed: fmt(t?.reversed ?? ZERO), adjusted: fmt(t?.adjusted ?? ZERO),
+        transferredIn: fmt(t?.transferredIn ?? ZERO), transferredOut: fmt(t?.transferredOut ?? ZERO),
       },
     };
   }
-  return { memberId: state.memberId, asOf: iso(now), joinedAt: iso(state.joinedAt), birthday: state.birthday, wallets, tier: tierSummary(program, state, now) };
+  return { memberId: state.memberId, asOf: iso(now), joinedAt: iso(state.joinedAt), birthday: state.birthday, wallets, tier: tierSummary(program, state, now),
+    referredBy: state.referredBy,
+    redemptions: Object.values(state.redemptions).filter((r) => !r.cancelled).sort((a, b) => b.at - a.at).slice(0, 50)
+      .map((r) => ({ redemptionId: r.id, rewardId: r.rewardId, points: fmt(r.points), quantity: r.quantity, at: iso(r.at) })),
+  };
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));

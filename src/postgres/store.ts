@@ -10,9 +10,13 @@
  *   No member row back means someone else wrote first: `CommitConflict("version")`, nothing
  *   written. A duplicate idempotency key fails the statement (23505), so nothing of it remains:
  *   `CommitConflict("idempotency")`. One round trip per commit.
- * - Two members or more: BEGIN; lock their rows (`SELECT ... FOR UPDATE`, ascending member id) so
- *   that two commands on the same pair queue instead of deadlocking; the same statement per member,
- *   in ascending member id, the idempotency record with the last; COMMIT.
+ * - Two members or more (a transfer, a referral), or any stock change (a redemption, a
+ *   cancellation, a restock): BEGIN; lock the members' rows (`SELECT ... FOR UPDATE`, ascending
+ *   member id) so that two commands on the same pair queue instead of deadlocking; the same
+ *   statement per member, in ascending member id, the idempotency record with the last; then each
+ *   stock change in ascending reward id, an upsert that refuses to go below zero (no row back, or
+ *   the CHECK failing on a first insert: `CommitConflict("stock")`); COMMIT. Members before stock,
+ *   each in a fixed order: two commits cannot wait on each other in a cycle.
  *
  * Under READ COMMITTED (the default) a compare-and-set that meets a concurrent writer waits for it,
  * then re-reads the row and finds the new version, so two commits on one member never both land.
@@ -34,7 +38,7 @@ import { quoteSchema } from "./migrate.js";
  * Where a test may make a commit fail, inside its transaction: after locking the members of a
  * multi-member commit, after each member's statement, after a lone idempotency record.
  */
-export type PostgresFaultPoint = "lock" | "member" | "idempotency";
+export type PostgresFaultPoint = "lock" | "member" | "stock" | "idempotency";
 
 export interface PostgresStoreOptions {
   /** The schema `migrate()` created the tables in. Default `public`. */
@@ -103,13 +107,13 @@ export class PostgresStore implements LoyaltyStore {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    const ids = [batch.programId, ...batch.members.map((m) => m.memberId), ...(batch.idempotency ? [batch.idempotency.key] : [])];
+    const ids = [batch.programId, ...batch.members.map((m) => m.memberId), ...(batch.idempotency ? [batch.idempotency.key] : []), ...(batch.stock ?? []).map((c) => c.rewardId)];
     const bad = ids.find((id) => !storable(id));
     if (bad !== undefined) throw new Error(`PostgreSQL store: the id ${JSON.stringify(bad)} contains NUL or a lone surrogate, which PostgreSQL text cannot hold.`);
     const writes = [...batch.members].sort((a, b) => byId(a.memberId, b.memberId));
     // One member (every command today): one statement, which is a transaction of its own. With
     // `faults` it runs inside BEGIN ... COMMIT, so that a test can fail the commit after the write.
-    const single = writes.length === 1 && this.faults === undefined;
+    const single = writes.length === 1 && this.faults === undefined && (batch.stock ?? []).length === 0;
     for (let attempt = 0; ; attempt++) {
       try {
         if (single) await this.writeMember(this.client, batch.programId, writes[0]!, batch.idempotency);
@@ -118,6 +122,8 @@ export class PostgresStore implements LoyaltyStore {
       } catch (error) {
         if (error instanceof CommitConflict) throw error;
         if (isIdempotencyViolation(error) && batch.idempotency) throw new CommitConflict("idempotency", batch.idempotency.key);
+        const stockShort = stockViolation(error, batch);
+        if (stockShort !== null) throw new CommitConflict("stock", stockShort);
         if (!isTransientPostgresError(error) || attempt >= this.maxRetries) throw error;
         await sleep(Math.random() * 2 ** (attempt + 1));
       }
@@ -144,6 +150,12 @@ export class PostgresStore implements LoyaltyStore {
       await tx.query(this.sql.insertIdempotency, idempotencyParams(p, batch.idempotency));
       await this.faults?.("idempotency");
     }
+    for (const c of [...(batch.stock ?? [])].sort((a, b) => byId(a.rewardId, b.rewardId))) {
+      if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0) throw new Error(`PostgreSQL store: bad stock change for reward ${c.rewardId}`);
+      const { rows } = await tx.query(this.sql.changeStock, [p, c.rewardId, String(c.initial), String(c.delta)]);
+      if (rows.length === 0) throw new CommitConflict("stock", c.rewardId);
+      await this.faults?.("stock");
+    }
   }
 
   /**
@@ -161,6 +173,12 @@ export class PostgresStore implements LoyaltyStore {
     const row = rows[0];
     if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", w.memberId);
     if (Number(text(row?.entries)) !== w.entries.length) throw new Error(`PostgreSQL store: wrote ${String(row?.entries)} of ${w.entries.length} entries of member ${w.memberId}`);
+  }
+
+  async getStock(programId: string, rewardId: string): Promise<number | null> {
+    if (!storable(programId) || !storable(rewardId)) return null;
+    const { rows } = await this.client.query(this.sql.getStock, [programId, rewardId]);
+    return rows[0] ? Number(text(rows[0].remaining)) : null;
   }
 
   async readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage> {
@@ -204,6 +222,19 @@ export function createPostgresStore(client: SqlClient, options: PostgresStoreOpt
 }
 
 const idempotencyParams = (programId: string, r: IdempotencyRecord) => [programId, r.key, r.payloadHash, JSON.stringify(r.result), r.committedAt];
+
+/**
+ * The reward whose stock a failed statement would have taken below zero: a first insert whose
+ * count starts below zero fails the table's CHECK (23514). Null for any other error.
+ */
+function stockViolation(error: unknown, batch: CommitBatch): string | null {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown; detail?: unknown } | null;
+  if (e?.code !== "23514" || !(batch.stock ?? []).length) return null;
+  const named = typeof e.constraint === "string" ? e.constraint : typeof e.message === "string" ? e.message : "";
+  if (!named.includes("loyalty_reward_stock")) return null;
+  const short = (batch.stock ?? []).find((c) => c.initial + c.delta < 0);
+  return short?.rewardId ?? batch.stock![0]!.rewardId;
+}
 
 /** A unique violation of the idempotency table's key: another command committed the key first. */
 function isIdempotencyViolation(error: unknown): boolean {
@@ -278,6 +309,15 @@ function statements(s: string) {
 
     insertIdempotency: `INSERT INTO ${idempotency} (program_id, key, payload_hash, result, committed_at)
       VALUES ($1, $2, $3, $4::jsonb, $5::timestamptz)`,
+
+    getStock: `SELECT remaining::text AS remaining FROM ${s}.loyalty_reward_stock WHERE program_id = $1 AND reward_id = $2`,
+
+    // A first change starts the count at $3 (the program's stock); later ones add to it unless the
+    // count would go below zero (no row back). Under READ COMMITTED a concurrent change waits for
+    // the row lock and re-checks the condition on the row it left.
+    changeStock: `INSERT INTO ${s}.loyalty_reward_stock AS t (program_id, reward_id, remaining) VALUES ($1, $2, $3::bigint + $4::bigint)
+      ON CONFLICT (program_id, reward_id) DO UPDATE SET remaining = t.remaining + $4::bigint WHERE t.remaining + $4::bigint >= 0
+      RETURNING remaining::text AS remaining`,
 
     readEntries: `SELECT entry::text AS entry FROM ${entries}
       WHERE program_id = $1 AND member_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint`,

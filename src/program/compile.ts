@@ -8,9 +8,9 @@ import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, ZERO, decimalPlaces, type RoundingMode } from "../shared/decimal.js";
 import { localParts, type Duration, type LocalParts, type Period } from "../shared/time.js";
-import { currencyPlaces, instantMs, parseInstant, safeParse } from "../shared/validation.js";
+import { currencyPlaces, instantMs, isCurrency, parseInstant, safeParse } from "../shared/validation.js";
 import { WEEKDAY_NAMES, type Condition, type LineFilter, type Scalar } from "./conditions.js";
-import { programSchema, type ExpiryPolicy, type NegativeBalancePolicy, type ProgramDefinition, type QualificationWindow, type TiersDefinition } from "./schema.js";
+import { programSchema, type ExpiryPolicy, type NegativeBalancePolicy, type ProgramDefinition, type QualificationWindow, type RewardDefinition, type TiersDefinition } from "./schema.js";
 
 /** One line of a purchase. `amount` is the line total in the program's currency. */
 export interface PurchaseLine {
@@ -100,6 +100,38 @@ export interface CompiledTiers {
   readonly metricKeys: ReadonlySet<string>;
 }
 
+/** A per-member limit over a local period. */
+export interface CountLimit {
+  readonly period: Period;
+  readonly count: number;
+}
+
+/** A reward of the catalogue, compiled. */
+export interface CompiledReward {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly kind: RewardDefinition["kind"];
+  readonly wallet: string;
+  /** Points per unit (per step for a conversion). */
+  readonly price: Decimal;
+  readonly tierPrices: ReadonlyMap<string, Decimal>;
+  readonly availableFrom: number | null;
+  readonly availableUntil: number | null;
+  readonly enabled: boolean;
+  /** Tiers whose members may redeem it; null: every member. */
+  readonly tiers: ReadonlySet<string> | null;
+  readonly limits: readonly CountLimit[];
+  /** Units on hand before the first redemption; null: unlimited. */
+  readonly stock: number | null;
+  /** Money per unit: a voucher's face value, a conversion's value per step; null when it has none. */
+  readonly value: Decimal | null;
+  /** Causes a donation may name; null: any. */
+  readonly causes: ReadonlySet<string> | null;
+  /** A conversion run at the end of every local period of this kind; null: on request only. */
+  readonly automatic: "month" | "quarter" | "year" | null;
+  readonly definition: RewardDefinition;
+}
+
 /** A validated, compiled program: what every pure decision takes. */
 export interface Program {
   readonly definition: ProgramDefinition;
@@ -120,6 +152,13 @@ export interface Program {
   readonly rules: ReadonlyMap<string, CompiledRule>;
   /** Member tiers, or null for a program without them. */
   readonly tiers: CompiledTiers | null;
+  /** The reward catalogue by id, in the order of the definition. */
+  readonly rewards: ReadonlyMap<string, CompiledReward>;
+  /** Local days a cancelled redemption's points whose lot expired stay spendable; 0: forfeited. */
+  readonly cancellationGraceDays: number;
+  /** Wallets points may be transferred in, and the bounds; null: no transfers. */
+  readonly transfers: { readonly wallets: ReadonlySet<string>; readonly minPoints: Decimal | null; readonly limits: readonly { readonly period: Period; readonly points: Decimal }[] } | null;
+  readonly referrals: { readonly referrerEvent: string; readonly referredEvent: string; readonly limits: readonly CountLimit[]; readonly withinDays: number | null };
 }
 
 const f = messages.field;
@@ -212,6 +251,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   }
 
   issues.push(...tierIssues(input, walletIds, rules));
+  issues.push(...rewardIssues(input, wallets, finerThanScale, scale));
 
   const baseRule = isObj(input.refunds) ? text(input.refunds.baseRule) : undefined;
   if (baseRule !== undefined) {
@@ -275,6 +315,91 @@ function tierIssues(input: Record<string, unknown>, walletIds: ReadonlySet<strin
     }
   });
   return issues;
+}
+
+const instantOf = (v: unknown) => (typeof v === "string" ? parseInstant(v) : v instanceof Date ? v.getTime() : null);
+
+/** Cross-field checks of the reward catalogue, transfers and referrals. */
+function rewardIssues(input: Record<string, unknown>, wallets: readonly unknown[], finerThanScale: (v: unknown) => boolean, scale: number | null): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const walletKind = new Map<string, unknown>();
+  for (const w of wallets) if (isObj(w) && typeof w.id === "string" && !walletKind.has(w.id)) walletKind.set(w.id, w.kind);
+  const spendableWallet = (wallet: unknown, path: (string | number)[]) => {
+    if (typeof wallet !== "string" || walletKind.size === 0) return;
+    if (!walletKind.has(wallet)) issues.push({ path, message: f.unknownWallet(wallet) });
+    else if (walletKind.get(wallet) !== "spendable") issues.push({ path, message: f.walletNotSpendable(wallet) });
+  };
+  const tiers = isObj(input.tiers) ? input.tiers : null;
+  const tierIds = new Set(list(tiers?.levels).map((l) => (isObj(l) ? text(l.id) : undefined)).filter((id): id is string => id !== undefined));
+  const knownTier = (id: unknown, path: (string | number)[]) => {
+    if (typeof id !== "string") return;
+    if (!tiers) issues.push({ path, message: f.noTiers });
+    else if (!tierIds.has(id)) issues.push({ path, message: f.unknownTier(id) });
+  };
+  const places = typeof input.currency === "string" && isCurrency(input.currency) ? currencyPlaces(input.currency) : null;
+  const rewardIds = new Set<string>();
+  list(input.rewards).forEach((r, i) => {
+    if (!isObj(r)) return;
+    const at = ["rewards", i];
+    const id = text(r.id);
+    if (id !== undefined && rewardIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
+    if (id !== undefined) rewardIds.add(id);
+    spendableWallet(r.wallet, [...at, "wallet"]);
+    if (finerThanScale(r.price)) issues.push({ path: [...at, "price"], message: f.finerThanScale(scale!) });
+    if (isObj(r.tierPrices)) {
+      for (const [tier, price] of Object.entries(r.tierPrices)) {
+        knownTier(tier, [...at, "tierPrices", tier]);
+        if (finerThanScale(price)) issues.push({ path: [...at, "tierPrices", tier], message: f.finerThanScale(scale!) });
+      }
+    }
+    list(r.tiers).forEach((t, k) => knownTier(t, [...at, "tiers", k]));
+    const money = [["value"], ["discount", "amount"]] as const;
+    for (const path of money) {
+      const v = path.length === 1 ? r[path[0]] : isObj(r[path[0]]) ? (r[path[0]] as Record<string, unknown>)[path[1]] : undefined;
+      if (places !== null && typeof v === "string" && DECIMAL_LITERAL.test(v) && decimalPlaces(v) > places) issues.push({ path: [...at, ...path], message: f.tooPrecise(places) });
+    }
+    const window = isObj(r.available) ? r.available : {};
+    const from = instantOf(window.from), until = instantOf(window.until);
+    if (from !== null && until !== null && until <= from) issues.push({ path: [...at, "available", "until"], message: f.rangeReversed });
+    if (r.kind === "conversion" && r.automatic !== undefined) {
+      // A conversion run by the engine at a period end cannot be refused: no stock, no limits.
+      if (r.stock !== undefined) issues.push({ path: [...at, "stock"], message: f.automaticConversionBound });
+      if (r.limits !== undefined) issues.push({ path: [...at, "limits"], message: f.automaticConversionBound });
+    }
+  });
+  if (isObj(input.transfers)) {
+    list(input.transfers.wallets).forEach((w, k) => spendableWallet(w, ["transfers", "wallets", k]));
+    if (finerThanScale(input.transfers.minPoints)) issues.push({ path: ["transfers", "minPoints"], message: f.finerThanScale(scale!) });
+    list(input.transfers.limits).forEach((l, k) => { if (isObj(l) && finerThanScale(l.points)) issues.push({ path: ["transfers", "limits", k, "points"], message: f.finerThanScale(scale!) }); });
+  }
+  if (isObj(input.referrals)) {
+    const referrer = text(input.referrals.referrerEvent) ?? "referral", referred = text(input.referrals.referredEvent) ?? "referred";
+    if (referrer === "purchase") issues.push({ path: ["referrals", "referrerEvent"], message: f.referralEventPurchase });
+    if (referred === "purchase") issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventPurchase });
+    if (referrer === referred) issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventsSame });
+  }
+  return issues;
+}
+
+function compileReward(r: RewardDefinition): CompiledReward {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    wallet: r.wallet,
+    price: new Decimal(r.price),
+    tierPrices: new Map(Object.entries(r.tierPrices ?? {}).map(([tier, price]) => [tier, new Decimal(price)])),
+    availableFrom: r.available?.from === undefined ? null : instantMs(r.available.from),
+    availableUntil: r.available?.until === undefined ? null : instantMs(r.available.until),
+    enabled: r.enabled ?? true,
+    tiers: r.tiers ? new Set(r.tiers) : null,
+    limits: (r.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
+    stock: r.stock ?? null,
+    value: r.kind === "conversion" || r.kind === "voucher" ? (r.value === undefined ? null : new Decimal(r.value)) : r.kind === "discount" && "amount" in r.discount ? new Decimal(r.discount.amount) : null,
+    causes: r.kind === "donation" && r.causes ? new Set(r.causes) : null,
+    automatic: r.kind === "conversion" ? (r.automatic?.period ?? null) : null,
+    definition: r,
+  };
 }
 
 function thresholdKey(t: { metric: string; wallet?: string; type?: string }): string {
@@ -366,6 +491,19 @@ function compileValid(def: z.output<typeof programSchema>): Program {
     rulesByTrigger,
     rules,
     tiers: compileTiers(def.tiers),
+    rewards: new Map((def.rewards ?? []).map((r) => [r.id, compileReward(r)])),
+    cancellationGraceDays: def.cancellation?.graceDays ?? 30,
+    transfers: def.transfers === undefined ? null : {
+      wallets: new Set(def.transfers.wallets),
+      minPoints: def.transfers.minPoints === undefined ? null : new Decimal(def.transfers.minPoints),
+      limits: (def.transfers.limits ?? []).map((l) => ({ period: l.period, points: new Decimal(l.points) })),
+    },
+    referrals: {
+      referrerEvent: def.referrals?.referrerEvent ?? "referral",
+      referredEvent: def.referrals?.referredEvent ?? "referred",
+      limits: (def.referrals?.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
+      withinDays: def.referrals?.withinDays ?? null,
+    },
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { messages } from "../errors/messages.js";
-import { ROUNDING_MODES, type RoundingMode } from "../shared/decimal.js";
+import { Decimal, ROUNDING_MODES, type RoundingMode } from "../shared/decimal.js";
 import { currencyCode, decimalString, idString, instant, timeZone } from "../shared/validation.js";
 import { validateCondition, validateLineFilter, type Condition, type LineFilter } from "./conditions.js";
 
@@ -176,6 +176,65 @@ const tiersSchema = z.strictObject({
   refunds: z.enum(["atOnce", "atReview"]),
 });
 
+/** A per-member count limit over a local period: 1 a day, 3 a month, 1 for life. */
+const countLimitSchema = z.strictObject({
+  period: z.enum(["day", "week", "month", "year", "lifetime"]),
+  count: z.number().int().min(1).max(1_000_000),
+});
+
+/** Money in the program's currency (a voucher's face value, a conversion's value per step). */
+const money = decimalString({ sign: "positive" });
+
+/** What every reward has: its price in points of a wallet, when and to whom it is offered, limits, stock. */
+const rewardFields = {
+  id: idString,
+  name: z.string().max(500).optional(),
+  /** The spendable wallet its price is paid from. */
+  wallet: idString,
+  /** Points per unit (a conversion: points per step). */
+  price: points,
+  /** Prices for members of some tiers ({ "gold": "400" }); other tiers pay `price`. */
+  tierPrices: z.record(idString, points).optional(),
+  /** Offered to redemptions in [from, until); omit either end for open. */
+  available: z.strictObject({ from: instant.optional(), until: instant.optional() }).optional(),
+  /** false withdraws the reward without removing it (cancellations still work). Default true. */
+  enabled: z.boolean().optional(),
+  /** Only members holding one of these tiers may redeem it. */
+  tiers: z.array(idString).min(1).optional(),
+  /** Units a member may redeem per local period (cancelled redemptions give their units back). */
+  limits: z.array(countLimitSchema).min(1).optional(),
+  /**
+   * Global stock: the units on hand when the reward is first redeemed. From then on the store keeps
+   * the count (redemptions take, cancellations give back, `engine.restock` adds). Omit for unlimited.
+   */
+  stock: z.number().int().min(0).max(1_000_000_000).optional(),
+};
+
+/** The reward catalogue: what members redeem points for. */
+export const rewardSchema = z.discriminatedUnion("kind", [
+  /** A voucher or coupon: each unit gets a code from the generator the engine is given (`codes`). */
+  z.strictObject({ kind: z.literal("voucher"), ...rewardFields, value: money.optional() }),
+  /** A product: a gift, a free coffee. */
+  z.strictObject({ kind: z.literal("product"), ...rewardFields, sku: idString.optional() }),
+  /** A discount on a next order: a percentage or an amount off. */
+  z.strictObject({
+    kind: z.literal("discount"), ...rewardFields,
+    discount: z.union([z.strictObject({ percent: decimalString({ sign: "positive", max: new Decimal(100) }) }), z.strictObject({ amount: money })]),
+  }),
+  /** Points given to a cause the member names (a school, a charity): `causes` lists the allowed ones; omit for any. */
+  z.strictObject({ kind: z.literal("donation"), ...rewardFields, causes: z.array(idString).min(1).optional() }),
+  /**
+   * Points converted into a money voucher, `value` per `price` points (Tesco: 150 points become
+   * £1.50). On request, or with `automatic` at the end of every local period, for every whole step
+   * the member holds.
+   */
+  z.strictObject({
+    kind: z.literal("conversion"), ...rewardFields,
+    value: money,
+    automatic: z.strictObject({ period: z.enum(["month", "quarter", "year"]) }).optional(),
+  }),
+]);
+
 export const programSchema = z.strictObject({
   id: idString,
   version: z.number().int().min(1),
@@ -200,6 +259,35 @@ export const programSchema = z.strictObject({
   rules: z.array(ruleSchema),
   /** Member tiers: the ladder, qualification, promotion, reviews and demotion. Omit for none. */
   tiers: tiersSchema.optional(),
+  /** The reward catalogue. */
+  rewards: z.array(rewardSchema).max(10_000).optional(),
+  /**
+   * What cancelling a redemption does with points whose original lot expired in the meantime: they
+   * come back as a new lot that expires `graceDays` local days after the cancellation (default 30);
+   * 0 forfeits them (written off as expired at once).
+   */
+  cancellation: z.strictObject({ graceDays: z.number().int().min(0).max(3650) }).optional(),
+  /** Transfers of points between members: allowed only from and to the wallets listed here. Omit to allow none. */
+  transfers: z.strictObject({
+    wallets: z.array(idString).min(1),
+    /** The smallest transfer. */
+    minPoints: points.optional(),
+    /** Points a member may send per local period. */
+    limits: z.array(z.strictObject({ period: z.enum(["day", "week", "month", "year", "lifetime"]), points })).min(1).optional(),
+  }).optional(),
+  /**
+   * Referrals: `engine.refer` records an event of type `referrerEvent` (default "referral") on the
+   * referrer and `referredEvent` (default "referred") on the referred member, in one commit; event
+   * rules on those types award the points (their caps apply per member, so per referrer).
+   */
+  referrals: z.strictObject({
+    referrerEvent: idString.optional(),
+    referredEvent: idString.optional(),
+    /** Referrals a referrer may make per local period; more are refused with LIMIT_REACHED. */
+    limits: z.array(countLimitSchema).min(1).optional(),
+    /** The referred member must have joined at most this many days before the referral. */
+    withinDays: z.number().int().min(0).max(3650).optional(),
+  }).optional(),
 });
 
 /** A program as its owner writes it (JSON). */
@@ -211,4 +299,5 @@ export type ExpiryPolicy = z.output<typeof expiryPolicySchema>;
 export type TiersDefinition = z.output<typeof tiersSchema>;
 export type TierThreshold = z.output<typeof thresholdSchema>;
 export type QualificationWindow = z.output<typeof qualificationWindowSchema>;
+export type RewardDefinition = z.output<typeof rewardSchema>;
 export type NegativeBalancePolicy = z.output<typeof programSchema>["refunds"]["negativeBalance"];

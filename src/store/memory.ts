@@ -9,7 +9,7 @@ import type { MemberSnapshot } from "../ledger/state.js";
 import { CommitConflict, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type StoreCapabilities, type StoredMember } from "./port.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
-export type FaultPoint = "entries" | "snapshot" | "due-index" | "idempotency";
+export type FaultPoint = "entries" | "snapshot" | "due-index" | "stock" | "idempotency";
 
 export interface MemoryStoreOptions {
   /** Called after each write step of a commit; throw to simulate a crash at that point. */
@@ -33,6 +33,7 @@ export class MemoryStore implements LoyaltyStore {
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, string[]>();
   private readonly idempotency = new Map<string, string>();
+  private readonly stock = new Map<string, number>();
   /** Per program: (dueAt, memberId) ascending. */
   private readonly dueIndex = new Map<string, { dueAt: number; memberId: string }[]>();
   private readonly faults: ((point: FaultPoint) => void) | undefined;
@@ -51,6 +52,10 @@ export class MemoryStore implements LoyaltyStore {
     return row === undefined ? null : (JSON.parse(row) as IdempotencyRecord);
   }
 
+  async getStock(programId: string, rewardId: string): Promise<number | null> {
+    return this.stock.get(k(programId, rewardId)) ?? null;
+  }
+
   async commit(batch: CommitBatch): Promise<void> {
     // Checks first, all of them, before any write: the critical section below has no await, so
     // no other commit can interleave with it.
@@ -61,6 +66,11 @@ export class MemoryStore implements LoyaltyStore {
     for (const w of writes) {
       const row = this.members.get(k(batch.programId, w.memberId));
       if ((row?.version ?? null) !== w.expectedVersion) throw new CommitConflict("version", w.memberId);
+    }
+    const stock = [...(batch.stock ?? [])].sort((a, b) => (a.rewardId < b.rewardId ? -1 : a.rewardId > b.rewardId ? 1 : 0));
+    for (const c of stock) {
+      if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0) throw new Error(`memory store: bad stock change for ${c.rewardId}`);
+      if ((this.stock.get(k(batch.programId, c.rewardId)) ?? c.initial) + c.delta < 0) throw new CommitConflict("stock", c.rewardId);
     }
 
     const undo: (() => void)[] = [];
@@ -83,6 +93,13 @@ export class MemoryStore implements LoyaltyStore {
         this.setDue(batch.programId, w.memberId, previous?.dueAt ?? null, w.dueAt);
         undo.push(() => this.setDue(batch.programId, w.memberId, w.dueAt, previous?.dueAt ?? null));
         this.faults?.("due-index");
+      }
+      for (const c of stock) {
+        const sk = k(batch.programId, c.rewardId);
+        const previous = this.stock.get(sk);
+        this.stock.set(sk, (previous ?? c.initial) + c.delta);
+        undo.push(() => (previous === undefined ? this.stock.delete(sk) : this.stock.set(sk, previous)));
+        this.faults?.("stock");
       }
       if (record !== null && idemKey !== null) {
         this.idempotency.set(idemKey, JSON.stringify(record));

@@ -38,11 +38,25 @@ export interface MemberWrite {
   readonly dueAt: number | null;
 }
 
+/** A change to a reward's global stock count, made in the same commit as the redemption. */
+export interface StockChange {
+  readonly rewardId: string;
+  /** Units: negative takes (a redemption), positive gives back (a cancellation, a restock). A whole number. */
+  readonly delta: number;
+  /** The count to start from when the store holds none for the reward yet: the program's `stock`. */
+  readonly initial: number;
+}
+
 /** Everything one command writes. A store applies all of it or none of it. */
 export interface CommitBatch {
   readonly programId: string;
-  /** One member per command today; transfers and referrals will commit two. */
+  /** The members the command writes: none (a restock), one, or two (a transfer, a referral). */
   readonly members: readonly MemberWrite[];
+  /**
+   * Stock changes, at most one per reward. The count after the change must not be below zero;
+   * if it would be, the store throws `CommitConflict("stock")` and writes nothing.
+   */
+  readonly stock?: readonly StockChange[];
   /**
    * The command's idempotency record; null for system work that is idempotent by itself and keyed
    * by nothing the caller chose (an expiry sweep: a lot cannot expire twice, and the version
@@ -53,12 +67,13 @@ export interface CommitBatch {
 
 /**
  * Thrown by `commit` when the batch cannot be applied as read: another command changed a member
- * first (`version`), or another command committed the same idempotency key first (`idempotency`).
+ * first (`version`), another command committed the same idempotency key first (`idempotency`), or
+ * a stock count would go below zero (`stock`: other redemptions took the last units first).
  * Nothing was written. The engine reloads and decides again.
  */
 export class CommitConflict extends Error {
   override readonly name = "CommitConflict";
-  constructor(readonly reason: "version" | "idempotency", readonly subject: string) {
+  constructor(readonly reason: "version" | "idempotency" | "stock", readonly subject: string) {
     super(`commit conflict on ${reason} of ${subject}`);
   }
 }
@@ -88,12 +103,17 @@ export interface LoyaltyStore {
 
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
-   * entries, replace the snapshot, set version to expected + 1 (or 1), and index `dueAt`; and
-   * insert the idempotency record (if any), whose key must not exist yet. On a failed check throw
+   * entries, replace the snapshot, set version to expected + 1 (or 1), and index `dueAt`; apply
+   * each stock change (a missing count starts at `initial`; none may end below zero); and insert
+   * the idempotency record (if any), whose key must not exist yet. On a failed check throw
    * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written.
-   * Members must be written in ascending memberId order, so two-member commits cannot deadlock.
+   * Members must be written (locked) in ascending memberId order, then stock in ascending rewardId
+   * order, so that two commits cannot deadlock.
    */
   commit(batch: CommitBatch): Promise<void>;
+
+  /** Units left of a reward's stock, or null if no commit has touched it yet (the program's `stock` applies). */
+  getStock(programId: string, rewardId: string): Promise<number | null>;
 
   /** Entries of a member with seq > afterSeq, ascending, at most `limit`. */
   readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage>;

@@ -31,10 +31,14 @@ export function stateViolations(state: MemberState, now: number): string[] {
   }
   for (const [wallet, t] of Object.entries(state.wallets)) {
     const held = state.lots.filter((l) => l.wallet === wallet).reduce((s, l) => s.plus(l.remaining), ZERO);
-    const lhs = t.earned.minus(t.spent).minus(t.expired).minus(t.reversed).plus(t.adjusted);
-    if (!lhs.eq(held.minus(t.debt))) out.push(`wallet ${wallet}: earned - spent - expired - reversed + adjusted = ${lhs}, lots - debt = ${held.minus(t.debt)}`);
+    const lhs = t.earned.minus(t.spent).minus(t.expired).minus(t.reversed).plus(t.adjusted).plus(t.transferredIn).minus(t.transferredOut);
+    if (!lhs.eq(held.minus(t.debt))) out.push(`wallet ${wallet}: earned - spent - expired - reversed + adjusted + transferredIn - transferredOut = ${lhs}, lots - debt = ${held.minus(t.debt)}`);
     if (t.debt.lt(0)) out.push(`wallet ${wallet}: negative debt ${t.debt}`);
     if (t.debt.gt(0) && state.lots.some((l) => l.wallet === wallet && !isExpired(l, now))) out.push(`wallet ${wallet}: debt ${t.debt} outstanding while unexpired lots hold points`);
+  }
+  for (const r of Object.values(state.redemptions)) {
+    const drawn = r.draws.reduce((s, d) => s.plus(d.points), ZERO);
+    if (!r.cancelled && !drawn.eq(r.points)) out.push(`redemption ${r.id}: draws add up to ${drawn}, not ${r.points}`);
   }
   for (const p of Object.values(state.purchases)) {
     if (p.refunded.gt(p.amount)) out.push(`purchase ${p.id}: refunded ${p.refunded} of ${p.amount}`);
@@ -65,10 +69,11 @@ export async function memberViolations(store: LoyaltyStore, programId: string, m
   return [...out, ...stateViolations(folded, now)];
 }
 
-/** A fingerprint of everything a store holds for these members and keys: equal before and after means nothing was written. */
-export async function storeFingerprint(store: LoyaltyStore, programId: string, memberIds: readonly string[], keys: readonly string[] = []): Promise<string> {
+/** A fingerprint of everything a store holds for these members, keys and rewards' stock: equal before and after means nothing was written. */
+export async function storeFingerprint(store: LoyaltyStore, programId: string, memberIds: readonly string[], keys: readonly string[] = [], rewardIds: readonly string[] = []): Promise<string> {
   const parts: unknown[] = [];
   for (const id of memberIds) parts.push([id, await store.loadMember(programId, id), await readAllEntries(store, programId, id)]);
   for (const key of keys) parts.push([key, await store.getIdempotency(programId, key)]);
+  for (const reward of rewardIds) parts.push([`stock:${reward}`, await store.getStock(programId, reward)]);
   return canonicalJson(parts);
 }

@@ -13,6 +13,7 @@ export function wrapStore(inner: LoyaltyStore, overrides: Partial<Omit<LoyaltySt
     commit: (batch) => inner.commit(batch),
     readEntries: (p, m, q) => inner.readEntries(p, m, q),
     findDueMembers: (p, q) => inner.findDueMembers(p, q),
+    getStock: (p, r) => inner.getStock(p, r),
     ...overrides,
   };
 }

@@ -1,0 +1,218 @@
+/**
+ * Redeeming and cancelling: a redemption draws points like a spend (soonest-expiring lots first)
+ * and records what the member got; a cancellation puts the points back where they came from.
+ * Pure decisions over a LedgerWriter; the stock they take or give back is returned for the engine
+ * to commit in the same batch.
+ */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import type { CompiledReward, Program } from "../program/compile.js";
+import { ZERO, formatAmount, min, type Decimal } from "../shared/decimal.js";
+import { addLocal, iso } from "../shared/time.js";
+import { deadlines, endOfPeriod } from "../expiry/policy.js";
+import type { Grant, LotDraw, RedeemEntry } from "../ledger/entries.js";
+import { bySpendOrder, isExpired, spendableLots, walletBalance } from "../ledger/lots.js";
+import { drawAvailable } from "../ledger/operations.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { limitKeys, refusal, unitPrice } from "./catalogue.js";
+
+/** Makes a voucher code; the engine's `codes` option. Called once per code, inside the decision. */
+export type CodeGenerator = (request: { readonly rewardId: string; readonly memberId: string; readonly redemptionId: string; readonly index: number }) => string;
+
+export interface RedeemRequest {
+  readonly reward: CompiledReward;
+  /** Units; null for a conversion on request: every whole step the member holds. */
+  readonly quantity: number | null;
+  readonly redemptionId: string;
+  readonly cause: string | null;
+  readonly reference: string | null;
+  /** Units left in the store's stock count; null: unlimited. */
+  readonly stockLeft: number | null;
+  readonly codes: CodeGenerator | null;
+}
+
+export interface RedeemOutcome {
+  readonly entry: RedeemEntry;
+  /** Change to the reward's stock (negative: taken). */
+  readonly stockDelta: number;
+}
+
+/** Redeems a reward now, or refuses with a typed LoyaltyError and nothing written. */
+export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): RedeemOutcome {
+  const reward = req.reward;
+  if (w.state.redemptions[req.redemptionId] !== undefined) {
+    throw new LoyaltyError("DUPLICATE_REDEMPTION", messages.duplicateRedemption(req.redemptionId), { issues: [{ path: ["redemptionId"], message: messages.duplicateRedemption(req.redemptionId) }] });
+  }
+  const price = unitPrice(reward, w.state);
+  let quantity = req.quantity;
+  if (quantity === null) {
+    // A conversion on request: every whole step of the available balance.
+    const available = walletBalance(w.state, reward.wallet, w.now).available;
+    quantity = Math.min(available.div(price).floor().toNumber(), 1_000_000);
+    if (quantity < 1) throw insufficient(reward.wallet, available, price);
+  }
+  const refused = refusal(program, reward, w.state, w.now, quantity, req.stockLeft);
+  if (refused) throw refused;
+  const points = price.times(quantity);
+  const lots = drawAvailable(w, reward.wallet, points);
+  const stock = reward.stock === null ? 0 : quantity;
+  const entry = w.append({
+    kind: "redeem", redemptionId: req.redemptionId, rewardId: reward.id, rewardKind: reward.kind, wallet: reward.wallet,
+    points: points.toString(), lots, quantity, stock, limitKeys: limitKeys(program, reward.limits, w.now),
+    grant: grant(program, reward, quantity, req, w.state.memberId), periodEnd: null, reference: req.reference,
+  }) as RedeemEntry;
+  return { entry, stockDelta: -stock };
+}
+
+function insufficient(wallet: string, available: Decimal, wanted: Decimal): LoyaltyError {
+  return new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(wallet, available.toString(), wanted.toString()), {
+    details: { wallet, available: available.toString(), requested: wanted.toString() },
+  });
+}
+
+/** What the member gets: codes for vouchers (one per unit) and conversions (one per conversion), the money value, the cause. */
+function grant(program: Program, reward: CompiledReward, quantity: number, req: { redemptionId: string; cause: string | null; codes: CodeGenerator | null }, memberId: string): Grant {
+  const codeCount = reward.kind === "voucher" ? quantity : reward.kind === "conversion" ? 1 : 0;
+  const codes: string[] = [];
+  for (let index = 0; index < codeCount; index++) {
+    if (req.codes === null) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), { issues: [{ path: ["codes"], message: messages.field.codeGenerator }] });
+    codes.push(checkedCode(req.codes({ rewardId: reward.id, memberId, redemptionId: req.redemptionId, index })));
+  }
+  const value = reward.value === null ? null : formatAmount(reward.value.times(quantity), program.currencyPlaces);
+  return { codes, value, cause: reward.kind === "donation" ? req.cause : null };
+}
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function checkedCode(code: unknown): string {
+  if (typeof code !== "string" || code.length < 1 || code.length > 200 || UNSTORABLE.test(code)) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), { issues: [{ path: ["codes"], message: messages.field.badCode }] });
+  }
+  return code;
+}
+
+export interface CancelOutcome {
+  readonly restored: Decimal;
+  readonly regranted: Decimal;
+  readonly forfeited: Decimal;
+  readonly debtRepaid: Decimal;
+  /** Units given back to the reward's stock. */
+  readonly stockDelta: number;
+  readonly rewardId: string;
+}
+
+/**
+ * Cancels a redemption: its points go back to the lots they came from, in spending order, except
+ * those whose lot has expired since (its own expiry, or the wallet's inactivity deadline): they
+ * come back as one new lot that expires `program.cancellationGraceDays` local days from now, or
+ * are forfeited when that is 0. Debt is repaid first, from the returned points in spending order.
+ */
+export function cancelRedemption(w: LedgerWriter, program: Program, c: { redemptionId: string; reason: string | null }): CancelOutcome {
+  const r = w.state.redemptions[c.redemptionId];
+  if (r === undefined) {
+    throw new LoyaltyError("REDEMPTION_NOT_FOUND", messages.redemptionNotFound(w.state.memberId, c.redemptionId), { issues: [{ path: ["redemptionId"], message: messages.redemptionNotFound(w.state.memberId, c.redemptionId) }] });
+  }
+  if (r.cancelled) throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), { details: { redemptionId: c.redemptionId } });
+  const deadline = deadlines(program, w.state).get(r.wallet) ?? null;
+  let debt = w.state.wallets[r.wallet]?.debt ?? ZERO;
+  let debtRepaid = ZERO, regranted = ZERO, forfeited = ZERO, restored = ZERO;
+  const lots: LotDraw[] = [];
+  const portions = [...r.draws].sort((a, b) => bySpendOrder({ ...a.lot, remaining: a.points }, { ...b.lot, remaining: b.points }));
+  for (const d of portions) {
+    const repay = min(debt, d.points);
+    debt = debt.minus(repay);
+    debtRepaid = debtRepaid.plus(repay);
+    const back = d.points.minus(repay);
+    if (back.isZero()) continue;
+    if (isExpired({ ...d.lot, remaining: back }, w.now, deadline)) {
+      if (program.cancellationGraceDays > 0) regranted = regranted.plus(back);
+      else forfeited = forfeited.plus(back);
+    } else {
+      lots.push({ lotId: d.lot.id, points: back.toString() });
+      restored = restored.plus(back);
+    }
+  }
+  const lot = regranted.gt(0)
+    ? { wallet: r.wallet, earnedAt: iso(w.now), availableAt: iso(w.now), expiresAt: iso(addLocal(w.now, program.timeZone, { days: program.cancellationGraceDays })) }
+    : null;
+  w.append({
+    kind: "cancel", redemptionId: r.id, rewardId: r.rewardId, wallet: r.wallet, points: r.points.toString(), lots, lot,
+    regranted: regranted.toString(), forfeited: forfeited.toString(), debtRepaid: debtRepaid.toString(), stock: r.stock, reason: c.reason,
+  });
+  return { restored, regranted, forfeited, debtRepaid, stockDelta: r.stock, rewardId: r.rewardId };
+}
+
+// ---- Automatic conversions ------------------------------------------------------------------
+
+/** At most this many period ends are caught up in one write (a member idle for years). */
+const MAX_CATCH_UP = 400;
+
+/** The points of `wallet` spendable at instant `at` (available, not expired), in spending order. */
+function spendableAt(w: LedgerWriter, program: Program, wallet: string, at: number) {
+  const deadline = deadlines(program, w.state).get(wallet) ?? null;
+  return spendableLots(w.state, wallet, at).filter((l) => !isExpired(l, at, deadline));
+}
+
+/**
+ * Runs every automatic conversion whose period end has passed since the member's last write, each
+ * at its own period end, on the points spendable at that instant: the outcome never depends on
+ * when a sweep or a command comes along. The engine runs this before writing off expiries.
+ */
+export function convertDue(w: LedgerWriter, program: Program, codes: CodeGenerator | null): void {
+  for (const reward of program.rewards.values()) {
+    if (reward.automatic === null) continue;
+    const start = Math.max(w.state.lastAt, w.state.joinedAt, reward.availableFrom ?? -Infinity);
+    let end = endOfPeriod(start, program.timeZone, reward.automatic);
+    for (let n = 0; n < MAX_CATCH_UP && end <= w.now; n++, end = endOfPeriod(end, program.timeZone, reward.automatic)) {
+      if (!reward.enabled || (reward.availableUntil !== null && end >= reward.availableUntil)) break;
+      if (reward.tiers !== null && !reward.tiers.has(w.state.tier?.id ?? "")) continue;
+      convertAt(w, program, reward, end, codes);
+    }
+  }
+}
+
+function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at: number, codes: CodeGenerator | null): void {
+  const lots = spendableAt(w, program, reward.wallet, at);
+  const price = unitPrice(reward, w.state);
+  const available = lots.reduce((s, l) => s.plus(l.remaining), ZERO);
+  const steps = Math.min(available.div(price).floor().toNumber(), 1_000_000);
+  if (steps < 1) return;
+  const points = price.times(steps);
+  const draws: LotDraw[] = [];
+  let left = points;
+  for (const lot of lots) {
+    if (left.isZero()) break;
+    const take = min(lot.remaining, left);
+    draws.push({ lotId: lot.id, points: take.toString() });
+    left = left.minus(take);
+  }
+  const redemptionId = `${reward.id}@${iso(at)}`;
+  w.append({
+    kind: "redeem", redemptionId, rewardId: reward.id, rewardKind: reward.kind, wallet: reward.wallet, points: points.toString(), lots: draws,
+    quantity: steps, stock: 0, limitKeys: {}, grant: grant(program, reward, steps, { redemptionId, cause: null, codes }, w.state.memberId),
+    periodEnd: iso(at), reference: null,
+  });
+}
+
+/**
+ * The next period end at which an automatic conversion will find a whole step to convert, if
+ * nothing else happens to the member before it: what the store's due index is told. Candidates
+ * are the next period end and the first period end after each pending lot becomes available.
+ */
+export function nextConversionAt(program: Program, w: LedgerWriter): number | null {
+  let due: number | null = null;
+  for (const reward of program.rewards.values()) {
+    if (reward.automatic === null || !reward.enabled) continue;
+    if (reward.tiers !== null && !reward.tiers.has(w.state.tier?.id ?? "")) continue;
+    const after = Math.max(w.now, w.state.joinedAt, reward.availableFrom ?? -Infinity);
+    const candidates = new Set<number>([endOfPeriod(after, program.timeZone, reward.automatic)]);
+    for (const lot of w.state.lots) if (lot.wallet === reward.wallet && lot.availableAt > after) candidates.add(endOfPeriod(lot.availableAt - 1, program.timeZone, reward.automatic));
+    const price = unitPrice(reward, w.state);
+    for (const at of [...candidates].sort((a, b) => a - b)) {
+      if (reward.availableUntil !== null && at >= reward.availableUntil) break;
+      if (due !== null && at >= due) break;
+      const available = spendableAt(w, program, reward.wallet, at).reduce((s, l) => s.plus(l.remaining), ZERO);
+      if (available.gte(price)) { due = at; break; }
+    }
+  }
+  return due;
+}

@@ -1,0 +1,56 @@
+/**
+ * Transfers between members: the sender's points leave from the soonest-expiring lots (like a
+ * spend), and arrive in the receiver's wallet as lots that keep those expiry dates, so a transfer
+ * can never extend the life of a point. Both sides are decided here and committed together.
+ */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import type { Program } from "../program/compile.js";
+import { Decimal, ZERO } from "../shared/decimal.js";
+import { iso, periodKey } from "../shared/time.js";
+import { drawAvailable, debtToRepay } from "../ledger/operations.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { limitKeys, used } from "./catalogue.js";
+
+export interface TransferRequest {
+  readonly transferId: string;
+  readonly wallet: string;
+  readonly points: Decimal;
+  readonly reference: string | null;
+}
+
+/** Checks that need only the program: the wallet may be transferred, the figure is big enough. */
+export function transferCommandIssues(program: Program, c: { wallet: string; points: string }): { path: (string | number)[]; message: string }[] {
+  const t = program.transfers;
+  if (t === null || !t.wallets.has(c.wallet)) return [{ path: ["wallet"], message: messages.field.transfersNotAllowed(c.wallet) }];
+  if (t.minPoints !== null && new Decimal(c.points).lt(t.minPoints)) return [{ path: ["points"], message: messages.field.belowMinimum(t.minPoints.toString()) }];
+  return [];
+}
+
+/** Moves points from `from` to `to`; refuses with LIMIT_REACHED or INSUFFICIENT_POINTS, writing nothing. */
+export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program, req: TransferRequest): void {
+  for (const l of program.transfers?.limits ?? []) {
+    const key = periodKey(from.now, program.timeZone, l.period);
+    if (used(from.state, `transfers:${req.wallet}`, l.period, key).plus(req.points).gt(l.points)) {
+      throw new LoyaltyError("LIMIT_REACHED", messages.transferLimitReached(l.period, l.points.toString()), { details: { wallet: req.wallet, period: l.period, points: l.points.toString() } });
+    }
+  }
+  const draws = drawAvailable(from, req.wallet, req.points);
+  // The receiver's lots, one per distinct expiry of the lots drawn, soonest first.
+  const byExpiry = new Map<number | null, Decimal>();
+  for (const d of draws) {
+    const lot = from.state.lots.find((l) => l.id === d.lotId)!;
+    byExpiry.set(lot.expiresAt, (byExpiry.get(lot.expiresAt) ?? ZERO).plus(d.points));
+  }
+  from.append({
+    kind: "transfer", direction: "out", transferId: req.transferId, counterpartyId: to.state.memberId, wallet: req.wallet, points: req.points.toString(),
+    lots: draws, lot: null, debtRepaid: "0", limitKeys: limitKeys(program, program.transfers?.limits ?? [], from.now), reference: req.reference,
+  });
+  for (const [expiresAt, points] of byExpiry) {
+    to.append({
+      kind: "transfer", direction: "in", transferId: req.transferId, counterpartyId: from.state.memberId, wallet: req.wallet, points: points.toString(), lots: [],
+      lot: { wallet: req.wallet, earnedAt: iso(to.now), availableAt: iso(to.now), expiresAt: expiresAt === null ? null : iso(expiresAt) },
+      debtRepaid: debtToRepay(to, req.wallet, points).toString(), limitKeys: {}, reference: req.reference,
+    });
+  }
+}
