@@ -5,7 +5,7 @@
  */
 import { Decimal } from "../src/index.js";
 import { exampleProgram } from "./program.js";
-import { createReplayEngine, loadInvoices, programTotals, replayInvoices } from "./replay.js";
+import { createReplayEngine, loadInvoices, programTotals, replayInvoices, rewardsRound } from "./replay.js";
 
 /**
  * Assumed value of one point, for the liability figure: 1 point = £0.01 (Tesco Clubcard's rate).
@@ -27,6 +27,10 @@ async function main() {
 
   const target = createReplayEngine(exampleProgram);
   const stats = await replayInvoices(target, parsed.events);
+  const before = await programTotals(target, stats.memberIds, { top: 3 });
+  const tr = performance.now();
+  const rewards = await rewardsRound(target, stats.memberIds, before.top.map((b) => b.memberId));
+  const rewardsMs = performance.now() - tr;
   const t1 = performance.now();
   const totals = await programTotals(target, stats.memberIds, { top: 10, expiringWithinDays: 30 });
   const summaryMs = performance.now() - t1;
@@ -49,7 +53,8 @@ async function main() {
   row("reversed by returns", int(totals.reversed));
   row("  forgiven (not there to take)", int(stats.pointsForgiven), "returns of purchases whose points were gone: within_balance policy");
   row("expired", int(totals.expired.plus(totals.expiredUnswept)), `${int(totals.expired)} written off, ${int(totals.expiredUnswept)} past expiry awaiting a write-off`);
-  row("spent", int(totals.spent));
+  row("redeemed (net of cancellations)", int(totals.spent));
+  row("transferred between members", int(totals.transferredOut), `${int(totals.transferredIn)} received`);
   row("pending (in the return window)", int(totals.pending));
   row("available (outstanding)", int(totals.available));
   row("  expiring within 30 days", int(totals.expiringSoon));
@@ -58,11 +63,20 @@ async function main() {
   row("  including pending", gbp(totals.available.plus(totals.pending).times(POINT_VALUE_GBP)));
 
   const checks = [
-    ["earned = sum of purchase results", totals.earned.eq(stats.pointsEarned)],
+    ["earned = sum of purchase and referral results", totals.earned.eq(stats.pointsEarned.plus(rewards.earned))],
     ["reversed = sum of return results", totals.reversed.eq(stats.pointsReversed)],
+    ["transfers: in = out", totals.transferredIn.eq(totals.transferredOut)],
+    ["tote bags: stock = 500 - taken + given back", rewards.stockLeft === rewards.stockStart - (rewards.redeemed["tote-bag"] ?? 0) + rewards.cancelled],
     [totals.unbalanced.length === 0 ? "conservation for every member" : `conservation broken for ${totals.unbalanced.length} members, e.g. ${totals.unbalanced.slice(0, 5).join(", ")}`, totals.unbalanced.length === 0],
   ] as const;
   console.log(`  checks: ${checks.map(([name, ok]) => `${ok ? "ok" : "FAILED"} (${name})`).join("; ")}`);
+
+  console.log("\nRewards (a round at the last invoice: see examples/replay.ts, rewardsRound)");
+  for (const [reward, count] of Object.entries(rewards.redeemed)) row(`redeemed: ${reward}`, int(count), `${int(rewards.points[reward]!)} points`);
+  row("vouchers issued (codes)", int(rewards.vouchers), `${gbp(rewards.voucherValue)} face value`);
+  row("tote bags left in stock", rewards.stockLeft === null ? "-" : int(rewards.stockLeft), `of ${int(rewards.stockStart)}; ${rewards.cancelled} cancelled and given back`);
+  row("transfers, referrals", `${rewards.transfers}, ${rewards.referrals}`);
+  for (const [code, count] of Object.entries(rewards.refused).sort()) row(`refused: ${code}`, int(count));
 
   console.log("\nTen largest available balances");
   console.log(`  ${"member".padEnd(10)}${"available".padStart(12)}${"pending".padStart(10)}${"earned".padStart(12)}${"worth".padStart(14)}`);
@@ -75,6 +89,7 @@ async function main() {
   row("parse CSV", `${parseMs.toFixed(0)} ms`);
   row("replay", `${seconds.toFixed(2)} s`, `${int(stats.commands)} commands (${int(stats.enrolled)} enrol, ${int(stats.purchases)} purchase, ${int(stats.returns)} return)`);
   row("events per second", int(Math.round(stats.commands / seconds)), `commands/s (${int(Math.round((stats.invoices - stats.skippedNoCustomer) / seconds))} member invoices/s)`);
+  row("rewards round", `${int(Math.round(rewardsMs))} ms`, `${int(Object.values(rewards.redeemed).reduce((a, b) => a + b, 0) + Object.values(rewards.refused).reduce((a, b) => a + b, 0))} redemptions tried`);
   row("member summaries + checks", `${int(Math.round(summaryMs))} ms`, `${int(totals.members)} summaries`);
   console.log("");
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1;

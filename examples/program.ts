@@ -3,7 +3,9 @@ import type { ProgramDefinition } from "../src/index.js";
 /**
  * An example program for a UK online retailer, in the spirit of Tesco Clubcard: 1 point per £1,
  * pending for the 14-day return window, points expire 12 months after they are earned, plus the
- * usual bonuses. The demo and many tests use it.
+ * usual bonuses; a small catalogue (a £5 voucher, a tote bag in limited stock, a donation to a
+ * school, Clubcard-style conversion of every 150 points into £1.50), transfers between members and
+ * referrals. The demo and many tests use it.
  */
 export const exampleProgram = {
   id: "uk-retail",
@@ -55,5 +57,15 @@ export const exampleProgram = {
     },
     { id: "signup", name: "Welcome bonus", on: "signup", awards: [{ kind: "fixed", points: "100", wallet: "points" }], caps: { perMember: [{ period: "lifetime", points: "100" }] } },
     { id: "review", name: "Product review", on: "review", awards: [{ kind: "fixed", points: "20", wallet: "points" }], caps: { perMember: [{ period: "month", points: "60" }] } },
+    { id: "referrer", name: "Refer a friend", on: "referral", awards: [{ kind: "fixed", points: "250", wallet: "points" }], caps: { perMember: [{ period: "year", points: "1250" }] } },
+    { id: "referred", name: "Welcome from a friend", on: "referred", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
   ],
+  rewards: [
+    { id: "voucher-5", name: "£5 voucher", kind: "voucher", wallet: "points", price: "500", value: "5.00", limits: [{ period: "month", count: 4 }] },
+    { id: "tote-bag", name: "Tote bag", kind: "product", wallet: "points", price: "300", stock: 500, limits: [{ period: "lifetime", count: 1 }] },
+    { id: "school", name: "Points for schools (100 points = £1)", kind: "donation", wallet: "points", price: "100" },
+    { id: "clubcard", name: "150 points = £1.50 voucher", kind: "conversion", wallet: "points", price: "150", value: "1.50" },
+  ],
+  transfers: { wallets: ["points"], minPoints: "50" },
+  referrals: { limits: [{ period: "year", count: 10 }], withinDays: 30 },
 } satisfies ProgramDefinition;

@@ -139,7 +139,8 @@ export function createReplayEngine(program: unknown = exampleProgram, store: Loy
   let t = 0;
   let n = 0;
   const clock: ReplayClock = { now: () => t, set: (ms) => { t = ms; } };
-  const engine = createLoyaltyEngine({ program, store, clock: clock.now, ids: () => `e${(++n).toString(36)}` });
+  let codes = 0;
+  const engine = createLoyaltyEngine({ program, store, clock: clock.now, ids: () => `e${(++n).toString(36)}`, codes: () => `VCH-${String(++codes).padStart(6, "0")}` });
   return { engine, store, clock };
 }
 
@@ -261,6 +262,9 @@ export interface ProgramTotals {
   readonly unbalanced: readonly string[];
   readonly reversed: Decimal;
   readonly adjusted: Decimal;
+  /** Points moved between members: over all members, what came in equals what went out. */
+  readonly transferredIn: Decimal;
+  readonly transferredOut: Decimal;
   readonly expiringSoon: Decimal;
   /** Largest available balances first (ties: member id). */
   readonly top: readonly MemberBalance[];
@@ -268,13 +272,15 @@ export interface ProgramTotals {
 
 /**
  * Sums `engine.summary` over the members, as of the engine's clock, and checks each member's
- * figures against conservation: earned - spent - expired - reversed + adjusted = lots - debt.
+ * figures against conservation: earned - spent - expired - reversed + adjusted + transferred in -
+ * transferred out = lots - debt.
  */
 export async function programTotals(target: ReplayTarget, memberIds: readonly string[], options: { wallet?: string; top?: number; expiringWithinDays?: number } = {}): Promise<ProgramTotals> {
   const { engine } = target;
   const wallet = options.wallet ?? "points";
   const zero = new Decimal(0);
   let available = zero, pending = zero, debt = zero, earned = zero, spent = zero, expired = zero, expiredUnswept = zero, reversed = zero, adjusted = zero, expiringSoon = zero;
+  let transferredIn = zero, transferredOut = zero;
   const balances: MemberBalance[] = [];
   const unbalanced: string[] = [];
   for (const memberId of memberIds) {
@@ -283,8 +289,13 @@ export async function programTotals(target: ReplayTarget, memberIds: readonly st
     if (!w) throw new Error(`member ${memberId} has no wallet ${wallet}`);
     const unswept = new Decimal(w.expiredUnswept);
     const a = new Decimal(w.available), p = new Decimal(w.pending), d = new Decimal(w.debt);
-    const l = { earned: new Decimal(w.lifetime.earned), spent: new Decimal(w.lifetime.spent), expired: new Decimal(w.lifetime.expired), reversed: new Decimal(w.lifetime.reversed), adjusted: new Decimal(w.lifetime.adjusted) };
-    if (!l.earned.minus(l.spent).minus(l.expired).minus(l.reversed).plus(l.adjusted).eq(a.plus(p).plus(unswept).minus(d))) unbalanced.push(memberId);
+    const l = {
+      earned: new Decimal(w.lifetime.earned), spent: new Decimal(w.lifetime.spent), expired: new Decimal(w.lifetime.expired), reversed: new Decimal(w.lifetime.reversed),
+      adjusted: new Decimal(w.lifetime.adjusted), transferredIn: new Decimal(w.lifetime.transferredIn), transferredOut: new Decimal(w.lifetime.transferredOut),
+    };
+    const net = l.earned.minus(l.spent).minus(l.expired).minus(l.reversed).plus(l.adjusted).plus(l.transferredIn).minus(l.transferredOut);
+    if (!net.eq(a.plus(p).plus(unswept).minus(d))) unbalanced.push(memberId);
+    transferredIn = transferredIn.plus(l.transferredIn); transferredOut = transferredOut.plus(l.transferredOut);
     available = available.plus(a); pending = pending.plus(p); debt = debt.plus(d);
     earned = earned.plus(l.earned); spent = spent.plus(l.spent); expired = expired.plus(l.expired);
     reversed = reversed.plus(l.reversed); adjusted = adjusted.plus(l.adjusted); expiredUnswept = expiredUnswept.plus(unswept);
@@ -292,5 +303,90 @@ export async function programTotals(target: ReplayTarget, memberIds: readonly st
     balances.push({ memberId, available: a, pending: p, earned: l.earned });
   }
   balances.sort((x, y) => y.available.cmp(x.available) || (x.memberId < y.memberId ? -1 : x.memberId > y.memberId ? 1 : 0));
-  return { members: memberIds.length, available, pending, debt, earned, spent, expired, expiredUnswept, unbalanced, reversed, adjusted, expiringSoon, top: balances.slice(0, options.top ?? 10) };
+  return { members: memberIds.length, available, pending, debt, earned, spent, expired, expiredUnswept, unbalanced, reversed, adjusted, transferredIn, transferredOut, expiringSoon, top: balances.slice(0, options.top ?? 10) };
+}
+
+export interface RewardsRound {
+  /** Redemptions that landed, per reward. */
+  readonly redeemed: Readonly<Record<string, number>>;
+  /** Refusals met, by code. */
+  readonly refused: Readonly<Record<string, number>>;
+  /** Points redeemed, per reward. */
+  readonly points: Readonly<Record<string, Decimal>>;
+  readonly cancelled: number;
+  readonly transfers: number;
+  readonly referrals: number;
+  /** Points the referral earned both members (wallet "points"). */
+  readonly earned: Decimal;
+  /** Tote bags left in stock, and how many the program started with. */
+  readonly stockLeft: number | null;
+  readonly stockStart: number;
+  /** Vouchers issued (codes), and their face value. */
+  readonly vouchers: number;
+  readonly voucherValue: Decimal;
+}
+
+/**
+ * A round of rewards on the replayed members, as of the engine's clock (the last invoice), on the
+ * example catalogue: every member with 500 points takes a £5 voucher; then every member tries
+ * for a tote bag (500 in stock, one each) until they run out; the first tote bag is cancelled (its
+ * unit and points come back); the biggest balance gives 1,000 points to a school, sends 100 points
+ * to the second biggest, refers the newest member, and converts the rest into Clubcard-style
+ * vouchers. Keys are derived from the members, so a second round replays rather than repeats.
+ */
+export async function rewardsRound(target: ReplayTarget, memberIds: readonly string[], top: readonly string[]): Promise<RewardsRound> {
+  const { engine } = target;
+  const redeemed: Record<string, number> = {}, refused: Record<string, number> = {}, points: Record<string, Decimal> = {};
+  let cancelled = 0, transfers = 0, referrals = 0, vouchers = 0, voucherValue = new Decimal(0), earned = new Decimal(0);
+  const attempt = async (run: () => Promise<{ rewardId: string; points: string; grant: { codes: readonly string[]; value: string | null } } | null>) => {
+    try {
+      const r = await run();
+      if (r === null) return;
+      redeemed[r.rewardId] = (redeemed[r.rewardId] ?? 0) + 1;
+      points[r.rewardId] = (points[r.rewardId] ?? new Decimal(0)).plus(r.points);
+      vouchers += r.grant.codes.length;
+      if (r.grant.codes.length > 0 && r.grant.value !== null) voucherValue = voucherValue.plus(r.grant.value);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "ERROR";
+      refused[code] = (refused[code] ?? 0) + 1;
+    }
+  };
+  for (const memberId of memberIds) {
+    const available = new Decimal((await engine.summary(memberId)).wallets.points?.available ?? "0");
+    if (available.gte(500)) await attempt(() => engine.redeem({ key: `voucher:${memberId}`, memberId, rewardId: "voucher-5" }));
+  }
+  let firstTote: string | null = null;
+  for (const memberId of memberIds) {
+    await attempt(async () => {
+      const r = await engine.redeem({ key: `tote:${memberId}`, memberId, rewardId: "tote-bag" });
+      firstTote ??= memberId;
+      return r;
+    });
+  }
+  if (firstTote !== null) {
+    await engine.cancelRedemption({ key: `cancel-tote:${firstTote}`, memberId: firstTote, redemptionId: `tote:${firstTote}`, reason: "changed their mind" });
+    cancelled++;
+  }
+  const [first, second, third] = top;
+  if (first !== undefined) {
+    await attempt(() => engine.redeem({ key: `school:${first}`, memberId: first, rewardId: "school", quantity: 10, cause: "st-marys-primary" }));
+    if (second !== undefined) {
+      await engine.transfer({ key: `gift:${first}:${second}`, fromMemberId: first, toMemberId: second, wallet: "points", points: "100", reference: "birthday gift" });
+      transfers++;
+    }
+    const newest = memberIds.at(-1);
+    if (newest !== undefined && newest !== first) {
+      try {
+        const r = await engine.refer({ key: `refer:${first}:${newest}`, referrerId: first, referredId: newest });
+        earned = earned.plus(r.referrer.totals.points ?? "0").plus(r.referred.totals.points ?? "0");
+        referrals++;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? "ERROR";
+        refused[code] = (refused[code] ?? 0) + 1;
+      }
+    }
+    for (const memberId of [first, third]) if (memberId !== undefined) await attempt(() => engine.redeem({ key: `clubcard:${memberId}`, memberId, rewardId: "clubcard" }));
+  }
+  const tote = engine.program.rewards.get("tote-bag");
+  return { redeemed, refused, points, cancelled, transfers, referrals, earned, stockLeft: await engine.stock("tote-bag"), stockStart: tote?.stock ?? 0, vouchers, voucherValue };
 }

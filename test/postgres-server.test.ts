@@ -22,6 +22,11 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     pools.push(pool);
     return pool;
   };
+  /** Ends a pool a test no longer needs: the server's connection slots (100 by default) are shared by every test. */
+  const release = async (pool: pg.Pool) => {
+    pools.splice(pools.indexOf(pool), 1);
+    await pool.end();
+  };
   let admin: pg.Pool;
 
   beforeAll(async () => {
@@ -75,6 +80,43 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     expect(counts).toMatchObject({ negative_lots: 0, points: "5" });
     // enroll + 3 × (purchase, earn points, earn status) + 25 spends
     expect(counts.entries).toBe(1 + 3 * 3 + 25);
+    await release(pool);
+  });
+
+  it("50 members on 50 connections redeeming the last 3 units of a reward, and 50 redemptions of one member: stock and balance never overspent", async () => {
+    const rewardsProgram = { ...plainProgram, id: "server-rewards", rewards: [
+      { id: "mug", kind: "product", wallet: "points", price: "10", stock: 3 },
+      { id: "coffee", kind: "product", wallet: "points", price: "10" },
+    ] } as const;
+    const R = rewardsProgram.id;
+    const store = (pool: pg.Pool) => createPostgresStore(pgPool(pool), { schema });
+    const t = testClock("2026-03-01T12:00:00Z");
+    const on = (pool: pg.Pool) => createLoyaltyEngine({ program: rewardsProgram, store: store(pool), clock: t.clock, ids: t.ids, maxAttempts: 60 });
+    const setup = on(admin);
+    for (let i = 0; i < 50; i++) {
+      await setup.enroll({ key: `u-e${i}`, memberId: `u${i}` });
+      await setup.adjust({ key: `u-a${i}`, memberId: `u${i}`, wallet: "points", points: i === 0 ? "255" : "10", reason: "seed" });
+    }
+    // 50 connections, one command on each at once.
+    const pool = newPool({ max: 50 });
+    const engine = on(pool);
+    const code = (e: unknown) => (isLoyaltyError(e) ? e.code : String(e));
+    const mugs = await Promise.all(Array.from({ length: 50 }, (_, i) => engine.redeem({ key: `u-mug${i}`, memberId: `u${i}`, rewardId: "mug" }).then(() => "ok", code)));
+    expect(mugs.filter((o) => o === "ok")).toHaveLength(3);
+    expect(mugs.filter((o) => o !== "ok").every((o) => o === "OUT_OF_STOCK")).toBe(true);
+    expect(await setup.stock("mug")).toBe(0);
+    const { rows } = await admin.query(`SELECT remaining::int AS n FROM "${schema}".loyalty_reward_stock WHERE program_id = $1 AND reward_id = 'mug'`, [R]);
+    expect(rows[0].n).toBe(0);
+    // Member u0 now holds 255 or 245 points: 50 concurrent coffees of 10 on 50 connections.
+    const held = Number((await setup.summary("u0")).wallets.points!.available);
+    const coffees = await Promise.all(Array.from({ length: 50 }, (_, i) => engine.redeem({ key: `u-coffee${i}`, memberId: "u0", rewardId: "coffee" }).then(() => "ok", code)));
+    expect(coffees.filter((o) => o === "ok")).toHaveLength(Math.floor(held / 10));
+    expect(coffees.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
+    expect((await setup.summary("u0")).wallets.points!.available).toBe(String(held % 10));
+    for (let i = 0; i < 50; i++) expect(await memberViolations(store(admin), R, `u${i}`, t.now())).toEqual([]);
+    const negative = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".loyalty_lots WHERE program_id = $1 AND remaining < 0`, [R]);
+    expect(negative.rows[0].n).toBe(0);
+    await release(pool);
   });
 
   it("the same purchase delivered 20 times concurrently, by 20 engines on 20 connections: credited once", async () => {

@@ -50,7 +50,8 @@ export interface EngineOptions {
   /**
    * Voucher codes: called once per code a redemption grants (a voucher unit, a conversion), inside
    * the decision; a retried decision asks again. Required when the program has vouchers or
-   * conversions. Return 1 to 200 characters of plain text, unique as your shop needs them.
+   * conversions (at creation if the program converts automatically, else at the redemption).
+   * Return 1 to 200 characters of plain text, unique as your shop needs them.
    */
   readonly codes?: CodeGenerator;
 }
@@ -307,7 +308,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   const newId = options.ids ?? (() => globalThis.crypto.randomUUID());
   const maxAttempts = options.maxAttempts ?? 10;
   const codes = options.codes ?? null;
-  if (codes === null && [...program.rewards.values()].some((r) => r.kind === "voucher" || r.kind === "conversion")) {
+  // Automatic conversions run inside any write (a purchase's too): their codes must never be missing.
+  // Vouchers redeemed on request are refused at redemption instead, so an engine that only earns needs none.
+  if (codes === null && [...program.rewards.values()].some((r) => r.automatic !== null)) {
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), { issues: [{ path: ["codes"], message: f.codeGenerator }] });
   }
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {

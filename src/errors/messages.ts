@@ -122,7 +122,7 @@ export const messages = {
     transfersNotAllowed: (wallet: string) => `Points of wallet "${wallet}" cannot be transferred in this program.`,
     transferToSelf: "A member cannot transfer points to themselves.",
     belowMinimum: (min: string) => `Must be at least ${min}.`,
-    codeGenerator: "The program has vouchers or conversions, whose codes come from the `codes` generator: pass `codes` to createLoyaltyEngine.",
+    codeGenerator: "Vouchers and conversions get their codes from the `codes` generator: pass `codes` to createLoyaltyEngine.",
     badCode: "The `codes` generator returned something other than 1 to 200 characters of storable text.",
   },
 } as const;

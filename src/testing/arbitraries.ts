@@ -27,12 +27,24 @@ export type Operation =
   | { readonly op: "spend"; readonly points: number }
   | { readonly op: "adjust"; readonly points: number }
   | { readonly op: "event"; readonly type: string }
-  | { readonly op: "advance"; readonly ms: number };
+  | { readonly op: "advance"; readonly ms: number }
+  /** Redeems the target's `rewards[reward % length]` (skipped when the target names none). */
+  | { readonly op: "redeem"; readonly reward: number; readonly quantity: number }
+  /** Cancels the target's `redemption % count`-th redemption so far (skipped when there is none). */
+  | { readonly op: "cancel"; readonly redemption: number };
 
 const DAY = 86_400_000;
 
-export function operationArb(eventTypes: readonly string[] = ["signup", "review"]): fc.Arbitrary<Operation> {
+/** Operations; with `rewards: true`, redemptions and cancellations too (run them on a target with `rewards`). */
+export function operationArb(eventTypes: readonly string[] = ["signup", "review"], options: { rewards?: boolean } = {}): fc.Arbitrary<Operation> {
+  const rewardOps = options.rewards
+    ? [
+        { weight: 2, arbitrary: fc.record({ op: fc.constant("redeem" as const), reward: fc.nat(), quantity: fc.integer({ min: 1, max: 3 }) }) },
+        { weight: 1, arbitrary: fc.record({ op: fc.constant("cancel" as const), redemption: fc.nat() }) },
+      ]
+    : [];
   return fc.oneof(
+    ...rewardOps,
     { weight: 4, arbitrary: fc.record({ op: fc.constant("purchase" as const), units: fc.integer({ min: 1, max: 40_000 }) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("refund" as const), purchase: fc.nat(), units: fc.integer({ min: 1, max: 20_000 }) }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant("return" as const), units: fc.integer({ min: 1, max: 10_000 }) }) },
@@ -51,7 +63,12 @@ export interface ScriptTarget {
   readonly advance: (ms: number) => void;
   /** Prefix of the idempotency keys, so that two runs of one script can share a store or not. */
   readonly keyPrefix?: string;
+  /** Rewards that "redeem" operations pick from (donations need a cause: "cause-1" is given). */
+  readonly rewards?: readonly string[];
 }
+
+/** Refusals a random script meets in the normal course of things; anything else is a failure. */
+const EXPECTED_REFUSALS = ["INSUFFICIENT_POINTS", "REFUND_EXCEEDS_PURCHASE", "OUT_OF_STOCK", "LIMIT_REACHED", "REWARD_UNAVAILABLE", "TIER_NOT_ELIGIBLE", "REDEMPTION_CANCELLED"];
 
 /**
  * Runs a script of operations against an engine, one command each (time steps only move the
@@ -63,6 +80,7 @@ export async function runOperations(target: ScriptTarget, operations: readonly O
   const { engine, memberId, currency } = target;
   const refusals: string[] = [];
   const purchases: string[] = [];
+  const redemptions: string[] = [];
   let n = 0;
   const key = () => `${target.keyPrefix ?? "op"}-${++n}`;
   for (const o of operations) {
@@ -92,9 +110,22 @@ export async function runOperations(target: ScriptTarget, operations: readonly O
         case "advance":
           target.advance(o.ms);
           break;
+        case "redeem": {
+          const rewards = target.rewards ?? [];
+          if (rewards.length === 0) break;
+          const rewardId = rewards[o.reward % rewards.length]!;
+          const reward = engine.program.rewards.get(rewardId);
+          await engine.redeem({ key: k, memberId, rewardId, quantity: o.quantity, ...(reward?.kind === "donation" ? { cause: "cause-1" } : {}) });
+          redemptions.push(k);
+          break;
+        }
+        case "cancel":
+          if (redemptions.length === 0) break;
+          await engine.cancelRedemption({ key: k, memberId, redemptionId: redemptions[o.redemption % redemptions.length]! });
+          break;
       }
     } catch (error) {
-      if (isLoyaltyError(error) && ["INSUFFICIENT_POINTS", "REFUND_EXCEEDS_PURCHASE"].includes(error.code)) refusals.push(error.code);
+      if (isLoyaltyError(error) && EXPECTED_REFUSALS.includes(error.code)) refusals.push(error.code);
       else throw error;
     }
     await afterEach?.(o);

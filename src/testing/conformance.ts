@@ -7,8 +7,9 @@
  * runStoreConformance({ name: "my store", makeStore: ({ faults }) => createMyStore({ faults }) });
  * ```
  *
- * It covers the port's behaviour, idempotency, atomicity when a failure is injected inside a commit,
- * and concurrent commits on one member.
+ * It covers the port's behaviour (stock and two-member commits included), idempotency, atomicity
+ * when a failure is injected inside a commit, concurrent commits on one member, and the rewards
+ * races: redemptions against one balance, the last unit of stock, transfers among members.
  */
 import { describe, expect, it } from "vitest";
 import { createLoyaltyEngine, type LoyaltyEngine } from "../engine/engine.js";
@@ -51,11 +52,22 @@ const tierProgram = compileProgram({
     refunds: "atReview",
   },
 });
+/** The plain program with a catalogue (a mug with 1 unit, a T-shirt with 5, coffee unlimited) and transfers. */
+const rewardsProgram = compileProgram({
+  ...plainProgram,
+  id: "conformance-rewards",
+  rewards: [
+    { id: "coffee", kind: "product", wallet: "points", price: "10" },
+    { id: "mug", kind: "product", wallet: "points", price: "10", stock: 1 },
+    { id: "tshirt", kind: "product", wallet: "points", price: "10", stock: 5 },
+  ],
+  transfers: { wallets: ["points"] },
+});
 const P = program.id;
 const DAY = 86_400_000;
 
-function engineOn(store: LoyaltyStore, t = testClock("2026-03-01T12:00:00Z"), maxAttempts = 10): { engine: LoyaltyEngine; t: ReturnType<typeof testClock> } {
-  return { engine: createLoyaltyEngine({ program, store, clock: t.clock, ids: t.ids, maxAttempts }), t };
+function engineOn(store: LoyaltyStore, t = testClock("2026-03-01T12:00:00Z"), maxAttempts = 10, on = program): { engine: LoyaltyEngine; t: ReturnType<typeof testClock> } {
+  return { engine: createLoyaltyEngine({ program: on, store, clock: t.clock, ids: t.ids, maxAttempts }), t };
 }
 
 /** A real commit batch for a new member, made by the core (an enroll entry). */
@@ -186,6 +198,189 @@ export function runStoreConformance(options: ConformanceOptions): void {
         await store.commit({ ...move, members: [{ ...move.members[0]!, entries: [], snapshot: loaded!.snapshot }] });
         expect((await store.findDueMembers(P, { before: base + DAY, limit: 10 })).map((d) => d.memberId)).toEqual(["d3", "d1", "d4"]);
         await close(store);
+      });
+    });
+
+    describe("stock and two-member commits", () => {
+      const R = "reward-1";
+      it("answers null for a reward no commit has touched, starts a count at `initial`, and applies deltas", async () => {
+        const store = await make();
+        expect(await store.getStock(P, R)).toBeNull();
+        await store.commit({ ...enrollBatch("m1", "k1"), stock: [{ rewardId: R, delta: -1, initial: 3 }] });
+        expect(await store.getStock(P, R)).toBe(2);
+        // The initial count only applies to the first change.
+        await store.commit({ ...enrollBatch("m2", "k2"), stock: [{ rewardId: R, delta: -2, initial: 100 }] });
+        expect(await store.getStock(P, R)).toBe(0);
+        expect(await store.getStock(`${P}-other`, R)).toBeNull();
+        await close(store);
+      });
+
+      it("refuses a change that would take a count below zero with CommitConflict('stock'), writing nothing", async () => {
+        const store = await make();
+        await store.commit({ ...enrollBatch("m1", "k1"), stock: [{ rewardId: R, delta: -1, initial: 1 }] });
+        const before = await storeFingerprint(store, P, ["m1", "m2"], ["k2", "k3"], [R, "reward-2"]);
+        for (const batch of [
+          { ...enrollBatch("m2", "k2"), stock: [{ rewardId: R, delta: -1, initial: 1 }] },
+          // A first change that starts below zero, beside one that would be fine.
+          { ...enrollBatch("m2", "k3"), stock: [{ rewardId: "reward-2", delta: -2, initial: 1 }, { rewardId: R, delta: 1, initial: 0 }] },
+        ]) {
+          const refused = await store.commit(batch).then(() => null, (e: unknown) => e);
+          expect(refused).toBeInstanceOf(CommitConflict);
+          expect((refused as CommitConflict).reason).toBe("stock");
+        }
+        expect(await storeFingerprint(store, P, ["m1", "m2"], ["k2", "k3"], [R, "reward-2"])).toBe(before);
+        await close(store);
+      });
+
+      it("commits a batch of no members (a restock): the idempotency record and the stock change", async () => {
+        const store = await make();
+        const record = { key: "restock-1", payloadHash: "h", result: { ok: true }, committedAt: "2026-01-01T00:00:00.000Z" };
+        await store.commit({ programId: P, members: [], idempotency: record, stock: [{ rewardId: R, delta: 5, initial: 0 }] });
+        expect(await store.getStock(P, R)).toBe(5);
+        expect(await store.getIdempotency(P, "restock-1")).toEqual(record);
+        await close(store);
+      });
+
+      it("commits two members at once, or neither when one of them changed", async () => {
+        const store = await make();
+        await store.commit(enrollBatch("a", "ka"));
+        const b = enrollBatch("b", "kb");
+        const a = (await store.loadMember(P, "a"))!;
+        const a2 = { memberId: "a", expectedVersion: 1, snapshot: a.snapshot, entries: [], dueAt: null };
+        // Written in either order in the batch: the store sorts them.
+        await store.commit({ programId: P, members: [b.members[0]!, a2], idempotency: b.idempotency });
+        expect((await store.loadMember(P, "a"))?.version).toBe(2);
+        expect((await store.loadMember(P, "b"))?.version).toBe(1);
+        const before = await storeFingerprint(store, P, ["a", "b", "c"], ["kc"]);
+        const fresh = enrollBatch("c", "kc");
+        const refused = await store.commit({ programId: P, members: [fresh.members[0]!, a2], idempotency: fresh.idempotency }).then(() => null, (e: unknown) => e);
+        expect(refused).toBeInstanceOf(CommitConflict);
+        expect(await storeFingerprint(store, P, ["a", "b", "c"], ["kc"])).toBe(before);
+        await close(store);
+      });
+    });
+
+    describe("rewards races", () => {
+      const W = rewardsProgram.id;
+      async function members(engine: LoyaltyEngine, count: number, points: string) {
+        for (let i = 0; i < count; i++) {
+          await engine.enroll({ key: `e${i}`, memberId: `m${i}` });
+          await engine.adjust({ key: `a${i}`, memberId: `m${i}`, wallet: "points", points, reason: "seed" });
+        }
+      }
+
+      it(`lets exactly as many of ${n} concurrent redemptions succeed as the balance covers, no lot below zero`, async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        const covers = Math.floor(n / 2) - 1;
+        // Several lots with different expiries, so the draws cross lots.
+        for (let i = 0; i < covers; i++) {
+          await engine.recordPurchase({ key: `p${i}`, memberId: "m1", purchaseId: `o${i}`, amount: "10.00", currency: "GBP" });
+          t.advance(DAY);
+        }
+        await engine.adjust({ key: "extra", memberId: "m1", wallet: "points", points: "5", reason: "seed" });
+        const outcomes = await Promise.all(
+          Array.from({ length: n }, (_, i) => engine.redeem({ key: `r${i}`, memberId: "m1", rewardId: "coffee" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+        );
+        expect(outcomes.filter((o) => o === "ok")).toHaveLength(covers);
+        expect(outcomes.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
+        expect((await engine.summary("m1")).wallets.points!.available).toBe("5");
+        expect(await memberViolations(store, W, "m1", t.now())).toEqual([]);
+        await close(store);
+      });
+
+      it(`gives the last unit of stock to exactly one of ${n} members redeeming it at once`, async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
+        await members(engine, n, "25");
+        const outcomes = await Promise.all(
+          Array.from({ length: n }, (_, i) => engine.redeem({ key: `r${i}`, memberId: `m${i}`, rewardId: "mug" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+        );
+        expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
+        expect(outcomes.filter((o) => o !== "ok").every((o) => o === "OUT_OF_STOCK")).toBe(true);
+        expect(await engine.stock("mug")).toBe(0);
+        const winner = outcomes.indexOf("ok");
+        for (let i = 0; i < n; i++) {
+          expect((await engine.summary(`m${i}`)).wallets.points!.available).toBe(i === winner ? "15" : "25");
+          expect(await memberViolations(store, W, `m${i}`, t.now())).toEqual([]);
+        }
+        // A cancellation gives the unit back, and the next member gets it.
+        await engine.cancelRedemption({ key: "c", memberId: `m${winner}`, redemptionId: `r${winner}` });
+        expect(await engine.stock("mug")).toBe(1);
+        const next = (winner + 1) % n;
+        await engine.redeem({ key: "again", memberId: `m${next}`, rewardId: "mug" });
+        expect(await engine.stock("mug")).toBe(0);
+        await close(store);
+      });
+
+      it(`lets exactly 5 of ${n} members take a stock of 5 at once, and never below zero`, async () => {
+        const store = await make();
+        const { engine } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
+        await members(engine, n, "10");
+        const outcomes = await Promise.all(
+          Array.from({ length: n }, (_, i) => engine.redeem({ key: `r${i}`, memberId: `m${i}`, rewardId: "tshirt" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+        );
+        expect(outcomes.filter((o) => o === "ok")).toHaveLength(Math.min(5, n));
+        expect(await engine.stock("tshirt")).toBe(Math.max(0, 5 - n));
+        await close(store);
+      });
+
+      it(`conserves points over ${n} concurrent transfers among 4 members, each landing on both or neither`, async () => {
+        const store = await make();
+        const { engine, t } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
+        await members(engine, 4, "30");
+        const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => {
+          const from = i % 4, to = (i * 3 + 1) % 4 === from ? (from + 1) % 4 : (i * 3 + 1) % 4;
+          return engine.transfer({ key: `t${i}`, fromMemberId: `m${from}`, toMemberId: `m${to}`, wallet: "points", points: String(5 + (i % 4) * 5) })
+            .then(() => "ok", (e: LoyaltyError) => e.code);
+        }));
+        expect(outcomes.every((o) => o === "ok" || o === "INSUFFICIENT_POINTS")).toBe(true);
+        let total = new Decimal(0);
+        for (let i = 0; i < 4; i++) {
+          total = total.plus((await engine.summary(`m${i}`)).wallets.points!.available);
+          expect(await memberViolations(store, W, `m${i}`, t.now())).toEqual([]);
+        }
+        expect(total.toString()).toBe("120");
+        // Each landed transfer is on both statements.
+        const entries = (await Promise.all([0, 1, 2, 3].map((i) => readAllEntries(store, W, `m${i}`)))).flat().filter((e) => e.kind === "transfer");
+        const landed = outcomes.flatMap((o, i) => (o === "ok" ? [`t${i}`] : []));
+        expect([...new Set(entries.filter((e) => e.kind === "transfer" && e.direction === "out").map((e) => (e as { transferId: string }).transferId))].sort()).toEqual([...landed].sort());
+        expect([...new Set(entries.filter((e) => e.kind === "transfer" && e.direction === "in").map((e) => (e as { transferId: string }).transferId))].sort()).toEqual([...landed].sort());
+        await close(store);
+      });
+
+      it("leaves nothing written on either member, nor in stock, when a transfer or a redemption fails at any step of its commit", async () => {
+        const commands: { name: string; run: (e: LoyaltyEngine) => Promise<unknown>; keys: string[] }[] = [
+          { name: "transfer", run: (e) => e.transfer({ key: "x", fromMemberId: "m0", toMemberId: "m1", wallet: "points", points: "7" }), keys: ["x"] },
+          { name: "redeem", run: (e) => e.redeem({ key: "x", memberId: "m0", rewardId: "tshirt", quantity: 2 }), keys: ["x"] },
+        ];
+        for (const command of commands) {
+          let points = 0;
+          const probe = await make(() => { points++; });
+          const { engine: p } = engineOn(probe, undefined, 10, rewardsProgram);
+          await members(p, 2, "30");
+          points = 0;
+          await command.run(p);
+          await close(probe);
+          expect(points).toBeGreaterThan(0);
+          for (let failAt = 1; failAt <= points; failAt++) {
+            let armed = false, seen = 0;
+            const store = await make(() => { if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`); });
+            const { engine, t } = engineOn(store, undefined, 10, rewardsProgram);
+            await members(engine, 2, "30");
+            const before = await storeFingerprint(store, W, ["m0", "m1"], command.keys, ["tshirt"]);
+            armed = true;
+            await expectCode(command.run(engine), "STORE_FAILURE");
+            armed = false;
+            expect(await storeFingerprint(store, W, ["m0", "m1"], command.keys, ["tshirt"])).toBe(before);
+            await command.run(engine);
+            for (const m of ["m0", "m1"]) expect(await memberViolations(store, W, m, t.now())).toEqual([]);
+            expect((await engine.summary("m0")).wallets.points!.available).toBe(command.name === "transfer" ? "23" : "10");
+            if (command.name === "redeem") expect(await engine.stock("tshirt")).toBe(3);
+            await close(store);
+          }
+        }
       });
     });
 
