@@ -25,8 +25,39 @@ interface BadInput {
   readonly members?: readonly string[];
 }
 
+/**
+ * The example program with a catalogue, transfers and referrals of its own (so that the corpus
+ * does not move with the example's), and without referral rules. m9 redeems, transfers and has
+ * referred m2; m8 joined the day before NOW.
+ */
+const corpusProgram = {
+  ...exampleProgram,
+  // The example's referral rules would pay the seed referral: the corpus keeps its balances plain.
+  rules: exampleProgram.rules.filter((r) => r.on !== "referral" && r.on !== "referred"),
+  rewards: [
+    { id: "mug", kind: "product", wallet: "points", price: "100", stock: 10, sku: "MUG" },
+    { id: "coffee", kind: "product", wallet: "points", price: "10" },
+    { id: "voucher-5", kind: "voucher", wallet: "points", price: "500", value: "5.00" },
+    { id: "school", kind: "donation", wallet: "points", price: "1", causes: ["school-a", "school-b"] },
+    { id: "retired", kind: "product", wallet: "points", price: "10", enabled: false },
+    { id: "cash", kind: "conversion", wallet: "points", price: "150", value: "1.50" },
+    { id: "ten-off", kind: "discount", wallet: "points", price: "200", discount: { percent: "10" } },
+  ],
+  transfers: { wallets: ["points"], minPoints: "5", limits: [{ period: "day", points: "200" }] },
+  referrals: { limits: [{ period: "month", count: 1 }], withinDays: 20 },
+} satisfies ProgramDefinition;
+
+/** A tier ladder to add to a program under test. */
+const tiers = {
+  levels: [{ id: "member" }, { id: "gold", qualify: { thresholds: [{ metric: "purchases", min: 5 }] } }],
+  window: { kind: "lifetime" },
+  promotion: "immediate",
+  review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
+  refunds: "atReview",
+};
+
 const PROGRAM_ID = exampleProgram.id;
-const SEEDED = ["m1", "m2"] as const;
+const SEEDED = ["m1", "m2", "m8", "m9"] as const;
 const DAY = 86_400_000;
 /** Monday 2 March 2026, 10:00 London (GMT): no weekend or birthday bonus. */
 const T0 = Date.parse("2026-03-02T10:00:00Z");
@@ -37,15 +68,23 @@ async function seeded(): Promise<{ engine: LoyaltyEngine; store: LoyaltyStore }>
   let t = T0;
   let n = 0;
   const store = createMemoryStore();
-  const engine = createLoyaltyEngine({ program: exampleProgram, store, clock: () => t, ids: () => "e" + ++n });
+  const engine = createLoyaltyEngine({ program: corpusProgram, store, clock: () => t, ids: () => "e" + ++n, codes: (r) => `${r.redemptionId}-${r.index}` });
   await engine.enroll({ key: "seed-enroll-m1", memberId: "m1", birthday: "07-14", attributes: { segment: "gold" } });
   await engine.enroll({ key: "seed-enroll-m2", memberId: "m2" });
   await engine.recordPurchase({ key: "seed-p1", memberId: "m1", purchaseId: "p1", amount: "120.00", currency: "GBP" });
+  // m9: 500 points, mug red-1 redeemed, mug red-2 redeemed and cancelled (400 left, 9 mugs), and m2 referred.
+  await engine.enroll({ key: "seed-enroll-m9", memberId: "m9" });
+  await engine.adjust({ key: "seed-adjust-m9", memberId: "m9", wallet: "points", points: "500", reason: "seed" });
+  await engine.redeem({ key: "seed-redeem-1", memberId: "m9", rewardId: "mug", redemptionId: "red-1" });
+  await engine.redeem({ key: "seed-redeem-2", memberId: "m9", rewardId: "mug", redemptionId: "red-2" });
+  await engine.cancelRedemption({ key: "seed-cancel-2", memberId: "m9", redemptionId: "red-2" });
+  await engine.refer({ key: "seed-refer", referrerId: "m9", referredId: "m2" });
   t = T0 + 15 * DAY;
   await engine.spend({ key: "seed-spend-m1", memberId: "m1", wallet: "points", points: "20" });
   t = NOW - DAY;
   await engine.recordPurchase({ key: "seed-p2", memberId: "m1", purchaseId: "p2", amount: "30.00", currency: "GBP" });
   await engine.recordPurchase({ key: "seed-p3", memberId: "m2", purchaseId: "p3", amount: "45.50", currency: "GBP" });
+  await engine.enroll({ key: "seed-enroll-m8", memberId: "m8" });
   t = NOW;
   return { engine, store };
 }
@@ -58,7 +97,7 @@ async function fingerprint(store: LoyaltyStore, memberIds: readonly string[], ke
       entries: await store.readEntries(PROGRAM_ID, id, { afterSeq: 0, limit: 10_000 }),
     };
   }
-  return { members, idempotency: key === undefined ? null : await store.getIdempotency(PROGRAM_ID, key) };
+  return { members, idempotency: key === undefined ? null : await store.getIdempotency(PROGRAM_ID, key), stock: await store.getStock(PROGRAM_ID, "mug") };
 }
 
 const long = (n: number, c = "x") => c.repeat(n);
@@ -100,7 +139,7 @@ const programCases: BadInput[] = [
   program("a cap finer than the point scale", (p) => { p.rules[1].caps.perMember[0].points = "10.5"; }, ["rules", 1, "caps", "perMember", 0, "points"]),
   program("a multiplier factor below 1", (p) => { p.rules[1].awards[0].factor = "0.5"; }, ["rules", 1, "awards", 0, "factor"]),
   program("a rate award on a custom event", (p) => { p.rules[4].awards[0] = { kind: "rate", points: "1", per: "1", wallet: "points" }; }, ["rules", 4, "awards", 0, "kind"]),
-  program("a multiplier over a rule of another trigger", (p) => { p.rules.push({ id: "double-signup", on: "purchase", awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["signup"] }] }); }, ["rules", 6, "awards", 0, "rules", 0]),
+  program("a multiplier over a rule of another trigger", (p) => { p.rules.push({ id: "double-signup", on: "purchase", awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["signup"] }] }); }, ["rules", exampleProgram.rules.length, "awards", 0, "rules", 0]),
   program("a wallet with both expiry and expiresAfter", (p) => { p.wallets[0].expiry = { kind: "none" }; p.wallets[0].expiresAfter = { months: 1 }; }, ["wallets", 0, "expiresAfter"]),
   program("an unknown expiry policy", (p) => { p.wallets[0].expiry = { kind: "never" }; }, ["wallets", 0, "expiry", "kind"]),
   program("an inactivity policy with an unknown activity", (p) => { p.wallets[0].expiry = { kind: "inactivity", months: 12, activity: ["login"] }; }, ["wallets", 0, "expiry", "activity", 0]),
@@ -116,6 +155,115 @@ const programCases: BadInput[] = [
   program("unknown cap period", (p) => { p.rules[2].caps = { perMember: [{ period: "fortnight", points: "200" }] }; }, ["rules", 2, "caps", "perMember", 0, "period"]),
   program("unknown top-level field", (p) => { p.colour = "blue"; }, ["colour"]),
 ];
+
+/** A deep copy of the catalogue program (rewards 0 mug, 1 coffee, 2 voucher-5, 3 school, 4 retired, 5 cash, 6 ten-off) with `edit` applied. */
+const catalogue = (name: string, edit: (p: Record<string, any>) => void, path: Path): BadInput => ({
+  name: `program: ${name}`,
+  run: async () => {
+    const p = structuredClone(corpusProgram) as Record<string, any>;
+    edit(p);
+    return compileProgram(p);
+  },
+  code: "INVALID_PROGRAM",
+  path,
+});
+
+const catalogueCases: BadInput[] = [
+  // rewards: cross-references
+  catalogue("reward paid from an unknown wallet", (p) => { p.rewards[0].wallet = "miles"; }, ["rewards", 0, "wallet"]),
+  catalogue("reward paid from the qualifying wallet", (p) => { p.rewards[1].wallet = "status"; }, ["rewards", 1, "wallet"]),
+  catalogue("reward for tiers in a program without tiers", (p) => { p.rewards[0].tiers = ["gold"]; }, ["rewards", 0, "tiers", 0]),
+  catalogue("reward tierPrices in a program without tiers", (p) => { p.rewards[0].tierPrices = { gold: "80" }; }, ["rewards", 0, "tierPrices", "gold"]),
+  catalogue("reward for an unknown tier", (p) => { p.tiers = tiers; p.rewards[0].tiers = ["gold", "platinum"]; }, ["rewards", 0, "tiers", 1]),
+  catalogue("reward tierPrices for an unknown tier", (p) => { p.tiers = tiers; p.rewards[0].tierPrices = { platinum: "80" }; }, ["rewards", 0, "tierPrices", "platinum"]),
+  catalogue("duplicate reward id", (p) => { p.rewards[3].id = "mug"; }, ["rewards", 3, "id"]),
+  catalogue("reward price finer than the point scale", (p) => { p.rewards[0].price = "99.5"; }, ["rewards", 0, "price"]),
+  catalogue("reward tier price finer than the point scale", (p) => { p.tiers = tiers; p.rewards[0].tierPrices = { gold: "79.9" }; }, ["rewards", 0, "tierPrices", "gold"]),
+  catalogue("voucher value finer than the currency", (p) => { p.rewards[2].value = "5.001"; }, ["rewards", 2, "value"]),
+  catalogue("conversion value finer than the currency", (p) => { p.rewards[5].value = "1.505"; }, ["rewards", 5, "value"]),
+  catalogue("discount amount finer than the currency", (p) => { p.rewards[6].discount = { amount: "2.001" }; }, ["rewards", 6, "discount", "amount"]),
+  catalogue("reward available.until before from", (p) => { p.rewards[0].available = { from: "2026-06-01T00:00:00Z", until: "2026-05-01T00:00:00Z" }; }, ["rewards", 0, "available", "until"]),
+  catalogue("reward available.until equal to from", (p) => { p.rewards[0].available = { from: "2026-06-01T00:00:00Z", until: "2026-06-01T01:00:00+01:00" }; }, ["rewards", 0, "available", "until"]),
+  catalogue("automatic conversion with a stock", (p) => { p.rewards[5].automatic = { period: "month" }; p.rewards[5].stock = 100; }, ["rewards", 5, "stock"]),
+  catalogue("automatic conversion with limits", (p) => { p.rewards[5].automatic = { period: "year" }; p.rewards[5].limits = [{ period: "month", count: 1 }]; }, ["rewards", 5, "limits"]),
+  // rewards: schema
+  catalogue("unknown reward kind", (p) => { p.rewards[0].kind = "gift"; }, ["rewards", 0, "kind"]),
+  catalogue("reward without a kind", (p) => { delete p.rewards[1].kind; }, ["rewards", 1, "kind"]),
+  catalogue("reward without a price", (p) => { delete p.rewards[1].price; }, ["rewards", 1, "price"]),
+  catalogue("reward price as a number", (p) => { p.rewards[1].price = 10; }, ["rewards", 1, "price"]),
+  catalogue("reward price zero", (p) => { p.rewards[1].price = "0"; }, ["rewards", 1, "price"]),
+  catalogue("reward price negative", (p) => { p.rewards[1].price = "-10"; }, ["rewards", 1, "price"]),
+  catalogue("reward id empty", (p) => { p.rewards[1].id = ""; }, ["rewards", 1, "id"]),
+  catalogue("reward id with a NUL character", (p) => { p.rewards[1].id = "cof\u0000fee"; }, ["rewards", 1, "id"]),
+  catalogue("reward stock negative", (p) => { p.rewards[0].stock = -1; }, ["rewards", 0, "stock"]),
+  catalogue("reward stock 1.5", (p) => { p.rewards[0].stock = 1.5; }, ["rewards", 0, "stock"]),
+  catalogue("reward stock as a string", (p) => { p.rewards[0].stock = "10"; }, ["rewards", 0, "stock"]),
+  catalogue("reward limit count 0", (p) => { p.rewards[1].limits = [{ period: "day", count: 0 }]; }, ["rewards", 1, "limits", 0, "count"]),
+  catalogue("reward limit with an unknown period", (p) => { p.rewards[1].limits = [{ period: "fortnight", count: 1 }]; }, ["rewards", 1, "limits", 0, "period"]),
+  catalogue("reward enabled as a string", (p) => { p.rewards[1].enabled = "yes"; }, ["rewards", 1, "enabled"]),
+  catalogue("reward available.from malformed", (p) => { p.rewards[1].available = { from: "2026-02-30T00:00:00Z" }; }, ["rewards", 1, "available", "from"]),
+  catalogue("unknown field on a reward", (p) => { p.rewards[1].colour = "blue"; }, ["rewards", 1, "colour"]),
+  catalogue("a product field (sku) on a voucher", (p) => { p.rewards[2].sku = "V5"; }, ["rewards", 2, "sku"]),
+  catalogue("a donation field (causes) on a product", (p) => { p.rewards[1].causes = ["x"]; }, ["rewards", 1, "causes"]),
+  catalogue("a conversion without a value", (p) => { delete p.rewards[5].value; }, ["rewards", 5, "value"]),
+  catalogue("a voucher value as a number", (p) => { p.rewards[2].value = 5; }, ["rewards", 2, "value"]),
+  catalogue("automatic conversion every week", (p) => { p.rewards[5].automatic = { period: "week" }; }, ["rewards", 5, "automatic", "period"]),
+  catalogue("automatic on a voucher", (p) => { p.rewards[2].automatic = { period: "month" }; }, ["rewards", 2, "automatic"]),
+  catalogue("discount percent above 100", (p) => { p.rewards[6].discount = { percent: "101" }; }, ["rewards", 6, "discount", "percent"]),
+  catalogue("discount with both percent and amount", (p) => { p.rewards[6].discount = { percent: "10", amount: "2.00" }; }, ["rewards", 6, "discount", "amount"]),
+  catalogue("discount with neither percent nor amount", (p) => { p.rewards[6].discount = {}; }, ["rewards", 6, "discount", "percent"]),
+  catalogue("donation with an empty causes list", (p) => { p.rewards[3].causes = []; }, ["rewards", 3, "causes"]),
+  catalogue("rewards not a list", (p) => { p.rewards = { mug: p.rewards[0] }; }, ["rewards"]),
+  catalogue("cancellation graceDays negative", (p) => { p.cancellation = { graceDays: -1 }; }, ["cancellation", "graceDays"]),
+  // transfers
+  catalogue("transfers of an unknown wallet", (p) => { p.transfers.wallets = ["points", "miles"]; }, ["transfers", "wallets", 1]),
+  catalogue("transfers of the qualifying wallet", (p) => { p.transfers.wallets = ["status"]; }, ["transfers", "wallets", 0]),
+  catalogue("transfers of no wallet", (p) => { p.transfers.wallets = []; }, ["transfers", "wallets"]),
+  catalogue("transfers minPoints finer than the point scale", (p) => { p.transfers.minPoints = "5.5"; }, ["transfers", "minPoints"]),
+  catalogue("transfers minPoints as a number", (p) => { p.transfers.minPoints = 5; }, ["transfers", "minPoints"]),
+  catalogue("transfers limit finer than the point scale", (p) => { p.transfers.limits[0].points = "200.5"; }, ["transfers", "limits", 0, "points"]),
+  catalogue("transfers limit with an unknown period", (p) => { p.transfers.limits[0].period = "hour"; }, ["transfers", "limits", 0, "period"]),
+  catalogue("unknown field in transfers", (p) => { p.transfers.fee = "1"; }, ["transfers", "fee"]),
+  // referrals
+  catalogue('referrerEvent "purchase"', (p) => { p.referrals.referrerEvent = "purchase"; }, ["referrals", "referrerEvent"]),
+  catalogue('referredEvent "purchase"', (p) => { p.referrals.referredEvent = "purchase"; }, ["referrals", "referredEvent"]),
+  catalogue("referral events of one name", (p) => { p.referrals.referrerEvent = "friend"; p.referrals.referredEvent = "friend"; }, ["referrals", "referredEvent"]),
+  catalogue('referrerEvent "referred", the default referredEvent', (p) => { p.referrals.referrerEvent = "referred"; }, ["referrals", "referredEvent"]),
+  catalogue('referrerEvent "tier:gold" (the tier bonus trigger)', (p) => { p.tiers = tiers; p.referrals.referrerEvent = "tier:gold"; }, ["referrals", "referrerEvent"]),
+  catalogue('referredEvent "tier:member"', (p) => { p.tiers = tiers; p.referrals.referredEvent = "tier:member"; }, ["referrals", "referredEvent"]),
+  catalogue("referral event empty", (p) => { p.referrals.referrerEvent = ""; }, ["referrals", "referrerEvent"]),
+  catalogue("referrals withinDays negative", (p) => { p.referrals.withinDays = -1; }, ["referrals", "withinDays"]),
+  catalogue("referrals limit count 1.5", (p) => { p.referrals.limits[0].count = 1.5; }, ["referrals", "limits", 0, "count"]),
+  catalogue("unknown field in referrals", (p) => { p.referrals.bonus = "50"; }, ["referrals", "bonus"]),
+];
+
+/** Several catalogue problems at once (schema and cross-reference): every one listed. */
+const severalCatalogueProblems: BadInput = {
+  name: "program: several catalogue, transfer and referral problems, all listed",
+  run: async () => {
+    const p = structuredClone(corpusProgram) as Record<string, any>;
+    p.rewards[0].wallet = "status";
+    p.rewards[1].id = "mug";
+    p.rewards[2].value = "5.001";
+    p.rewards[3].price = 1;
+    p.rewards[5].automatic = { period: "month" };
+    p.rewards[5].stock = 5;
+    p.transfers.wallets = ["miles"];
+    p.referrals.referredEvent = "purchase";
+    return compileProgram(p);
+  },
+  code: "INVALID_PROGRAM",
+  path: null,
+  paths: [
+    ["rewards", 0, "wallet"],
+    ["rewards", 1, "id"],
+    ["rewards", 2, "value"],
+    ["rewards", 3, "price"],
+    ["rewards", 5, "stock"],
+    ["transfers", "wallets", 0],
+    ["referrals", "referredEvent"],
+  ],
+};
 
 /** Several independent schema problems: every one must be reported, each at its own path. */
 const severalSchemaProblems: BadInput = {
@@ -388,7 +536,141 @@ const commandCases: BadInput[] = [
   invalid("previewPurchase: key is not a preview field", ["key"], undefined, (e) => V(e, preview({ key: "k" }))),
 ];
 
-const cases: BadInput[] = [...programCases, severalSchemaProblems, severalReferenceProblems, mixedProblems, ...commandCases];
+// ---- Reward, transfer and referral commands ---------------------------------------------------
+
+const redeem = (over: Record<string, unknown>) => ({ key: "bad-rd", memberId: "m9", rewardId: "coffee", ...over });
+const cancel = (over: Record<string, unknown>) => ({ key: "bad-c", memberId: "m9", redemptionId: "red-1", ...over });
+const transfer = (over: Record<string, unknown>) => ({ key: "bad-t", fromMemberId: "m9", toMemberId: "m1", wallet: "points", points: "10", ...over });
+const refer = (over: Record<string, unknown>) => ({ key: "bad-rf", referrerId: "m1", referredId: "m8", ...over });
+const restock = (over: Record<string, unknown>) => ({ key: "bad-st", rewardId: "mug", units: 5, ...over });
+
+const RD = (e: LoyaltyEngine, c: Record<string, unknown>) => e.redeem(c as any);
+const CN = (e: LoyaltyEngine, c: Record<string, unknown>) => e.cancelRedemption(c as any);
+const T = (e: LoyaltyEngine, c: Record<string, unknown>) => e.transfer(c as any);
+const RF = (e: LoyaltyEngine, c: Record<string, unknown>) => e.refer(c as any);
+const ST = (e: LoyaltyEngine, c: Record<string, unknown>) => e.restock(c as any);
+
+/** Points that are not a positive decimal string at the program's scale (0). */
+const badPoints: [string, unknown][] = [
+  ["as a number", 10],
+  ['"0"', "0"],
+  ['"-5"', "-5"],
+  ['"1.5" at scale 0', "1.5"],
+  ['"10.0" at scale 0', "10.0"],
+  ['"abc"', "abc"],
+  ['"1e3"', "1e3"],
+  ["empty", ""],
+  ["null", null],
+  ["too large", "10000000000000000"],
+];
+
+const rewardCommandCases: BadInput[] = [
+  // redeem
+  invalid("redeem: rewardId missing", ["rewardId"], "bad-rd", (e) => RD(e, redeem({ rewardId: undefined }))),
+  invalid("redeem: rewardId as a number", ["rewardId"], "bad-rd", (e) => RD(e, redeem({ rewardId: 7 }))),
+  invalid("redeem: unknown reward", ["rewardId"], "bad-rd", (e) => RD(e, redeem({ rewardId: "yacht" }))),
+  invalid("redeem: memberId missing", ["memberId"], "bad-rd", (e) => RD(e, redeem({ memberId: undefined }))),
+  invalid("redeem: key missing", ["key"], undefined, (e) => RD(e, redeem({ key: undefined }))),
+  invalid("redeem: quantity 0", ["quantity"], "bad-rd", (e) => RD(e, redeem({ quantity: 0 }))),
+  invalid("redeem: quantity -1", ["quantity"], "bad-rd", (e) => RD(e, redeem({ quantity: -1 }))),
+  invalid("redeem: quantity 1.5", ["quantity"], "bad-rd", (e) => RD(e, redeem({ quantity: 1.5 }))),
+  invalid('redeem: quantity "2"', ["quantity"], "bad-rd", (e) => RD(e, redeem({ quantity: "2" }))),
+  invalid("redeem: quantity NaN", ["quantity"], "bad-rd", (e) => RD(e, redeem({ quantity: Number.NaN }))),
+  invalid("redeem: quantity 1,000,001", ["quantity"], "bad-rd", (e) => RD(e, redeem({ quantity: 1_000_001 }))),
+  invalid("redeem: redemptionId of 201 characters", ["redemptionId"], "bad-rd", (e) => RD(e, redeem({ redemptionId: long(201) }))),
+  invalid("redeem: empty redemptionId", ["redemptionId"], "bad-rd", (e) => RD(e, redeem({ redemptionId: "" }))),
+  invalid("redeem: redemptionId with a NUL character", ["redemptionId"], "bad-rd", (e) => RD(e, redeem({ redemptionId: "r\u0000" }))),
+  invalid("redeem: key with a NUL character", ["key"], "bad-rd\u0000", (e) => RD(e, redeem({ key: "bad-rd\u0000" }))),
+  invalid("redeem: reference of 201 characters", ["reference"], "bad-rd", (e) => RD(e, redeem({ reference: long(201) }))),
+  invalid("redeem: a cause for a product", ["cause"], "bad-rd", (e) => RD(e, redeem({ cause: "school-a" }))),
+  invalid("redeem: a donation without a cause", ["cause"], "bad-rd", (e) => RD(e, redeem({ rewardId: "school" }))),
+  invalid("redeem: a donation to an unknown cause", ["cause"], "bad-rd", (e) => RD(e, redeem({ rewardId: "school", cause: "school-z" }))),
+  invalid("redeem: unknown field", ["points"], "bad-rd", (e) => RD(e, redeem({ points: "10" }))),
+  { name: "redeem: unknown member", run: (e) => RD(e, redeem({ memberId: "ghost" })), code: "MEMBER_NOT_FOUND", path: ["memberId"], key: "bad-rd", members: ["ghost"] },
+  { name: "redeem: not enough points (m2)", run: (e) => RD(e, redeem({ memberId: "m2" })), code: "INSUFFICIENT_POINTS", path: null, key: "bad-rd" },
+  { name: "redeem: a withdrawn reward", run: (e) => RD(e, redeem({ rewardId: "retired" })), code: "REWARD_UNAVAILABLE", path: null, key: "bad-rd" },
+  { name: "redeem: more mugs than in stock (9 left)", run: (e) => RD(e, redeem({ rewardId: "mug", quantity: 10 })), code: "OUT_OF_STOCK", path: null, key: "bad-rd" },
+  { name: "redeem: a redemption id already used", run: (e) => RD(e, redeem({ rewardId: "mug", redemptionId: "red-1" })), code: "DUPLICATE_REDEMPTION", path: ["redemptionId"], key: "bad-rd" },
+  { name: "redeem: the seed redemption's key, another reward", run: (e) => RD(e, redeem({ key: "seed-redeem-1", rewardId: "coffee", redemptionId: "red-1" })), code: "IDEMPOTENCY_CONFLICT", path: ["key"], key: "seed-redeem-1" },
+
+  // cancelRedemption
+  invalid("cancelRedemption: redemptionId missing", ["redemptionId"], "bad-c", (e) => CN(e, cancel({ redemptionId: undefined }))),
+  invalid("cancelRedemption: redemptionId as a number", ["redemptionId"], "bad-c", (e) => CN(e, cancel({ redemptionId: 1 }))),
+  invalid("cancelRedemption: redemptionId of 201 characters", ["redemptionId"], "bad-c", (e) => CN(e, cancel({ redemptionId: long(201) }))),
+  invalid("cancelRedemption: redemptionId with a NUL character", ["redemptionId"], "bad-c", (e) => CN(e, cancel({ redemptionId: "red-1\u0000" }))),
+  invalid("cancelRedemption: memberId missing", ["memberId"], "bad-c", (e) => CN(e, cancel({ memberId: undefined }))),
+  invalid("cancelRedemption: empty reason", ["reason"], "bad-c", (e) => CN(e, cancel({ reason: "" }))),
+  invalid("cancelRedemption: reason of 501 characters", ["reason"], "bad-c", (e) => CN(e, cancel({ reason: long(501) }))),
+  invalid("cancelRedemption: reason with a NUL character", ["reason"], "bad-c", (e) => CN(e, cancel({ reason: "broken\u0000" }))),
+  invalid("cancelRedemption: unknown field", ["points"], "bad-c", (e) => CN(e, cancel({ points: "100" }))),
+  { name: "cancelRedemption: unknown redemption", run: (e) => CN(e, cancel({ redemptionId: "red-9" })), code: "REDEMPTION_NOT_FOUND", path: ["redemptionId"], key: "bad-c" },
+  { name: "cancelRedemption: another member's redemption", run: (e) => CN(e, cancel({ memberId: "m1" })), code: "REDEMPTION_NOT_FOUND", path: ["redemptionId"], key: "bad-c" },
+  { name: "cancelRedemption: already cancelled", run: (e) => CN(e, cancel({ redemptionId: "red-2" })), code: "REDEMPTION_CANCELLED", path: null, key: "bad-c" },
+  { name: "cancelRedemption: unknown member", run: (e) => CN(e, cancel({ memberId: "ghost" })), code: "MEMBER_NOT_FOUND", path: ["memberId"], key: "bad-c", members: ["ghost"] },
+  { name: "cancelRedemption: the seed cancellation's key, another redemption", run: (e) => CN(e, cancel({ key: "seed-cancel-2" })), code: "IDEMPOTENCY_CONFLICT", path: ["key"], key: "seed-cancel-2" },
+
+  // transfer
+  ...badPoints.map(([label, points]) => invalid(`transfer: points ${label}`, ["points"], "bad-t", (e) => T(e, transfer({ points })))),
+  invalid("transfer: points missing", ["points"], "bad-t", (e) => T(e, transfer({ points: undefined }))),
+  invalid('transfer: points "4", below transfers.minPoints', ["points"], "bad-t", (e) => T(e, transfer({ points: "4" }))),
+  invalid("transfer: fromMemberId missing", ["fromMemberId"], "bad-t", (e) => T(e, transfer({ fromMemberId: undefined }))),
+  invalid("transfer: toMemberId missing", ["toMemberId"], "bad-t", (e) => T(e, transfer({ toMemberId: undefined }))),
+  invalid("transfer: wallet missing", ["wallet"], "bad-t", (e) => T(e, transfer({ wallet: undefined }))),
+  invalid("transfer: fromMemberId of 201 characters", ["fromMemberId"], "bad-t", (e) => T(e, transfer({ fromMemberId: long(201) })), [long(201)]),
+  invalid("transfer: toMemberId with a NUL character", ["toMemberId"], "bad-t", (e) => T(e, transfer({ toMemberId: "m1\u0000" })), ["m1\u0000"]),
+  invalid("transfer: toMemberId as a number", ["toMemberId"], "bad-t", (e) => T(e, transfer({ toMemberId: 1 }))),
+  invalid("transfer: to oneself", ["toMemberId"], "bad-t", (e) => T(e, transfer({ toMemberId: "m9" }))),
+  invalid("transfer: the qualifying wallet", ["wallet"], "bad-t", (e) => T(e, transfer({ wallet: "status" }))),
+  invalid("transfer: an unknown wallet", ["wallet"], "bad-t", (e) => T(e, transfer({ wallet: "miles" }))),
+  invalid("transfer: empty reference", ["reference"], "bad-t", (e) => T(e, transfer({ reference: "" }))),
+  invalid("transfer: unknown field", ["memberId"], "bad-t", (e) => T(e, transfer({ memberId: "m9" }))),
+  { name: "transfer: too precise points and a wallet not transferable: both listed", run: (e) => T(e, transfer({ points: "10.5", wallet: "status" })), code: "INVALID_COMMAND", path: null, paths: [["points"], ["wallet"]], key: "bad-t" },
+  { name: "transfer: unknown receiver", run: (e) => T(e, transfer({ toMemberId: "ghost" })), code: "MEMBER_NOT_FOUND", path: null, key: "bad-t", members: ["ghost"] },
+  { name: "transfer: unknown sender", run: (e) => T(e, transfer({ fromMemberId: "ghost" })), code: "MEMBER_NOT_FOUND", path: null, key: "bad-t", members: ["ghost"] },
+  { name: "transfer: more than available (m1 holds 100)", run: (e) => T(e, transfer({ fromMemberId: "m1", toMemberId: "m2", points: "101" })), code: "INSUFFICIENT_POINTS", path: null, key: "bad-t" },
+  { name: "transfer: pending points only (m2)", run: (e) => T(e, transfer({ fromMemberId: "m2", points: "10" })), code: "INSUFFICIENT_POINTS", path: null, key: "bad-t" },
+  { name: "transfer: beyond the day's limit of 200", run: (e) => T(e, transfer({ points: "201" })), code: "LIMIT_REACHED", path: null, key: "bad-t" },
+  { name: "transfer: the seed redemption's key", run: (e) => T(e, transfer({ key: "seed-redeem-1" })), code: "IDEMPOTENCY_CONFLICT", path: ["key"], key: "seed-redeem-1" },
+
+  // refer
+  invalid("refer: referrerId missing", ["referrerId"], "bad-rf", (e) => RF(e, refer({ referrerId: undefined }))),
+  invalid("refer: referredId missing", ["referredId"], "bad-rf", (e) => RF(e, refer({ referredId: undefined }))),
+  invalid("refer: referredId as a number", ["referredId"], "bad-rf", (e) => RF(e, refer({ referredId: 8 }))),
+  invalid("refer: referredId of 201 characters", ["referredId"], "bad-rf", (e) => RF(e, refer({ referredId: long(201) })), [long(201)]),
+  invalid("refer: referrerId with a NUL character", ["referrerId"], "bad-rf", (e) => RF(e, refer({ referrerId: "m1\u0000" })), ["m1\u0000"]),
+  invalid("refer: empty key", ["key"], "", (e) => RF(e, refer({ key: "" }))),
+  invalid("refer: nested attribute", ["attributes", "campaign"], "bad-rf", (e) => RF(e, refer({ attributes: { campaign: { id: 1 } } }))),
+  invalid("refer: an attribute named __proto__", ["attributes", "__proto__"], "bad-rf", (e) => RF(e, refer({ attributes: JSON.parse('{"__proto__":"x"}') }))),
+  invalid("refer: occurredAt in the future", ["occurredAt"], "bad-rf", (e) => RF(e, refer({ occurredAt: new Date(NOW + DAY).toISOString() }))),
+  invalid("refer: occurredAt malformed", ["occurredAt"], "bad-rf", (e) => RF(e, refer({ occurredAt: "2026-02-30T00:00:00Z" }))),
+  invalid("refer: unknown field", ["points"], "bad-rf", (e) => RF(e, refer({ points: "50" }))),
+  { name: "refer: oneself", run: (e) => RF(e, refer({ referredId: "m1" })), code: "SELF_REFERRAL", path: ["referredId"], key: "bad-rf" },
+  { name: "refer: unknown referrer", run: (e) => RF(e, refer({ referrerId: "ghost" })), code: "MEMBER_NOT_FOUND", path: null, key: "bad-rf", members: ["ghost"] },
+  { name: "refer: unknown referred member", run: (e) => RF(e, refer({ referredId: "ghost" })), code: "MEMBER_NOT_FOUND", path: null, key: "bad-rf", members: ["ghost"] },
+  { name: "refer: a member already referred (m2, by m9)", run: (e) => RF(e, refer({ referredId: "m2" })), code: "ALREADY_REFERRED", path: null, key: "bad-rf" },
+  { name: "refer: a member who joined more than withinDays ago", run: (e) => RF(e, refer({ referrerId: "m2", referredId: "m1" })), code: "REFERRAL_EXPIRED", path: null, key: "bad-rf" },
+  { name: "refer: beyond the referrer's monthly limit (m9)", run: (e) => RF(e, refer({ referrerId: "m9" })), code: "LIMIT_REACHED", path: null, key: "bad-rf" },
+  { name: "refer: the seed referral's key, another member", run: (e) => RF(e, refer({ key: "seed-refer" })), code: "IDEMPOTENCY_CONFLICT", path: ["key"], key: "seed-refer" },
+
+  // restock
+  invalid("restock: rewardId missing", ["rewardId"], "bad-st", (e) => ST(e, restock({ rewardId: undefined }))),
+  invalid("restock: units missing", ["units"], "bad-st", (e) => ST(e, restock({ units: undefined }))),
+  invalid("restock: units 0", ["units"], "bad-st", (e) => ST(e, restock({ units: 0 }))),
+  invalid("restock: units 1.5", ["units"], "bad-st", (e) => ST(e, restock({ units: 1.5 }))),
+  invalid('restock: units "5"', ["units"], "bad-st", (e) => ST(e, restock({ units: "5" }))),
+  invalid("restock: units NaN", ["units"], "bad-st", (e) => ST(e, restock({ units: Number.NaN }))),
+  invalid("restock: units Infinity", ["units"], "bad-st", (e) => ST(e, restock({ units: Number.POSITIVE_INFINITY }))),
+  invalid("restock: units beyond a billion", ["units"], "bad-st", (e) => ST(e, restock({ units: 1_000_000_001 }))),
+  invalid("restock: unknown reward", ["rewardId"], "bad-st", (e) => ST(e, restock({ rewardId: "yacht" }))),
+  invalid("restock: a reward without a stock limit", ["rewardId"], "bad-st", (e) => ST(e, restock({ rewardId: "coffee" }))),
+  invalid("restock: rewardId with a NUL character", ["rewardId"], "bad-st", (e) => ST(e, restock({ rewardId: "mug\u0000" }))),
+  invalid("restock: key of 201 characters", ["key"], long(201), (e) => ST(e, restock({ key: long(201) }))),
+  invalid("restock: unknown field", ["memberId"], "bad-st", (e) => ST(e, restock({ memberId: "m9" }))),
+  { name: "restock: taking out more than the 9 left", run: (e) => ST(e, restock({ units: -10 })), code: "OUT_OF_STOCK", path: null, key: "bad-st" },
+  { name: "restock: the seed redemption's key", run: (e) => ST(e, restock({ key: "seed-redeem-1" })), code: "IDEMPOTENCY_CONFLICT", path: ["key"], key: "seed-redeem-1" },
+];
+
+const cases: BadInput[] = [...programCases, severalSchemaProblems, severalReferenceProblems, mixedProblems, ...catalogueCases, severalCatalogueProblems, ...commandCases, ...rewardCommandCases];
 
 describe("bad inputs", () => {
   it("the corpus is large and its names are unique", () => {
@@ -404,6 +686,11 @@ describe("bad inputs", () => {
     const m2 = await engine.summary("m2");
     expect(m2.wallets.points!.available).toBe("0");
     expect(m2.wallets.points!.pending).toBe("45");
+    expect(m2.referredBy).toBe("m9");
+    const m9 = await engine.summary("m9");
+    expect(m9.wallets.points!.available).toBe("400"); // 500, a mug redeemed, another redeemed and cancelled
+    expect(m9.redemptions.map((r) => r.redemptionId)).toEqual(["red-1"]);
+    expect(await engine.stock("mug")).toBe(9);
   });
 
   it.each(cases)("$name", async (c) => {
@@ -453,6 +740,8 @@ describe("ids that are also Object.prototype keys", () => {
     const def = programWith((p) => {
       p.wallets[0].id = "constructor";
       for (const rule of p.rules) for (const award of rule.awards) if (award.wallet === "points") award.wallet = "constructor";
+      for (const reward of p.rewards ?? []) if (reward.wallet === "points") reward.wallet = "constructor";
+      if (p.transfers) p.transfers.wallets = p.transfers.wallets.map((w: string) => (w === "points" ? "constructor" : w));
     });
     let compiled: ReturnType<typeof compileProgram>;
     try {

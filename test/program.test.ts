@@ -61,7 +61,7 @@ describe("compileProgram: valid programs", () => {
     expect(program.wallets.get("points")!.expiry).toEqual({ kind: "term", after: { months: 12 } });
     expect(program.wallets.get("status")!.expiry).toEqual({ kind: "none" });
     expect(program.baseRule?.id).toBe("base");
-    expect([...program.rules.keys()].sort()).toEqual(["base", "big-basket", "birthday-month", "review", "signup", "weekend-double"]);
+    expect([...program.rules.keys()].sort()).toEqual(["base", "big-basket", "birthday-month", "referred", "referrer", "review", "signup", "weekend-double"]);
     expect(program.rulesByTrigger.get("purchase")!.map((r) => r.id)).toEqual(["base", "weekend-double", "big-basket", "birthday-month"]);
     expect(program.rulesByTrigger.get("signup")!.map((r) => r.id)).toEqual(["signup"]);
     expect(program.rulesByTrigger.get("review")!.map((r) => r.id)).toEqual(["review"]);

@@ -17,6 +17,13 @@ import type { Evaluation } from "./evaluate.js";
 export function refer(referrer: LedgerWriter, referred: LedgerWriter, program: Program, r: { occurredAt: number; attributes: Readonly<Record<string, Scalar>> }): { referrer: Evaluation; referred: Evaluation } {
   const cfg = program.referrals;
   const referredId = referred.state.memberId, referrerId = referrer.state.memberId;
+  if (referrer.state.referredBy === referredId) {
+    // A refers B, then B refers A: two friends would pay each other both bonuses.
+    throw new LoyaltyError("SELF_REFERRAL", messages.referralCycle(referredId), { issues: [{ path: ["referredId"], message: messages.referralCycle(referredId) }] });
+  }
+  if (r.occurredAt < referred.state.joinedAt) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("refer", 1), { issues: [{ path: ["occurredAt"], message: messages.field.beforeJoining }] });
+  }
   if (referred.state.referredBy !== null) {
     throw new LoyaltyError("ALREADY_REFERRED", messages.alreadyReferred(referredId, referred.state.referredBy), { details: { memberId: referredId, referredBy: referred.state.referredBy } });
   }

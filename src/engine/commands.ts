@@ -50,7 +50,9 @@ export const eventSchema = z.strictObject({
   key,
   memberId: idString,
   /** The event type rules trigger on: signup, review, referral, survey, birthday, ... */
-  type: idString.refine((t) => t !== "purchase", { error: "Record purchases with recordPurchase." }),
+  type: idString
+    .refine((t) => t !== "purchase", { error: "Record purchases with recordPurchase." })
+    .refine((t) => !t.startsWith("tier:"), { error: "tier:<id> triggers the bonus rules of reaching a tier; the engine runs them itself." }),
   occurredAt: instant.optional(),
   attributes: attributes.optional(),
 });

@@ -395,7 +395,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * member's state with its due work done); `decide` returns the command's result and any stock
    * changes, or throws a LoyaltyError to refuse. Everything commits in one store call.
    */
-  async function write<R extends object>(type: CommandType, raw: unknown, key: string, members: readonly { id: string; mustExist: boolean }[], decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>): Promise<Replayable<R>> {
+  async function write<R extends object>(type: CommandType, raw: unknown, key: string, members: readonly { id: string; mustExist: boolean; field?: string }[], decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
     for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
       // The members first, then the key: a commit whose effect these loads see is visible to the
@@ -413,8 +413,8 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       // race to the same key is a replay, not a conflict.
       if (attempt > maxAttempts) break;
       members.forEach((m, i) => {
-        if (!loaded[i] && m.mustExist) throw memberNotFound(m.id);
-        if (loaded[i] && !m.mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), { issues: [{ path: ["memberId"], message: messages.memberExists(m.id) }] });
+        if (!loaded[i] && m.mustExist) throw memberNotFound(m.id, m.field);
+        if (loaded[i] && !m.mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), { issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }] });
       });
       const at = now();
       const writers = members.map((m, i) => {
@@ -659,7 +659,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       if (!program.wallets.has(c.wallet)) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
       else issues.push(...transferCommandIssues(program, c));
       if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
-      return write<TransferResult>("transfer", input, c.key, [{ id: c.fromMemberId, mustExist: true }, { id: c.toMemberId, mustExist: true }], ([from, to]) => {
+      return write<TransferResult>("transfer", input, c.key, [{ id: c.fromMemberId, mustExist: true, field: "fromMemberId" }, { id: c.toMemberId, mustExist: true, field: "toMemberId" }], ([from, to]) => {
         decideTransfer(from!, to!, program, { transferId: c.key, wallet: c.wallet, points: new Decimal(c.points), reference: c.reference ?? null });
         return { result: { transferId: c.key, fromMemberId: c.fromMemberId, toMemberId: c.toMemberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) } };
       });
@@ -669,7 +669,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const c = parse(schemas.referSchema, input, "refer");
       if (c.referrerId === c.referredId) throw new LoyaltyError("SELF_REFERRAL", messages.selfReferral, { issues: [{ path: ["referredId"], message: messages.selfReferral }] });
       checkAgainstProgram("refer", c);
-      return write<ReferralResult>("refer", input, c.key, [{ id: c.referrerId, mustExist: true }, { id: c.referredId, mustExist: true }], ([referrer, referred]) => {
+      return write<ReferralResult>("refer", input, c.key, [{ id: c.referrerId, mustExist: true, field: "referrerId" }, { id: c.referredId, mustExist: true, field: "referredId" }], ([referrer, referred]) => {
         const occurredAt = c.occurredAt === undefined ? referrer!.now : instantMs(c.occurredAt);
         const out = decideRefer(referrer!, referred!, program, { occurredAt, attributes: attrs(c.attributes) });
         return { result: { referrerId: c.referrerId, referredId: c.referredId, referrer: awardLines(out.referrer), referred: awardLines(out.referred) } };
@@ -822,8 +822,9 @@ function isCommitConflict(error: unknown): error is CommitConflict {
   return error instanceof CommitConflict || (error instanceof Error && error.name === "CommitConflict");
 }
 
-function memberNotFound(memberId: string): LoyaltyError {
-  return new LoyaltyError("MEMBER_NOT_FOUND", messages.memberNotFound(memberId), { issues: [{ path: ["memberId"], message: messages.memberNotFound(memberId) }] });
+/** `field`: the command's field that named the member (fromMemberId, referredId, ...). */
+function memberNotFound(memberId: string, field = "memberId"): LoyaltyError {
+  return new LoyaltyError("MEMBER_NOT_FOUND", messages.memberNotFound(memberId), { issues: [{ path: [field], message: messages.memberNotFound(memberId) }] });
 }
 
 function isCompiled(value: unknown): value is Program {

@@ -62,6 +62,7 @@ export const messages = {
   duplicateRedemption: (redemptionId: string) =>
     `Redemption "${redemptionId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
   selfReferral: "A member cannot refer themselves.",
+  referralCycle: (memberId: string) => `Member "${memberId}" referred this member; a member cannot refer their own referrer back.`,
   alreadyReferred: (memberId: string, by: string) => `Member "${memberId}" was already referred by "${by}".`,
   referralExpired: (memberId: string, days: number) => `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
 
@@ -117,6 +118,7 @@ export const messages = {
     unlimitedStock: (reward: string) => `Reward "${reward}" has no stock limit; give it a \`stock\` in the program to count units.`,
     notWholeSteps: "A quantity is a whole number of units.",
     causeRequired: "A donation names its cause.",
+    beforeJoining: "Lies before the referred member joined.",
     unknownCause: (cause: string) => `Cause "${cause}" is not one this reward accepts.`,
     causeNotDonation: "Only donations name a cause.",
     transfersNotAllowed: (wallet: string) => `Points of wallet "${wallet}" cannot be transferred in this program.`,

@@ -54,7 +54,7 @@ export function lotExpiresAt(program: Program, wallet: string, ruleId: string | 
 }
 
 /** Activities that keep an inactivity balance alive unless the program names others. */
-export const DEFAULT_ACTIVITY: readonly string[] = ["purchase", "spend", "event"];
+export const DEFAULT_ACTIVITY: readonly string[] = ["purchase", "spend", "event", "transfer"];
 
 /**
  * When the wallet's whole balance expires for inactivity: `months` after the latest qualifying

@@ -275,8 +275,10 @@ export function applyEntry(s: MemberState, e: Entry): void {
       assert(e.counterpartyId !== s.memberId, `transfer ${e.id}: to the member itself`);
       const t = totals(s, e.wallet);
       const points = new Decimal(e.points);
+      // Sending and receiving both count as activity: a dormant receiver's wallet wakes up with
+      // the points rather than receiving them already expired.
+      noteActivity(s, "transfer", at);
       if (e.direction === "out") {
-        noteActivity(s, "spend", at);
         const drawn = drawLots(s, e.wallet, e.lots);
         assert(drawn.eq(points), `transfer ${e.id}: lots add up to ${drawn}, not ${e.points}`);
         t.transferredOut = t.transferredOut.plus(drawn);

@@ -376,6 +376,9 @@ function rewardIssues(input: Record<string, unknown>, wallets: readonly unknown[
     const referrer = text(input.referrals.referrerEvent) ?? "referral", referred = text(input.referrals.referredEvent) ?? "referred";
     if (referrer === "purchase") issues.push({ path: ["referrals", "referrerEvent"], message: f.referralEventPurchase });
     if (referred === "purchase") issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventPurchase });
+    // "tier:<id>" triggers the tier bonus rules: a referral must not pay them.
+    if (referrer.startsWith("tier:")) issues.push({ path: ["referrals", "referrerEvent"], message: f.reservedKey });
+    if (referred.startsWith("tier:")) issues.push({ path: ["referrals", "referredEvent"], message: f.reservedKey });
     if (referrer === referred) issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventsSame });
   }
   return issues;

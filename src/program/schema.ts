@@ -40,10 +40,11 @@ const termPolicy = z.strictObject({
 });
 
 /**
- * The commands that count as activity for inactivity expiry: "purchase", "spend", "adjust",
- * "refund", "event" (any custom event) or "event:<type>" (one kind of event).
+ * The commands that count as activity for inactivity expiry: "purchase", "spend" (spends and
+ * redemptions), "adjust", "refund", "transfer" (sending or receiving), "event" (any custom event) or
+ * "event:<type>" (one kind of event).
  */
-const activityName = z.string().regex(/^(purchase|spend|adjust|refund|event|event:.+)$/, { error: "An activity is purchase, spend, adjust, refund, event or event:<type>." });
+const activityName = z.string().regex(/^(purchase|spend|adjust|refund|transfer|event|event:.+)$/, { error: "An activity is purchase, spend, adjust, refund, transfer, event or event:<type>." });
 
 /** How a wallet's points expire. */
 export const expiryPolicySchema = z.discriminatedUnion("kind", [
