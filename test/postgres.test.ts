@@ -14,7 +14,7 @@ import { enroll } from "../src/ledger/operations.js";
 import { toSnapshot } from "../src/ledger/state.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
 import { createPostgresStore, migrate, migrations, pgPool, pglite, PostgresStore, SCHEMA_VERSION, type PostgresStoreOptions, type SqlClient, type SqlQueryable } from "../src/postgres/index.js";
-import { memberViolations, operationArb, runOperations, runStoreConformance, storeFingerprint, testClock } from "../src/testing/index.js";
+import { memberViolations, operationArb, readAllEntries, runOperations, runStoreConformance, storeFingerprint, testClock } from "../src/testing/index.js";
 import fc from "fast-check";
 
 let db: PGlite | undefined;
@@ -118,22 +118,35 @@ describe("PostgreSQL store on PGlite: migrations", () => {
 });
 
 describe("PostgreSQL store on PGlite: storage", () => {
-  it("mirrors the snapshot's open lots as numeric rows, through a random history", async () => {
+  it("mirrors the snapshot's open lots as numeric rows, through a random history with redemptions, cancellations and transfers", async () => {
     const store = await makeLiteStore();
     const { client, schema } = stores.get(store)!;
     const t = testClock("2026-01-01T00:00:00Z");
-    const engine = createLoyaltyEngine({ program: exampleProgram, store, clock: t.clock, ids: t.ids });
-    await engine.enroll({ key: "enroll", memberId: "m" });
-    const script = fc.sample(fc.array(operationArb(), { minLength: 60, maxLength: 60 }), { numRuns: 1, seed: 7 })[0]!;
-    await runOperations({ engine, memberId: "m", currency: "GBP", spendWallet: "points", advance: t.advance }, script, async () => {
-      const snapshot = (await store.loadMember(exampleProgram.id, "m"))!.snapshot;
+    const engine = createLoyaltyEngine({ program: exampleProgram, store, clock: t.clock, ids: t.ids, codes: ({ redemptionId, index }) => `${redemptionId}/${index}` });
+    const mirror = async (memberId: string) => {
+      const snapshot = (await store.loadMember(exampleProgram.id, memberId))!.snapshot;
       const { rows } = await client.query(
         `SELECT lot_id AS id, wallet, amount::text AS amount, remaining::text AS remaining, earned_at::text AS e, expires_at::text AS x
-         FROM ${schema}.loyalty_lots WHERE program_id = $1 AND member_id = $2 ORDER BY lot_id`, [exampleProgram.id, "m"]);
+         FROM ${schema}.loyalty_lots WHERE program_id = $1 AND member_id = $2 ORDER BY lot_id`, [exampleProgram.id, memberId]);
       const expected = [...snapshot.lots].sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => ({ id: l.id, wallet: l.wallet, amount: l.amount, remaining: l.remaining, e: String(l.earnedAt), x: l.expiresAt === null ? null : String(l.expiresAt) }));
       expect(rows).toEqual(expected);
+    };
+    for (const id of ["m", "friend"]) await engine.enroll({ key: `enroll-${id}`, memberId: id });
+    const script = fc.sample(fc.array(operationArb(undefined, { rewards: true }), { minLength: 120, maxLength: 120 }), { numRuns: 1, seed: 7 })[0]!;
+    let step = 0;
+    await runOperations({ engine, memberId: "m", currency: "GBP", spendWallet: "points", advance: t.advance, rewards: ["voucher-5", "tote-bag", "school", "clubcard"] }, script, async () => {
+      // Every tenth step, part of the balance goes to a friend, and now and then comes back.
+      if (++step % 10 === 0) {
+        const [from, to] = step % 20 === 0 ? ["friend", "m"] : ["m", "friend"];
+        const available = Number((await engine.summary(from!)).wallets.points!.available);
+        if (available >= 50) await engine.transfer({ key: `gift-${step}`, fromMemberId: from!, toMemberId: to!, wallet: "points", points: String(Math.max(50, Math.floor(available / 3))) });
+      }
+      await mirror("m");
+      await mirror("friend");
     });
-    expect(await memberViolations(store, exampleProgram.id, "m", t.now())).toEqual([]);
+    const kinds = new Set((await readAllEntries(store, exampleProgram.id, "m")).map((e) => e.kind));
+    for (const kind of ["redeem", "cancel", "transfer"]) expect(kinds.has(kind as never)).toBe(true);
+    for (const id of ["m", "friend"]) expect(await memberViolations(store, exampleProgram.id, id, t.now())).toEqual([]);
     await dropStore(store);
   });
 
