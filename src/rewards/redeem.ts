@@ -40,6 +40,9 @@ export interface RedeemOutcome {
 /** Redeems a reward now, or refuses with a typed LoyaltyError and nothing written. */
 export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): RedeemOutcome {
   const reward = req.reward;
+  if (isAutomaticConversionId(program, req.redemptionId)) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), { issues: [{ path: ["redemptionId"], message: messages.field.reservedKey }] });
+  }
   if (w.state.redemptions[req.redemptionId] !== undefined) {
     throw new LoyaltyError("DUPLICATE_REDEMPTION", messages.duplicateRedemption(req.redemptionId), { issues: [{ path: ["redemptionId"], message: messages.duplicateRedemption(req.redemptionId) }] });
   }
@@ -62,6 +65,20 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
     grant: grant(program, reward, quantity, req, w.state.memberId), periodEnd: null, reference: req.reference,
   }) as RedeemEntry;
   return { entry, stockDelta: -stock };
+}
+
+/** An instant as `iso` writes it (years past 9999 included). */
+const ISO_INSTANT = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Whether `id` has the form the engine gives an automatic conversion ("<reward id>@<period end>",
+ * see convertAt): a redemption on request may not take one, or the conversion could never be written.
+ */
+function isAutomaticConversionId(program: Program, id: string): boolean {
+  for (const r of program.rewards.values()) {
+    if (r.automatic !== null && id.startsWith(`${r.id}@`) && ISO_INSTANT.test(id.slice(r.id.length + 1))) return true;
+  }
+  return false;
 }
 
 function insufficient(wallet: string, available: Decimal, wanted: Decimal): LoyaltyError {
