@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { createLoyaltyEngine } from "./engine/engine.js";
-export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable, Statement, TierSweepResult, TierResult, RedeemResult, CancelResult, TransferResult, ReferralResult, RestockResult, RewardOffer, ConversionSweepResult, SweepResult, ExpiringSoonPage } from "./engine/engine.js";
+export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable, Statement, TierSweepResult, TierResult, RedeemResult, CancelResult, TransferResult, ReferralResult, RestockResult, RewardOffer, ConversionSweepResult, SweepResult, SweepFailure, ExpiringSoonPage } from "./engine/engine.js";
 export type { EnrollCommand, PurchaseCommand, EventCommand, RefundCommand, AdjustCommand, SpendCommand, PreviewPurchaseInput, PreviewEventInput, AssignTierCommand, RedeemCommand, CancelRedemptionCommand, TransferCommand, ReferCommand, RestockCommand } from "./engine/commands.js";
 export type { CodeGenerator } from "./rewards/redeem.js";
 

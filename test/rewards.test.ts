@@ -708,7 +708,7 @@ describe("conversions", () => {
     let written: readonly Entry[] = [];
     if (trigger === "convertPoints") {
       const sweep = await s.engine.convertPoints();
-      expect(sweep).toEqual({ asOf: "2026-07-15T11:00:00.000Z", scanned: 1, members: 1, conversions: 1, points: { points: "450" } });
+      expect(sweep).toEqual({ asOf: "2026-07-15T11:00:00.000Z", scanned: 1, members: 1, conversions: 1, points: { points: "450" }, failed: [] });
       written = await s.entries();
     } else if (trigger === "expire") {
       const sweep = await s.engine.expire();
@@ -927,14 +927,50 @@ describe("rewards(memberId): the catalogue as one member sees it", () => {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Defects outside src/rewards (engine, ledger, tiers), shown by tests that fail today and are
- * marked `it.fails`: each states the behaviour the design promises. Remove `.fails` once fixed.
+ * Regression tests of defects found by this file and fixed in the engine and the ledger: each
+ * comment says what went wrong before the fix.
  */
-describe("known defects (it.fails until fixed elsewhere)", () => {
+describe("fixed defects", () => {
+  // A codes generator that failed for one member stopped the whole sweep at that member.
+  it("a sweep skips and reports a member whose write fails, and converts the others", async () => {
+    const s = await setup(program([monthly]), "2026-06-01T11:00:00Z", {
+      codes: (r) => { if (r.memberId === "m2") throw new Error("code service down for m2"); return `C-${r.redemptionId}`; },
+    });
+    for (const m of ["m1", "m2", "m3"]) { await s.enroll(m); await s.credit("400", m); }
+    s.t.set("2026-07-02T11:00:00Z");
+    const sweep = await s.engine.convertPoints();
+    expect(sweep).toMatchObject({ scanned: 3, members: 2, conversions: 2, points: { points: "600" } });
+    expect(sweep.failed).toEqual([{ memberId: "m2", code: "Error", message: "code service down for m2" }]);
+    expect((await s.wallet("m2")).available).toBe("100"); // the read shows the conversion the next write will make
+    expect(conversions(await s.entries("m2"))).toEqual([]);
+    for (const m of ["m1", "m3"]) expect(conversions(await s.entries(m)).map((e) => e.points)).toEqual(["300"]);
+  });
+
+  // The same loophole under only_pending: the refund forgives what was spent, the cancellation hands it back.
+  it("only_pending: a cancellation after a full refund reclaims the points the refund forgave, and says so", async () => {
+    const s = await setup(program([{ ...mug, price: "100" }], { pending: { days: 0 }, refunds: { negativeBalance: "only_pending", baseRule: "base" } }));
+    await s.enroll();
+    await s.credit("30");
+    const bought = await s.buy("100.00");
+    await s.redeem("mug", { key: "k" }); // 30 from the credit's lot (it expires first), 70 from the purchase's
+    const refund = await s.engine.refund({ key: "refund", memberId: "m", purchaseId: bought.purchaseId!, amount: "100.00", currency: "GBP" });
+    // only_pending takes back pending points only: all 100 are forgiven, the 30 still in the lot too.
+    expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "0", forgiven: "100" });
+    const c = await s.cancel("k");
+    // The 70 the redemption took from the purchase's lot come back and are reclaimed; the 30 the
+    // policy let the member keep stay theirs, as they would have without the redemption.
+    expect(c).toMatchObject({ restored: "100", reclaimed: "70" });
+    expect(c.entries.map((e) => e.kind)).toEqual(["cancel", "reverse"]);
+    expect((await s.wallet()).available).toBe("60");
+    expect(await s.violations()).toEqual([]);
+    // A second refund finds nothing left to refund.
+    await expectError(s.engine.refund({ key: "refund-2", memberId: "m", purchaseId: bought.purchaseId!, amount: "1.00", currency: "GBP" }), "REFUND_EXCEEDS_PURCHASE");
+  });
+
   // The grace lot of a cancellation expires at its own date, but also at the wallet's inactivity
   // deadline, which has already passed (that is why the points expired) and which a cancellation
   // does not move: the member never gets the graceDays the program promises.
-  it.fails("inactivity expiry: a cancellation's grace lot is spendable for graceDays, not expired on arrival", async () => {
+  it("inactivity expiry: a cancellation's grace lot is spendable for graceDays, not expired on arrival", async () => {
     const s = await setup(program([mug], { expiry: { kind: "inactivity", months: 2 } }), "2026-06-01T11:00:00Z");
     await s.enroll();
     await s.credit("400");
@@ -952,7 +988,7 @@ describe("known defects (it.fails until fixed elsewhere)", () => {
   // now): without a sweep, a conversion at a period end after a review instant is priced (and
   // checked for eligibility) with the tier from before the review. With a review sweep in between,
   // it sees the new tier. The outcome depends on when the sweep ran.
-  it.fails("a conversion after a tier review sees the tier the review gave, whether or not a review sweep ran", async () => {
+  it("a conversion after a tier review sees the tier the review gave, whether or not a review sweep ran", async () => {
     const def = program([{ ...monthly, tierPrices: { gold: "100" } } as RewardInput], { tiers: ladder, expiry: { kind: "none" } });
     async function run(sweepAtReview: boolean) {
       const s = await setup(def, T0);
@@ -970,13 +1006,13 @@ describe("known defects (it.fails until fixed elsewhere)", () => {
     }
     const swept = await run(true);
     expect(swept).toEqual([["2026-03-31T23:00:00.000Z", "1200"], ["2028-02-01T00:00:00.000Z", "150"]]); // bronze price
-    expect(await run(false)).toEqual(swept); // today: 200 at the gold price
+    expect(await run(false)).toEqual(swept); // before the fix: 200 at the gold price
   });
 
   // Under within_balance a refund forgives the points of a purchase that were spent. When the
   // spend is then cancelled, those points come back into the purchase's lot and the member keeps
   // points for a purchase refunded in full: the refund should take them now.
-  it.fails("within_balance: cancelling a redemption after its purchase was refunded does not hand back the refunded points", async () => {
+  it("within_balance: cancelling a redemption after its purchase was refunded does not hand back the refunded points", async () => {
     const s = await setup(program([{ ...mug, price: "100" }], { pending: { days: 0 }, refunds: { negativeBalance: "within_balance", baseRule: "base" } }));
     await s.enroll();
     const bought = await s.buy("100.00");
@@ -984,14 +1020,14 @@ describe("known defects (it.fails until fixed elsewhere)", () => {
     const refund = await s.engine.refund({ key: "refund", memberId: "m", purchaseId: bought.purchaseId!, amount: "100.00", currency: "GBP" });
     expect(refund.reversed.find((r) => r.wallet === "points")).toEqual({ wallet: "points", points: "0", debt: "0", forgiven: "100" });
     await s.cancel("k");
-    expect((await s.wallet()).available).toBe("0"); // today: 100
+    expect((await s.wallet()).available).toBe("0"); // before the fix: 100
   });
 
   // summary().redemptions shows each redemption's write time and sorts by it: automatic
   // conversions caught up by one late command all carry that command's time, in the order they
   // were written (oldest first among equals), while sweeps give each its own time. The list
   // should show a conversion at its period end, so that it does not depend on when sweeps ran.
-  it.fails("summary().redemptions shows automatic conversions at their period ends, newest first, whatever the sweep timing", async () => {
+  it("summary().redemptions shows automatic conversions at their period ends, newest first, whatever the sweep timing", async () => {
     const def = program([monthly], { pending: { days: 40 } });
     async function run(sweep: boolean) {
       const s = await setup(def, "2026-06-02T11:00:00Z");
@@ -1013,7 +1049,7 @@ describe("known defects (it.fails until fixed elsewhere)", () => {
 
   // Reads do not run due conversions (they do account for due expiries): between a period end and
   // the next write, rewards() offers points that the redemption itself will find converted.
-  it.fails("rewards() before a due conversion has run agrees with what a redemption finds", async () => {
+  it("rewards() before a due conversion has run agrees with what a redemption finds", async () => {
     const s = await setup(program([monthly, { ...mug, price: "300" }]), "2026-06-01T11:00:00Z");
     await s.enroll();
     await s.credit("400");
@@ -1021,7 +1057,7 @@ describe("known defects (it.fails until fixed elsewhere)", () => {
     const offer = (await s.engine.rewards("m")).find((o) => o.rewardId === "mug")!;
     const attempt = await s.redeem("mug").then(() => null, (e: LoyaltyError) => e.code);
     expect(attempt).toBe("INSUFFICIENT_POINTS"); // the June end converted 300 of the 400
-    expect(offer.redeemable).toBe(false); // today: true, affordableUnits 1
+    expect(offer.redeemable).toBe(false); // before the fix: true, affordableUnits 1
   });
 });
 

@@ -34,7 +34,7 @@ import { walletBalance } from "../ledger/lots.js";
 import type { CompiledReward } from "../program/compile.js";
 import * as schemas from "./commands.js";
 import { metricStamper } from "../tiers/metrics.js";
-import { assignTier as decideAssignTier, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
+import { assignTier as decideAssignTier, currentTier, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
 import type { TierEntry, TierReason } from "../ledger/entries.js";
 
 export interface EngineOptions {
@@ -89,6 +89,11 @@ export interface CancelResult {
   readonly forfeited: string;
   /** Points that went to repay debt. */
   readonly debtRepaid: string;
+  /**
+   * Points a refund of their purchase had let the member keep because this redemption had spent
+   * them: taken back now (a reverse entry), as the refund would have.
+   */
+  readonly reclaimed: string;
   /** Units given back to the reward's stock. */
   readonly stock: number;
   readonly entries: readonly Entry[];
@@ -149,6 +154,8 @@ export interface ConversionSweepResult {
   readonly conversions: number;
   /** Points converted per wallet. */
   readonly points: Readonly<Record<string, string>>;
+  /** Members skipped because their write failed (see SweepFailure). */
+  readonly failed: readonly SweepFailure[];
 }
 
 /** One rule's contribution to a command, as results and previews show it. */
@@ -194,6 +201,14 @@ export interface EnrollResult {
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 
+/** A member a sweep skipped because its write failed for a reason of its own; the next sweep tries again. */
+export interface SweepFailure {
+  readonly memberId: string;
+  /** The LoyaltyError code, or the error's name (LedgerInvariantError, ...). */
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface SweepResult {
   /** The sweep's instant: lots due at or before it were written off. */
   readonly asOf: string;
@@ -204,6 +219,8 @@ export interface SweepResult {
   readonly lots: number;
   /** Points written off per wallet. */
   readonly points: Readonly<Record<string, string>>;
+  /** Members skipped because their write failed (see SweepFailure). */
+  readonly failed: readonly SweepFailure[];
 }
 
 export interface ExpiringSoonPage {
@@ -233,6 +250,8 @@ export interface TierSweepResult {
   readonly members: number;
   /** Tier entries written, by reason (promotion, requalified, grace_started, demotion, held, floor_ended). */
   readonly changes: Readonly<Partial<Record<TierReason, number>>>;
+  /** Members skipped because their write failed (see SweepFailure). */
+  readonly failed: readonly SweepFailure[];
 }
 
 export interface TierResult {
@@ -381,12 +400,23 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     return stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
   }
 
-  /** The due work every write does first, each piece at its own instant: conversions, expiries, tier reviews. */
+  /**
+   * The due work every write does first, each piece at its own instant, so that nothing depends on
+   * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
+   * conversions at the tier each period end found, then expiries.
+   */
   function settleDue(w: LedgerWriter): void {
-    convertDue(w, program, codes);
-    expireDue(w, program);
-    // Overdue tier reviews, each at its own instant: the tier never depends on when a sweep ran.
+    const before = program.tiers === null ? null : currentTier(program, w.state).id;
+    const lastWrite = w.state.lastAt;
+    const mark = w.entries.length;
     reviewTier(w, program);
+    const changes = w.entries.slice(mark).flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
+    convertDue(w, program, codes, (at) => {
+      let tier = before;
+      for (const c of changes) if (c.since <= at) tier = c.to;
+      return tier;
+    }, lastWrite);
+    expireDue(w, program);
   }
 
   /**
@@ -533,7 +563,8 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
 
     async summary(memberId, opts = {}) {
       const id = parse(schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }), { ...opts, memberId }, "summary");
-      return summarize(program, await loadKnown(id.memberId), now(), id.expiringWithinDays ?? 30);
+      const at = now();
+      return summarize(program, asOf(await loadKnown(id.memberId), at), at, id.expiringWithinDays ?? 30);
     },
 
     async statement(memberId, opts = {}) {
@@ -556,7 +587,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const at = now();
       const totals = new Map<string, Decimal>();
       let scanned = 0, members = 0, lots = 0;
-      await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
+      const failed = await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
         scanned++;
         const entries = await expireMember(memberId, at);
         if (entries.length > 0) members++;
@@ -566,7 +597,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
           totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
         }
       });
-      return { asOf: iso(at), scanned, members, lots, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
+      return { asOf: iso(at), scanned, members, lots, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])), failed };
     },
 
     async expiringSoon(options) {
@@ -596,14 +627,14 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const at = now();
       const changes: Partial<Record<TierReason, number>> = {};
       let scanned = 0, members = 0;
-      if (program.tiers === null) return { asOf: iso(at), scanned, members, changes };
-      await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
+      if (program.tiers === null) return { asOf: iso(at), scanned, members, changes, failed: [] };
+      const failed = await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
         scanned++;
         const entries = await reviewMember(memberId, at);
         if (entries.length > 0) members++;
         for (const e of entries) changes[e.reason] = (changes[e.reason] ?? 0) + 1;
       });
-      return { asOf: iso(at), scanned, members, changes };
+      return { asOf: iso(at), scanned, members, changes, failed };
     },
 
     async assignTier(input) {
@@ -644,7 +675,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         const r = w!.state.redemptions[c.redemptionId]!;
         const reward = program.rewards.get(out.rewardId);
         return {
-          result: { memberId: c.memberId, redemptionId: c.redemptionId, rewardId: out.rewardId, wallet: r.wallet, restored: fmt(out.restored), regranted: fmt(out.regranted), forfeited: fmt(out.forfeited), debtRepaid: fmt(out.debtRepaid), stock: out.stockDelta },
+          result: { memberId: c.memberId, redemptionId: c.redemptionId, rewardId: out.rewardId, wallet: r.wallet, restored: fmt(out.restored), regranted: fmt(out.regranted), forfeited: fmt(out.forfeited), debtRepaid: fmt(out.debtRepaid), reclaimed: fmt(out.reclaimed), stock: out.stockDelta },
           // A reward since removed from the catalogue still gets its count back; it started from 0 if the store never had one.
           stock: out.stockDelta === 0 ? [] : [{ rewardId: out.rewardId, delta: out.stockDelta, initial: reward?.stock ?? 0 }],
         };
@@ -699,8 +730,8 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
 
     async rewards(memberId) {
       const id = parse(schemas.enrollSchema.pick({ memberId: true }), { memberId }, "rewards").memberId;
-      const state = await loadKnown(id);
       const at = now();
+      const state = asOf(await loadKnown(id), at);
       const offers: RewardOffer[] = [];
       for (const reward of program.rewards.values()) {
         const price = unitPrice(reward, state);
@@ -724,8 +755,8 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const at = now();
       const totals = new Map<string, Decimal>();
       let scanned = 0, members = 0, conversions = 0;
-      if (!hasAutomaticConversions) return { asOf: iso(at), scanned, members, conversions, points: {} };
-      await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
+      if (!hasAutomaticConversions) return { asOf: iso(at), scanned, members, conversions, points: {}, failed: [] };
+      const failed = await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
         scanned++;
         const entries = await convertMember(memberId, at);
         if (entries.length > 0) members++;
@@ -734,7 +765,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
           totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
         }
       });
-      return { asOf: iso(at), scanned, members, conversions, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
+      return { asOf: iso(at), scanned, members, conversions, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])), failed };
     },
 
     async previewEvent(input) {
@@ -771,41 +802,45 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
   }
 
-  /** Writes off what is due for one member at `at` (running due conversions first, at their own period ends). */
+  /** Writes off what is due for one member at `at` (with the reviews and conversions due before). */
   function expireMember(memberId: string, at: number): Promise<Entry[]> {
-    return systemWrite(memberId, at, "expire", (w) => { convertDue(w, program, codes); expireDue(w, program); return w.entries.length > 0; });
+    return systemWrite(memberId, at, "expire", (w) => { settleDue(w); return w.entries.length > 0; });
   }
 
-  /** Processes one member's due tier reviews at `at` (conversions and expiries due first); returns its tier entries. */
+  /** Processes one member's due tier reviews at `at` (and what else is due); returns its tier entries. */
   async function reviewMember(memberId: string, at: number): Promise<TierEntry[]> {
-    const entries = await systemWrite(memberId, at, "reviewTiers", (w) => {
-      convertDue(w, program, codes);
-      expireDue(w, program);
-      const before = w.entries.length;
-      reviewTier(w, program);
-      return w.entries.length > before; // only a conversion or an expiry due: leave it to those sweeps
-    });
+    // Only a conversion or an expiry due: leave it to those sweeps.
+    const entries = await systemWrite(memberId, at, "reviewTiers", (w) => { settleDue(w); return w.entries.some((e) => e.kind === "tier"); });
     return entries.filter((e): e is TierEntry => e.kind === "tier");
   }
 
-  /** Runs one member's due conversions at `at` (and the expiries due after them); returns its conversion entries. */
+  /** Runs one member's due conversions at `at` (and what else is due); returns its conversion entries. */
   async function convertMember(memberId: string, at: number): Promise<RedeemEntry[]> {
-    const entries = await systemWrite(memberId, at, "convert", (w) => {
-      convertDue(w, program, codes);
-      const converted = w.entries.length > 0;
-      if (converted) expireDue(w, program);
-      return converted;
-    });
+    const entries = await systemWrite(memberId, at, "convert", (w) => { settleDue(w); return w.entries.some((e) => e.kind === "redeem"); });
     return entries.filter((e): e is RedeemEntry => e.kind === "redeem");
   }
 
   /** Visits every member the due index names at or before `at`, a batch at a time. */
-  async function forEachDue(at: number, batchSize: number, visit: (memberId: string) => Promise<void>): Promise<void> {
+  /**
+   * Visits every member the due index names at or before `at`, a batch at a time. A member whose
+   * write fails for a reason of its own (a corrupt ledger, a `codes` generator that throws, a
+   * member that keeps changing) is reported and skipped, so one member cannot stop a sweep; a
+   * store failure stops it (the next member would meet the same). Returns the members skipped.
+   */
+  async function forEachDue(at: number, batchSize: number, visit: (memberId: string) => Promise<void>): Promise<SweepFailure[]> {
+    const failed: SweepFailure[] = [];
     let after: { dueAt: number; memberId: string } | undefined;
     for (;;) {
       const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: batchSize, ...(after ? { after } : {}) }));
-      if (due.length === 0) return;
-      for (const d of due) await visit(d.memberId);
+      if (due.length === 0) return failed;
+      for (const d of due) {
+        try {
+          await visit(d.memberId);
+        } catch (error) {
+          if (error instanceof LoyaltyError && error.code === "STORE_FAILURE") throw error;
+          failed.push({ memberId: d.memberId, code: error instanceof LoyaltyError ? error.code : error instanceof Error ? error.name : "Error", message: error instanceof Error ? error.message : String(error) });
+        }
+      }
       after = due.at(-1);
     }
   }
@@ -814,6 +849,19 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     const loaded = await loadState(memberId);
     if (!loaded) throw memberNotFound(memberId);
     return loaded.state;
+  }
+
+  /**
+   * A member as reads show them at `at`: with the automatic conversions due by then, which the next
+   * write will record exactly so (each at its period end), already made. Nothing is written and the
+   * `codes` generator is not called. Due expiries are shown as `expiredUnswept` instead.
+   */
+  function asOf(state: MemberState, at: number): MemberState {
+    if (!hasAutomaticConversions) return state;
+    let n = 0;
+    const w = new LedgerWriter(state, state.memberId, { now: at, newId: () => `(view ${++n})`, command: { key: "(view)", type: "convert" } });
+    convertDue(w, program, () => "(on the next write)");
+    return w.state;
   }
 }
 

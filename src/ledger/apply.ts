@@ -233,13 +233,17 @@ export function applyEntry(s: MemberState, e: Entry): void {
       });
       assert(drawn.eq(e.points), `redeem ${e.id}: lots add up to ${drawn}, not ${e.points}`);
       totals(s, e.wallet).spent = totals(s, e.wallet).spent.plus(drawn);
-      s.redemptions[e.redemptionId] = { id: e.redemptionId, rewardId: e.rewardId, wallet: e.wallet, points: drawn, quantity: e.quantity, at, stock: e.stock, limitKeys: { ...e.limitKeys }, cancelled: false, draws };
+      // An automatic conversion is dated at its period end, whenever it was written.
+      const when = e.periodEnd === null ? at : Date.parse(e.periodEnd);
+      s.redemptions[e.redemptionId] = { id: e.redemptionId, rewardId: e.rewardId, wallet: e.wallet, points: drawn, quantity: e.quantity, at: when, stock: e.stock, limitKeys: { ...e.limitKeys }, cancelled: false, draws };
       countLimit(s, `reward:${e.rewardId}`, e.limitKeys, new Decimal(e.quantity));
       return;
     }
     case "cancel": {
       const r = s.redemptions[e.redemptionId];
       assert(r !== undefined && !r.cancelled, `cancel ${e.id}: no open redemption ${e.redemptionId}`);
+      // The member undoing a redemption is active: a grace lot must not arrive past the inactivity deadline.
+      noteActivity(s, "spend", at);
       assert(r.wallet === e.wallet && r.rewardId === e.rewardId && r.stock === e.stock, `cancel ${e.id}: does not match redemption ${e.redemptionId}`);
       const t = totals(s, e.wallet);
       const regranted = new Decimal(e.regranted), forfeited = new Decimal(e.forfeited), repaid = new Decimal(e.debtRepaid);

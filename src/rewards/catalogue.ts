@@ -10,10 +10,9 @@ import { iso, periodKey, type Period } from "../shared/time.js";
 import type { PeriodKeys } from "../ledger/entries.js";
 import type { MemberState } from "../ledger/state.js";
 
-/** The price of one unit for this member: their tier's price if the reward has one, else `price`. */
-export function unitPrice(reward: CompiledReward, state: MemberState): Decimal {
-  const tier = state.tier?.id;
-  return (tier === undefined ? undefined : reward.tierPrices.get(tier)) ?? reward.price;
+/** The price of one unit for a member of `tier` (default: the member's tier now): the tier's price if the reward has one, else `price`. */
+export function unitPrice(reward: CompiledReward, state: MemberState, tier: string | null = state.tier?.id ?? null): Decimal {
+  return (tier === null ? undefined : reward.tierPrices.get(tier)) ?? reward.price;
 }
 
 /** The local period keys `limits` count in at `now`. */

@@ -11,7 +11,7 @@ import { ZERO, formatAmount, min, type Decimal } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import { deadlines, endOfPeriod } from "../expiry/policy.js";
 import type { Grant, LotDraw, RedeemEntry } from "../ledger/entries.js";
-import { bySpendOrder, isExpired, spendableLots, walletBalance } from "../ledger/lots.js";
+import { bySpendOrder, isExpired, planDraws, spendableLots, walletBalance } from "../ledger/lots.js";
 import { drawAvailable } from "../ledger/operations.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { limitKeys, refusal, unitPrice } from "./catalogue.js";
@@ -108,10 +108,13 @@ function checkedCode(code: unknown): string {
 }
 
 export interface CancelOutcome {
+  /** Points put back into their lots (before any reclaimed by a refund, below). */
   readonly restored: Decimal;
   readonly regranted: Decimal;
   readonly forfeited: Decimal;
   readonly debtRepaid: Decimal;
+  /** Points a refund of their purchase had forgiven (they were spent), taken back now that the spend is undone. */
+  readonly reclaimed: Decimal;
   /** Units given back to the reward's stock. */
   readonly stockDelta: number;
   readonly rewardId: string;
@@ -151,11 +154,42 @@ export function cancelRedemption(w: LedgerWriter, program: Program, c: { redempt
   const lot = regranted.gt(0)
     ? { wallet: r.wallet, earnedAt: iso(w.now), availableAt: iso(w.now), expiresAt: iso(addLocal(w.now, program.timeZone, { days: program.cancellationGraceDays })) }
     : null;
+  // Which purchases the restored points belong to, before the cancel entry empties the record.
+  const restoredByPurchase = new Map<string, Decimal>();
+  for (const l of lots) {
+    const purchaseId = r.draws.find((d) => d.lot.id === l.lotId)?.lot.purchaseId ?? null;
+    if (purchaseId !== null) restoredByPurchase.set(purchaseId, (restoredByPurchase.get(purchaseId) ?? ZERO).plus(l.points));
+  }
   w.append({
     kind: "cancel", redemptionId: r.id, rewardId: r.rewardId, wallet: r.wallet, points: r.points.toString(), lots, lot,
     regranted: regranted.toString(), forfeited: forfeited.toString(), debtRepaid: debtRepaid.toString(), stock: r.stock, reason: c.reason,
   });
-  return { restored, regranted, forfeited, debtRepaid, stockDelta: r.stock, rewardId: r.rewardId };
+  const reclaimed = reclaimForgiven(w, r.wallet, restoredByPurchase);
+  return { restored, regranted, forfeited, debtRepaid, reclaimed, stockDelta: r.stock, rewardId: r.rewardId };
+}
+
+/**
+ * A refund forgives the points of a purchase that were already spent (within_balance, only_pending).
+ * When the spend is a redemption that is then cancelled, those points come back into the
+ * purchase's lots: a reverse entry takes them now, as the refund would have, with `forgiven`
+ * negative so that the purchase's settled total stays as it was. Points the refund forgave because
+ * they had expired never came back, so they are not counted (the bound errs towards the member).
+ */
+function reclaimForgiven(w: LedgerWriter, wallet: string, restoredByPurchase: ReadonlyMap<string, Decimal>): Decimal {
+  let total = ZERO;
+  for (const [purchaseId, restored] of restoredByPurchase) {
+    const p = w.state.purchases[purchaseId];
+    if (p === undefined) continue;
+    const forgivenSpent = (p.settled[wallet] ?? ZERO).minus(p.reversed[wallet] ?? ZERO).minus(p.expired[wallet] ?? ZERO);
+    const take = min(restored, forgivenSpent);
+    if (take.lte(0)) continue;
+    const own = new Set(p.lotIds);
+    const plan = planDraws(w.state.lots.filter((l) => own.has(l.id) && l.wallet === wallet && !l.remaining.isZero()), take);
+    if (plan.drawn.lte(0)) continue;
+    w.append({ kind: "reverse", wallet, points: plan.drawn.toString(), lots: plan.draws, debt: "0", forgiven: plan.drawn.neg().toString(), purchaseId });
+    total = total.plus(plan.drawn);
+  }
+  return total;
 }
 
 // ---- Automatic conversions ------------------------------------------------------------------
@@ -171,25 +205,33 @@ function spendableAt(w: LedgerWriter, program: Program, wallet: string, at: numb
 
 /**
  * Runs every automatic conversion whose period end has passed since the member's last write, each
- * at its own period end, on the points spendable at that instant: the outcome never depends on
- * when a sweep or a command comes along. The engine runs this before writing off expiries.
+ * at its own period end, on the points spendable at that instant and at the price of the tier held
+ * then (`tierAt`; default the tier now): the outcome never depends on when a sweep or a command
+ * comes along. The engine runs due tier reviews first (passing the tier each gave from its
+ * instant), then this, then the expiries.
  */
-export function convertDue(w: LedgerWriter, program: Program, codes: CodeGenerator | null): void {
+export function convertDue(
+  w: LedgerWriter, program: Program, codes: CodeGenerator | null,
+  tierAt: (at: number) => string | null = () => w.state.tier?.id ?? null,
+  /** The member's last write before this one (entries this write appended already move `lastAt`). */
+  lastWrite: number = w.state.lastAt,
+): void {
   for (const reward of program.rewards.values()) {
     if (reward.automatic === null) continue;
-    const start = Math.max(w.state.lastAt, w.state.joinedAt, reward.availableFrom ?? -Infinity);
+    const start = Math.max(lastWrite, w.state.joinedAt, reward.availableFrom ?? -Infinity);
     let end = endOfPeriod(start, program.timeZone, reward.automatic);
     for (let n = 0; n < MAX_CATCH_UP && end <= w.now; n++, end = endOfPeriod(end, program.timeZone, reward.automatic)) {
       if (!reward.enabled || (reward.availableUntil !== null && end >= reward.availableUntil)) break;
-      if (reward.tiers !== null && !reward.tiers.has(w.state.tier?.id ?? "")) continue;
-      convertAt(w, program, reward, end, codes);
+      const tier = tierAt(end);
+      if (reward.tiers !== null && !reward.tiers.has(tier ?? "")) continue;
+      convertAt(w, program, reward, end, tier, codes);
     }
   }
 }
 
-function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at: number, codes: CodeGenerator | null): void {
+function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at: number, tier: string | null, codes: CodeGenerator | null): void {
   const lots = spendableAt(w, program, reward.wallet, at);
-  const price = unitPrice(reward, w.state);
+  const price = unitPrice(reward, w.state, tier);
   const available = lots.reduce((s, l) => s.plus(l.remaining), ZERO);
   const steps = Math.min(available.div(price).floor().toNumber(), 1_000_000);
   if (steps < 1) return;
