@@ -43,12 +43,12 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
   }
 
   /** Rows of a member in the tables, counted in SQL (not through the store). */
-  async function tableCounts(memberId: string) {
+  async function tableCounts(memberId: string, programId = P) {
     const { rows } = await admin.query(
       `SELECT (SELECT count(*) FROM "${schema}".loyalty_entries WHERE program_id = $1 AND member_id = $2)::int AS entries,
               (SELECT count(*) FROM "${schema}".loyalty_lots WHERE program_id = $1 AND member_id = $2 AND remaining < 0)::int AS negative_lots,
               (SELECT coalesce(sum(remaining), 0)::text FROM "${schema}".loyalty_lots WHERE program_id = $1 AND member_id = $2 AND wallet = 'points') AS points`,
-      [P, memberId]);
+      [programId, memberId]);
     return rows[0] as { entries: number; negative_lots: number; points: string };
   }
 
@@ -212,9 +212,15 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     expect(await memberViolations(observer, P, memberId, t.now())).toEqual([]);
   });
 
-  it("after a 10,000-command random run over 10 members (in parallel), every stored snapshot equals the fold of its entries", async () => {
+  it("after a 10,000-command random run over 10 members (in parallel), with redemptions of a shared stock and cancellations, every stored snapshot equals the fold of its entries", async () => {
     const pool = newPool({ max: 10 });
     const store = createPostgresStore(pgPool(pool), { schema });
+    const runProgram = { ...plainProgram, id: "server-run", rewards: [
+      { id: "coffee", kind: "product", wallet: "points", price: "40" },
+      { id: "mug", kind: "product", wallet: "points", price: "25", stock: 60, limits: [{ period: "month", count: 2 }] },
+      { id: "school", kind: "donation", wallet: "points", price: "10" },
+    ] } as const;
+    const R = runProgram.id;
     const members = Array.from({ length: 10 }, (_, i) => `z${i}`);
     const commandsEach = 1_000;
     // Scripts from fast-check's operation arbitrary, seeded: each with exactly `commandsEach` commands (time steps aside).
@@ -222,7 +228,7 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       const ops: Operation[] = [];
       let commands = 0, seed = 1000 + i;
       while (commands < commandsEach) {
-        for (const op of fc.sample(operationArb(), { numRuns: 500, seed: seed++ })) {
+        for (const op of fc.sample(operationArb(undefined, { rewards: true }), { numRuns: 500, seed: seed++ })) {
           if (commands === commandsEach) break;
           ops.push(op);
           if (op.op !== "advance") commands++;
@@ -231,16 +237,22 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       return ops;
     });
     const clocks = await Promise.all(members.map(async (memberId, i) => {
-      const { engine, t } = engineOn(store, 10, testClock(Date.parse("2026-01-01T00:00:00Z") + i * 3_600_000));
+      const t = testClock(Date.parse("2026-01-01T00:00:00Z") + i * 3_600_000);
+      const engine = createLoyaltyEngine({ program: runProgram, store, clock: t.clock, ids: t.ids, maxAttempts: 30 });
       await engine.enroll({ key: `${memberId}-enroll`, memberId });
-      await runOperations({ engine, memberId, currency: "GBP", spendWallet: "points", advance: t.advance, keyPrefix: memberId }, scripts[i]!);
+      await runOperations({ engine, memberId, currency: "GBP", spendWallet: "points", advance: t.advance, keyPrefix: memberId, rewards: ["coffee", "mug", "school"] }, scripts[i]!);
       return t;
     }));
+    let mugsHeld = 0;
     for (const [i, memberId] of members.entries()) {
-      expect(await memberViolations(store, P, memberId, clocks[i]!.now())).toEqual([]);
-      const stored = (await store.loadMember(P, memberId))!;
-      expect((await tableCounts(memberId)).entries).toBe(stored.snapshot.lastSeq);
+      expect(await memberViolations(store, R, memberId, clocks[i]!.now())).toEqual([]);
+      const stored = (await store.loadMember(R, memberId))!;
+      expect((await tableCounts(memberId, R)).entries).toBe(stored.snapshot.lastSeq);
+      mugsHeld += Object.values(stored.snapshot.redemptions ?? {}).filter((r) => r.rewardId === "mug" && !r.cancelled).reduce((n, r) => n + r.quantity, 0);
     }
+    // The shared stock: 60 units, less the mugs held, never below zero.
+    expect(mugsHeld).toBeGreaterThan(0);
+    expect(await store.getStock(R, "mug")).toBe(60 - mugsHeld);
     // The lot rows mirror the snapshots' open lots exactly, for every member.
     const { rows } = await admin.query(
       `SELECT m.member_id, count(*)::int AS mismatches FROM "${schema}".loyalty_members m
@@ -251,7 +263,7 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
          (SELECT lot_id, remaining FROM "${schema}".loyalty_lots t WHERE t.program_id = m.program_id AND t.member_id = m.member_id
           EXCEPT SELECT l->>'id', (l->>'remaining')::numeric FROM jsonb_array_elements(m.snapshot->'lots') l)
        ) d
-       WHERE m.program_id = $1 AND m.member_id = ANY($2) GROUP BY m.member_id`, [P, members]);
+       WHERE m.program_id = $1 AND m.member_id = ANY($2) GROUP BY m.member_id`, [R, members]);
     expect(rows).toEqual([]);
   }, 300_000);
 });
