@@ -946,22 +946,21 @@ describe("fixed defects", () => {
     for (const m of ["m1", "m3"]) expect(conversions(await s.entries(m)).map((e) => e.points)).toEqual(["300"]);
   });
 
-  // The same loophole under only_pending: the refund forgives what was spent, the cancellation hands it back.
-  it("only_pending: a cancellation after a full refund reclaims the points the refund forgave, and says so", async () => {
+  // only_pending forgives every point that is not pending, spent or not: a cancellation gives the
+  // member back what they would have kept without the redemption, and reclaims nothing.
+  it("only_pending: a cancellation after a full refund reclaims nothing, as the refund would have taken nothing", async () => {
     const s = await setup(program([{ ...mug, price: "100" }], { pending: { days: 0 }, refunds: { negativeBalance: "only_pending", baseRule: "base" } }));
     await s.enroll();
     await s.credit("30");
     const bought = await s.buy("100.00");
     await s.redeem("mug", { key: "k" }); // 30 from the credit's lot (it expires first), 70 from the purchase's
     const refund = await s.engine.refund({ key: "refund", memberId: "m", purchaseId: bought.purchaseId!, amount: "100.00", currency: "GBP" });
-    // only_pending takes back pending points only: all 100 are forgiven, the 30 still in the lot too.
     expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "0", forgiven: "100" });
     const c = await s.cancel("k");
-    // The 70 the redemption took from the purchase's lot come back and are reclaimed; the 30 the
-    // policy let the member keep stay theirs, as they would have without the redemption.
-    expect(c).toMatchObject({ restored: "100", reclaimed: "70" });
-    expect(c.entries.map((e) => e.kind)).toEqual(["cancel", "reverse"]);
-    expect((await s.wallet()).available).toBe("60");
+    expect(c).toMatchObject({ restored: "100", reclaimed: "0" });
+    expect(c.entries.map((e) => e.kind)).toEqual(["cancel"]);
+    // As without the redemption: 30 credited + the purchase's 100, which only_pending lets the member keep.
+    expect((await s.wallet()).available).toBe("130");
     expect(await s.violations()).toEqual([]);
     // A second refund finds nothing left to refund.
     await expectError(s.engine.refund({ key: "refund-2", memberId: "m", purchaseId: bought.purchaseId!, amount: "1.00", currency: "GBP" }), "REFUND_EXCEEDS_PURCHASE");

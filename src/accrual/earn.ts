@@ -81,9 +81,11 @@ export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): E
  * that promotes the member into that tier (after the tier entry, so they see the new tier). Their
  * points are available at once and never count towards tier qualification.
  */
-export function awardTierBonus(w: LedgerWriter, program: Program, tierId: string): Evaluation {
-  const ctx = accrualContext(program, { trigger: `tier:${tierId}`, amount: ZERO, lines: null, attributes: {}, occurredAt: w.now, member: memberView(w.state) });
+export function awardTierBonus(w: LedgerWriter, program: Program, tierId: string, at: number = w.now): Evaluation {
+  // Dated at the promotion (a review's own instant), not at the write that processed it: the lot's
+  // dates, and what a conversion at a later period end finds, never depend on when a sweep ran.
+  const ctx = accrualContext(program, { trigger: `tier:${tierId}`, amount: ZERO, lines: null, attributes: {}, occurredAt: at, member: memberView(w.state) });
   const evaluation = evaluateRules(program, ctx, w.state);
-  writeAwards(w, program, evaluation, w.now, w.now, null);
+  writeAwards(w, program, evaluation, at, at, null);
   return evaluation;
 }

@@ -405,18 +405,18 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
    * conversions at the tier each period end found, then expiries.
    */
-  function settleDue(w: LedgerWriter): void {
+  function settleDue(w: LedgerWriter, options: { expire: boolean; codes: CodeGenerator | null } = { expire: true, codes }): void {
     const before = program.tiers === null ? null : currentTier(program, w.state).id;
     const lastWrite = w.state.lastAt;
     const mark = w.entries.length;
     reviewTier(w, program);
     const changes = w.entries.slice(mark).flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
-    convertDue(w, program, codes, (at) => {
+    convertDue(w, program, options.codes, (at) => {
       let tier = before;
       for (const c of changes) if (c.since <= at) tier = c.to;
       return tier;
     }, lastWrite);
-    expireDue(w, program);
+    if (options.expire) expireDue(w, program);
   }
 
   /**
@@ -852,15 +852,16 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   }
 
   /**
-   * A member as reads show them at `at`: with the automatic conversions due by then, which the next
-   * write will record exactly so (each at its period end), already made. Nothing is written and the
+   * A member as reads show them at `at`: with the automatic conversions due by then (and the tier
+   * reviews before them), which the next write will record exactly so, already made. Nothing is written and the
    * `codes` generator is not called. Due expiries are shown as `expiredUnswept` instead.
    */
   function asOf(state: MemberState, at: number): MemberState {
     if (!hasAutomaticConversions) return state;
     let n = 0;
     const w = new LedgerWriter(state, state.memberId, { now: at, newId: () => `(view ${++n})`, command: { key: "(view)", type: "convert" } });
-    convertDue(w, program, () => "(on the next write)");
+    // The due reviews too: a conversion is priced at the tier its period end found.
+    settleDue(w, { expire: false, codes: () => "(on the next write)" });
     return w.state;
   }
 }

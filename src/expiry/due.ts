@@ -27,7 +27,16 @@ export function expireDue(w: LedgerWriter, program: Program): void {
     group.total = group.total.plus(lot.remaining);
     byWallet.set(lot.wallet, group);
   }
-  for (const [wallet, g] of byWallet) w.append({ kind: "expire", wallet, points: g.total.toString(), lots: g.draws });
+  // A wallet whose inactivity deadline has passed lapses once per deadline, with or without lots
+  // to write off: the record lets a cancellation know its points would have lapsed.
+  for (const [wallet, deadline] of due) {
+    if (deadline <= w.now && w.state.lapsed[wallet] !== deadline && !byWallet.has(wallet)) byWallet.set(wallet, { draws: [], total: ZERO });
+  }
+  for (const [wallet, g] of byWallet) {
+    const deadline = due.get(wallet);
+    const lapsed = deadline !== undefined && deadline <= w.now && w.state.lapsed[wallet] !== deadline;
+    w.append({ kind: "expire", wallet, points: g.total.toString(), lots: g.draws, ...(lapsed ? { lapsedAt: iso(deadline) } : {}) });
+  }
 }
 
 /** Points of one wallet that expire at one instant. */

@@ -174,6 +174,10 @@ export function applyEntry(s: MemberState, e: Entry): void {
       assert(drawn.eq(e.points), `expire ${e.id}: lots add up to ${drawn}, not ${e.points}`);
       const t = totals(s, e.wallet);
       t.expired = t.expired.plus(drawn);
+      if (e.lapsedAt !== undefined) {
+        const lapsed = Date.parse(e.lapsedAt);
+        if (lapsed > (s.lapsed[e.wallet] ?? -Infinity)) s.lapsed[e.wallet] = lapsed;
+      }
       return;
     }
     case "refund": {

@@ -101,6 +101,11 @@ export interface ExpireEntry extends EntryBase {
   readonly wallet: string;
   readonly points: string;
   readonly lots: readonly LotDraw[];
+  /**
+   * Set when the wallet's balance lapsed for inactivity: the deadline that passed (the entry may
+   * then list no lots: the lapse is recorded all the same, so that a later cancellation knows).
+   */
+  readonly lapsedAt?: string;
 }
 
 /** A refund of money: moves no points by itself; reverse entries follow it per wallet. */

@@ -142,6 +142,8 @@ export interface MemberState {
   referredBy: string | null;
   /** The engine's clock at the latest entry (epoch ms): period-end work after it is still to do. */
   lastAt: number;
+  /** Per wallet with inactivity expiry: the latest deadline at which its balance lapsed (epoch ms). */
+  lapsed: Dict<number>;
   /** Seq of the last entry folded in. */
   lastSeq: number;
 }
@@ -151,7 +153,7 @@ export function emptyTotals(): WalletTotals {
 }
 
 export function emptyState(memberId: string): MemberState {
-  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), tier: null, metrics: dict(), redemptions: dict(), limits: dict(), referredBy: null, lastAt: 0, lastSeq: 0 };
+  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), tier: null, metrics: dict(), redemptions: dict(), limits: dict(), referredBy: null, lastAt: 0, lapsed: dict(), lastSeq: 0 };
 }
 
 const copyCounters = (c: CapCounters): CapCounters => {
@@ -174,6 +176,7 @@ export function cloneState(s: MemberState): MemberState {
     metrics: mapDict(s.metrics, (m) => mapDict(m, (d) => d)),
     redemptions: mapDict(s.redemptions, (r) => ({ ...r, limitKeys: { ...r.limitKeys }, draws: [...r.draws] })),
     limits: mapDict(s.limits, copyCounters),
+    lapsed: mapDict(s.lapsed, (t) => t),
   };
 }
 
@@ -207,6 +210,7 @@ export interface MemberSnapshot {
   limits?: Record<string, Partial<Record<Period, Record<string, string>>>>;
   referredBy?: string | null;
   lastAt?: number;
+  lapsed?: Record<string, number>;
   lastSeq: number;
 }
 
@@ -238,6 +242,7 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
     limits: mapDict(s.limits, (c) => countersTo(c, str)),
     referredBy: s.referredBy,
     lastAt: s.lastAt,
+    lapsed: mapDict(s.lapsed, (t) => t),
     lastSeq: s.lastSeq,
   };
 }
@@ -264,6 +269,7 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
     limits: mapDict(s.limits ?? {}, (c) => countersTo(c, dec)),
     referredBy: s.referredBy ?? null,
     lastAt: s.lastAt ?? 0,
+    lapsed: mapDict(s.lapsed ?? {}, (t) => t),
     lastSeq: s.lastSeq,
   };
 }

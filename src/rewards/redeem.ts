@@ -48,6 +48,9 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
   }
   const price = unitPrice(reward, w.state);
   let quantity = req.quantity;
+  // Whether it is offered at all comes before what the member can afford (the README's order).
+  const unavailable = refusal(program, reward, w.state, w.now, quantity ?? 1, req.stockLeft);
+  if (unavailable) throw unavailable;
   if (quantity === null) {
     // A conversion on request: every whole step of the available balance.
     const available = walletBalance(w.state, reward.wallet, w.now).available;
@@ -133,9 +136,14 @@ export function cancelRedemption(w: LedgerWriter, program: Program, c: { redempt
   }
   if (r.cancelled) throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), { details: { redemptionId: c.redemptionId } });
   const deadline = deadlines(program, w.state).get(r.wallet) ?? null;
+  // A lapse of the wallet for inactivity after the redemption expired its points, whatever
+  // activity has moved the deadline since.
+  const lapsedSince = (w.state.lapsed[r.wallet] ?? -Infinity) > r.at;
   let debt = w.state.wallets[r.wallet]?.debt ?? ZERO;
   let debtRepaid = ZERO, regranted = ZERO, forfeited = ZERO, restored = ZERO;
   const lots: LotDraw[] = [];
+  // Points returned to the member per purchase whose lots they came from (restored or regranted).
+  const returnedByPurchase = new Map<string, Decimal>();
   const portions = [...r.draws].sort((a, b) => bySpendOrder({ ...a.lot, remaining: a.points }, { ...b.lot, remaining: b.points }));
   for (const d of portions) {
     const repay = min(debt, d.points);
@@ -143,48 +151,49 @@ export function cancelRedemption(w: LedgerWriter, program: Program, c: { redempt
     debtRepaid = debtRepaid.plus(repay);
     const back = d.points.minus(repay);
     if (back.isZero()) continue;
-    if (isExpired({ ...d.lot, remaining: back }, w.now, deadline)) {
-      if (program.cancellationGraceDays > 0) regranted = regranted.plus(back);
-      else forfeited = forfeited.plus(back);
+    if (lapsedSince || isExpired({ ...d.lot, remaining: back }, w.now, deadline)) {
+      if (program.cancellationGraceDays === 0) { forfeited = forfeited.plus(back); continue; }
+      regranted = regranted.plus(back);
     } else {
       lots.push({ lotId: d.lot.id, points: back.toString() });
       restored = restored.plus(back);
     }
+    if (d.lot.purchaseId !== null) returnedByPurchase.set(d.lot.purchaseId, (returnedByPurchase.get(d.lot.purchaseId) ?? ZERO).plus(back));
   }
   const lot = regranted.gt(0)
     ? { wallet: r.wallet, earnedAt: iso(w.now), availableAt: iso(w.now), expiresAt: iso(addLocal(w.now, program.timeZone, { days: program.cancellationGraceDays })) }
     : null;
-  // Which purchases the restored points belong to, before the cancel entry empties the record.
-  const restoredByPurchase = new Map<string, Decimal>();
-  for (const l of lots) {
-    const purchaseId = r.draws.find((d) => d.lot.id === l.lotId)?.lot.purchaseId ?? null;
-    if (purchaseId !== null) restoredByPurchase.set(purchaseId, (restoredByPurchase.get(purchaseId) ?? ZERO).plus(l.points));
-  }
-  w.append({
+  const cancel = w.append({
     kind: "cancel", redemptionId: r.id, rewardId: r.rewardId, wallet: r.wallet, points: r.points.toString(), lots, lot,
     regranted: regranted.toString(), forfeited: forfeited.toString(), debtRepaid: debtRepaid.toString(), stock: r.stock, reason: c.reason,
   });
-  const reclaimed = reclaimForgiven(w, r.wallet, restoredByPurchase);
+  // Only within_balance forgives points because they were spent, and would have taken them had they
+  // been there; only_pending forgives every available point anyway; allow_debt forgives none.
+  const reclaimed = program.negativeBalance === "within_balance" ? reclaimForgiven(w, r.wallet, returnedByPurchase, lot === null ? null : cancel.id) : ZERO;
   return { restored, regranted, forfeited, debtRepaid, reclaimed, stockDelta: r.stock, rewardId: r.rewardId };
 }
 
 /**
- * A refund forgives the points of a purchase that were already spent (within_balance, only_pending).
- * When the spend is a redemption that is then cancelled, those points come back into the
- * purchase's lots: a reverse entry takes them now, as the refund would have, with `forgiven`
- * negative so that the purchase's settled total stays as it was. Points the refund forgave because
- * they had expired never came back, so they are not counted (the bound errs towards the member).
+ * Under within_balance a refund forgives the points of a purchase that were already spent. When the
+ * spend is a redemption that is then cancelled, those points come back (into the purchase's lots,
+ * or the grace lot if their lot has expired since): a reverse entry takes them now, as the refund
+ * would have, with `forgiven` negative so that the purchase's settled total stays as it was, and
+ * its reversed total records them (a later cancellation cannot take them twice). Points the refund
+ * forgave because they had expired are not counted (the bound errs towards the member).
  */
-function reclaimForgiven(w: LedgerWriter, wallet: string, restoredByPurchase: ReadonlyMap<string, Decimal>): Decimal {
+function reclaimForgiven(w: LedgerWriter, wallet: string, returnedByPurchase: ReadonlyMap<string, Decimal>, graceLotId: string | null): Decimal {
   let total = ZERO;
-  for (const [purchaseId, restored] of restoredByPurchase) {
+  for (const [purchaseId, returned] of returnedByPurchase) {
     const p = w.state.purchases[purchaseId];
     if (p === undefined) continue;
     const forgivenSpent = (p.settled[wallet] ?? ZERO).minus(p.reversed[wallet] ?? ZERO).minus(p.expired[wallet] ?? ZERO);
-    const take = min(restored, forgivenSpent);
+    const take = min(returned, forgivenSpent);
     if (take.lte(0)) continue;
+    // From the purchase's own lots (restored into), then the grace lot (points whose lot had expired).
     const own = new Set(p.lotIds);
-    const plan = planDraws(w.state.lots.filter((l) => own.has(l.id) && l.wallet === wallet && !l.remaining.isZero()), take);
+    const from = w.state.lots.filter((l) => own.has(l.id) && l.wallet === wallet && !l.remaining.isZero());
+    const grace = graceLotId === null ? undefined : w.state.lots.find((l) => l.id === graceLotId);
+    const plan = planDraws(grace ? [...from, grace] : from, take);
     if (plan.drawn.lte(0)) continue;
     w.append({ kind: "reverse", wallet, points: plan.drawn.toString(), lots: plan.draws, debt: "0", forgiven: plan.drawn.neg().toString(), purchaseId });
     total = total.plus(plan.drawn);
@@ -216,16 +225,23 @@ export function convertDue(
   /** The member's last write before this one (entries this write appended already move `lastAt`). */
   lastWrite: number = w.state.lastAt,
 ): void {
-  for (const reward of program.rewards.values()) {
-    if (reward.automatic === null) continue;
+  // Every due period end of every automatic reward, in time order (then catalogue order): two
+  // conversions of one wallet take their points in the order their period ends came.
+  const due: { at: number; order: number; reward: CompiledReward }[] = [];
+  [...program.rewards.values()].forEach((reward, order) => {
+    if (reward.automatic === null || !reward.enabled) return;
     const start = Math.max(lastWrite, w.state.joinedAt, reward.availableFrom ?? -Infinity);
     let end = endOfPeriod(start, program.timeZone, reward.automatic);
     for (let n = 0; n < MAX_CATCH_UP && end <= w.now; n++, end = endOfPeriod(end, program.timeZone, reward.automatic)) {
-      if (!reward.enabled || (reward.availableUntil !== null && end >= reward.availableUntil)) break;
-      const tier = tierAt(end);
-      if (reward.tiers !== null && !reward.tiers.has(tier ?? "")) continue;
-      convertAt(w, program, reward, end, tier, codes);
+      if (reward.availableUntil !== null && end >= reward.availableUntil) break;
+      due.push({ at: end, order, reward });
     }
+  });
+  due.sort((a, b) => a.at - b.at || a.order - b.order);
+  for (const { at, reward } of due) {
+    const tier = tierAt(at);
+    if (reward.tiers !== null && !reward.tiers.has(tier ?? "")) continue;
+    convertAt(w, program, reward, at, tier, codes);
   }
 }
 
@@ -244,7 +260,10 @@ function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at
     draws.push({ lotId: lot.id, points: take.toString() });
     left = left.minus(take);
   }
-  const redemptionId = `${reward.id}@${iso(at)}`;
+  // "<reward>@<period end>"; should a redemption on request already hold that id (one made before
+  // the reward became automatic), the first free "~" suffix: the same on every replay.
+  let redemptionId = `${reward.id}@${iso(at)}`;
+  while (w.state.redemptions[redemptionId] !== undefined) redemptionId += "~";
   w.append({
     kind: "redeem", redemptionId, rewardId: reward.id, rewardKind: reward.kind, wallet: reward.wallet, points: points.toString(), lots: draws,
     quantity: steps, stock: 0, limitKeys: {}, grant: grant(program, reward, steps, { redemptionId, cause: null, codes }, w.state.memberId),

@@ -9,6 +9,8 @@ import type { Program } from "../program/compile.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
 import { iso, periodKey } from "../shared/time.js";
 import { drawAvailable, debtToRepay } from "../ledger/operations.js";
+import { effectiveExpiry } from "../ledger/lots.js";
+import { deadlines } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { limitKeys, used } from "./catalogue.js";
 
@@ -37,10 +39,13 @@ export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program,
   }
   const draws = drawAvailable(from, req.wallet, req.points);
   // The receiver's lots, one per distinct expiry of the lots drawn, soonest first.
+  // Each point keeps the date it would have expired with the sender: its lot's own, or the
+  // sender's inactivity deadline if sooner.
+  const deadline = deadlines(program, from.state).get(req.wallet) ?? null;
   const byExpiry = new Map<number | null, Decimal>();
   for (const d of draws) {
-    const lot = from.state.lots.find((l) => l.id === d.lotId)!;
-    byExpiry.set(lot.expiresAt, (byExpiry.get(lot.expiresAt) ?? ZERO).plus(d.points));
+    const at = effectiveExpiry(from.state.lots.find((l) => l.id === d.lotId)!, deadline);
+    byExpiry.set(at, (byExpiry.get(at) ?? ZERO).plus(d.points));
   }
   from.append({
     kind: "transfer", direction: "out", transferId: req.transferId, counterpartyId: to.state.memberId, wallet: req.wallet, points: req.points.toString(),

@@ -200,7 +200,7 @@ function promote(w: LedgerWriter, program: Program, to: number, at: number, revi
     floor: t.floor !== null && t.floor.until > at ? t.floor : null, reviewedAt: reviewedAt ?? t.reviewedAt, basis: "promotion",
   }, "promotion");
   // Every tier crossed pays its bonus: reaching gold in one purchase pays what silver-then-gold would.
-  for (let i = c + 1; i <= to; i++) awardTierBonus(w, program, tiers.levels[i]!.id);
+  for (let i = c + 1; i <= to; i++) awardTierBonus(w, program, tiers.levels[i]!.id, at);
 }
 
 /** The `from` of the next tier entry: null before the member's first tier entry. */
