@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectError } from "./support/errors.js";
 import { Decimal, LoyaltyError, createLoyaltyEngine, createMemoryStore, type ErrorCode, type LoyaltyEngine, type LoyaltyStore, type NegativeBalancePolicy, type ProgramDefinition } from "../src/index.js";
 import { exampleProgram } from "../examples/program.js";
 
@@ -80,16 +81,6 @@ async function harness(program: ProgramDefinition, start = T0, memberId = "m1"):
     }),
   };
   return h;
-}
-
-async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<LoyaltyError> {
-  const error = await promise.then(
-    (r) => { throw new Error(`expected ${code}, got success ${JSON.stringify(r).slice(0, 300)}`); },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LoyaltyError);
-  expect((error as LoyaltyError).code).toBe(code);
-  return error as LoyaltyError;
 }
 
 const buy = (h: Harness, purchaseId: string, amount: string, memberId = "m1") =>

@@ -8,6 +8,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectError } from "./support/errors.js";
 import {
   Decimal, LoyaltyError, createLoyaltyEngine, createMemoryStore, fromSnapshot, walletBalance,
   type CancelEntry, type CodeGenerator, type Entry, type ErrorCode, type LoyaltyStore, type MemberState,
@@ -103,16 +104,6 @@ function lotOf(result: { entries: readonly Entry[] }): string {
 
 const redeemEntry = (result: { entries: readonly Entry[] }) => result.entries.find((e): e is RedeemEntry => e.kind === "redeem")!;
 const cancelEntry = (result: { entries: readonly Entry[] }) => result.entries.find((e): e is CancelEntry => e.kind === "cancel")!;
-
-async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<LoyaltyError> {
-  const error = await promise.then(
-    (r) => { throw new Error(`expected ${code}, got success ${JSON.stringify(r).slice(0, 300)}`); },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LoyaltyError);
-  expect((error as LoyaltyError).code).toBe(code);
-  return error as LoyaltyError;
-}
 
 /** Runs a command that must be refused with `code`, and checks that it wrote nothing: members, entries, its key, every reward's stock. */
 async function refuses(s: Setup, key: string, run: () => Promise<unknown>, code: ErrorCode, members: readonly string[] = ["m"]): Promise<LoyaltyError> {
