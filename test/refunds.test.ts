@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectError } from "./support/errors.js";
-import { Decimal, LoyaltyError, createLoyaltyEngine, createMemoryStore, type ErrorCode, type LoyaltyEngine, type LoyaltyStore, type NegativeBalancePolicy, type ProgramDefinition } from "../src/index.js";
+import { Decimal, createLoyaltyEngine, createMemoryStore, type LoyaltyEngine, type LoyaltyStore, type NegativeBalancePolicy, type ProgramDefinition } from "../src/index.js";
 import { exampleProgram } from "../examples/program.js";
 
 const DAY = 86_400_000;
