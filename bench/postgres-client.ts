@@ -4,18 +4,101 @@
  * Told what to do by one IPC message; answers with one.
  */
 import { TZDate } from "@date-fns/tz";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { compileProgram, createLoyaltyEngine, type ProgramDefinition } from "../src/index.js";
 import { createPostgresStore, pgPool } from "../src/postgres/index.js";
 
 export type ClientTask =
-  | { readonly mode: "purchases"; readonly url: string; readonly schema: string; readonly worker: number; readonly streams: number; readonly members: readonly string[]; readonly warmupMs: number; readonly durationMs: number }
+  | { readonly mode: "purchases"; readonly url: string; readonly schema: string; readonly worker: number; readonly workers: number; readonly streams: number; readonly members: readonly string[]; readonly warmupMs: number; readonly durationMs: number }
   | { readonly mode: "cdnow"; readonly url: string; readonly schema: string; readonly worker: number; readonly workers: number; readonly streams: number; readonly file: string };
 
 export type ClientReport =
-  | { readonly mode: "purchases"; readonly commands: number; readonly elapsedMs: number; readonly conflicts: number; readonly latenciesMs: readonly number[] }
+  | {
+    readonly mode: "purchases"; readonly commands: number; readonly elapsedMs: number; readonly conflicts: number; readonly latenciesMs: readonly number[];
+    /** CPU time (user + system) this process used while measuring. */
+    readonly cpuMs: number;
+    /** Where the machine's CPU went while the clients measured (Linux only; null elsewhere and in the other client). */
+    readonly machine: CpuSplit | null;
+  }
   | { readonly mode: "cdnow"; readonly customers: number; readonly enrolled: number; readonly purchases: number; readonly skippedZero: number; readonly elapsedMs: number; readonly startedAt: number; readonly endedAt: number };
+
+// ---- Where the CPU went (Linux /proc) ------------------------------------------------------------
+
+interface CpuSample {
+  readonly at: number;
+  /** Jiffies of all CPUs: total; idle + iowait; stolen by the hypervisor. */
+  readonly total: number;
+  readonly idle: number;
+  readonly steal: number;
+  /** Per process alive at the time: command name, parent pid, start time, command line, user + system jiffies. */
+  readonly procs: ReadonlyMap<number, { readonly comm: string; readonly ppid: number; readonly started: number; readonly cmdline: string; readonly ticks: number }>;
+}
+
+/**
+ * CPU use over a window, in cores (1 = one core busy all the time). Per process, only processes
+ * alive at both ends of the window are seen, so a window should start after the measured processes
+ * (and their server backends) started, and end before they end.
+ */
+export interface CpuSplit {
+  readonly cores: number;
+  /** All CPU time that was not idle: processes, kernel, interrupts (loopback TCP is mostly here), steal. */
+  readonly busy: number;
+  /** Time the hypervisor gave to someone else (a virtual machine's neighbours). */
+  readonly steal: number;
+  /** PostgreSQL: the server's own processes and the backends of the bench's database user. */
+  readonly postgres: number;
+  /** The bench's client processes (or pgbench). */
+  readonly clients: number;
+  /** Kernel threads (kworker: mostly writing back the server's files). */
+  readonly kernel: number;
+  /** Everything else: other processes (those that ended within the window are not seen), and backends of other database users. Should be near 0. */
+  readonly other: number;
+}
+
+export function sampleCpu(): CpuSample | null {
+  if (!existsSync("/proc/stat")) return null;
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const procs = new Map<number, { comm: string; ppid: number; started: number; cmdline: string; ticks: number }>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const f = stat.slice(close + 2).split(" ");
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+      procs.set(Number(name), { comm: stat.slice(stat.indexOf("(") + 1, close), ppid: Number(f[1]), started: Number(f[19]), cmdline, ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return { at: performance.now(), total: cpu.reduce((a, b) => a + b, 0), idle: (cpu[3] ?? 0) + (cpu[4] ?? 0), steal: cpu[7] ?? 0, procs };
+}
+
+/**
+ * Where the CPU went between two samples. `clientPids`: the measured client processes (their
+ * children count too); `dbUser`: the database user the bench connects as (backends show it in
+ * their command line, `postgres: 15/main: user db host(port) state`).
+ */
+export function cpuSplit(a: CpuSample | null, b: CpuSample | null, clientPids: readonly number[], dbUser: string): CpuSplit | null {
+  if (!a || !b || b.total <= a.total) return null;
+  const cores = readFileSync("/proc/stat", "utf8").split("\n").filter((l) => /^cpu\d/.test(l)).length;
+  const perCore = (b.total - a.total) / cores; // jiffies of one CPU over the window
+  let postgres = 0, clients = 0, kernel = 0, other = 0;
+  for (const [pid, p] of b.procs) {
+    const before = a.procs.get(pid);
+    const used = (p.ticks - (before?.started === p.started ? before.ticks : 0)) / perCore; // a process started meanwhile: all of its time
+    if (clientPids.includes(pid) || clientPids.includes(p.ppid)) clients += used;
+    else if (pid === 2 || p.ppid === 2) kernel += used;
+    else if (p.comm === "postgres" || p.cmdline.startsWith("postgres:")) {
+      const backend = /^postgres: [^:]+: (\S+) /.exec(p.cmdline);
+      if (!backend || backend[1] === dbUser) postgres += used;
+      else other += used;
+    } else other += used;
+  }
+  const share = (x: number) => (x / (b.total - a.total)) * cores;
+  return { cores, busy: cores - share(b.idle - a.idle), steal: share(b.steal - a.steal), postgres, clients, kernel, other };
+}
 
 /** The bench's program: 1 point per unit of money, 12-month expiry, USD, as a US store might run it. */
 export const benchProgram = {
@@ -68,10 +151,24 @@ async function purchases(task: Extract<ClientTask, { mode: "purchases" }>): Prom
   const latencies: number[] = [];
   const started = performance.now();
   let measuredFrom = 0;
+  let cpuFrom = process.cpuUsage();
+  // One client per round samples the machine, from 1 s into its measured window to 1 s before its
+  // end: the other client (started at the same time, within a few tens of milliseconds) and the
+  // server backends of both are then sure to be running at both ends.
+  let machine: Promise<CpuSplit | null> = Promise.resolve(null);
+  const sampleMachine = () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    machine = (async () => {
+      await sleep(1_000);
+      const from = sampleCpu();
+      await sleep(task.durationMs - 2_000);
+      return cpuSplit(from, sampleCpu(), [process.ppid], decodeURIComponent(new URL(task.url).username)); // this client, its sibling, the bench
+    })();
+  };
   await Promise.all(Array.from({ length: task.streams }, async (_, s) => {
     for (let i = 0; ; i++) {
       const now = performance.now();
-      if (!measuring && now - started >= task.warmupMs) { measuring = true; measuredFrom = now; }
+      if (!measuring && now - started >= task.warmupMs) { measuring = true; measuredFrom = now; cpuFrom = process.cpuUsage(); if (task.worker % task.workers === 0) sampleMachine(); }
       if (measuring && now - measuredFrom >= task.durationMs) return;
       const key = `w${task.worker}-s${s}-${i}`;
       const memberId = task.members[(i * task.streams + s) % task.members.length]!;
@@ -86,8 +183,10 @@ async function purchases(task: Extract<ClientTask, { mode: "purchases" }>): Prom
     }
   }));
   const elapsedMs = performance.now() - measuredFrom;
+  const cpu = process.cpuUsage(cpuFrom);
+  // This client, its sibling and the bench itself (the parent) are the clients.
   await pool.end();
-  return { mode: "purchases", commands, elapsedMs, conflicts, latenciesMs: latencies };
+  return { mode: "purchases", commands, elapsedMs, conflicts, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, machine: await machine };
 }
 
 /** Replays this worker's share of the CDNOW customers (by customer id), `streams` customers at a time, each in date order. */

@@ -1,5 +1,91 @@
-import { TZDate } from "@date-fns/tz";
+import { TZDate, tzOffset } from "@date-fns/tz";
 import { addDays, addMonths, addYears, getISOWeek, getISOWeekYear } from "date-fns";
+
+/*
+ * Zone offsets are the slow part of local time: each one is an Intl.DateTimeFormat call (about
+ * 2 µs), and a TZDate makes several per operation. So offsets are cached per zone and per UTC hour,
+ * and local fields and calendar arithmetic are computed from them with UTC Date arithmetic, giving
+ * exactly the values the Intl and TZDate computations give (test/shared-time.test.ts compares them
+ * on random instants, zones and spans). Whatever the cache cannot vouch for goes the old way:
+ * - an hour in which the zone's offset changes is not cached: each instant in it asks Intl;
+ * - a wall-clock time within a day of a transition (skipped, repeated, or merely close) is
+ *   resolved by TZDate, as is an offset with seconds (local mean time before ~1900), an instant
+ *   that is not a whole millisecond, and anything outside the years 1000 to 9000.
+ * The one assumption: no zone changes its offset twice within an hour, so an hour whose first and
+ * last millisecond have the same offset has it throughout. In the tz database (2025b) the closest
+ * two offset changes of any zone are 95 hours apart.
+ */
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const FAST_FROM = Date.UTC(1000, 0, 1);
+const FAST_UNTIL = Date.UTC(9000, 0, 1);
+/** Entries kept per zone and map before it is emptied: 100,000 hours is 11 years. */
+const CACHE_LIMIT = 100_000;
+
+interface ZoneCache {
+  /** UTC hour -> the zone's offset in minutes through that hour, or NaN if it changes within it. */
+  readonly hours: Map<number, number>;
+  /** UTC day -> the zone's offset through that day, or NaN if it changes within it. */
+  readonly days: Map<number, number>;
+}
+const zoneCaches = new Map<string, ZoneCache>();
+
+function cacheFor(zone: string): ZoneCache {
+  let cache = zoneCaches.get(zone);
+  if (!cache) zoneCaches.set(zone, (cache = { hours: new Map(), days: new Map() }));
+  return cache;
+}
+
+function remember(map: Map<number, number>, key: number, value: number): number {
+  if (map.size >= CACHE_LIMIT) map.clear();
+  map.set(key, value);
+  return value;
+}
+
+/** Offset through a UTC hour (NaN if it changes within it, or the zone is unknown). */
+function hourOffset(cache: ZoneCache, zone: string, hour: number): number {
+  const known = cache.hours.get(hour);
+  if (known !== undefined) return known;
+  const start = hour * HOUR;
+  const first = tzOffset(zone, new Date(start));
+  return remember(cache.hours, hour, first === tzOffset(zone, new Date(start + HOUR - 1)) ? first : NaN);
+}
+
+/** Offset through a UTC day (NaN if it changes within it). */
+function dayOffset(cache: ZoneCache, zone: string, day: number): number {
+  const known = cache.days.get(day);
+  if (known !== undefined) return known;
+  const first = hourOffset(cache, zone, day * 24);
+  let offset = first;
+  for (let h = 1; h < 24 && offset === offset; h++) if (hourOffset(cache, zone, day * 24 + h) !== first) offset = NaN;
+  return remember(cache.days, day, offset);
+}
+
+/**
+ * The UTC offset of `zone` at `ms`, in minutes, exactly as `tzOffset(zone, new Date(ms))` of
+ * @date-fns/tz computes it (which TZDate uses), from the cache. `ms` must be a whole number.
+ */
+function offsetAt(zone: string, ms: number): number {
+  const offset = hourOffset(cacheFor(zone), zone, Math.floor(ms / HOUR));
+  return offset === offset ? offset : tzOffset(zone, new Date(ms));
+}
+
+/**
+ * The one instant whose wall-clock time in `zone` is `wall` (wall-clock fields read as UTC), or
+ * null when that is not certain from the cache. Certain when the offset is the same whole number
+ * of minutes through the three UTC days around `wall`: any instant showing `wall` lies within a
+ * day of it (offsets are under 24 hours), so it has that offset, and only one instant does.
+ */
+function instantOf(cache: ZoneCache, zone: string, wall: number): number | null {
+  if (!(wall >= FAST_FROM && wall < FAST_UNTIL)) return null;
+  const day = Math.floor(wall / DAY);
+  const offset = dayOffset(cache, zone, day);
+  if (!Number.isInteger(offset) || dayOffset(cache, zone, day - 1) !== offset || dayOffset(cache, zone, day + 1) !== offset) return null;
+  return wall - offset * MINUTE;
+}
+
+const fastInstant = (ms: number) => Number.isInteger(ms) && ms >= FAST_FROM && ms < FAST_UNTIL;
 
 /** A calendar span; months and years follow the calendar (31 Jan + 1 month = 28/29 Feb). */
 export interface Duration {
@@ -33,8 +119,19 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return fmt;
 }
 
-/** Wall-clock fields of `ms` in `zone`. One cached Intl formatter per zone. */
+/** Wall-clock fields of `ms` in `zone`: from the cached offset, else from one Intl formatter per zone. */
 export function localParts(ms: number, zone: string): LocalParts {
+  if (fastInstant(ms)) {
+    const offset = offsetAt(zone, ms);
+    if (Number.isInteger(offset)) {
+      const wall = new Date(ms + offset * MINUTE);
+      return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), weekday: wall.getUTCDay(), minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
+    }
+  }
+  return intlParts(ms, zone);
+}
+
+function intlParts(ms: number, zone: string): LocalParts {
   let year = 0, month = 0, day = 0, weekday = 0, hour = 0, minute = 0;
   for (const part of formatterFor(zone).formatToParts(ms)) {
     switch (part.type) {
@@ -62,6 +159,50 @@ export function localDateKey(ms: number, zone: string): string {
  * at 14:00 local time, across a DST change (so the span is 30 × 24 h ± 1 h in real time).
  */
 export function addLocal(ms: number, zone: string, span: Duration): number {
+  return addLocalFast(ms, zone, span) ?? addLocalTZDate(ms, zone, span);
+}
+
+/**
+ * `addLocal` on wall-clock fields, as date-fns's addYears / addMonths / addDays do it on a TZDate
+ * (a month added to 31 January ends on the last day of February), or null when any wall-clock time
+ * on the way is not certainly a single instant (see `instantOf`): the TZDate path decides those.
+ */
+function addLocalFast(ms: number, zone: string, span: Duration): number | null {
+  const { years, months, days } = span;
+  // As the TZDate path: a falsy amount (0, undefined, NaN) is skipped; other amounts go the
+  // TZDate way unless whole.
+  if ((years && !Number.isSafeInteger(years * 12)) || (months && !Number.isSafeInteger(months)) || (days && !Number.isSafeInteger(days))) return null;
+  if (!fastInstant(ms)) return null;
+  const cache = cacheFor(zone);
+  const offset = offsetAt(zone, ms);
+  if (!Number.isInteger(offset)) return null;
+  let at: number | null = ms;
+  let wall = ms + offset * MINUTE;
+  for (const amount of [years ? years * 12 : 0, months ?? 0]) {
+    if (!amount) continue;
+    // date-fns addMonths: the last day of the target month, at the same wall-clock time; the
+    // original day of the month if that month has it, else that last day.
+    const from = new Date(wall);
+    const end = new Date(wall);
+    end.setUTCMonth(from.getUTCMonth() + amount + 1, 0);
+    at = instantOf(cache, zone, end.getTime());
+    if (at === null) return null;
+    if (from.getUTCDate() >= end.getUTCDate()) { wall = end.getTime(); continue; }
+    from.setUTCFullYear(end.getUTCFullYear(), end.getUTCMonth(), from.getUTCDate());
+    wall = from.getTime();
+    at = instantOf(cache, zone, wall);
+    if (at === null) return null;
+  }
+  if (days) {
+    const to = new Date(wall);
+    to.setUTCDate(to.getUTCDate() + days);
+    at = instantOf(cache, zone, to.getTime());
+  }
+  return at;
+}
+
+/** `addLocal` on a TZDate with date-fns: the reference, and the path for what the cache cannot vouch for. */
+function addLocalTZDate(ms: number, zone: string, span: Duration): number {
   let date: Date = new TZDate(ms, zone);
   if (span.years) date = addYears(date, span.years);
   if (span.months) date = addMonths(date, span.months);
@@ -84,6 +225,17 @@ export function periodKey(ms: number, zone: string, period: Period): string {
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
+let lastIsoMs = NaN;
+let lastIso = "";
+
+/**
+ * `new Date(ms).toISOString()`. A command formats the same instant several times in a row (its
+ * time, the lots' dates, the commit time), so the last result is kept.
+ */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms === lastIsoMs) return lastIso;
+  const text = new Date(ms).toISOString();
+  lastIsoMs = ms;
+  lastIso = text;
+  return text;
 }
