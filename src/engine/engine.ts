@@ -12,7 +12,7 @@ import type { Evaluation } from "../accrual/evaluate.js";
 import { refund as decideRefund } from "../accrual/refund.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
 import { nextDueAt } from "../ledger/lots.js";
-import { adjust as decideAdjust, enroll as decideEnroll, spend as decideSpend } from "../ledger/operations.js";
+import { adjust as decideAdjust, enroll as decideEnroll, insufficientPoints, spend as decideSpend } from "../ledger/operations.js";
 import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
 import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
@@ -733,13 +733,13 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const at = now();
       const state = asOf(await loadKnown(id), at);
       const offers: RewardOffer[] = [];
+      const due = deadlines(program, state);
       for (const reward of program.rewards.values()) {
         const price = unitPrice(reward, state);
         const left = await stockLeft(reward);
-        const available = walletBalance(state, reward.wallet, at, deadlines(program, state).get(reward.wallet) ?? null).available;
+        const available = walletBalance(state, reward.wallet, at, due.get(reward.wallet) ?? null).available;
         const affordableUnits = Math.min(available.div(price).floor().toNumber(), 1_000_000);
-        let refused = refusal(program, reward, state, at, 1, left);
-        if (refused === null && affordableUnits < 1) refused = new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(reward.wallet, available.toString(), price.toString()));
+        const refused = refusal(program, reward, state, at, 1, left) ?? (affordableUnits < 1 ? insufficientPoints(reward.wallet, available, price) : null);
         offers.push({
           rewardId: reward.id, name: reward.name ?? null, kind: reward.kind, wallet: reward.wallet, price: fmt(price),
           value: reward.value === null ? null : formatAmount(reward.value, program.currencyPlaces),

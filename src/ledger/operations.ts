@@ -28,15 +28,17 @@ export function debtToRepay(w: LedgerWriter, wallet: string, points: Decimal): D
   return min(w.state.wallets[wallet]?.debt ?? ZERO, points);
 }
 
+/** The refusal of a debit of `wanted` points from a wallet holding `available`. */
+export function insufficientPoints(wallet: string, available: Decimal, wanted: Decimal): LoyaltyError {
+  return new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(wallet, available.toString(), wanted.toString()), {
+    details: { wallet, available: available.toString(), requested: wanted.toString() },
+  });
+}
+
 /** Plans a draw of available points, soonest expiring first, or refuses with INSUFFICIENT_POINTS. */
 export function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal): LotDraw[] {
   const plan = planDraws(spendableLots(w.state, wallet, w.now), points);
-  if (plan.short.gt(0)) {
-    const available = walletBalance(w.state, wallet, w.now).available;
-    throw new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(wallet, available.toString(), points.toString()), {
-      details: { wallet, available: available.toString(), requested: points.toString() },
-    });
-  }
+  if (plan.short.gt(0)) throw insufficientPoints(wallet, walletBalance(w.state, wallet, w.now).available, points);
   return plan.draws;
 }
 

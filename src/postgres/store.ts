@@ -33,6 +33,7 @@ import type { MemberSnapshot } from "../ledger/state.js";
 import { CommitConflict, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type MemberWrite, type StoreCapabilities, type StoredMember } from "../store/port.js";
 import type { SqlClient, SqlQueryable } from "./client.js";
 import { quoteSchema } from "./migrate.js";
+import { isStorableText } from "../shared/validation.js";
 
 /**
  * Where a test may make a commit fail, inside its transaction: after locking the members of a
@@ -66,8 +67,7 @@ export function isTransientPostgresError(error: unknown): boolean {
 
 // NUL cannot be stored in a PostgreSQL text value, and a lone surrogate would be replaced on the
 // way to UTF-8, so that two ids could meet. Such an id is refused (commit) or cannot exist (reads).
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const storable = (id: string) => !UNSTORABLE.test(id);
+const storable = isStorableText;
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -9,10 +9,11 @@ import { messages } from "../errors/messages.js";
 import type { CompiledReward, Program } from "../program/compile.js";
 import { ZERO, formatAmount, min, type Decimal } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
+import { MAX_ID_LENGTH, isStorableText } from "../shared/validation.js";
 import { deadlines, endOfPeriod } from "../expiry/policy.js";
 import type { Grant, LotDraw, RedeemEntry } from "../ledger/entries.js";
 import { bySpendOrder, isExpired, planDraws, spendableLots, walletBalance } from "../ledger/lots.js";
-import { drawAvailable } from "../ledger/operations.js";
+import { drawAvailable, insufficientPoints } from "../ledger/operations.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { limitKeys, refusal, unitPrice } from "./catalogue.js";
 
@@ -52,13 +53,13 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
   const unavailable = refusal(program, reward, w.state, w.now, quantity ?? 1, req.stockLeft);
   if (unavailable) throw unavailable;
   if (quantity === null) {
-    // A conversion on request: every whole step of the available balance.
+    // A conversion on request: every whole step of the available balance, within its limits.
     const available = walletBalance(w.state, reward.wallet, w.now).available;
     quantity = Math.min(available.div(price).floor().toNumber(), 1_000_000);
-    if (quantity < 1) throw insufficient(reward.wallet, available, price);
+    if (quantity < 1) throw insufficientPoints(reward.wallet, available, price);
+    const refused = refusal(program, reward, w.state, w.now, quantity, req.stockLeft);
+    if (refused) throw refused;
   }
-  const refused = refusal(program, reward, w.state, w.now, quantity, req.stockLeft);
-  if (refused) throw refused;
   const points = price.times(quantity);
   const lots = drawAvailable(w, reward.wallet, points);
   const stock = reward.stock === null ? 0 : quantity;
@@ -84,12 +85,6 @@ function isAutomaticConversionId(program: Program, id: string): boolean {
   return false;
 }
 
-function insufficient(wallet: string, available: Decimal, wanted: Decimal): LoyaltyError {
-  return new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(wallet, available.toString(), wanted.toString()), {
-    details: { wallet, available: available.toString(), requested: wanted.toString() },
-  });
-}
-
 /** What the member gets: codes for vouchers (one per unit) and conversions (one per conversion), the money value, the cause. */
 function grant(program: Program, reward: CompiledReward, quantity: number, req: { redemptionId: string; cause: string | null; codes: CodeGenerator | null }, memberId: string): Grant {
   const codeCount = reward.kind === "voucher" ? quantity : reward.kind === "conversion" ? 1 : 0;
@@ -102,9 +97,8 @@ function grant(program: Program, reward: CompiledReward, quantity: number, req: 
   return { codes, value, cause: reward.kind === "donation" ? req.cause : null };
 }
 
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 function checkedCode(code: unknown): string {
-  if (typeof code !== "string" || code.length < 1 || code.length > 200 || UNSTORABLE.test(code)) {
+  if (typeof code !== "string" || code.length < 1 || code.length > MAX_ID_LENGTH || !isStorableText(code)) {
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), { issues: [{ path: ["codes"], message: messages.field.badCode }] });
   }
   return code;
@@ -252,14 +246,7 @@ function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at
   const steps = Math.min(available.div(price).floor().toNumber(), 1_000_000);
   if (steps < 1) return;
   const points = price.times(steps);
-  const draws: LotDraw[] = [];
-  let left = points;
-  for (const lot of lots) {
-    if (left.isZero()) break;
-    const take = min(lot.remaining, left);
-    draws.push({ lotId: lot.id, points: take.toString() });
-    left = left.minus(take);
-  }
+  const draws = planDraws(lots, points).draws;
   // "<reward>@<period end>"; should a redemption on request already hold that id (one made before
   // the reward became automatic), the first free "~" suffix: the same on every replay.
   let redemptionId = `${reward.id}@${iso(at)}`;

@@ -96,9 +96,12 @@ export function decimalString(rule: DecimalRule) {
 /** NUL or a lone surrogate: text that databases cannot store as it is (PostgreSQL refuses NUL). */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Whether a store can keep `text` as it is: no NUL, no lone surrogate. */
+export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
+
 /** Text a store can keep: `min` to `max` characters, no NUL, no lone surrogate. */
 export function storableText(min: number, max: number) {
-  return z.string().min(min).max(max).refine((s) => !UNSTORABLE.test(s), { error: f.unstorableText });
+  return z.string().min(min).max(max).refine(isStorableText, { error: f.unstorableText });
 }
 
 /** An id or idempotency key: 1 to 200 characters of storable text. */
