@@ -30,7 +30,7 @@ export { toSnapshot, fromSnapshot } from "./ledger/state.js";
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
 export { CommitConflict } from "./store/port.js";
-export type { LoyaltyStore, StoredMember, IdempotencyRecord, CommitBatch, MemberWrite, HistoryPage, StoreCapabilities, StockChange } from "./store/port.js";
+export type { LoyaltyStore, StoredMember, IdempotencyRecord, CommitBatch, MemberWrite, HistoryPage, StoreCapabilities, StockChange, CommandRead } from "./store/port.js";
 
 export { Decimal } from "./shared/decimal.js";
 export type { RoundingMode } from "./shared/decimal.js";

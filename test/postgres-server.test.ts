@@ -257,11 +257,11 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     const { rows } = await admin.query(
       `SELECT m.member_id, count(*)::int AS mismatches FROM "${schema}".loyalty_members m
        CROSS JOIN LATERAL (
-         (SELECT l->>'id' AS id, (l->>'remaining')::numeric AS remaining FROM jsonb_array_elements(m.snapshot->'lots') l
+         (SELECT l->>'id' AS id, (l->>'remaining')::numeric AS remaining FROM json_array_elements(m.snapshot->'lots') l
           EXCEPT SELECT lot_id, remaining FROM "${schema}".loyalty_lots t WHERE t.program_id = m.program_id AND t.member_id = m.member_id)
          UNION ALL
          (SELECT lot_id, remaining FROM "${schema}".loyalty_lots t WHERE t.program_id = m.program_id AND t.member_id = m.member_id
-          EXCEPT SELECT l->>'id', (l->>'remaining')::numeric FROM jsonb_array_elements(m.snapshot->'lots') l)
+          EXCEPT SELECT l->>'id', (l->>'remaining')::numeric FROM json_array_elements(m.snapshot->'lots') l)
        ) d
        WHERE m.program_id = $1 AND m.member_id = ANY($2) GROUP BY m.member_id`, [R, members]);
     expect(rows).toEqual([]);

@@ -24,7 +24,7 @@ import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs, parseOrThrow } from "../shared/validation.js";
-import { CommitConflict, type LoyaltyStore, type StockChange } from "../store/port.js";
+import { CommitConflict, type IdempotencyRecord, type LoyaltyStore, type StockChange } from "../store/port.js";
 import { refer as decideRefer } from "../accrual/referral.js";
 import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/catalogue.js";
 import { cancelRedemption as decideCancel, convertDue, nextConversionAt, redeem as decideRedeem, type CodeGenerator } from "../rewards/redeem.js";
@@ -400,6 +400,17 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     return stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
   }
 
+  /** The members a command writes (null: not enrolled) and the record of its key. */
+  async function readForCommand(memberIds: readonly string[], key: string): Promise<{ loaded: ({ state: MemberState; version: number } | null)[]; prior: IdempotencyRecord | null }> {
+    if (store.loadForCommand !== undefined && memberIds.length > 0) {
+      const read = await guard(() => store.loadForCommand!(program.id, memberIds, key));
+      if (read.members.length !== memberIds.length) throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(`loadForCommand returned ${read.members.length} members for ${memberIds.length}`));
+      return { loaded: read.members.map((m) => (m ? { state: fromSnapshot(m.snapshot), version: m.version } : null)), prior: read.idempotency };
+    }
+    const loaded = await Promise.all(memberIds.map((id) => loadState(id)));
+    return { loaded, prior: await guard(() => store.getIdempotency(program.id, key)) };
+  }
+
   /**
    * The due work every write does first, each piece at its own instant, so that nothing depends on
    * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
@@ -428,11 +439,11 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   async function write<R extends object>(type: CommandType, raw: unknown, key: string, members: readonly { id: string; mustExist: boolean; field?: string }[], decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
     for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
-      // The members first, then the key: a commit whose effect these loads see is visible to the
-      // key read that follows, so a delivery that loses the race to its own key replays it rather
-      // than failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
-      const loaded = attempt > maxAttempts ? [] : await Promise.all(members.map((m) => loadState(m.id)));
-      const prior = await guard(() => store.getIdempotency(program.id, key));
+      // The members and the key at one instant (one read, where the store offers it), else the
+      // members first, then the key: either way a commit whose effect the members show is visible
+      // to the key read, so a delivery that loses the race to its own key replays it rather than
+      // failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
+      const { loaded, prior } = await readForCommand(attempt > maxAttempts ? [] : members.map((m) => m.id), key);
       if (prior) {
         if (prior.payloadHash !== payloadHash) {
           throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), { issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }] });

@@ -17,6 +17,11 @@
  *   retry gets back, written in the same transaction as the command's effect.
  * - `loyalty_reward_stock`: units left per reward, never below zero (for the rewards catalogue).
  *
+ * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
+ * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
+ * snapshot is rewritten by every command) and buy nothing; `json` still checks the text is JSON and
+ * takes the `->`/`->>` operators for ad-hoc queries (cast to `jsonb` to index one).
+ *
  * Key columns use the "C" collation: ids compare by code point, as the engine sorts them (the
  * order members are locked in, and the `findDueMembers` cursor), whatever the database's locale.
  */
@@ -38,7 +43,7 @@ CREATE TABLE ${s}.loyalty_members (
   program_id text COLLATE "C" NOT NULL,
   member_id text COLLATE "C" NOT NULL,
   version integer NOT NULL CHECK (version >= 1),
-  snapshot jsonb NOT NULL,
+  snapshot json NOT NULL,
   due_at bigint,
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (program_id, member_id)
@@ -51,7 +56,7 @@ CREATE TABLE ${s}.loyalty_entries (
   seq integer NOT NULL CHECK (seq >= 1),
   kind text NOT NULL,
   command_key text NOT NULL,
-  entry jsonb NOT NULL,
+  entry json NOT NULL,
   PRIMARY KEY (program_id, member_id, seq)
 );
 
@@ -76,7 +81,7 @@ CREATE TABLE ${s}.loyalty_idempotency (
   program_id text COLLATE "C" NOT NULL,
   key text COLLATE "C" NOT NULL,
   payload_hash text NOT NULL,
-  result jsonb NOT NULL,
+  result json NOT NULL,
   committed_at timestamptz NOT NULL,
   PRIMARY KEY (program_id, key)
 );

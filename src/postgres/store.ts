@@ -30,7 +30,7 @@
  */
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot } from "../ledger/state.js";
-import { CommitConflict, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type MemberWrite, type StoreCapabilities, type StoredMember } from "../store/port.js";
+import { CommitConflict, type CommandRead, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type MemberWrite, type StoreCapabilities, type StoredMember } from "../store/port.js";
 import type { SqlClient, SqlQueryable } from "./client.js";
 import { quoteSchema } from "./migrate.js";
 import { isStorableText } from "../shared/validation.js";
@@ -104,6 +104,26 @@ export class PostgresStore implements LoyaltyStore {
     const { rows } = await this.client.query(this.sql.getIdempotency, [programId, key]);
     const row = rows[0];
     return row ? { key, payloadHash: text(row.payload_hash), result: JSON.parse(text(row.result)) as unknown, committedAt: text(row.committed_at) } : null;
+  }
+
+  /**
+   * The command's members and its key in one statement, so in one snapshot of the database: one
+   * round trip where `loadMember` and `getIdempotency` would take two (or three, for two members).
+   */
+  async loadForCommand(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead> {
+    const known = storable(programId) && storable(key);
+    const wanted = memberIds.filter((id) => known && storable(id));
+    if (!known) return { members: memberIds.map(() => null), idempotency: null };
+    const { rows } = wanted.length === 1
+      ? await this.client.query(this.sql.loadForOne, [programId, wanted[0], key])
+      : await this.client.query(this.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
+    const found = new Map<string, StoredMember>();
+    let idempotency: IdempotencyRecord | null = null;
+    for (const row of rows) {
+      if (row.version !== null) found.set(wanted.length === 1 ? wanted[0]! : text(row.member_id), { snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot, version: Number(text(row.version)) });
+      if (row.payload_hash !== null) idempotency = { key, payloadHash: text(row.payload_hash), result: JSON.parse(text(row.result)) as unknown, committedAt: text(row.committed_at) };
+    }
+    return { members: memberIds.map((id) => found.get(id) ?? null), idempotency };
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -254,32 +274,32 @@ function writeMember(s: string, kind: "insert" | "update", withIdempotency: bool
   const next = kind === "update" ? 9 : 8;
   const member = kind === "insert"
     ? `INSERT INTO ${s}.loyalty_members (program_id, member_id, version, snapshot, due_at)
-        VALUES ($1, $2, 1, $3::jsonb, $4::bigint)
+        VALUES ($1, $2, 1, $3::json, $4::bigint)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
-    : `UPDATE ${s}.loyalty_members SET version = version + 1, snapshot = $3::jsonb, due_at = $4::bigint, updated_at = now()
+    : `UPDATE ${s}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
         WHERE program_id = $1 AND member_id = $2 AND version = $8::integer RETURNING 1`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
         INSERT INTO ${s}.loyalty_idempotency (program_id, key, payload_hash, result, committed_at)
-        SELECT $1, $${next}, $${next + 1}, $${next + 2}::jsonb, $${next + 3}::timestamptz WHERE EXISTS (SELECT 1 FROM member)
+        SELECT $1, $${next}, $${next + 1}, $${next + 2}::json, $${next + 3}::timestamptz WHERE EXISTS (SELECT 1 FROM member)
         RETURNING 1)`
     : "";
   return `WITH
       member AS (${member}),
       new_entries AS (
         INSERT INTO ${s}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
-        SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM jsonb_array_elements($5::jsonb) AS e
+        SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM json_array_elements($5::json) AS e
         WHERE EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       emptied AS (
         DELETE FROM ${s}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2
-          AND t.lot_id IN (SELECT jsonb_array_elements_text($7::jsonb)) AND EXISTS (SELECT 1 FROM member)
+          AND t.lot_id IN (SELECT json_array_elements_text($7::json)) AND EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       kept AS (
         INSERT INTO ${s}.loyalty_lots AS t (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at, expires_at, rule_id, purchase_id)
         SELECT $1, $2, l.id, l.wallet, l.amount, l.remaining, l."earnedAt", l."availableAt", l."expiresAt", l."ruleId", l."purchaseId"
-        FROM jsonb_to_recordset($6::jsonb) AS l(id text, wallet text, amount numeric, remaining numeric,
+        FROM json_to_recordset($6::json) AS l(id text, wallet text, amount numeric, remaining numeric,
           "earnedAt" bigint, "availableAt" bigint, "expiresAt" bigint, "ruleId" text, "purchaseId" text)
         WHERE EXISTS (SELECT 1 FROM member)
         ON CONFLICT (program_id, member_id, lot_id) DO UPDATE SET remaining = EXCLUDED.remaining
@@ -288,18 +308,34 @@ function writeMember(s: string, kind: "insert" | "update", withIdempotency: bool
     SELECT (SELECT count(*) FROM member)::text AS member, (SELECT count(*) FROM new_entries)::text AS entries`;
 }
 
+/** The idempotency record's result and commit time as text (ISO, UTC, milliseconds). */
+const committedAt = (column: string, result = "result") =>
+  `${result}::text AS result, to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at`;
+
 /** Every statement of the store, for one (quoted) schema. */
 function statements(s: string) {
   const members = `${s}.loyalty_members`, entries = `${s}.loyalty_entries`, idempotency = `${s}.loyalty_idempotency`;
   return {
     loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
 
-    getIdempotency: `SELECT payload_hash, result::text AS result,
-        to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at
+    getIdempotency: `SELECT payload_hash, ${committedAt("committed_at")}
       FROM ${idempotency} WHERE program_id = $1 AND key = $2`,
 
+    // One member and the key: one row, its columns null where there is no member or no record.
+    loadForOne: `SELECT m.version::text AS version, m.snapshot::text AS snapshot, i.payload_hash, ${committedAt("i.committed_at", "i.result")}
+      FROM (SELECT) AS one
+      LEFT JOIN ${members} AS m ON m.program_id = $1 AND m.member_id = $2
+      LEFT JOIN ${idempotency} AS i ON i.program_id = $1 AND i.key = $3`,
+
+    // Any number of members ($2: a JSON array of ids), a row each, and a row for the key if it has a record.
+    loadForMany: `SELECT member_id, version::text AS version, snapshot::text AS snapshot, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at
+        FROM ${members} WHERE program_id = $1 AND member_id IN (SELECT json_array_elements_text($2::json))
+      UNION ALL
+      SELECT NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
+        FROM ${idempotency} WHERE program_id = $1 AND key = $3`,
+
     lockMembers: `SELECT member_id, version::text AS version FROM ${members}
-      WHERE program_id = $1 AND member_id IN (SELECT jsonb_array_elements_text($2::jsonb))
+      WHERE program_id = $1 AND member_id IN (SELECT json_array_elements_text($2::json))
       ORDER BY member_id FOR UPDATE`,
 
     writeMember: {
@@ -308,7 +344,7 @@ function statements(s: string) {
     },
 
     insertIdempotency: `INSERT INTO ${idempotency} (program_id, key, payload_hash, result, committed_at)
-      VALUES ($1, $2, $3, $4::jsonb, $5::timestamptz)`,
+      VALUES ($1, $2, $3, $4::json, $5::timestamptz)`,
 
     getStock: `SELECT remaining::text AS remaining FROM ${s}.loyalty_reward_stock WHERE program_id = $1 AND reward_id = $2`,
 

@@ -6,7 +6,7 @@
  */
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot } from "../ledger/state.js";
-import { CommitConflict, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type StoreCapabilities, type StoredMember } from "./port.js";
+import { CommitConflict, type CommandRead, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type StoreCapabilities, type StoredMember } from "./port.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
 export type FaultPoint = "entries" | "snapshot" | "due-index" | "stock" | "idempotency";
@@ -43,11 +43,24 @@ export class MemoryStore implements LoyaltyStore {
   }
 
   async loadMember(programId: string, memberId: string): Promise<StoredMember | null> {
+    return this.member(programId, memberId);
+  }
+
+  async getIdempotency(programId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.record(programId, key);
+  }
+
+  /** Both reads with no await between them: nothing can commit in the middle. */
+  async loadForCommand(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead> {
+    return { members: memberIds.map((id) => this.member(programId, id)), idempotency: this.record(programId, key) };
+  }
+
+  private member(programId: string, memberId: string): StoredMember | null {
     const row = this.members.get(k(programId, memberId));
     return row ? { snapshot: JSON.parse(row.snapshot) as MemberSnapshot, version: row.version } : null;
   }
 
-  async getIdempotency(programId: string, key: string): Promise<IdempotencyRecord | null> {
+  private record(programId: string, key: string): IdempotencyRecord | null {
     const row = this.idempotency.get(k(programId, key));
     return row === undefined ? null : (JSON.parse(row) as IdempotencyRecord);
   }

@@ -26,6 +26,12 @@ export interface IdempotencyRecord {
   readonly committedAt: string;
 }
 
+/** What `loadForCommand` returns: the members in the order asked (null: never committed) and the key's record. */
+export interface CommandRead {
+  readonly members: readonly (StoredMember | null)[];
+  readonly idempotency: IdempotencyRecord | null;
+}
+
 /** The writes of one member in a commit. */
 export interface MemberWrite {
   readonly memberId: string;
@@ -100,6 +106,17 @@ export interface LoyaltyStore {
 
   /** The record committed with this idempotency key in this program, or null. */
   getIdempotency(programId: string, key: string): Promise<IdempotencyRecord | null>;
+
+  /**
+   * Optional: what a command reads before it decides, in one go: each of `memberIds` (as
+   * `loadMember` returns it, in the order given) and the record of `key` (as `getIdempotency`
+   * returns it), all read at one instant, so that a commit whose effect the members show has its
+   * key in the result too. A store where that costs one round trip instead of several should
+   * offer it (the PostgreSQL store does: one statement); the engine falls back to `loadMember`
+   * for each member, then `getIdempotency`, when it is absent. The conformance suite holds a
+   * store that offers it to the same answers as the two single reads.
+   */
+  loadForCommand?(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead>;
 
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the

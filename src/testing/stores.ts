@@ -3,7 +3,9 @@ import { CommitConflict, type LoyaltyStore } from "../store/port.js";
 /**
  * A store that delegates every method to `inner` except those in `overrides`: how tests slow a
  * store down, crash it half-way through a sweep, or make it lose races. (A spread would not do:
- * a class-based store keeps its methods on the prototype.)
+ * a class-based store keeps its methods on the prototype.) The optional `loadForCommand` is not
+ * passed on unless given in `overrides`, so that an override of `loadMember` or `getIdempotency`
+ * sees every read the engine makes.
  */
 export function wrapStore(inner: LoyaltyStore, overrides: Partial<Omit<LoyaltyStore, "capabilities">>): LoyaltyStore {
   return {
