@@ -23,7 +23,16 @@ const PGBENCH_SECONDS = 10;
 const ROUNDS = 2;
 const WARMUP_MS = 2_000;
 const DURATION_MS = 10_000;
-const MEMBERS = 2_000;
+/**
+ * Members the purchases spread over. pgbench at scale 1 spreads its transactions over 100,000
+ * accounts; a loyalty program of a small shop has tens of thousands of members. Over the run each
+ * member gets ~2 purchases, so the figure is for members with a short history; the history
+ * printed beside it says how short (snapshots grow with it: see bench/README.md).
+ */
+const MEMBERS = 20_000;
+/** Members of the second figure, whose history grows by ~10 purchases each per round. */
+const LONG_MEMBERS = 2_000;
+const ENROL_CONCURRENCY = 64;
 const WORKERS = 2;
 const STREAMS_PER_WORKER = 2;
 const CDNOW_STREAMS_PER_WORKER = 4;
@@ -126,6 +135,24 @@ function runClients(tasks: readonly ClientTask[]): Promise<ClientReport[]> {
   })));
 }
 
+interface Round { rate: number; commands: number; conflicts: number; latencies: number[]; cpuMs: number; machine: CpuSplit | null }
+
+/** One measured round: WORKERS client processes, each over its share of `members`. */
+async function purchaseRound(url: string, schema: string, members: readonly string[], round: number, label: string): Promise<Round> {
+  log(`${label}: purchases over ${fmt(members.length)} members, ${WORKERS} processes × ${STREAMS_PER_WORKER} streams, ${WARMUP_MS / 1000} s warm-up, ${DURATION_MS / 1000} s measured`);
+  const share = (w: number) => members.filter((_, i) => i % WORKERS === w);
+  // `worker` makes the command keys of each round distinct.
+  const reports = (await runClients(Array.from({ length: WORKERS }, (_, w) => ({ mode: "purchases", url, schema, worker: w + WORKERS * round, workers: WORKERS, streams: STREAMS_PER_WORKER, members: share(w), warmupMs: WARMUP_MS, durationMs: DURATION_MS } as const)))) as Extract<ClientReport, { mode: "purchases" }>[];
+  return {
+    rate: reports.reduce((s, r) => s + r.commands / (r.elapsedMs / 1000), 0),
+    commands: reports.reduce((s, r) => s + r.commands, 0),
+    conflicts: reports.reduce((s, r) => s + r.conflicts, 0),
+    latencies: reports.flatMap((r) => r.latenciesMs),
+    cpuMs: reports.reduce((s, r) => s + r.cpuMs, 0),
+    machine: reports.find((r) => r.machine)?.machine ?? null,
+  };
+}
+
 const percentile = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 export async function postgresBench(): Promise<{ lines: string[]; failed: boolean }> {
@@ -149,32 +176,34 @@ export async function postgresBench(): Promise<{ lines: string[]; failed: boolea
     // c. pgbench and our clients take turns, ROUNDS times, on the same server: whatever the server
     // does in the background (checkpoints, autovacuum) falls on both alike.
     const initFailed = pgbenchInit(server.url);
-    log(`enrolling ${fmt(MEMBERS)} members`);
+    log(`enrolling ${fmt(MEMBERS + LONG_MEMBERS)} members`);
     const enrolling = createLoyaltyEngine({ program, store });
     const members = Array.from({ length: MEMBERS }, (_, i) => `member-${i}`);
-    for (let i = 0; i < members.length; i += 50) await Promise.all(members.slice(i, i + 50).map((memberId) => enrolling.enroll({ key: `enroll:${memberId}`, memberId })));
-    const share = (w: number) => members.filter((_, i) => i % WORKERS === w);
+    const longMembers = Array.from({ length: LONG_MEMBERS }, (_, i) => `long-${i}`);
+    const all = [...members, ...longMembers];
+    for (let i = 0; i < all.length; i += ENROL_CONCURRENCY) await Promise.all(all.slice(i, i + ENROL_CONCURRENCY).map((memberId) => enrolling.enroll({ key: `enroll:${memberId}`, memberId })));
     const tpcb: ({ tps: number; latencyMs: number; machine: CpuSplit | null } | { skipped: string })[] = [];
-    const ours: { rate: number; commands: number; conflicts: number; latencies: number[]; cpuMs: number; machine: CpuSplit | null }[] = [];
+    const ours: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       tpcb.push(initFailed === null ? await pgbench(server.url) : { skipped: initFailed });
-      log(`round ${round} of ${ROUNDS}: purchases, ${WORKERS} processes × ${STREAMS_PER_WORKER} streams, ${WARMUP_MS / 1000} s warm-up, ${DURATION_MS / 1000} s measured`);
-      const reports = (await runClients(Array.from({ length: WORKERS }, (_, w) => ({ mode: "purchases", url: server.url, schema, worker: w + WORKERS * round, workers: WORKERS, streams: STREAMS_PER_WORKER, members: share(w), warmupMs: WARMUP_MS, durationMs: DURATION_MS } as const)))) as Extract<ClientReport, { mode: "purchases" }>[];
-      ours.push({
-        rate: reports.reduce((s, r) => s + r.commands / (r.elapsedMs / 1000), 0),
-        commands: reports.reduce((s, r) => s + r.commands, 0),
-        conflicts: reports.reduce((s, r) => s + r.conflicts, 0),
-        latencies: reports.flatMap((r) => r.latenciesMs),
-        cpuMs: reports.reduce((s, r) => s + r.cpuMs, 0),
-        machine: reports.find((r) => r.machine)?.machine ?? null,
-      });
+      ours.push(await purchaseRound(server.url, schema, members, round, `round ${round} of ${ROUNDS}`));
     }
+    // The same commands on fewer members, whose history grows over the rounds (not a target: how
+    // the cost follows a member's history).
+    const long: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round++) long.push(await purchaseRound(server.url, schema, longMembers, ROUNDS + round, `growing history, round ${round} of ${ROUNDS}`));
     if (initFailed === null) spawnSync("pgbench", ["-i", "-I", "d", server.url], { encoding: "utf8" }); // drop the pgbench tables again
     const rate = ours.reduce((s, r) => s + r.rate, 0) / ours.length;
     const latencies = ours.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const history = async (prefix: string, count: number) => {
+      const row = (await admin.query(`SELECT (SELECT count(*) FROM "${schema}".loyalty_entries WHERE kind = 'purchase' AND member_id LIKE $1)::text AS purchases,
+          avg(length(snapshot::text))::int AS mean, max(length(snapshot::text)) AS max FROM "${schema}".loyalty_members WHERE member_id LIKE $1`, [`${prefix}-%`])).rows[0] as { purchases: string; mean: number; max: number };
+      return `${fmt(count)} members, ${(Number(row.purchases) / count).toFixed(1)} purchases each on average; snapshots ${fmt(row.mean)} bytes of JSON on average, ${fmt(row.max)} at most`;
+    };
 
     lines.push(`c. PostgreSQL store: single purchase commands, 4 concurrent clients (${WORKERS} processes × ${STREAMS_PER_WORKER}), PostgreSQL ${version} via ${server.how}`);
     lines.push(`   loyalty-engine recordPurchase     ${fmt(rate).padStart(8)} commands/s   (mean of ${ROUNDS} rounds of ${DURATION_MS / 1000} s: ${ours.map((r) => fmt(r.rate)).join(", ")}; latency p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms; ${ours.reduce((s, r) => s + r.conflicts, 0)} conflicts)`);
+    lines.push(`      history at the end: ${await history("member", MEMBERS)}`);
     const clientCpu = ours.reduce((s, r) => s + r.cpuMs, 0) / ours.reduce((s, r) => s + r.commands, 0);
     lines.push(`      client CPU ${fmt(clientCpu * 1000)} µs per command (Node: engine, store, driver; per round: ${ours.map((r) => fmt((r.cpuMs / r.commands) * 1000)).join(", ")}); machine while measuring: ${describeCpu(ours.map((r) => r.machine))}`);
     const measured = tpcb.flatMap((r) => ("tps" in r ? [r] : []));
@@ -186,12 +215,14 @@ export async function postgresBench(): Promise<{ lines: string[]; failed: boolea
       lines.push(`   pgbench TPC-B -c 4 -j 2 -T ${PGBENCH_SECONDS}       ${fmt(tps).padStart(8)} tps          (mean of ${ROUNDS} rounds, taking turns with ours: ${measured.map((r) => fmt(r.tps)).join(", ")}; latency average ${measured.map((r) => r.latencyMs.toFixed(2)).join(", ")} ms)`);
       lines.push(`      machine while pgbench ran: ${describeCpu(measured.map((r) => r.machine))}`);
       lines.push(`   loyalty-engine / pgbench: ${(ratio * 100).toFixed(0)}% (target ≥ ${TARGET * 100}%: ${ratio >= TARGET ? "met" : "NOT met"}; per round: ${ours.map((r, i) => `${((r.rate / measured[i]!.tps) * 100).toFixed(0)}%`).join(", ")})`);
-      const disturbed = Math.max(0, ...[...ours.map((r) => r.machine), ...measured.map((r) => r.machine)].map((m) => m?.other ?? 0));
+      const longRate = long.reduce((s, r) => s + r.rate, 0) / long.length;
+      lines.push(`   growing history, ${fmt(LONG_MEMBERS)} members: ${fmt(longRate)} commands/s (rounds: ${long.map((r) => fmt(r.rate)).join(", ")}; client CPU per round ${long.map((r) => fmt((r.cpuMs / r.commands) * 1000)).join(", ")} µs), ${(longRate / tps * 100).toFixed(0)}% of pgbench; at the end ${await history("long", LONG_MEMBERS)}`);
+      const disturbed = Math.max(0, ...[...ours.map((r) => r.machine), ...long.map((r) => r.machine), ...measured.map((r) => r.machine)].map((m) => m?.other ?? 0));
       if (disturbed > DISTURBED_CORES) lines.push(`   note: other processes used up to ${disturbed.toFixed(2)} cores in a measured window: these figures are not the bench's alone (rerun on a quiet machine)`);
     }
 
     // Correctness of what was just written: a sample of members folds to its snapshot.
-    const sample = members.filter((_, i) => i % 200 === 0);
+    const sample = [...members.filter((_, i) => i % 1_000 === 0), ...longMembers.filter((_, i) => i % 200 === 0)];
     for (const memberId of sample) {
       const v = await memberViolations(store, benchProgram.id, memberId, Date.now());
       if (v.length > 0) { failed = true; lines.push(`   check FAILED for ${memberId}: ${v[0]}`); }
