@@ -281,3 +281,59 @@ describe.each(configs)("sweep timing does not change outcomes ($policy, tier bon
     }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) });
   });
 });
+
+// ---- reclaim and atOnce ------------------------------------------------------------------------
+{
+// The ladder reads the spendable wallet, so a reclaim on cancellation moves the metric.
+const ladder = (refunds: "atOnce" | "atReview") => ({
+  levels: [{ id: "bronze" }, { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "points", min: "500" }] } }],
+  window: { kind: "calendarYear" },
+  promotion: "immediate",
+  review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
+  refunds,
+}) as never;
+
+/** P1 600 and P2 300 make silver; a redemption of 600 spends P1's lot; P1's refund reverses the 300 left and forgives 300. */
+async function refundedWhileRedeemed(refunds: "atOnce" | "atReview") {
+  const s = setup(prog({ tiers: ladder(refunds), rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }] }));
+  await s.enroll("m");
+  await s.buy("m", "600", "P1");
+  await s.buy("m", "300", "P2");
+  await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "hamper" });
+  const rf = await s.engine.refund({ key: "rf", memberId: "m", purchaseId: "P1", amount: "600", currency: "GBP" });
+  expect(rf.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "300", forgiven: "300" });
+  expect((await s.engine.summary("m")).tier!.id).toBe("silver"); // 900 earned, 300 taken back: still over 500
+  return s;
+}
+
+describe("a reclaim on cancellation is a refund's take-back: atOnce demotes at the cancellation", () => {
+  it("atOnce: the cancellation that reclaims the forgiven points takes the member under silver and demotes at once", async () => {
+    const s = await refundedWhileRedeemed("atOnce");
+    const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+    expect(c.reclaimed).toBe("300");
+    const tierEntries = c.entries.filter((e) => e.kind === "tier");
+    expect(tierEntries).toMatchObject([{ from: "silver", to: "bronze", reason: "refund" }]);
+    expect((await s.engine.summary("m")).tier!.id).toBe("bronze");
+    expect(await s.violations("m")).toEqual([]);
+  });
+
+  it("atReview: the same cancellation leaves the tier to the next review", async () => {
+    const s = await refundedWhileRedeemed("atReview");
+    const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+    expect(c.reclaimed).toBe("300");
+    expect(c.entries.filter((e) => e.kind === "tier")).toEqual([]);
+    expect((await s.engine.summary("m")).tier!.id).toBe("silver");
+  });
+
+  it("atOnce: a cancellation that reclaims nothing never demotes", async () => {
+    const s = setup(prog({ tiers: ladder("atOnce"), rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }] }));
+    await s.enroll("m");
+    await s.buy("m", "600", "P1");
+    await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "hamper" });
+    const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+    expect(c).toMatchObject({ restored: "600", reclaimed: "0" });
+    expect(c.entries.filter((e) => e.kind === "tier")).toEqual([]);
+    expect((await s.engine.summary("m")).tier!.id).toBe("silver");
+  });
+});
+}

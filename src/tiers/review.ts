@@ -216,7 +216,7 @@ export function ensureTier(w: LedgerWriter, program: Program): void {
  * After a command's own entries, in the same commit: immediate promotion (skipping levels where
  * earned, with each tier's bonus), requalification out of a grace period, and, when the program
  * says `refunds: "atOnce"`, the demotion of a tier reached by promotion that this refund's points
- * or money took back under its thresholds. `before` is the member's state before the command.
+ * or money took back under its thresholds (or a cancellation's, reclaiming points a refund forgave). `before` is the member's state before the command.
  */
 export function tiersAfterCommand(w: LedgerWriter, program: Program, before: MemberState | null, type: string): void {
   const tiers = program.tiers;
@@ -226,7 +226,9 @@ export function tiersAfterCommand(w: LedgerWriter, program: Program, before: Mem
   const t = currentTier(program, w.state);
   const c = indexOf(tiers, t.id);
   const q = qualifiedIndex(program, w.state, now);
-  if (type === "refund" && tiers.refunds === "atOnce" && before !== null && t.basis === "promotion" && q < c && qualifiedIndex(program, before, now) >= c) {
+  // A cancellation's reclaim (under within_balance) is the rest of an earlier refund's take-back.
+  const takesBack = type === "refund" || type === "cancelRedemption";
+  if (takesBack && tiers.refunds === "atOnce" && before !== null && t.basis === "promotion" && q < c && qualifiedIndex(program, before, now) >= c) {
     const floor = t.floor !== null && t.floor.until > now ? indexOf(tiers, t.floor.tier) : 0;
     const to = Math.max(q, floor);
     if (to < c) {
