@@ -11,17 +11,14 @@ describe("createLoyaltyEngine", () => {
     expect(isLoyaltyError(error, "INVALID_COMMAND")).toBe(true);
   });
 
-  it("replays, not fails, a duplicate that loses its only attempt to the same key", async () => {
+  it.each(["member by member", "in one read"])("replays, not fails, a duplicate that loses its only attempt to the same key (reading %s)", async (how) => {
     const inner = createMemoryStore();
     // Both deliveries read the member before either commits.
     let waiting: (() => void)[] = [];
-    const slow = wrapStore(inner, {
-      loadMember: async (p, m) => {
-        const loaded = await inner.loadMember(p, m);
-        await new Promise<void>((resolve) => { waiting.push(resolve); if (waiting.length === 2) { waiting.forEach((r) => r()); waiting = []; } });
-        return loaded;
-      },
-    });
+    const meet = () => new Promise<void>((resolve) => { waiting.push(resolve); if (waiting.length === 2) { waiting.forEach((r) => r()); waiting = []; } });
+    const slow = how === "in one read"
+      ? wrapStore(inner, { loadForCommand: async (p, ids, k) => { const read = await inner.loadForCommand(p, ids, k); await meet(); return read; } })
+      : wrapStore(inner, { loadMember: async (p, m) => { const loaded = await inner.loadMember(p, m); await meet(); return loaded; } });
     const t = testClock("2026-03-02T10:00:00Z");
     await createLoyaltyEngine({ program: exampleProgram, store: inner, clock: t.clock, ids: t.ids }).enroll({ key: "e", memberId: "m" });
     const engine = createLoyaltyEngine({ program: exampleProgram, store: slow, clock: t.clock, ids: t.ids, maxAttempts: 1 });

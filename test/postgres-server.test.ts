@@ -52,6 +52,20 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     return rows[0] as { entries: number; negative_lots: number; points: string };
   }
 
+  it("compresses snapshots with lz4 where the server has it, and migrates where it does not", async () => {
+    const session = await admin.connect();
+    let lz4: boolean;
+    try {
+      // The server takes lz4 as its default only if it was built with it.
+      lz4 = await session.query("SET default_toast_compression = 'lz4'").then(() => true, () => false);
+      await session.query("RESET default_toast_compression");
+    } finally {
+      session.release();
+    }
+    const { rows } = await admin.query(`SELECT attcompression::text AS c FROM pg_attribute WHERE attrelid = '"${schema}".loyalty_members'::regclass AND attname = 'snapshot'`);
+    expect(rows[0].c).toBe(lz4 ? "l" : "");
+  });
+
   it("50 concurrent connections redeeming from one member: never overspent, no lot negative", async () => {
     const pool = newPool({ max: 50 });
     let checkedOut = 0, peak = 0, opened = 0;

@@ -190,6 +190,27 @@ describe("PostgreSQL store on PGlite: storage", () => {
     expect((await store.loadMember(P, "emoji-😀"))?.version).toBe(1);
     await dropStore(store);
   });
+
+  it("reads a command in one statement for any members: unstorable ids are never found, repeated ids fill each place", async () => {
+    const store = await makeLiteStore();
+    await store.commit(enrollBatch("a", "k-a"));
+    await store.commit(enrollBatch("b", "k-b"));
+    const [a, b, kA] = [await store.loadMember(P, "a"), await store.loadMember(P, "b"), await store.getIdempotency(P, "k-a")];
+    expect(a && b && kA).toBeTruthy();
+    // One member (its own statement) and several (the other), with and without the key's record.
+    expect(await store.loadForCommand(P, ["a"], "k-a")).toEqual({ members: [a], idempotency: kA });
+    expect(await store.loadForCommand(P, ["a"], "k-none")).toEqual({ members: [a], idempotency: null });
+    expect(await store.loadForCommand(P, ["nobody"], "k-a")).toEqual({ members: [null], idempotency: kA });
+    expect(await store.loadForCommand(P, ["b", "a"], "k-a")).toEqual({ members: [b, a], idempotency: kA });
+    expect(await store.loadForCommand(P, ["a", "a", "b"], "k-none")).toEqual({ members: [a, a, b], idempotency: null });
+    // Ids PostgreSQL text cannot hold: that member is null, the others are still read.
+    expect(await store.loadForCommand(P, ["a\u0000", "b"], "k-a")).toEqual({ members: [null, b], idempotency: kA });
+    expect(await store.loadForCommand(P, ["\ud800"], "k-a")).toEqual({ members: [null], idempotency: kA });
+    // An unstorable key has no record (the members are read); an unstorable program id has nothing.
+    expect(await store.loadForCommand(P, ["a", "b"], "k\u0000")).toEqual({ members: [a, b], idempotency: null });
+    expect(await store.loadForCommand("p\ud800", ["a"], "k-a")).toEqual({ members: [null], idempotency: null });
+    await dropStore(store);
+  });
 });
 
 describe("PostgreSQL store: retries", () => {

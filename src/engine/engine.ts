@@ -15,7 +15,7 @@ import { nextDueAt } from "../ledger/lots.js";
 import { adjust as decideAdjust, enroll as decideEnroll, insufficientPoints, spend as decideSpend } from "../ledger/operations.js";
 import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
-import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
+import { cloneState, fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
 import { summarize, type MemberSummary } from "../ledger/summary.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { compileProgram, type Program, type PurchaseLine } from "../program/compile.js";
@@ -458,13 +458,15 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         if (loaded[i] && !m.mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), { issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }] });
       });
       const at = now();
+      // Each writer adopts its member's freshly decoded state; tiers need a copy of it as it was.
+      const before = loaded.map((l) => (l && program.tiers !== null ? cloneState(l.state) : null));
       const writers = members.map((m, i) => {
-        const w = new LedgerWriter(loaded[i]?.state ?? null, m.id, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) });
+        const w = new LedgerWriter(loaded[i]?.state ?? null, m.id, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) }, { adopt: true });
         if (loaded[i]) settleDue(w);
         return w;
       });
       const decided = await decide(writers);
-      writers.forEach((w, i) => tiersAfterCommand(w, program, loaded[i]?.state ?? null, type));
+      writers.forEach((w, i) => tiersAfterCommand(w, program, before[i] ?? null, type));
       const result = { ...decided.result, entries: writers.flatMap((w) => w.entries) } as unknown as R;
       try {
         await guard(() => store.commit({

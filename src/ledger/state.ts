@@ -199,7 +199,12 @@ export interface MemberSnapshot {
   lots: LotSnapshot[];
   /** transferredIn/Out are absent in snapshots written before transfers existed. */
   wallets: Record<string, Record<Exclude<keyof WalletTotals, "transferredIn" | "transferredOut">, string> & { transferredIn?: string; transferredOut?: string }>;
-  purchases: Record<string, { amount: string; occurredAt: number; refunded: string; earned: Record<string, string>; settled: Record<string, string>; reversed: Record<string, string>; expired: Record<string, string>; lotIds: string[] }>;
+  /**
+   * Written without `refunded` when it is 0 and without `settled`, `reversed` and `expired` when
+   * they are empty (most purchases are never refunded): every command of the member reads and
+   * writes them all. Snapshots that spell them out load the same.
+   */
+  purchases: Record<string, { amount: string; occurredAt: number; refunded?: string; earned: Record<string, string>; settled?: Record<string, string>; reversed?: Record<string, string>; expired?: Record<string, string>; lotIds: string[] }>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
   /** Absent in snapshots written before tiers existed. */
@@ -215,12 +220,35 @@ export interface MemberSnapshot {
 }
 
 const str = (d: Decimal) => d.toString();
-const dec = (s: string) => new Decimal(s);
+/**
+ * Decoded amounts by their text. A snapshot repeats few distinct values ("0", the points of a
+ * typical purchase), and parsing a decimal string is most of what decoding a snapshot costs; a
+ * Decimal never changes once made (every operation returns a new one), so one instance serves every
+ * occurrence. Bounded: emptied when it reaches 4,096 texts.
+ */
+const decoded = new Map<string, Decimal>();
+const dec = (s: string): Decimal => {
+  let d = decoded.get(s);
+  if (d === undefined) {
+    if (decoded.size >= 4_096) decoded.clear();
+    decoded.set(s, (d = new Decimal(s)));
+  }
+  return d;
+};
 const countersTo = <A, B>(c: Partial<Record<Period, Record<string, A>>>, fn: (a: A) => B): Partial<Record<Period, Dict<B>>> => {
   const out: Partial<Record<Period, Dict<B>>> = {};
   for (const period of Object.keys(c) as Period[]) out[period] = mapDict(c[period]!, fn);
   return out;
 };
+
+function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string] {
+  const out: MemberSnapshot["purchases"][string] = { amount: str(p.amount), occurredAt: p.occurredAt, earned: mapDict(p.earned, str), lotIds: [...p.lotIds] };
+  if (!p.refunded.isZero()) out.refunded = str(p.refunded);
+  if (Object.keys(p.settled).length > 0) out.settled = mapDict(p.settled, str);
+  if (Object.keys(p.reversed).length > 0) out.reversed = mapDict(p.reversed, str);
+  if (Object.keys(p.expired).length > 0) out.expired = mapDict(p.expired, str);
+  return out;
+}
 
 export function toSnapshot(s: MemberState): MemberSnapshot {
   return {
@@ -230,7 +258,7 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
     wallets: mapDict(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), transferredIn: str(t.transferredIn), transferredOut: str(t.transferredOut), debt: str(t.debt) })),
-    purchases: mapDict(s.purchases, (p) => ({ amount: str(p.amount), occurredAt: p.occurredAt, refunded: str(p.refunded), earned: mapDict(p.earned, str), settled: mapDict(p.settled, str), reversed: mapDict(p.reversed, str), expired: mapDict(p.expired, str), lotIds: [...p.lotIds] })),
+    purchases: mapDict(s.purchases, purchaseSnapshot),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
     activity: mapDict(s.activity, (t) => t),
     tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
@@ -251,7 +279,7 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
   const purchases = dict<PurchaseRecord>();
   for (const id of Object.keys(s.purchases)) {
     const p = s.purchases[id]!;
-    purchases[id] = { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: dec(p.refunded), earned: mapDict(p.earned, dec), settled: mapDict(p.settled, dec), reversed: mapDict(p.reversed, dec), expired: mapDict(p.expired, dec), lotIds: [...p.lotIds] };
+    purchases[id] = { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: p.refunded === undefined ? ZERO : dec(p.refunded), earned: mapDict(p.earned, dec), settled: mapDict(p.settled ?? {}, dec), reversed: mapDict(p.reversed ?? {}, dec), expired: mapDict(p.expired ?? {}, dec), lotIds: [...p.lotIds] };
   }
   return {
     memberId: s.memberId,

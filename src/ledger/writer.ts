@@ -26,8 +26,12 @@ export class LedgerWriter {
   readonly entries: Entry[] = [];
   readonly ctx: WriterContext;
 
-  constructor(state: MemberState | null, memberId: string, ctx: WriterContext) {
-    this.state = state ? cloneState(state) : emptyState(memberId);
+  /**
+   * `adopt`: work on `state` itself rather than on a copy, for a caller that made the state for
+   * this writer alone (decoded it from a snapshot) and will not read it again. Saves a deep copy.
+   */
+  constructor(state: MemberState | null, memberId: string, ctx: WriterContext, options: { adopt?: boolean } = {}) {
+    this.state = state ? (options.adopt ? state : cloneState(state)) : emptyState(memberId);
     this.ctx = ctx;
   }
 

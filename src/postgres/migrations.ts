@@ -49,8 +49,8 @@ CREATE TABLE ${s}.loyalty_members (
   PRIMARY KEY (program_id, member_id)
 );
 CREATE INDEX loyalty_members_due ON ${s}.loyalty_members (program_id, due_at, member_id) WHERE due_at IS NOT NULL;
--- A snapshot over ~2 kB is compressed on every write: lz4 costs a fraction of the default pglz. Kept at the default where the server lacks lz4 (before PostgreSQL 14, or built without it).
-DO $$ BEGIN ALTER TABLE ${s}.loyalty_members ALTER COLUMN snapshot SET COMPRESSION lz4; EXCEPTION WHEN OTHERS THEN NULL; END $$;
+-- A snapshot over ~2 kB is compressed on every write: lz4 costs a fraction of the default pglz. Kept at the default where the server lacks lz4 (built without it: feature_not_supported; before PostgreSQL 14: syntax_error, raised only at EXECUTE, so that the block itself compiles).
+DO $$ BEGIN EXECUTE 'ALTER TABLE ${s}.loyalty_members ALTER COLUMN snapshot SET COMPRESSION lz4'; EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; END $$;
 
 CREATE TABLE ${s}.loyalty_entries (
   program_id text COLLATE "C" NOT NULL,

@@ -2,6 +2,9 @@
  * The PostgreSQL store: `LoyaltyStore` over any client with `query(text, params)` and a
  * transaction (see `client.ts`). No ORM: a handful of statements, written out below.
  *
+ * A command first reads its members and its idempotency record in one statement
+ * (`loadForCommand`), so at one instant: a member that shows a commit comes with that commit's key.
+ *
  * A commit is one transaction, with the command's idempotency record in it:
  * - One member (every command today): one statement, which PostgreSQL runs as a transaction of
  *   its own. It compare-and-sets the member row (a new member: `INSERT ... ON CONFLICT DO NOTHING`;
@@ -111,9 +114,10 @@ export class PostgresStore implements LoyaltyStore {
    * round trip where `loadMember` and `getIdempotency` would take two (or three, for two members).
    */
   async loadForCommand(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead> {
-    const known = storable(programId) && storable(key);
-    const wanted = memberIds.filter((id) => known && storable(id));
-    if (!known) return { members: memberIds.map(() => null), idempotency: null };
+    if (!storable(programId)) return { members: memberIds.map(() => null), idempotency: null };
+    // A key PostgreSQL text cannot hold has no record; the members are read all the same.
+    if (!storable(key)) return { members: await Promise.all(memberIds.map((id) => this.loadMember(programId, id))), idempotency: null };
+    const wanted = memberIds.filter(storable);
     const { rows } = wanted.length === 1
       ? await this.client.query(this.sql.loadForOne, [programId, wanted[0], key])
       : await this.client.query(this.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
@@ -323,7 +327,7 @@ function statements(s: string) {
 
     // One member and the key: one row, its columns null where there is no member or no record.
     loadForOne: `SELECT m.version::text AS version, m.snapshot::text AS snapshot, i.payload_hash, ${committedAt("i.committed_at", "i.result")}
-      FROM (SELECT) AS one
+      FROM (VALUES (1)) AS one
       LEFT JOIN ${members} AS m ON m.program_id = $1 AND m.member_id = $2
       LEFT JOIN ${idempotency} AS i ON i.program_id = $1 AND i.key = $3`,
 
