@@ -444,13 +444,46 @@ describe("refusals: a typed error, and nothing written", () => {
     ["undefined", undefined],
     ["a NUL character", "a\u0000b"],
     ["a lone surrogate", "a\uD800b"],
-  ])("a generator that returns %s: INVALID_COMMAND", async (_, bad) => {
+  ])("a generator that returns %s: CODES_FAILURE", async (_, bad) => {
     const s = await setup(program([{ kind: "voucher", id: "v", wallet: "points", price: "10", stock: 5 }]), T0, { codes: () => bad as string });
     await s.enroll();
     await s.credit("100");
-    const e = await refuses(s, "r", () => s.redeem("v", { key: "r" }), "INVALID_COMMAND");
+    const e = await refuses(s, "r", () => s.redeem("v", { key: "r" }), "CODES_FAILURE");
     expect(e.issues.map((i) => i.path)).toEqual([["codes"]]);
     expect(await s.engine.stock("v")).toBe(5);
+  });
+
+  it("a generator that throws: CODES_FAILURE with the generator's error as the cause, nothing written; the same key succeeds once it works", async () => {
+    let down = true;
+    const s = await setup(program([{ kind: "voucher", id: "v", wallet: "points", price: "10", stock: 5 }]), T0, {
+      codes: (r) => { if (down) throw new Error("code service unreachable"); return `C-${r.redemptionId}-${r.index}`; },
+    });
+    await s.enroll();
+    await s.credit("100");
+    const e = await refuses(s, "r", () => s.redeem("v", { key: "r", quantity: 2 }), "CODES_FAILURE");
+    expect(e.message).toContain("code service unreachable");
+    expect((e.cause as Error).message).toBe("code service unreachable");
+    expect(await s.engine.stock("v")).toBe(5);
+    down = false;
+    expect((await s.redeem("v", { key: "r", quantity: 2 })).grant.codes).toEqual(["C-r-0", "C-r-1"]);
+    expect(await s.engine.stock("v")).toBe(3);
+  });
+
+  it("a purchase while an automatic conversion is due and the generator is down: CODES_FAILURE, nothing written; once it works, the conversion is made at its period end", async () => {
+    let down = false;
+    const s = await setup(program([monthly]), "2026-06-01T11:00:00Z", {
+      codes: (r) => { if (down) throw new Error("code service unreachable"); return `C-${r.redemptionId}`; },
+    });
+    await s.enroll();
+    await s.credit("400");
+    s.t.set("2026-07-02T11:00:00Z");
+    down = true;
+    const e = await refuses(s, "buy", () => s.engine.recordPurchase({ key: "buy", memberId: "m", purchaseId: "o1", amount: "10.00", currency: "GBP" }), "CODES_FAILURE");
+    expect(e.message).toContain("code service unreachable");
+    down = false;
+    await s.engine.recordPurchase({ key: "buy", memberId: "m", purchaseId: "o1", amount: "10.00", currency: "GBP" });
+    expect(conversions(await s.entries()).map((c) => [c.points, c.periodEnd])).toEqual([["300", "2026-06-30T23:00:00.000Z"]]);
+    expect(await s.violations()).toEqual([]);
   });
 
   it("a generator that returns exactly 200 characters, or emoji, is fine", async () => {
@@ -931,7 +964,7 @@ describe("fixed defects", () => {
     s.t.set("2026-07-02T11:00:00Z");
     const sweep = await s.engine.convertPoints();
     expect(sweep).toMatchObject({ scanned: 3, members: 2, conversions: 2, points: { points: "600" } });
-    expect(sweep.failed).toEqual([{ memberId: "m2", code: "Error", message: "code service down for m2" }]);
+    expect(sweep.failed).toEqual([{ memberId: "m2", code: "CODES_FAILURE", message: expect.stringContaining("code service down for m2") }]);
     expect((await s.wallet("m2")).available).toBe("100"); // the read shows the conversion the next write will make
     expect(conversions(await s.entries("m2"))).toEqual([]);
     for (const m of ["m1", "m3"]) expect(conversions(await s.entries(m)).map((e) => e.points)).toEqual(["300"]);

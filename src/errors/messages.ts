@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "IDEMPOTENCY_CONFLICT",
   "CONCURRENCY_CONFLICT",
   "STORE_FAILURE",
+  "CODES_FAILURE",
   "REWARD_UNAVAILABLE",
   "OUT_OF_STOCK",
   "LIMIT_REACHED",
@@ -48,6 +49,8 @@ export const messages = {
   concurrencyConflict: (memberId: string, attempts: number) =>
     `Member "${memberId}" changed under this command ${attempts} times in a row; nothing was written, retry it.`,
   storeFailure: (detail: string) => `The store failed while committing; nothing was written. ${detail}`,
+  codesFailure: (reward: string, redemptionId: string, detail: string) =>
+    `The \`codes\` generator could not make a code for reward "${reward}" (redemption "${redemptionId}"); nothing was written, retry the command. ${detail}`,
   rewardDisabled: (reward: string) => `Reward "${reward}" is withdrawn from the catalogue.`,
   rewardNotYet: (reward: string, from: string) => `Reward "${reward}" is offered from ${from}.`,
   rewardEnded: (reward: string, until: string) => `Reward "${reward}" was offered until ${until}.`,
