@@ -25,10 +25,10 @@ async function history(script: Parameters<typeof runOperations>[1]) {
   return readAllEntries(store, P, "m");
 }
 
-/** The form earlier versions wrote: every purchase field spelled out, zeros and empty objects too. */
+/** The form earlier versions wrote: every purchase field spelled out, zeros and empty objects too, and the ids of its lots. */
 function spelledOut(s: MemberSnapshot): MemberSnapshot {
   const purchases: MemberSnapshot["purchases"] = {};
-  for (const [id, p] of Object.entries(s.purchases)) purchases[id] = { refunded: "0", settled: {}, reversed: {}, expired: {}, ...p };
+  for (const [id, p] of Object.entries(s.purchases)) purchases[id] = { refunded: "0", settled: {}, reversed: {}, expired: {}, ...p, lotIds: s.lots.filter((l) => l.purchaseId === id).map((l) => l.id) };
   return { ...s, purchases };
 }
 
@@ -40,8 +40,9 @@ describe("snapshot codec", () => {
       const text = JSON.stringify(encoded);
       expect(canonicalJson(toSnapshot(fromSnapshot(JSON.parse(text) as MemberSnapshot)))).toBe(canonicalJson(encoded));
       expect(canonicalJson(toSnapshot(fromSnapshot(JSON.parse(JSON.stringify(spelledOut(encoded))) as MemberSnapshot)))).toBe(canonicalJson(encoded));
-      // A purchase never refunded carries no refund fields.
+      // A purchase never refunded carries no refund fields, and no purchase lists its lots.
       for (const p of Object.values(encoded.purchases)) {
+        expect(p.lotIds).toBeUndefined();
         if (p.refunded !== undefined) expect(p.refunded).not.toBe("0");
         for (const field of [p.settled, p.reversed, p.expired]) if (field !== undefined) expect(Object.keys(field).length).toBeGreaterThan(0);
       }

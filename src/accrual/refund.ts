@@ -103,7 +103,7 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
     throw new LoyaltyError("REFUND_EXCEEDS_PURCHASE", text, { issues: [{ path: ["amount"], message: text }], details: { refundable: refundable.toString() } });
   }
   const refundedAfter = purchase.refunded.plus(r.amount);
-  const ownIds = new Set(purchase.lotIds);
+  const ownIds = new Set(w.state.lots.filter((l) => l.purchaseId === r.purchaseId).map((l) => l.id));
   // Snapshot the figures first: appending the refund entry changes the purchase record.
   const targets = Object.entries(purchase.earned).map(([wallet, earned]) => {
     // Cumulative target: after all refunds so far, this much of the wallet's points is settled.

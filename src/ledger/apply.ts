@@ -133,7 +133,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
     case "purchase":
       assert(s.purchases[e.purchaseId] === undefined, `purchase ${e.purchaseId} recorded twice`);
       noteActivity(s, "purchase", Date.parse(e.occurredAt));
-      s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: dict(), settled: dict(), reversed: dict(), expired: dict(), lotIds: [] };
+      s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: dict(), settled: dict(), reversed: dict(), expired: dict() };
       return;
     case "earn": {
       const t = totals(s, e.wallet);
@@ -146,7 +146,6 @@ export function applyEntry(s: MemberState, e: Entry): void {
         const p = s.purchases[e.purchaseId];
         assert(p !== undefined, `earn ${e.id} names unknown purchase ${e.purchaseId}`);
         p.earned[e.wallet] = (p.earned[e.wallet] ?? ZERO).plus(points);
-        p.lotIds.push(e.id);
       }
       const counters = ((s.caps[e.ruleId] ??= dict())[e.wallet] ??= {});
       for (const [period, key] of Object.entries(e.capKeys) as [Period, string][]) {

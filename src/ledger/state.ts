@@ -48,9 +48,9 @@ export interface PurchaseRecord {
   reversed: Dict<Decimal>;
   /** Points of this purchase's own lots that expired unused, per wallet: never taken back. */
   expired: Dict<Decimal>;
-  /** Lots this purchase created, in order. */
-  lotIds: string[];
 }
+// The purchase's own lots are the lots whose `purchaseId` names it: only an earn entry of the
+// purchase creates such a lot (a lot reopened on cancellation keeps its id and purchaseId).
 
 /** A lot as it was when a redemption drew from it: enough to open it again on cancellation. */
 export type LotShape = Omit<Lot, "remaining">;
@@ -169,7 +169,7 @@ export function cloneState(s: MemberState): MemberState {
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l })),
     wallets: mapDict(s.wallets, (t) => ({ ...t })),
-    purchases: mapDict(s.purchases, (p) => ({ ...p, earned: mapDict(p.earned, (d) => d), settled: mapDict(p.settled, (d) => d), reversed: mapDict(p.reversed, (d) => d), expired: mapDict(p.expired, (d) => d), lotIds: [...p.lotIds] })),
+    purchases: mapDict(s.purchases, (p) => ({ ...p, earned: mapDict(p.earned, (d) => d), settled: mapDict(p.settled, (d) => d), reversed: mapDict(p.reversed, (d) => d), expired: mapDict(p.expired, (d) => d) })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, copyCounters)),
     activity: mapDict(s.activity, (t) => t),
     tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
@@ -202,9 +202,10 @@ export interface MemberSnapshot {
   /**
    * Written without `refunded` when it is 0 and without `settled`, `reversed` and `expired` when
    * they are empty (most purchases are never refunded): every command of the member reads and
-   * writes them all. Snapshots that spell them out load the same.
+   * writes them all. Snapshots that spell them out load the same; `lotIds`, which snapshots of
+   * earlier versions hold, is ignored (a purchase's lots are those that name it).
    */
-  purchases: Record<string, { amount: string; occurredAt: number; refunded?: string; earned: Record<string, string>; settled?: Record<string, string>; reversed?: Record<string, string>; expired?: Record<string, string>; lotIds: string[] }>;
+  purchases: Record<string, { amount: string; occurredAt: number; refunded?: string; earned: Record<string, string>; settled?: Record<string, string>; reversed?: Record<string, string>; expired?: Record<string, string>; lotIds?: string[] }>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
   /** Absent in snapshots written before tiers existed. */
@@ -242,7 +243,7 @@ const countersTo = <A, B>(c: Partial<Record<Period, Record<string, A>>>, fn: (a:
 };
 
 function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string] {
-  const out: MemberSnapshot["purchases"][string] = { amount: str(p.amount), occurredAt: p.occurredAt, earned: mapDict(p.earned, str), lotIds: [...p.lotIds] };
+  const out: MemberSnapshot["purchases"][string] = { amount: str(p.amount), occurredAt: p.occurredAt, earned: mapDict(p.earned, str) };
   if (!p.refunded.isZero()) out.refunded = str(p.refunded);
   if (Object.keys(p.settled).length > 0) out.settled = mapDict(p.settled, str);
   if (Object.keys(p.reversed).length > 0) out.reversed = mapDict(p.reversed, str);
@@ -279,7 +280,7 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
   const purchases = dict<PurchaseRecord>();
   for (const id of Object.keys(s.purchases)) {
     const p = s.purchases[id]!;
-    purchases[id] = { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: p.refunded === undefined ? ZERO : dec(p.refunded), earned: mapDict(p.earned, dec), settled: mapDict(p.settled ?? {}, dec), reversed: mapDict(p.reversed ?? {}, dec), expired: mapDict(p.expired ?? {}, dec), lotIds: [...p.lotIds] };
+    purchases[id] = { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: p.refunded === undefined ? ZERO : dec(p.refunded), earned: mapDict(p.earned, dec), settled: mapDict(p.settled ?? {}, dec), reversed: mapDict(p.reversed ?? {}, dec), expired: mapDict(p.expired ?? {}, dec) };
   }
   return {
     memberId: s.memberId,

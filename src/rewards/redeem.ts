@@ -200,8 +200,7 @@ function reclaimForgiven(w: LedgerWriter, wallet: string, returnedByPurchase: Re
     const take = min(returned, forgivenSpent);
     if (take.lte(0)) continue;
     // From the purchase's own lots (restored into), then the grace lot (points whose lot had expired).
-    const own = new Set(p.lotIds);
-    const from = w.state.lots.filter((l) => own.has(l.id) && l.wallet === wallet && !l.remaining.isZero());
+    const from = w.state.lots.filter((l) => l.purchaseId === purchaseId && l.wallet === wallet && !l.remaining.isZero());
     const grace = graceLotId === null ? undefined : w.state.lots.find((l) => l.id === graceLotId);
     const plan = planDraws(grace ? [...from, grace] : from, take);
     if (plan.drawn.lte(0)) continue;
