@@ -325,6 +325,29 @@ describe("a reclaim on cancellation is a refund's take-back: atOnce demotes at t
     expect((await s.engine.summary("m")).tier!.id).toBe("silver");
   });
 
+  // A review due at the command's write (a promotion that resets a sinceTierChange window) is due
+  // work, not the command's doing: neither a cancellation nor a refund may demote for it.
+  it.each(["cancellation", "refund of another purchase"])("atOnce: a %s after a due review that reset the window promotes only, never demotes", async (what) => {
+    const s = setup(prog({ tiers: {
+      levels: [{ id: "bronze" }, { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } }],
+      window: { kind: "sinceTierChange" },
+      promotion: "atReview",
+      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      refunds: "atOnce",
+    } as never }));
+    await s.enroll("m");
+    await s.buy("m", "600", "P1");
+    await s.buy("m", "10", "P2");
+    await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
+    s.t.set(T0 + 40 * DAY); // past the month-end review: the promotion to silver is due
+    const result = what === "cancellation"
+      ? await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" })
+      : await s.engine.refund({ key: "rf", memberId: "m", purchaseId: "P2", amount: "1.00", currency: "GBP" });
+    expect(result.entries.filter((e) => e.kind === "tier").map((e) => e.kind === "tier" && [e.from, e.to, e.reason])).toEqual([["bronze", "silver", "promotion"]]);
+    expect((await s.engine.summary("m")).tier!.id).toBe("silver");
+    expect(await s.violations("m")).toEqual([]);
+  });
+
   it("atOnce: a cancellation that reclaims nothing never demotes", async () => {
     const s = setup(prog({ tiers: ladder("atOnce"), rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }] }));
     await s.enroll("m");

@@ -458,11 +458,13 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         if (loaded[i] && !m.mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), { issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }] });
       });
       const at = now();
-      // Each writer adopts its member's freshly decoded state; tiers need a copy of it as it was.
-      const before = loaded.map((l) => (l && program.tiers !== null ? cloneState(l.state) : null));
+      // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
+      // did (a refund's demotion), so they keep a copy of the state after the due work, before it.
+      const before: (MemberState | null)[] = [];
       const writers = members.map((m, i) => {
         const w = new LedgerWriter(loaded[i]?.state ?? null, m.id, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) }, { adopt: true });
         if (loaded[i]) settleDue(w);
+        before.push(loaded[i] && program.tiers !== null ? cloneState(w.state) : null);
         return w;
       });
       const decided = await decide(writers);

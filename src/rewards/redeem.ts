@@ -111,7 +111,6 @@ function makeCode(codes: CodeGenerator, request: Parameters<CodeGenerator>[0]): 
   try {
     code = codes(request);
   } catch (error) {
-    if (error instanceof LoyaltyError) throw error;
     throw new LoyaltyError("CODES_FAILURE", messages.codesFailure(request.rewardId, request.redemptionId, error instanceof Error ? error.message : String(error)), { cause: error });
   }
   if (typeof code !== "string" || code.length < 1 || code.length > MAX_ID_LENGTH || !isStorableText(code)) {

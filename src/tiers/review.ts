@@ -216,7 +216,9 @@ export function ensureTier(w: LedgerWriter, program: Program): void {
  * After a command's own entries, in the same commit: immediate promotion (skipping levels where
  * earned, with each tier's bonus), requalification out of a grace period, and, when the program
  * says `refunds: "atOnce"`, the demotion of a tier reached by promotion that this refund's points
- * or money took back under its thresholds (or a cancellation's, reclaiming points a refund forgave). `before` is the member's state before the command.
+ * or money took back under its thresholds (or a cancellation's, reclaiming points a refund forgave). `before` is the member's state before the command,
+ * after the due work (tier reviews, conversions, expiries) that the command's write did first: a
+ * review that reset the metrics is not this command's doing.
  */
 export function tiersAfterCommand(w: LedgerWriter, program: Program, before: MemberState | null, type: string): void {
   const tiers = program.tiers;
