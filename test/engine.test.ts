@@ -1,7 +1,7 @@
 /** The facade's own behaviour: options, retries at the edge, statements. */
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
-import { createLoyaltyEngine, createMemoryStore, isLoyaltyError } from "../src/index.js";
+import { createLoyaltyEngine, createMemoryStore, isLoyaltyError, type LoyaltyEngine } from "../src/index.js";
 import { storeFingerprint, testClock, wrapStore } from "../src/testing/index.js";
 
 describe("createLoyaltyEngine", () => {
@@ -59,5 +59,76 @@ describe("createLoyaltyEngine", () => {
     expect(each.reads.every((r) => r === "member") && each.reads.length).toBe(7);
     expect(one.results).toEqual(each.results);
     expect(one.fingerprint).toBe(each.fingerprint);
+  });
+
+  describe("idempotency records keep where the entries are, not the entries", () => {
+    async function history(store = createMemoryStore()) {
+      const t = testClock("2026-03-02T10:00:00Z");
+      const engine = createLoyaltyEngine({ program: exampleProgram, store, clock: t.clock, ids: t.ids });
+      const first = {
+        enroll: await engine.enroll({ key: "e1", memberId: "a" }),
+        enrollB: await engine.enroll({ key: "e2", memberId: "b" }),
+        purchase: await engine.recordPurchase({ key: "p1", memberId: "a", purchaseId: "o1", amount: "820.00", currency: "GBP" }),
+      };
+      t.advance(20 * 86_400_000); // past the pending period: the points are available to transfer
+      const later = {
+        transfer: await engine.transfer({ key: "t1", fromMemberId: "a", toMemberId: "b", wallet: "points", points: "100" }),
+        restock: await engine.restock({ key: "s1", rewardId: "tote-bag", units: 5 }),
+      };
+      return { engine, store, results: { ...first, ...later } };
+    }
+    const commands = {
+      enroll: (e: LoyaltyEngine) => e.enroll({ key: "e1", memberId: "a" }),
+      purchase: (e: LoyaltyEngine) => e.recordPurchase({ key: "p1", memberId: "a", purchaseId: "o1", amount: "820.00", currency: "GBP" }),
+      transfer: (e: LoyaltyEngine) => e.transfer({ key: "t1", fromMemberId: "a", toMemberId: "b", wallet: "points", points: "100" }),
+      restock: (e: LoyaltyEngine) => e.restock({ key: "s1", rewardId: "tote-bag", units: 5 }),
+    };
+
+    it("a replay returns the first result, entries and all, for commands on none, one and two members", async () => {
+      const { engine, store, results } = await history();
+      for (const [name, run] of Object.entries(commands)) {
+        const first = results[name as keyof typeof results];
+        const again = await run(engine);
+        expect({ name, ...again, replayed: false }).toEqual({ name, ...first });
+        expect(again.replayed).toBe(true);
+        const recorded = (await store.getIdempotency(exampleProgram.id, { enroll: "e1", purchase: "p1", transfer: "t1", restock: "s1" }[name]!))!.result as Record<string, unknown>;
+        expect(recorded.entries).toBeUndefined();
+        expect((recorded.entryRefs as unknown[]).length).toBe(name === "restock" ? 0 : name === "transfer" ? 2 : 1);
+      }
+      expect(results.transfer.entries.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it("reads the entries back page by page from a store that returns fewer than asked for", async () => {
+      const inner = createMemoryStore();
+      const { results } = await history(inner);
+      const onePerPage = wrapStore(inner, { readEntries: (p, m, q) => inner.readEntries(p, m, { ...q, limit: 1 }) });
+      const engine = createLoyaltyEngine({ program: exampleProgram, store: onePerPage });
+      const again = await commands.purchase(engine);
+      expect({ ...again, replayed: false }).toEqual(results.purchase);
+      expect(results.purchase.entries.length).toBeGreaterThan(1);
+    });
+
+    it("replays a record of an earlier version, which holds its entries", async () => {
+      const inner = createMemoryStore();
+      const { results } = await history(inner);
+      const old = wrapStore(inner, {
+        loadForCommand: async (p, ids, k) => {
+          const read = await inner.loadForCommand(p, ids, k);
+          if (read.idempotency === null) return read;
+          const { entryRefs: _, ...rest } = read.idempotency.result as Record<string, unknown>;
+          return { ...read, idempotency: { ...read.idempotency, result: { ...rest, entries: results.purchase.entries } } };
+        },
+      });
+      const again = await commands.purchase(createLoyaltyEngine({ program: exampleProgram, store: old }));
+      expect({ ...again, replayed: false }).toEqual(results.purchase);
+    });
+
+    it("fails with STORE_FAILURE, not a partial result, when the ledger lacks entries a record names", async () => {
+      const inner = createMemoryStore();
+      await history(inner);
+      const lost = wrapStore(inner, { readEntries: async () => ({ entries: [], nextAfterSeq: null }) });
+      const error = await commands.purchase(createLoyaltyEngine({ program: exampleProgram, store: lost })).catch((e: unknown) => e);
+      expect(isLoyaltyError(error, "STORE_FAILURE")).toBe(true);
+    });
   });
 });

@@ -201,6 +201,12 @@ export interface EnrollResult {
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 
+/** What an idempotency record keeps of a command's result (see `recordedResult` in the engine). */
+interface RecordedResult {
+  readonly entryRefs: readonly { readonly memberId: string; readonly fromSeq: number; readonly count: number }[];
+  readonly [field: string]: unknown;
+}
+
 /** A member a sweep skipped because its write failed for a reason of its own; the next sweep tries again. */
 export interface SweepFailure {
   readonly memberId: string;
@@ -448,7 +454,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         if (prior.payloadHash !== payloadHash) {
           throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), { issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }] });
         }
-        return { ...(prior.result as R), replayed: true };
+        return { ...(await replayResult<R>(prior.result)), replayed: true };
       }
       // The extra pass after the last attempt only reads the key: a command that lost its last
       // race to the same key is a replay, not a conflict.
@@ -474,7 +480,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         await guard(() => store.commit({
           programId: program.id,
           members: writers.map((w, i) => memberWrite(w, loaded[i]?.version ?? null)),
-          idempotency: { key, payloadHash, result, committedAt: iso(at) },
+          idempotency: { key, payloadHash, result: recordedResult(decided.result, writers), committedAt: iso(at) },
           ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
         }));
         return { ...result, replayed: false };
@@ -485,6 +491,37 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     }
     const subject = members.map((m) => m.id).join(", ") || key;
     throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(subject, maxAttempts), { details: { memberIds: members.map((m) => m.id), attempts: maxAttempts } });
+  }
+
+  /**
+   * The result an idempotency record keeps: the command's result without its entries, which the
+   * ledger holds already, but with where they are (member, first seq, count, in result order), so
+   * a replay reads the very same entries back. Halves what a command writes besides its entries.
+   */
+  function recordedResult(result: object, writers: readonly LedgerWriter[]): RecordedResult {
+    const entryRefs = writers.filter((w) => w.entries.length > 0).map((w) => ({ memberId: w.state.memberId, fromSeq: w.entries[0]!.seq, count: w.entries.length }));
+    return { ...result, entryRefs };
+  }
+
+  /** A recorded result as the command returned it: its entries read back from the ledger. Records of earlier versions hold the entries themselves. */
+  async function replayResult<R>(recorded: unknown): Promise<R> {
+    const { entryRefs, ...rest } = recorded as RecordedResult;
+    if (!Array.isArray(entryRefs)) return recorded as R;
+    const entries: Entry[] = [];
+    for (const ref of entryRefs) {
+      const last = ref.fromSeq + ref.count - 1;
+      // Pages, as a store may return fewer entries than asked for.
+      for (let after = ref.fromSeq - 1; after < last;) {
+        const page = await guard(() => store.readEntries(program.id, ref.memberId, { afterSeq: after, limit: last - after }));
+        const first = page.entries[0];
+        if (first === undefined || first.seq !== after + 1) {
+          throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(`the ledger of member ${ref.memberId} lacks entries ${after + 1} to ${last} that an idempotency record names`));
+        }
+        entries.push(...page.entries.filter((e) => e.seq <= last));
+        after = page.entries.at(-1)!.seq;
+      }
+    }
+    return { ...rest, entries } as R;
   }
 
   /** A command on one member: `decide` gets its writer and returns the result. */
