@@ -837,7 +837,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const loaded = await loadState(memberId);
       if (!loaded) return [];
-      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) });
+      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) }, { adopt: true });
       if (!decide(writer)) return [];
       try {
         await guard(() => store.commit({
@@ -872,10 +872,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     return entries.filter((e): e is RedeemEntry => e.kind === "redeem");
   }
 
-  /** Visits every member the due index names at or before `at`, a batch at a time. */
   /**
    * Visits every member the due index names at or before `at`, a batch at a time. A member whose
-   * write fails for a reason of its own (a corrupt ledger, a `codes` generator that throws, a
+   * write fails for a reason of its own (a corrupt ledger, a `codes` generator that fails, a
    * member that keeps changing) is reported and skipped, so one member cannot stop a sweep; a
    * store failure stops it (the next member would meet the same). Returns the members skipped.
    */
