@@ -15,7 +15,7 @@ import { nextDueAt } from "../ledger/lots.js";
 import { adjust as decideAdjust, enroll as decideEnroll, insufficientPoints, spend as decideSpend } from "../ledger/operations.js";
 import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
-import { cloneState, fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
+import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
 import { summarize, type MemberSummary } from "../ledger/summary.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { compileProgram, type Program, type PurchaseLine } from "../program/compile.js";
@@ -24,7 +24,7 @@ import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs, parseOrThrow } from "../shared/validation.js";
-import { CommitConflict, type IdempotencyRecord, type LoyaltyStore, type StockChange } from "../store/port.js";
+import { CommitConflict, type IdempotencyRecord, type LoyaltyStore, type StockChange, type StoredMember } from "../store/port.js";
 import { refer as decideRefer } from "../accrual/referral.js";
 import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/catalogue.js";
 import { cancelRedemption as decideCancel, convertDue, nextConversionAt, redeem as decideRedeem, type CodeGenerator } from "../rewards/redeem.js";
@@ -34,7 +34,7 @@ import { walletBalance } from "../ledger/lots.js";
 import type { CompiledReward } from "../program/compile.js";
 import * as schemas from "./commands.js";
 import { metricStamper } from "../tiers/metrics.js";
-import { assignTier as decideAssignTier, currentTier, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
+import { assignTier as decideAssignTier, currentTier, qualifiedIndex, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
 import type { TierEntry, TierReason } from "../ledger/entries.js";
 
 export interface EngineOptions {
@@ -402,16 +402,17 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   }
 
   async function loadState(memberId: string): Promise<{ state: MemberState; version: number } | null> {
-    const stored = await guard(() => store.loadMember(program.id, memberId));
-    return stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
+    return decoded(await guard(() => store.loadMember(program.id, memberId)));
   }
+
+  const decoded = (stored: StoredMember | null) => (stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null);
 
   /** The members a command writes (null: not enrolled) and the record of its key. */
   async function readForCommand(memberIds: readonly string[], key: string): Promise<{ loaded: ({ state: MemberState; version: number } | null)[]; prior: IdempotencyRecord | null }> {
     if (store.loadForCommand !== undefined && memberIds.length > 0) {
       const read = await guard(() => store.loadForCommand!(program.id, memberIds, key));
       if (read.members.length !== memberIds.length) throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(`loadForCommand returned ${read.members.length} members for ${memberIds.length}`));
-      return { loaded: read.members.map((m) => (m ? { state: fromSnapshot(m.snapshot), version: m.version } : null)), prior: read.idempotency };
+      return { loaded: read.members.map(decoded), prior: read.idempotency };
     }
     const loaded = await Promise.all(memberIds.map((id) => loadState(id)));
     return { loaded, prior: await guard(() => store.getIdempotency(program.id, key)) };
@@ -465,16 +466,17 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       });
       const at = now();
       // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
-      // did (a refund's demotion), so they keep a copy of the state after the due work, before it.
-      const before: (MemberState | null)[] = [];
+      // did (a refund's demotion), so they note the tier the member qualified for after the due
+      // work, before the command.
+      const qualifiedBefore: (number | null)[] = [];
       const writers = members.map((m, i) => {
         const w = new LedgerWriter(loaded[i]?.state ?? null, m.id, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) }, { adopt: true });
         if (loaded[i]) settleDue(w);
-        before.push(loaded[i] && program.tiers !== null ? cloneState(w.state) : null);
+        qualifiedBefore.push(loaded[i] && program.tiers !== null ? qualifiedIndex(program, w.state, at) : null);
         return w;
       });
       const decided = await decide(writers);
-      writers.forEach((w, i) => tiersAfterCommand(w, program, before[i] ?? null, type));
+      writers.forEach((w, i) => tiersAfterCommand(w, program, qualifiedBefore[i]!, type));
       const result = { ...decided.result, entries: writers.flatMap((w) => w.entries) } as unknown as R;
       try {
         await guard(() => store.commit({

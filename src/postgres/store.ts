@@ -34,7 +34,7 @@
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot } from "../ledger/state.js";
 import { CommitConflict, type CommandRead, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type MemberWrite, type StoreCapabilities, type StoredMember } from "../store/port.js";
-import type { SqlClient, SqlQueryable } from "./client.js";
+import type { SqlClient, SqlQueryable, SqlRow } from "./client.js";
 import { quoteSchema } from "./migrate.js";
 import { isStorableText } from "../shared/validation.js";
 
@@ -98,15 +98,13 @@ export class PostgresStore implements LoyaltyStore {
   async loadMember(programId: string, memberId: string): Promise<StoredMember | null> {
     if (!storable(programId) || !storable(memberId)) return null;
     const { rows } = await this.client.query(this.sql.loadMember, [programId, memberId]);
-    const row = rows[0];
-    return row ? { snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot, version: Number(text(row.version)) } : null;
+    return rows[0] ? memberFrom(rows[0]) : null;
   }
 
   async getIdempotency(programId: string, key: string): Promise<IdempotencyRecord | null> {
     if (!storable(programId) || !storable(key)) return null;
     const { rows } = await this.client.query(this.sql.getIdempotency, [programId, key]);
-    const row = rows[0];
-    return row ? { key, payloadHash: text(row.payload_hash), result: JSON.parse(text(row.result)) as unknown, committedAt: text(row.committed_at) } : null;
+    return rows[0] ? recordFrom(key, rows[0]) : null;
   }
 
   /**
@@ -124,8 +122,8 @@ export class PostgresStore implements LoyaltyStore {
     const found = new Map<string, StoredMember>();
     let idempotency: IdempotencyRecord | null = null;
     for (const row of rows) {
-      if (row.version !== null) found.set(wanted.length === 1 ? wanted[0]! : text(row.member_id), { snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot, version: Number(text(row.version)) });
-      if (row.payload_hash !== null) idempotency = { key, payloadHash: text(row.payload_hash), result: JSON.parse(text(row.result)) as unknown, committedAt: text(row.committed_at) };
+      if (row.version !== null) found.set(wanted.length === 1 ? wanted[0]! : text(row.member_id), memberFrom(row));
+      if (row.payload_hash !== null) idempotency = recordFrom(key, row);
     }
     return { members: memberIds.map((id) => found.get(id) ?? null), idempotency };
   }
@@ -220,6 +218,12 @@ export class PostgresStore implements LoyaltyStore {
     return rows.map((r) => ({ memberId: text(r.member_id), dueAt: Number(text(r.due_at)) }));
   }
 }
+
+/** A member row (`version`, `snapshot` as text) as the port returns it. */
+const memberFrom = (row: SqlRow): StoredMember => ({ snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot, version: Number(text(row.version)) });
+
+/** An idempotency row (`payload_hash`, `result` and `committed_at` as text) as the port returns it. */
+const recordFrom = (key: string, row: SqlRow): IdempotencyRecord => ({ key, payloadHash: text(row.payload_hash), result: JSON.parse(text(row.result)) as unknown, committedAt: text(row.committed_at) });
 
 /**
  * The lot rows a member write changes. Lots change only through entries (ledger/apply.ts): a

@@ -216,11 +216,12 @@ export function ensureTier(w: LedgerWriter, program: Program): void {
  * After a command's own entries, in the same commit: immediate promotion (skipping levels where
  * earned, with each tier's bonus), requalification out of a grace period, and, when the program
  * says `refunds: "atOnce"`, the demotion of a tier reached by promotion that this refund's points
- * or money took back under its thresholds (or a cancellation's, reclaiming points a refund forgave). `before` is the member's state before the command,
+ * or money took back under its thresholds (or a cancellation's, reclaiming points a refund forgave).
+ * `qualifiedBefore` is the level the member qualified for before the command (null: a new member),
  * after the due work (tier reviews, conversions, expiries) that the command's write did first: a
  * review that reset the metrics is not this command's doing.
  */
-export function tiersAfterCommand(w: LedgerWriter, program: Program, before: MemberState | null, type: string): void {
+export function tiersAfterCommand(w: LedgerWriter, program: Program, qualifiedBefore: number | null, type: string): void {
   const tiers = program.tiers;
   if (tiers === null) return;
   ensureTier(w, program);
@@ -230,7 +231,7 @@ export function tiersAfterCommand(w: LedgerWriter, program: Program, before: Mem
   const q = qualifiedIndex(program, w.state, now);
   // A cancellation's reclaim (under within_balance) is the rest of an earlier refund's take-back.
   const takesBack = type === "refund" || type === "cancelRedemption";
-  if (takesBack && tiers.refunds === "atOnce" && before !== null && t.basis === "promotion" && q < c && qualifiedIndex(program, before, now) >= c) {
+  if (takesBack && tiers.refunds === "atOnce" && qualifiedBefore !== null && t.basis === "promotion" && q < c && qualifiedBefore >= c) {
     const floor = t.floor !== null && t.floor.until > now ? indexOf(tiers, t.floor.tier) : 0;
     const to = Math.max(q, floor);
     if (to < c) {
