@@ -1,6 +1,12 @@
 import { defineConfig, type Options } from "tsup";
 
-const shared: Options = { dts: true, sourcemap: true, target: "node20", treeshake: true, external: ["vitest", "fast-check", "pg", "@electric-sql/pglite"] };
+const shared: Options = {
+  dts: true,
+  sourcemap: true,
+  target: "node20",
+  treeshake: true,
+  external: ["vitest", "fast-check", "pg", "@electric-sql/pglite"],
+};
 
 export default defineConfig([
   // The library and the PostgreSQL store for CommonJS (dist/index.cjs, dist/postgres.cjs, with .d.cts). Split into
@@ -10,5 +16,9 @@ export default defineConfig([
   // The library, the PostgreSQL store and the testing kit for ESM. The testing kit is ESM only, because vitest (which the conformance suite runs on) cannot be
   // required from CommonJS. Built in the same ESM graph as the library so that all share one
   // copy of the core and `instanceof LoyaltyError` holds across the entry points.
-  { ...shared, entry: { index: "src/index.ts", testing: "src/testing/index.ts", postgres: "src/postgres/index.ts" }, format: ["esm"] },
+  {
+    ...shared,
+    entry: { index: "src/index.ts", testing: "src/testing/index.ts", postgres: "src/postgres/index.ts" },
+    format: ["esm"],
+  },
 ]);

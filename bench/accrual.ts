@@ -29,12 +29,27 @@ export const benchProgram = {
   refunds: { negativeBalance: "within_balance", baseRule: "base" },
   rules: [
     { id: "base", on: "purchase", priority: 100, awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] },
-    { id: "big-basket", on: "purchase", when: { field: "amount", op: "gte", value: "200" }, awards: [{ kind: "fixed", points: "50", wallet: "points" }] },
-    { id: "app", on: "purchase", when: { field: "attributes.channel", op: "eq", value: "app" }, awards: [{ kind: "fixed", points: "25", wallet: "points" }] },
+    {
+      id: "big-basket",
+      on: "purchase",
+      when: { field: "amount", op: "gte", value: "200" },
+      awards: [{ kind: "fixed", points: "50", wallet: "points" }],
+    },
+    {
+      id: "app",
+      on: "purchase",
+      when: { field: "attributes.channel", op: "eq", value: "app" },
+      awards: [{ kind: "fixed", points: "25", wallet: "points" }],
+    },
     {
       id: "segment",
       on: "purchase",
-      when: { all: [{ field: "attributes.category", op: "in", value: [...CATEGORIES] }, { field: "attributes.segment", op: "in", value: [...SEGMENTS] }] },
+      when: {
+        all: [
+          { field: "attributes.category", op: "in", value: [...CATEGORIES] },
+          { field: "attributes.segment", op: "in", value: [...SEGMENTS] },
+        ],
+      },
       awards: [{ kind: "fixed", points: "40", wallet: "points" }],
     },
   ],
@@ -78,12 +93,16 @@ export function generateInputs(count: number, seed = 20101201): BenchInput[] {
     // Pennies from £1 to about £1,000, skewed towards small baskets: about 1 in 4 is £200 or more.
     const pennies = 100 + Math.floor(random() ** 2.2 * 100_000);
     const amountText = `${Math.floor(pennies / 100)}.${String(pennies % 100).padStart(2, "0")}`;
-    const channel = pick(channels), segment = pick(segments), category = pick(categories);
+    const channel = pick(channels),
+      segment = pick(segments),
+      category = pick(categories);
     inputs.push({
       amountText,
       amount: new Decimal(amountText),
       occurredAt: start + i * 60_000,
-      channel, segment, category,
+      channel,
+      segment,
+      category,
       attributes: { channel, segment, category },
       facts: { amount: Number(amountText), channel, segment, category },
     });
@@ -96,7 +115,12 @@ export function generateInputs(count: number, seed = 20101201): BenchInput[] {
 export const compiled: Program = compileProgram(benchProgram);
 
 export function compiledPoints(input: BenchInput): Decimal {
-  const evaluation = evaluatePurchase(compiled, null, { amount: input.amount, occurredAt: input.occurredAt, lines: null, attributes: input.attributes });
+  const evaluation = evaluatePurchase(compiled, null, {
+    amount: input.amount,
+    occurredAt: input.occurredAt,
+    lines: null,
+    attributes: input.attributes,
+  });
   let total = new Decimal(0);
   for (const award of evaluation.awards) if (award.wallet === "points") total = total.plus(award.points);
   return total;
@@ -105,12 +129,29 @@ export function compiledPoints(input: BenchInput): Decimal {
 // ---- (ii) json-rules-engine ---------------------------------------------------------------------
 
 export const jsonRules: RuleProperties[] = [
-  { name: "base", conditions: { all: [{ fact: "amount", operator: "greaterThanInclusive", value: 0 }] }, event: { type: "rate", params: { points: "1", per: "1" } } },
-  { name: "big-basket", conditions: { all: [{ fact: "amount", operator: "greaterThanInclusive", value: 200 }] }, event: { type: "fixed", params: { points: "50" } } },
-  { name: "app", conditions: { all: [{ fact: "channel", operator: "equal", value: "app" }] }, event: { type: "fixed", params: { points: "25" } } },
+  {
+    name: "base",
+    conditions: { all: [{ fact: "amount", operator: "greaterThanInclusive", value: 0 }] },
+    event: { type: "rate", params: { points: "1", per: "1" } },
+  },
+  {
+    name: "big-basket",
+    conditions: { all: [{ fact: "amount", operator: "greaterThanInclusive", value: 200 }] },
+    event: { type: "fixed", params: { points: "50" } },
+  },
+  {
+    name: "app",
+    conditions: { all: [{ fact: "channel", operator: "equal", value: "app" }] },
+    event: { type: "fixed", params: { points: "25" } },
+  },
   {
     name: "segment",
-    conditions: { all: [{ fact: "category", operator: "in", value: [...CATEGORIES] }, { fact: "segment", operator: "in", value: [...SEGMENTS] }] },
+    conditions: {
+      all: [
+        { fact: "category", operator: "in", value: [...CATEGORIES] },
+        { fact: "segment", operator: "in", value: [...SEGMENTS] },
+      ],
+    },
     event: { type: "fixed", params: { points: "40" } },
   },
 ];
@@ -127,7 +168,11 @@ export async function jsonRulesPoints(engine: Engine, input: BenchInput): Promis
   let total = new Decimal(0);
   for (const event of events) {
     const p = event.params as { points: string; per?: string };
-    total = total.plus(event.type === "rate" ? input.amount.times(p.points).div(p.per!).toDecimalPlaces(0, Decimal.ROUND_DOWN) : p.points);
+    total = total.plus(
+      event.type === "rate"
+        ? input.amount.times(p.points).div(p.per!).toDecimalPlaces(0, Decimal.ROUND_DOWN)
+        : p.points,
+    );
   }
   return total;
 }

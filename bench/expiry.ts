@@ -41,9 +41,30 @@ export async function expiryBench(log: (text: string) => void = () => {}): Promi
     const w = new LedgerWriter(null, memberId, { now: T0, newId, command: { key: `build-${m}`, type: "adjust" } });
     w.append({ kind: "enroll", joinedAt: iso(T0), birthday: null, attributes: {} });
     for (let l = 0; l < LOTS_PER_MEMBER; l++) {
-      w.append({ kind: "adjust", wallet: "points", points: "10", reason: "bench", reference: null, lot: { wallet: "points", earnedAt: iso(T0), availableAt: iso(T0), expiresAt }, debtRepaid: "0", lots: [] });
+      w.append({
+        kind: "adjust",
+        wallet: "points",
+        points: "10",
+        reason: "bench",
+        reference: null,
+        lot: { wallet: "points", earnedAt: iso(T0), availableAt: iso(T0), expiresAt },
+        debtRepaid: "0",
+        lots: [],
+      });
     }
-    await store.commit({ programId: program.id, members: [{ memberId, expectedVersion: null, snapshot: toSnapshot(w.state), entries: w.entries, dueAt: nextDueAt(w.state) }], idempotency: null });
+    await store.commit({
+      programId: program.id,
+      members: [
+        {
+          memberId,
+          expectedVersion: null,
+          snapshot: toSnapshot(w.state),
+          entries: w.entries,
+          dueAt: nextDueAt(w.state),
+        },
+      ],
+      idempotency: null,
+    });
     if (m % 20_000 === 19_999) log(`expiry bench: built ${m + 1} members`);
   }
   const buildMs = performance.now() - started;
@@ -51,7 +72,12 @@ export async function expiryBench(log: (text: string) => void = () => {}): Promi
   let now = T0;
   const engine = createLoyaltyEngine({ program, store, clock: () => now, ids: newId });
   const sweeps: { label: string; dueMembers: number; lots: number; ms: number }[] = [];
-  for (const [label, at] of [["nothing due (T0)", T0], ["1% due (T1)", T1], ["next 9% due (T2)", T2], ["nothing due again (T2)", T2]] as const) {
+  for (const [label, at] of [
+    ["nothing due (T0)", T0],
+    ["1% due (T1)", T1],
+    ["next 9% due (T2)", T2],
+    ["nothing due again (T2)", T2],
+  ] as const) {
     now = at;
     const t = performance.now();
     const result = await engine.expire({ batchSize: 1000 });

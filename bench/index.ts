@@ -13,7 +13,14 @@
 import { cpus } from "node:os";
 import type { Decimal } from "../src/index.js";
 import { createReplayEngine, loadInvoices, replayInvoices } from "../examples/replay.js";
-import { compiledPoints, createJsonRulesEngine, generateInputs, handWrittenPoints, jsonRulesPoints, type BenchInput } from "./accrual.js";
+import {
+  compiledPoints,
+  createJsonRulesEngine,
+  generateInputs,
+  handWrittenPoints,
+  jsonRulesPoints,
+  type BenchInput,
+} from "./accrual.js";
 import { expiryBench } from "./expiry.js";
 import { postgresBench } from "./postgres.js";
 import { tierBench } from "./tiers.js";
@@ -65,9 +72,12 @@ async function accrual() {
   let mismatches = 0;
   let firstMismatch = "";
   for (const input of inputs) {
-    const a = compiledPoints(input), b = await jsonRulesPoints(jre, input), c = handWrittenPoints(input);
+    const a = compiledPoints(input),
+      b = await jsonRulesPoints(jre, input),
+      c = handWrittenPoints(input);
     if (!a.eq(b) || !a.eq(c)) {
-      if (mismatches++ === 0) firstMismatch = `£${input.amountText} ${input.channel}/${input.segment}/${input.category}: ${a} / ${b} / ${c}`;
+      if (mismatches++ === 0)
+        firstMismatch = `£${input.amountText} ${input.channel}/${input.segment}/${input.category}: ${a} / ${b} / ${c}`;
     }
   }
   const totals = await Promise.all(impls.map((impl) => impl.run(inputs)));
@@ -93,7 +103,9 @@ async function replay() {
   const parsed = loadInvoices();
   const target = createReplayEngine();
   const before = process.memoryUsage();
-  let peakRss = before.rss, peakHeap = before.heapUsed, samples = 0;
+  let peakRss = before.rss,
+    peakHeap = before.heapUsed,
+    samples = 0;
   const sample = () => {
     const m = process.memoryUsage();
     samples++;
@@ -113,40 +125,70 @@ async function main() {
   const a = await accrual();
 
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
-  console.log(`\nloyalty-engine benchmarks: Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpu}\n`);
+  console.log(
+    `\nloyalty-engine benchmarks: Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpu}\n`,
+  );
 
-  console.log(`a. Accrual throughput: ${fmt(a.inputs.length)} purchases, 4 rules (1 pt/£1; +50 at £200+; +25 via app; +40 for category in […] and segment in […])`);
+  console.log(
+    `a. Accrual throughput: ${fmt(a.inputs.length)} purchases, 4 rules (1 pt/£1; +50 at £200+; +25 via app; +40 for category in […] and segment in […])`,
+  );
   const agree = a.mismatches === 0 && a.totals.every((t) => t.eq(a.totals[0]!));
-  console.log(`   check: total points ${a.totals.map((t) => t.toFixed()).join(" / ")} (compiled / json-rules-engine / hand-written); per-input mismatches: ${a.mismatches}${a.firstMismatch ? ` (first: ${a.firstMismatch})` : ""} -> ${agree ? "ok" : "FAILED"}`);
+  console.log(
+    `   check: total points ${a.totals.map((t) => t.toFixed()).join(" / ")} (compiled / json-rules-engine / hand-written); per-input mismatches: ${a.mismatches}${a.firstMismatch ? ` (first: ${a.firstMismatch})` : ""} -> ${agree ? "ok" : "FAILED"}`,
+  );
   for (const [i, impl] of a.impls.entries()) {
-    console.log(`   ${impl.name.padEnd(36)}${fmt(a.rates[i]!).padStart(12)} events/s   (rounds: ${a.allRates[i]!.map(fmt).join(", ")})`);
+    console.log(
+      `   ${impl.name.padEnd(36)}${fmt(a.rates[i]!).padStart(12)} events/s   (rounds: ${a.allRates[i]!.map(fmt).join(", ")})`,
+    );
   }
   const ratio = a.rates[0]! / a.rates[1]!;
   const limit = a.rates[0]! / a.rates[2]!;
-  console.log(`   compiled / json-rules-engine: ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×: ${ratio >= TARGET_RATIO ? "met" : "NOT met"})`);
-  console.log(`   hand-written / compiled: ${(1 / limit).toFixed(1)}× (what evaluating rules as data costs over code written for these rules)\n`);
+  console.log(
+    `   compiled / json-rules-engine: ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×: ${ratio >= TARGET_RATIO ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `   hand-written / compiled: ${(1 / limit).toFixed(1)}× (what evaluating rules as data costs over code written for these rules)\n`,
+  );
 
   const s = r.stats;
   const secs = s.elapsedMs / 1000;
-  console.log(`b. Demo replay: ${fmt(s.invoices)} invoices -> ${fmt(s.commands)} commands (${fmt(s.enrolled)} enrol, ${fmt(s.purchases)} purchase, ${fmt(s.returns)} return), example program, in-memory store`);
-  console.log(`   ${secs.toFixed(2)} s, ${fmt(s.commands / secs)} events/s (commands), ${fmt((s.invoices - s.skippedNoCustomer) / secs)} member invoices/s`);
-  console.log(`   memory (${r.samples} samples, every ${SAMPLE_EVERY} commands): peak rss ${mb(r.peakRss)}, peak heapUsed ${mb(r.peakHeap)}`);
-  console.log(`   before the replay: rss ${mb(r.before.rss)}, heapUsed ${mb(r.before.heapUsed)}; after: rss ${mb(r.after.rss)}, heapUsed ${mb(r.after.heapUsed)}\n`);
+  console.log(
+    `b. Demo replay: ${fmt(s.invoices)} invoices -> ${fmt(s.commands)} commands (${fmt(s.enrolled)} enrol, ${fmt(s.purchases)} purchase, ${fmt(s.returns)} return), example program, in-memory store`,
+  );
+  console.log(
+    `   ${secs.toFixed(2)} s, ${fmt(s.commands / secs)} events/s (commands), ${fmt((s.invoices - s.skippedNoCustomer) / secs)} member invoices/s`,
+  );
+  console.log(
+    `   memory (${r.samples} samples, every ${SAMPLE_EVERY} commands): peak rss ${mb(r.peakRss)}, peak heapUsed ${mb(r.peakHeap)}`,
+  );
+  console.log(
+    `   before the replay: rss ${mb(r.before.rss)}, heapUsed ${mb(r.before.heapUsed)}; after: rss ${mb(r.after.rss)}, heapUsed ${mb(r.after.heapUsed)}\n`,
+  );
 
   const e = await expiryBench(log);
-  console.log(`e. Expiry sweep: ${fmt(e.lots)} lots of ${fmt(e.members)} members (built straight through the core in ${(e.buildMs / 1000).toFixed(1)} s), in-memory store, engine.expire()`);
+  console.log(
+    `e. Expiry sweep: ${fmt(e.lots)} lots of ${fmt(e.members)} members (built straight through the core in ${(e.buildMs / 1000).toFixed(1)} s), in-memory store, engine.expire()`,
+  );
   for (const sweep of e.sweeps) {
-    const per = sweep.dueMembers > 0 ? `, ${(sweep.ms * 1000 / sweep.lots).toFixed(0)} µs per expired lot` : "";
-    console.log(`   ${sweep.label.padEnd(26)}${fmt(sweep.dueMembers).padStart(8)} members ${fmt(sweep.lots).padStart(8)} lots ${sweep.ms.toFixed(1).padStart(10)} ms${per}`);
+    const per = sweep.dueMembers > 0 ? `, ${((sweep.ms * 1000) / sweep.lots).toFixed(0)} µs per expired lot` : "";
+    console.log(
+      `   ${sweep.label.padEnd(26)}${fmt(sweep.dueMembers).padStart(8)} members ${fmt(sweep.lots).padStart(8)} lots ${sweep.ms.toFixed(1).padStart(10)} ms${per}`,
+    );
   }
   console.log("   the time follows the due count, not the member count: the sweep reads the store's due index\n");
 
   const tr = await tierBench(log);
-  console.log(`f. Tier review sweep: ${fmt(tr.members)} members (built straight through the core in ${(tr.buildMs / 1000).toFixed(1)} s), in-memory store, engine.reviewTiers()`);
+  console.log(
+    `f. Tier review sweep: ${fmt(tr.members)} members (built straight through the core in ${(tr.buildMs / 1000).toFixed(1)} s), in-memory store, engine.reviewTiers()`,
+  );
   for (const sweep of tr.sweeps) {
     const per = sweep.msPerDueMember === null ? "" : `, ${(sweep.msPerDueMember * 1000).toFixed(0)} µs per due member`;
-    const changes = Object.entries(sweep.changes).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
-    console.log(`   ${sweep.label.padEnd(26)}${fmt(sweep.dueMembers).padStart(8)} due ${fmt(sweep.reviewed).padStart(8)} reviewed ${sweep.ms.toFixed(1).padStart(10)} ms${per}${changes ? ` (${changes})` : ""}`);
+    const changes = Object.entries(sweep.changes)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(", ");
+    console.log(
+      `   ${sweep.label.padEnd(26)}${fmt(sweep.dueMembers).padStart(8)} due ${fmt(sweep.reviewed).padStart(8)} reviewed ${sweep.ms.toFixed(1).padStart(10)} ms${per}${changes ? ` (${changes})` : ""}`,
+    );
   }
   console.log("");
 

@@ -10,7 +10,14 @@
  */
 import { readFileSync } from "node:fs";
 import { TZDate } from "@date-fns/tz";
-import { Decimal, createLoyaltyEngine, createMemoryStore, type LoyaltyEngine, type LoyaltyStore, type MemberSummary } from "../src/index.js";
+import {
+  Decimal,
+  createLoyaltyEngine,
+  createMemoryStore,
+  type LoyaltyEngine,
+  type LoyaltyStore,
+  type MemberSummary,
+} from "../src/index.js";
 import { exampleProgram } from "./program.js";
 
 /** The data set's own time zone: InvoiceDate is UK wall-clock time. */
@@ -55,14 +62,25 @@ const offsets = new Map<string, number>();
 export function parseUkLocal(text: string): number {
   const m = DATE.exec(text);
   if (!m) throw new Error(`not a M/D/YYYY H:MM date: ${JSON.stringify(text)}`);
-  const [month, day, year, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const [month, day, year, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (minute > 59) throw new Error(`${text} is not a valid time`);
   const key = `${year}-${month}-${day} ${hour}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
     const local = new TZDate(year, month - 1, day, hour, 0, DATA_TIME_ZONE);
     // A wall-clock time that does not exist (the spring-forward gap) or an invalid date comes back shifted.
-    if (local.getFullYear() !== year || local.getMonth() !== month - 1 || local.getDate() !== day || local.getHours() !== hour) {
+    if (
+      local.getFullYear() !== year ||
+      local.getMonth() !== month - 1 ||
+      local.getDate() !== day ||
+      local.getHours() !== hour
+    ) {
       throw new Error(`${text} is not a valid ${DATA_TIME_ZONE} time`);
     }
     offset = Date.UTC(year, month - 1, day, hour) - local.getTime();
@@ -77,16 +95,26 @@ export function parseInvoices(csv: string): ParsedInvoices {
   if (lines[0] !== HEADER) throw new Error(`unexpected header: ${JSON.stringify(lines[0])}`);
   const byInvoice = new Map<string, { event: InvoiceEvent; amount: Decimal; rows: number }>();
   const order: string[] = [];
-  let rows = 0, mergedRows = 0;
+  let rows = 0,
+    mergedRows = 0;
   for (let i = 1; i < lines.length; i++) {
     const text = lines[i]!;
     if (text === "") continue;
     const line = i + 1;
     const fields = text.split(",");
     if (fields.length !== 6) throw new Error(`line ${line}: expected 6 fields, got ${fields.length}`);
-    const [invoiceNo, date, customer, country, quantity, unitPrice] = fields as [string, string, string, string, string, string];
-    if (!INTEGER.test(quantity)) throw new Error(`line ${line}: Quantity ${JSON.stringify(quantity)} is not a whole number`);
-    if (!DECIMAL.test(unitPrice)) throw new Error(`line ${line}: UnitPrice ${JSON.stringify(unitPrice)} is not a decimal`);
+    const [invoiceNo, date, customer, country, quantity, unitPrice] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (!INTEGER.test(quantity))
+      throw new Error(`line ${line}: Quantity ${JSON.stringify(quantity)} is not a whole number`);
+    if (!DECIMAL.test(unitPrice))
+      throw new Error(`line ${line}: UnitPrice ${JSON.stringify(unitPrice)} is not a decimal`);
     let occurredAt: number;
     try {
       occurredAt = parseUkLocal(date);
@@ -101,13 +129,18 @@ export function parseInvoices(csv: string): ParsedInvoices {
     if (seen) {
       // The aggregation keys on (InvoiceNo, InvoiceDate): an invoice whose lines straddle a minute
       // comes as two rows. It is one purchase, so it becomes one event at its first row's time.
-      if (seen.event.customerId !== customerId) throw new Error(`line ${line}: invoice ${invoiceNo} names two customers`);
+      if (seen.event.customerId !== customerId)
+        throw new Error(`line ${line}: invoice ${invoiceNo} names two customers`);
       seen.amount = seen.amount.plus(amount);
       seen.rows++;
       mergedRows++;
       continue;
     }
-    byInvoice.set(invoiceNo, { event: { invoiceNo, kind, customerId, country, occurredAt, amount, line, rows: 1 }, amount, rows: 1 });
+    byInvoice.set(invoiceNo, {
+      event: { invoiceNo, kind, customerId, country, occurredAt, amount, line, rows: 1 },
+      amount,
+      rows: 1,
+    });
     order.push(invoiceNo);
   }
   const events = order.map((no) => {
@@ -135,12 +168,26 @@ export interface ReplayTarget {
 }
 
 /** An engine on `store` (default: a fresh in-memory store) with a settable clock and sequential ids. */
-export function createReplayEngine(program: unknown = exampleProgram, store: LoyaltyStore = createMemoryStore()): ReplayTarget {
+export function createReplayEngine(
+  program: unknown = exampleProgram,
+  store: LoyaltyStore = createMemoryStore(),
+): ReplayTarget {
   let t = 0;
   let n = 0;
-  const clock: ReplayClock = { now: () => t, set: (ms) => { t = ms; } };
+  const clock: ReplayClock = {
+    now: () => t,
+    set: (ms) => {
+      t = ms;
+    },
+  };
   let codes = 0;
-  const engine = createLoyaltyEngine({ program, store, clock: clock.now, ids: () => `e${(++n).toString(36)}`, codes: () => `VCH-${String(++codes).padStart(6, "0")}` });
+  const engine = createLoyaltyEngine({
+    program,
+    store,
+    clock: clock.now,
+    ids: () => `e${(++n).toString(36)}`,
+    codes: () => `VCH-${String(++codes).padStart(6, "0")}`,
+  });
   return { engine, store, clock };
 }
 
@@ -183,40 +230,83 @@ export interface ReplayOptions {
  * time). Every write's idempotency key is derived from the invoice, so a second replay into the
  * same store replays results rather than crediting twice.
  */
-export async function replayInvoices(target: ReplayTarget, events: readonly InvoiceEvent[], options: ReplayOptions = {}): Promise<ReplayStats> {
+export async function replayInvoices(
+  target: ReplayTarget,
+  events: readonly InvoiceEvent[],
+  options: ReplayOptions = {},
+): Promise<ReplayStats> {
   const { engine, clock } = target;
   const wallet = options.wallet ?? "points";
   const every = options.progressEvery ?? 1000;
   const members = new Set<string>();
-  let commands = 0, purchases = 0, returns = 0, skippedNoCustomer = 0, skippedNonPositive = 0, skippedOther = 0;
-  let purchaseAmount = new Decimal(0), returnAmount = new Decimal(0);
-  let pointsEarned = new Decimal(0), pointsReversed = new Decimal(0), pointsForgiven = new Decimal(0);
-  const count = () => { if (++commands % every === 0) options.onProgress?.(commands); };
+  let commands = 0,
+    purchases = 0,
+    returns = 0,
+    skippedNoCustomer = 0,
+    skippedNonPositive = 0,
+    skippedOther = 0;
+  let purchaseAmount = new Decimal(0),
+    returnAmount = new Decimal(0);
+  let pointsEarned = new Decimal(0),
+    pointsReversed = new Decimal(0),
+    pointsForgiven = new Decimal(0);
+  const count = () => {
+    if (++commands % every === 0) options.onProgress?.(commands);
+  };
 
   const started = performance.now();
   for (const ev of events) {
-    if (ev.customerId === null) { skippedNoCustomer++; continue; }
-    if (ev.kind === "other") { skippedOther++; continue; }
+    if (ev.customerId === null) {
+      skippedNoCustomer++;
+      continue;
+    }
+    if (ev.kind === "other") {
+      skippedOther++;
+      continue;
+    }
     const memberId = ev.customerId;
     clock.set(ev.occurredAt);
     const occurredAt = new Date(ev.occurredAt);
     try {
       if (!members.has(memberId)) {
-        await engine.enroll({ key: `enroll:${memberId}`, memberId, joinedAt: occurredAt, attributes: { country: ev.country } });
+        await engine.enroll({
+          key: `enroll:${memberId}`,
+          memberId,
+          joinedAt: occurredAt,
+          attributes: { country: ev.country },
+        });
         members.add(memberId);
         count();
       }
       if (ev.kind === "purchase") {
-        if (!ev.amount.gt(0)) { skippedNonPositive++; continue; }
-        const r = await engine.recordPurchase({ key: `purchase:${ev.invoiceNo}`, memberId, purchaseId: ev.invoiceNo, amount: ev.amount.toFixed(2), currency: DATA_CURRENCY, occurredAt });
+        if (!ev.amount.gt(0)) {
+          skippedNonPositive++;
+          continue;
+        }
+        const r = await engine.recordPurchase({
+          key: `purchase:${ev.invoiceNo}`,
+          memberId,
+          purchaseId: ev.invoiceNo,
+          amount: ev.amount.toFixed(2),
+          currency: DATA_CURRENCY,
+          occurredAt,
+        });
         pointsEarned = pointsEarned.plus(r.totals[wallet] ?? "0");
         purchases++;
         purchaseAmount = purchaseAmount.plus(ev.amount);
       } else {
         const amount = ev.amount.neg();
-        if (!amount.gt(0)) { skippedNonPositive++; continue; }
+        if (!amount.gt(0)) {
+          skippedNonPositive++;
+          continue;
+        }
         // The data does not say which invoice a cancellation cancels: a return without a receipt.
-        const r = await engine.refund({ key: `return:${ev.invoiceNo}`, memberId, amount: amount.toFixed(2), currency: DATA_CURRENCY });
+        const r = await engine.refund({
+          key: `return:${ev.invoiceNo}`,
+          memberId,
+          amount: amount.toFixed(2),
+          currency: DATA_CURRENCY,
+        });
         for (const rev of r.reversed) {
           if (rev.wallet !== wallet) continue;
           pointsReversed = pointsReversed.plus(rev.points);
@@ -227,16 +317,32 @@ export async function replayInvoices(target: ReplayTarget, events: readonly Invo
       }
       count();
     } catch (error) {
-      throw new Error(`replay failed at invoice ${ev.invoiceNo} (CSV line ${ev.line}): ${(error as Error).message}`, { cause: error });
+      throw new Error(`replay failed at invoice ${ev.invoiceNo} (CSV line ${ev.line}): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   const elapsedMs = performance.now() - started;
   options.onProgress?.(commands);
   const at = events.filter((e) => e.customerId !== null);
   return {
-    invoices: events.length, commands, enrolled: members.size, purchases, purchaseAmount, returns, returnAmount,
-    skippedNoCustomer, skippedNonPositive, skippedOther, pointsEarned, pointsReversed, pointsForgiven,
-    firstAt: at[0]?.occurredAt ?? null, lastAt: at.at(-1)?.occurredAt ?? null, elapsedMs, memberIds: [...members],
+    invoices: events.length,
+    commands,
+    enrolled: members.size,
+    purchases,
+    purchaseAmount,
+    returns,
+    returnAmount,
+    skippedNoCustomer,
+    skippedNonPositive,
+    skippedOther,
+    pointsEarned,
+    pointsReversed,
+    pointsForgiven,
+    firstAt: at[0]?.occurredAt ?? null,
+    lastAt: at.at(-1)?.occurredAt ?? null,
+    elapsedMs,
+    memberIds: [...members],
   };
 }
 
@@ -275,12 +381,26 @@ export interface ProgramTotals {
  * figures against conservation: earned - spent - expired - reversed + adjusted + transferred in -
  * transferred out = lots - debt.
  */
-export async function programTotals(target: ReplayTarget, memberIds: readonly string[], options: { wallet?: string; top?: number; expiringWithinDays?: number } = {}): Promise<ProgramTotals> {
+export async function programTotals(
+  target: ReplayTarget,
+  memberIds: readonly string[],
+  options: { wallet?: string; top?: number; expiringWithinDays?: number } = {},
+): Promise<ProgramTotals> {
   const { engine } = target;
   const wallet = options.wallet ?? "points";
   const zero = new Decimal(0);
-  let available = zero, pending = zero, debt = zero, earned = zero, spent = zero, expired = zero, expiredUnswept = zero, reversed = zero, adjusted = zero, expiringSoon = zero;
-  let transferredIn = zero, transferredOut = zero;
+  let available = zero,
+    pending = zero,
+    debt = zero,
+    earned = zero,
+    spent = zero,
+    expired = zero,
+    expiredUnswept = zero,
+    reversed = zero,
+    adjusted = zero,
+    expiringSoon = zero;
+  let transferredIn = zero,
+    transferredOut = zero;
   const balances: MemberBalance[] = [];
   const unbalanced: string[] = [];
   for (const memberId of memberIds) {
@@ -288,22 +408,60 @@ export async function programTotals(target: ReplayTarget, memberIds: readonly st
     const w = s.wallets[wallet];
     if (!w) throw new Error(`member ${memberId} has no wallet ${wallet}`);
     const unswept = new Decimal(w.expiredUnswept);
-    const a = new Decimal(w.available), p = new Decimal(w.pending), d = new Decimal(w.debt);
+    const a = new Decimal(w.available),
+      p = new Decimal(w.pending),
+      d = new Decimal(w.debt);
     const l = {
-      earned: new Decimal(w.lifetime.earned), spent: new Decimal(w.lifetime.spent), expired: new Decimal(w.lifetime.expired), reversed: new Decimal(w.lifetime.reversed),
-      adjusted: new Decimal(w.lifetime.adjusted), transferredIn: new Decimal(w.lifetime.transferredIn), transferredOut: new Decimal(w.lifetime.transferredOut),
+      earned: new Decimal(w.lifetime.earned),
+      spent: new Decimal(w.lifetime.spent),
+      expired: new Decimal(w.lifetime.expired),
+      reversed: new Decimal(w.lifetime.reversed),
+      adjusted: new Decimal(w.lifetime.adjusted),
+      transferredIn: new Decimal(w.lifetime.transferredIn),
+      transferredOut: new Decimal(w.lifetime.transferredOut),
     };
-    const net = l.earned.minus(l.spent).minus(l.expired).minus(l.reversed).plus(l.adjusted).plus(l.transferredIn).minus(l.transferredOut);
+    const net = l.earned
+      .minus(l.spent)
+      .minus(l.expired)
+      .minus(l.reversed)
+      .plus(l.adjusted)
+      .plus(l.transferredIn)
+      .minus(l.transferredOut);
     if (!net.eq(a.plus(p).plus(unswept).minus(d))) unbalanced.push(memberId);
-    transferredIn = transferredIn.plus(l.transferredIn); transferredOut = transferredOut.plus(l.transferredOut);
-    available = available.plus(a); pending = pending.plus(p); debt = debt.plus(d);
-    earned = earned.plus(l.earned); spent = spent.plus(l.spent); expired = expired.plus(l.expired);
-    reversed = reversed.plus(l.reversed); adjusted = adjusted.plus(l.adjusted); expiredUnswept = expiredUnswept.plus(unswept);
+    transferredIn = transferredIn.plus(l.transferredIn);
+    transferredOut = transferredOut.plus(l.transferredOut);
+    available = available.plus(a);
+    pending = pending.plus(p);
+    debt = debt.plus(d);
+    earned = earned.plus(l.earned);
+    spent = spent.plus(l.spent);
+    expired = expired.plus(l.expired);
+    reversed = reversed.plus(l.reversed);
+    adjusted = adjusted.plus(l.adjusted);
+    expiredUnswept = expiredUnswept.plus(unswept);
     expiringSoon = expiringSoon.plus(w.expiringSoonTotal);
     balances.push({ memberId, available: a, pending: p, earned: l.earned });
   }
-  balances.sort((x, y) => y.available.cmp(x.available) || (x.memberId < y.memberId ? -1 : x.memberId > y.memberId ? 1 : 0));
-  return { members: memberIds.length, available, pending, debt, earned, spent, expired, expiredUnswept, unbalanced, reversed, adjusted, transferredIn, transferredOut, expiringSoon, top: balances.slice(0, options.top ?? 10) };
+  balances.sort(
+    (x, y) => y.available.cmp(x.available) || (x.memberId < y.memberId ? -1 : x.memberId > y.memberId ? 1 : 0),
+  );
+  return {
+    members: memberIds.length,
+    available,
+    pending,
+    debt,
+    earned,
+    spent,
+    expired,
+    expiredUnswept,
+    unbalanced,
+    reversed,
+    adjusted,
+    transferredIn,
+    transferredOut,
+    expiringSoon,
+    top: balances.slice(0, options.top ?? 10),
+  };
 }
 
 export interface RewardsRound {
@@ -334,11 +492,28 @@ export interface RewardsRound {
  * to the second biggest, refers the newest member, and converts the rest into Clubcard-style
  * vouchers. Keys are derived from the members, so a second round replays rather than repeats.
  */
-export async function rewardsRound(target: ReplayTarget, memberIds: readonly string[], top: readonly string[]): Promise<RewardsRound> {
+export async function rewardsRound(
+  target: ReplayTarget,
+  memberIds: readonly string[],
+  top: readonly string[],
+): Promise<RewardsRound> {
   const { engine } = target;
-  const redeemed: Record<string, number> = {}, refused: Record<string, number> = {}, points: Record<string, Decimal> = {};
-  let cancelled = 0, transfers = 0, referrals = 0, vouchers = 0, voucherValue = new Decimal(0), earned = new Decimal(0);
-  const attempt = async (run: () => Promise<{ rewardId: string; points: string; grant: { codes: readonly string[]; value: string | null } } | null>) => {
+  const redeemed: Record<string, number> = {},
+    refused: Record<string, number> = {},
+    points: Record<string, Decimal> = {};
+  let cancelled = 0,
+    transfers = 0,
+    referrals = 0,
+    vouchers = 0,
+    voucherValue = new Decimal(0),
+    earned = new Decimal(0);
+  const attempt = async (
+    run: () => Promise<{
+      rewardId: string;
+      points: string;
+      grant: { codes: readonly string[]; value: string | null };
+    } | null>,
+  ) => {
     try {
       const r = await run();
       if (r === null) return;
@@ -353,7 +528,8 @@ export async function rewardsRound(target: ReplayTarget, memberIds: readonly str
   };
   for (const memberId of memberIds) {
     const available = new Decimal((await engine.summary(memberId)).wallets.points?.available ?? "0");
-    if (available.gte(500)) await attempt(() => engine.redeem({ key: `voucher:${memberId}`, memberId, rewardId: "voucher-5" }));
+    if (available.gte(500))
+      await attempt(() => engine.redeem({ key: `voucher:${memberId}`, memberId, rewardId: "voucher-5" }));
   }
   let firstTote: string | null = null;
   for (const memberId of memberIds) {
@@ -364,14 +540,34 @@ export async function rewardsRound(target: ReplayTarget, memberIds: readonly str
     });
   }
   if (firstTote !== null) {
-    await engine.cancelRedemption({ key: `cancel-tote:${firstTote}`, memberId: firstTote, redemptionId: `tote:${firstTote}`, reason: "changed their mind" });
+    await engine.cancelRedemption({
+      key: `cancel-tote:${firstTote}`,
+      memberId: firstTote,
+      redemptionId: `tote:${firstTote}`,
+      reason: "changed their mind",
+    });
     cancelled++;
   }
   const [first, second, third] = top;
   if (first !== undefined) {
-    await attempt(() => engine.redeem({ key: `school:${first}`, memberId: first, rewardId: "school", quantity: 10, cause: "st-marys-primary" }));
+    await attempt(() =>
+      engine.redeem({
+        key: `school:${first}`,
+        memberId: first,
+        rewardId: "school",
+        quantity: 10,
+        cause: "st-marys-primary",
+      }),
+    );
     if (second !== undefined) {
-      await engine.transfer({ key: `gift:${first}:${second}`, fromMemberId: first, toMemberId: second, wallet: "points", points: "100", reference: "birthday gift" });
+      await engine.transfer({
+        key: `gift:${first}:${second}`,
+        fromMemberId: first,
+        toMemberId: second,
+        wallet: "points",
+        points: "100",
+        reference: "birthday gift",
+      });
       transfers++;
     }
     const newest = memberIds.at(-1);
@@ -385,8 +581,22 @@ export async function rewardsRound(target: ReplayTarget, memberIds: readonly str
         refused[code] = (refused[code] ?? 0) + 1;
       }
     }
-    for (const memberId of [first, third]) if (memberId !== undefined) await attempt(() => engine.redeem({ key: `clubcard:${memberId}`, memberId, rewardId: "clubcard" }));
+    for (const memberId of [first, third])
+      if (memberId !== undefined)
+        await attempt(() => engine.redeem({ key: `clubcard:${memberId}`, memberId, rewardId: "clubcard" }));
   }
   const tote = engine.program.rewards.get("tote-bag");
-  return { redeemed, refused, points, cancelled, transfers, referrals, earned, stockLeft: await engine.stock("tote-bag"), stockStart: tote?.stock ?? 0, vouchers, voucherValue };
+  return {
+    redeemed,
+    refused,
+    points,
+    cancelled,
+    transfers,
+    referrals,
+    earned,
+    stockLeft: await engine.stock("tote-bag"),
+    stockStart: tote?.stock ?? 0,
+    vouchers,
+    voucherValue,
+  };
 }

@@ -5,23 +5,115 @@
  * @packageDocumentation
  */
 export { createLoyaltyEngine } from "./engine/engine.js";
-export type { EngineOptions, LoyaltyEngine, EarnResult, RefundResult, PointsResult, EnrollResult, PreviewResult, AwardLine, Replayable, Statement, TierSweepResult, TierResult, RedeemResult, CancelResult, TransferResult, ReferralResult, RestockResult, RewardOffer, ConversionSweepResult, SweepResult, SweepFailure, ExpiringSoonPage } from "./engine/engine.js";
-export type { EnrollCommand, PurchaseCommand, EventCommand, RefundCommand, AdjustCommand, SpendCommand, PreviewPurchaseInput, PreviewEventInput, AssignTierCommand, RedeemCommand, CancelRedemptionCommand, TransferCommand, ReferCommand, RestockCommand } from "./engine/commands.js";
+export type {
+  EngineOptions,
+  LoyaltyEngine,
+  EarnResult,
+  RefundResult,
+  PointsResult,
+  EnrollResult,
+  PreviewResult,
+  AwardLine,
+  Replayable,
+  Statement,
+  TierSweepResult,
+  TierResult,
+  RedeemResult,
+  CancelResult,
+  TransferResult,
+  ReferralResult,
+  RestockResult,
+  RewardOffer,
+  ConversionSweepResult,
+  SweepResult,
+  SweepFailure,
+  ExpiringSoonPage,
+} from "./engine/engine.js";
+export type {
+  EnrollCommand,
+  PurchaseCommand,
+  EventCommand,
+  RefundCommand,
+  AdjustCommand,
+  SpendCommand,
+  PreviewPurchaseInput,
+  PreviewEventInput,
+  AssignTierCommand,
+  RedeemCommand,
+  CancelRedemptionCommand,
+  TransferCommand,
+  ReferCommand,
+  RestockCommand,
+} from "./engine/commands.js";
 export type { CodeGenerator } from "./rewards/redeem.js";
 
 export { compileProgram } from "./program/compile.js";
 export type { Program, PurchaseLine, AccrualContext } from "./program/compile.js";
 export { programSchema } from "./program/schema.js";
-export type { ProgramDefinition, RuleDefinition, AwardDefinition, WalletDefinition, NegativeBalancePolicy, TiersDefinition, TierThreshold, QualificationWindow, RewardDefinition } from "./program/schema.js";
+export type {
+  ProgramDefinition,
+  RuleDefinition,
+  AwardDefinition,
+  WalletDefinition,
+  NegativeBalancePolicy,
+  TiersDefinition,
+  TierThreshold,
+  QualificationWindow,
+  RewardDefinition,
+} from "./program/schema.js";
 export type { CompiledTiers, CompiledTier, CompiledThreshold, CompiledReward, CountLimit } from "./program/compile.js";
 export type { Condition, LineFilter, Scalar, Weekday, ComparisonOp } from "./program/conditions.js";
 
 export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/index.js";
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
 
-export type { Entry, EntryKind, CommandType, LotRecord, LotDraw, EnrollEntry, PurchaseEntry, EarnEntry, SpendEntry, ExpireEntry, RefundEntry, ReverseEntry, AdjustEntry, TierEntry, TierRecord, TierReason, MetricStamp, RedeemEntry, CancelEntry, TransferEntry, ReferralEntry, Grant, PeriodKeys } from "./ledger/entries.js";
-export type { MemberSnapshot, MemberState, Lot, LotSnapshot, LotShape, WalletTotals, PurchaseRecord, CapCounters, Dict, TierState, RedemptionRecord, RedemptionSnapshot } from "./ledger/state.js";
-export type { MemberSummary, WalletSummary, DatedPoints, TierSummary, TierGoal, ThresholdProgress } from "./ledger/summary.js";
+export type {
+  Entry,
+  EntryKind,
+  CommandType,
+  LotRecord,
+  LotDraw,
+  EnrollEntry,
+  PurchaseEntry,
+  EarnEntry,
+  SpendEntry,
+  ExpireEntry,
+  RefundEntry,
+  ReverseEntry,
+  AdjustEntry,
+  TierEntry,
+  TierRecord,
+  TierReason,
+  MetricStamp,
+  RedeemEntry,
+  CancelEntry,
+  TransferEntry,
+  ReferralEntry,
+  Grant,
+  PeriodKeys,
+} from "./ledger/entries.js";
+export type {
+  MemberSnapshot,
+  MemberState,
+  Lot,
+  LotSnapshot,
+  LotShape,
+  WalletTotals,
+  PurchaseRecord,
+  CapCounters,
+  Dict,
+  TierState,
+  RedemptionRecord,
+  RedemptionSnapshot,
+} from "./ledger/state.js";
+export type {
+  MemberSummary,
+  WalletSummary,
+  DatedPoints,
+  TierSummary,
+  TierGoal,
+  ThresholdProgress,
+} from "./ledger/summary.js";
 export { reviewDueAt, reviewTier, qualifiedIndex, currentTier } from "./tiers/review.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
 export { walletBalance, type WalletBalance } from "./ledger/lots.js";
@@ -30,7 +122,17 @@ export { toSnapshot, fromSnapshot } from "./ledger/state.js";
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
 export { CommitConflict } from "./store/port.js";
-export type { LoyaltyStore, StoredMember, IdempotencyRecord, CommitBatch, MemberWrite, HistoryPage, StoreCapabilities, StockChange, CommandRead } from "./store/port.js";
+export type {
+  LoyaltyStore,
+  StoredMember,
+  IdempotencyRecord,
+  CommitBatch,
+  MemberWrite,
+  HistoryPage,
+  StoreCapabilities,
+  StockChange,
+  CommandRead,
+} from "./store/port.js";
 
 export { Decimal } from "./shared/decimal.js";
 export type { RoundingMode } from "./shared/decimal.js";

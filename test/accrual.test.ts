@@ -8,7 +8,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
 import { evaluateEvent, evaluatePurchase } from "../src/accrual/earn.js";
-import { createLoyaltyEngine, createMemoryStore, fromSnapshot, isLoyaltyError, toSnapshot, type LoyaltyEngine, type MemberState, type PreviewResult } from "../src/index.js";
+import {
+  createLoyaltyEngine,
+  createMemoryStore,
+  fromSnapshot,
+  isLoyaltyError,
+  toSnapshot,
+  type LoyaltyEngine,
+  type MemberState,
+  type PreviewResult,
+} from "../src/index.js";
 import { Decimal, formatAmount, roundTo } from "../src/shared/decimal.js";
 import type { MemoryStore } from "../src/store/memory.js";
 
@@ -35,10 +44,31 @@ function programDef(rules: Json[], extra: Record<string, unknown> = {}): Json {
     ...extra,
   };
 }
-const rate = (points: string, per: string, more: Record<string, unknown> = {}) => ({ kind: "rate", points, per, wallet: "points", ...more });
-const fixed = (points: string, more: Record<string, unknown> = {}) => ({ kind: "fixed", points, wallet: "points", ...more });
-const mult = (factor: string, more: Record<string, unknown> = {}) => ({ kind: "multiplier", factor, wallet: "points", ...more });
-const rule = (id: string, awards: Json | Json[], more: Record<string, unknown> = {}) => ({ id, on: "purchase", awards: Array.isArray(awards) ? awards : [awards], ...more });
+const rate = (points: string, per: string, more: Record<string, unknown> = {}) => ({
+  kind: "rate",
+  points,
+  per,
+  wallet: "points",
+  ...more,
+});
+const fixed = (points: string, more: Record<string, unknown> = {}) => ({
+  kind: "fixed",
+  points,
+  wallet: "points",
+  ...more,
+});
+const mult = (factor: string, more: Record<string, unknown> = {}) => ({
+  kind: "multiplier",
+  factor,
+  wallet: "points",
+  ...more,
+});
+const rule = (id: string, awards: Json | Json[], more: Record<string, unknown> = {}) => ({
+  id,
+  on: "purchase",
+  awards: Array.isArray(awards) ? awards : [awards],
+  ...more,
+});
 
 interface Harness {
   engine: LoyaltyEngine;
@@ -51,7 +81,13 @@ function harness(def: unknown, start: string | number = LATE): Harness {
   let n = 0;
   const store = createMemoryStore();
   const engine = createLoyaltyEngine({ program: def, store, clock: () => t, ids: () => `id-${++n}` });
-  return { engine, store, set: (at) => { t = typeof at === "number" ? at : Date.parse(at); } };
+  return {
+    engine,
+    store,
+    set: (at) => {
+      t = typeof at === "number" ? at : Date.parse(at);
+    },
+  };
 }
 
 const total = (r: PreviewResult, wallet = "points") => r.totals[wallet] ?? "0";
@@ -95,7 +131,9 @@ describe("rate awards", () => {
     expect(await at("3.33")).toBe("8"); // 8.325
     expect(await at("0.40")).toBe("1");
     // the program's currency is enforced
-    await expect(engine.previewPurchase({ amount: "10.00", currency: "GBP" })).rejects.toMatchObject({ code: "CURRENCY_MISMATCH" });
+    await expect(engine.previewPurchase({ amount: "10.00", currency: "GBP" })).rejects.toMatchObject({
+      code: "CURRENCY_MISMATCH",
+    });
   });
 
   it("a ratio that is not a terminating decimal is exact: 1 point per £3, 2 per £3", async () => {
@@ -128,7 +166,10 @@ describe("fixed awards", () => {
   });
 
   it("custom events earn fixed points; unknown event types earn nothing", async () => {
-    const def = programDef([rule("signup", fixed("100"), { on: "signup" }), rule("review", fixed("20"), { on: "review" })]);
+    const def = programDef([
+      rule("signup", fixed("100"), { on: "signup" }),
+      rule("review", fixed("20"), { on: "review" }),
+    ]);
     const { engine } = harness(def);
     expect((await engine.previewEvent({ type: "signup" })).totals).toEqual({ points: "100" });
     expect((await engine.previewEvent({ type: "review" })).totals).toEqual({ points: "20" });
@@ -182,12 +223,18 @@ describe("multiplier awards", () => {
   it("rounds its own result once: factor 1.5 on 15 points adds 7 (down) or 8 (half_up)", async () => {
     const down = programDef([rule("base", rate("1", "1")), rule("extra", mult("1.5", { rules: ["base"] }))]);
     expect(await earns(down, { amount: "15" })).toBe("22");
-    const halfUp = programDef([rule("base", rate("1", "1")), rule("extra", mult("1.5", { rules: ["base"], rounding: "half_up" }))]);
+    const halfUp = programDef([
+      rule("base", rate("1", "1")),
+      rule("extra", mult("1.5", { rules: ["base"], rounding: "half_up" })),
+    ]);
     expect(await earns(halfUp, { amount: "15" })).toBe("23");
   });
 
   it("does nothing when the named rule did not match", async () => {
-    const def = programDef([rule("web", rate("1", "1"), { when: { field: "attributes.channel", op: "eq", value: "web" } }), rule("double", mult("2", { rules: ["web"] }))]);
+    const def = programDef([
+      rule("web", rate("1", "1"), { when: { field: "attributes.channel", op: "eq", value: "web" } }),
+      rule("double", mult("2", { rules: ["web"] })),
+    ]);
     expect(await earns(def, { amount: "10", attributes: { channel: "store" } })).toBe("0");
     expect(await earns(def, { amount: "10", attributes: { channel: "web" } })).toBe("20");
   });
@@ -198,15 +245,29 @@ describe("multiplier awards", () => {
 describe("rounding", () => {
   // 1 point per £8 at scale 2: £1 -> 0.125, £3 -> 0.375, £10 -> 1.25 exactly, £1.01 -> 0.12625
   const cases: [string, Record<string, string>][] = [
-    ["1.00", { down: "0.12", up: "0.13", half_up: "0.13", half_down: "0.12", half_even: "0.12", floor: "0.12", ceil: "0.13" }],
-    ["3.00", { down: "0.37", up: "0.38", half_up: "0.38", half_down: "0.37", half_even: "0.38", floor: "0.37", ceil: "0.38" }],
-    ["1.01", { down: "0.12", up: "0.13", half_up: "0.13", half_down: "0.13", half_even: "0.13", floor: "0.12", ceil: "0.13" }],
-    ["10.00", { down: "1.25", up: "1.25", half_up: "1.25", half_down: "1.25", half_even: "1.25", floor: "1.25", ceil: "1.25" }],
+    [
+      "1.00",
+      { down: "0.12", up: "0.13", half_up: "0.13", half_down: "0.12", half_even: "0.12", floor: "0.12", ceil: "0.13" },
+    ],
+    [
+      "3.00",
+      { down: "0.37", up: "0.38", half_up: "0.38", half_down: "0.37", half_even: "0.38", floor: "0.37", ceil: "0.38" },
+    ],
+    [
+      "1.01",
+      { down: "0.12", up: "0.13", half_up: "0.13", half_down: "0.13", half_even: "0.13", floor: "0.12", ceil: "0.13" },
+    ],
+    [
+      "10.00",
+      { down: "1.25", up: "1.25", half_up: "1.25", half_down: "1.25", half_even: "1.25", floor: "1.25", ceil: "1.25" },
+    ],
   ];
   for (const mode of ["down", "up", "half_up", "half_down", "half_even", "floor", "ceil"] as const) {
     it(`per award with mode ${mode} at scale 2 (program-wide and as an award override)`, async () => {
       const programWide = programDef([rule("r", rate("1", "8"))], { points: { scale: 2, rounding: mode } });
-      const override = programDef([rule("r", rate("1", "8", { rounding: mode }))], { points: { scale: 2, rounding: mode === "down" ? "up" : "down" } });
+      const override = programDef([rule("r", rate("1", "8", { rounding: mode }))], {
+        points: { scale: 2, rounding: mode === "down" ? "up" : "down" },
+      });
       for (const [amount, expected] of cases) {
         expect(await earns(programWide, { amount }), `${mode} ${amount}`).toBe(expected[mode]);
         expect(await earns(override, { amount }), `${mode} ${amount} override`).toBe(expected[mode]);
@@ -215,7 +276,9 @@ describe("rounding", () => {
   }
 
   it("results are formatted with exactly `scale` decimals", async () => {
-    const def = programDef([rule("r", rate("1", "1")), rule("f", fixed("5"))], { points: { scale: 2, rounding: "down" } });
+    const def = programDef([rule("r", rate("1", "1")), rule("f", fixed("5"))], {
+      points: { scale: 2, rounding: "down" },
+    });
     const r = await harness(def).engine.previewPurchase({ amount: "10", currency: "GBP" });
     expect(r.awards.map((a) => a.points)).toEqual(["10.00", "5.00"]);
     expect(r.totals).toEqual({ points: "15.00" });
@@ -237,7 +300,12 @@ describe("rounding", () => {
     const down = programDef([rule("r", rate("1", "1", { lines: allLines }))]);
     expect(await earns(down, { amount: "1.80", lines: lines("0.60") })).toBe("1");
     // and without a line filter the purchase amount is rounded once too
-    expect(await earns(programDef([rule("r", rate("1", "1", { rounding: "up" }))]), { amount: "0.99", lines: lines("0.33") })).toBe("1");
+    expect(
+      await earns(programDef([rule("r", rate("1", "1", { rounding: "up" }))]), {
+        amount: "0.99",
+        lines: lines("0.33"),
+      }),
+    ).toBe("1");
   });
 
   it("rounds each award separately: two awards of 0.5 each give 0 + 0, not round(1.0)", async () => {
@@ -255,7 +323,8 @@ describe("line-item filters", () => {
     { sku: "C", category: "food", quantity: 1, amount: "5.00" },
     { sku: "D", quantity: 3, amount: "7.00" },
   ];
-  const earnWith = (lines: Json) => earns(programDef([rule("r", rate("1", "1", { lines }))]), { amount: "42.00", lines: basket });
+  const earnWith = (lines: Json) =>
+    earns(programDef([rule("r", rate("1", "1", { lines }))]), { amount: "42.00", lines: basket });
 
   it("include skus", async () => {
     expect(await earnWith({ skus: ["A"] })).toBe("10");
@@ -284,7 +353,10 @@ describe("line-item filters", () => {
   });
 
   it("a purchase without lines gets 0 from a filtered award, while an unfiltered award uses the amount", async () => {
-    const def = programDef([rule("filtered", rate("1", "1", { lines: { categories: ["food"] } })), rule("plain", rate("1", "1", { wallet: "status" }))]);
+    const def = programDef([
+      rule("filtered", rate("1", "1", { lines: { categories: ["food"] } })),
+      rule("plain", rate("1", "1", { wallet: "status" })),
+    ]);
     const r = await harness(def).engine.previewPurchase({ amount: "42.00", currency: "GBP" });
     expect(r.totals).toEqual({ status: "42" });
   });
@@ -293,12 +365,23 @@ describe("line-item filters", () => {
 // ---- conditions --------------------------------------------------------------------------------
 
 describe("conditions", () => {
-  const bonusDef = (when: Json, extra: Record<string, unknown> = {}) => programDef([rule("bonus", fixed("10"), { when })], extra);
+  const bonusDef = (when: Json, extra: Record<string, unknown> = {}) =>
+    programDef([rule("bonus", fixed("10"), { when })], extra);
   /** Does the bonus rule match this purchase (guest unless a member is enrolled first)? */
-  async function matches(when: Json, input: Json, member?: Json, extra: Record<string, unknown> = {}): Promise<boolean> {
+  async function matches(
+    when: Json,
+    input: Json,
+    member?: Json,
+    extra: Record<string, unknown> = {},
+  ): Promise<boolean> {
     const { engine } = harness(bonusDef(when, extra));
     if (member) await engine.enroll({ key: key(), memberId: "m", ...member });
-    const r = await engine.previewPurchase({ currency: "GBP", amount: "10.00", ...input, ...(member ? { memberId: "m" } : {}) });
+    const r = await engine.previewPurchase({
+      currency: "GBP",
+      amount: "10.00",
+      ...input,
+      ...(member ? { memberId: "m" } : {}),
+    });
     return total(r) === "10";
   }
 
@@ -323,26 +406,42 @@ describe("conditions", () => {
     expect(await matches(eq, { attributes: { channel: "web" } })).toBe(true);
     expect(await matches(eq, { attributes: { channel: "store" } })).toBe(false);
     expect(await matches(eq, {})).toBe(false);
-    expect(await matches({ field: "attributes.channel", op: "ne", value: "web" }, { attributes: { channel: "store" } })).toBe(true);
-    expect(await matches({ field: "attributes.first", op: "eq", value: true }, { attributes: { first: true } })).toBe(true);
-    expect(await matches({ field: "attributes.first", op: "eq", value: true }, { attributes: { first: false } })).toBe(false);
+    expect(
+      await matches({ field: "attributes.channel", op: "ne", value: "web" }, { attributes: { channel: "store" } }),
+    ).toBe(true);
+    expect(await matches({ field: "attributes.first", op: "eq", value: true }, { attributes: { first: true } })).toBe(
+      true,
+    );
+    expect(await matches({ field: "attributes.first", op: "eq", value: true }, { attributes: { first: false } })).toBe(
+      false,
+    );
     const exists = { field: "attributes.coupon", op: "exists" };
     expect(await matches(exists, { attributes: { coupon: "SPRING" } })).toBe(true);
     expect(await matches(exists, { attributes: { other: "x" } })).toBe(false);
   });
 
   it("eq treats a number and its decimal string alike in both directions", async () => {
-    const numberRule = await matches({ field: "attributes.store", op: "eq", value: 12 }, { attributes: { store: "12" } });
-    const stringRule = await matches({ field: "attributes.store", op: "eq", value: "12" }, { attributes: { store: 12 } });
+    const numberRule = await matches(
+      { field: "attributes.store", op: "eq", value: 12 },
+      { attributes: { store: "12" } },
+    );
+    const stringRule = await matches(
+      { field: "attributes.store", op: "eq", value: "12" },
+      { attributes: { store: 12 } },
+    );
     expect(numberRule).toBe(stringRule);
     expect(await matches({ field: "attributes.store", op: "eq", value: 12 }, { attributes: { store: 12 } })).toBe(true);
-    expect(await matches({ field: "attributes.store", op: "eq", value: "12" }, { attributes: { store: "12" } })).toBe(true);
+    expect(await matches({ field: "attributes.store", op: "eq", value: "12" }, { attributes: { store: "12" } })).toBe(
+      true,
+    );
   });
 
   it("numeric attributes compare as decimals", async () => {
     expect(await matches({ field: "attributes.items", op: "gte", value: 3 }, { attributes: { items: 3 } })).toBe(true);
     expect(await matches({ field: "attributes.items", op: "gte", value: 3 }, { attributes: { items: 2 } })).toBe(false);
-    expect(await matches({ field: "attributes.items", op: "gte", value: 3 }, { attributes: { items: "not a number" } })).toBe(false);
+    expect(
+      await matches({ field: "attributes.items", op: "gte", value: 3 }, { attributes: { items: "not a number" } }),
+    ).toBe(false);
   });
 
   it("member.attributes.segment in / nin", async () => {
@@ -356,7 +455,9 @@ describe("conditions", () => {
     expect(await matches(nin, {}, { attributes: { segment: "gold" } })).toBe(true);
     expect(await matches(nin, {}, { attributes: { segment: "blocked" } })).toBe(false);
     // the command's attributes are not the member's
-    expect(await matches(inGold, { attributes: { segment: "gold" } }, { attributes: { segment: "silver" } })).toBe(false);
+    expect(await matches(inGold, { attributes: { segment: "gold" } }, { attributes: { segment: "silver" } })).toBe(
+      false,
+    );
   });
 
   it("lines.count and lines.quantity", async () => {
@@ -380,7 +481,12 @@ describe("conditions", () => {
     expect(await matches({ any: [web, big] }, { amount: "40", attributes: { channel: "app" } })).toBe(false);
     expect(await matches({ not: web }, { attributes: { channel: "app" } })).toBe(true);
     expect(await matches({ not: { any: [web, big] } }, { amount: "40", attributes: { channel: "app" } })).toBe(true);
-    expect(await matches({ all: [{ not: web }, { any: [big, { field: "attributes.vip", op: "exists" }] }] }, { amount: "1", attributes: { vip: true } })).toBe(true);
+    expect(
+      await matches(
+        { all: [{ not: web }, { any: [big, { field: "attributes.vip", op: "exists" }] }] },
+        { amount: "1", attributes: { vip: true } },
+      ),
+    ).toBe(true);
   });
 
   it("dayOfWeek reads the local day in the program's time zone", async () => {
@@ -443,7 +549,9 @@ describe("conditions", () => {
     expect(await matches({ birthday: "month" }, { occurredAt: "2026-05-31T23:00:00Z" }, member)).toBe(false); // June locally
     expect(await matches({ birthday: "month" }, { occurredAt: "2026-04-30T23:30:00Z" }, member)).toBe(true); // May locally
     // MM-DD birthdays work too; no birthday or no member never matches
-    expect(await matches({ birthday: "day" }, { occurredAt: "2026-05-17T12:00:00Z" }, { birthday: "05-17" })).toBe(true);
+    expect(await matches({ birthday: "day" }, { occurredAt: "2026-05-17T12:00:00Z" }, { birthday: "05-17" })).toBe(
+      true,
+    );
     expect(await matches({ birthday: "month" }, { occurredAt: "2026-05-17T12:00:00Z" }, {})).toBe(false);
     expect(await matches({ birthday: "month" }, { occurredAt: "2026-05-17T12:00:00Z" })).toBe(false);
   });
@@ -458,7 +566,9 @@ describe("conditions", () => {
       expect(await matches({ birthday: "day" }, { occurredAt: "2028-02-29T12:00:00Z" }, member)).toBe(true);
     }
     // a 28 February birthday is not celebrated twice in a leap year
-    expect(await matches({ birthday: "day" }, { occurredAt: "2028-02-29T12:00:00Z" }, { birthday: "1990-02-28" })).toBe(false);
+    expect(await matches({ birthday: "day" }, { occurredAt: "2028-02-29T12:00:00Z" }, { birthday: "1990-02-28" })).toBe(
+      false,
+    );
   });
 
   it("lines condition with minQuantity and minAmount", async () => {
@@ -487,7 +597,9 @@ describe("conditions", () => {
 
 describe("caps", () => {
   it("perCommand bounds a rule's points per wallet, with uncapped shown", async () => {
-    const def = programDef([rule("base", [rate("1", "1"), rate("1", "1", { wallet: "status" })], { caps: { perCommand: "100" } })]);
+    const def = programDef([
+      rule("base", [rate("1", "1"), rate("1", "1", { wallet: "status" })], { caps: { perCommand: "100" } }),
+    ]);
     const r = await harness(def).engine.previewPurchase({ amount: "250.00", currency: "GBP" });
     expect(r.awards).toEqual([
       { ruleId: "base", ruleName: null, wallet: "points", points: "100", uncapped: "250" },
@@ -499,7 +611,10 @@ describe("caps", () => {
   it("perCommand counts every award of the rule into the same wallet", async () => {
     const def = programDef([rule("r", [rate("1", "1"), fixed("50")], { caps: { perCommand: "100" } })]);
     const r = await harness(def).engine.previewPurchase({ amount: "80", currency: "GBP" });
-    expect(r.awards.map((a) => [a.points, a.uncapped])).toEqual([["80", "80"], ["20", "50"]]);
+    expect(r.awards.map((a) => [a.points, a.uncapped])).toEqual([
+      ["80", "80"],
+      ["20", "50"],
+    ]);
     expect(r.totals).toEqual({ points: "100" });
   });
 
@@ -516,17 +631,38 @@ describe("caps", () => {
     return out;
   }
 
-  it('a review capped at 60 a month, 20 each: 20, 20, 20, 0, then 20 next month', async () => {
-    const def = programDef([rule("review", fixed("20"), { on: "review", caps: { perMember: [{ period: "month", points: "60" }] } })]);
-    expect(await eventsEarn(def, "review", ["2026-05-02T10:00:00Z", "2026-05-10T10:00:00Z", "2026-05-20T10:00:00Z", "2026-05-31T22:59:00Z", "2026-05-31T23:00:00Z"])).toEqual(["20", "20", "20", "0", "20"]);
+  it("a review capped at 60 a month, 20 each: 20, 20, 20, 0, then 20 next month", async () => {
+    const def = programDef([
+      rule("review", fixed("20"), { on: "review", caps: { perMember: [{ period: "month", points: "60" }] } }),
+    ]);
+    expect(
+      await eventsEarn(def, "review", [
+        "2026-05-02T10:00:00Z",
+        "2026-05-10T10:00:00Z",
+        "2026-05-20T10:00:00Z",
+        "2026-05-31T22:59:00Z",
+        "2026-05-31T23:00:00Z",
+      ]),
+    ).toEqual(["20", "20", "20", "0", "20"]);
   });
 
   it("the example program's review cap works the same way", async () => {
-    expect(await eventsEarn(exampleProgram, "review", ["2026-05-02T10:00:00Z", "2026-05-03T10:00:00Z", "2026-05-04T10:00:00Z", "2026-05-05T10:00:00Z", "2026-06-01T10:00:00Z", "2026-06-02T10:00:00Z"])).toEqual(["20", "20", "20", "0", "20", "20"]);
+    expect(
+      await eventsEarn(exampleProgram, "review", [
+        "2026-05-02T10:00:00Z",
+        "2026-05-03T10:00:00Z",
+        "2026-05-04T10:00:00Z",
+        "2026-05-05T10:00:00Z",
+        "2026-06-01T10:00:00Z",
+        "2026-06-02T10:00:00Z",
+      ]),
+    ).toEqual(["20", "20", "20", "0", "20", "20"]);
   });
 
   it("a cap that does not divide the award leaves a partial award with uncapped shown", async () => {
-    const def = programDef([rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } })]);
+    const def = programDef([
+      rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } }),
+    ]);
     const h = harness(def, "2026-05-01T10:00:00Z");
     await h.engine.enroll({ key: key(), memberId: "m" });
     const first = await h.engine.recordEvent({ key: key(), memberId: "m", type: "survey" });
@@ -539,40 +675,97 @@ describe("caps", () => {
   });
 
   it("per day resets at local midnight", async () => {
-    const def = programDef([rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } })]);
-    expect(await eventsEarn(def, "survey", ["2026-05-01T08:00:00Z", "2026-05-01T12:00:00Z", "2026-05-01T22:59:00Z", "2026-05-01T23:00:00Z", "2026-05-02T09:00:00Z"])).toEqual(["30", "20", "0", "30", "20"]);
+    const def = programDef([
+      rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } }),
+    ]);
+    expect(
+      await eventsEarn(def, "survey", [
+        "2026-05-01T08:00:00Z",
+        "2026-05-01T12:00:00Z",
+        "2026-05-01T22:59:00Z",
+        "2026-05-01T23:00:00Z",
+        "2026-05-02T09:00:00Z",
+      ]),
+    ).toEqual(["30", "20", "0", "30", "20"]);
   });
 
   it("per week resets on Monday (ISO weeks, local time)", async () => {
-    const def = programDef([rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "week", points: "50" }] } })]);
+    const def = programDef([
+      rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "week", points: "50" }] } }),
+    ]);
     // Mon 4 May .. Sun 10 May 2026; the next week starts Mon 11 May 00:00 BST = 10 May 23:00Z
-    expect(await eventsEarn(def, "survey", ["2026-05-04T08:00:00Z", "2026-05-07T08:00:00Z", "2026-05-10T22:59:00Z", "2026-05-10T23:00:00Z", "2026-05-12T08:00:00Z"])).toEqual(["30", "20", "0", "30", "20"]);
+    expect(
+      await eventsEarn(def, "survey", [
+        "2026-05-04T08:00:00Z",
+        "2026-05-07T08:00:00Z",
+        "2026-05-10T22:59:00Z",
+        "2026-05-10T23:00:00Z",
+        "2026-05-12T08:00:00Z",
+      ]),
+    ).toEqual(["30", "20", "0", "30", "20"]);
   });
 
   it("per year resets on 1 January (local)", async () => {
-    const def = programDef([rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "year", points: "50" }] } })]);
-    expect(await eventsEarn(def, "survey", ["2026-01-05T08:00:00Z", "2026-06-01T08:00:00Z", "2026-12-31T23:59:00Z", "2027-01-01T00:00:00Z"])).toEqual(["30", "20", "0", "30"]);
+    const def = programDef([
+      rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "year", points: "50" }] } }),
+    ]);
+    expect(
+      await eventsEarn(def, "survey", [
+        "2026-01-05T08:00:00Z",
+        "2026-06-01T08:00:00Z",
+        "2026-12-31T23:59:00Z",
+        "2027-01-01T00:00:00Z",
+      ]),
+    ).toEqual(["30", "20", "0", "30"]);
   });
 
   it("per month follows the program's zone, not UTC", async () => {
-    const def = programDef([rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "month", points: "30" }] } })], { timeZone: "Asia/Tokyo" });
+    const def = programDef(
+      [rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "month", points: "30" }] } })],
+      { timeZone: "Asia/Tokyo" },
+    );
     // 2026-05-31T15:00Z is 1 June 00:00 in Tokyo
     expect(await eventsEarn(def, "survey", ["2026-05-31T14:59:00Z", "2026-05-31T15:00:00Z"])).toEqual(["30", "30"]);
   });
 
   it("lifetime never resets", async () => {
-    const def = programDef([rule("signup", fixed("100"), { on: "signup", caps: { perMember: [{ period: "lifetime", points: "100" }] } })]);
-    expect(await eventsEarn(def, "signup", ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2028-06-01T00:00:00Z"])).toEqual(["100", "0", "0"]);
+    const def = programDef([
+      rule("signup", fixed("100"), { on: "signup", caps: { perMember: [{ period: "lifetime", points: "100" }] } }),
+    ]);
+    expect(
+      await eventsEarn(def, "signup", ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2028-06-01T00:00:00Z"]),
+    ).toEqual(["100", "0", "0"]);
   });
 
   it("several periods at once: the tightest applies", async () => {
-    const def = programDef([rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "40" }, { period: "month", points: "70" }] } })]);
-    expect(await eventsEarn(def, "survey", ["2026-05-01T08:00:00Z", "2026-05-01T09:00:00Z", "2026-05-02T08:00:00Z", "2026-05-03T08:00:00Z", "2026-06-01T08:00:00Z"])).toEqual(["30", "10", "30", "0", "30"]);
+    const def = programDef([
+      rule("r", fixed("30"), {
+        on: "survey",
+        caps: {
+          perMember: [
+            { period: "day", points: "40" },
+            { period: "month", points: "70" },
+          ],
+        },
+      }),
+    ]);
+    expect(
+      await eventsEarn(def, "survey", [
+        "2026-05-01T08:00:00Z",
+        "2026-05-01T09:00:00Z",
+        "2026-05-02T08:00:00Z",
+        "2026-05-03T08:00:00Z",
+        "2026-06-01T08:00:00Z",
+      ]),
+    ).toEqual(["30", "10", "30", "0", "30"]);
   });
 
   it("counters are per rule and per wallet", async () => {
     const def = programDef([
-      rule("a", [fixed("30"), fixed("30", { wallet: "status" })], { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } }),
+      rule("a", [fixed("30"), fixed("30", { wallet: "status" })], {
+        on: "survey",
+        caps: { perMember: [{ period: "day", points: "50" }] },
+      }),
       rule("b", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } }),
     ]);
     const h = harness(def, "2026-05-01T10:00:00Z");
@@ -590,10 +783,13 @@ describe("caps", () => {
   it("a backdated command does not reset the current period's counter", async () => {
     // Commands may carry a past occurredAt (an offline till syncing late). A late April review
     // must count towards April, and must not let May's reviews exceed May's cap.
-    const def = programDef([rule("review", fixed("20"), { on: "review", caps: { perMember: [{ period: "month", points: "60" }] } })]);
+    const def = programDef([
+      rule("review", fixed("20"), { on: "review", caps: { perMember: [{ period: "month", points: "60" }] } }),
+    ]);
     const h = harness(def, "2026-05-20T10:00:00Z");
     await h.engine.enroll({ key: key(), memberId: "m", joinedAt: "2026-01-01T00:00:00Z" });
-    const review = async (occurredAt: string) => (await h.engine.recordEvent({ key: key(), memberId: "m", type: "review", occurredAt })).totals.points ?? "0";
+    const review = async (occurredAt: string) =>
+      (await h.engine.recordEvent({ key: key(), memberId: "m", type: "review", occurredAt })).totals.points ?? "0";
     expect(await review("2026-05-10T10:00:00Z")).toBe("20");
     expect(await review("2026-05-11T10:00:00Z")).toBe("20");
     expect(await review("2026-04-30T10:00:00Z")).toBe("20"); // April
@@ -604,7 +800,9 @@ describe("caps", () => {
   });
 
   it("purchases count towards period caps too, and previews see the counters", async () => {
-    const def = programDef([rule("base", rate("1", "1"), { caps: { perMember: [{ period: "month", points: "100" }] } })]);
+    const def = programDef([
+      rule("base", rate("1", "1"), { caps: { perMember: [{ period: "month", points: "100" }] } }),
+    ]);
     const h = harness(def, "2026-05-05T10:00:00Z");
     await h.engine.enroll({ key: key(), memberId: "m" });
     await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p1", amount: "70.00", currency: "GBP" });
@@ -612,7 +810,13 @@ describe("caps", () => {
     // a guest preview has no counters: the cap bounds this command alone
     expect(total(await h.engine.previewPurchase({ amount: "70.00", currency: "GBP" }))).toBe("70");
     expect(total(await h.engine.previewPurchase({ amount: "170.00", currency: "GBP" }))).toBe("100");
-    const second = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p2", amount: "70.00", currency: "GBP" });
+    const second = await h.engine.recordPurchase({
+      key: key(),
+      memberId: "m",
+      purchaseId: "p2",
+      amount: "70.00",
+      currency: "GBP",
+    });
     expect(second.awards).toEqual([{ ruleId: "base", ruleName: null, wallet: "points", points: "30", uncapped: "70" }]);
   });
 });
@@ -620,7 +824,8 @@ describe("caps", () => {
 // ---- campaign windows, priority, stopFurtherRules -----------------------------------------------
 
 describe("campaign windows", () => {
-  const from = "2026-05-01T00:00:00Z", until = "2026-05-08T00:00:00Z";
+  const from = "2026-05-01T00:00:00Z",
+    until = "2026-05-08T00:00:00Z";
   const at = (def: Json, ms: number) => earns(def, { amount: "10", occurredAt: new Date(ms).toISOString() });
 
   it("a rule applies in [from, until)", async () => {
@@ -644,7 +849,14 @@ describe("campaign windows", () => {
     const def = programDef([rule("campaign", fixed("10"), { active: { from, until } })]);
     const h = harness(def, "2026-06-01T00:00:00Z");
     await h.engine.enroll({ key: key(), memberId: "m" });
-    const r = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p", amount: "10", currency: "GBP", occurredAt: "2026-05-07T23:59:59Z" });
+    const r = await h.engine.recordPurchase({
+      key: key(),
+      memberId: "m",
+      purchaseId: "p",
+      amount: "10",
+      currency: "GBP",
+      occurredAt: "2026-05-07T23:59:59Z",
+    });
     expect(r.totals).toEqual({ points: "10" });
   });
 });
@@ -664,23 +876,38 @@ describe("priority and stopFurtherRules", () => {
     const gold = await engine.previewPurchase({ memberId: "gold", amount: "10", currency: "GBP" });
     expect(gold.awards.map((a) => [a.ruleId, a.points])).toEqual([["vip", "30"]]);
     const silver = await engine.previewPurchase({ memberId: "silver", amount: "10", currency: "GBP" });
-    expect(silver.awards.map((a) => [a.ruleId, a.points])).toEqual([["base", "10"], ["bonus", "5"]]);
+    expect(silver.awards.map((a) => [a.ruleId, a.points])).toEqual([
+      ["base", "10"],
+      ["bonus", "5"],
+    ]);
   });
 
   it("an inactive stopFurtherRules rule does not stop anything", async () => {
-    const d = programDef([rule("stop", fixed("1"), { priority: 1, stopFurtherRules: true, active: { until: "2020-01-01T00:00:00Z" } }), rule("base", rate("1", "1"))]);
+    const d = programDef([
+      rule("stop", fixed("1"), { priority: 1, stopFurtherRules: true, active: { until: "2020-01-01T00:00:00Z" } }),
+      rule("base", rate("1", "1")),
+    ]);
     expect(await earns(d, { amount: "10" })).toBe("10");
   });
 
   it("a stopFurtherRules rule in the middle keeps the rules before it", async () => {
-    const d = programDef([rule("first", fixed("1"), { priority: 5 }), rule("stop", fixed("2"), { stopFurtherRules: true }), rule("after", fixed("4"))]);
+    const d = programDef([
+      rule("first", fixed("1"), { priority: 5 }),
+      rule("stop", fixed("2"), { stopFurtherRules: true }),
+      rule("after", fixed("4")),
+    ]);
     const r = await harness(d).engine.previewPurchase({ amount: "10", currency: "GBP" });
     expect(r.awards.map((a) => a.ruleId)).toEqual(["first", "stop"]);
     expect(r.totals).toEqual({ points: "3" });
   });
 
   it("priorities order the result; equal priorities keep the list order", async () => {
-    const d = programDef([rule("c", fixed("1")), rule("a", fixed("1"), { priority: 2 }), rule("d", fixed("1")), rule("b", fixed("1"), { priority: 1 })]);
+    const d = programDef([
+      rule("c", fixed("1")),
+      rule("a", fixed("1"), { priority: 2 }),
+      rule("d", fixed("1")),
+      rule("b", fixed("1"), { priority: 1 }),
+    ]);
     const r = await harness(d).engine.previewPurchase({ amount: "10", currency: "GBP" });
     expect(r.awards.map((x) => x.ruleId)).toEqual(["a", "b", "c", "d"]);
   });
@@ -692,7 +919,13 @@ describe("earning into wallets, pending and immediate points", () => {
   it("awards go into the qualifying wallet too (the example's status credits)", async () => {
     const h = harness(exampleProgram, "2026-05-05T10:00:00Z"); // a Tuesday
     await h.engine.enroll({ key: key(), memberId: "m" });
-    const r = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p", amount: "42.50", currency: "GBP" });
+    const r = await h.engine.recordPurchase({
+      key: key(),
+      memberId: "m",
+      purchaseId: "p",
+      amount: "42.50",
+      currency: "GBP",
+    });
     expect(r.totals).toEqual({ points: "42", status: "42" });
     const s = await h.engine.summary("m");
     expect(s.wallets.status).toMatchObject({ kind: "qualifying", pending: "42", available: "0" });
@@ -703,7 +936,13 @@ describe("earning into wallets, pending and immediate points", () => {
   it("purchase points are pending for the return window (local days, across DST), then available", async () => {
     const h = harness(exampleProgram, "2026-03-20T12:00:00Z"); // GMT; 14 days later is BST
     await h.engine.enroll({ key: key(), memberId: "m" });
-    const r = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p", amount: "20.00", currency: "GBP" });
+    const r = await h.engine.recordPurchase({
+      key: key(),
+      memberId: "m",
+      purchaseId: "p",
+      amount: "20.00",
+      currency: "GBP",
+    });
     expect(r.availableAt).toBe("2026-04-03T11:00:00.000Z"); // 12:00 local on both dates
     expect((await h.engine.summary("m")).wallets.points).toMatchObject({ available: "0", pending: "20" });
     h.set("2026-04-03T10:59:59Z");
@@ -718,11 +957,18 @@ describe("earning into wallets, pending and immediate points", () => {
     const signup = await h.engine.recordEvent({ key: key(), memberId: "m", type: "signup" });
     expect(signup.totals).toEqual({ points: "100" });
     expect(signup.availableAt).toBe("2026-05-05T10:00:00.000Z");
-    const review = await h.engine.recordEvent({ key: key(), memberId: "m", type: "review", occurredAt: "2026-05-05T09:00:00Z" });
+    const review = await h.engine.recordEvent({
+      key: key(),
+      memberId: "m",
+      type: "review",
+      occurredAt: "2026-05-05T09:00:00Z",
+    });
     expect(review.availableAt).toBe("2026-05-05T09:00:00.000Z");
     expect((await h.engine.summary("m")).wallets.points).toMatchObject({ available: "120", pending: "0" });
     // and can be spent at once
-    await expect(h.engine.spend({ key: key(), memberId: "m", wallet: "points", points: "120" })).resolves.toMatchObject({ points: "120" });
+    await expect(h.engine.spend({ key: key(), memberId: "m", wallet: "points", points: "120" })).resolves.toMatchObject(
+      { points: "120" },
+    );
     const nothing = await h.engine.recordEvent({ key: key(), memberId: "m", type: "unknown-event" });
     expect(nothing).toMatchObject({ awards: [], totals: {}, availableAt: null });
   });
@@ -732,20 +978,50 @@ describe("results list awards rule by rule", () => {
   it("a Saturday £250 purchase in the birthday month, then a capped second one", async () => {
     const h = harness(exampleProgram, "2026-05-02T10:00:00Z"); // Saturday, May
     await h.engine.enroll({ key: key(), memberId: "m", birthday: "1990-05-17" });
-    const first = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p1", amount: "250.00", currency: "GBP" });
+    const first = await h.engine.recordPurchase({
+      key: key(),
+      memberId: "m",
+      purchaseId: "p1",
+      amount: "250.00",
+      currency: "GBP",
+    });
     expect(first.awards).toEqual([
       { ruleId: "base", ruleName: "1 point per £1", wallet: "points", points: "250", uncapped: "250" },
       { ruleId: "base", ruleName: "1 point per £1", wallet: "status", points: "250", uncapped: "250" },
-      { ruleId: "weekend-double", ruleName: "Double points at weekends", wallet: "points", points: "250", uncapped: "250" },
-      { ruleId: "big-basket", ruleName: "50 bonus points on orders of £200 or more", wallet: "points", points: "50", uncapped: "50" },
-      { ruleId: "birthday-month", ruleName: "Extra 50% in your birthday month", wallet: "points", points: "125", uncapped: "125" },
+      {
+        ruleId: "weekend-double",
+        ruleName: "Double points at weekends",
+        wallet: "points",
+        points: "250",
+        uncapped: "250",
+      },
+      {
+        ruleId: "big-basket",
+        ruleName: "50 bonus points on orders of £200 or more",
+        wallet: "points",
+        points: "50",
+        uncapped: "50",
+      },
+      {
+        ruleId: "birthday-month",
+        ruleName: "Extra 50% in your birthday month",
+        wallet: "points",
+        points: "125",
+        uncapped: "125",
+      },
     ]);
     expect(first.totals).toEqual({ points: "675", status: "250" });
     expect(first.purchaseId).toBe("p1");
     expect(first.replayed).toBe(false);
     expect(first.entries.filter((e) => e.kind === "earn")).toHaveLength(5);
 
-    const second = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: "p2", amount: "300.00", currency: "GBP" });
+    const second = await h.engine.recordPurchase({
+      key: key(),
+      memberId: "m",
+      purchaseId: "p2",
+      amount: "300.00",
+      currency: "GBP",
+    });
     const weekend = second.awards.find((a) => a.ruleId === "weekend-double")!;
     expect(weekend).toMatchObject({ points: "250", uncapped: "300" }); // 500 a day
     expect(second.awards.find((a) => a.ruleId === "big-basket")).toMatchObject({ points: "50", uncapped: "50" });
@@ -763,7 +1039,12 @@ describe("previews", () => {
     await h.engine.recordEvent({ key: key(), memberId: "m", type: "review" });
     const before = await fingerprint(h.store, "uk-retail", ["m"]);
 
-    const purchase = { amount: "260.00", currency: "GBP", lines: [{ sku: "x", quantity: 1, amount: "260.00" }], attributes: { channel: "web" } };
+    const purchase = {
+      amount: "260.00",
+      currency: "GBP",
+      lines: [{ sku: "x", quantity: 1, amount: "260.00" }],
+      attributes: { channel: "web" },
+    };
     const preview = await h.engine.previewPurchase({ memberId: "m", ...purchase });
     const event = await h.engine.previewEvent({ memberId: "m", type: "review" });
     await h.engine.previewPurchase(purchase);
@@ -789,13 +1070,27 @@ describe("previews", () => {
 
   it("refuse an unknown member, a wrong currency, a future instant and a bad command, writing nothing", async () => {
     const { engine, store } = harness(exampleProgram, "2026-05-02T10:00:00Z");
-    await expect(engine.previewPurchase({ memberId: "ghost", amount: "1", currency: "GBP" })).rejects.toMatchObject({ code: "MEMBER_NOT_FOUND" });
-    await expect(engine.previewEvent({ memberId: "ghost", type: "signup" })).rejects.toMatchObject({ code: "MEMBER_NOT_FOUND" });
-    await expect(engine.previewPurchase({ amount: "1", currency: "EUR" })).rejects.toMatchObject({ code: "CURRENCY_MISMATCH" });
-    await expect(engine.previewPurchase({ amount: "1", currency: "GBP", occurredAt: "2026-05-02T10:00:01Z" })).rejects.toMatchObject({ code: "INVALID_COMMAND" });
-    await expect(engine.previewPurchase({ amount: "1.001", currency: "GBP" })).rejects.toMatchObject({ code: "INVALID_COMMAND" });
-    await expect(engine.previewPurchase({ amount: 1 as unknown as string, currency: "GBP" })).rejects.toSatisfy((e: unknown) => isLoyaltyError(e, "INVALID_COMMAND"));
-    expect(await fingerprint(store, "uk-retail", ["ghost"])).toBe(JSON.stringify([null, { entries: [], nextAfterSeq: null }, []]));
+    await expect(engine.previewPurchase({ memberId: "ghost", amount: "1", currency: "GBP" })).rejects.toMatchObject({
+      code: "MEMBER_NOT_FOUND",
+    });
+    await expect(engine.previewEvent({ memberId: "ghost", type: "signup" })).rejects.toMatchObject({
+      code: "MEMBER_NOT_FOUND",
+    });
+    await expect(engine.previewPurchase({ amount: "1", currency: "EUR" })).rejects.toMatchObject({
+      code: "CURRENCY_MISMATCH",
+    });
+    await expect(
+      engine.previewPurchase({ amount: "1", currency: "GBP", occurredAt: "2026-05-02T10:00:01Z" }),
+    ).rejects.toMatchObject({ code: "INVALID_COMMAND" });
+    await expect(engine.previewPurchase({ amount: "1.001", currency: "GBP" })).rejects.toMatchObject({
+      code: "INVALID_COMMAND",
+    });
+    await expect(engine.previewPurchase({ amount: 1 as unknown as string, currency: "GBP" })).rejects.toSatisfy(
+      (e: unknown) => isLoyaltyError(e, "INVALID_COMMAND"),
+    );
+    expect(await fingerprint(store, "uk-retail", ["ghost"])).toBe(
+      JSON.stringify([null, { entries: [], nextAfterSeq: null }, []]),
+    );
   });
 });
 
@@ -803,21 +1098,28 @@ describe("previews", () => {
 
 const ROUNDING = ["down", "up", "half_up", "half_down", "half_even", "floor", "ceil"] as const;
 const pence = (p: number) => `${Math.floor(p / 100)}.${String(p % 100).padStart(2, "0")}`;
-const decimalArb = fc.tuple(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 3 })).map(([units, places]) => new Decimal(units).div(new Decimal(10).pow(places)).toString());
+const decimalArb = fc
+  .tuple(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 3 }))
+  .map(([units, places]) => new Decimal(units).div(new Decimal(10).pow(places)).toString());
 
 describe("properties", () => {
   const rateCase = fc.tuple(decimalArb, decimalArb, fc.constantFrom(...ROUNDING), fc.integer({ min: 0, max: 4 }));
 
   it("(a) a rate award is monotone in the amount", async () => {
     await fc.assert(
-      fc.asyncProperty(rateCase, fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000_000 }), async ([points, per, rounding, scale], x, y) => {
-        const def = programDef([rule("r", rate(points, per))], { points: { scale, rounding } });
-        const { engine } = harness(def);
-        const [lo, hi] = x <= y ? [x, y] : [y, x];
-        const a = new Decimal(total(await engine.previewPurchase({ amount: pence(lo), currency: "GBP" })));
-        const b = new Decimal(total(await engine.previewPurchase({ amount: pence(hi), currency: "GBP" })));
-        expect(a.lte(b)).toBe(true);
-      }),
+      fc.asyncProperty(
+        rateCase,
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        async ([points, per, rounding, scale], x, y) => {
+          const def = programDef([rule("r", rate(points, per))], { points: { scale, rounding } });
+          const { engine } = harness(def);
+          const [lo, hi] = x <= y ? [x, y] : [y, x];
+          const a = new Decimal(total(await engine.previewPurchase({ amount: pence(lo), currency: "GBP" })));
+          const b = new Decimal(total(await engine.previewPurchase({ amount: pence(hi), currency: "GBP" })));
+          expect(a.lte(b)).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -831,7 +1133,14 @@ describe("properties", () => {
         const expected = roundTo(new Decimal(pence(x)).times(points).div(per), scale, rounding);
         expect(got).toBe(expected.gt(0) ? formatAmount(expected, scale) : "0");
       }),
-      { numRuns: 200, examples: [[["1", "3", "down", 0], 300], [["1958", "0.14", "ceil", 0], 21], [["5", "3", "ceil", 1], 1822650]] },
+      {
+        numRuns: 200,
+        examples: [
+          [["1", "3", "down", 0], 300],
+          [["1958", "0.14", "ceil", 0], 21],
+          [["5", "3", "ceil", 1], 1822650],
+        ],
+      },
     );
   });
 
@@ -860,7 +1169,12 @@ describe("properties", () => {
             if (s.kind === "purchase") {
               const input = { amount: pence(s.pennies), currency: "GBP", occurredAt };
               const preview = await h.engine.previewPurchase({ memberId: "m", ...input });
-              const real = await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: `p${n++}`, ...input });
+              const real = await h.engine.recordPurchase({
+                key: key(),
+                memberId: "m",
+                purchaseId: `p${n++}`,
+                ...input,
+              });
               expect(real.awards).toEqual(preview.awards);
               expect(real.totals).toEqual(preview.totals);
             } else {
@@ -887,7 +1201,10 @@ describe("properties", () => {
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom("purchase", "review", "signup"), fc.integer({ min: 1, max: 60_000 })), { minLength: 0, maxLength: 5 }),
+        fc.array(fc.tuple(fc.constantFrom("purchase", "review", "signup"), fc.integer({ min: 1, max: 60_000 })), {
+          minLength: 0,
+          maxLength: 5,
+        }),
         fc.integer({ min: 1, max: 80_000 }),
         fc.integer({ min: 0, max: 40 * DAY }),
         fc.constantFrom("purchase", "review", "signup", "other"),
@@ -897,19 +1214,39 @@ describe("properties", () => {
           await h.engine.enroll({ key: key(), memberId: "m", birthday: "1990-05-09", attributes: { segment: "gold" } });
           for (const [i, [kind, p]] of history.entries()) {
             h.set(start + (i + 1) * DAY);
-            if (kind === "purchase") await h.engine.recordPurchase({ key: key(), memberId: "m", purchaseId: `p${i}`, amount: pence(p), currency: "GBP" });
+            if (kind === "purchase")
+              await h.engine.recordPurchase({
+                key: key(),
+                memberId: "m",
+                purchaseId: `p${i}`,
+                amount: pence(p),
+                currency: "GBP",
+              });
             else await h.engine.recordEvent({ key: key(), memberId: "m", type: kind });
           }
           const state: MemberState = fromSnapshot((await h.store.loadMember("uk-retail", "m"))!.snapshot);
           const before = JSON.stringify(toSnapshot(state));
           const occurredAt = start + later;
-          const facts = { amount: new Decimal(pence(amount)), occurredAt, lines: [{ sku: "s", quantity: 1, amount: new Decimal(pence(amount)) }], attributes: { channel: "web" } };
-          const open = type === "purchase" ? evaluatePurchase(program, state, facts) : evaluateEvent(program, state, { type, occurredAt, attributes: {} });
+          const facts = {
+            amount: new Decimal(pence(amount)),
+            occurredAt,
+            lines: [{ sku: "s", quantity: 1, amount: new Decimal(pence(amount)) }],
+            attributes: { channel: "web" },
+          };
+          const open =
+            type === "purchase"
+              ? evaluatePurchase(program, state, facts)
+              : evaluateEvent(program, state, { type, occurredAt, attributes: {} });
           expect(JSON.stringify(toSnapshot(state))).toBe(before);
           // and with the state deeply frozen, evaluating neither throws nor answers differently
           deepFreeze(state);
-          const frozen = type === "purchase" ? evaluatePurchase(program, state, facts) : evaluateEvent(program, state, { type, occurredAt, attributes: {} });
-          expect(frozen.awards.map((a) => [a.ruleId, a.wallet, a.points.toString(), a.uncapped.toString()])).toEqual(open.awards.map((a) => [a.ruleId, a.wallet, a.points.toString(), a.uncapped.toString()]));
+          const frozen =
+            type === "purchase"
+              ? evaluatePurchase(program, state, facts)
+              : evaluateEvent(program, state, { type, occurredAt, attributes: {} });
+          expect(frozen.awards.map((a) => [a.ruleId, a.wallet, a.points.toString(), a.uncapped.toString()])).toEqual(
+            open.awards.map((a) => [a.ruleId, a.wallet, a.points.toString(), a.uncapped.toString()]),
+          );
           expect(JSON.stringify(toSnapshot(state))).toBe(before);
         },
       ),

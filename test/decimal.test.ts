@@ -4,7 +4,17 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DECIMAL_LITERAL, Decimal, ROUNDING_MODES, decimalPlaces, formatAmount, min, roundTo, sum, type RoundingMode } from "../src/shared/decimal.js";
+import {
+  DECIMAL_LITERAL,
+  Decimal,
+  ROUNDING_MODES,
+  decimalPlaces,
+  formatAmount,
+  min,
+  roundTo,
+  sum,
+  type RoundingMode,
+} from "../src/shared/decimal.js";
 import { parseInstant } from "../src/shared/validation.js";
 
 const MODES = Object.keys(ROUNDING_MODES) as RoundingMode[];
@@ -53,7 +63,8 @@ describe("roundTo", () => {
         expect(r("floor").lte(x) && r("ceil").gte(x)).toBe(true);
         expect(r("down").abs().lte(x.abs()) && r("up").abs().gte(x.abs())).toBe(true);
         const half = new Decimal(10).pow(-scale).div(2);
-        for (const m of ["half_up", "half_down", "half_even"] as const) expect(r(m).minus(x).abs().lte(half)).toBe(true);
+        for (const m of ["half_up", "half_down", "half_even"] as const)
+          expect(r(m).minus(x).abs().lte(half)).toBe(true);
         // every mode gives one of the two neighbours
         for (const m of MODES) expect(r(m).eq(r("floor")) || r(m).eq(r("ceil"))).toBe(true);
       }),
@@ -98,11 +109,49 @@ describe("roundTo", () => {
       ["2.5", 0, { down: "2", up: "3", half_up: "3", half_down: "2", half_even: "2", floor: "2", ceil: "3" }],
       ["3.5", 0, { down: "3", up: "4", half_up: "4", half_down: "3", half_even: "4", floor: "3", ceil: "4" }],
       ["-2.5", 0, { down: "-2", up: "-3", half_up: "-3", half_down: "-2", half_even: "-2", floor: "-3", ceil: "-2" }],
-      ["0.125", 2, { down: "0.12", up: "0.13", half_up: "0.13", half_down: "0.12", half_even: "0.12", floor: "0.12", ceil: "0.13" }],
-      ["0.135", 2, { down: "0.13", up: "0.14", half_up: "0.14", half_down: "0.13", half_even: "0.14", floor: "0.13", ceil: "0.14" }],
-      ["0.1251", 2, { down: "0.12", up: "0.13", half_up: "0.13", half_down: "0.13", half_even: "0.13", floor: "0.12", ceil: "0.13" }],
+      [
+        "0.125",
+        2,
+        {
+          down: "0.12",
+          up: "0.13",
+          half_up: "0.13",
+          half_down: "0.12",
+          half_even: "0.12",
+          floor: "0.12",
+          ceil: "0.13",
+        },
+      ],
+      [
+        "0.135",
+        2,
+        {
+          down: "0.13",
+          up: "0.14",
+          half_up: "0.14",
+          half_down: "0.13",
+          half_even: "0.14",
+          floor: "0.13",
+          ceil: "0.14",
+        },
+      ],
+      [
+        "0.1251",
+        2,
+        {
+          down: "0.12",
+          up: "0.13",
+          half_up: "0.13",
+          half_down: "0.13",
+          half_even: "0.13",
+          floor: "0.12",
+          ceil: "0.13",
+        },
+      ],
     ];
-    for (const [x, scale, expected] of cases) for (const mode of MODES) expect(roundTo(new Decimal(x), scale, mode).eq(expected[mode]), `${x} ${mode}`).toBe(true);
+    for (const [x, scale, expected] of cases)
+      for (const mode of MODES)
+        expect(roundTo(new Decimal(x), scale, mode).eq(expected[mode]), `${x} ${mode}`).toBe(true);
   });
 
   it("is not affected by the host application's global decimal.js settings", async () => {
@@ -156,7 +205,9 @@ describe("sum and min", () => {
           const j = s % (i + 1);
           [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
         }
-        const a = sum(values), b = sum(shuffled), c = sum([...values].reverse());
+        const a = sum(values),
+          b = sum(shuffled),
+          c = sum([...values].reverse());
         expect(a.eq(b)).toBe(true);
         expect(a.eq(c)).toBe(true);
         // exact: adding back the negatives gives zero
@@ -190,7 +241,8 @@ describe("decimalPlaces and DECIMAL_LITERAL", () => {
     expect(decimalPlaces("12.50")).toBe(2);
     expect(decimalPlaces("0.001")).toBe(3);
     for (const ok of ["0", "12", "-3", "0.5", "12.50", "-0.001"]) expect(DECIMAL_LITERAL.test(ok), ok).toBe(true);
-    for (const bad of ["", "01", "1.", ".5", "1e3", " 1", "1,5", "+1", "NaN", "Infinity", "0x10"]) expect(DECIMAL_LITERAL.test(bad), bad).toBe(false);
+    for (const bad of ["", "01", "1.", ".5", "1e3", " 1", "1,5", "+1", "NaN", "Infinity", "0x10"])
+      expect(DECIMAL_LITERAL.test(bad), bad).toBe(false);
   });
 });
 
@@ -225,7 +277,8 @@ describe("parseInstant", () => {
       "2026-01-01T23:59:60Z",
       "2026-01-01T12:00:00+24:00",
       "2026-01-01T12:00:00+01:60",
-    ]) expect(parseInstant(bad), bad).toBeNull();
+    ])
+      expect(parseInstant(bad), bad).toBeNull();
   });
 
   it("rejects what is not a full timestamp with an offset", () => {
@@ -247,7 +300,8 @@ describe("parseInstant", () => {
       "2026-03-01t12:00:00z",
       "March 1, 2026",
       "1772366400000",
-    ]) expect(parseInstant(bad), JSON.stringify(bad)).toBeNull();
+    ])
+      expect(parseInstant(bad), JSON.stringify(bad)).toBeNull();
   });
 
   it("accepts 29 February of every leap year, including years before 100 (year 0000 is a leap year)", () => {
@@ -273,13 +327,23 @@ describe("parseInstant", () => {
     const pad = (n: number, w = 2) => String(n).padStart(w, "0");
     fc.assert(
       fc.property(
-        fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }),
-        fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 999 }),
-        fc.constantFrom("Z", "+"), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 15, 30, 45), fc.boolean(),
+        fc.integer({ min: 1000, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.constantFrom("Z", "+"),
+        fc.integer({ min: 0, max: 14 }),
+        fc.constantFrom(0, 15, 30, 45),
+        fc.boolean(),
         (y, mo, d, h, mi, s, ms, zone, oh, om, negative) => {
           const offset = zone === "Z" ? "Z" : `${negative ? "-" : "+"}${pad(oh)}:${pad(om)}`;
           const text = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}${offset}`;
-          const daysInMonth = new Date(Date.UTC(2000, mo, 0)).getUTCDate() - (mo === 2 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 1 : 0);
+          const daysInMonth =
+            new Date(Date.UTC(2000, mo, 0)).getUTCDate() -
+            (mo === 2 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 1 : 0);
           const result = parseInstant(text);
           if (d > daysInMonth) expect(result, text).toBeNull();
           else {

@@ -9,8 +9,25 @@ import { addMonths } from "date-fns";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
-import { createLoyaltyEngine, createMemoryStore, Decimal, foldEntries, isLoyaltyError, type Entry, type LoyaltyStore, type ProgramDefinition } from "../src/index.js";
-import { memberViolations, operationArb, racingStore, readAllEntries, runOperations, testClock, wrapStore } from "../src/testing/index.js";
+import {
+  createLoyaltyEngine,
+  createMemoryStore,
+  Decimal,
+  foldEntries,
+  isLoyaltyError,
+  type Entry,
+  type LoyaltyStore,
+  type ProgramDefinition,
+} from "../src/index.js";
+import {
+  memberViolations,
+  operationArb,
+  racingStore,
+  readAllEntries,
+  runOperations,
+  testClock,
+  wrapStore,
+} from "../src/testing/index.js";
 
 const DAY = 86_400_000;
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
@@ -37,22 +54,97 @@ async function credit(engine: Awaited<ReturnType<typeof setup>>["engine"], key: 
 
 describe("expiry policies, to the millisecond in the program's zone", () => {
   const cases: { name: string; zone: string; expiry: unknown; earned: string; expires: string }[] = [
-    { name: "term: 12 months", zone: "Europe/London", expiry: { after: { months: 12 } }, earned: "2026-03-15T10:00:00Z", expires: "2027-03-15T10:00:00.000Z" },
-    { name: "term: 31 Jan + 1 month is the end of February", zone: "Europe/London", expiry: { after: { months: 1 } }, earned: "2026-01-31T12:00:00Z", expires: "2026-02-28T12:00:00.000Z" },
-    { name: "term: 31 Jan + 1 month in a leap year", zone: "America/New_York", expiry: { after: { months: 1 } }, earned: "2028-01-31T17:00:00Z", expires: "2028-02-29T17:00:00.000Z" },
-    { name: "term across the spring DST change keeps local wall time", zone: "Europe/London", expiry: { after: { days: 14 } }, earned: "2026-03-20T12:00:00Z", expires: "2026-04-03T11:00:00.000Z" },
-    { name: "term across the autumn DST change keeps local wall time", zone: "America/New_York", expiry: { after: { days: 7 } }, earned: "2026-10-30T16:00:00Z", expires: "2026-11-06T17:00:00.000Z" },
-    { name: "term rounded up to the end of the local day", zone: "Australia/Sydney", expiry: { kind: "term", after: { days: 1 }, roundUpTo: "day" }, earned: "2026-06-01T03:00:00Z", expires: "2026-06-02T14:00:00.000Z" },
-    { name: "term rounded up to the end of the month (BST)", zone: "Europe/London", expiry: { kind: "term", after: { months: 1 }, roundUpTo: "month" }, earned: "2026-03-15T10:00:00Z", expires: "2026-04-30T23:00:00.000Z" },
-    { name: "term rounded up to the end of the quarter", zone: "America/New_York", expiry: { kind: "term", after: { months: 1 }, roundUpTo: "quarter" }, earned: "2026-02-10T15:00:00Z", expires: "2026-04-01T04:00:00.000Z" },
-    { name: "term rounded up to the end of the year", zone: "Europe/London", expiry: { kind: "term", after: { months: 6 }, roundUpTo: "year" }, earned: "2026-08-01T10:00:00Z", expires: "2028-01-01T00:00:00.000Z" },
-    { name: "calendar: earned this year, expire at the end of next year", zone: "Europe/London", expiry: { kind: "calendar", period: "year", after: 1 }, earned: "2026-05-10T10:00:00Z", expires: "2028-01-01T00:00:00.000Z" },
-    { name: "calendar: end of this quarter, in Sydney", zone: "Australia/Sydney", expiry: { kind: "calendar", period: "quarter", after: 0 }, earned: "2026-05-10T10:00:00Z", expires: "2026-06-30T14:00:00.000Z" },
-    { name: "calendar: 23:30 local on 31 Jan belongs to January", zone: "America/New_York", expiry: { kind: "calendar", period: "month", after: 0 }, earned: "2026-02-01T04:30:00Z", expires: "2026-02-01T05:00:00.000Z" },
+    {
+      name: "term: 12 months",
+      zone: "Europe/London",
+      expiry: { after: { months: 12 } },
+      earned: "2026-03-15T10:00:00Z",
+      expires: "2027-03-15T10:00:00.000Z",
+    },
+    {
+      name: "term: 31 Jan + 1 month is the end of February",
+      zone: "Europe/London",
+      expiry: { after: { months: 1 } },
+      earned: "2026-01-31T12:00:00Z",
+      expires: "2026-02-28T12:00:00.000Z",
+    },
+    {
+      name: "term: 31 Jan + 1 month in a leap year",
+      zone: "America/New_York",
+      expiry: { after: { months: 1 } },
+      earned: "2028-01-31T17:00:00Z",
+      expires: "2028-02-29T17:00:00.000Z",
+    },
+    {
+      name: "term across the spring DST change keeps local wall time",
+      zone: "Europe/London",
+      expiry: { after: { days: 14 } },
+      earned: "2026-03-20T12:00:00Z",
+      expires: "2026-04-03T11:00:00.000Z",
+    },
+    {
+      name: "term across the autumn DST change keeps local wall time",
+      zone: "America/New_York",
+      expiry: { after: { days: 7 } },
+      earned: "2026-10-30T16:00:00Z",
+      expires: "2026-11-06T17:00:00.000Z",
+    },
+    {
+      name: "term rounded up to the end of the local day",
+      zone: "Australia/Sydney",
+      expiry: { kind: "term", after: { days: 1 }, roundUpTo: "day" },
+      earned: "2026-06-01T03:00:00Z",
+      expires: "2026-06-02T14:00:00.000Z",
+    },
+    {
+      name: "term rounded up to the end of the month (BST)",
+      zone: "Europe/London",
+      expiry: { kind: "term", after: { months: 1 }, roundUpTo: "month" },
+      earned: "2026-03-15T10:00:00Z",
+      expires: "2026-04-30T23:00:00.000Z",
+    },
+    {
+      name: "term rounded up to the end of the quarter",
+      zone: "America/New_York",
+      expiry: { kind: "term", after: { months: 1 }, roundUpTo: "quarter" },
+      earned: "2026-02-10T15:00:00Z",
+      expires: "2026-04-01T04:00:00.000Z",
+    },
+    {
+      name: "term rounded up to the end of the year",
+      zone: "Europe/London",
+      expiry: { kind: "term", after: { months: 6 }, roundUpTo: "year" },
+      earned: "2026-08-01T10:00:00Z",
+      expires: "2028-01-01T00:00:00.000Z",
+    },
+    {
+      name: "calendar: earned this year, expire at the end of next year",
+      zone: "Europe/London",
+      expiry: { kind: "calendar", period: "year", after: 1 },
+      earned: "2026-05-10T10:00:00Z",
+      expires: "2028-01-01T00:00:00.000Z",
+    },
+    {
+      name: "calendar: end of this quarter, in Sydney",
+      zone: "Australia/Sydney",
+      expiry: { kind: "calendar", period: "quarter", after: 0 },
+      earned: "2026-05-10T10:00:00Z",
+      expires: "2026-06-30T14:00:00.000Z",
+    },
+    {
+      name: "calendar: 23:30 local on 31 Jan belongs to January",
+      zone: "America/New_York",
+      expiry: { kind: "calendar", period: "month", after: 0 },
+      earned: "2026-02-01T04:30:00Z",
+      expires: "2026-02-01T05:00:00.000Z",
+    },
   ];
 
   it.each(cases)("$name", async ({ zone, expiry, earned, expires }) => {
-    const { engine, t } = await setup(program({ timeZone: zone, expiry: expiry as ProgramDefinition["expiry"] }), earned);
+    const { engine, t } = await setup(
+      program({ timeZone: zone, expiry: expiry as ProgramDefinition["expiry"] }),
+      earned,
+    );
     await engine.enroll({ key: "e", memberId: "m" });
     expect(lotExpiry(await credit(engine, "c"))).toBe(expires);
     const at = Date.parse(expires);
@@ -60,15 +152,31 @@ describe("expiry policies, to the millisecond in the program's zone", () => {
     expect((await engine.summary("m")).wallets.points!.available).toBe("10");
     t.set(at);
     expect((await engine.summary("m")).wallets.points!).toMatchObject({ available: "0", expiredUnswept: "10" });
-    const refused = await engine.spend({ key: "s", memberId: "m", wallet: "points", points: "1" }).catch((e: unknown) => e);
+    const refused = await engine
+      .spend({ key: "s", memberId: "m", wallet: "points", points: "1" })
+      .catch((e: unknown) => e);
     expect(isLoyaltyError(refused, "INSUFFICIENT_POINTS")).toBe(true);
     t.set(at + 1);
     expect(await engine.expire()).toMatchObject({ members: 1, lots: 1, points: { points: "10" } });
-    expect((await engine.summary("m")).wallets.points!).toMatchObject({ available: "0", expiredUnswept: "0", lifetime: { expired: "10" } });
+    expect((await engine.summary("m")).wallets.points!).toMatchObject({
+      available: "0",
+      expiredUnswept: "0",
+      lifetime: { expired: "10" },
+    });
   });
 
   it("a rule's own term overrides the wallet's (campaign points that last 30 days)", async () => {
-    const def = program({ rules: [...exampleProgram.rules, { id: "flash", on: "flash-sale", awards: [{ kind: "fixed", points: "25", wallet: "points" }], expiry: { after: { days: 30 } } }] });
+    const def = program({
+      rules: [
+        ...exampleProgram.rules,
+        {
+          id: "flash",
+          on: "flash-sale",
+          awards: [{ kind: "fixed", points: "25", wallet: "points" }],
+          expiry: { after: { days: 30 } },
+        },
+      ],
+    });
     const { engine } = await setup(def, "2026-06-01T09:00:00Z");
     await engine.enroll({ key: "e", memberId: "m" });
     const flash = await engine.recordEvent({ key: "f", memberId: "m", type: "flash-sale" });
@@ -78,7 +186,12 @@ describe("expiry policies, to the millisecond in the program's zone", () => {
   });
 
   it("a wallet with the none policy never expires", async () => {
-    const def = program({ wallets: [{ id: "points", kind: "spendable", expiry: { kind: "none" } }, { id: "status", kind: "qualifying", expiresAfter: null }] });
+    const def = program({
+      wallets: [
+        { id: "points", kind: "spendable", expiry: { kind: "none" } },
+        { id: "status", kind: "qualifying", expiresAfter: null },
+      ],
+    });
     const { engine, t } = await setup(def, "2026-06-01T09:00:00Z");
     await engine.enroll({ key: "e", memberId: "m" });
     expect(lotExpiry(await credit(engine, "c"))).toBeNull();
@@ -125,7 +238,14 @@ describe("inactivity expiry", () => {
     const { engine } = await setup(def, "2026-06-10T12:00:00Z");
     await engine.enroll({ key: "e", memberId: "m", joinedAt: "2026-01-01T00:00:00Z" });
     await engine.recordPurchase({ key: "p1", memberId: "m", purchaseId: "p1", amount: "40.00", currency: "GBP" });
-    await engine.recordPurchase({ key: "p0", memberId: "m", purchaseId: "p0", amount: "40.00", currency: "GBP", occurredAt: "2026-02-01T10:00:00Z" });
+    await engine.recordPurchase({
+      key: "p0",
+      memberId: "m",
+      purchaseId: "p0",
+      amount: "40.00",
+      currency: "GBP",
+      occurredAt: "2026-02-01T10:00:00Z",
+    });
     expect((await engine.summary("m")).wallets.points!.inactivityDeadline).toBe("2026-12-10T13:00:00.000Z"); // 13:00 BST + 6 months = 13:00 GMT
   });
 });
@@ -165,8 +285,18 @@ describe("the expiry sweep", () => {
   it("resumes after a crash half-way: the rerun finishes the job", async () => {
     const { store: inner, t } = await population(20, 2);
     let commits = 0;
-    const crashing = wrapStore(inner, { commit: async (b) => { if (++commits === 4) throw new Error("process killed"); return inner.commit(b); } });
-    const engine = createLoyaltyEngine({ program: program({ expiry: { after: { days: 30 } } }), store: crashing, clock: t.clock, ids: t.ids });
+    const crashing = wrapStore(inner, {
+      commit: async (b) => {
+        if (++commits === 4) throw new Error("process killed");
+        return inner.commit(b);
+      },
+    });
+    const engine = createLoyaltyEngine({
+      program: program({ expiry: { after: { days: 30 } } }),
+      store: crashing,
+      clock: t.clock,
+      ids: t.ids,
+    });
     const crashed = await engine.expire({ batchSize: 2 }).catch((e: unknown) => e);
     expect(isLoyaltyError(crashed, "STORE_FAILURE")).toBe(true);
     const rerun = await engine.expire({ batchSize: 2 });
@@ -178,27 +308,54 @@ describe("the expiry sweep", () => {
     const { store: inner, t } = await population(6, 1);
     let lose = true;
     // Every other commit loses its race.
-    const racing = racingStore(inner, () => { lose = !lose; return !lose; });
-    const engine = createLoyaltyEngine({ program: program({ expiry: { after: { days: 30 } } }), store: racing, clock: t.clock, ids: t.ids });
+    const racing = racingStore(inner, () => {
+      lose = !lose;
+      return !lose;
+    });
+    const engine = createLoyaltyEngine({
+      program: program({ expiry: { after: { days: 30 } } }),
+      store: racing,
+      clock: t.clock,
+      ids: t.ids,
+    });
     expect(await engine.expire()).toMatchObject({ members: 6, points: { points: "60" } });
   });
 });
 
 describe("debt meets expiry (allow_debt)", () => {
   it("a reversal drains the lots before it books debt, expiry finds nothing to take, and the next credit repays the debt", async () => {
-    const def = program({ expiry: { after: { days: 30 } }, refunds: { negativeBalance: "allow_debt", baseRule: "base" } });
+    const def = program({
+      expiry: { after: { days: 30 } },
+      refunds: { negativeBalance: "allow_debt", baseRule: "base" },
+    });
     const { engine, store, t } = await setup(def, "2026-03-02T10:00:00Z"); // a Monday: no weekend bonus
     await engine.enroll({ key: "e", memberId: "m" });
     await engine.recordPurchase({ key: "p1", memberId: "m", purchaseId: "p1", amount: "100.00", currency: "GBP" });
     t.advance(DAY);
     await engine.recordPurchase({ key: "p2", memberId: "m", purchaseId: "p2", amount: "30.00", currency: "GBP" });
     await engine.spend({ key: "s", memberId: "m", wallet: "points", points: "100" });
-    const refund = await engine.refund({ key: "r", memberId: "m", purchaseId: "p1", amount: "100.00", currency: "GBP" });
+    const refund = await engine.refund({
+      key: "r",
+      memberId: "m",
+      purchaseId: "p1",
+      amount: "100.00",
+      currency: "GBP",
+    });
     // 30 left in p2's lot is taken, 70 becomes debt.
-    expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "100", debt: "70", forgiven: "0" });
+    expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({
+      points: "100",
+      debt: "70",
+      forgiven: "0",
+    });
     t.advance(41 * DAY); // Monday 13 April
     expect(await engine.expire()).toMatchObject({ lots: 0 });
-    const next = await engine.recordPurchase({ key: "p3", memberId: "m", purchaseId: "p3", amount: "90.00", currency: "GBP" });
+    const next = await engine.recordPurchase({
+      key: "p3",
+      memberId: "m",
+      purchaseId: "p3",
+      amount: "90.00",
+      currency: "GBP",
+    });
     const earn = next.entries.find((e) => e.kind === "earn" && e.wallet === "points");
     expect(earn?.kind === "earn" && earn.debtRepaid).toBe("70");
     expect((await engine.summary("m")).wallets.points!).toMatchObject({ available: "20", debt: "0" });
@@ -218,7 +375,8 @@ describe("expiring soon across the program", () => {
     }
     // Lots expire on 31 Jan + i days. Window: 3 Feb (inclusive) to 8 Feb (exclusive): i = 3..7.
     t.set("2026-01-20T00:00:00Z");
-    const from = "2026-02-03T00:00:00Z", to = "2026-02-08T00:00:00Z";
+    const from = "2026-02-03T00:00:00Z",
+      to = "2026-02-08T00:00:00Z";
     const first = await engine.expiringSoon({ from, to, limit: 3 });
     expect(first.members.map((m) => m.memberId)).toEqual(["m3", "m4", "m5"]);
     expect(first.members[0]!.expiring).toEqual([{ wallet: "points", points: "13", at: "2026-02-03T00:00:00.000Z" }]);
@@ -241,49 +399,78 @@ describe("expiry properties", () => {
   ];
 
   it("never raises a balance; a sweep is idempotent and writes off exactly the due lots' remainders; debt never meets a negative lot", async () => {
-    await fc.assert(fc.asyncProperty(startArb, scriptArb, fc.constantFrom(...policies), fc.constantFrom("within_balance", "allow_debt"), fc.integer({ min: 0, max: 200 * DAY }), async (start, script, expiry, policy, later) => {
-      const def = program({ expiry: expiry as ProgramDefinition["expiry"], pending: { days: 14 }, refunds: { ...exampleProgram.refunds, negativeBalance: policy as "allow_debt" } });
-      const { engine, store, t } = await setup(def, new Date(start).toISOString());
-      await engine.enroll({ key: "enroll", memberId: "m" });
-      await runOperations({ engine, memberId: "m", currency: "GBP", spendWallet: "points", advance: t.advance }, script);
-      const before = (await engine.summary("m")).wallets.points!;
-      t.advance(later);
-      const folded = foldEntries("m", await readAllEntries(store, exampleProgram.id, "m"));
-      const dueBefore = (await engine.summary("m")).wallets.points!;
-      // Expiry never raises what a member can spend.
-      expect(new Decimal(dueBefore.available).lte(new Decimal(before.available).plus(before.pending))).toBe(true);
-      const sweep = await engine.expire();
-      // What the sweep wrote off is exactly the remainders of the lots that were due.
-      const now = t.now();
-      const deadline = dueBefore.inactivityDeadline === null ? null : Date.parse(dueBefore.inactivityDeadline);
-      const expected = folded.lots
-        .filter((l) => l.wallet === "points" && ((l.expiresAt !== null && now >= l.expiresAt) || (deadline !== null && now >= deadline)))
-        .reduce((sum, l) => sum.plus(l.remaining), new Decimal(0));
-      expect(new Decimal(sweep.points.points ?? 0).toString()).toBe(expected.toString());
-      expect(dueBefore.expiredUnswept).toBe(expected.toString());
-      const after = (await engine.summary("m")).wallets.points!;
-      expect(after.available).toBe(dueBefore.available);
-      expect(after.expiredUnswept).toBe("0");
-      expect((await engine.expire()).lots).toBe(0);
-      expect(await memberViolations(store, exampleProgram.id, "m", t.now())).toEqual([]);
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(
+        startArb,
+        scriptArb,
+        fc.constantFrom(...policies),
+        fc.constantFrom("within_balance", "allow_debt"),
+        fc.integer({ min: 0, max: 200 * DAY }),
+        async (start, script, expiry, policy, later) => {
+          const def = program({
+            expiry: expiry as ProgramDefinition["expiry"],
+            pending: { days: 14 },
+            refunds: { ...exampleProgram.refunds, negativeBalance: policy as "allow_debt" },
+          });
+          const { engine, store, t } = await setup(def, new Date(start).toISOString());
+          await engine.enroll({ key: "enroll", memberId: "m" });
+          await runOperations(
+            { engine, memberId: "m", currency: "GBP", spendWallet: "points", advance: t.advance },
+            script,
+          );
+          const before = (await engine.summary("m")).wallets.points!;
+          t.advance(later);
+          const folded = foldEntries("m", await readAllEntries(store, exampleProgram.id, "m"));
+          const dueBefore = (await engine.summary("m")).wallets.points!;
+          // Expiry never raises what a member can spend.
+          expect(new Decimal(dueBefore.available).lte(new Decimal(before.available).plus(before.pending))).toBe(true);
+          const sweep = await engine.expire();
+          // What the sweep wrote off is exactly the remainders of the lots that were due.
+          const now = t.now();
+          const deadline = dueBefore.inactivityDeadline === null ? null : Date.parse(dueBefore.inactivityDeadline);
+          const expected = folded.lots
+            .filter(
+              (l) =>
+                l.wallet === "points" &&
+                ((l.expiresAt !== null && now >= l.expiresAt) || (deadline !== null && now >= deadline)),
+            )
+            .reduce((sum, l) => sum.plus(l.remaining), new Decimal(0));
+          expect(new Decimal(sweep.points.points ?? 0).toString()).toBe(expected.toString());
+          expect(dueBefore.expiredUnswept).toBe(expected.toString());
+          const after = (await engine.summary("m")).wallets.points!;
+          expect(after.available).toBe(dueBefore.available);
+          expect(after.expiredUnswept).toBe("0");
+          expect((await engine.expire()).lots).toBe(0);
+          expect(await memberViolations(store, exampleProgram.id, "m", t.now())).toEqual([]);
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it("qualifying activity always pushes the inactivity deadline to activity + months", async () => {
-    await fc.assert(fc.asyncProperty(startArb, fc.integer({ min: 1, max: 24 }), fc.oneof(fc.integer({ min: 0, max: 400 * DAY }), fc.integer({ min: 0, max: 100 })), async (start, months, gap) => {
-      const def = program({ expiry: { kind: "inactivity", months } });
-      const { engine, t } = await setup(def, new Date(start).toISOString());
-      await engine.enroll({ key: "e", memberId: "m" });
-      await engine.recordPurchase({ key: "p", memberId: "m", purchaseId: "p", amount: "50.00", currency: "GBP" });
-      t.advance(gap);
-      const deadline = Date.parse((await engine.summary("m")).wallets.points!.inactivityDeadline!);
-      if (t.now() >= deadline) return; // already lapsed: nothing to reset
-      await engine.recordEvent({ key: "r", memberId: "m", type: "review" });
-      const next = Date.parse((await engine.summary("m")).wallets.points!.inactivityDeadline!);
-      expect(next).toBeGreaterThanOrEqual(deadline);
-      // The review's local wall time `months` later, unless month-end clamping makes that earlier
-      // than the deadline the purchase gave (activity never shortens the deadline).
-      expect(next).toBe(Math.max(deadline, addMonths(new TZDate(t.now(), "Europe/London"), months).getTime()));
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(
+        startArb,
+        fc.integer({ min: 1, max: 24 }),
+        fc.oneof(fc.integer({ min: 0, max: 400 * DAY }), fc.integer({ min: 0, max: 100 })),
+        async (start, months, gap) => {
+          const def = program({ expiry: { kind: "inactivity", months } });
+          const { engine, t } = await setup(def, new Date(start).toISOString());
+          await engine.enroll({ key: "e", memberId: "m" });
+          await engine.recordPurchase({ key: "p", memberId: "m", purchaseId: "p", amount: "50.00", currency: "GBP" });
+          t.advance(gap);
+          const deadline = Date.parse((await engine.summary("m")).wallets.points!.inactivityDeadline!);
+          if (t.now() >= deadline) return; // already lapsed: nothing to reset
+          await engine.recordEvent({ key: "r", memberId: "m", type: "review" });
+          const next = Date.parse((await engine.summary("m")).wallets.points!.inactivityDeadline!);
+          expect(next).toBeGreaterThanOrEqual(deadline);
+          // The review's local wall time `months` later, unless month-end clamping makes that earlier
+          // than the deadline the purchase gave (activity never shortens the deadline).
+          expect(next).toBe(Math.max(deadline, addMonths(new TZDate(t.now(), "Europe/London"), months).getTime()));
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -6,7 +6,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
-import { createLoyaltyEngine, createMemoryStore, foldEntries, fromSnapshot, toSnapshot, type MemberSnapshot } from "../src/index.js";
+import {
+  createLoyaltyEngine,
+  createMemoryStore,
+  foldEntries,
+  fromSnapshot,
+  toSnapshot,
+  type MemberSnapshot,
+} from "../src/index.js";
 import { operationArb, readAllEntries, runOperations, testClock } from "../src/testing/index.js";
 import { canonicalJson } from "../src/shared/canonical.js";
 import { applyEntry } from "../src/ledger/apply.js";
@@ -19,47 +26,83 @@ const scriptArb = fc.array(operationArb(undefined, { rewards: true }), { minLeng
 async function history(script: Parameters<typeof runOperations>[1]) {
   const t = testClock("2026-03-02T10:00:00Z");
   const store = createMemoryStore();
-  const engine = createLoyaltyEngine({ program: exampleProgram, store, clock: t.clock, ids: t.ids, maxAttempts: 50, codes: ({ redemptionId, index }) => `${redemptionId}/${index}` });
+  const engine = createLoyaltyEngine({
+    program: exampleProgram,
+    store,
+    clock: t.clock,
+    ids: t.ids,
+    maxAttempts: 50,
+    codes: ({ redemptionId, index }) => `${redemptionId}/${index}`,
+  });
   await engine.enroll({ key: "enroll", memberId: "m", birthday: "1990-06-15" });
-  await runOperations({ engine, memberId: "m", currency: "GBP", spendWallet: "points", advance: t.advance, rewards: ["voucher-5", "tote-bag", "school", "clubcard"] }, script);
+  await runOperations(
+    {
+      engine,
+      memberId: "m",
+      currency: "GBP",
+      spendWallet: "points",
+      advance: t.advance,
+      rewards: ["voucher-5", "tote-bag", "school", "clubcard"],
+    },
+    script,
+  );
   return readAllEntries(store, P, "m");
 }
 
 /** The form earlier versions wrote: every purchase field spelled out, zeros and empty objects too, and the ids of its lots. */
 function spelledOut(s: MemberSnapshot): MemberSnapshot {
   const purchases: MemberSnapshot["purchases"] = {};
-  for (const [id, p] of Object.entries(s.purchases)) purchases[id] = { refunded: "0", settled: {}, reversed: {}, expired: {}, ...p, lotIds: s.lots.filter((l) => l.purchaseId === id).map((l) => l.id) };
+  for (const [id, p] of Object.entries(s.purchases))
+    purchases[id] = {
+      refunded: "0",
+      settled: {},
+      reversed: {},
+      expired: {},
+      ...p,
+      lotIds: s.lots.filter((l) => l.purchaseId === id).map((l) => l.id),
+    };
   return { ...s, purchases };
 }
 
 describe("snapshot codec", () => {
   it("decodes what it encodes, from JSON text, also in the spelled-out form of earlier versions", async () => {
-    await fc.assert(fc.asyncProperty(scriptArb, async (script) => {
-      const state = foldEntries("m", await history(script));
-      const encoded = toSnapshot(state);
-      const text = JSON.stringify(encoded);
-      expect(canonicalJson(toSnapshot(fromSnapshot(JSON.parse(text) as MemberSnapshot)))).toBe(canonicalJson(encoded));
-      expect(canonicalJson(toSnapshot(fromSnapshot(JSON.parse(JSON.stringify(spelledOut(encoded))) as MemberSnapshot)))).toBe(canonicalJson(encoded));
-      // A purchase never refunded carries no refund fields, and no purchase lists its lots.
-      for (const p of Object.values(encoded.purchases)) {
-        expect(p.lotIds).toBeUndefined();
-        if (p.refunded !== undefined) expect(p.refunded).not.toBe("0");
-        for (const field of [p.settled, p.reversed, p.expired]) if (field !== undefined) expect(Object.keys(field).length).toBeGreaterThan(0);
-      }
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(scriptArb, async (script) => {
+        const state = foldEntries("m", await history(script));
+        const encoded = toSnapshot(state);
+        const text = JSON.stringify(encoded);
+        expect(canonicalJson(toSnapshot(fromSnapshot(JSON.parse(text) as MemberSnapshot)))).toBe(
+          canonicalJson(encoded),
+        );
+        expect(
+          canonicalJson(toSnapshot(fromSnapshot(JSON.parse(JSON.stringify(spelledOut(encoded))) as MemberSnapshot))),
+        ).toBe(canonicalJson(encoded));
+        // A purchase never refunded carries no refund fields, and no purchase lists its lots.
+        for (const p of Object.values(encoded.purchases)) {
+          expect(p.lotIds).toBeUndefined();
+          if (p.refunded !== undefined) expect(p.refunded).not.toBe("0");
+          for (const field of [p.settled, p.reversed, p.expired])
+            if (field !== undefined) expect(Object.keys(field).length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it("shares decoded amounts safely: applying entries to one decoded state leaves another decoded from the same text unchanged", async () => {
-    await fc.assert(fc.asyncProperty(scriptArb, fc.nat(), async (script, cut) => {
-      const entries = await history(script);
-      const at = 1 + (cut % entries.length);
-      const text = JSON.stringify(toSnapshot(foldEntries("m", entries.slice(0, at))));
-      const a = fromSnapshot(JSON.parse(text) as MemberSnapshot);
-      const b = fromSnapshot(JSON.parse(text) as MemberSnapshot);
-      // The rest of the history folded onto `a` (in place, as a writer that adopts its state does).
-      for (const e of entries.slice(at)) applyEntry(a, e);
-      expect(canonicalJson(toSnapshot(a))).toBe(canonicalJson(toSnapshot(foldEntries("m", entries))));
-      expect(JSON.stringify(toSnapshot(b))).toBe(text);
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(scriptArb, fc.nat(), async (script, cut) => {
+        const entries = await history(script);
+        const at = 1 + (cut % entries.length);
+        const text = JSON.stringify(toSnapshot(foldEntries("m", entries.slice(0, at))));
+        const a = fromSnapshot(JSON.parse(text) as MemberSnapshot);
+        const b = fromSnapshot(JSON.parse(text) as MemberSnapshot);
+        // The rest of the history folded onto `a` (in place, as a writer that adopts its state does).
+        for (const e of entries.slice(at)) applyEntry(a, e);
+        expect(canonicalJson(toSnapshot(a))).toBe(canonicalJson(toSnapshot(foldEntries("m", entries))));
+        expect(JSON.stringify(toSnapshot(b))).toBe(text);
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

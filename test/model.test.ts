@@ -7,7 +7,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLoyaltyEngine, createMemoryStore, isLoyaltyError, type LoyaltyEngine, type NegativeBalancePolicy } from "../src/index.js";
+import {
+  createLoyaltyEngine,
+  createMemoryStore,
+  isLoyaltyError,
+  type LoyaltyEngine,
+  type NegativeBalancePolicy,
+} from "../src/index.js";
 import { memberViolations, storeFingerprint } from "../src/testing/index.js";
 import type { MemoryStore } from "../src/store/memory.js";
 import { ReferenceModel, modelProgram } from "./model/reference.js";
@@ -22,7 +28,7 @@ interface Real {
   programId: string;
   setNow: (t: number) => void;
   /** Successful commands, to retry or reuse keys of. */
-  log: { key: string; send: () => Promise<unknown> ; other: () => Promise<unknown> }[];
+  log: { key: string; send: () => Promise<unknown>; other: () => Promise<unknown> }[];
 }
 
 const pennies = (p: number) => `${Math.floor(p / 100)}.${String(p % 100).padStart(2, "0")}`;
@@ -30,9 +36,19 @@ let keyCounter = 0;
 const freshKey = () => `k${++keyCounter}`;
 
 /** Runs a write on both sides; compares outcome codes; on failure checks that nothing was written. */
-async function both(m: ReferenceModel, r: Real, key: string, expected: string | null, send: () => Promise<unknown>, other: () => Promise<unknown>) {
+async function both(
+  m: ReferenceModel,
+  r: Real,
+  key: string,
+  expected: string | null,
+  send: () => Promise<unknown>,
+  other: () => Promise<unknown>,
+) {
   const before = expected === null ? null : await storeFingerprint(r.store, r.programId, [MEMBER], [key]);
-  const outcome = await send().then(() => null, (e: unknown) => (isLoyaltyError(e) ? e.code : `THROWN ${String(e)}`));
+  const outcome = await send().then(
+    () => null,
+    (e: unknown) => (isLoyaltyError(e) ? e.code : `THROWN ${String(e)}`),
+  );
   expect(outcome).toBe(expected);
   if (expected === null) {
     m.done.set(key, "ok");
@@ -45,8 +61,21 @@ async function both(m: ReferenceModel, r: Real, key: string, expected: string | 
 
 async function verify(m: ReferenceModel, r: Real) {
   const s = (await r.engine.summary(MEMBER)).wallets.points!;
-  expect({ available: s.available, pending: s.pending, debt: s.debt, expiredUnswept: s.expiredUnswept }).toEqual({ available: String(m.availablePoints()), pending: String(m.pendingPoints()), debt: String(m.debt), expiredUnswept: String(m.expiredUnsweptPoints()) });
-  expect(s.lifetime).toEqual({ earned: String(m.earned), spent: String(m.spent), expired: String(m.expired), reversed: String(m.reversed), adjusted: String(m.adjusted), transferredIn: "0", transferredOut: "0" });
+  expect({ available: s.available, pending: s.pending, debt: s.debt, expiredUnswept: s.expiredUnswept }).toEqual({
+    available: String(m.availablePoints()),
+    pending: String(m.pendingPoints()),
+    debt: String(m.debt),
+    expiredUnswept: String(m.expiredUnsweptPoints()),
+  });
+  expect(s.lifetime).toEqual({
+    earned: String(m.earned),
+    spent: String(m.spent),
+    expired: String(m.expired),
+    reversed: String(m.reversed),
+    adjusted: String(m.adjusted),
+    transferredIn: "0",
+    transferredOut: "0",
+  });
   expect(await memberViolations(r.store, r.programId, MEMBER, m.now)).toEqual([]);
 }
 
@@ -54,67 +83,128 @@ type Cmd = fc.AsyncCommand<ReferenceModel, Real>;
 
 class Purchase implements Cmd {
   constructor(readonly p: number) {}
-  check() { return true; }
+  check() {
+    return true;
+  }
   async run(m: ReferenceModel, r: Real) {
-    const key = freshKey(), id = `o${key}`;
+    const key = freshKey(),
+      id = `o${key}`;
     const input = { key, memberId: MEMBER, purchaseId: id, amount: pennies(this.p), currency: "GBP" };
     m.purchase(id, this.p);
-    await both(m, r, key, null, () => r.engine.recordPurchase(input), () => r.engine.recordPurchase({ ...input, amount: pennies(this.p + 1) }));
+    await both(
+      m,
+      r,
+      key,
+      null,
+      () => r.engine.recordPurchase(input),
+      () => r.engine.recordPurchase({ ...input, amount: pennies(this.p + 1) }),
+    );
   }
-  toString() { return `purchase(${pennies(this.p)})`; }
+  toString() {
+    return `purchase(${pennies(this.p)})`;
+  }
 }
 
 class Refund implements Cmd {
-  constructor(readonly index: number, readonly p: number) {}
-  check(m: Readonly<ReferenceModel>) { return m.purchases.length > 0; }
+  constructor(
+    readonly index: number,
+    readonly p: number,
+  ) {}
+  check(m: Readonly<ReferenceModel>) {
+    return m.purchases.length > 0;
+  }
   async run(m: ReferenceModel, r: Real) {
     const purchase = m.findPurchase(this.index)!;
     const key = freshKey();
     const input = { key, memberId: MEMBER, purchaseId: purchase.id, amount: pennies(this.p), currency: "GBP" };
     const expected = m.refund(purchase, this.p);
-    await both(m, r, key, expected, () => r.engine.refund(input), () => r.engine.refund({ ...input, amount: pennies(this.p === 1 ? 2 : 1) }));
+    await both(
+      m,
+      r,
+      key,
+      expected,
+      () => r.engine.refund(input),
+      () => r.engine.refund({ ...input, amount: pennies(this.p === 1 ? 2 : 1) }),
+    );
   }
-  toString() { return `refund(#${this.index}, ${pennies(this.p)})`; }
+  toString() {
+    return `refund(#${this.index}, ${pennies(this.p)})`;
+  }
 }
 
 class ReturnWithoutReceipt implements Cmd {
   constructor(readonly p: number) {}
-  check() { return true; }
+  check() {
+    return true;
+  }
   async run(m: ReferenceModel, r: Real) {
     const key = freshKey();
     const input = { key, memberId: MEMBER, amount: pennies(this.p), currency: "GBP" };
     m.receiptless(this.p);
-    await both(m, r, key, null, () => r.engine.refund(input), () => r.engine.refund({ ...input, amount: pennies(this.p + 100) }));
+    await both(
+      m,
+      r,
+      key,
+      null,
+      () => r.engine.refund(input),
+      () => r.engine.refund({ ...input, amount: pennies(this.p + 100) }),
+    );
   }
-  toString() { return `return(${pennies(this.p)})`; }
+  toString() {
+    return `return(${pennies(this.p)})`;
+  }
 }
 
 class Spend implements Cmd {
   constructor(readonly points: number) {}
-  check() { return true; }
+  check() {
+    return true;
+  }
   async run(m: ReferenceModel, r: Real) {
     const key = freshKey();
     const input = { key, memberId: MEMBER, wallet: "points", points: String(this.points) };
-    await both(m, r, key, m.spend(this.points), () => r.engine.spend(input), () => r.engine.spend({ ...input, points: String(this.points + 1) }));
+    await both(
+      m,
+      r,
+      key,
+      m.spend(this.points),
+      () => r.engine.spend(input),
+      () => r.engine.spend({ ...input, points: String(this.points + 1) }),
+    );
   }
-  toString() { return `spend(${this.points})`; }
+  toString() {
+    return `spend(${this.points})`;
+  }
 }
 
 class Adjust implements Cmd {
   constructor(readonly points: number) {}
-  check() { return true; }
+  check() {
+    return true;
+  }
   async run(m: ReferenceModel, r: Real) {
     const key = freshKey();
     const input = { key, memberId: MEMBER, wallet: "points", points: String(this.points), reason: "goodwill" };
-    await both(m, r, key, m.adjust(this.points), () => r.engine.adjust(input), () => r.engine.adjust({ ...input, reason: "other" }));
+    await both(
+      m,
+      r,
+      key,
+      m.adjust(this.points),
+      () => r.engine.adjust(input),
+      () => r.engine.adjust({ ...input, reason: "other" }),
+    );
   }
-  toString() { return `adjust(${this.points})`; }
+  toString() {
+    return `adjust(${this.points})`;
+  }
 }
 
 /** The same command again with the same key: the first result comes back, nothing is written. */
 class Retry implements Cmd {
   constructor(readonly index: number) {}
-  check(m: Readonly<ReferenceModel>) { return m.done.size > 0; }
+  check(m: Readonly<ReferenceModel>) {
+    return m.done.size > 0;
+  }
   async run(m: ReferenceModel, r: Real) {
     const previous = r.log[this.index % r.log.length]!;
     const before = await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key]);
@@ -123,33 +213,46 @@ class Retry implements Cmd {
     expect(await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key])).toBe(before);
     await verify(m, r);
   }
-  toString() { return `retry(#${this.index})`; }
+  toString() {
+    return `retry(#${this.index})`;
+  }
 }
 
 /** A used key with another payload: IDEMPOTENCY_CONFLICT, nothing written. */
 class ReuseKey implements Cmd {
   constructor(readonly index: number) {}
-  check(m: Readonly<ReferenceModel>) { return m.done.size > 0; }
+  check(m: Readonly<ReferenceModel>) {
+    return m.done.size > 0;
+  }
   async run(m: ReferenceModel, r: Real) {
     const previous = r.log[this.index % r.log.length]!;
     const before = await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key]);
-    const code = await previous.other().then(() => "OK", (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)));
+    const code = await previous.other().then(
+      () => "OK",
+      (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)),
+    );
     expect(code).toBe("IDEMPOTENCY_CONFLICT");
     expect(await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key])).toBe(before);
     await verify(m, r);
   }
-  toString() { return `reuse(#${this.index})`; }
+  toString() {
+    return `reuse(#${this.index})`;
+  }
 }
 
 class Advance implements Cmd {
   constructor(readonly ms: number) {}
-  check() { return true; }
+  check() {
+    return true;
+  }
   async run(m: ReferenceModel, r: Real) {
     m.now += this.ms;
     r.setNow(m.now);
     await verify(m, r);
   }
-  toString() { return `advance(${(this.ms / DAY).toFixed(2)}d)`; }
+  toString() {
+    return `advance(${(this.ms / DAY).toFixed(2)}d)`;
+  }
 }
 
 const commands = fc.commands<ReferenceModel, Real, false>(
@@ -158,11 +261,16 @@ const commands = fc.commands<ReferenceModel, Real, false>(
     fc.tuple(fc.nat(), fc.integer({ min: 1, max: 15_000 })).map(([i, p]) => new Refund(i, p)),
     fc.integer({ min: 1, max: 10_000 }).map((p) => new ReturnWithoutReceipt(p)),
     fc.integer({ min: 1, max: 300 }).map((p) => new Spend(p)),
-    fc.integer({ min: -200, max: 200 }).filter((p) => p !== 0).map((p) => new Adjust(p)),
+    fc
+      .integer({ min: -200, max: 200 })
+      .filter((p) => p !== 0)
+      .map((p) => new Adjust(p)),
     fc.nat().map((i) => new Retry(i)),
     fc.nat().map((i) => new ReuseKey(i)),
     // Steps around the 7-day pending period and the 60-day expiry, sometimes to the millisecond.
-    fc.oneof(fc.integer({ min: 0, max: 40 * DAY }), fc.constantFrom(7 * DAY, 7 * DAY - 1, DAY, 1)).map((ms) => new Advance(ms)),
+    fc
+      .oneof(fc.integer({ min: 0, max: 40 * DAY }), fc.constantFrom(7 * DAY, 7 * DAY - 1, DAY, 1))
+      .map((ms) => new Advance(ms)),
   ],
   { maxCommands: 50, size: "max" },
 );
@@ -171,15 +279,28 @@ describe.each<NegativeBalancePolicy>(["only_pending", "within_balance", "allow_d
   it(`agrees with the reference model over ${RUNS} random command sequences`, async () => {
     const program = modelProgram(policy);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: Date.parse("2025-01-01T00:00:00Z"), max: Date.parse("2027-12-31T00:00:00Z") }), commands, async (start, cmds) => {
-        let now = start, ids = 0;
-        const store = createMemoryStore();
-        const engine = createLoyaltyEngine({ program, store, clock: () => now, ids: () => `e${++ids}` });
-        await engine.enroll({ key: `enroll-${start}`, memberId: MEMBER });
-        const model = new ReferenceModel(policy, start);
-        const real: Real = { engine, store, programId: program.id, setNow: (t) => { now = t; }, log: [] };
-        await fc.asyncModelRun(() => ({ model, real }), cmds);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: Date.parse("2025-01-01T00:00:00Z"), max: Date.parse("2027-12-31T00:00:00Z") }),
+        commands,
+        async (start, cmds) => {
+          let now = start,
+            ids = 0;
+          const store = createMemoryStore();
+          const engine = createLoyaltyEngine({ program, store, clock: () => now, ids: () => `e${++ids}` });
+          await engine.enroll({ key: `enroll-${start}`, memberId: MEMBER });
+          const model = new ReferenceModel(policy, start);
+          const real: Real = {
+            engine,
+            store,
+            programId: program.id,
+            setNow: (t) => {
+              now = t;
+            },
+            log: [],
+          };
+          await fc.asyncModelRun(() => ({ model, real }), cmds);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

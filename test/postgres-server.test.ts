@@ -8,7 +8,15 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine, type LoyaltyStore } from "../src/index.js";
 import { createPostgresStore, migrate, pgPool, type PostgresFaultPoint } from "../src/postgres/index.js";
-import { memberViolations, operationArb, plainProgram, runOperations, storeFingerprint, testClock, type Operation } from "../src/testing/index.js";
+import {
+  memberViolations,
+  operationArb,
+  plainProgram,
+  runOperations,
+  storeFingerprint,
+  testClock,
+  type Operation,
+} from "../src/testing/index.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const P = plainProgram.id;
@@ -39,7 +47,10 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
   });
 
   function engineOn(store: LoyaltyStore, maxAttempts = 10, t = testClock("2026-03-01T12:00:00Z")) {
-    return { engine: createLoyaltyEngine({ program: plainProgram, store, clock: t.clock, ids: t.ids, maxAttempts }), t };
+    return {
+      engine: createLoyaltyEngine({ program: plainProgram, store, clock: t.clock, ids: t.ids, maxAttempts }),
+      t,
+    };
   }
 
   /** Rows of a member in the tables, counted in SQL (not through the store). */
@@ -48,7 +59,8 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       `SELECT (SELECT count(*) FROM "${schema}".loyalty_entries WHERE program_id = $1 AND member_id = $2)::int AS entries,
               (SELECT count(*) FROM "${schema}".loyalty_lots WHERE program_id = $1 AND member_id = $2 AND remaining < 0)::int AS negative_lots,
               (SELECT coalesce(sum(remaining), 0)::text FROM "${schema}".loyalty_lots WHERE program_id = $1 AND member_id = $2 AND wallet = 'points') AS points`,
-      [programId, memberId]);
+      [programId, memberId],
+    );
     return rows[0] as { entries: number; negative_lots: number; points: string };
   }
 
@@ -57,21 +69,34 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     let lz4: boolean;
     try {
       // The server takes lz4 as its default only if it was built with it.
-      lz4 = await session.query("SET default_toast_compression = 'lz4'").then(() => true, () => false);
+      lz4 = await session.query("SET default_toast_compression = 'lz4'").then(
+        () => true,
+        () => false,
+      );
       await session.query("RESET default_toast_compression");
     } finally {
       session.release();
     }
-    const { rows } = await admin.query(`SELECT attcompression::text AS c FROM pg_attribute WHERE attrelid = '"${schema}".loyalty_members'::regclass AND attname = 'snapshot'`);
+    const { rows } = await admin.query(
+      `SELECT attcompression::text AS c FROM pg_attribute WHERE attrelid = '"${schema}".loyalty_members'::regclass AND attname = 'snapshot'`,
+    );
     expect(rows[0].c).toBe(lz4 ? "l" : "");
   });
 
   it("50 concurrent connections redeeming from one member: never overspent, no lot negative", async () => {
     const pool = newPool({ max: 50 });
-    let checkedOut = 0, peak = 0, opened = 0;
-    pool.on("connect", () => { opened++; });
-    pool.on("acquire", () => { peak = Math.max(peak, ++checkedOut); });
-    pool.on("release", () => { checkedOut--; });
+    let checkedOut = 0,
+      peak = 0,
+      opened = 0;
+    pool.on("connect", () => {
+      opened++;
+    });
+    pool.on("acquire", () => {
+      peak = Math.max(peak, ++checkedOut);
+    });
+    pool.on("release", () => {
+      checkedOut--;
+    });
     const store = createPostgresStore(pgPool(pool), { schema });
     // Each of 50 commands may lose the race to every other one: allow that many decisions.
     const { engine, t } = engineOn(store, 60);
@@ -82,8 +107,14 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       await engine.recordPurchase({ key: `r-p${i}`, memberId: "r", purchaseId: `o${i}`, amount, currency: "GBP" });
     }
     t.advance(DAY);
-    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-      engine.spend({ key: `r-s${i}`, memberId: "r", wallet: "points", points: "10" }).then(() => "ok", (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        engine.spend({ key: `r-s${i}`, memberId: "r", wallet: "points", points: "10" }).then(
+          () => "ok",
+          (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)),
+        ),
+      ),
+    );
     expect(opened).toBe(50); // 50 statements were in flight at once
     expect(peak).toBeGreaterThanOrEqual(40); // connections checked out at one instant
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(25);
@@ -98,37 +129,62 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
   });
 
   it("50 members on 50 connections redeeming the last 3 units of a reward, and 50 redemptions of one member: stock and balance never overspent", async () => {
-    const rewardsProgram = { ...plainProgram, id: "server-rewards", rewards: [
-      { id: "mug", kind: "product", wallet: "points", price: "10", stock: 3 },
-      { id: "coffee", kind: "product", wallet: "points", price: "10" },
-    ] } as const;
+    const rewardsProgram = {
+      ...plainProgram,
+      id: "server-rewards",
+      rewards: [
+        { id: "mug", kind: "product", wallet: "points", price: "10", stock: 3 },
+        { id: "coffee", kind: "product", wallet: "points", price: "10" },
+      ],
+    } as const;
     const R = rewardsProgram.id;
     const store = (pool: pg.Pool) => createPostgresStore(pgPool(pool), { schema });
     const t = testClock("2026-03-01T12:00:00Z");
-    const on = (pool: pg.Pool) => createLoyaltyEngine({ program: rewardsProgram, store: store(pool), clock: t.clock, ids: t.ids, maxAttempts: 60 });
+    const on = (pool: pg.Pool) =>
+      createLoyaltyEngine({ program: rewardsProgram, store: store(pool), clock: t.clock, ids: t.ids, maxAttempts: 60 });
     const setup = on(admin);
     for (let i = 0; i < 50; i++) {
       await setup.enroll({ key: `u-e${i}`, memberId: `u${i}` });
-      await setup.adjust({ key: `u-a${i}`, memberId: `u${i}`, wallet: "points", points: i === 0 ? "255" : "10", reason: "seed" });
+      await setup.adjust({
+        key: `u-a${i}`,
+        memberId: `u${i}`,
+        wallet: "points",
+        points: i === 0 ? "255" : "10",
+        reason: "seed",
+      });
     }
     // 50 connections, one command on each at once.
     const pool = newPool({ max: 50 });
     const engine = on(pool);
     const code = (e: unknown) => (isLoyaltyError(e) ? e.code : String(e));
-    const mugs = await Promise.all(Array.from({ length: 50 }, (_, i) => engine.redeem({ key: `u-mug${i}`, memberId: `u${i}`, rewardId: "mug" }).then(() => "ok", code)));
+    const mugs = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        engine.redeem({ key: `u-mug${i}`, memberId: `u${i}`, rewardId: "mug" }).then(() => "ok", code),
+      ),
+    );
     expect(mugs.filter((o) => o === "ok")).toHaveLength(3);
     expect(mugs.filter((o) => o !== "ok").every((o) => o === "OUT_OF_STOCK")).toBe(true);
     expect(await setup.stock("mug")).toBe(0);
-    const { rows } = await admin.query(`SELECT remaining::int AS n FROM "${schema}".loyalty_reward_stock WHERE program_id = $1 AND reward_id = 'mug'`, [R]);
+    const { rows } = await admin.query(
+      `SELECT remaining::int AS n FROM "${schema}".loyalty_reward_stock WHERE program_id = $1 AND reward_id = 'mug'`,
+      [R],
+    );
     expect(rows[0].n).toBe(0);
     // Member u0 now holds 255 or 245 points: 50 concurrent coffees of 10 on 50 connections.
     const held = Number((await setup.summary("u0")).wallets.points!.available);
-    const coffees = await Promise.all(Array.from({ length: 50 }, (_, i) => engine.redeem({ key: `u-coffee${i}`, memberId: "u0", rewardId: "coffee" }).then(() => "ok", code)));
+    const coffees = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        engine.redeem({ key: `u-coffee${i}`, memberId: "u0", rewardId: "coffee" }).then(() => "ok", code),
+      ),
+    );
     expect(coffees.filter((o) => o === "ok")).toHaveLength(Math.floor(held / 10));
     expect(coffees.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
     expect((await setup.summary("u0")).wallets.points!.available).toBe(String(held % 10));
     for (let i = 0; i < 50; i++) expect(await memberViolations(store(admin), R, `u${i}`, t.now())).toEqual([]);
-    const negative = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".loyalty_lots WHERE program_id = $1 AND remaining < 0`, [R]);
+    const negative = await admin.query(
+      `SELECT count(*)::int AS n FROM "${schema}".loyalty_lots WHERE program_id = $1 AND remaining < 0`,
+      [R],
+    );
     expect(negative.rows[0].n).toBe(0);
     await release(pool);
   });
@@ -137,11 +193,19 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     const store = (pool: pg.Pool) => createPostgresStore(pgPool(pool), { schema });
     const { engine: setup, t } = engineOn(store(admin));
     await setup.enroll({ key: "d-enroll", memberId: "d" });
-    const engines: LoyaltyEngine[] = Array.from({ length: 20 }, () => engineOn(store(newPool({ max: 1 })), 25, t).engine);
+    const engines: LoyaltyEngine[] = Array.from(
+      { length: 20 },
+      () => engineOn(store(newPool({ max: 1 })), 25, t).engine,
+    );
     const cmd = { key: "d-dup", memberId: "d", purchaseId: "o1", amount: "42.00", currency: "GBP" };
-    const outcomes = await Promise.all(engines.map((e) => e.recordPurchase({ ...cmd }).then(
-      (r) => ({ replayed: r.replayed, result: { ...r, replayed: false } }),
-      (error: unknown) => ({ error: isLoyaltyError(error) ? error.code : String(error) }))));
+    const outcomes = await Promise.all(
+      engines.map((e) =>
+        e.recordPurchase({ ...cmd }).then(
+          (r) => ({ replayed: r.replayed, result: { ...r, replayed: false } }),
+          (error: unknown) => ({ error: isLoyaltyError(error) ? error.code : String(error) }),
+        ),
+      ),
+    );
     const results = outcomes.flatMap((o) => ("result" in o ? [o] : []));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     for (const r of results) expect(r.result).toEqual(results[0]!.result);
@@ -150,7 +214,10 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     expect(outcomes.filter((o) => "error" in o)).toEqual([]);
     expect((await setup.summary("d")).wallets.points!.available).toBe("42");
     expect(await memberViolations(store(admin), P, "d", t.now())).toEqual([]);
-    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".loyalty_idempotency WHERE program_id = $1 AND key = $2`, [P, "d-dup"]);
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS n FROM "${schema}".loyalty_idempotency WHERE program_id = $1 AND key = $2`,
+      [P, "d-dup"],
+    );
     expect(rows[0].n).toBe(1);
     expect((await tableCounts("d")).entries).toBe(1 + 3);
   });
@@ -160,7 +227,8 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     async (point) => {
       const memberId = `x-${point}`;
       const applicationName = `loyalty-drop-${process.pid}-${point}`;
-      let armed = false, terminated = 0;
+      let armed = false,
+        terminated = 0;
       const pool = newPool({ max: 2, application_name: applicationName });
       pool.on("error", () => undefined); // an idle client whose backend was terminated
       const store = createPostgresStore(pgPool(pool), {
@@ -170,7 +238,9 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
           armed = false;
           // Terminate the backend that holds the commit's open transaction, from another connection.
           const { rows } = await admin.query(
-            `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'`, [applicationName]);
+            `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle in transaction'`,
+            [applicationName],
+          );
           terminated = rows.filter((r) => r.ok === true).length;
         },
       });
@@ -180,7 +250,10 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       const cmd = { key: `${memberId}-p1`, memberId, purchaseId: "o1", amount: "10.00", currency: "GBP" };
       const before = await storeFingerprint(observer, P, [memberId], [cmd.key]);
       armed = true;
-      const error = await engine.recordPurchase(cmd).then(() => null, (e: unknown) => e);
+      const error = await engine.recordPurchase(cmd).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(terminated).toBe(1);
       expect(isLoyaltyError(error, "STORE_FAILURE")).toBe(true);
       expect(await storeFingerprint(observer, P, [memberId], [cmd.key])).toBe(before);
@@ -190,7 +263,8 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       expect(retry.replayed).toBe(false);
       expect((await engine.summary(memberId)).wallets.points!.available).toBe("10");
       expect(await memberViolations(observer, P, memberId, t.now())).toEqual([]);
-    });
+    },
+  );
 
   it("a connection dropped while its one-statement commit waits on a lock (no fault hooks): nothing written; the retry succeeds", async () => {
     const memberId = "x-blocked";
@@ -206,12 +280,20 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     // Hold the member's row, so that the commit statement blocks half-way; kill its backend there.
     const holder = await admin.connect();
     await holder.query("BEGIN");
-    await holder.query(`SELECT 1 FROM "${schema}".loyalty_members WHERE program_id = $1 AND member_id = $2 FOR UPDATE`, [P, memberId]);
-    const pending = engine.recordPurchase(cmd).then(() => null, (e: unknown) => e);
+    await holder.query(
+      `SELECT 1 FROM "${schema}".loyalty_members WHERE program_id = $1 AND member_id = $2 FOR UPDATE`,
+      [P, memberId],
+    );
+    const pending = engine.recordPurchase(cmd).then(
+      () => null,
+      (e: unknown) => e,
+    );
     let terminated = 0;
     for (let i = 0; i < 200 && terminated === 0; i++) {
       const { rows } = await admin.query(
-        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'`, [applicationName]);
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'`,
+        [applicationName],
+      );
       terminated = rows.filter((r) => r.ok === true).length;
       if (terminated === 0) await new Promise((r) => setTimeout(r, 10));
     }
@@ -229,18 +311,30 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
   it("after a 10,000-command random run over 10 members (in parallel), with redemptions of a shared stock and cancellations, every stored snapshot equals the fold of its entries", async () => {
     const pool = newPool({ max: 10 });
     const store = createPostgresStore(pgPool(pool), { schema });
-    const runProgram = { ...plainProgram, id: "server-run", rewards: [
-      { id: "coffee", kind: "product", wallet: "points", price: "40" },
-      { id: "mug", kind: "product", wallet: "points", price: "25", stock: 60, limits: [{ period: "month", count: 2 }] },
-      { id: "school", kind: "donation", wallet: "points", price: "10" },
-    ] } as const;
+    const runProgram = {
+      ...plainProgram,
+      id: "server-run",
+      rewards: [
+        { id: "coffee", kind: "product", wallet: "points", price: "40" },
+        {
+          id: "mug",
+          kind: "product",
+          wallet: "points",
+          price: "25",
+          stock: 60,
+          limits: [{ period: "month", count: 2 }],
+        },
+        { id: "school", kind: "donation", wallet: "points", price: "10" },
+      ],
+    } as const;
     const R = runProgram.id;
     const members = Array.from({ length: 10 }, (_, i) => `z${i}`);
     const commandsEach = 1_000;
     // Scripts from fast-check's operation arbitrary, seeded: each with exactly `commandsEach` commands (time steps aside).
     const scripts = members.map((_, i) => {
       const ops: Operation[] = [];
-      let commands = 0, seed = 1000 + i;
+      let commands = 0,
+        seed = 1000 + i;
       while (commands < commandsEach) {
         for (const op of fc.sample(operationArb(undefined, { rewards: true }), { numRuns: 500, seed: seed++ })) {
           if (commands === commandsEach) break;
@@ -250,19 +344,34 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
       }
       return ops;
     });
-    const clocks = await Promise.all(members.map(async (memberId, i) => {
-      const t = testClock(Date.parse("2026-01-01T00:00:00Z") + i * 3_600_000);
-      const engine = createLoyaltyEngine({ program: runProgram, store, clock: t.clock, ids: t.ids, maxAttempts: 30 });
-      await engine.enroll({ key: `${memberId}-enroll`, memberId });
-      await runOperations({ engine, memberId, currency: "GBP", spendWallet: "points", advance: t.advance, keyPrefix: memberId, rewards: ["coffee", "mug", "school"] }, scripts[i]!);
-      return t;
-    }));
+    const clocks = await Promise.all(
+      members.map(async (memberId, i) => {
+        const t = testClock(Date.parse("2026-01-01T00:00:00Z") + i * 3_600_000);
+        const engine = createLoyaltyEngine({ program: runProgram, store, clock: t.clock, ids: t.ids, maxAttempts: 30 });
+        await engine.enroll({ key: `${memberId}-enroll`, memberId });
+        await runOperations(
+          {
+            engine,
+            memberId,
+            currency: "GBP",
+            spendWallet: "points",
+            advance: t.advance,
+            keyPrefix: memberId,
+            rewards: ["coffee", "mug", "school"],
+          },
+          scripts[i]!,
+        );
+        return t;
+      }),
+    );
     let mugsHeld = 0;
     for (const [i, memberId] of members.entries()) {
       expect(await memberViolations(store, R, memberId, clocks[i]!.now())).toEqual([]);
       const stored = (await store.loadMember(R, memberId))!;
       expect((await tableCounts(memberId, R)).entries).toBe(stored.snapshot.lastSeq);
-      mugsHeld += Object.values(stored.snapshot.redemptions ?? {}).filter((r) => r.rewardId === "mug" && !r.cancelled).reduce((n, r) => n + r.quantity, 0);
+      mugsHeld += Object.values(stored.snapshot.redemptions ?? {})
+        .filter((r) => r.rewardId === "mug" && !r.cancelled)
+        .reduce((n, r) => n + r.quantity, 0);
     }
     // The shared stock: 60 units, less the mugs held, never below zero.
     expect(mugsHeld).toBeGreaterThan(0);
@@ -277,7 +386,9 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
          (SELECT lot_id, remaining FROM "${schema}".loyalty_lots t WHERE t.program_id = m.program_id AND t.member_id = m.member_id
           EXCEPT SELECT l->>'id', (l->>'remaining')::numeric FROM json_array_elements(m.snapshot->'lots') l)
        ) d
-       WHERE m.program_id = $1 AND m.member_id = ANY($2) GROUP BY m.member_id`, [R, members]);
+       WHERE m.program_id = $1 AND m.member_id = ANY($2) GROUP BY m.member_id`,
+      [R, members],
+    );
     expect(rows).toEqual([]);
   }, 300_000);
 });

@@ -13,8 +13,27 @@ import { CommitConflict, createLoyaltyEngine, type CommitBatch, type LoyaltyStor
 import { enroll } from "../src/ledger/operations.js";
 import { toSnapshot } from "../src/ledger/state.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
-import { createPostgresStore, migrate, migrations, pgPool, pglite, PostgresStore, SCHEMA_VERSION, type PostgresStoreOptions, type SqlClient, type SqlQueryable } from "../src/postgres/index.js";
-import { memberViolations, operationArb, readAllEntries, runOperations, runStoreConformance, storeFingerprint, testClock } from "../src/testing/index.js";
+import {
+  createPostgresStore,
+  migrate,
+  migrations,
+  pgPool,
+  pglite,
+  PostgresStore,
+  SCHEMA_VERSION,
+  type PostgresStoreOptions,
+  type SqlClient,
+  type SqlQueryable,
+} from "../src/postgres/index.js";
+import {
+  memberViolations,
+  operationArb,
+  readAllEntries,
+  runOperations,
+  runStoreConformance,
+  storeFingerprint,
+  testClock,
+} from "../src/testing/index.js";
 import fc from "fast-check";
 
 let db: PGlite | undefined;
@@ -22,7 +41,9 @@ async function litedb(): Promise<PGlite> {
   db ??= await PGlite.create();
   return db;
 }
-afterAll(async () => { await db?.close(); });
+afterAll(async () => {
+  await db?.close();
+});
 
 let schemas = 0;
 const stores = new WeakMap<LoyaltyStore, { client: SqlClient; schema: string }>();
@@ -85,12 +106,17 @@ const P = "conformance";
 
 /** A real commit batch for a new member (an enroll entry), as the conformance suite builds them. */
 function enrollBatch(memberId: string, key: string | null): CommitBatch {
-  const w = new LedgerWriter(null, memberId, { now: Date.parse("2026-01-01T00:00:00Z"), newId: () => `${memberId}-e`, command: { key: key ?? "sys", type: "enroll" } });
+  const w = new LedgerWriter(null, memberId, {
+    now: Date.parse("2026-01-01T00:00:00Z"),
+    newId: () => `${memberId}-e`,
+    command: { key: key ?? "sys", type: "enroll" },
+  });
   enroll(w, { joinedAt: w.now, birthday: null, attributes: {} });
   return {
     programId: P,
     members: [{ memberId, expectedVersion: null, snapshot: toSnapshot(w.state), entries: w.entries, dueAt: null }],
-    idempotency: key === null ? null : { key, payloadHash: `h-${key}`, result: { key }, committedAt: "2026-01-01T00:00:00.000Z" },
+    idempotency:
+      key === null ? null : { key, payloadHash: `h-${key}`, result: { key }, committedAt: "2026-01-01T00:00:00.000Z" },
   };
 }
 
@@ -98,10 +124,23 @@ describe("PostgreSQL store on PGlite: migrations", () => {
   it("migrate() creates the tables once; a second call applies nothing", async () => {
     const client = pglite(await litedb());
     const schema = `mig_${process.pid}`;
-    expect(await migrate(client, { schema })).toEqual({ applied: migrations.map((m) => m.version), version: SCHEMA_VERSION });
+    expect(await migrate(client, { schema })).toEqual({
+      applied: migrations.map((m) => m.version),
+      version: SCHEMA_VERSION,
+    });
     expect(await migrate(client, { schema })).toEqual({ applied: [], version: SCHEMA_VERSION });
-    const { rows } = await client.query(`SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
-    expect(rows.map((r) => r.t)).toEqual(["loyalty_entries", "loyalty_idempotency", "loyalty_lots", "loyalty_members", "loyalty_migrations", "loyalty_reward_stock"]);
+    const { rows } = await client.query(
+      `SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+      [schema],
+    );
+    expect(rows.map((r) => r.t)).toEqual([
+      "loyalty_entries",
+      "loyalty_idempotency",
+      "loyalty_lots",
+      "loyalty_members",
+      "loyalty_migrations",
+      "loyalty_reward_stock",
+    ]);
     await client.query(`DROP SCHEMA ${schema} CASCADE`);
   });
 
@@ -122,28 +161,66 @@ describe("PostgreSQL store on PGlite: storage", () => {
     const store = await makeLiteStore();
     const { client, schema } = stores.get(store)!;
     const t = testClock("2026-01-01T00:00:00Z");
-    const engine = createLoyaltyEngine({ program: exampleProgram, store, clock: t.clock, ids: t.ids, codes: ({ redemptionId, index }) => `${redemptionId}/${index}` });
+    const engine = createLoyaltyEngine({
+      program: exampleProgram,
+      store,
+      clock: t.clock,
+      ids: t.ids,
+      codes: ({ redemptionId, index }) => `${redemptionId}/${index}`,
+    });
     const mirror = async (memberId: string) => {
       const snapshot = (await store.loadMember(exampleProgram.id, memberId))!.snapshot;
       const { rows } = await client.query(
         `SELECT lot_id AS id, wallet, amount::text AS amount, remaining::text AS remaining, earned_at::text AS e, expires_at::text AS x
-         FROM ${schema}.loyalty_lots WHERE program_id = $1 AND member_id = $2 ORDER BY lot_id`, [exampleProgram.id, memberId]);
-      const expected = [...snapshot.lots].sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => ({ id: l.id, wallet: l.wallet, amount: l.amount, remaining: l.remaining, e: String(l.earnedAt), x: l.expiresAt === null ? null : String(l.expiresAt) }));
+         FROM ${schema}.loyalty_lots WHERE program_id = $1 AND member_id = $2 ORDER BY lot_id`,
+        [exampleProgram.id, memberId],
+      );
+      const expected = [...snapshot.lots]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((l) => ({
+          id: l.id,
+          wallet: l.wallet,
+          amount: l.amount,
+          remaining: l.remaining,
+          e: String(l.earnedAt),
+          x: l.expiresAt === null ? null : String(l.expiresAt),
+        }));
       expect(rows).toEqual(expected);
     };
     for (const id of ["m", "friend"]) await engine.enroll({ key: `enroll-${id}`, memberId: id });
-    const script = fc.sample(fc.array(operationArb(undefined, { rewards: true }), { minLength: 120, maxLength: 120 }), { numRuns: 1, seed: 7 })[0]!;
+    const script = fc.sample(fc.array(operationArb(undefined, { rewards: true }), { minLength: 120, maxLength: 120 }), {
+      numRuns: 1,
+      seed: 7,
+    })[0]!;
     let step = 0;
-    await runOperations({ engine, memberId: "m", currency: "GBP", spendWallet: "points", advance: t.advance, rewards: ["voucher-5", "tote-bag", "school", "clubcard"] }, script, async () => {
-      // Every tenth step, part of the balance goes to a friend, and now and then comes back.
-      if (++step % 10 === 0) {
-        const [from, to] = step % 20 === 0 ? ["friend", "m"] : ["m", "friend"];
-        const available = Number((await engine.summary(from!)).wallets.points!.available);
-        if (available >= 50) await engine.transfer({ key: `gift-${step}`, fromMemberId: from!, toMemberId: to!, wallet: "points", points: String(Math.max(50, Math.floor(available / 3))) });
-      }
-      await mirror("m");
-      await mirror("friend");
-    });
+    await runOperations(
+      {
+        engine,
+        memberId: "m",
+        currency: "GBP",
+        spendWallet: "points",
+        advance: t.advance,
+        rewards: ["voucher-5", "tote-bag", "school", "clubcard"],
+      },
+      script,
+      async () => {
+        // Every tenth step, part of the balance goes to a friend, and now and then comes back.
+        if (++step % 10 === 0) {
+          const [from, to] = step % 20 === 0 ? ["friend", "m"] : ["m", "friend"];
+          const available = Number((await engine.summary(from!)).wallets.points!.available);
+          if (available >= 50)
+            await engine.transfer({
+              key: `gift-${step}`,
+              fromMemberId: from!,
+              toMemberId: to!,
+              wallet: "points",
+              points: String(Math.max(50, Math.floor(available / 3))),
+            });
+        }
+        await mirror("m");
+        await mirror("friend");
+      },
+    );
     const kinds = new Set((await readAllEntries(store, exampleProgram.id, "m")).map((e) => e.kind));
     for (const kind of ["redeem", "cancel", "transfer"]) expect(kinds.has(kind as never)).toBe(true);
     for (const id of ["m", "friend"]) expect(await memberViolations(store, exampleProgram.id, id, t.now())).toEqual([]);
@@ -153,9 +230,11 @@ describe("PostgreSQL store on PGlite: storage", () => {
   it("keeps 0 <= remaining <= amount with a CHECK constraint, whatever writes the row", async () => {
     const store = await makeLiteStore();
     const { client, schema } = stores.get(store)!;
-    const insert = (amount: string, remaining: string) => client.query(
-      `INSERT INTO ${schema}.loyalty_lots (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at) VALUES ('p', 'm', $1, 'points', $2::numeric, $3::numeric, 0, 0)`,
-      [`${amount}/${remaining}`, amount, remaining]);
+    const insert = (amount: string, remaining: string) =>
+      client.query(
+        `INSERT INTO ${schema}.loyalty_lots (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at) VALUES ('p', 'm', $1, 'points', $2::numeric, $3::numeric, 0, 0)`,
+        [`${amount}/${remaining}`, amount, remaining],
+      );
     await insert("10", "10");
     await insert("10", "0");
     await expect(insert("10", "10.5")).rejects.toThrow(/loyalty_lots_remaining_in_bounds/);
@@ -165,7 +244,8 @@ describe("PostgreSQL store on PGlite: storage", () => {
 
   it("commits two members in one transaction, or neither", async () => {
     const store = await makeLiteStore();
-    const a = enrollBatch("a", "k-a"), b = enrollBatch("b", "k-b");
+    const a = enrollBatch("a", "k-a"),
+      b = enrollBatch("b", "k-b");
     await store.commit({ programId: P, members: [b.members[0]!, a.members[0]!], idempotency: a.idempotency });
     expect((await store.loadMember(P, "a"))?.version).toBe(1);
     expect((await store.loadMember(P, "b"))?.version).toBe(1);
@@ -173,7 +253,12 @@ describe("PostgreSQL store on PGlite: storage", () => {
     const before = await storeFingerprint(store, P, ["a", "b", "c"], ["k-2"]);
     const again = { ...enrollBatch("c", "k-2") };
     const loadedA = (await store.loadMember(P, "a"))!;
-    const error = await store.commit({ ...again, members: [again.members[0]!, { ...a.members[0]!, expectedVersion: loadedA.version + 1, entries: [] }] }).catch((e: unknown) => e);
+    const error = await store
+      .commit({
+        ...again,
+        members: [again.members[0]!, { ...a.members[0]!, expectedVersion: loadedA.version + 1, entries: [] }],
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommitConflict);
     expect(await storeFingerprint(store, P, ["a", "b", "c"], ["k-2"])).toBe(before);
     await dropStore(store);
@@ -195,7 +280,11 @@ describe("PostgreSQL store on PGlite: storage", () => {
     const store = await makeLiteStore();
     await store.commit(enrollBatch("a", "k-a"));
     await store.commit(enrollBatch("b", "k-b"));
-    const [a, b, kA] = [await store.loadMember(P, "a"), await store.loadMember(P, "b"), await store.getIdempotency(P, "k-a")];
+    const [a, b, kA] = [
+      await store.loadMember(P, "a"),
+      await store.loadMember(P, "b"),
+      await store.getIdempotency(P, "k-a"),
+    ];
     expect(a && b && kA).toBeTruthy();
     // One member (its own statement) and several (the other), with and without the key's record.
     expect(await store.loadForCommand(P, ["a"], "k-a")).toEqual({ members: [a], idempotency: kA });
@@ -217,12 +306,16 @@ describe("PostgreSQL store: retries", () => {
   /** A client over PGlite whose commit statements (the `WITH ...` write) fail `failures` times with `code`. */
   async function flaky(code: string, failures: number) {
     const inner = pglite(await litedb());
-    let left = failures, attempts = 0;
+    let left = failures,
+      attempts = 0;
     const failing = (q: SqlQueryable): SqlQueryable => ({
       query: async (text, params) => {
         if (text.trimStart().startsWith("WITH")) {
           attempts++;
-          if (left > 0) { left--; throw Object.assign(new Error(`simulated ${code}`), { code }); }
+          if (left > 0) {
+            left--;
+            throw Object.assign(new Error(`simulated ${code}`), { code });
+          }
         }
         return q.query(text, params);
       },
@@ -258,14 +351,28 @@ describe("PostgreSQL store: retries", () => {
 
 describe("PGlite adapter", () => {
   it("runs statements and transactions one at a time, in order, on one instance", async () => {
-    const a = pglite(await litedb()), b = pglite(await litedb());
+    const a = pglite(await litedb()),
+      b = pglite(await litedb());
     await a.query("CREATE TEMP TABLE q (n integer)");
     const order: number[] = [];
     await Promise.all([
-      a.transaction(async (tx) => { await tx.query("INSERT INTO q VALUES (1)"); await new Promise((r) => setTimeout(r, 20)); await tx.query("INSERT INTO q VALUES (2)"); order.push(1); }),
+      a.transaction(async (tx) => {
+        await tx.query("INSERT INTO q VALUES (1)");
+        await new Promise((r) => setTimeout(r, 20));
+        await tx.query("INSERT INTO q VALUES (2)");
+        order.push(1);
+      }),
       // Would see the uncommitted row 1 (or land inside the transaction) without the queue.
-      b.query("SELECT count(*)::text AS n FROM q").then((r) => { order.push(2); expect(r.rows[0]!.n).toBe("2"); }),
-      b.transaction(async (tx) => { await tx.query("INSERT INTO q VALUES (3)"); throw new Error("rolled back"); }).catch(() => order.push(3)),
+      b.query("SELECT count(*)::text AS n FROM q").then((r) => {
+        order.push(2);
+        expect(r.rows[0]!.n).toBe("2");
+      }),
+      b
+        .transaction(async (tx) => {
+          await tx.query("INSERT INTO q VALUES (3)");
+          throw new Error("rolled back");
+        })
+        .catch(() => order.push(3)),
     ]);
     expect(order).toEqual([1, 2, 3]);
     expect((await a.query("SELECT string_agg(n::text, ',' ORDER BY n) AS s FROM q")).rows[0]!.s).toBe("1,2");

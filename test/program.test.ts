@@ -4,7 +4,14 @@
  * went through JSON behaves exactly as the original.
  */
 import { describe, expect, it } from "vitest";
-import { compileProgram, createLoyaltyEngine, createMemoryStore, isLoyaltyError, type LoyaltyError, type ProgramDefinition } from "../src/index.js";
+import {
+  compileProgram,
+  createLoyaltyEngine,
+  createMemoryStore,
+  isLoyaltyError,
+  type LoyaltyError,
+  type ProgramDefinition,
+} from "../src/index.js";
 import { exampleProgram } from "../examples/program.js";
 
 type Issue = { path: readonly (string | number)[]; message: string };
@@ -40,7 +47,12 @@ function baseDef(): any {
     refunds: { negativeBalance: "within_balance" },
     rules: [
       { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] },
-      { id: "weekend", on: "purchase", when: { dayOfWeek: ["sat"] }, awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }] },
+      {
+        id: "weekend",
+        on: "purchase",
+        when: { dayOfWeek: ["sat"] },
+        awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }],
+      },
     ],
   };
 }
@@ -61,8 +73,22 @@ describe("compileProgram: valid programs", () => {
     expect(program.wallets.get("points")!.expiry).toEqual({ kind: "term", after: { months: 12 } });
     expect(program.wallets.get("status")!.expiry).toEqual({ kind: "none" });
     expect(program.baseRule?.id).toBe("base");
-    expect([...program.rules.keys()].sort()).toEqual(["base", "big-basket", "birthday-month", "referred", "referrer", "review", "signup", "weekend-double"]);
-    expect(program.rulesByTrigger.get("purchase")!.map((r) => r.id)).toEqual(["base", "weekend-double", "big-basket", "birthday-month"]);
+    expect([...program.rules.keys()].sort()).toEqual([
+      "base",
+      "big-basket",
+      "birthday-month",
+      "referred",
+      "referrer",
+      "review",
+      "signup",
+      "weekend-double",
+    ]);
+    expect(program.rulesByTrigger.get("purchase")!.map((r) => r.id)).toEqual([
+      "base",
+      "weekend-double",
+      "big-basket",
+      "birthday-month",
+    ]);
     expect(program.rulesByTrigger.get("signup")!.map((r) => r.id)).toEqual(["signup"]);
     expect(program.rulesByTrigger.get("review")!.map((r) => r.id)).toEqual(["review"]);
   });
@@ -120,12 +146,33 @@ describe("compileProgram: invalid programs list every problem with its path", ()
     const def = baseDef();
     def.wallets = [{ id: "points", kind: "spendable" }];
     def.rules = [
-      { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }, { kind: "rate", points: "1", per: "1", wallet: "status" }] },
-      { id: "double", on: "purchase", awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base", "later", "ghost"] }] },
+      {
+        id: "base",
+        on: "purchase",
+        awards: [
+          { kind: "rate", points: "1", per: "1", wallet: "points" },
+          { kind: "rate", points: "1", per: "1", wallet: "status" },
+        ],
+      },
+      {
+        id: "double",
+        on: "purchase",
+        awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base", "later", "ghost"] }],
+      },
       { id: "later", on: "purchase", priority: -1, awards: [{ kind: "fixed", points: "5", wallet: "points" }] },
       { id: "base", on: "purchase", priority: -2, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
-      { id: "campaign", on: "purchase", active: { from: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
-      { id: "same-instant", on: "purchase", active: { from: "2026-02-01T00:00:00Z", until: "2026-02-01T01:00:00+01:00" }, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
+      {
+        id: "campaign",
+        on: "purchase",
+        active: { from: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" },
+        awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+      },
+      {
+        id: "same-instant",
+        on: "purchase",
+        active: { from: "2026-02-01T00:00:00Z", until: "2026-02-01T01:00:00+01:00" },
+        awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+      },
     ];
     const error = problemsOf(def);
     expect(paths(error.issues)).toEqual(
@@ -149,10 +196,15 @@ describe("compileProgram: invalid programs list every problem with its path", ()
 
   it("reports a missing spendable wallet, a duplicate wallet id and a base rule that is unknown or not a rate", () => {
     const def = baseDef();
-    def.wallets = [{ id: "status", kind: "qualifying" }, { id: "status", kind: "qualifying" }];
+    def.wallets = [
+      { id: "status", kind: "qualifying" },
+      { id: "status", kind: "qualifying" },
+    ];
     def.rules = [{ id: "bonus", on: "purchase", awards: [{ kind: "fixed", points: "1", wallet: "status" }] }];
     def.refunds.baseRule = "bonus";
-    expect(paths(problemsOf(def).issues)).toEqual([p("wallets"), p("wallets", 1, "id"), p("refunds", "baseRule")].sort());
+    expect(paths(problemsOf(def).issues)).toEqual(
+      [p("wallets"), p("wallets", 1, "id"), p("refunds", "baseRule")].sort(),
+    );
     def.refunds.baseRule = "ghost";
     expect(paths(problemsOf(def).issues)).toContain(p("refunds", "baseRule"));
   });
@@ -163,7 +215,11 @@ describe("compileProgram: invalid programs list every problem with its path", ()
     expect(paths(problemsOf(self).issues)).toEqual([p("rules", 1, "awards", 0, "rules", 0)]);
     const promoted = baseDef();
     promoted.rules = [
-      { id: "double", on: "purchase", awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }] },
+      {
+        id: "double",
+        on: "purchase",
+        awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }],
+      },
       { id: "base", on: "purchase", priority: 1, awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] },
     ];
     expect(() => compileProgram(promoted)).not.toThrow();
@@ -174,7 +230,10 @@ describe("compileProgram: invalid programs list every problem with its path", ()
       [{ all: [] }, ["all"]],
       [{ any: [{ field: "amount", op: "gte", value: "ten" }] }, ["any", 0, "value"]],
       [{ not: { field: "colour", op: "eq", value: "red" } }, ["not", "field"]],
-      [{ all: [{ any: [{ not: { timeOfDay: { from: "25:00", to: "02:00" } } }] }] }, ["all", 0, "any", 0, "not", "timeOfDay", "from"]],
+      [
+        { all: [{ any: [{ not: { timeOfDay: { from: "25:00", to: "02:00" } } }] }] },
+        ["all", 0, "any", 0, "not", "timeOfDay", "from"],
+      ],
       [{ dateRange: { from: "2026-02-30" } }, ["dateRange", "from"]],
       [{ dateRange: { from: "2026-03-01", to: "2026-02-01" } }, ["dateRange", "to"]],
       [{ birthday: "year" }, ["birthday"]],
@@ -194,7 +253,9 @@ describe("compileProgram: invalid programs list every problem with its path", ()
     // the lines case has two problems, both reported
     const def = baseDef();
     def.rules[1].when = { lines: { skus: [] }, minQuantity: 0 };
-    expect(paths(problemsOf(def).issues)).toEqual([p("rules", 1, "when", "lines", "skus"), p("rules", 1, "when", "minQuantity")].sort());
+    expect(paths(problemsOf(def).issues)).toEqual(
+      [p("rules", 1, "when", "lines", "skus"), p("rules", 1, "when", "minQuantity")].sort(),
+    );
   });
 
   it("refuses amounts written as numbers, non-positive points and an unknown rounding mode, with their paths", () => {
@@ -202,7 +263,9 @@ describe("compileProgram: invalid programs list every problem with its path", ()
     def.rules[0].awards[0].points = 1;
     def.rules[0].awards[0].per = "0";
     def.points.rounding = "bankers";
-    expect(paths(problemsOf(def).issues)).toEqual([p("rules", 0, "awards", 0, "points"), p("rules", 0, "awards", 0, "per"), p("points", "rounding")].sort());
+    expect(paths(problemsOf(def).issues)).toEqual(
+      [p("rules", 0, "awards", 0, "points"), p("rules", 0, "awards", 0, "per"), p("points", "rounding")].sort(),
+    );
   });
 
   it("lists every problem of a program that has both schema and cross-reference problems", () => {
@@ -214,12 +277,33 @@ describe("compileProgram: invalid programs list every problem with its path", ()
     def.colour = "red";
     def.wallets = [{ id: "points", kind: "spendable" }];
     def.rules = [
-      { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }, { kind: "fixed", points: "1", wallet: "nope" }] },
-      { id: "bad-when", on: "purchase", when: { all: [{ field: "amount", op: "bigger", value: "1" }] }, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
-      { id: "double", on: "purchase", awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["later", "ghost"] }] },
+      {
+        id: "base",
+        on: "purchase",
+        awards: [
+          { kind: "rate", points: "1", per: "1", wallet: "points" },
+          { kind: "fixed", points: "1", wallet: "nope" },
+        ],
+      },
+      {
+        id: "bad-when",
+        on: "purchase",
+        when: { all: [{ field: "amount", op: "bigger", value: "1" }] },
+        awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+      },
+      {
+        id: "double",
+        on: "purchase",
+        awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["later", "ghost"] }],
+      },
       { id: "later", on: "purchase", priority: -1, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
       { id: "base", on: "purchase", priority: -2, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
-      { id: "campaign", on: "purchase", active: { from: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
+      {
+        id: "campaign",
+        on: "purchase",
+        active: { from: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" },
+        awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+      },
     ];
     const error = problemsOf(def);
     expect(paths(error.issues)).toEqual(
@@ -243,14 +327,23 @@ describe("compileProgram: the compiled program", () => {
   it("is frozen", () => {
     const program = compileProgram(exampleProgram);
     expect(Object.isFrozen(program)).toBe(true);
-    expect(() => { (program as any).scale = 2; }).toThrow(TypeError);
-    expect(() => { (program as any).extra = 1; }).toThrow(TypeError);
+    expect(() => {
+      (program as any).scale = 2;
+    }).toThrow(TypeError);
+    expect(() => {
+      (program as any).extra = 1;
+    }).toThrow(TypeError);
     expect(program.scale).toBe(0);
   });
 
   it("orders each trigger's rules by priority, higher first, ties in list order", () => {
     const def = baseDef();
-    const fixed = (id: string, on: string, priority?: number) => ({ id, on, ...(priority === undefined ? {} : { priority }), awards: [{ kind: "fixed", points: "1", wallet: "points" }] });
+    const fixed = (id: string, on: string, priority?: number) => ({
+      id,
+      on,
+      ...(priority === undefined ? {} : { priority }),
+      awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+    });
     def.rules = [
       fixed("a", "purchase"),
       fixed("b", "purchase", 5),
@@ -272,9 +365,19 @@ describe("compileProgram: the compiled program", () => {
     const def = baseDef();
     def.rules = [
       { id: "low", on: "purchase", awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
-      { id: "high", on: "purchase", priority: 10, stopFurtherRules: true, awards: [{ kind: "fixed", points: "7", wallet: "points" }] },
+      {
+        id: "high",
+        on: "purchase",
+        priority: 10,
+        stopFurtherRules: true,
+        awards: [{ kind: "fixed", points: "7", wallet: "points" }],
+      },
     ];
-    const engine = createLoyaltyEngine({ program: def, store: createMemoryStore(), clock: () => Date.parse("2026-05-01T12:00:00Z") });
+    const engine = createLoyaltyEngine({
+      program: def,
+      store: createMemoryStore(),
+      clock: () => Date.parse("2026-05-01T12:00:00Z"),
+    });
     const preview = await engine.previewPurchase({ amount: "10.00", currency: "GBP" });
     expect(preview.awards.map((a) => [a.ruleId, a.points])).toEqual([["high", "7"]]);
   });
@@ -282,14 +385,23 @@ describe("compileProgram: the compiled program", () => {
   it("is a snapshot: changing the definition object after compiling changes nothing", async () => {
     const def = baseDef();
     def.rules = [
-      { id: "web", on: "purchase", when: { field: "attributes.channel", op: "in", value: ["web"] }, awards: [{ kind: "fixed", points: "5", wallet: "points" }] },
+      {
+        id: "web",
+        on: "purchase",
+        when: { field: "attributes.channel", op: "in", value: ["web"] },
+        awards: [{ kind: "fixed", points: "5", wallet: "points" }],
+      },
       { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] },
     ];
     const program = compileProgram(def);
     def.rules[0].when.value.push("app");
     def.rules[1].awards[0].points = "100";
     def.rules.push({ id: "late", on: "purchase", awards: [{ kind: "fixed", points: "1000", wallet: "points" }] });
-    const engine = createLoyaltyEngine({ program, store: createMemoryStore(), clock: () => Date.parse("2026-05-01T12:00:00Z") });
+    const engine = createLoyaltyEngine({
+      program,
+      store: createMemoryStore(),
+      clock: () => Date.parse("2026-05-01T12:00:00Z"),
+    });
     const app = await engine.previewPurchase({ amount: "10.00", currency: "GBP", attributes: { channel: "app" } });
     expect(app.totals).toEqual({ points: "10" });
     const web = await engine.previewPurchase({ amount: "10.00", currency: "GBP", attributes: { channel: "web" } });
@@ -307,16 +419,31 @@ describe("JSON round trip", () => {
 
   async function behaviour(program: unknown) {
     const t = Date.parse("2026-06-01T00:00:00Z");
-    const engine = createLoyaltyEngine({ program, store: createMemoryStore(), clock: () => t, ids: (() => { let n = 0; return () => `id-${++n}`; })() });
+    const engine = createLoyaltyEngine({
+      program,
+      store: createMemoryStore(),
+      clock: () => t,
+      ids: (() => {
+        let n = 0;
+        return () => `id-${++n}`;
+      })(),
+    });
     await engine.enroll({ key: "e", memberId: "m", birthday: "1990-05-17", attributes: { segment: "gold" } });
     const out: unknown[] = [];
     for (const [i, purchase] of purchases.entries()) {
       out.push(await engine.previewPurchase({ ...purchase, currency: "GBP", memberId: "m" }));
       out.push(await engine.previewPurchase({ ...purchase, currency: "GBP" }));
-      const { entries: _entries, ...result } = await engine.recordPurchase({ key: `k${i}`, memberId: "m", purchaseId: `p${i}`, ...purchase, currency: "GBP" });
+      const { entries: _entries, ...result } = await engine.recordPurchase({
+        key: `k${i}`,
+        memberId: "m",
+        purchaseId: `p${i}`,
+        ...purchase,
+        currency: "GBP",
+      });
       out.push(result);
     }
-    for (const type of ["signup", "signup", "review", "review", "review", "review", "unknown"]) out.push(await engine.previewEvent({ type, memberId: "m", occurredAt: "2026-05-10T10:00:00Z" }));
+    for (const type of ["signup", "signup", "review", "review", "review", "review", "unknown"])
+      out.push(await engine.previewEvent({ type, memberId: "m", occurredAt: "2026-05-10T10:00:00Z" }));
     out.push(await engine.summary("m"));
     return out;
   }
@@ -327,12 +454,21 @@ describe("JSON round trip", () => {
     const original = compileProgram(exampleProgram);
     const roundTripped = compileProgram(json);
     expect(roundTripped.definition).toEqual(original.definition);
-    expect([...roundTripped.rulesByTrigger].map(([k, rules]) => [k, rules.map((r) => r.id)])).toEqual([...original.rulesByTrigger].map(([k, rules]) => [k, rules.map((r) => r.id)]));
+    expect([...roundTripped.rulesByTrigger].map(([k, rules]) => [k, rules.map((r) => r.id)])).toEqual(
+      [...original.rulesByTrigger].map(([k, rules]) => [k, rules.map((r) => r.id)]),
+    );
     expect(await behaviour(json)).toEqual(await behaviour(exampleProgram));
   });
 
   it("the compiled definition itself survives JSON, Date windows included", async () => {
-    const def = { ...clone(exampleProgram), rules: clone(exampleProgram.rules).map((r: any) => (r.id === "big-basket" ? { ...r, active: { from: new Date("2026-05-01T00:00:00Z"), until: new Date("2026-05-08T00:00:00Z") } } : r)) };
+    const def = {
+      ...clone(exampleProgram),
+      rules: clone(exampleProgram.rules).map((r: any) =>
+        r.id === "big-basket"
+          ? { ...r, active: { from: new Date("2026-05-01T00:00:00Z"), until: new Date("2026-05-08T00:00:00Z") } }
+          : r,
+      ),
+    };
     const program = compileProgram(def);
     const again = compileProgram(JSON.parse(JSON.stringify(program.definition)));
     expect(again.rules.get("big-basket")!.activeFrom).toBe(program.rules.get("big-basket")!.activeFrom);

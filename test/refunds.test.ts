@@ -6,7 +6,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectError } from "./support/errors.js";
-import { Decimal, createLoyaltyEngine, createMemoryStore, type LoyaltyEngine, type LoyaltyStore, type NegativeBalancePolicy, type ProgramDefinition } from "../src/index.js";
+import {
+  Decimal,
+  createLoyaltyEngine,
+  createMemoryStore,
+  type LoyaltyEngine,
+  type LoyaltyStore,
+  type NegativeBalancePolicy,
+  type ProgramDefinition,
+} from "../src/index.js";
 import { exampleProgram } from "../examples/program.js";
 
 const DAY = 86_400_000;
@@ -17,10 +25,16 @@ const AFTER = T0 + 15 * DAY;
 const POLICIES: NegativeBalancePolicy[] = ["only_pending", "within_balance", "allow_debt"];
 
 /** The example program with another negative-balance policy. */
-const examplePolicy = (negativeBalance: NegativeBalancePolicy): ProgramDefinition => ({ ...exampleProgram, refunds: { ...exampleProgram.refunds, negativeBalance } });
+const examplePolicy = (negativeBalance: NegativeBalancePolicy): ProgramDefinition => ({
+  ...exampleProgram,
+  refunds: { ...exampleProgram.refunds, negativeBalance },
+});
 
 /** One rule, 1 point and 1 status credit per £1, rounded down: the numbers are obvious. */
-function simpleProgram(negativeBalance: NegativeBalancePolicy, over: { pointsRate?: [string, string]; rounding?: "down" | "up" | "half_up" | "half_even"; scale?: number } = {}): ProgramDefinition {
+function simpleProgram(
+  negativeBalance: NegativeBalancePolicy,
+  over: { pointsRate?: [string, string]; rounding?: "down" | "up" | "half_up" | "half_even"; scale?: number } = {},
+): ProgramDefinition {
   const [points, per] = over.pointsRate ?? ["1", "1"];
   return {
     id: "simple",
@@ -54,7 +68,10 @@ interface Harness {
   programId: string;
   setTime(ms: number): void;
   entries(memberId?: string): Promise<readonly any[]>;
-  wallet(name: string, memberId?: string): Promise<{ available: string; pending: string; debt: string; reversed: string; earned: string }>;
+  wallet(
+    name: string,
+    memberId?: string,
+  ): Promise<{ available: string; pending: string; debt: string; reversed: string; earned: string }>;
   fingerprint(key?: string, memberId?: string): Promise<unknown>;
 }
 
@@ -68,11 +85,19 @@ async function harness(program: ProgramDefinition, start = T0, memberId = "m1"):
     engine,
     store,
     programId: program.id,
-    setTime: (ms) => { t = ms; },
+    setTime: (ms) => {
+      t = ms;
+    },
     entries: async (m = memberId) => (await store.readEntries(program.id, m, { afterSeq: 0, limit: 10_000 })).entries,
     wallet: async (name, m = memberId) => {
       const w = (await engine.summary(m)).wallets[name]!;
-      return { available: w.available, pending: w.pending, debt: w.debt, reversed: w.lifetime.reversed, earned: w.lifetime.earned };
+      return {
+        available: w.available,
+        pending: w.pending,
+        debt: w.debt,
+        reversed: w.lifetime.reversed,
+        earned: w.lifetime.earned,
+      };
     },
     fingerprint: async (key, m = memberId) => ({
       member: await store.loadMember(program.id, m),
@@ -87,19 +112,39 @@ const buy = (h: Harness, purchaseId: string, amount: string, memberId = "m1") =>
   h.engine.recordPurchase({ key: `buy-${memberId}-${purchaseId}`, memberId, purchaseId, amount, currency: "GBP" });
 const giveBack = (h: Harness, key: string, amount: string, purchaseId?: string, memberId = "m1") =>
   h.engine.refund({ key, memberId, amount, currency: "GBP", ...(purchaseId === undefined ? {} : { purchaseId }) });
-const reversal = (r: { reversed: readonly { wallet: string; points: string; debt: string; forgiven: string }[] }, wallet: string) =>
-  r.reversed.find((x) => x.wallet === wallet);
+const reversal = (
+  r: { reversed: readonly { wallet: string; points: string; debt: string; forgiven: string }[] },
+  wallet: string,
+) => r.reversed.find((x) => x.wallet === wallet);
 
 // ---------------------------------------------------------------------------------------------
 
 describe("a refund after the points were spent (simple program: 100.00 earns 100, 80 spent, full refund)", () => {
-  const expected: Record<NegativeBalancePolicy, { points: object; status: object; after: { available: string; debt: string }; statusAfter: string }> = {
+  const expected: Record<
+    NegativeBalancePolicy,
+    { points: object; status: object; after: { available: string; debt: string }; statusAfter: string }
+  > = {
     // Nothing was pending any more: nothing comes back, the member keeps all of it.
-    only_pending: { points: { points: "0", debt: "0", forgiven: "100" }, status: { points: "0", debt: "0", forgiven: "100" }, after: { available: "20", debt: "0" }, statusAfter: "100" },
+    only_pending: {
+      points: { points: "0", debt: "0", forgiven: "100" },
+      status: { points: "0", debt: "0", forgiven: "100" },
+      after: { available: "20", debt: "0" },
+      statusAfter: "100",
+    },
     // The 20 left are taken back; the 80 spent are forgiven.
-    within_balance: { points: { points: "20", debt: "0", forgiven: "80" }, status: { points: "100", debt: "0", forgiven: "0" }, after: { available: "0", debt: "0" }, statusAfter: "0" },
+    within_balance: {
+      points: { points: "20", debt: "0", forgiven: "80" },
+      status: { points: "100", debt: "0", forgiven: "0" },
+      after: { available: "0", debt: "0" },
+      statusAfter: "0",
+    },
     // All 100 come back: 20 from the lot, 80 as debt.
-    allow_debt: { points: { points: "100", debt: "80", forgiven: "0" }, status: { points: "100", debt: "0", forgiven: "0" }, after: { available: "0", debt: "80" }, statusAfter: "0" },
+    allow_debt: {
+      points: { points: "100", debt: "80", forgiven: "0" },
+      status: { points: "100", debt: "0", forgiven: "0" },
+      after: { available: "0", debt: "80" },
+      statusAfter: "0",
+    },
   };
 
   it.each(POLICIES)("%s", async (policy) => {
@@ -142,7 +187,10 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
     h.setTime(AFTER + 15 * DAY);
     expect(await h.wallet("points")).toMatchObject({ available: "20", pending: "0", debt: "0" });
     // A spend can use only what is left after the debt.
-    await expectError(h.engine.spend({ key: "spend-21", memberId: "m1", wallet: "points", points: "21" }), "INSUFFICIENT_POINTS");
+    await expectError(
+      h.engine.spend({ key: "spend-21", memberId: "m1", wallet: "points", points: "21" }),
+      "INSUFFICIENT_POINTS",
+    );
     await h.engine.spend({ key: "spend-20", memberId: "m1", wallet: "points", points: "20" });
   });
 
@@ -190,29 +238,52 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
    * them again from the member's other purchases would take them twice (once by expiry, once by the
    * refund). The expired part of the purchase is settled as forgiven, whatever the policy.
    */
-  it.each(POLICIES)("%s: a refund after the purchase's points expired takes nothing from other purchases", async (policy) => {
-    const start = Date.parse("2025-03-03T10:00:00Z"); // Monday
-    const h = await harness(simpleProgram(policy), start);
-    await buy(h, "p1", "100.00");
-    h.setTime(Date.parse("2026-03-04T10:00:00Z")); // Wednesday: p1's points expired on 3 March
-    await buy(h, "p2", "80.00");
-    h.setTime(Date.parse("2026-03-20T10:00:00Z")); // p2 available
-    expect(await h.wallet("points")).toMatchObject({ available: "80", pending: "0" });
+  it.each(POLICIES)(
+    "%s: a refund after the purchase's points expired takes nothing from other purchases",
+    async (policy) => {
+      const start = Date.parse("2025-03-03T10:00:00Z"); // Monday
+      const h = await harness(simpleProgram(policy), start);
+      await buy(h, "p1", "100.00");
+      h.setTime(Date.parse("2026-03-04T10:00:00Z")); // Wednesday: p1's points expired on 3 March
+      await buy(h, "p2", "80.00");
+      h.setTime(Date.parse("2026-03-20T10:00:00Z")); // p2 available
+      expect(await h.wallet("points")).toMatchObject({ available: "80", pending: "0" });
 
-    const r = await giveBack(h, "refund-p1", "100.00", "p1");
-    expect(reversal(r, "points")).toEqual({ wallet: "points", points: "0", debt: "0", forgiven: "100" });
-    expect(await h.wallet("points")).toMatchObject({ available: "80", debt: "0" });
-    // Status credits never expire: they are taken back as usual (only_pending: already available, so forgiven).
-    expect(reversal(r, "status")).toEqual(policy === "only_pending"
-      ? { wallet: "status", points: "0", debt: "0", forgiven: "100" }
-      : { wallet: "status", points: "100", debt: "0", forgiven: "0" });
-  });
+      const r = await giveBack(h, "refund-p1", "100.00", "p1");
+      expect(reversal(r, "points")).toEqual({ wallet: "points", points: "0", debt: "0", forgiven: "100" });
+      expect(await h.wallet("points")).toMatchObject({ available: "80", debt: "0" });
+      // Status credits never expire: they are taken back as usual (only_pending: already available, so forgiven).
+      expect(reversal(r, "status")).toEqual(
+        policy === "only_pending"
+          ? { wallet: "status", points: "0", debt: "0", forgiven: "100" }
+          : { wallet: "status", points: "100", debt: "0", forgiven: "0" },
+      );
+    },
+  );
 
   describe("under the example program (250.00 on a Monday earns 250 + 50 big-basket = 300 points, 250 status; 250 spent)", () => {
     const cases: [NegativeBalancePolicy, object, object, { available: string; debt: string }, string][] = [
-      ["only_pending", { points: "0", debt: "0", forgiven: "300" }, { points: "0", debt: "0", forgiven: "250" }, { available: "50", debt: "0" }, "250"],
-      ["within_balance", { points: "50", debt: "0", forgiven: "250" }, { points: "250", debt: "0", forgiven: "0" }, { available: "0", debt: "0" }, "0"],
-      ["allow_debt", { points: "300", debt: "250", forgiven: "0" }, { points: "250", debt: "0", forgiven: "0" }, { available: "0", debt: "250" }, "0"],
+      [
+        "only_pending",
+        { points: "0", debt: "0", forgiven: "300" },
+        { points: "0", debt: "0", forgiven: "250" },
+        { available: "50", debt: "0" },
+        "250",
+      ],
+      [
+        "within_balance",
+        { points: "50", debt: "0", forgiven: "250" },
+        { points: "250", debt: "0", forgiven: "0" },
+        { available: "0", debt: "0" },
+        "0",
+      ],
+      [
+        "allow_debt",
+        { points: "300", debt: "250", forgiven: "0" },
+        { points: "250", debt: "0", forgiven: "0" },
+        { available: "0", debt: "250" },
+        "0",
+      ],
     ];
     it.each(cases)("%s", async (policy, points, status, after, statusAfter) => {
       const h = await harness(examplePolicy(policy));
@@ -258,7 +329,14 @@ describe("partial refunds", () => {
     await expectError(giveBack(h, "r4", "0.01", "p1"), "REFUND_EXCEEDS_PURCHASE");
   });
 
-  const oddCases: { name: string; program: ProgramDefinition; amount: string; refunds: string[]; earned: Record<string, string>; steps: Record<string, string[]> }[] = [
+  const oddCases: {
+    name: string;
+    program: ProgramDefinition;
+    amount: string;
+    refunds: string[];
+    earned: Record<string, string>;
+    steps: Record<string, string[]>;
+  }[] = [
     {
       name: "1.5 points per £1 rounded down: 99.99 earns 149; three refunds of 33.33 reverse 49, 50, 50",
       program: simpleProgram("within_balance", { pointsRate: ["3", "2"] }),
@@ -316,27 +394,30 @@ describe("partial refunds", () => {
 });
 
 describe("a refund while the points are still pending", () => {
-  it.each(POLICIES)("%s: taken from the refunded purchase's pending lot; the available balance is untouched", async (policy) => {
-    const h = await harness(simpleProgram(policy));
-    await h.engine.adjust({ key: "goodwill", memberId: "m1", wallet: "points", points: "30", reason: "goodwill" });
-    const p1 = await buy(h, "p1", "100.00");
-    const p2 = await buy(h, "p2", "50.00");
-    const p1Lot = p1.entries.find((e) => e.kind === "earn" && e.wallet === "points")!.id;
-    expect(await h.wallet("points")).toMatchObject({ available: "30", pending: "150" });
+  it.each(POLICIES)(
+    "%s: taken from the refunded purchase's pending lot; the available balance is untouched",
+    async (policy) => {
+      const h = await harness(simpleProgram(policy));
+      await h.engine.adjust({ key: "goodwill", memberId: "m1", wallet: "points", points: "30", reason: "goodwill" });
+      const p1 = await buy(h, "p1", "100.00");
+      const p2 = await buy(h, "p2", "50.00");
+      const p1Lot = p1.entries.find((e) => e.kind === "earn" && e.wallet === "points")!.id;
+      expect(await h.wallet("points")).toMatchObject({ available: "30", pending: "150" });
 
-    h.setTime(T0 + 3 * DAY);
-    const r = await giveBack(h, "r1", "40.00", "p1");
-    expect(reversal(r, "points")).toEqual({ wallet: "points", points: "40", debt: "0", forgiven: "0" });
-    const reverse = r.entries.find((e) => e.kind === "reverse" && e.wallet === "points") as any;
-    expect(reverse.lots).toEqual([{ lotId: p1Lot, points: "40" }]);
-    expect(await h.wallet("points")).toMatchObject({ available: "30", pending: "110", debt: "0" });
-    expect((await h.wallet("status")).pending).toBe("110");
+      h.setTime(T0 + 3 * DAY);
+      const r = await giveBack(h, "r1", "40.00", "p1");
+      expect(reversal(r, "points")).toEqual({ wallet: "points", points: "40", debt: "0", forgiven: "0" });
+      const reverse = r.entries.find((e) => e.kind === "reverse" && e.wallet === "points") as any;
+      expect(reverse.lots).toEqual([{ lotId: p1Lot, points: "40" }]);
+      expect(await h.wallet("points")).toMatchObject({ available: "30", pending: "110", debt: "0" });
+      expect((await h.wallet("status")).pending).toBe("110");
 
-    // The other pending purchase is untouched and becomes available in full.
-    h.setTime(AFTER);
-    expect(await h.wallet("points")).toMatchObject({ available: "140", pending: "0" });
-    void p2;
-  });
+      // The other pending purchase is untouched and becomes available in full.
+      h.setTime(AFTER);
+      expect(await h.wallet("points")).toMatchObject({ available: "140", pending: "0" });
+      void p2;
+    },
+  );
 
   it("only_pending: a full refund inside the return window takes every point back", async () => {
     const h = await harness(simpleProgram("only_pending"));
@@ -409,7 +490,9 @@ describe("a return without a receipt (no purchaseId)", () => {
     const p2 = await buy(h, "p2", "30.00"); // pending
     const p2Lot = p2.entries.find((e) => e.kind === "earn" && e.wallet === "points")!.id;
     const r = await giveBack(h, "r1", "20.00");
-    expect((r.entries.find((e) => e.kind === "reverse" && e.wallet === "points") as any).lots).toEqual([{ lotId: p2Lot, points: "20" }]);
+    expect((r.entries.find((e) => e.kind === "reverse" && e.wallet === "points") as any).lots).toEqual([
+      { lotId: p2Lot, points: "20" },
+    ]);
     expect(await h.wallet("points")).toMatchObject({ available: "100", pending: "10" });
   });
 
@@ -442,7 +525,9 @@ describe("property: partial refunds never reverse more than the purchase earned 
           finish: fc.boolean(),
         }),
         async (s) => {
-          const h = await harness(simpleProgram(s.policy, { pointsRate: s.rate, rounding: s.rounding, scale: s.scale }));
+          const h = await harness(
+            simpleProgram(s.policy, { pointsRate: s.rate, rounding: s.rounding, scale: s.scale }),
+          );
           const p = await buy(h, "p1", cents(s.amountCents));
           const earned: Record<string, Decimal> = {};
           for (const [w, v] of Object.entries(p.totals)) earned[w] = new Decimal(v);
@@ -450,7 +535,13 @@ describe("property: partial refunds never reverse more than the purchase earned 
             h.setTime(AFTER);
             const available = new Decimal((await h.wallet("points")).available);
             const toSpend = available.times(s.spendPercent).div(100).toDecimalPlaces(s.scale, Decimal.ROUND_DOWN);
-            if (toSpend.gt(0)) await h.engine.spend({ key: "spend", memberId: "m1", wallet: "points", points: toSpend.toFixed(s.scale) });
+            if (toSpend.gt(0))
+              await h.engine.spend({
+                key: "spend",
+                memberId: "m1",
+                wallet: "points",
+                points: toSpend.toFixed(s.scale),
+              });
           }
 
           const settled: Record<string, Decimal> = {};
@@ -459,10 +550,13 @@ describe("property: partial refunds never reverse more than the purchase earned 
             const r = await giveBack(h, key, cents(c), "p1");
             refunded += c;
             for (const x of r.reversed) {
-              expect(new Decimal(x.points).gte(0) && new Decimal(x.debt).gte(0) && new Decimal(x.forgiven).gte(0)).toBe(true);
+              expect(new Decimal(x.points).gte(0) && new Decimal(x.debt).gte(0) && new Decimal(x.forgiven).gte(0)).toBe(
+                true,
+              );
               settled[x.wallet] = (settled[x.wallet] ?? new Decimal(0)).plus(x.points).plus(x.forgiven);
             }
-            for (const w of Object.keys(settled)) expect(settled[w]!.lte(earned[w] ?? 0), `${w}: settled ${settled[w]} > earned ${earned[w]}`).toBe(true);
+            for (const w of Object.keys(settled))
+              expect(settled[w]!.lte(earned[w] ?? 0), `${w}: settled ${settled[w]} > earned ${earned[w]}`).toBe(true);
           };
           for (const [i, c] of s.refunds.entries()) {
             if (refunded + c > s.amountCents) {
@@ -473,7 +567,8 @@ describe("property: partial refunds never reverse more than the purchase earned 
           }
           if (s.finish && refunded < s.amountCents) await apply(s.amountCents - refunded, "rest");
           if (refunded === s.amountCents) {
-            for (const w of Object.keys(earned)) expect((settled[w] ?? new Decimal(0)).toString(), `${w} fully settled`).toBe(earned[w]!.toString());
+            for (const w of Object.keys(earned))
+              expect((settled[w] ?? new Decimal(0)).toString(), `${w} fully settled`).toBe(earned[w]!.toString());
           }
 
           // Conservation per wallet: earned - spent - expired - reversed + adjusted = balance - debt.

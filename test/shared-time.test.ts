@@ -9,7 +9,16 @@ import { TZDate, tzOffset, tzScan } from "@date-fns/tz";
 import { addDays, addMonths, addYears, getISOWeek, getISOWeekYear } from "date-fns";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { addLocal, iso, localDateKey, localParts, periodKey, type Duration, type LocalParts, type Period } from "../src/shared/time.js";
+import {
+  addLocal,
+  iso,
+  localDateKey,
+  localParts,
+  periodKey,
+  type Duration,
+  type LocalParts,
+  type Period,
+} from "../src/shared/time.js";
 
 // ---- The reference: time.ts as it was before the offset cache ----------------------------------
 
@@ -18,21 +27,47 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let fmt = formatters.get(zone);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", weekday: "short" });
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      weekday: "short",
+    });
     formatters.set(zone, fmt);
   }
   return fmt;
 }
 function refLocalParts(ms: number, zone: string): LocalParts {
-  let year = 0, month = 0, day = 0, weekday = 0, hour = 0, minute = 0;
+  let year = 0,
+    month = 0,
+    day = 0,
+    weekday = 0,
+    hour = 0,
+    minute = 0;
   for (const part of formatterFor(zone).formatToParts(ms)) {
     switch (part.type) {
-      case "year": year = Number(part.value); break;
-      case "month": month = Number(part.value); break;
-      case "day": day = Number(part.value); break;
-      case "weekday": weekday = WEEKDAYS[part.value] ?? 0; break;
-      case "hour": hour = Number(part.value); break;
-      case "minute": minute = Number(part.value); break;
+      case "year":
+        year = Number(part.value);
+        break;
+      case "month":
+        month = Number(part.value);
+        break;
+      case "day":
+        day = Number(part.value);
+        break;
+      case "weekday":
+        weekday = WEEKDAYS[part.value] ?? 0;
+        break;
+      case "hour":
+        hour = Number(part.value);
+        break;
+      case "minute":
+        minute = Number(part.value);
+        break;
     }
   }
   return { year, month, day, weekday, minuteOfDay: hour * 60 + minute };
@@ -72,15 +107,42 @@ function outcome<T>(fn: () => T): { ok: T } | { threw: string } {
 
 // ---- Inputs ------------------------------------------------------------------------------------
 
-const HOUR = 3_600_000, DAY = 86_400_000;
+const HOUR = 3_600_000,
+  DAY = 86_400_000;
 const ZONES = [
-  "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham",
-  "America/New_York", "America/Santiago", "America/Havana", "America/Sao_Paulo", "Pacific/Apia", "Pacific/Kiritimati",
-  "Africa/Casablanca", "Europe/Dublin", "Antarctica/Troll", "Asia/Tehran", "Pacific/Marquesas", "Australia/Eucla",
-  "Asia/Gaza", "Europe/Moscow", "Asia/Pyongyang", "America/Caracas", "Pacific/Norfolk", "America/Nuuk", "UTC", "Asia/Tokyo",
+  "Europe/London",
+  "Australia/Lord_Howe",
+  "Asia/Kathmandu",
+  "America/St_Johns",
+  "Pacific/Chatham",
+  "America/New_York",
+  "America/Santiago",
+  "America/Havana",
+  "America/Sao_Paulo",
+  "Pacific/Apia",
+  "Pacific/Kiritimati",
+  "Africa/Casablanca",
+  "Europe/Dublin",
+  "Antarctica/Troll",
+  "Asia/Tehran",
+  "Pacific/Marquesas",
+  "Australia/Eucla",
+  "Asia/Gaza",
+  "Europe/Moscow",
+  "Asia/Pyongyang",
+  "America/Caracas",
+  "Pacific/Norfolk",
+  "America/Nuuk",
+  "UTC",
+  "Asia/Tokyo",
 ];
 /** Offset changes of each zone from 1900 to 2045 (to the hour; the inputs add minutes around them). */
-const TRANSITIONS = ZONES.flatMap((zone) => tzScan(zone, { start: new Date("1900-01-01T00:00:00Z"), end: new Date("2045-01-01T00:00:00Z") }).map((c) => ({ zone, at: c.date.getTime() })));
+const TRANSITIONS = ZONES.flatMap((zone) =>
+  tzScan(zone, { start: new Date("1900-01-01T00:00:00Z"), end: new Date("2045-01-01T00:00:00Z") }).map((c) => ({
+    zone,
+    at: c.date.getTime(),
+  })),
+);
 
 const zoneArb = fc.constantFrom(...ZONES);
 /** Instants anywhere (including before 1000 and after 9000), near now, or within three days of an offset change. */
@@ -90,31 +152,72 @@ const instantArb = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(zoneArb, fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) })) },
   {
     weight: 6,
-    arbitrary: fc.tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -3 * DAY, max: 3 * DAY }), fc.constantFrom(0, 1, 60_000, 30 * 60_000, HOUR, 999))
-      .map(([t, delta, round]) => [t.zone, round <= 1 ? t.at + delta : t.at + delta - (((t.at + delta) % round) + round) % round] as [string, number]),
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...TRANSITIONS),
+        fc.integer({ min: -3 * DAY, max: 3 * DAY }),
+        fc.constantFrom(0, 1, 60_000, 30 * 60_000, HOUR, 999),
+      )
+      .map(
+        ([t, delta, round]) =>
+          [t.zone, round <= 1 ? t.at + delta : t.at + delta - ((((t.at + delta) % round) + round) % round)] as [
+            string,
+            number,
+          ],
+      ),
   },
 );
-const amountArb = fc.oneof(fc.constant(undefined), fc.constant(0), fc.integer({ min: -3, max: 3 }), fc.integer({ min: -40, max: 40 }), fc.integer({ min: -2000, max: 2000 }), fc.constantFrom(0.5, -1.5, 12.25, Number.NaN, 1e9));
-const spanArb = fc.record({ years: amountArb, months: amountArb, days: amountArb }).map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as Duration);
+const amountArb = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(0),
+  fc.integer({ min: -3, max: 3 }),
+  fc.integer({ min: -40, max: 40 }),
+  fc.integer({ min: -2000, max: 2000 }),
+  fc.constantFrom(0.5, -1.5, 12.25, Number.NaN, 1e9),
+);
+const spanArb = fc
+  .record({ years: amountArb, months: amountArb, days: amountArb })
+  .map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as Duration);
 /** An instant one span before an offset change (give or take two days), and that span: the result lands near the change. */
-const towardsTransitionArb = fc.tuple(
-  fc.constantFrom(...TRANSITIONS),
-  fc.integer({ min: -2 * DAY, max: 2 * DAY }).map((d) => d - (d % 60_000)),
-  fc.constantFrom<Duration>({ days: 1 }, { days: 7 }, { days: 30 }, { days: -1 }, { months: 1 }, { months: 12 }, { months: -1 }, { years: 1 }, { years: 1, months: 1, days: 1 }, { months: 6, days: 3 }),
-).map(([t, delta, span]) => {
-  const back: Duration = { ...(span.years ? { years: -span.years } : {}), ...(span.months ? { months: -span.months } : {}), ...(span.days ? { days: -span.days } : {}) };
-  return { zone: t.zone, ms: refAddLocal(t.at + delta, t.zone, back), span };
-});
+const towardsTransitionArb = fc
+  .tuple(
+    fc.constantFrom(...TRANSITIONS),
+    fc.integer({ min: -2 * DAY, max: 2 * DAY }).map((d) => d - (d % 60_000)),
+    fc.constantFrom<Duration>(
+      { days: 1 },
+      { days: 7 },
+      { days: 30 },
+      { days: -1 },
+      { months: 1 },
+      { months: 12 },
+      { months: -1 },
+      { years: 1 },
+      { years: 1, months: 1, days: 1 },
+      { months: 6, days: 3 },
+    ),
+  )
+  .map(([t, delta, span]) => {
+    const back: Duration = {
+      ...(span.years ? { years: -span.years } : {}),
+      ...(span.months ? { months: -span.months } : {}),
+      ...(span.days ? { days: -span.days } : {}),
+    };
+    return { zone: t.zone, ms: refAddLocal(t.at + delta, t.zone, back), span };
+  });
 
 // ---- Properties --------------------------------------------------------------------------------
 
 function sameAsReference(runs: number): void {
   fc.assert(
-    fc.property(instantArb, fc.constantFrom<Period>("day", "week", "month", "year", "lifetime"), ([zone, ms], period) => {
-      expect(outcome(() => localParts(ms, zone))).toEqual(outcome(() => refLocalParts(ms, zone)));
-      expect(outcome(() => localDateKey(ms, zone))).toEqual(outcome(() => refLocalDateKey(ms, zone)));
-      expect(outcome(() => periodKey(ms, zone, period))).toEqual(outcome(() => refPeriodKey(ms, zone, period)));
-    }),
+    fc.property(
+      instantArb,
+      fc.constantFrom<Period>("day", "week", "month", "year", "lifetime"),
+      ([zone, ms], period) => {
+        expect(outcome(() => localParts(ms, zone))).toEqual(outcome(() => refLocalParts(ms, zone)));
+        expect(outcome(() => localDateKey(ms, zone))).toEqual(outcome(() => refLocalDateKey(ms, zone)));
+        expect(outcome(() => periodKey(ms, zone, period))).toEqual(outcome(() => refPeriodKey(ms, zone, period)));
+      },
+    ),
     { numRuns: runs },
   );
   fc.assert(
@@ -133,8 +236,17 @@ function sameAsReference(runs: number): void {
 
 describe("local time from cached offsets", () => {
   it("has transitions to test around", () => {
-    for (const zone of ["Europe/London", "Australia/Lord_Howe", "America/St_Johns", "Pacific/Chatham", "Asia/Kathmandu", "Pacific/Apia"]) {
-      expect(TRANSITIONS.filter((t) => t.zone === zone).length, zone).toBeGreaterThan(zone === "Asia/Kathmandu" ? 0 : 20);
+    for (const zone of [
+      "Europe/London",
+      "Australia/Lord_Howe",
+      "America/St_Johns",
+      "Pacific/Chatham",
+      "Asia/Kathmandu",
+      "Pacific/Apia",
+    ]) {
+      expect(TRANSITIONS.filter((t) => t.zone === zone).length, zone).toBeGreaterThan(
+        zone === "Asia/Kathmandu" ? 0 : 20,
+      );
     }
   });
 
@@ -145,9 +257,17 @@ describe("local time from cached offsets", () => {
   it("does so whatever the process's own time zone (TZDate's arithmetic goes through it)", () => {
     const before = process.env.TZ;
     try {
-      for (const system of ["America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/London", "Pacific/Chatham"]) {
+      for (const system of [
+        "America/New_York",
+        "Australia/Lord_Howe",
+        "Asia/Kathmandu",
+        "Europe/London",
+        "Pacific/Chatham",
+      ]) {
         process.env.TZ = system;
-        expect(0 - new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset(), system).toBe(tzOffset(system, new Date(Date.UTC(2026, 0, 15))));
+        expect(0 - new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset(), system).toBe(
+          tzOffset(system, new Date(Date.UTC(2026, 0, 15))),
+        );
         sameAsReference(600);
       }
     } finally {
@@ -185,8 +305,14 @@ describe("local time from cached offsets", () => {
   it("handles what is not a plain instant as before: fractions of a millisecond, NaN, the ends of time, unknown zones", () => {
     for (const ms of [0.5, -0.5, 1e12 + 0.25, -1e12 - 0.75, Number.NaN, Infinity, 8.64e15, -8.64e15, 8.64e15 + 1]) {
       for (const zone of ["Europe/London", "Asia/Kathmandu", "Not/AZone"]) {
-        expect(outcome(() => localParts(ms, zone)), `${zone} ${ms}`).toEqual(outcome(() => refLocalParts(ms, zone)));
-        expect(outcome(() => addLocal(ms, zone, { months: 1, days: 2 })), `${zone} ${ms}`).toEqual(outcome(() => refAddLocal(ms, zone, { months: 1, days: 2 })));
+        expect(
+          outcome(() => localParts(ms, zone)),
+          `${zone} ${ms}`,
+        ).toEqual(outcome(() => refLocalParts(ms, zone)));
+        expect(
+          outcome(() => addLocal(ms, zone, { months: 1, days: 2 })),
+          `${zone} ${ms}`,
+        ).toEqual(outcome(() => refAddLocal(ms, zone, { months: 1, days: 2 })));
       }
     }
   });
@@ -195,9 +321,19 @@ describe("local time from cached offsets", () => {
 describe("iso", () => {
   it("is Date#toISOString, also when called again with the same or another instant", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.constantFrom(0, -0, 1, 1.5, Number.NaN, 8.64e15 + 1)), { maxLength: 8 }), (xs) => {
-        for (const ms of [...xs, ...xs]) expect(outcome(() => iso(ms))).toEqual(outcome(() => new Date(ms).toISOString()));
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: -8.64e15, max: 8.64e15 }),
+            fc.constantFrom(0, -0, 1, 1.5, Number.NaN, 8.64e15 + 1),
+          ),
+          { maxLength: 8 },
+        ),
+        (xs) => {
+          for (const ms of [...xs, ...xs])
+            expect(outcome(() => iso(ms))).toEqual(outcome(() => new Date(ms).toISOString()));
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,19 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyEntries, createLoyaltyEngine, createMemoryStore, foldEntries, isLoyaltyError, compileProgram, Decimal, type Entry, type LoyaltyStore, type ProgramDefinition, type TierEntry } from "../src/index.js";
+import {
+  applyEntries,
+  createLoyaltyEngine,
+  createMemoryStore,
+  foldEntries,
+  isLoyaltyError,
+  compileProgram,
+  Decimal,
+  type Entry,
+  type LoyaltyStore,
+  type ProgramDefinition,
+  type TierEntry,
+} from "../src/index.js";
 import { memberViolations, racingStore, readAllEntries, testClock } from "../src/testing/index.js";
 import { emptyState } from "../src/ledger/state.js";
 import { qualifiedIndex } from "../src/tiers/review.js";
@@ -28,10 +40,22 @@ function program(tiers: Partial<Tiers> = {}, patch: Partial<ProgramDefinition> =
     currency: "GBP",
     timeZone: "Europe/London",
     points: { scale: 0, rounding: "down" },
-    wallets: [{ id: "points", kind: "spendable" }, { id: "status", kind: "qualifying", expiresAfter: null }],
+    wallets: [
+      { id: "points", kind: "spendable" },
+      { id: "status", kind: "qualifying", expiresAfter: null },
+    ],
     expiry: { after: { months: 24 } },
     refunds: { negativeBalance: "within_balance", baseRule: "base" },
-    rules: [{ id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }, { kind: "rate", points: "1", per: "1", wallet: "status" }] }],
+    rules: [
+      {
+        id: "base",
+        on: "purchase",
+        awards: [
+          { kind: "rate", points: "1", per: "1", wallet: "points" },
+          { kind: "rate", points: "1", per: "1", wallet: "status" },
+        ],
+      },
+    ],
     tiers: {
       levels: [
         { id: "bronze" },
@@ -52,7 +76,8 @@ async function setup(def: ProgramDefinition, start: string, store: LoyaltyStore 
   const t = testClock(start);
   const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids, maxAttempts: 50 });
   let n = 0;
-  const buy = (amount: string, memberId = "m") => engine.recordPurchase({ key: `p${++n}`, memberId, purchaseId: `o${n}`, amount, currency: "GBP" });
+  const buy = (amount: string, memberId = "m") =>
+    engine.recordPurchase({ key: `p${++n}`, memberId, purchaseId: `o${n}`, amount, currency: "GBP" });
   const tierOf = async (memberId = "m") => (await engine.summary(memberId)).tier!;
   return { engine, store, t, buy, tierOf, id: def.id };
 }
@@ -63,7 +88,10 @@ describe("Talon.One: one_down versus balance-based downgrades", () => {
   // Talon.One's tier downgrade policies: one_down moves a member who failed to requalify down one
   // tier at a time; balance_based moves them to the tier their points support. Here: recompute.
   async function goldWithBronzeMetric(demotion: "oneDown" | "recompute") {
-    const s = await setup(program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion } }), "2026-03-01T12:00:00Z");
+    const s = await setup(
+      program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion } }),
+      "2026-03-01T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("1200.00");
     expect((await s.tierOf()).id).toBe("gold");
@@ -84,7 +112,10 @@ describe("Talon.One: one_down versus balance-based downgrades", () => {
     await s.engine.reviewTiers();
     expect((await s.tierOf()).id).toBe("bronze");
     const demotions = tierEntries(await readAllEntries(s.store, s.id, "m")).filter((e) => e.reason === "demotion");
-    expect(demotions.map((e) => [e.from, e.to, e.at])).toEqual([["gold", "silver", "2028-01-01T00:00:00.000Z"], ["silver", "bronze", "2029-01-01T00:00:00.000Z"]]);
+    expect(demotions.map((e) => [e.from, e.to, e.at])).toEqual([
+      ["gold", "silver", "2028-01-01T00:00:00.000Z"],
+      ["silver", "bronze", "2029-01-01T00:00:00.000Z"],
+    ]);
   });
 
   it("recompute (balance-based): gold falls straight to bronze, the tier the 2027 points support", async () => {
@@ -111,7 +142,9 @@ describe("Talon.One: one_down versus balance-based downgrades", () => {
 describe("Voucherify: a downgrade grace period", () => {
   // Voucherify lets a program keep a member in their tier for a grace period after the tier
   // expires; the downgrade happens when the grace period ends unless the member requalifies.
-  const def = program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute", graceMonths: 3 } });
+  const def = program({
+    review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute", graceMonths: 3 },
+  });
 
   async function failedReview() {
     const s = await setup(def, "2026-03-01T12:00:00Z");
@@ -128,13 +161,17 @@ describe("Voucherify: a downgrade grace period", () => {
     const s = await failedReview();
     const tier = await s.tierOf();
     // 1 April 2028, 00:00 in London (BST): three local months after the review.
-    expect(tier).toMatchObject({ id: "silver", graceUntil: "2028-03-31T23:00:00.000Z", nextReviewAt: "2028-03-31T23:00:00.000Z" });
+    expect(tier).toMatchObject({
+      id: "silver",
+      graceUntil: "2028-03-31T23:00:00.000Z",
+      nextReviewAt: "2028-03-31T23:00:00.000Z",
+    });
     s.t.set(Date.parse("2028-03-31T23:00:00Z") - 1);
     expect((await s.engine.reviewTiers()).members).toBe(0);
     expect((await s.tierOf()).id).toBe("silver");
     s.t.set("2028-03-31T23:00:00Z");
     expect((await s.engine.reviewTiers()).changes).toEqual({ demotion: 1 });
-    expect((await s.tierOf())).toMatchObject({ id: "bronze", graceUntil: null });
+    expect(await s.tierOf()).toMatchObject({ id: "bronze", graceUntil: null });
   });
 
   it("a member who requalifies during the grace period keeps the tier and leaves grace", async () => {
@@ -142,7 +179,11 @@ describe("Voucherify: a downgrade grace period", () => {
     s.t.set("2028-02-10T12:00:00Z");
     const result = await s.buy("550.00");
     expect(tierEntries(result.entries).map((e) => e.reason)).toEqual(["requalified"]);
-    expect(await s.tierOf()).toMatchObject({ id: "silver", graceUntil: null, guaranteedUntil: "2029-01-01T00:00:00.000Z" });
+    expect(await s.tierOf()).toMatchObject({
+      id: "silver",
+      graceUntil: null,
+      guaranteedUntil: "2029-01-01T00:00:00.000Z",
+    });
     s.t.set("2028-04-01T00:00:00Z");
     expect((await s.engine.reviewTiers()).members).toBe(0);
     expect((await s.tierOf()).id).toBe("silver");
@@ -206,12 +247,22 @@ describe("Open Loyalty: qualification on points earned in the window, not on the
 
 describe("reviews and windows of different lengths", () => {
   it("monthly reviews of a calendar-year window promote at a month end but demote only when the year closes", async () => {
-    const s = await setup(program({ promotion: "atReview", review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }), "2026-03-10T12:00:00Z");
+    const s = await setup(
+      program({
+        promotion: "atReview",
+        review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      }),
+      "2026-03-10T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     s.t.set("2026-03-31T23:00:00Z");
     expect((await s.engine.reviewTiers()).changes).toEqual({ promotion: 1 });
-    expect(await s.tierOf()).toMatchObject({ id: "silver", guaranteedUntil: "2027-01-01T00:00:00.000Z", nextReviewAt: "2027-01-01T00:00:00.000Z" });
+    expect(await s.tierOf()).toMatchObject({
+      id: "silver",
+      guaranteedUntil: "2027-01-01T00:00:00.000Z",
+      nextReviewAt: "2027-01-01T00:00:00.000Z",
+    });
     s.t.set("2027-01-01T00:00:00Z");
     expect((await s.engine.reviewTiers()).changes).toEqual({ requalified: 1 });
     // February 2027 reads a one-month-old year: no demotion until the year closes.
@@ -238,7 +289,11 @@ describe("daily (rolling) reviews", () => {
     expect(await s.tierOf()).toMatchObject({ id: "gold", guaranteedUntil: "2026-05-31T23:00:00.000Z" });
     s.t.set("2026-05-20T12:00:00Z");
     await s.buy("1000.00");
-    expect(await s.tierOf()).toMatchObject({ id: "gold", guaranteedUntil: "2026-06-19T23:00:00.000Z", nextReviewAt: "2026-06-19T23:00:00.000Z" });
+    expect(await s.tierOf()).toMatchObject({
+      id: "gold",
+      guaranteedUntil: "2026-06-19T23:00:00.000Z",
+      nextReviewAt: "2026-06-19T23:00:00.000Z",
+    });
     s.t.set(Date.parse("2026-06-19T23:00:00Z") - 1);
     expect((await s.engine.reviewTiers()).members).toBe(0);
     s.t.set("2026-06-19T23:00:00Z");
@@ -259,7 +314,16 @@ describe("thresholds and windows", () => {
   it("all: 5 purchases and £500; any: either", async () => {
     const levels = (match: "all" | "any") => [
       { id: "member" },
-      { id: "vip", qualify: { match, thresholds: [{ metric: "purchases", min: 5 }, { metric: "spend", min: "500.00" }] } },
+      {
+        id: "vip",
+        qualify: {
+          match,
+          thresholds: [
+            { metric: "purchases", min: 5 },
+            { metric: "spend", min: "500.00" },
+          ],
+        },
+      },
     ];
     for (const match of ["all", "any"] as const) {
       const s = await setup(program({ levels: levels(match) as Tiers["levels"] }), "2026-03-01T12:00:00Z");
@@ -272,9 +336,18 @@ describe("thresholds and windows", () => {
   });
 
   it("counts custom events of one type", async () => {
-    const s = await setup(program({ levels: [{ id: "reader" }, { id: "critic", qualify: { thresholds: [{ metric: "events", type: "review", min: 3 }] } }] }), "2026-03-01T12:00:00Z");
+    const s = await setup(
+      program({
+        levels: [
+          { id: "reader" },
+          { id: "critic", qualify: { thresholds: [{ metric: "events", type: "review", min: 3 }] } },
+        ],
+      }),
+      "2026-03-01T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
-    for (let i = 0; i < 3; i++) await s.engine.recordEvent({ key: `r${i}`, memberId: "m", type: i === 1 ? "survey" : "review" });
+    for (let i = 0; i < 3; i++)
+      await s.engine.recordEvent({ key: `r${i}`, memberId: "m", type: i === 1 ? "survey" : "review" });
     expect((await s.tierOf()).id).toBe("reader");
     await s.engine.recordEvent({ key: "r9", memberId: "m", type: "review" });
     expect((await s.tierOf()).id).toBe("critic");
@@ -299,13 +372,23 @@ describe("thresholds and windows", () => {
     const s = await setup(program({ window: { kind: "membershipYear" } }), "2026-09-15T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m", joinedAt: "2025-09-20T10:00:00Z" });
     await s.buy("600.00");
-    expect((await s.tierOf()).window).toMatchObject({ from: "2025-09-20", to: "2026-09-15", endsAt: "2026-09-19T23:00:00.000Z" });
+    expect((await s.tierOf()).window).toMatchObject({
+      from: "2025-09-20",
+      to: "2026-09-15",
+      endsAt: "2026-09-19T23:00:00.000Z",
+    });
     s.t.set("2026-09-20T12:00:00Z");
     expect((await s.tierOf()).metrics["points:status"]).toBe("0");
   });
 
   it("since the last tier change: the count starts again at every change (tier anniversaries)", async () => {
-    const s = await setup(program({ window: { kind: "sinceTierChange" }, review: { schedule: { kind: "tierAnniversary" }, demotion: "recompute" } }), "2026-03-01T12:00:00Z");
+    const s = await setup(
+      program({
+        window: { kind: "sinceTierChange" },
+        review: { schedule: { kind: "tierAnniversary" }, demotion: "recompute" },
+      }),
+      "2026-03-01T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     const tier = await s.tierOf();
@@ -333,18 +416,23 @@ describe("thresholds and windows", () => {
 
 describe("promotion", () => {
   it("skips levels where earned, and pays the bonus of every tier passed", async () => {
-    const def = program({}, {
-      rules: [
-        ...program().rules,
-        { id: "silver-bonus", on: "tier:silver", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
-        { id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed", points: "250", wallet: "points" }] },
-      ],
-    });
+    const def = program(
+      {},
+      {
+        rules: [
+          ...program().rules,
+          { id: "silver-bonus", on: "tier:silver", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
+          { id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed", points: "250", wallet: "points" }] },
+        ],
+      },
+    );
     const s = await setup(def, "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     const result = await s.buy("1500.00");
     expect(tierEntries(result.entries).map((e) => [e.from, e.to, e.reason])).toEqual([["bronze", "gold", "promotion"]]);
-    const bonuses = result.entries.filter((e) => e.kind === "earn" && e.ruleId.endsWith("-bonus")).map((e) => (e as { points: string }).points);
+    const bonuses = result.entries
+      .filter((e) => e.kind === "earn" && e.ruleId.endsWith("-bonus"))
+      .map((e) => (e as { points: string }).points);
     expect(bonuses).toEqual(["100", "250"]);
     // Bonus points never count towards qualification.
     expect((await s.tierOf()).metrics["points:status"]).toBe("1500");
@@ -352,12 +440,22 @@ describe("promotion", () => {
   });
 
   it("at review: the purchase changes nothing until the review promotes", async () => {
-    const s = await setup(program({ promotion: "atReview", review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }), "2026-03-10T12:00:00Z");
+    const s = await setup(
+      program({
+        promotion: "atReview",
+        review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      }),
+      "2026-03-10T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     const r = await s.buy("700.00");
     expect(tierEntries(r.entries)).toEqual([]);
     // The review at the end of March: 1 April 00:00 in London (BST).
-    expect(await s.tierOf()).toMatchObject({ id: "bronze", nextReviewAt: "2026-03-31T23:00:00.000Z", next: { tier: "silver", met: true, by: "2026-03-31T23:00:00.000Z" } });
+    expect(await s.tierOf()).toMatchObject({
+      id: "bronze",
+      nextReviewAt: "2026-03-31T23:00:00.000Z",
+      next: { tier: "silver", met: true, by: "2026-03-31T23:00:00.000Z" },
+    });
     s.t.set("2026-03-31T23:00:00Z");
     expect((await s.engine.reviewTiers()).changes).toEqual({ promotion: 1 });
     expect(await s.tierOf()).toMatchObject({ id: "silver", since: "2026-03-31T23:00:00.000Z" });
@@ -365,19 +463,29 @@ describe("promotion", () => {
   });
 
   it("earning rules condition on the tier: gold earns 1.5x (a multiplier rule on { tier: [gold] })", async () => {
-    const def = program({}, {
-      rules: [
-        ...program().rules,
-        { id: "gold-boost", on: "purchase", when: { tier: ["gold"] }, awards: [{ kind: "multiplier", factor: "1.5", wallet: "points", rules: ["base"] }] },
-      ],
-    });
+    const def = program(
+      {},
+      {
+        rules: [
+          ...program().rules,
+          {
+            id: "gold-boost",
+            on: "purchase",
+            when: { tier: ["gold"] },
+            awards: [{ kind: "multiplier", factor: "1.5", wallet: "points", rules: ["base"] }],
+          },
+        ],
+      },
+    );
     const s = await setup(def, "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     const first = await s.buy("1000.00"); // earns at bronze, promotes to gold
     expect(first.totals.points).toBe("1000");
     const second = await s.buy("100.00");
     expect(second.totals.points).toBe("150");
-    expect((await s.engine.previewPurchase({ memberId: "m", amount: "10.00", currency: "GBP" })).totals.points).toBe("15");
+    expect((await s.engine.previewPurchase({ memberId: "m", amount: "10.00", currency: "GBP" })).totals.points).toBe(
+      "15",
+    );
   });
 });
 
@@ -398,7 +506,7 @@ describe("refunds", () => {
     await s.buy("600.00");
     const r = await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "300.00", currency: "GBP" });
     expect(tierEntries(r.entries)).toEqual([]);
-    expect((await s.tierOf())).toMatchObject({ id: "silver", keep: { met: false, thresholds: [{ missing: "200" }] } });
+    expect(await s.tierOf()).toMatchObject({ id: "silver", keep: { met: false, thresholds: [{ missing: "200" }] } });
     s.t.set("2027-01-01T00:00:00Z");
     await s.engine.reviewTiers();
     expect((await s.tierOf()).id).toBe("bronze");
@@ -417,7 +525,13 @@ describe("refunds", () => {
   });
 
   it("a refund reduces the purchase's own day, so the window never counts points taken back", async () => {
-    const s = await setup(program({ window: { kind: "rolling", days: 30 }, review: { schedule: { kind: "daily" }, demotion: "recompute" } }), "2026-03-01T12:00:00Z");
+    const s = await setup(
+      program({
+        window: { kind: "rolling", days: 30 },
+        review: { schedule: { kind: "daily" }, demotion: "recompute" },
+      }),
+      "2026-03-01T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("450.00");
     s.t.set("2026-03-20T12:00:00Z");
@@ -431,8 +545,19 @@ describe("manual assignment, floors and minimum stays", () => {
   it("a manual tier is a floor until its date, then the reviews decide", async () => {
     const s = await setup(program(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
-    const r = await s.engine.assignTier({ key: "a", memberId: "m", tier: "gold", until: "2027-06-30T23:00:00Z", note: "status match" });
-    expect(tierEntries(r.entries).at(-1)).toMatchObject({ reason: "manual", from: "bronze", to: "gold", note: "status match" });
+    const r = await s.engine.assignTier({
+      key: "a",
+      memberId: "m",
+      tier: "gold",
+      until: "2027-06-30T23:00:00Z",
+      note: "status match",
+    });
+    expect(tierEntries(r.entries).at(-1)).toMatchObject({
+      reason: "manual",
+      from: "bronze",
+      to: "gold",
+      note: "status match",
+    });
     s.t.set("2027-01-01T00:00:00Z");
     expect((await s.engine.reviewTiers()).members).toBe(0);
     expect((await s.tierOf()).id).toBe("gold");
@@ -448,12 +573,23 @@ describe("manual assignment, floors and minimum stays", () => {
   it("refuses an unknown tier and a floor in the past", async () => {
     const s = await setup(program(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
-    const error = await s.engine.assignTier({ key: "a", memberId: "m", tier: "platinum", until: "2020-01-01T00:00:00Z" }).catch((e: unknown) => e);
-    expect(isLoyaltyError(error, "INVALID_COMMAND") && error.issues.map((i) => i.path.join("."))).toEqual(["tier", "until"]);
+    const error = await s.engine
+      .assignTier({ key: "a", memberId: "m", tier: "platinum", until: "2020-01-01T00:00:00Z" })
+      .catch((e: unknown) => e);
+    expect(isLoyaltyError(error, "INVALID_COMMAND") && error.issues.map((i) => i.path.join("."))).toEqual([
+      "tier",
+      "until",
+    ]);
   });
 
   it("a minimum stay holds a promoted tier past the first review", async () => {
-    const s = await setup(program({ review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 }, window: { kind: "rolling", days: 30 } }), "2026-03-10T12:00:00Z");
+    const s = await setup(
+      program({
+        review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 },
+        window: { kind: "rolling", days: 30 },
+      }),
+      "2026-03-10T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     expect((await s.tierOf()).guaranteedUntil).toBe("2026-09-10T11:00:00.000Z");
@@ -470,7 +606,11 @@ describe("manual assignment, floors and minimum stays", () => {
 
 describe("regressions: windows, floors and stays", () => {
   it("a membership year of a 29 February join ends at the next anniversary, never at its own start", async () => {
-    const def = program({ window: { kind: "membershipYear" }, review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" }, refunds: "atReview" });
+    const def = program({
+      window: { kind: "membershipYear" },
+      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      refunds: "atReview",
+    });
     const compiled = compileProgram(def);
     for (const joined of ["2024-02-29T12:00:00Z", "2024-02-28T12:00:00Z", "2023-03-01T12:00:00Z"]) {
       const state = { ...emptyState("m"), joinedAt: Date.parse(joined) };
@@ -484,7 +624,11 @@ describe("regressions: windows, floors and stays", () => {
     await s.engine.enroll({ key: "e", memberId: "m" });
     s.t.set("2027-03-10T12:00:00Z");
     await s.buy("600.00");
-    expect(await s.tierOf()).toMatchObject({ id: "silver", window: { from: "2027-02-28", endsAt: "2028-02-29T00:00:00.000Z" }, guaranteedUntil: "2028-03-01T00:00:00.000Z" });
+    expect(await s.tierOf()).toMatchObject({
+      id: "silver",
+      window: { from: "2027-02-28", endsAt: "2028-02-29T00:00:00.000Z" },
+      guaranteedUntil: "2028-03-01T00:00:00.000Z",
+    });
     s.t.set("2027-03-20T12:00:00Z");
     await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "200.00", currency: "GBP" });
     // The year has not closed: a monthly review reads a partial year and may not demote.
@@ -494,7 +638,10 @@ describe("regressions: windows, floors and stays", () => {
   });
 
   it("a manual floor's until is not a review: the first scheduled review at or after it decides, reading the whole window", async () => {
-    const s = await setup(program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" } }), "2026-03-10T12:00:00Z");
+    const s = await setup(
+      program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" } }),
+      "2026-03-10T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.engine.assignTier({ key: "a", memberId: "m", tier: "gold", until: "2026-06-15T12:00:00Z" });
     s.t.set("2026-04-01T12:00:00Z");
@@ -506,11 +653,19 @@ describe("regressions: windows, floors and stays", () => {
     expect((await s.engine.reviewTiers()).changes).toEqual({ floor_ended: 1 });
     expect(await s.tierOf()).toMatchObject({ id: "silver", since: "2027-01-01T00:00:00.000Z", floor: null });
     const last = tierEntries(await readAllEntries(s.store, s.id, "m")).at(-1)!;
-    expect(last).toMatchObject({ reason: "floor_ended", from: "gold", to: "silver", tier: { reviewedAt: "2027-01-01T00:00:00.000Z" } });
+    expect(last).toMatchObject({
+      reason: "floor_ended",
+      from: "gold",
+      to: "silver",
+      tier: { reviewedAt: "2027-01-01T00:00:00.000Z" },
+    });
   });
 
   it("a floor that ends while the window still holds the tier is a requalification at the next review, recorded as floor_ended", async () => {
-    const s = await setup(program({ review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }), "2026-03-10T12:00:00Z");
+    const s = await setup(
+      program({ review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }),
+      "2026-03-10T12:00:00Z",
+    );
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.engine.assignTier({ key: "a", memberId: "m", tier: "silver", until: "2026-06-15T12:00:00Z" });
     await s.buy("600.00");
@@ -522,7 +677,10 @@ describe("regressions: windows, floors and stays", () => {
   });
 
   it("a manual assignment is held at least minimumStayMonths, with or without until", async () => {
-    const tiers = { window: { kind: "rolling", months: 12 }, review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 } } as Partial<Tiers>;
+    const tiers = {
+      window: { kind: "rolling", months: 12 },
+      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 },
+    } as Partial<Tiers>;
     const s = await setup(program(tiers), "2026-03-10T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.engine.enroll({ key: "e2", memberId: "n" });
@@ -545,7 +703,13 @@ describe("regressions: windows, floors and stays", () => {
 
   it("a membership year is judged when it closes: a review inside the next year demotes only on the year that closed", async () => {
     for (const period of ["month", "year"] as const) {
-      const s = await setup(program({ window: { kind: "membershipYear" }, review: { schedule: { kind: "periodEnd", period }, demotion: "recompute" } }), "2025-03-15T12:00:00Z");
+      const s = await setup(
+        program({
+          window: { kind: "membershipYear" },
+          review: { schedule: { kind: "periodEnd", period }, demotion: "recompute" },
+        }),
+        "2025-03-15T12:00:00Z",
+      );
       await s.engine.enroll({ key: "e", memberId: "m" });
       s.t.set("2025-04-10T12:00:00Z");
       await s.buy("600.00");
@@ -569,15 +733,34 @@ describe("regressions: windows, floors and stays", () => {
 
   it("a back-dated purchase earns at the tier the member holds when it is recorded", async () => {
     const def = program();
-    def.rules = [...def.rules, { id: "silver-boost", on: "purchase", when: { tier: ["silver"] }, awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }] }] as ProgramDefinition["rules"];
+    def.rules = [
+      ...def.rules,
+      {
+        id: "silver-boost",
+        on: "purchase",
+        when: { tier: ["silver"] },
+        awards: [{ kind: "multiplier", factor: "2", wallet: "points", rules: ["base"] }],
+      },
+    ] as ProgramDefinition["rules"];
     const s = await setup(def, "2026-05-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     s.t.set("2026-06-01T12:00:00Z");
     await s.buy("600.00");
     expect((await s.tierOf()).id).toBe("silver");
     s.t.set("2026-06-10T12:00:00Z");
-    const r = await s.engine.recordPurchase({ key: "late", memberId: "m", purchaseId: "late", amount: "100.00", currency: "GBP", occurredAt: "2026-05-15T12:00:00Z" });
-    expect(r.awards.map((a) => [a.ruleId, a.wallet, a.points])).toEqual([["base", "points", "100"], ["base", "status", "100"], ["silver-boost", "points", "100"]]);
+    const r = await s.engine.recordPurchase({
+      key: "late",
+      memberId: "m",
+      purchaseId: "late",
+      amount: "100.00",
+      currency: "GBP",
+      occurredAt: "2026-05-15T12:00:00Z",
+    });
+    expect(r.awards.map((a) => [a.ruleId, a.wallet, a.points])).toEqual([
+      ["base", "points", "100"],
+      ["base", "status", "100"],
+      ["silver-boost", "points", "100"],
+    ]);
   });
 });
 
@@ -607,7 +790,10 @@ describe("the review sweep", () => {
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     const statement = await s.engine.statement("m");
-    expect(statement.entries.filter((e) => e.kind === "tier").map((e) => (e as TierEntry).reason)).toEqual(["joined", "promotion"]);
+    expect(statement.entries.filter((e) => e.kind === "tier").map((e) => (e as TierEntry).reason)).toEqual([
+      "joined",
+      "promotion",
+    ]);
   });
 });
 
@@ -618,9 +804,17 @@ describe("summary: tier, since, guaranteed until, progress", () => {
     await s.buy("650.00");
     const tier = await s.tierOf();
     expect(tier).toMatchObject({
-      id: "silver", level: 1, since: "2026-03-01T12:00:00.000Z", guaranteedUntil: "2027-01-01T00:00:00.000Z",
+      id: "silver",
+      level: 1,
+      since: "2026-03-01T12:00:00.000Z",
+      guaranteedUntil: "2027-01-01T00:00:00.000Z",
       window: { from: "2026-01-01", to: "2026-03-01", endsAt: "2027-01-01T00:00:00.000Z" },
-      next: { tier: "gold", met: false, by: "2027-01-01T00:00:00.000Z", thresholds: [{ metric: "points", wallet: "status", required: "1000", current: "650", missing: "350" }] },
+      next: {
+        tier: "gold",
+        met: false,
+        by: "2027-01-01T00:00:00.000Z",
+        thresholds: [{ metric: "points", wallet: "status", required: "1000", current: "650", missing: "350" }],
+      },
       keep: { tier: "silver", met: true, by: "2027-01-01T00:00:00.000Z" },
     });
   });
@@ -635,7 +829,9 @@ describe("summary: tier, since, guaranteed until, progress", () => {
     expect((await s.engine.summary("m")).tier).toBeNull();
     const entries = await readAllEntries(s.store, s.id, "m");
     expect(entries.some((e) => e.kind === "tier" || "metrics" in e)).toBe(false);
-    expect(await s.store.findDueMembers(s.id, { before: Date.parse("2030-01-01T00:00:00Z"), limit: 10 })).toEqual([{ memberId: "m", dueAt: Date.parse("2028-03-01T12:00:00Z") }]);
+    expect(await s.store.findDueMembers(s.id, { before: Date.parse("2030-01-01T00:00:00Z"), limit: 10 })).toEqual([
+      { memberId: "m", dueAt: Date.parse("2028-03-01T12:00:00Z") },
+    ]);
     const error = await s.engine.assignTier({ key: "a", memberId: "m", tier: "gold" }).catch((e: unknown) => e);
     expect(isLoyaltyError(error, "INVALID_COMMAND") && error.issues[0]!.path).toEqual(["tier"]);
   });
@@ -643,22 +839,59 @@ describe("summary: tier, since, guaranteed until, progress", () => {
 
 describe("validation", () => {
   it("lists every tier problem with its path", () => {
-    const bad = program({
-      levels: [
-        { id: "bronze", qualify: { thresholds: [{ metric: "spend", min: "1" }] } },
-        { id: "silver" },
-        { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "nope", min: "5" }, { metric: "visits", min: 1 }] } },
-      ] as Tiers["levels"],
-      window: { kind: "sinceTierChange" },
-      review: { schedule: { kind: "daily" }, demotion: "twoDown" } as unknown as Tiers["review"],
-    }, { rules: [...program().rules, { id: "x", on: "tier:platinum", when: { tier: ["diamond"] }, awards: [{ kind: "fixed", points: "1", wallet: "points" }] }] });
-    const error = (() => { try { compileProgram(bad); return null; } catch (e) { return e; } })();
+    const bad = program(
+      {
+        levels: [
+          { id: "bronze", qualify: { thresholds: [{ metric: "spend", min: "1" }] } },
+          { id: "silver" },
+          {
+            id: "silver",
+            qualify: {
+              thresholds: [
+                { metric: "points", wallet: "nope", min: "5" },
+                { metric: "visits", min: 1 },
+              ],
+            },
+          },
+        ] as Tiers["levels"],
+        window: { kind: "sinceTierChange" },
+        review: { schedule: { kind: "daily" }, demotion: "twoDown" } as unknown as Tiers["review"],
+      },
+      {
+        rules: [
+          ...program().rules,
+          {
+            id: "x",
+            on: "tier:platinum",
+            when: { tier: ["diamond"] },
+            awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+          },
+        ],
+      },
+    );
+    const error = (() => {
+      try {
+        compileProgram(bad);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(isLoyaltyError(error, "INVALID_PROGRAM")).toBe(true);
     const paths = (error as { issues: { path: (string | number)[] }[] }).issues.map((i) => i.path.join("."));
-    expect(paths).toEqual(expect.arrayContaining([
-      "tiers.levels.0.qualify", "tiers.levels.1.qualify", "tiers.levels.2.id", "tiers.levels.2.qualify.thresholds.0.wallet",
-      "tiers.levels.2.qualify.thresholds.1.metric", "tiers.review.demotion", "tiers.review.schedule.kind", "rules.1.on", "rules.1.when.tier.0",
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "tiers.levels.0.qualify",
+        "tiers.levels.1.qualify",
+        "tiers.levels.2.id",
+        "tiers.levels.2.qualify.thresholds.0.wallet",
+        "tiers.levels.2.qualify.thresholds.1.metric",
+        "tiers.review.demotion",
+        "tiers.review.schedule.kind",
+        "rules.1.on",
+        "rules.1.when.tier.0",
+      ]),
+    );
   });
 });
 
@@ -672,7 +905,14 @@ type Op =
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 900 }).map((amount) => ({ kind: "buy" as const, amount })) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("refund" as const), index: fc.nat(), part: fc.integer({ min: 1, max: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("refund" as const),
+      index: fc.nat(),
+      part: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 200 }).map((days) => ({ kind: "advance" as const, days })) },
   { weight: 2, arbitrary: fc.constant({ kind: "review" as const }) },
 );
@@ -683,29 +923,60 @@ const variantArb = fc.record({
   minimumStayMonths: fc.constantFrom(0, 3),
   promotion: fc.constantFrom("immediate" as const, "atReview" as const),
   refunds: fc.constantFrom("atOnce" as const, "atReview" as const),
-  window: fc.constantFrom<Tiers["window"]>({ kind: "calendarYear" }, { kind: "rolling", months: 6 }, { kind: "rolling", days: 45 }, { kind: "membershipYear" }),
-  schedule: fc.constantFrom<Tiers["review"]["schedule"]>({ kind: "periodEnd", period: "quarter" }, { kind: "periodEnd", period: "month" }, { kind: "daily" }, { kind: "tierAnniversary" }),
+  window: fc.constantFrom<Tiers["window"]>(
+    { kind: "calendarYear" },
+    { kind: "rolling", months: 6 },
+    { kind: "rolling", days: 45 },
+    { kind: "membershipYear" },
+  ),
+  schedule: fc.constantFrom<Tiers["review"]["schedule"]>(
+    { kind: "periodEnd", period: "quarter" },
+    { kind: "periodEnd", period: "month" },
+    { kind: "daily" },
+    { kind: "tierAnniversary" },
+  ),
 });
 
 type Variant = typeof variantArb extends fc.Arbitrary<infer T> ? T : never;
 
 function variantProgram(v: Variant): ProgramDefinition {
-  return program({
-    levels: [
-      { id: "t0" },
-      { id: "t1", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
-      { id: "t2", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "800" }] } },
-      { id: "t3", qualify: { match: "all", thresholds: [{ metric: "points", wallet: "status", min: "1500" }, { metric: "purchases", min: 3 }] } },
-    ],
-    window: v.window,
-    promotion: v.promotion,
-    refunds: v.refunds,
-    review: { schedule: v.schedule, demotion: v.demotion, graceMonths: v.graceMonths, minimumStayMonths: v.minimumStayMonths },
-  }, { id: "prop" });
+  return program(
+    {
+      levels: [
+        { id: "t0" },
+        { id: "t1", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
+        { id: "t2", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "800" }] } },
+        {
+          id: "t3",
+          qualify: {
+            match: "all",
+            thresholds: [
+              { metric: "points", wallet: "status", min: "1500" },
+              { metric: "purchases", min: 3 },
+            ],
+          },
+        },
+      ],
+      window: v.window,
+      promotion: v.promotion,
+      refunds: v.refunds,
+      review: {
+        schedule: v.schedule,
+        demotion: v.demotion,
+        graceMonths: v.graceMonths,
+        minimumStayMonths: v.minimumStayMonths,
+      },
+    },
+    { id: "prop" },
+  );
 }
 
 /** Runs a script on a fresh engine; `sweep` decides how reviews run (batch size, racing store). */
-async function runScript(def: ProgramDefinition, script: readonly Op[], opts: { batchSize: number; racing?: boolean; reviewTwice?: boolean } = { batchSize: 500 }) {
+async function runScript(
+  def: ProgramDefinition,
+  script: readonly Op[],
+  opts: { batchSize: number; racing?: boolean; reviewTwice?: boolean } = { batchSize: 500 },
+) {
   const inner = createMemoryStore();
   let flip = 0;
   const store = opts.racing ? racingStore(inner, () => ++flip % 3 === 0) : inner;
@@ -716,7 +987,13 @@ async function runScript(def: ProgramDefinition, script: readonly Op[], opts: { 
   const reviewResults: number[] = [];
   for (const [i, op] of script.entries()) {
     if (op.kind === "buy") {
-      await engine.recordPurchase({ key: `p${i}`, memberId: "m", purchaseId: `o${i}`, amount: `${op.amount}.00`, currency: "GBP" });
+      await engine.recordPurchase({
+        key: `p${i}`,
+        memberId: "m",
+        purchaseId: `o${i}`,
+        amount: `${op.amount}.00`,
+        currency: "GBP",
+      });
       purchases.push({ id: `o${i}`, amount: op.amount, refunded: 0 });
     } else if (op.kind === "refund" && purchases.length > 0) {
       const p = purchases[op.index % purchases.length]!;
@@ -736,73 +1013,121 @@ async function runScript(def: ProgramDefinition, script: readonly Op[], opts: { 
 }
 
 /** A member's tier history, without when or by which command each entry was written. */
-const tierPath = (entries: readonly Entry[]) => tierEntries(entries).map((e) => `${e.reason} ${e.from}>${e.to} since=${e.tier.since} guaranteed=${e.tier.guaranteedUntil} grace=${e.tier.graceUntil} reviewed=${e.tier.reviewedAt}`);
+const tierPath = (entries: readonly Entry[]) =>
+  tierEntries(entries).map(
+    (e) =>
+      `${e.reason} ${e.from}>${e.to} since=${e.tier.since} guaranteed=${e.tier.guaranteedUntil} grace=${e.tier.graceUntil} reviewed=${e.tier.reviewedAt}`,
+  );
 
 describe("tier properties", () => {
   it("the tier is a pure function of the entries and the review instants: sweeps at any time, in any batch size, or none, lost races and chunked folds agree", async () => {
-    await fc.assert(fc.asyncProperty(variantArb, fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }), async (v, script, chunks) => {
-      const def = variantProgram(v);
-      const a = await runScript(def, script, { batchSize: 500 });
-      const b = await runScript(def, script, { batchSize: 1, racing: true });
-      expect(tierPath(b.entries)).toEqual(tierPath(a.entries));
-      // With no sweeps at all until the end, every command catches up on the reviews due before it:
-      // the same history again.
-      const c = await runScript(def, script.filter((op) => op.kind !== "review"), { batchSize: 7 });
-      expect(tierPath(c.entries)).toEqual(tierPath(a.entries));
-      // Folding the entries in chunks of any size gives the stored snapshot's tier.
-      let state = null as ReturnType<typeof foldEntries> | null;
-      for (let at = 0, k = 0; at < a.entries.length; k++) {
-        const size = chunks[k % chunks.length]!;
-        state = applyEntries(state, a.entries.slice(at, at + size));
-        at += size;
-      }
-      expect(state!.tier).toEqual(foldEntries("m", a.entries).tier);
-      expect(await memberViolations(a.inner, def.id, "m", a.now)).toEqual([]);
-    }), { numRuns: RUNS * 2 });
+    await fc.assert(
+      fc.asyncProperty(
+        variantArb,
+        fc.array(opArb, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }),
+        async (v, script, chunks) => {
+          const def = variantProgram(v);
+          const a = await runScript(def, script, { batchSize: 500 });
+          const b = await runScript(def, script, { batchSize: 1, racing: true });
+          expect(tierPath(b.entries)).toEqual(tierPath(a.entries));
+          // With no sweeps at all until the end, every command catches up on the reviews due before it:
+          // the same history again.
+          const c = await runScript(
+            def,
+            script.filter((op) => op.kind !== "review"),
+            { batchSize: 7 },
+          );
+          expect(tierPath(c.entries)).toEqual(tierPath(a.entries));
+          // Folding the entries in chunks of any size gives the stored snapshot's tier.
+          let state = null as ReturnType<typeof foldEntries> | null;
+          for (let at = 0, k = 0; at < a.entries.length; k++) {
+            const size = chunks[k % chunks.length]!;
+            state = applyEntries(state, a.entries.slice(at, at + size));
+            at += size;
+          }
+          expect(state!.tier).toEqual(foldEntries("m", a.entries).tier);
+          expect(await memberViolations(a.inner, def.id, "m", a.now)).toEqual([]);
+        },
+      ),
+      { numRuns: RUNS * 2 },
+    );
   }, 60_000);
 
   it("a second review at the same instant changes nothing", async () => {
-    await fc.assert(fc.asyncProperty(variantArb, fc.array(opArb, { minLength: 1, maxLength: 25 }), async (v, script) => {
-      const { reviewResults } = await runScript(variantProgram(v), script, { batchSize: 500, reviewTwice: true });
-      expect(reviewResults.every((n) => n === 0)).toBe(true);
-    }), { numRuns: RUNS * 2 });
+    await fc.assert(
+      fc.asyncProperty(variantArb, fc.array(opArb, { minLength: 1, maxLength: 25 }), async (v, script) => {
+        const { reviewResults } = await runScript(variantProgram(v), script, { batchSize: 500, reviewTwice: true });
+        expect(reviewResults.every((n) => n === 0)).toBe(true);
+      }),
+      { numRuns: RUNS * 2 },
+    );
   }, 60_000);
 
   it("oneDown never drops more than one level per review, and a grace period never demotes early", async () => {
     const level = (id: string | null) => (id === null ? 0 : Number(id.slice(1)));
     const seen = new Map<string, number>();
-    await fc.assert(fc.asyncProperty(variantArb, fc.array(opArb, { minLength: 1, maxLength: 30 }), async (v, script) => {
-      const def = variantProgram(v);
-      const { entries } = await runScript(def, script);
-      let graceUntil: number | null = null;
-      for (const e of tierEntries(entries)) {
-        seen.set(e.reason, (seen.get(e.reason) ?? 0) + 1);
-        if (e.reason === "demotion") {
-          if (v.demotion === "oneDown") expect(level(e.from) - level(e.to)).toBe(1);
-          if (v.graceMonths > 0) {
-            expect(graceUntil).not.toBeNull();
-            expect(Date.parse(e.tier.since)).toBeGreaterThanOrEqual(graceUntil!);
+    await fc.assert(
+      fc.asyncProperty(variantArb, fc.array(opArb, { minLength: 1, maxLength: 30 }), async (v, script) => {
+        const def = variantProgram(v);
+        const { entries } = await runScript(def, script);
+        let graceUntil: number | null = null;
+        for (const e of tierEntries(entries)) {
+          seen.set(e.reason, (seen.get(e.reason) ?? 0) + 1);
+          if (e.reason === "demotion") {
+            if (v.demotion === "oneDown") expect(level(e.from) - level(e.to)).toBe(1);
+            if (v.graceMonths > 0) {
+              expect(graceUntil).not.toBeNull();
+              expect(Date.parse(e.tier.since)).toBeGreaterThanOrEqual(graceUntil!);
+            }
           }
+          expect(level(e.to) >= level(e.from) || e.reason === "demotion" || e.reason === "refund").toBe(true);
+          graceUntil =
+            e.tier.graceUntil === null ? (e.reason === "demotion" ? null : graceUntil) : Date.parse(e.tier.graceUntil);
+          if (e.reason === "requalified" || e.reason === "promotion") graceUntil = null;
         }
-        expect(level(e.to) >= level(e.from) || e.reason === "demotion" || e.reason === "refund").toBe(true);
-        graceUntil = e.tier.graceUntil === null ? (e.reason === "demotion" ? null : graceUntil) : Date.parse(e.tier.graceUntil);
-        if (e.reason === "requalified" || e.reason === "promotion") graceUntil = null;
-      }
-    }), { numRuns: RUNS * 4 });
+      }),
+      { numRuns: RUNS * 4 },
+    );
     // The histories reached every kind of outcome, so the checks above were exercised.
-    for (const reason of ["promotion", "requalified", "grace_started", "demotion", "refund"]) expect(seen.get(reason) ?? 0, reason).toBeGreaterThan(0);
+    for (const reason of ["promotion", "requalified", "grace_started", "demotion", "refund"])
+      expect(seen.get(reason) ?? 0, reason).toBeGreaterThan(0);
   }, 60_000);
 
   it("promotion is monotone in the metric: more of any metric never qualifies for a lower tier", () => {
-    const def = compileProgram(variantProgram({ demotion: "recompute", graceMonths: 0, minimumStayMonths: 0, promotion: "immediate", refunds: "atOnce", window: { kind: "lifetime" }, schedule: { kind: "periodEnd", period: "year" } }));
+    const def = compileProgram(
+      variantProgram({
+        demotion: "recompute",
+        graceMonths: 0,
+        minimumStayMonths: 0,
+        promotion: "immediate",
+        refunds: "atOnce",
+        window: { kind: "lifetime" },
+        schedule: { kind: "periodEnd", period: "year" },
+      }),
+    );
     const at = Date.parse("2026-06-01T00:00:00Z");
-    fc.assert(fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 6 }), (points, purchases, morePoints, morePurchases) => {
-      const state = (p: number, n: number) => {
-        const s = emptyState("m");
-        s.metrics["all"] = Object.assign(Object.create(null), { "points:status": new Decimal(p), purchases: new Decimal(n) });
-        return s;
-      };
-      expect(qualifiedIndex(def, state(points + morePoints, purchases + morePurchases), at)).toBeGreaterThanOrEqual(qualifiedIndex(def, state(points, purchases), at));
-    }), { numRuns: RUNS * 10 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 6 }),
+        (points, purchases, morePoints, morePurchases) => {
+          const state = (p: number, n: number) => {
+            const s = emptyState("m");
+            s.metrics["all"] = Object.assign(Object.create(null), {
+              "points:status": new Decimal(p),
+              purchases: new Decimal(n),
+            });
+            return s;
+          };
+          expect(qualifiedIndex(def, state(points + morePoints, purchases + morePurchases), at)).toBeGreaterThanOrEqual(
+            qualifiedIndex(def, state(points, purchases), at),
+          );
+        },
+      ),
+      { numRuns: RUNS * 10 },
+    );
   });
 });

@@ -4,11 +4,24 @@
  * (availableAt, expiresAt) are exact to the millisecond (invariant 5).
  */
 import { describe, expect, it } from "vitest";
-import { LoyaltyError, createLoyaltyEngine, createMemoryStore, type LoyaltyEngine, type LoyaltyStore, type ProgramDefinition, type RuleDefinition } from "../src/index.js";
+import {
+  LoyaltyError,
+  createLoyaltyEngine,
+  createMemoryStore,
+  type LoyaltyEngine,
+  type LoyaltyStore,
+  type ProgramDefinition,
+  type RuleDefinition,
+} from "../src/index.js";
 
 const DAY = 86_400_000;
 
-function program(timeZone: string, currency: string, rules: ProgramDefinition["rules"], over: Partial<ProgramDefinition> = {}): ProgramDefinition {
+function program(
+  timeZone: string,
+  currency: string,
+  rules: ProgramDefinition["rules"],
+  over: Partial<ProgramDefinition> = {},
+): ProgramDefinition {
   return {
     id: `tz-${timeZone.replace("/", "-").toLowerCase()}`,
     version: 1,
@@ -25,7 +38,15 @@ function program(timeZone: string, currency: string, rules: ProgramDefinition["r
   };
 }
 
-const base: RuleDefinition = { id: "base", on: "purchase", priority: 100, awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }, { kind: "rate", points: "1", per: "1", wallet: "status" }] } as RuleDefinition;
+const base: RuleDefinition = {
+  id: "base",
+  on: "purchase",
+  priority: 100,
+  awards: [
+    { kind: "rate", points: "1", per: "1", wallet: "points" },
+    { kind: "rate", points: "1", per: "1", wallet: "status" },
+  ],
+} as RuleDefinition;
 
 interface Harness {
   engine: LoyaltyEngine;
@@ -45,10 +66,19 @@ async function harness(def: ProgramDefinition, start: number | string): Promise<
   return {
     engine,
     store,
-    setTime: (ms) => { t = typeof ms === "number" ? ms : Date.parse(ms); },
+    setTime: (ms) => {
+      t = typeof ms === "number" ? ms : Date.parse(ms);
+    },
     entries: async () => (await store.readEntries(def.id, "m1", { afterSeq: 0, limit: 10_000 })).entries,
     buy: (purchaseId, amount, occurredAt) =>
-      engine.recordPurchase({ key: `buy-${purchaseId}`, memberId: "m1", purchaseId, amount, currency: def.currency, ...(occurredAt === undefined ? {} : { occurredAt }) }),
+      engine.recordPurchase({
+        key: `buy-${purchaseId}`,
+        memberId: "m1",
+        purchaseId,
+        amount,
+        currency: def.currency,
+        ...(occurredAt === undefined ? {} : { occurredAt }),
+      }),
     /** Points per rule (points wallet) a purchase at `occurredAt` would earn. */
     ruleTotals: async (occurredAt, amount = "10.00") => {
       const p = await engine.previewPurchase({ memberId: "m1", amount, currency: def.currency, occurredAt });
@@ -57,23 +87,48 @@ async function harness(def: ProgramDefinition, start: number | string): Promise<
   };
 }
 
-const earnOf = (r: { entries: readonly any[] }, ruleId: string, wallet = "points") => r.entries.find((e) => e.kind === "earn" && e.ruleId === ruleId && e.wallet === wallet);
+const earnOf = (r: { entries: readonly any[] }, ruleId: string, wallet = "points") =>
+  r.entries.find((e) => e.kind === "earn" && e.ruleId === ruleId && e.wallet === wallet);
 
 // ---------------------------------------------------------------------------------------------
 
 describe("a purchase at 23:30 local on the last day of a month belongs to the local month", () => {
-  const monthPromos = (zone: string, currency: string) => program(zone, currency, [
-    base,
-    { id: "january", on: "purchase", when: { dateRange: { from: "2026-01-01", to: "2026-01-31" } }, awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
-    { id: "february", on: "purchase", when: { dateRange: { from: "2026-02-01", to: "2026-02-28" } }, awards: [{ kind: "fixed", points: "200", wallet: "points" }] },
-    { id: "may", on: "purchase", when: { dateRange: { from: "2026-05-01", to: "2026-05-31" } }, awards: [{ kind: "fixed", points: "300", wallet: "points" }] },
-    { id: "june", on: "purchase", when: { dateRange: { from: "2026-06-01", to: "2026-06-30" } }, awards: [{ kind: "fixed", points: "400", wallet: "points" }] },
-  ] as ProgramDefinition["rules"]);
+  const monthPromos = (zone: string, currency: string) =>
+    program(zone, currency, [
+      base,
+      {
+        id: "january",
+        on: "purchase",
+        when: { dateRange: { from: "2026-01-01", to: "2026-01-31" } },
+        awards: [{ kind: "fixed", points: "100", wallet: "points" }],
+      },
+      {
+        id: "february",
+        on: "purchase",
+        when: { dateRange: { from: "2026-02-01", to: "2026-02-28" } },
+        awards: [{ kind: "fixed", points: "200", wallet: "points" }],
+      },
+      {
+        id: "may",
+        on: "purchase",
+        when: { dateRange: { from: "2026-05-01", to: "2026-05-31" } },
+        awards: [{ kind: "fixed", points: "300", wallet: "points" }],
+      },
+      {
+        id: "june",
+        on: "purchase",
+        when: { dateRange: { from: "2026-06-01", to: "2026-06-30" } },
+        awards: [{ kind: "fixed", points: "400", wallet: "points" }],
+      },
+    ] as ProgramDefinition["rules"]);
 
   it("America/New_York: 2026-01-31 23:30 EST is 1 February in UTC, and still a January purchase", async () => {
     const h = await harness(monthPromos("America/New_York", "USD"), "2026-07-01T00:00:00Z");
     const r = await h.buy("p1", "10.00", "2026-01-31T23:30:00-05:00");
-    expect(Object.fromEntries(r.awards.filter((a) => a.wallet === "points").map((a) => [a.ruleId, a.points]))).toEqual({ base: "10", january: "100" });
+    expect(Object.fromEntries(r.awards.filter((a) => a.wallet === "points").map((a) => [a.ruleId, a.points]))).toEqual({
+      base: "10",
+      january: "100",
+    });
     expect(await h.ruleTotals("2026-02-01T04:30:00Z")).toEqual({ base: "10", january: "100" }); // the same instant in UTC
     expect(await h.ruleTotals("2026-02-01T00:30:00-05:00")).toEqual({ base: "10", february: "200" });
     expect(await h.ruleTotals("2026-01-01T00:00:00-05:00")).toEqual({ base: "10", january: "100" }); // first local instant
@@ -92,10 +147,16 @@ describe("a purchase at 23:30 local on the last day of a month belongs to the lo
 
   describe("a monthly cap counts the purchase in its local month", () => {
     // 80 points per purchase, at most 100 per member per calendar month.
-    const capped = (zone: string, currency: string) => program(zone, currency, [
-      base,
-      { id: "monthly", on: "purchase", awards: [{ kind: "fixed", points: "80", wallet: "points" }], caps: { perMember: [{ period: "month", points: "100" }] } },
-    ] as ProgramDefinition["rules"]);
+    const capped = (zone: string, currency: string) =>
+      program(zone, currency, [
+        base,
+        {
+          id: "monthly",
+          on: "purchase",
+          awards: [{ kind: "fixed", points: "80", wallet: "points" }],
+          caps: { perMember: [{ period: "month", points: "100" }] },
+        },
+      ] as ProgramDefinition["rules"]);
 
     it("America/New_York: 10 Jan and 31 Jan 23:30 share January's cap; 1 Feb 00:30 starts February's", async () => {
       const h = await harness(capped("America/New_York", "USD"), "2026-02-02T12:00:00Z");
@@ -211,7 +272,9 @@ describe("a pending period ending exactly now", () => {
     h.setTime(AVAILABLE - 1);
     let points = (await h.engine.summary("m1")).wallets.points!;
     expect(points).toMatchObject({ available: "0", pending: "40" });
-    const error = await h.engine.spend({ key: "early", memberId: "m1", wallet: "points", points: "1" }).catch((e: unknown) => e);
+    const error = await h.engine
+      .spend({ key: "early", memberId: "m1", wallet: "points", points: "1" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoyaltyError);
     expect((error as LoyaltyError).code).toBe("INSUFFICIENT_POINTS");
 
@@ -241,18 +304,39 @@ describe("an expiry at exactly expiresAt", () => {
     expect(spent.entries.map((e) => e.kind)).toEqual(["spend"]);
 
     h.setTime(EXPIRES);
-    expect((await h.engine.summary("m1")).wallets.points).toMatchObject({ available: "0", pending: "0", expiringSoonTotal: "0" });
+    expect((await h.engine.summary("m1")).wallets.points).toMatchObject({
+      available: "0",
+      pending: "0",
+      expiringSoonTotal: "0",
+    });
     const countBefore = (await h.entries()).length;
-    const error = await h.engine.spend({ key: "too-late", memberId: "m1", wallet: "points", points: "1" }).catch((e: unknown) => e);
+    const error = await h.engine
+      .spend({ key: "too-late", memberId: "m1", wallet: "points", points: "1" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoyaltyError);
     expect((error as LoyaltyError).code).toBe("INSUFFICIENT_POINTS");
     expect((await h.entries()).length).toBe(countBefore); // a refused spend writes nothing, not even the expiry
 
-    const credit = await h.engine.adjust({ key: "goodwill", memberId: "m1", wallet: "points", points: "5", reason: "goodwill" });
+    const credit = await h.engine.adjust({
+      key: "goodwill",
+      memberId: "m1",
+      wallet: "points",
+      points: "5",
+      reason: "goodwill",
+    });
     expect(credit.entries.map((e) => e.kind)).toEqual(["expire", "adjust"]);
-    expect(credit.entries[0]).toMatchObject({ kind: "expire", wallet: "points", points: "25", lots: [{ lotId, points: "25" }], at: new Date(EXPIRES).toISOString() });
+    expect(credit.entries[0]).toMatchObject({
+      kind: "expire",
+      wallet: "points",
+      points: "25",
+      lots: [{ lotId, points: "25" }],
+      at: new Date(EXPIRES).toISOString(),
+    });
     const after = (await h.engine.summary("m1")).wallets.points!;
-    expect(after).toMatchObject({ available: "5", lifetime: { earned: "40", spent: "15", expired: "25", reversed: "0", adjusted: "5" } });
+    expect(after).toMatchObject({
+      available: "5",
+      lifetime: { earned: "40", spent: "15", expired: "25", reversed: "0", adjusted: "5" },
+    });
   });
 });
 
@@ -261,14 +345,27 @@ describe("an expiry at exactly expiresAt", () => {
 describe("dayOfWeek is evaluated in the program's time zone (Australia/Sydney)", () => {
   const sydney = program("Australia/Sydney", "AUD", [
     base,
-    { id: "weekend", on: "purchase", when: { dayOfWeek: ["sat", "sun"] }, awards: [{ kind: "fixed", points: "50", wallet: "points" }] },
-    { id: "friday", on: "purchase", when: { dayOfWeek: ["fri"] }, awards: [{ kind: "fixed", points: "7", wallet: "points" }] },
+    {
+      id: "weekend",
+      on: "purchase",
+      when: { dayOfWeek: ["sat", "sun"] },
+      awards: [{ kind: "fixed", points: "50", wallet: "points" }],
+    },
+    {
+      id: "friday",
+      on: "purchase",
+      when: { dayOfWeek: ["fri"] },
+      awards: [{ kind: "fixed", points: "7", wallet: "points" }],
+    },
   ] as ProgramDefinition["rules"]);
 
   it("Saturday 00:30 in Sydney (Friday 13:30 UTC) is a weekend purchase", async () => {
     const h = await harness(sydney, "2026-03-10T00:00:00Z");
     const r = await h.buy("p1", "10.00", "2026-03-07T00:30:00+11:00");
-    expect(Object.fromEntries(r.awards.filter((a) => a.wallet === "points").map((a) => [a.ruleId, a.points]))).toEqual({ base: "10", weekend: "50" });
+    expect(Object.fromEntries(r.awards.filter((a) => a.wallet === "points").map((a) => [a.ruleId, a.points]))).toEqual({
+      base: "10",
+      weekend: "50",
+    });
   });
 
   const cases: [string, string, Record<string, string>][] = [
@@ -278,7 +375,11 @@ describe("dayOfWeek is evaluated in the program's time zone (Australia/Sydney)",
     ["Saturday 00:00 AEDT exactly", "2026-03-06T13:00:00Z", { base: "10", weekend: "50" }],
     ["Sunday 23:30 AEDT (Sunday 12:30Z)", "2026-03-08T23:30:00+11:00", { base: "10", weekend: "50" }],
     ["Monday 00:30 AEDT (Sunday 13:30Z)", "2026-03-08T13:30:00Z", { base: "10" }],
-    ["Saturday 00:30 AEST after the April change (Friday 14:30Z)", "2026-04-10T14:30:00Z", { base: "10", weekend: "50" }],
+    [
+      "Saturday 00:30 AEST after the April change (Friday 14:30Z)",
+      "2026-04-10T14:30:00Z",
+      { base: "10", weekend: "50" },
+    ],
     ["Friday 23:30 AEST after the April change (Friday 13:30Z)", "2026-04-10T13:30:00Z", { base: "10", friday: "7" }],
   ];
   it.each(cases)("%s", async (_name, at, expected) => {
@@ -288,22 +389,46 @@ describe("dayOfWeek is evaluated in the program's time zone (Australia/Sydney)",
 });
 
 describe("day and week caps count in the program's time zone (Australia/Sydney)", () => {
-  const capped = (period: "day" | "week") => program("Australia/Sydney", "AUD", [
-    base,
-    { id: "visit", on: "purchase", awards: [{ kind: "fixed", points: "30", wallet: "points" }], caps: { perMember: [{ period, points: "50" }] } },
-  ] as ProgramDefinition["rules"]);
+  const capped = (period: "day" | "week") =>
+    program("Australia/Sydney", "AUD", [
+      base,
+      {
+        id: "visit",
+        on: "purchase",
+        awards: [{ kind: "fixed", points: "30", wallet: "points" }],
+        caps: { perMember: [{ period, points: "50" }] },
+      },
+    ] as ProgramDefinition["rules"]);
 
   it("day: Friday 23:30 and Saturday 00:30 local are two days, though both are Friday in UTC", async () => {
     const h = await harness(capped("day"), "2026-03-10T00:00:00Z");
-    expect(earnOf(await h.buy("a", "5.00", "2026-03-06T23:00:00+11:00"), "visit")).toMatchObject({ points: "30", capKeys: { day: "2026-03-06" } });
-    expect(earnOf(await h.buy("b", "5.00", "2026-03-06T23:30:00+11:00"), "visit")).toMatchObject({ points: "20", capKeys: { day: "2026-03-06" } });
-    expect(earnOf(await h.buy("c", "5.00", "2026-03-07T00:30:00+11:00"), "visit")).toMatchObject({ points: "30", capKeys: { day: "2026-03-07" } });
+    expect(earnOf(await h.buy("a", "5.00", "2026-03-06T23:00:00+11:00"), "visit")).toMatchObject({
+      points: "30",
+      capKeys: { day: "2026-03-06" },
+    });
+    expect(earnOf(await h.buy("b", "5.00", "2026-03-06T23:30:00+11:00"), "visit")).toMatchObject({
+      points: "20",
+      capKeys: { day: "2026-03-06" },
+    });
+    expect(earnOf(await h.buy("c", "5.00", "2026-03-07T00:30:00+11:00"), "visit")).toMatchObject({
+      points: "30",
+      capKeys: { day: "2026-03-07" },
+    });
   });
 
   it("week: Sunday 23:30 and Monday 00:30 local are two ISO weeks, though both are Sunday in UTC", async () => {
     const h = await harness(capped("week"), "2026-03-10T00:00:00Z");
-    expect(earnOf(await h.buy("a", "5.00", "2026-03-02T09:00:00+11:00"), "visit")).toMatchObject({ points: "30", capKeys: { week: "2026-W10" } });
-    expect(earnOf(await h.buy("b", "5.00", "2026-03-08T23:30:00+11:00"), "visit")).toMatchObject({ points: "20", capKeys: { week: "2026-W10" } });
-    expect(earnOf(await h.buy("c", "5.00", "2026-03-09T00:30:00+11:00"), "visit")).toMatchObject({ points: "30", capKeys: { week: "2026-W11" } });
+    expect(earnOf(await h.buy("a", "5.00", "2026-03-02T09:00:00+11:00"), "visit")).toMatchObject({
+      points: "30",
+      capKeys: { week: "2026-W10" },
+    });
+    expect(earnOf(await h.buy("b", "5.00", "2026-03-08T23:30:00+11:00"), "visit")).toMatchObject({
+      points: "20",
+      capKeys: { week: "2026-W10" },
+    });
+    expect(earnOf(await h.buy("c", "5.00", "2026-03-09T00:30:00+11:00"), "visit")).toMatchObject({
+      points: "30",
+      capKeys: { week: "2026-W11" },
+    });
   });
 });

@@ -7,15 +7,35 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Decimal, LoyaltyError, createLoyaltyEngine, createMemoryStore, type Entry, type ErrorCode, type LoyaltyEngine, type LoyaltyStore, type MemberSummary, type ProgramDefinition, type TransferEntry } from "../src/index.js";
-import { memberViolations, plainProgram, readAllEntries, storeFingerprint, testClock, wrapStore } from "../src/testing/index.js";
+import {
+  Decimal,
+  LoyaltyError,
+  createLoyaltyEngine,
+  createMemoryStore,
+  type Entry,
+  type ErrorCode,
+  type LoyaltyEngine,
+  type LoyaltyStore,
+  type MemberSummary,
+  type ProgramDefinition,
+  type TransferEntry,
+} from "../src/index.js";
+import {
+  memberViolations,
+  plainProgram,
+  readAllEntries,
+  storeFingerprint,
+  testClock,
+  wrapStore,
+} from "../src/testing/index.js";
 
 const DAY = 86_400_000;
 /** Monday 2 March 2026, 10:00 London (GMT). */
 const T0 = Date.parse("2026-03-02T10:00:00Z");
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 /** Properties print their seed; FC_SEED=<n> replays one. */
-const SEED = process.env.FC_SEED === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(process.env.FC_SEED);
+const SEED =
+  process.env.FC_SEED === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(process.env.FC_SEED);
 
 type Path = readonly (string | number)[];
 
@@ -33,11 +53,31 @@ const transferProgram = {
 
 const referralRules = [
   base,
-  { id: "referrer-bonus", on: "referral", awards: [{ kind: "fixed", points: "50", wallet: "points" }], caps: { perMember: [{ period: "month", points: "100" }] } },
-  { id: "vip-referral", on: "referral", when: { field: "attributes.referredId", op: "eq", value: "vip" }, awards: [{ kind: "fixed", points: "200", wallet: "points" }] },
-  { id: "spring-campaign", on: "referral", when: { field: "attributes.campaign", op: "eq", value: "spring" }, awards: [{ kind: "fixed", points: "5", wallet: "points" }] },
+  {
+    id: "referrer-bonus",
+    on: "referral",
+    awards: [{ kind: "fixed", points: "50", wallet: "points" }],
+    caps: { perMember: [{ period: "month", points: "100" }] },
+  },
+  {
+    id: "vip-referral",
+    on: "referral",
+    when: { field: "attributes.referredId", op: "eq", value: "vip" },
+    awards: [{ kind: "fixed", points: "200", wallet: "points" }],
+  },
+  {
+    id: "spring-campaign",
+    on: "referral",
+    when: { field: "attributes.campaign", op: "eq", value: "spring" },
+    awards: [{ kind: "fixed", points: "5", wallet: "points" }],
+  },
   { id: "welcome", on: "referred", awards: [{ kind: "fixed", points: "25", wallet: "points" }] },
-  { id: "welcome-from-m1", on: "referred", when: { field: "attributes.referrerId", op: "eq", value: "m1" }, awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
+  {
+    id: "welcome-from-m1",
+    on: "referred",
+    when: { field: "attributes.referrerId", op: "eq", value: "m1" },
+    awards: [{ kind: "fixed", points: "1", wallet: "points" }],
+  },
 ] satisfies ProgramDefinition["rules"];
 
 const referralProgram = {
@@ -52,10 +92,15 @@ function setup(def: ProgramDefinition, start = T0, store: LoyaltyStore = createM
   const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids, maxAttempts: 50 });
   const pid = def.id;
   return {
-    engine, store, t, pid,
-    fingerprint: (members: readonly string[], keys: readonly string[] = []) => storeFingerprint(store, pid, members, keys),
+    engine,
+    store,
+    t,
+    pid,
+    fingerprint: (members: readonly string[], keys: readonly string[] = []) =>
+      storeFingerprint(store, pid, members, keys),
     entries: (m: string) => readAllEntries(store, pid, m),
-    violations: async (members: readonly string[]) => (await Promise.all(members.map((m) => memberViolations(store, pid, m, t.now())))).flat(),
+    violations: async (members: readonly string[]) =>
+      (await Promise.all(members.map((m) => memberViolations(store, pid, m, t.now())))).flat(),
   };
 }
 
@@ -81,7 +126,14 @@ async function refused(p: Promise<unknown>, code: ErrorCode, path?: Path): Promi
 }
 
 /** Refused with `code` and nothing written on any of `members`, nor under `key`. */
-async function refusedCleanly(h: ReturnType<typeof setup>, members: readonly string[], key: string, run: () => Promise<unknown>, code: ErrorCode, path?: Path) {
+async function refusedCleanly(
+  h: ReturnType<typeof setup>,
+  members: readonly string[],
+  key: string,
+  run: () => Promise<unknown>,
+  code: ErrorCode,
+  path?: Path,
+) {
   const before = await h.fingerprint(members, [key]);
   const error = await refused(run(), code, path);
   expect(await h.fingerprint(members, [key])).toBe(before);
@@ -94,9 +146,18 @@ const dec = (s: string) => new Decimal(s);
 function expectConserved(s: MemberSummary) {
   for (const [id, w] of Object.entries(s.wallets)) {
     const l = w.lifetime;
-    const lhs = dec(l.earned).minus(l.spent).minus(l.expired).minus(l.reversed).plus(l.adjusted).plus(l.transferredIn).minus(l.transferredOut);
+    const lhs = dec(l.earned)
+      .minus(l.spent)
+      .minus(l.expired)
+      .minus(l.reversed)
+      .plus(l.adjusted)
+      .plus(l.transferredIn)
+      .minus(l.transferredOut);
     const rhs = dec(w.available).plus(w.pending).plus(w.expiredUnswept).minus(w.debt);
-    expect(lhs.toString(), `${s.memberId}/${id}: lifetime ${JSON.stringify(l)} vs ${JSON.stringify({ a: w.available, p: w.pending, x: w.expiredUnswept, d: w.debt })}`).toBe(rhs.toString());
+    expect(
+      lhs.toString(),
+      `${s.memberId}/${id}: lifetime ${JSON.stringify(l)} vs ${JSON.stringify({ a: w.available, p: w.pending, x: w.expiredUnswept, d: w.debt })}`,
+    ).toBe(rhs.toString());
   }
 }
 
@@ -107,8 +168,13 @@ const holding = (s: MemberSummary, wallet = "points") => {
 };
 
 const transfersOf = (entries: readonly Entry[]) => entries.filter((e): e is TransferEntry => e.kind === "transfer");
-const lotIdOf = (r: { entries: readonly Entry[] }) => r.entries.find((e) => e.kind === "adjust" || e.kind === "earn")!.id;
-const addMonths = (ms: number, months: number) => { const d = new Date(ms); d.setUTCMonth(d.getUTCMonth() + months); return d.getTime(); };
+const lotIdOf = (r: { entries: readonly Entry[] }) =>
+  r.entries.find((e) => e.kind === "adjust" || e.kind === "earn")!.id;
+const addMonths = (ms: number, months: number) => {
+  const d = new Date(ms);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.getTime();
+};
 
 // ---- Transfers ----------------------------------------------------------------------------------
 
@@ -126,29 +192,71 @@ describe("transfers", () => {
     h.t.set(T0 + 20 * DAY);
     await h.engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "p1", amount: "100.00", currency: "GBP" });
     h.t.set(T0 + 21 * DAY);
-    return { ...h, lotA: lotIdOf(a), lotB: lotIdOf(b), expA: addMonths(T0, 12), expB: addMonths(T0 + 10 * DAY, 12), expP: addMonths(T0 + 20 * DAY, 12) };
+    return {
+      ...h,
+      lotA: lotIdOf(a),
+      lotB: lotIdOf(b),
+      expA: addMonths(T0, 12),
+      expB: addMonths(T0 + 10 * DAY, 12),
+      expP: addMonths(T0 + 20 * DAY, 12),
+    };
   }
 
   it("draws from the sender's soonest-expiring available lots, and the receiver's lots keep those expiry dates, available at once", async () => {
     const h = await threeLots();
-    const r = await h.engine.transfer({ key: "t1", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "50", reference: "gift" });
-    expect(r).toMatchObject({ transferId: "t1", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "50", replayed: false });
+    const r = await h.engine.transfer({
+      key: "t1",
+      fromMemberId: "m1",
+      toMemberId: "m2",
+      wallet: "points",
+      points: "50",
+      reference: "gift",
+    });
+    expect(r).toMatchObject({
+      transferId: "t1",
+      fromMemberId: "m1",
+      toMemberId: "m2",
+      wallet: "points",
+      points: "50",
+      replayed: false,
+    });
 
     const [out, ...ins] = transfersOf(r.entries);
     expect(out!.memberId).toBe("m1");
-    expect(out).toMatchObject({ direction: "out", lots: [{ lotId: h.lotA, points: "30" }, { lotId: h.lotB, points: "20" }], lot: null, points: "50" });
+    expect(out).toMatchObject({
+      direction: "out",
+      lots: [
+        { lotId: h.lotA, points: "30" },
+        { lotId: h.lotB, points: "20" },
+      ],
+      lot: null,
+      points: "50",
+    });
     // One lot per distinct expiry, soonest first, available now.
     const now = new Date(h.t.now()).toISOString();
     expect(ins.map((e) => [e.memberId, e.direction, e.points, e.lot])).toEqual([
-      ["m2", "in", "30", { wallet: "points", earnedAt: now, availableAt: now, expiresAt: new Date(h.expA).toISOString() }],
-      ["m2", "in", "20", { wallet: "points", earnedAt: now, availableAt: now, expiresAt: new Date(h.expB).toISOString() }],
+      [
+        "m2",
+        "in",
+        "30",
+        { wallet: "points", earnedAt: now, availableAt: now, expiresAt: new Date(h.expA).toISOString() },
+      ],
+      [
+        "m2",
+        "in",
+        "20",
+        { wallet: "points", earnedAt: now, availableAt: now, expiresAt: new Date(h.expB).toISOString() },
+      ],
     ]);
 
     const m1 = (await h.engine.summary("m1")).wallets.points!;
     expect([m1.available, m1.pending]).toEqual(["20", "100"]);
     const m2 = (await h.engine.summary("m2", { expiringWithinDays: 400 })).wallets.points!;
     expect([m2.available, m2.pending]).toEqual(["50", "0"]);
-    expect(m2.expiringSoon).toEqual([{ at: new Date(h.expA).toISOString(), points: "30" }, { at: new Date(h.expB).toISOString(), points: "20" }]);
+    expect(m2.expiringSoon).toEqual([
+      { at: new Date(h.expA).toISOString(), points: "30" },
+      { at: new Date(h.expB).toISOString(), points: "20" },
+    ]);
     expect(await h.violations(["m1", "m2"])).toEqual([]);
   });
 
@@ -156,7 +264,13 @@ describe("transfers", () => {
     const h = await threeLots();
     await h.engine.transfer({ key: "t1", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "50" });
     // 20 available, 100 pending.
-    const e = await refusedCleanly(h, ["m1", "m2"], "t2", () => h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "21" }), "INSUFFICIENT_POINTS");
+    const e = await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "t2",
+      () => h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "21" }),
+      "INSUFFICIENT_POINTS",
+    );
     expect(e.details).toMatchObject({ wallet: "points", available: "20", requested: "21" });
     // The key is free: the same key with what the balance covers goes through.
     await h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "20" });
@@ -170,12 +284,28 @@ describe("transfers", () => {
     h.t.set(h.expB);
     expect((await h.engine.summary("m1")).wallets.points).toMatchObject({ available: "100", expiredUnswept: "20" });
     expect((await h.engine.summary("m2")).wallets.points).toMatchObject({ available: "0", expiredUnswept: "50" });
-    await refusedCleanly(h, ["m1", "m3"], "t2", () => h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m3", wallet: "points", points: "101" }), "INSUFFICIENT_POINTS");
-    const r = await h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m3", wallet: "points", points: "100" });
+    await refusedCleanly(
+      h,
+      ["m1", "m3"],
+      "t2",
+      () => h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m3", wallet: "points", points: "101" }),
+      "INSUFFICIENT_POINTS",
+    );
+    const r = await h.engine.transfer({
+      key: "t2",
+      fromMemberId: "m1",
+      toMemberId: "m3",
+      wallet: "points",
+      points: "100",
+    });
     const out = transfersOf(r.entries).find((e) => e.direction === "out")!;
-    expect(out.lots).toEqual([{ lotId: expect.not.stringMatching(new RegExp(`^(${h.lotA}|${h.lotB})$`)), points: "100" }]);
+    expect(out.lots).toEqual([
+      { lotId: expect.not.stringMatching(new RegExp(`^(${h.lotA}|${h.lotB})$`)), points: "100" },
+    ]);
     // The commit first wrote off what had expired.
-    expect(r.entries.filter((e) => e.kind === "expire").map((e) => [e.memberId, (e as { points: string }).points])).toEqual([["m1", "20"]]);
+    expect(
+      r.entries.filter((e) => e.kind === "expire").map((e) => [e.memberId, (e as { points: string }).points]),
+    ).toEqual([["m1", "20"]]);
     const m3 = transfersOf(r.entries).filter((e) => e.direction === "in");
     expect(m3.map((e) => e.lot!.expiresAt)).toEqual([new Date(h.expP).toISOString()]);
     for (const m of ["m1", "m2", "m3"]) expectConserved(await h.engine.summary(m));
@@ -184,7 +314,14 @@ describe("transfers", () => {
 
   it("both statements show the transfer under one transferId, the command key", async () => {
     const h = await threeLots();
-    await h.engine.transfer({ key: "gift-42", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "50", reference: "birthday" });
+    await h.engine.transfer({
+      key: "gift-42",
+      fromMemberId: "m1",
+      toMemberId: "m2",
+      wallet: "points",
+      points: "50",
+      reference: "birthday",
+    });
     const s1 = transfersOf((await h.engine.statement("m1", { limit: 1000 })).entries as unknown as Entry[]);
     const s2 = transfersOf((await h.engine.statement("m2", { limit: 1000 })).entries as unknown as Entry[]);
     expect(s1.map((e) => [e.direction, e.transferId, e.counterpartyId, e.points, e.reference, e.command])).toEqual([
@@ -208,11 +345,34 @@ describe("transfers", () => {
     await h.engine.adjust({ key: "a2", memberId: "m1", wallet: "points", points: "100", reason: "goodwill" });
     expect((await h.engine.summary("m2")).wallets.points!.debt).toBe("100");
 
-    const r1 = await h.engine.transfer({ key: "t1", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "70" });
-    expect(transfersOf(r1.entries).filter((e) => e.direction === "in").map((e) => [e.points, e.debtRepaid])).toEqual([["30", "30"], ["40", "40"]]);
+    const r1 = await h.engine.transfer({
+      key: "t1",
+      fromMemberId: "m1",
+      toMemberId: "m2",
+      wallet: "points",
+      points: "70",
+    });
+    expect(
+      transfersOf(r1.entries)
+        .filter((e) => e.direction === "in")
+        .map((e) => [e.points, e.debtRepaid]),
+    ).toEqual([
+      ["30", "30"],
+      ["40", "40"],
+    ]);
     expect((await h.engine.summary("m2")).wallets.points).toMatchObject({ available: "0", debt: "30" });
-    const r2 = await h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "60" });
-    expect(transfersOf(r2.entries).filter((e) => e.direction === "in").map((e) => [e.points, e.debtRepaid])).toEqual([["60", "30"]]);
+    const r2 = await h.engine.transfer({
+      key: "t2",
+      fromMemberId: "m1",
+      toMemberId: "m2",
+      wallet: "points",
+      points: "60",
+    });
+    expect(
+      transfersOf(r2.entries)
+        .filter((e) => e.direction === "in")
+        .map((e) => [e.points, e.debtRepaid]),
+    ).toEqual([["60", "30"]]);
     const m2 = await h.engine.summary("m2");
     expect(m2.wallets.points).toMatchObject({ available: "30", debt: "0" });
     expect(m2.wallets.points!.lifetime).toMatchObject({ transferredIn: "130", transferredOut: "0" });
@@ -238,32 +398,65 @@ describe("transfers", () => {
 
   it("refuses a transfer below transfers.minPoints, with the path of points", async () => {
     const h = await threeLots();
-    await refusedCleanly(h, ["m1", "m2"], "t", () => h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "4" }), "INVALID_COMMAND", ["points"]);
+    await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "t",
+      () => h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "4" }),
+      "INVALID_COMMAND",
+      ["points"],
+    );
     await h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "5" });
   });
 
   it("counts transfers.limits per local period of the program's zone, refusing with LIMIT_REACHED", async () => {
     // New York: 22:00 local on Monday 2 March is 03:00Z on Tuesday.
-    const ny = { ...transferProgram, id: "transfers-ny", timeZone: "America/New_York", transfers: { wallets: ["points"], limits: [{ period: "day", points: "100" }, { period: "month", points: "250" }] } } satisfies ProgramDefinition;
+    const ny = {
+      ...transferProgram,
+      id: "transfers-ny",
+      timeZone: "America/New_York",
+      transfers: {
+        wallets: ["points"],
+        limits: [
+          { period: "day", points: "100" },
+          { period: "month", points: "250" },
+        ],
+      },
+    } satisfies ProgramDefinition;
     const h = setup(ny, Date.parse("2026-03-02T15:00:00Z"));
     await enrollAll(h.engine, ["m1", "m2"]);
     await h.engine.adjust({ key: "a", memberId: "m1", wallet: "points", points: "1000", reason: "goodwill" });
     h.t.set(Date.parse("2026-03-03T03:00:00Z")); // 2 March, 22:00 local
     await h.engine.transfer({ key: "t1", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "80" });
     h.t.set(Date.parse("2026-03-03T04:30:00Z")); // still 2 March locally (a new UTC day)
-    const e = await refusedCleanly(h, ["m1", "m2"], "t2", () => h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "21" }), "LIMIT_REACHED");
+    const e = await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "t2",
+      () => h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "21" }),
+      "LIMIT_REACHED",
+    );
     expect(e.details).toMatchObject({ wallet: "points", period: "day", points: "100" });
     await h.engine.transfer({ key: "t2", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "20" }); // exactly the day's 100
     h.t.set(Date.parse("2026-03-03T05:00:00Z")); // 3 March, 00:00 local: a new day
     await h.engine.transfer({ key: "t3", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "100" });
     h.t.set(Date.parse("2026-03-04T12:00:00Z"));
     // 200 sent this month: 51 more would break the month's 250.
-    const m = await refusedCleanly(h, ["m1", "m2"], "t4", () => h.engine.transfer({ key: "t4", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "51" }), "LIMIT_REACHED");
+    const m = await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "t4",
+      () => h.engine.transfer({ key: "t4", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "51" }),
+      "LIMIT_REACHED",
+    );
     expect(m.details).toMatchObject({ period: "month" });
     // The limit binds the sender only: m2 may send on.
     await h.engine.transfer({ key: "t5", fromMemberId: "m2", toMemberId: "m1", wallet: "points", points: "100" });
     h.t.set(Date.parse("2026-04-01T03:30:00Z")); // 31 March, 23:30 local (EDT): still March
-    await refused(h.engine.transfer({ key: "t6", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "51" }), "LIMIT_REACHED");
+    await refused(
+      h.engine.transfer({ key: "t6", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "51" }),
+      "LIMIT_REACHED",
+    );
     h.t.set(Date.parse("2026-04-01T04:00:00Z")); // 1 April, 00:00 local (EDT)
     await h.engine.transfer({ key: "t6", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "100" });
     expect(await h.violations(["m1", "m2"])).toEqual([]);
@@ -273,30 +466,71 @@ describe("transfers", () => {
     const h = await threeLots();
     await h.engine.recordEvent({ key: "bonus", memberId: "m1", type: "bonus" }); // 10 miles, available
     for (const wallet of ["miles", "status", "nope"]) {
-      await refusedCleanly(h, ["m1", "m2"], `t-${wallet}`, () => h.engine.transfer({ key: `t-${wallet}`, fromMemberId: "m1", toMemberId: "m2", wallet, points: "10" }), "INVALID_COMMAND", ["wallet"]);
+      await refusedCleanly(
+        h,
+        ["m1", "m2"],
+        `t-${wallet}`,
+        () => h.engine.transfer({ key: `t-${wallet}`, fromMemberId: "m1", toMemberId: "m2", wallet, points: "10" }),
+        "INVALID_COMMAND",
+        ["wallet"],
+      );
     }
     const plain = setup(plainProgram);
     await enrollAll(plain.engine, ["m1", "m2"]);
     await plain.engine.adjust({ key: "a", memberId: "m1", wallet: "points", points: "100", reason: "goodwill" });
-    await refusedCleanly(plain, ["m1", "m2"], "t", () => plain.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "10" }), "INVALID_COMMAND", ["wallet"]);
+    await refusedCleanly(
+      plain,
+      ["m1", "m2"],
+      "t",
+      () => plain.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "10" }),
+      "INVALID_COMMAND",
+      ["wallet"],
+    );
   });
 
   it("refuses a transfer to oneself", async () => {
     const h = await threeLots();
-    await refusedCleanly(h, ["m1"], "t", () => h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m1", wallet: "points", points: "10" }), "INVALID_COMMAND", ["toMemberId"]);
+    await refusedCleanly(
+      h,
+      ["m1"],
+      "t",
+      () => h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "m1", wallet: "points", points: "10" }),
+      "INVALID_COMMAND",
+      ["toMemberId"],
+    );
   });
 
   it("refuses an unknown sender or receiver with MEMBER_NOT_FOUND, creating no one", async () => {
     const h = await threeLots();
-    await refusedCleanly(h, ["m1", "ghost"], "t", () => h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "ghost", wallet: "points", points: "10" }), "MEMBER_NOT_FOUND");
-    await refusedCleanly(h, ["m1", "ghost"], "t", () => h.engine.transfer({ key: "t", fromMemberId: "ghost", toMemberId: "m1", wallet: "points", points: "10" }), "MEMBER_NOT_FOUND");
+    await refusedCleanly(
+      h,
+      ["m1", "ghost"],
+      "t",
+      () => h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "ghost", wallet: "points", points: "10" }),
+      "MEMBER_NOT_FOUND",
+    );
+    await refusedCleanly(
+      h,
+      ["m1", "ghost"],
+      "t",
+      () => h.engine.transfer({ key: "t", fromMemberId: "ghost", toMemberId: "m1", wallet: "points", points: "10" }),
+      "MEMBER_NOT_FOUND",
+    );
     expect(await h.store.loadMember(h.pid, "ghost")).toBeNull();
   });
 
   it("names the unknown member's own field (fromMemberId / toMemberId) in the issue path", async () => {
     const h = await threeLots();
-    await refused(h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "ghost", wallet: "points", points: "10" }), "MEMBER_NOT_FOUND", ["toMemberId"]);
-    await refused(h.engine.transfer({ key: "t", fromMemberId: "ghost", toMemberId: "m1", wallet: "points", points: "10" }), "MEMBER_NOT_FOUND", ["fromMemberId"]);
+    await refused(
+      h.engine.transfer({ key: "t", fromMemberId: "m1", toMemberId: "ghost", wallet: "points", points: "10" }),
+      "MEMBER_NOT_FOUND",
+      ["toMemberId"],
+    );
+    await refused(
+      h.engine.transfer({ key: "t", fromMemberId: "ghost", toMemberId: "m1", wallet: "points", points: "10" }),
+      "MEMBER_NOT_FOUND",
+      ["fromMemberId"],
+    );
   });
 
   // Receiving a transfer is activity ("transfer"), so a dormant receiver's points arrive spendable.
@@ -304,7 +538,10 @@ describe("transfers", () => {
     const dormant = {
       ...transferProgram,
       id: "transfers-inactivity",
-      wallets: [{ id: "points", kind: "spendable", expiry: { kind: "inactivity", months: 6 } }, { id: "status", kind: "qualifying", expiresAfter: null }],
+      wallets: [
+        { id: "points", kind: "spendable", expiry: { kind: "inactivity", months: 6 } },
+        { id: "status", kind: "qualifying", expiresAfter: null },
+      ],
       rules: [base],
       pending: { days: 0 },
     } satisfies ProgramDefinition;
@@ -318,7 +555,8 @@ describe("transfers", () => {
     } catch (error) {
       outcome = error;
     }
-    if (outcome === null) expect((await h.engine.summary("m2")).wallets.points).toMatchObject({ available: "50", expiredUnswept: "0" });
+    if (outcome === null)
+      expect((await h.engine.summary("m2")).wallets.points).toMatchObject({ available: "50", expiredUnswept: "0" });
     else expect(outcome).toBeInstanceOf(LoyaltyError);
   });
 
@@ -332,9 +570,30 @@ describe("transfers", () => {
     expect(again.replayed).toBe(true);
     expect({ ...again, replayed: false }).toEqual(first);
     expect(await h.fingerprint(["m1", "m2", "m3"], ["t1"])).toBe(before);
-    await refusedCleanly(h, ["m1", "m2", "m3"], "t1", () => h.engine.transfer({ ...command, points: "51" }), "IDEMPOTENCY_CONFLICT", ["key"]);
-    await refusedCleanly(h, ["m1", "m2", "m3"], "t1", () => h.engine.transfer({ ...command, toMemberId: "m3" }), "IDEMPOTENCY_CONFLICT", ["key"]);
-    await refusedCleanly(h, ["m1", "m2", "m3"], "t1", () => h.engine.spend({ key: "t1", memberId: "m1", wallet: "points", points: "5" }), "IDEMPOTENCY_CONFLICT", ["key"]);
+    await refusedCleanly(
+      h,
+      ["m1", "m2", "m3"],
+      "t1",
+      () => h.engine.transfer({ ...command, points: "51" }),
+      "IDEMPOTENCY_CONFLICT",
+      ["key"],
+    );
+    await refusedCleanly(
+      h,
+      ["m1", "m2", "m3"],
+      "t1",
+      () => h.engine.transfer({ ...command, toMemberId: "m3" }),
+      "IDEMPOTENCY_CONFLICT",
+      ["key"],
+    );
+    await refusedCleanly(
+      h,
+      ["m1", "m2", "m3"],
+      "t1",
+      () => h.engine.spend({ key: "t1", memberId: "m1", wallet: "points", points: "5" }),
+      "IDEMPOTENCY_CONFLICT",
+      ["key"],
+    );
   });
 
   it("a transfer delivered 10 times at once lands once", async () => {
@@ -350,7 +609,8 @@ describe("transfers", () => {
   /** A store whose reads take a random few milliseconds: concurrent commands interleave every which way. */
   const jitteryStore = (rand: () => number) => {
     const inner = createMemoryStore();
-    const later = <T>(v: Promise<T>) => v.then((x) => new Promise<T>((resolve) => setTimeout(() => resolve(x), Math.floor(rand() * 3))));
+    const later = <T>(v: Promise<T>) =>
+      v.then((x) => new Promise<T>((resolve) => setTimeout(() => resolve(x), Math.floor(rand() * 3))));
     return wrapStore(inner, {
       loadMember: (p, m) => later(inner.loadMember(p, m)),
       getIdempotency: (p, k) => later(inner.getIdempotency(p, k)),
@@ -359,25 +619,38 @@ describe("transfers", () => {
 
   it("two concurrent opposite transfers between the same pair both land, or one is refused cleanly, never deadlocking or losing points", async () => {
     let x = 12345;
-    const rand = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const seen = new Set<string>();
     for (let round = 0; round < 20; round++) {
       const h = setup(transferProgram, T0, jitteryStore(rand));
       await enrollAll(h.engine, ["m1", "m2"]);
       await h.engine.adjust({ key: "a1", memberId: "m1", wallet: "points", points: "50", reason: "seed" });
-      if (round % 2 === 0) await h.engine.adjust({ key: "a2", memberId: "m2", wallet: "points", points: "50", reason: "seed" });
+      if (round % 2 === 0)
+        await h.engine.adjust({ key: "a2", memberId: "m2", wallet: "points", points: "50", reason: "seed" });
       const total = round % 2 === 0 ? "100" : "50";
       // Even rounds: both have enough whatever the order. Odd rounds: m2 has only what m1 sends.
       const outcomes = await Promise.race([
         Promise.all([
-          h.engine.transfer({ key: "ab", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "40" }).then(() => "ok", (e: LoyaltyError) => e.code),
-          h.engine.transfer({ key: "ba", fromMemberId: "m2", toMemberId: "m1", wallet: "points", points: "30" }).then(() => "ok", (e: LoyaltyError) => e.code),
+          h.engine.transfer({ key: "ab", fromMemberId: "m1", toMemberId: "m2", wallet: "points", points: "40" }).then(
+            () => "ok",
+            (e: LoyaltyError) => e.code,
+          ),
+          h.engine.transfer({ key: "ba", fromMemberId: "m2", toMemberId: "m1", wallet: "points", points: "30" }).then(
+            () => "ok",
+            (e: LoyaltyError) => e.code,
+          ),
         ]),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("deadlock: the transfers did not finish within 5 s")), 5000)),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("deadlock: the transfers did not finish within 5 s")), 5000),
+        ),
       ]);
       seen.add(outcomes.join(","));
       if (round % 2 === 0) expect(outcomes).toEqual(["ok", "ok"]);
-      else expect([["ok", "ok"], ["ok", "INSUFFICIENT_POINTS"]]).toContainEqual(outcomes);
+      else
+        expect([
+          ["ok", "ok"],
+          ["ok", "INSUFFICIENT_POINTS"],
+        ]).toContainEqual(outcomes);
       const [s1, s2] = await Promise.all([h.engine.summary("m1"), h.engine.summary("m2")]);
       expect(holding(s1!).plus(holding(s2!)).toString()).toBe(total);
       const landed = outcomes.filter((o) => o === "ok").length;
@@ -400,17 +673,59 @@ describe("transfers", () => {
       | { kind: "advance"; hours: number }
       | { kind: "transfer"; from: number; to: number; points: number }
       | { kind: "concurrent"; transfers: { from: number; to: number; points: number }[] };
-    const pair = fc.tuple(fc.nat(4), fc.nat(4)).filter(([a, b]) => a !== b).map(([from, to]) => ({ from, to }));
-    const transferArb = fc.record({ p: pair, points: fc.integer({ min: 1, max: 80 }) }).map(({ p, points }) => ({ ...p, points }));
+    const pair = fc
+      .tuple(fc.nat(4), fc.nat(4))
+      .filter(([a, b]) => a !== b)
+      .map(([from, to]) => ({ from, to }));
+    const transferArb = fc
+      .record({ p: pair, points: fc.integer({ min: 1, max: 80 }) })
+      .map(({ p, points }) => ({ ...p, points }));
     const opArb: fc.Arbitrary<Op> = fc.oneof(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant("purchase" as const), m: fc.nat(4), amount: fc.integer({ min: 1, max: 200 }) }) },
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant("adjust" as const), m: fc.nat(4), points: fc.integer({ min: 1, max: 100 }) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant("spend" as const), m: fc.nat(4), points: fc.integer({ min: 1, max: 80 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant("purchase" as const),
+          m: fc.nat(4),
+          amount: fc.integer({ min: 1, max: 200 }),
+        }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant("adjust" as const),
+          m: fc.nat(4),
+          points: fc.integer({ min: 1, max: 100 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant("spend" as const),
+          m: fc.nat(4),
+          points: fc.integer({ min: 1, max: 80 }),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("spendAll" as const), m: fc.nat(4) }) },
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), m: fc.nat(4), receipt: fc.boolean(), amount: fc.integer({ min: 1, max: 100 }) }) },
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 360 }) }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant("refund" as const),
+          m: fc.nat(4),
+          receipt: fc.boolean(),
+          amount: fc.integer({ min: 1, max: 100 }),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({ kind: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 360 }) }),
+      },
       { weight: 4, arbitrary: transferArb.map((t) => ({ kind: "transfer" as const, ...t })) },
-      { weight: 3, arbitrary: fc.array(transferArb, { minLength: 2, maxLength: 4 }).map((transfers) => ({ kind: "concurrent" as const, transfers })) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .array(transferArb, { minLength: 2, maxLength: 4 })
+          .map((transfers) => ({ kind: "concurrent" as const, transfers })),
+      },
     );
     const scenario = fc.record({
       n: fc.integer({ min: 3, max: 5 }),
@@ -421,101 +736,151 @@ describe("transfers", () => {
     console.log(`transfers conservation property: seed ${SEED} (FC_SEED=${SEED} replays it)`);
     const stats = { landed: 0, refused: 0, debtRepaid: 0 };
 
-    await fc.assert(fc.asyncProperty(scenario, async ({ n, initial, ops }) => {
-      const h = setup(transferProgram);
-      const ids = Array.from({ length: n }, (_, i) => `m${i}`);
-      await enrollAll(h.engine, ids);
-      for (const [i, id] of ids.entries()) if (initial[i]! > 0) await h.engine.adjust({ key: `init-${id}`, memberId: id, wallet: "points", points: String(initial[i]), reason: "start" });
-      const member = (i: number) => ids[i % n]!;
-      const total = async () => {
-        let sum = new Decimal(0);
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ n, initial, ops }) => {
+        const h = setup(transferProgram);
+        const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+        await enrollAll(h.engine, ids);
+        for (const [i, id] of ids.entries())
+          if (initial[i]! > 0)
+            await h.engine.adjust({
+              key: `init-${id}`,
+              memberId: id,
+              wallet: "points",
+              points: String(initial[i]),
+              reason: "start",
+            });
+        const member = (i: number) => ids[i % n]!;
+        const total = async () => {
+          let sum = new Decimal(0);
+          for (const id of ids) {
+            const s = await h.engine.summary(id);
+            sum = sum.plus(holding(s));
+          }
+          return sum;
+        };
+        const purchases: { id: string; amount: number }[][] = ids.map(() => []);
+        const landed: string[] = [];
+        const refusedKeys: string[] = [];
+        let k = 0;
+        const transfer = (t: { from: number; to: number; points: number }) => {
+          const key = `t${++k}`;
+          const from = member(t.from),
+            to = member(t.to);
+          if (from === to) return Promise.resolve();
+          return h.engine
+            .transfer({ key, fromMemberId: from, toMemberId: to, wallet: "points", points: String(t.points) })
+            .then(
+              () => {
+                landed.push(key);
+                stats.landed++;
+              },
+              (e: unknown) => {
+                expect(e, String(e)).toBeInstanceOf(LoyaltyError);
+                // Clean refusals only: the balance, or the minimum (5).
+                expect(["INSUFFICIENT_POINTS", "INVALID_COMMAND"]).toContain((e as LoyaltyError).code);
+                if ((e as LoyaltyError).code === "INVALID_COMMAND") expect(t.points).toBeLessThan(5);
+                refusedKeys.push(key);
+                stats.refused++;
+              },
+            );
+        };
+        const tolerate = (codes: ErrorCode[]) => (e: unknown) => {
+          if (!(e instanceof LoyaltyError && codes.includes(e.code))) throw e;
+        };
+
+        for (const op of ops) {
+          const before = await total();
+          switch (op.kind) {
+            case "purchase": {
+              const id = `p${++k}`;
+              await h.engine.recordPurchase({
+                key: id,
+                memberId: member(op.m),
+                purchaseId: id,
+                amount: `${op.amount}.00`,
+                currency: "GBP",
+              });
+              purchases[op.m % n]!.push({ id, amount: op.amount });
+              break;
+            }
+            case "adjust":
+              await h.engine.adjust({
+                key: `a${++k}`,
+                memberId: member(op.m),
+                wallet: "points",
+                points: String(op.points),
+                reason: "goodwill",
+              });
+              break;
+            case "spend":
+              await h.engine
+                .spend({ key: `s${++k}`, memberId: member(op.m), wallet: "points", points: String(op.points) })
+                .catch(tolerate(["INSUFFICIENT_POINTS"]));
+              break;
+            case "spendAll": {
+              // Spending everything, then returning a purchase whose points were available, makes debt.
+              const available = (await h.engine.summary(member(op.m))).wallets.points!.available;
+              if (available !== "0")
+                await h.engine.spend({ key: `s${++k}`, memberId: member(op.m), wallet: "points", points: available });
+              break;
+            }
+            case "refund": {
+              // A full return, or one with no receipt: with the points spent or sent away, the member goes into debt.
+              const p = op.receipt ? purchases[op.m % n]!.shift() : undefined;
+              if (p !== undefined)
+                await h.engine.refund({
+                  key: `r${++k}`,
+                  memberId: member(op.m),
+                  purchaseId: p.id,
+                  amount: `${p.amount}.00`,
+                  currency: "GBP",
+                });
+              else if (!op.receipt)
+                await h.engine.refund({
+                  key: `r${++k}`,
+                  memberId: member(op.m),
+                  amount: `${op.amount}.00`,
+                  currency: "GBP",
+                });
+              break;
+            }
+            case "advance":
+              // At most 330 days in all: no lot expires (12 months), so the sum below is exact.
+              if (h.t.now() + op.hours * 3_600_000 < T0 + 330 * DAY) h.t.advance(op.hours * 3_600_000);
+              break;
+            case "transfer":
+              await transfer(op);
+              break;
+            case "concurrent":
+              await Promise.all(op.transfers.map(transfer));
+              break;
+          }
+          if (op.kind === "transfer" || op.kind === "concurrent")
+            expect((await total()).toString()).toBe(before.toString());
+          expect(await h.violations(ids)).toEqual([]);
+        }
+
+        // Every landed transfer is on both sides, every refused one on neither; ins and outs balance.
+        const entries = transfersOf((await Promise.all(ids.map((id) => h.entries(id)))).flat());
+        const outs = entries.filter((e) => e.direction === "out"),
+          ins = entries.filter((e) => e.direction === "in");
+        expect(outs.map((e) => e.transferId).sort()).toEqual([...landed].sort());
+        expect([...new Set(ins.map((e) => e.transferId))].sort()).toEqual([...landed].sort());
+        for (const key of refusedKeys) expect(await h.store.getIdempotency(h.pid, key)).toBeNull();
+        let tin = new Decimal(0),
+          tout = new Decimal(0);
         for (const id of ids) {
           const s = await h.engine.summary(id);
-          sum = sum.plus(holding(s));
+          expectConserved(s);
+          tin = tin.plus(s.wallets.points!.lifetime.transferredIn);
+          tout = tout.plus(s.wallets.points!.lifetime.transferredOut);
         }
-        return sum;
-      };
-      const purchases: { id: string; amount: number }[][] = ids.map(() => []);
-      const landed: string[] = [];
-      const refusedKeys: string[] = [];
-      let k = 0;
-      const transfer = (t: { from: number; to: number; points: number }) => {
-        const key = `t${++k}`;
-        const from = member(t.from), to = member(t.to);
-        if (from === to) return Promise.resolve();
-        return h.engine.transfer({ key, fromMemberId: from, toMemberId: to, wallet: "points", points: String(t.points) }).then(
-          () => { landed.push(key); stats.landed++; },
-          (e: unknown) => {
-            expect(e, String(e)).toBeInstanceOf(LoyaltyError);
-            // Clean refusals only: the balance, or the minimum (5).
-            expect(["INSUFFICIENT_POINTS", "INVALID_COMMAND"]).toContain((e as LoyaltyError).code);
-            if ((e as LoyaltyError).code === "INVALID_COMMAND") expect(t.points).toBeLessThan(5);
-            refusedKeys.push(key);
-            stats.refused++;
-          },
-        );
-      };
-      const tolerate = (codes: ErrorCode[]) => (e: unknown) => { if (!(e instanceof LoyaltyError && codes.includes(e.code))) throw e; };
-
-      for (const op of ops) {
-        const before = await total();
-        switch (op.kind) {
-          case "purchase": {
-            const id = `p${++k}`;
-            await h.engine.recordPurchase({ key: id, memberId: member(op.m), purchaseId: id, amount: `${op.amount}.00`, currency: "GBP" });
-            purchases[op.m % n]!.push({ id, amount: op.amount });
-            break;
-          }
-          case "adjust":
-            await h.engine.adjust({ key: `a${++k}`, memberId: member(op.m), wallet: "points", points: String(op.points), reason: "goodwill" });
-            break;
-          case "spend":
-            await h.engine.spend({ key: `s${++k}`, memberId: member(op.m), wallet: "points", points: String(op.points) }).catch(tolerate(["INSUFFICIENT_POINTS"]));
-            break;
-          case "spendAll": {
-            // Spending everything, then returning a purchase whose points were available, makes debt.
-            const available = (await h.engine.summary(member(op.m))).wallets.points!.available;
-            if (available !== "0") await h.engine.spend({ key: `s${++k}`, memberId: member(op.m), wallet: "points", points: available });
-            break;
-          }
-          case "refund": {
-            // A full return, or one with no receipt: with the points spent or sent away, the member goes into debt.
-            const p = op.receipt ? purchases[op.m % n]!.shift() : undefined;
-            if (p !== undefined) await h.engine.refund({ key: `r${++k}`, memberId: member(op.m), purchaseId: p.id, amount: `${p.amount}.00`, currency: "GBP" });
-            else if (!op.receipt) await h.engine.refund({ key: `r${++k}`, memberId: member(op.m), amount: `${op.amount}.00`, currency: "GBP" });
-            break;
-          }
-          case "advance":
-            // At most 330 days in all: no lot expires (12 months), so the sum below is exact.
-            if (h.t.now() + op.hours * 3_600_000 < T0 + 330 * DAY) h.t.advance(op.hours * 3_600_000);
-            break;
-          case "transfer":
-            await transfer(op);
-            break;
-          case "concurrent":
-            await Promise.all(op.transfers.map(transfer));
-            break;
-        }
-        if (op.kind === "transfer" || op.kind === "concurrent") expect((await total()).toString()).toBe(before.toString());
-        expect(await h.violations(ids)).toEqual([]);
-      }
-
-      // Every landed transfer is on both sides, every refused one on neither; ins and outs balance.
-      const entries = transfersOf((await Promise.all(ids.map((id) => h.entries(id)))).flat());
-      const outs = entries.filter((e) => e.direction === "out"), ins = entries.filter((e) => e.direction === "in");
-      expect(outs.map((e) => e.transferId).sort()).toEqual([...landed].sort());
-      expect([...new Set(ins.map((e) => e.transferId))].sort()).toEqual([...landed].sort());
-      for (const key of refusedKeys) expect(await h.store.getIdempotency(h.pid, key)).toBeNull();
-      let tin = new Decimal(0), tout = new Decimal(0);
-      for (const id of ids) {
-        const s = await h.engine.summary(id);
-        expectConserved(s);
-        tin = tin.plus(s.wallets.points!.lifetime.transferredIn);
-        tout = tout.plus(s.wallets.points!.lifetime.transferredOut);
-      }
-      expect(tin.toString()).toBe(tout.toString());
-      stats.debtRepaid += ins.filter((e) => e.debtRepaid !== "0").length;
-    }), { numRuns: RUNS, seed: SEED });
+        expect(tin.toString()).toBe(tout.toString());
+        stats.debtRepaid += ins.filter((e) => e.debtRepaid !== "0").length;
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
     console.log(`transfers conservation property: ${JSON.stringify(stats)}`);
     // The runs did exercise the paths: transfers landed, were refused, and repaid debt.
     expect(stats.landed).toBeGreaterThan(0);
@@ -533,18 +898,33 @@ describe("referrals", () => {
     h.t.advance(DAY);
     return h;
   }
-  const awards = (r: { awards: readonly { ruleId: string; points: string }[] }) => r.awards.map((a) => [a.ruleId, a.points]);
+  const awards = (r: { awards: readonly { ruleId: string; points: string }[] }) =>
+    r.awards.map((a) => [a.ruleId, a.points]);
 
-  it("awards both members by the event rules on \"referral\" and \"referred\", which see referredId, referrerId and the command's attributes", async () => {
+  it('awards both members by the event rules on "referral" and "referred", which see referredId, referrerId and the command\'s attributes', async () => {
     const h = await referrals();
-    const r = await h.engine.refer({ key: "ref-1", referrerId: "m1", referredId: "m2", attributes: { campaign: "spring" } });
+    const r = await h.engine.refer({
+      key: "ref-1",
+      referrerId: "m1",
+      referredId: "m2",
+      attributes: { campaign: "spring" },
+    });
     expect(r).toMatchObject({ referrerId: "m1", referredId: "m2", replayed: false });
-    expect(awards(r.referrer)).toEqual([["referrer-bonus", "50"], ["spring-campaign", "5"]]);
-    expect(awards(r.referred)).toEqual([["welcome", "25"], ["welcome-from-m1", "1"]]);
+    expect(awards(r.referrer)).toEqual([
+      ["referrer-bonus", "50"],
+      ["spring-campaign", "5"],
+    ]);
+    expect(awards(r.referred)).toEqual([
+      ["welcome", "25"],
+      ["welcome-from-m1", "1"],
+    ]);
     expect(r.referrer.totals).toEqual({ points: "55" });
 
     const v = await h.engine.refer({ key: "ref-2", referrerId: "m3", referredId: "vip" });
-    expect(awards(v.referrer)).toEqual([["referrer-bonus", "50"], ["vip-referral", "200"]]);
+    expect(awards(v.referrer)).toEqual([
+      ["referrer-bonus", "50"],
+      ["vip-referral", "200"],
+    ]);
     expect(awards(v.referred)).toEqual([["welcome", "25"]]);
 
     expect((await h.engine.summary("m1")).wallets.points!.available).toBe("55");
@@ -570,8 +950,18 @@ describe("referrals", () => {
       id: "referrals-custom",
       rules: [
         base,
-        { id: "ambassador", on: "ambassador", when: { field: "attributes.referredId", op: "eq", value: "m2" }, awards: [{ kind: "fixed", points: "70", wallet: "points" }] },
-        { id: "welcomed", on: "welcomed", when: { field: "attributes.referrerId", op: "eq", value: "m1" }, awards: [{ kind: "fixed", points: "30", wallet: "points" }] },
+        {
+          id: "ambassador",
+          on: "ambassador",
+          when: { field: "attributes.referredId", op: "eq", value: "m2" },
+          awards: [{ kind: "fixed", points: "70", wallet: "points" }],
+        },
+        {
+          id: "welcomed",
+          on: "welcomed",
+          when: { field: "attributes.referrerId", op: "eq", value: "m1" },
+          awards: [{ kind: "fixed", points: "30", wallet: "points" }],
+        },
         // Rules on the default names no longer fire.
         { id: "old-referral", on: "referral", awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
         { id: "old-referred", on: "referred", awards: [{ kind: "fixed", points: "1", wallet: "points" }] },
@@ -583,35 +973,77 @@ describe("referrals", () => {
     expect(awards(r.referrer)).toEqual([["ambassador", "70"]]);
     expect(awards(r.referred)).toEqual([["welcomed", "30"]]);
     const events = r.entries.filter((e) => e.kind === "event").map((e) => [e.memberId, (e as { type: string }).type]);
-    expect(events).toEqual([["m1", "ambassador"], ["m2", "welcomed"]]);
+    expect(events).toEqual([
+      ["m1", "ambassador"],
+      ["m2", "welcomed"],
+    ]);
   });
 
   it("refuses a self-referral with SELF_REFERRAL, writing nothing", async () => {
     const h = await referrals();
-    await refusedCleanly(h, ["m1"], "ref", () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "m1" }), "SELF_REFERRAL", ["referredId"]);
+    await refusedCleanly(
+      h,
+      ["m1"],
+      "ref",
+      () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "m1" }),
+      "SELF_REFERRAL",
+      ["referredId"],
+    );
   });
 
   it("refuses a referral back to one's own referrer (SELF_REFERRAL) and one dated before the referred member joined (INVALID_COMMAND), writing nothing", async () => {
     const h = await referrals();
     await h.engine.refer({ key: "ref-1", referrerId: "m1", referredId: "m2" });
-    await refusedCleanly(h, ["m2", "m1"], "ref-back", () => h.engine.refer({ key: "ref-back", referrerId: "m2", referredId: "m1" }), "SELF_REFERRAL", ["referredId"]);
-    await refusedCleanly(h, ["m3", "m4"], "ref-early", () => h.engine.refer({ key: "ref-early", referrerId: "m3", referredId: "m4", occurredAt: new Date(T0 - DAY) }), "INVALID_COMMAND", ["occurredAt"]);
+    await refusedCleanly(
+      h,
+      ["m2", "m1"],
+      "ref-back",
+      () => h.engine.refer({ key: "ref-back", referrerId: "m2", referredId: "m1" }),
+      "SELF_REFERRAL",
+      ["referredId"],
+    );
+    await refusedCleanly(
+      h,
+      ["m3", "m4"],
+      "ref-early",
+      () => h.engine.refer({ key: "ref-early", referrerId: "m3", referredId: "m4", occurredAt: new Date(T0 - DAY) }),
+      "INVALID_COMMAND",
+      ["occurredAt"],
+    );
   });
 
   it("refuses a member referred twice, by the same or another referrer, with ALREADY_REFERRED", async () => {
     const h = await referrals();
     await h.engine.refer({ key: "ref-1", referrerId: "m1", referredId: "m2" });
-    const e = await refusedCleanly(h, ["m1", "m2"], "ref-2", () => h.engine.refer({ key: "ref-2", referrerId: "m1", referredId: "m2" }), "ALREADY_REFERRED");
+    const e = await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "ref-2",
+      () => h.engine.refer({ key: "ref-2", referrerId: "m1", referredId: "m2" }),
+      "ALREADY_REFERRED",
+    );
     expect(e.details).toMatchObject({ memberId: "m2", referredBy: "m1" });
-    await refusedCleanly(h, ["m3", "m2"], "ref-3", () => h.engine.refer({ key: "ref-3", referrerId: "m3", referredId: "m2" }), "ALREADY_REFERRED");
+    await refusedCleanly(
+      h,
+      ["m3", "m2"],
+      "ref-3",
+      () => h.engine.refer({ key: "ref-3", referrerId: "m3", referredId: "m2" }),
+      "ALREADY_REFERRED",
+    );
     expect((await h.engine.summary("m2")).referredBy).toBe("m1");
     expect((await h.engine.summary("m1")).referredBy).toBeNull();
   });
 
   it("of two referrals of one member at once, exactly one lands", async () => {
     const h = await referrals();
-    const outcomes = await Promise.all(["m1", "m3", "m4"].map((by) =>
-      h.engine.refer({ key: `ref-${by}`, referrerId: by, referredId: "m2" }).then(() => "ok", (e: LoyaltyError) => e.code)));
+    const outcomes = await Promise.all(
+      ["m1", "m3", "m4"].map((by) =>
+        h.engine.refer({ key: `ref-${by}`, referrerId: by, referredId: "m2" }).then(
+          () => "ok",
+          (e: LoyaltyError) => e.code,
+        ),
+      ),
+    );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
     expect(outcomes.filter((o) => o !== "ok").every((o) => o === "ALREADY_REFERRED")).toBe(true);
     const by = ["m1", "m3", "m4"][outcomes.indexOf("ok")];
@@ -626,7 +1058,13 @@ describe("referrals", () => {
     // Joined 2 March 10:00 GMT; 30 local days later is 1 April 10:00 BST (09:00Z), across the clocks going forward.
     const deadline = Date.parse("2026-04-01T09:00:00Z");
     h.t.set(deadline + 1);
-    const e = await refusedCleanly(h, ["m1", "m2"], "ref", () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "m2" }), "REFERRAL_EXPIRED");
+    const e = await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "ref",
+      () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "m2" }),
+      "REFERRAL_EXPIRED",
+    );
     expect(e.details).toMatchObject({ memberId: "m2" });
     h.t.set(deadline);
     await h.engine.refer({ key: "ref", referrerId: "m1", referredId: "m2" });
@@ -636,7 +1074,13 @@ describe("referrals", () => {
   it("counts referrals.limits per referrer per local month, refusing with LIMIT_REACHED", async () => {
     const h = await referrals(referralProgram, ["m1", "m2", "m3", "m4", "m5", "m6", "m9"]);
     for (const m of ["m2", "m3", "m4"]) await h.engine.refer({ key: `ref-${m}`, referrerId: "m1", referredId: m });
-    const e = await refusedCleanly(h, ["m1", "m5"], "ref-m5", () => h.engine.refer({ key: "ref-m5", referrerId: "m1", referredId: "m5" }), "LIMIT_REACHED");
+    const e = await refusedCleanly(
+      h,
+      ["m1", "m5"],
+      "ref-m5",
+      () => h.engine.refer({ key: "ref-m5", referrerId: "m1", referredId: "m5" }),
+      "LIMIT_REACHED",
+    );
     expect(e.details).toMatchObject({ memberId: "m1", period: "month", count: 3 });
     // Another referrer is not bound by m1's count.
     await h.engine.refer({ key: "ref-m5", referrerId: "m9", referredId: "m5" });
@@ -659,15 +1103,20 @@ describe("referrals", () => {
     // A new month, a new cap.
     h.t.set(Date.parse("2026-04-01T09:00:00Z"));
     await h.engine.enroll({ key: "enroll-m11", memberId: "m11" });
-    expect((await h.engine.refer({ key: "r11", referrerId: "m8", referredId: "m11" })).referrer.totals).toEqual({ points: "50" });
+    expect((await h.engine.refer({ key: "r11", referrerId: "m8", referredId: "m11" })).referrer.totals).toEqual({
+      points: "50",
+    });
   });
 
-  it("counts the referrals in tier metrics (events of type \"referral\")", async () => {
+  it('counts the referrals in tier metrics (events of type "referral")', async () => {
     const def = {
       ...referralProgram,
       id: "referrals-tiers",
       tiers: {
-        levels: [{ id: "member" }, { id: "ambassador", qualify: { thresholds: [{ metric: "events", type: "referral", min: 2 }] } }],
+        levels: [
+          { id: "member" },
+          { id: "ambassador", qualify: { thresholds: [{ metric: "events", type: "referral", min: 2 }] } },
+        ],
         window: { kind: "lifetime" },
         promotion: "immediate",
         review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
@@ -697,15 +1146,54 @@ describe("referrals", () => {
     expect(again.replayed).toBe(true);
     expect({ ...again, replayed: false }).toEqual(first);
     expect(await h.fingerprint(["m1", "m2", "m3"], ["ref"])).toBe(before);
-    await refusedCleanly(h, ["m1", "m2", "m3"], "ref", () => h.engine.refer({ ...command, referredId: "m3" }), "IDEMPOTENCY_CONFLICT", ["key"]);
-    await refusedCleanly(h, ["m1", "m2", "m3"], "ref", () => h.engine.refer({ ...command, attributes: { campaign: "autumn" } }), "IDEMPOTENCY_CONFLICT", ["key"]);
+    await refusedCleanly(
+      h,
+      ["m1", "m2", "m3"],
+      "ref",
+      () => h.engine.refer({ ...command, referredId: "m3" }),
+      "IDEMPOTENCY_CONFLICT",
+      ["key"],
+    );
+    await refusedCleanly(
+      h,
+      ["m1", "m2", "m3"],
+      "ref",
+      () => h.engine.refer({ ...command, attributes: { campaign: "autumn" } }),
+      "IDEMPOTENCY_CONFLICT",
+      ["key"],
+    );
   });
 
   it("refuses unknown members with MEMBER_NOT_FOUND, and commands the program refuses, writing nothing on anyone", async () => {
     const h = await referrals();
-    await refusedCleanly(h, ["m1", "ghost"], "ref", () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "ghost" }), "MEMBER_NOT_FOUND");
-    await refusedCleanly(h, ["m1", "ghost"], "ref", () => h.engine.refer({ key: "ref", referrerId: "ghost", referredId: "m1" }), "MEMBER_NOT_FOUND");
-    await refusedCleanly(h, ["m1", "m2"], "ref", () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "m2", occurredAt: new Date(h.t.now() + DAY).toISOString() }), "INVALID_COMMAND", ["occurredAt"]);
+    await refusedCleanly(
+      h,
+      ["m1", "ghost"],
+      "ref",
+      () => h.engine.refer({ key: "ref", referrerId: "m1", referredId: "ghost" }),
+      "MEMBER_NOT_FOUND",
+    );
+    await refusedCleanly(
+      h,
+      ["m1", "ghost"],
+      "ref",
+      () => h.engine.refer({ key: "ref", referrerId: "ghost", referredId: "m1" }),
+      "MEMBER_NOT_FOUND",
+    );
+    await refusedCleanly(
+      h,
+      ["m1", "m2"],
+      "ref",
+      () =>
+        h.engine.refer({
+          key: "ref",
+          referrerId: "m1",
+          referredId: "m2",
+          occurredAt: new Date(h.t.now() + DAY).toISOString(),
+        }),
+      "INVALID_COMMAND",
+      ["occurredAt"],
+    );
     expect(await h.store.loadMember(h.pid, "ghost")).toBeNull();
   });
 });

@@ -28,21 +28,52 @@ export interface EventFacts {
 }
 
 function memberView(state: MemberState | null) {
-  return state ? { attributes: state.attributes, birthday: state.birthday === null ? null : state.birthday.slice(-5), tier: state.tier?.id ?? null } : null;
+  return state
+    ? {
+        attributes: state.attributes,
+        birthday: state.birthday === null ? null : state.birthday.slice(-5),
+        tier: state.tier?.id ?? null,
+      }
+    : null;
 }
 
 /** Evaluates a purchase without writing anything: what a checkout page shows. */
-export function evaluatePurchase(program: Program, state: MemberState | null, p: Omit<PurchaseFacts, "purchaseId">): Evaluation {
-  const ctx = accrualContext(program, { trigger: "purchase", amount: p.amount, lines: p.lines, attributes: p.attributes, occurredAt: p.occurredAt, member: memberView(state) });
+export function evaluatePurchase(
+  program: Program,
+  state: MemberState | null,
+  p: Omit<PurchaseFacts, "purchaseId">,
+): Evaluation {
+  const ctx = accrualContext(program, {
+    trigger: "purchase",
+    amount: p.amount,
+    lines: p.lines,
+    attributes: p.attributes,
+    occurredAt: p.occurredAt,
+    member: memberView(state),
+  });
   return evaluateRules(program, ctx, state);
 }
 
 export function evaluateEvent(program: Program, state: MemberState | null, e: EventFacts): Evaluation {
-  const ctx = accrualContext(program, { trigger: e.type, amount: ZERO, lines: null, attributes: e.attributes, occurredAt: e.occurredAt, member: memberView(state) });
+  const ctx = accrualContext(program, {
+    trigger: e.type,
+    amount: ZERO,
+    lines: null,
+    attributes: e.attributes,
+    occurredAt: e.occurredAt,
+    member: memberView(state),
+  });
   return evaluateRules(program, ctx, state);
 }
 
-export function writeAwards(w: LedgerWriter, program: Program, evaluation: Evaluation, earnedAt: number, availableAt: number, purchaseId: string | null) {
+export function writeAwards(
+  w: LedgerWriter,
+  program: Program,
+  evaluation: Evaluation,
+  earnedAt: number,
+  availableAt: number,
+  purchaseId: string | null,
+) {
   for (const award of evaluation.awards) {
     w.append({
       kind: "earn",
@@ -59,11 +90,19 @@ export function writeAwards(w: LedgerWriter, program: Program, evaluation: Evalu
 
 export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFacts): Evaluation {
   if (w.state.purchases[p.purchaseId] !== undefined) {
-    throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(p.purchaseId), { issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(p.purchaseId) }] });
+    throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(p.purchaseId), {
+      issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(p.purchaseId) }],
+    });
   }
   const evaluation = evaluatePurchase(program, w.state, p);
-  w.append({ kind: "purchase", purchaseId: p.purchaseId, amount: formatAmount(p.amount, program.currencyPlaces), occurredAt: iso(p.occurredAt) });
-  const availableAt = program.pendingDays > 0 ? addLocal(p.occurredAt, program.timeZone, { days: program.pendingDays }) : p.occurredAt;
+  w.append({
+    kind: "purchase",
+    purchaseId: p.purchaseId,
+    amount: formatAmount(p.amount, program.currencyPlaces),
+    occurredAt: iso(p.occurredAt),
+  });
+  const availableAt =
+    program.pendingDays > 0 ? addLocal(p.occurredAt, program.timeZone, { days: program.pendingDays }) : p.occurredAt;
   writeAwards(w, program, evaluation, p.occurredAt, availableAt, p.purchaseId);
   return evaluation;
 }
@@ -84,7 +123,14 @@ export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): E
 export function awardTierBonus(w: LedgerWriter, program: Program, tierId: string, at: number = w.now): Evaluation {
   // Dated at the promotion (a review's own instant), not at the write that processed it: the lot's
   // dates, and what a conversion at a later period end finds, never depend on when a sweep ran.
-  const ctx = accrualContext(program, { trigger: `tier:${tierId}`, amount: ZERO, lines: null, attributes: {}, occurredAt: at, member: memberView(w.state) });
+  const ctx = accrualContext(program, {
+    trigger: `tier:${tierId}`,
+    amount: ZERO,
+    lines: null,
+    attributes: {},
+    occurredAt: at,
+    member: memberView(w.state),
+  });
   const evaluation = evaluateRules(program, ctx, w.state);
   writeAwards(w, program, evaluation, at, at, null);
   return evaluation;

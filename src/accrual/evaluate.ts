@@ -37,7 +37,10 @@ function eligibleAmount(award: Extract<CompiledAward, { kind: "rate" }>, ctx: Ac
  * Points for an amount at a rate. `ratio` is `points / per` when that is exact (1 per 1, 2.5 per
  * 1, 1 per 10); otherwise (1 point per £3) multiply first and divide once.
  */
-export function rateOf(award: { readonly points: Decimal; readonly per: Decimal; readonly ratio: Decimal | null }, amount: Decimal): Decimal {
+export function rateOf(
+  award: { readonly points: Decimal; readonly per: Decimal; readonly ratio: Decimal | null },
+  amount: Decimal,
+): Decimal {
   return award.ratio !== null ? amount.times(award.ratio) : amount.times(award.points).div(award.per);
 }
 
@@ -69,15 +72,19 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
           break;
         case "multiplier": {
           let base = ZERO;
-          for (const a of awards) if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId))) base = base.plus(a.points);
+          for (const a of awards)
+            if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId)))
+              base = base.plus(a.points);
           raw = roundTo(base.times(award.extra), program.scale, award.rounding);
           break;
         }
       }
       let points = raw;
       const capKeys: Partial<Record<Period, string>> = {};
-      if (rule.perCommandCap !== null || rule.periodCaps.length > 0) points = applyCaps(program, rule, award.wallet, raw, awards, ctx, member, capKeys);
-      if (points.gt(0)) awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
+      if (rule.perCommandCap !== null || rule.periodCaps.length > 0)
+        points = applyCaps(program, rule, award.wallet, raw, awards, ctx, member, capKeys);
+      if (points.gt(0))
+        awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
     }
     if (rule.stopFurtherRules) break;
   }
@@ -85,7 +92,16 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
 }
 
 /** Caps bound a rule's points per wallet: per command, and per member per local period. */
-function applyCaps(program: Program, rule: CompiledRule, wallet: string, raw: Decimal, awards: readonly Award[], ctx: AccrualContext, member: MemberState | null, capKeys: Partial<Record<Period, string>>): Decimal {
+function applyCaps(
+  program: Program,
+  rule: CompiledRule,
+  wallet: string,
+  raw: Decimal,
+  awards: readonly Award[],
+  ctx: AccrualContext,
+  member: MemberState | null,
+  capKeys: Partial<Record<Period, string>>,
+): Decimal {
   // Earlier awards of this rule into the wallet, in this command, count against its caps.
   let already = ZERO;
   for (const a of awards) if (a.ruleId === rule.id && a.wallet === wallet) already = already.plus(a.points);

@@ -14,30 +14,64 @@ import { recordEvent } from "./earn.js";
 import type { Evaluation } from "./evaluate.js";
 
 /** Records a referral on both members, or refuses (ALREADY_REFERRED, REFERRAL_EXPIRED, LIMIT_REACHED) writing nothing. */
-export function refer(referrer: LedgerWriter, referred: LedgerWriter, program: Program, r: { occurredAt: number; attributes: Readonly<Record<string, Scalar>> }): { referrer: Evaluation; referred: Evaluation } {
+export function refer(
+  referrer: LedgerWriter,
+  referred: LedgerWriter,
+  program: Program,
+  r: { occurredAt: number; attributes: Readonly<Record<string, Scalar>> },
+): { referrer: Evaluation; referred: Evaluation } {
   const cfg = program.referrals;
-  const referredId = referred.state.memberId, referrerId = referrer.state.memberId;
+  const referredId = referred.state.memberId,
+    referrerId = referrer.state.memberId;
   if (referrer.state.referredBy === referredId) {
     // A refers B, then B refers A: two friends would pay each other both bonuses.
-    throw new LoyaltyError("SELF_REFERRAL", messages.referralCycle(referredId), { issues: [{ path: ["referredId"], message: messages.referralCycle(referredId) }] });
+    throw new LoyaltyError("SELF_REFERRAL", messages.referralCycle(referredId), {
+      issues: [{ path: ["referredId"], message: messages.referralCycle(referredId) }],
+    });
   }
   if (r.occurredAt < referred.state.joinedAt) {
-    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("refer", 1), { issues: [{ path: ["occurredAt"], message: messages.field.beforeJoining }] });
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("refer", 1), {
+      issues: [{ path: ["occurredAt"], message: messages.field.beforeJoining }],
+    });
   }
   if (referred.state.referredBy !== null) {
-    throw new LoyaltyError("ALREADY_REFERRED", messages.alreadyReferred(referredId, referred.state.referredBy), { details: { memberId: referredId, referredBy: referred.state.referredBy } });
+    throw new LoyaltyError("ALREADY_REFERRED", messages.alreadyReferred(referredId, referred.state.referredBy), {
+      details: { memberId: referredId, referredBy: referred.state.referredBy },
+    });
   }
-  if (cfg.withinDays !== null && r.occurredAt > addLocal(referred.state.joinedAt, program.timeZone, { days: cfg.withinDays })) {
-    throw new LoyaltyError("REFERRAL_EXPIRED", messages.referralExpired(referredId, cfg.withinDays), { details: { memberId: referredId, joinedAt: iso(referred.state.joinedAt) } });
+  if (
+    cfg.withinDays !== null &&
+    r.occurredAt > addLocal(referred.state.joinedAt, program.timeZone, { days: cfg.withinDays })
+  ) {
+    throw new LoyaltyError("REFERRAL_EXPIRED", messages.referralExpired(referredId, cfg.withinDays), {
+      details: { memberId: referredId, joinedAt: iso(referred.state.joinedAt) },
+    });
   }
   const limit = brokenLimit(program, referrer.state, "referrals", cfg.limits, 1, referrer.now);
-  if (limit !== null) throw new LoyaltyError("LIMIT_REACHED", messages.referralLimitReached(limit.period, limit.count), { details: { memberId: referrerId, period: limit.period, count: limit.count } });
+  if (limit !== null)
+    throw new LoyaltyError("LIMIT_REACHED", messages.referralLimitReached(limit.period, limit.count), {
+      details: { memberId: referrerId, period: limit.period, count: limit.count },
+    });
 
   const occurredAt = iso(r.occurredAt);
-  referrer.append({ kind: "referral", role: "referrer", counterpartyId: referredId, occurredAt, limitKeys: limitKeys(program, cfg.limits, referrer.now) });
+  referrer.append({
+    kind: "referral",
+    role: "referrer",
+    counterpartyId: referredId,
+    occurredAt,
+    limitKeys: limitKeys(program, cfg.limits, referrer.now),
+  });
   referred.append({ kind: "referral", role: "referred", counterpartyId: referrerId, occurredAt, limitKeys: {} });
   return {
-    referrer: recordEvent(referrer, program, { type: cfg.referrerEvent, occurredAt: r.occurredAt, attributes: { ...r.attributes, referredId } }),
-    referred: recordEvent(referred, program, { type: cfg.referredEvent, occurredAt: r.occurredAt, attributes: { ...r.attributes, referrerId } }),
+    referrer: recordEvent(referrer, program, {
+      type: cfg.referrerEvent,
+      occurredAt: r.occurredAt,
+      attributes: { ...r.attributes, referredId },
+    }),
+    referred: recordEvent(referred, program, {
+      type: cfg.referredEvent,
+      occurredAt: r.occurredAt,
+      attributes: { ...r.attributes, referrerId },
+    }),
   };
 }

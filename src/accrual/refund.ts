@@ -42,7 +42,15 @@ const byNewestFirst = (a: Lot, b: Lot) => b.earnedAt - a.earnedAt;
  * purchase's points expired unused: the member never had the benefit, so they are forgiven).
  * `ownIds` are the refunded purchase's lots (empty for a receipt-less return), tried first.
  */
-function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Decimal, claimable: Decimal, ownIds: ReadonlySet<string>, purchaseId: string | null): Reversal | null {
+function reverse(
+  w: LedgerWriter,
+  program: Program,
+  wallet: string,
+  wanted: Decimal,
+  claimable: Decimal,
+  ownIds: ReadonlySet<string>,
+  purchaseId: string | null,
+): Reversal | null {
   if (wanted.lte(0)) return null;
   const now = w.now;
   const lots = w.state.lots.filter((l) => l.wallet === wallet);
@@ -58,7 +66,8 @@ function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Deci
     stages.push(own.filter((l) => isAvailable(l, now)).sort(bySpendOrder));
     stages.push(others.filter((l) => isAvailable(l, now)).sort(bySpendOrder));
   }
-  if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
+  if (policy === "allow_debt" && purchaseId !== null)
+    stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
 
   const draws: LotDraw[] = [];
   const claim = Decimal.max(ZERO, Decimal.min(wanted, claimable));
@@ -72,7 +81,15 @@ function reverse(w: LedgerWriter, program: Program, wallet: string, wanted: Deci
   const debt = policy === "allow_debt" ? left : ZERO;
   const forgiven = wanted.minus(claim).plus(policy === "allow_debt" ? ZERO : left);
   const points = wanted.minus(forgiven);
-  w.append({ kind: "reverse", wallet, points: points.toString(), lots: draws, debt: debt.toString(), forgiven: forgiven.toString(), purchaseId });
+  w.append({
+    kind: "reverse",
+    wallet,
+    points: points.toString(),
+    lots: draws,
+    debt: debt.toString(),
+    forgiven: forgiven.toString(),
+    purchaseId,
+  });
   return { wallet, points, debt, forgiven };
 }
 
@@ -100,14 +117,19 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
   const refundable = purchase.amount.minus(purchase.refunded);
   if (r.amount.gt(refundable)) {
     const text = messages.refundExceedsPurchase(r.purchaseId, refundable.toString());
-    throw new LoyaltyError("REFUND_EXCEEDS_PURCHASE", text, { issues: [{ path: ["amount"], message: text }], details: { refundable: refundable.toString() } });
+    throw new LoyaltyError("REFUND_EXCEEDS_PURCHASE", text, {
+      issues: [{ path: ["amount"], message: text }],
+      details: { refundable: refundable.toString() },
+    });
   }
   const refundedAfter = purchase.refunded.plus(r.amount);
   const ownIds = new Set(w.state.lots.filter((l) => l.purchaseId === r.purchaseId).map((l) => l.id));
   // Snapshot the figures first: appending the refund entry changes the purchase record.
   const targets = Object.entries(purchase.earned).map(([wallet, earned]) => {
     // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
-    const target = purchase.amount.isZero() ? earned : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
+    const target = purchase.amount.isZero()
+      ? earned
+      : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
     const claimable = earned.minus(purchase.expired[wallet] ?? ZERO).minus(purchase.reversed[wallet] ?? ZERO);
     return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO), claimable };
   });

@@ -15,9 +15,14 @@ const scalar = z.union([storableText(0, 500), z.number().refine(Number.isFinite,
 const attributes = z
   .custom<Record<string, unknown>>(() => true)
   .superRefine((v, ctx) => {
-    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__")) ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
+    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
   })
-  .pipe(z.record(storableText(1, 100), scalar).refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }));
+  .pipe(
+    z
+      .record(storableText(1, 100), scalar)
+      .refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }),
+  );
 
 const amount = decimalString({ sign: "positive" });
 
@@ -52,7 +57,9 @@ export const eventSchema = z.strictObject({
   /** The event type rules trigger on: signup, review, referral, survey, birthday, ... */
   type: idString
     .refine((t) => t !== "purchase", { error: "Record purchases with recordPurchase." })
-    .refine((t) => !t.startsWith("tier:"), { error: "tier:<id> triggers the bonus rules of reaching a tier; the engine runs them itself." }),
+    .refine((t) => !t.startsWith("tier:"), {
+      error: "tier:<id> triggers the bonus rules of reaching a tier; the engine runs them itself.",
+    }),
   occurredAt: instant.optional(),
   attributes: attributes.optional(),
 });
@@ -128,7 +135,12 @@ export const restockSchema = z.strictObject({
   key,
   rewardId: idString,
   /** Units to add (positive) or take out (negative). */
-  units: z.number().int().min(-1_000_000_000).max(1_000_000_000).refine((n) => n !== 0, { error: f.notPositive }),
+  units: z
+    .number()
+    .int()
+    .min(-1_000_000_000)
+    .max(1_000_000_000)
+    .refine((n) => n !== 0, { error: f.notPositive }),
 });
 
 export const convertOptionsSchema = z.strictObject({
@@ -137,10 +149,17 @@ export const convertOptionsSchema = z.strictObject({
 });
 
 export const previewPurchaseSchema = z.strictObject({ memberId: idString.optional(), ...purchaseFields });
-export const previewEventSchema = eventSchema.omit({ key: true, memberId: true }).extend({ memberId: idString.optional() });
+export const previewEventSchema = eventSchema
+  .omit({ key: true, memberId: true })
+  .extend({ memberId: idString.optional() });
 
-export const summaryOptionsSchema = z.strictObject({ expiringWithinDays: z.number().int().min(0).max(3650).optional() });
-export const statementOptionsSchema = z.strictObject({ afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() });
+export const summaryOptionsSchema = z.strictObject({
+  expiringWithinDays: z.number().int().min(0).max(3650).optional(),
+});
+export const statementOptionsSchema = z.strictObject({
+  afterSeq: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
 
 export const expireOptionsSchema = z.strictObject({
   /** Members loaded per store query. Default 500. */

@@ -12,7 +12,12 @@ import type { Evaluation } from "../accrual/evaluate.js";
 import { refund as decideRefund } from "../accrual/refund.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
 import { nextDueAt } from "../ledger/lots.js";
-import { adjust as decideAdjust, enroll as decideEnroll, insufficientPoints, spend as decideSpend } from "../ledger/operations.js";
+import {
+  adjust as decideAdjust,
+  enroll as decideEnroll,
+  insufficientPoints,
+  spend as decideSpend,
+} from "../ledger/operations.js";
 import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
 import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
@@ -24,17 +29,36 @@ import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs, parseOrThrow } from "../shared/validation.js";
-import { CommitConflict, type IdempotencyRecord, type LoyaltyStore, type StockChange, type StoredMember } from "../store/port.js";
+import {
+  CommitConflict,
+  type IdempotencyRecord,
+  type LoyaltyStore,
+  type StockChange,
+  type StoredMember,
+} from "../store/port.js";
 import { refer as decideRefer } from "../accrual/referral.js";
 import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/catalogue.js";
-import { cancelRedemption as decideCancel, convertDue, nextConversionAt, redeem as decideRedeem, type CodeGenerator } from "../rewards/redeem.js";
+import {
+  cancelRedemption as decideCancel,
+  convertDue,
+  nextConversionAt,
+  redeem as decideRedeem,
+  type CodeGenerator,
+} from "../rewards/redeem.js";
 import { transfer as decideTransfer, transferCommandIssues } from "../rewards/transfer.js";
 import type { Grant, RedeemEntry } from "../ledger/entries.js";
 import { walletBalance } from "../ledger/lots.js";
 import type { CompiledReward } from "../program/compile.js";
 import * as schemas from "./commands.js";
 import { metricStamper } from "../tiers/metrics.js";
-import { assignTier as decideAssignTier, currentTier, qualifiedIndex, reviewDueAt, reviewTier, tiersAfterCommand } from "../tiers/review.js";
+import {
+  assignTier as decideAssignTier,
+  currentTier,
+  qualifiedIndex,
+  reviewDueAt,
+  reviewTier,
+  tiersAfterCommand,
+} from "../tiers/review.js";
 import type { TierEntry, TierReason } from "../ledger/entries.js";
 
 export interface EngineOptions {
@@ -336,19 +360,28 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   // Automatic conversions run inside any write (a purchase's too): their codes must never be missing.
   // Vouchers redeemed on request are refused at redemption instead, so an engine that only earns needs none.
   if (codes === null && [...program.rewards.values()].some((r) => r.automatic !== null)) {
-    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), { issues: [{ path: ["codes"], message: f.codeGenerator }] });
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), {
+      issues: [{ path: ["codes"], message: f.codeGenerator }],
+    });
   }
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {
-    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), { issues: [{ path: ["maxAttempts"], message: f.expectedType("a whole number of at least 1") }] });
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), {
+      issues: [{ path: ["maxAttempts"], message: f.expectedType("a whole number of at least 1") }],
+    });
   }
-  const now = () => { const t = clock(); return typeof t === "number" ? t : t.getTime(); };
+  const now = () => {
+    const t = clock();
+    return typeof t === "number" ? t : t.getTime();
+  };
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
   const stamp = metricStamper(program);
   const hasAutomaticConversions = [...program.rewards.values()].some((r) => r.automatic !== null);
   /** The member's earliest due work: a lot's expiry, a tier review or an automatic conversion, whichever comes first. */
   const dueAtOf = (w: LedgerWriter) => {
     let due: number | null = null;
-    const earliest = (at: number | null) => { if (at !== null && (due === null || at < due)) due = at; };
+    const earliest = (at: number | null) => {
+      if (at !== null && (due === null || at < due)) due = at;
+    };
     earliest(nextDueAt(w.state, deadlines(program, w.state)));
     earliest(reviewDueAt(program, w.state));
     if (hasAutomaticConversions) earliest(nextConversionAt(program, w));
@@ -356,7 +389,11 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   };
   /** What a decision commits for its member: the new entries, snapshot and due instant. */
   const memberWrite = (writer: LedgerWriter, expectedVersion: number | null) => ({
-    memberId: writer.state.memberId, expectedVersion, snapshot: toSnapshot(writer.state), entries: writer.entries, dueAt: dueAtOf(writer),
+    memberId: writer.state.memberId,
+    expectedVersion,
+    snapshot: toSnapshot(writer.state),
+    entries: writer.entries,
+    dueAt: dueAtOf(writer),
   });
 
   function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
@@ -364,27 +401,49 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   }
 
   /** Checks that need the program: currency, precision, wallets, time. All issues at once. */
-  function checkAgainstProgram(name: string, c: { currency?: string; amount?: string; lines?: readonly { amount: string }[]; wallet?: string; points?: string; occurredAt?: string | Date }, spendOnly = false): void {
+  function checkAgainstProgram(
+    name: string,
+    c: {
+      currency?: string;
+      amount?: string;
+      lines?: readonly { amount: string }[];
+      wallet?: string;
+      points?: string;
+      occurredAt?: string | Date;
+    },
+    spendOnly = false,
+  ): void {
     const issues: FieldIssue[] = [];
     let currencyWrong = false;
     if (c.currency !== undefined && c.currency !== program.currency) {
       currencyWrong = true;
       issues.push({ path: ["currency"], message: messages.currencyMismatch(program.currency, c.currency) });
     }
-    if (c.amount !== undefined && decimalPlaces(c.amount) > program.currencyPlaces) issues.push({ path: ["amount"], message: f.tooPrecise(program.currencyPlaces) });
-    c.lines?.forEach((l, i) => { if (decimalPlaces(l.amount) > program.currencyPlaces) issues.push({ path: ["lines", i, "amount"], message: f.tooPrecise(program.currencyPlaces) }); });
+    if (c.amount !== undefined && decimalPlaces(c.amount) > program.currencyPlaces)
+      issues.push({ path: ["amount"], message: f.tooPrecise(program.currencyPlaces) });
+    c.lines?.forEach((l, i) => {
+      if (decimalPlaces(l.amount) > program.currencyPlaces)
+        issues.push({ path: ["lines", i, "amount"], message: f.tooPrecise(program.currencyPlaces) });
+    });
     // Lines may sum to less than the amount (shipping, fees), never to more: line-filtered awards
     // would otherwise earn on money that was not paid.
-    if (c.lines !== undefined && c.amount !== undefined && c.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0)).gt(c.amount)) {
+    if (
+      c.lines !== undefined &&
+      c.amount !== undefined &&
+      c.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0)).gt(c.amount)
+    ) {
       issues.push({ path: ["lines"], message: f.linesExceedAmount });
     }
     if (c.wallet !== undefined) {
       const wallet = program.wallets.get(c.wallet);
       if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
-      else if (spendOnly && wallet.kind !== "spendable") issues.push({ path: ["wallet"], message: f.walletNotSpendable(c.wallet) });
+      else if (spendOnly && wallet.kind !== "spendable")
+        issues.push({ path: ["wallet"], message: f.walletNotSpendable(c.wallet) });
     }
-    if (c.points !== undefined && decimalPlaces(c.points) > program.scale) issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
-    if (c.occurredAt !== undefined && instantMs(c.occurredAt) > now()) issues.push({ path: ["occurredAt"], message: f.inFuture });
+    if (c.points !== undefined && decimalPlaces(c.points) > program.scale)
+      issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
+    if (c.occurredAt !== undefined && instantMs(c.occurredAt) > now())
+      issues.push({ path: ["occurredAt"], message: f.inFuture });
     if (issues.length === 0) return;
     if (currencyWrong && issues.length === 1) {
       throw new LoyaltyError("CURRENCY_MISMATCH", messages.currencyMismatch(program.currency, c.currency!), { issues });
@@ -397,7 +456,11 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       return await fn();
     } catch (error) {
       if (error instanceof LoyaltyError || isCommitConflict(error)) throw error;
-      throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(error instanceof Error ? error.message : String(error)), { cause: error });
+      throw new LoyaltyError(
+        "STORE_FAILURE",
+        messages.storeFailure(error instanceof Error ? error.message : String(error)),
+        { cause: error },
+      );
     }
   }
 
@@ -405,13 +468,21 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     return decoded(await guard(() => store.loadMember(program.id, memberId)));
   }
 
-  const decoded = (stored: StoredMember | null) => (stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null);
+  const decoded = (stored: StoredMember | null) =>
+    stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
 
   /** The members a command writes (null: not enrolled) and the record of its key. */
-  async function readForCommand(memberIds: readonly string[], key: string): Promise<{ loaded: ({ state: MemberState; version: number } | null)[]; prior: IdempotencyRecord | null }> {
+  async function readForCommand(
+    memberIds: readonly string[],
+    key: string,
+  ): Promise<{ loaded: ({ state: MemberState; version: number } | null)[]; prior: IdempotencyRecord | null }> {
     if (store.loadForCommand !== undefined && memberIds.length > 0) {
       const read = await guard(() => store.loadForCommand!(program.id, memberIds, key));
-      if (read.members.length !== memberIds.length) throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(`loadForCommand returned ${read.members.length} members for ${memberIds.length}`));
+      if (read.members.length !== memberIds.length)
+        throw new LoyaltyError(
+          "STORE_FAILURE",
+          messages.storeFailure(`loadForCommand returned ${read.members.length} members for ${memberIds.length}`),
+        );
       return { loaded: read.members.map(decoded), prior: read.idempotency };
     }
     const loaded = await Promise.all(memberIds.map((id) => loadState(id)));
@@ -423,17 +494,28 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
    * conversions at the tier each period end found, then expiries.
    */
-  function settleDue(w: LedgerWriter, options: { expire: boolean; codes: CodeGenerator | null } = { expire: true, codes }): void {
+  function settleDue(
+    w: LedgerWriter,
+    options: { expire: boolean; codes: CodeGenerator | null } = { expire: true, codes },
+  ): void {
     const before = program.tiers === null ? null : currentTier(program, w.state).id;
     const lastWrite = w.state.lastAt;
     const mark = w.entries.length;
     reviewTier(w, program);
-    const changes = w.entries.slice(mark).flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
-    convertDue(w, program, options.codes, (at) => {
-      let tier = before;
-      for (const c of changes) if (c.since <= at) tier = c.to;
-      return tier;
-    }, lastWrite);
+    const changes = w.entries
+      .slice(mark)
+      .flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
+    convertDue(
+      w,
+      program,
+      options.codes,
+      (at) => {
+        let tier = before;
+        for (const c of changes) if (c.since <= at) tier = c.to;
+        return tier;
+      },
+      lastWrite,
+    );
     if (options.expire) expireDue(w, program);
   }
 
@@ -443,7 +525,13 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * member's state with its due work done); `decide` returns the command's result and any stock
    * changes, or throws a LoyaltyError to refuse. Everything commits in one store call.
    */
-  async function write<R extends object>(type: CommandType, raw: unknown, key: string, members: readonly { id: string; mustExist: boolean; field?: string }[], decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>): Promise<Replayable<R>> {
+  async function write<R extends object>(
+    type: CommandType,
+    raw: unknown,
+    key: string,
+    members: readonly { id: string; mustExist: boolean; field?: string }[],
+    decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>,
+  ): Promise<Replayable<R>> {
     const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
     for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
       // The members and the key at one instant (one read, where the store offers it), else the
@@ -453,7 +541,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const { loaded, prior } = await readForCommand(attempt > maxAttempts ? [] : members.map((m) => m.id), key);
       if (prior) {
         if (prior.payloadHash !== payloadHash) {
-          throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), { issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }] });
+          throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), {
+            issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }],
+          });
         }
         return { ...(await replayResult<R>(prior.result)), replayed: true };
       }
@@ -462,7 +552,10 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       if (attempt > maxAttempts) break;
       members.forEach((m, i) => {
         if (!loaded[i] && m.mustExist) throw memberNotFound(m.id, m.field);
-        if (loaded[i] && !m.mustExist) throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), { issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }] });
+        if (loaded[i] && !m.mustExist)
+          throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), {
+            issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }],
+          });
       });
       const at = now();
       // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
@@ -470,7 +563,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       // work, before the command.
       const qualifiedBefore: (number | null)[] = [];
       const writers = members.map((m, i) => {
-        const w = new LedgerWriter(loaded[i]?.state ?? null, m.id, { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) }, { adopt: true });
+        const w = new LedgerWriter(
+          loaded[i]?.state ?? null,
+          m.id,
+          { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) },
+          { adopt: true },
+        );
         if (loaded[i]) settleDue(w);
         qualifiedBefore.push(loaded[i] && program.tiers !== null ? qualifiedIndex(program, w.state, at) : null);
         return w;
@@ -479,12 +577,14 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       writers.forEach((w, i) => tiersAfterCommand(w, program, qualifiedBefore[i]!, type));
       const result = { ...decided.result, entries: writers.flatMap((w) => w.entries) } as unknown as R;
       try {
-        await guard(() => store.commit({
-          programId: program.id,
-          members: writers.map((w, i) => memberWrite(w, loaded[i]?.version ?? null)),
-          idempotency: { key, payloadHash, result: recordedResult(decided.result, writers), committedAt: iso(at) },
-          ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
-        }));
+        await guard(() =>
+          store.commit({
+            programId: program.id,
+            members: writers.map((w, i) => memberWrite(w, loaded[i]?.version ?? null)),
+            idempotency: { key, payloadHash, result: recordedResult(decided.result, writers), committedAt: iso(at) },
+            ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
+          }),
+        );
         return { ...result, replayed: false };
       } catch (error) {
         if (isCommitConflict(error)) continue; // someone else wrote first: read again, decide again
@@ -492,7 +592,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       }
     }
     const subject = members.map((m) => m.id).join(", ") || key;
-    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(subject, maxAttempts), { details: { memberIds: members.map((m) => m.id), attempts: maxAttempts } });
+    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(subject, maxAttempts), {
+      details: { memberIds: members.map((m) => m.id), attempts: maxAttempts },
+    });
   }
 
   /**
@@ -501,7 +603,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * a replay reads the very same entries back. Halves what a command writes besides its entries.
    */
   function recordedResult(result: object, writers: readonly LedgerWriter[]): RecordedResult {
-    const entryRefs = writers.filter((w) => w.entries.length > 0).map((w) => ({ memberId: w.state.memberId, fromSeq: w.entries[0]!.seq, count: w.entries.length }));
+    const entryRefs = writers
+      .filter((w) => w.entries.length > 0)
+      .map((w) => ({ memberId: w.state.memberId, fromSeq: w.entries[0]!.seq, count: w.entries.length }));
     return { ...result, entryRefs };
   }
 
@@ -514,10 +618,17 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const last = ref.fromSeq + ref.count - 1;
       // Pages, as a store may return fewer entries than asked for.
       for (let after = ref.fromSeq - 1; after < last;) {
-        const page = await guard(() => store.readEntries(program.id, ref.memberId, { afterSeq: after, limit: last - after }));
+        const page = await guard(() =>
+          store.readEntries(program.id, ref.memberId, { afterSeq: after, limit: last - after }),
+        );
         const first = page.entries[0];
         if (first === undefined || first.seq !== after + 1) {
-          throw new LoyaltyError("STORE_FAILURE", messages.storeFailure(`the ledger of member ${ref.memberId} lacks entries ${after + 1} to ${last} that an idempotency record names`));
+          throw new LoyaltyError(
+            "STORE_FAILURE",
+            messages.storeFailure(
+              `the ledger of member ${ref.memberId} lacks entries ${after + 1} to ${last} that an idempotency record names`,
+            ),
+          );
         }
         entries.push(...page.entries.filter((e) => e.seq <= last));
         after = page.entries.at(-1)!.seq;
@@ -527,7 +638,14 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   }
 
   /** A command on one member: `decide` gets its writer and returns the result. */
-  function writeOne<R extends object>(type: CommandType, raw: unknown, key: string, memberId: string, mustExist: boolean, decide: (w: LedgerWriter) => Omit<R, "entries">): Promise<Replayable<R>> {
+  function writeOne<R extends object>(
+    type: CommandType,
+    raw: unknown,
+    key: string,
+    memberId: string,
+    mustExist: boolean,
+    decide: (w: LedgerWriter) => Omit<R, "entries">,
+  ): Promise<Replayable<R>> {
     return write<R>(type, raw, key, [{ id: memberId, mustExist }], ([w]) => ({ result: decide(w!) }));
   }
 
@@ -541,13 +659,28 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     const totals = new Map<string, Decimal>();
     const awards = e.awards.map((a) => {
       totals.set(a.wallet, (totals.get(a.wallet) ?? new Decimal(0)).plus(a.points));
-      return { ruleId: a.ruleId, ruleName: a.ruleName ?? null, wallet: a.wallet, points: fmt(a.points), uncapped: fmt(a.uncapped) };
+      return {
+        ruleId: a.ruleId,
+        ruleName: a.ruleName ?? null,
+        wallet: a.wallet,
+        points: fmt(a.points),
+        uncapped: fmt(a.uncapped),
+      };
     });
     return { awards, totals: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])) };
   }
 
-  const toLines = (lines: readonly { sku: string; category?: string | undefined; quantity: number; amount: string }[] | undefined): PurchaseLine[] | null =>
-    lines ? lines.map((l) => ({ sku: l.sku, ...(l.category === undefined ? {} : { category: l.category }), quantity: l.quantity, amount: new Decimal(l.amount) })) : null;
+  const toLines = (
+    lines: readonly { sku: string; category?: string | undefined; quantity: number; amount: string }[] | undefined,
+  ): PurchaseLine[] | null =>
+    lines
+      ? lines.map((l) => ({
+          sku: l.sku,
+          ...(l.category === undefined ? {} : { category: l.category }),
+          quantity: l.quantity,
+          amount: new Decimal(l.amount),
+        }))
+      : null;
 
   const attrs = (a: Record<string, Scalar> | undefined) => a ?? {};
 
@@ -556,9 +689,16 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
 
     async enroll(input) {
       const c = parse(schemas.enrollSchema, input, "enroll");
-      if (c.joinedAt !== undefined && instantMs(c.joinedAt) > now()) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), { issues: [{ path: ["joinedAt"], message: f.inFuture }] });
+      if (c.joinedAt !== undefined && instantMs(c.joinedAt) > now())
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), {
+          issues: [{ path: ["joinedAt"], message: f.inFuture }],
+        });
       return writeOne<EnrollResult>("enroll", input, c.key, c.memberId, false, (w) => {
-        decideEnroll(w, { joinedAt: c.joinedAt === undefined ? w.now : instantMs(c.joinedAt), birthday: c.birthday ?? null, attributes: attrs(c.attributes) });
+        decideEnroll(w, {
+          joinedAt: c.joinedAt === undefined ? w.now : instantMs(c.joinedAt),
+          birthday: c.birthday ?? null,
+          attributes: attrs(c.attributes),
+        });
         return { memberId: c.memberId };
       });
     },
@@ -568,9 +708,20 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       checkAgainstProgram("recordPurchase", c);
       return writeOne<EarnResult>("purchase", input, c.key, c.memberId, true, (w) => {
         const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
-        const evaluation = recordPurchase(w, program, { purchaseId: c.purchaseId, amount: new Decimal(c.amount), occurredAt, lines: toLines(c.lines), attributes: attrs(c.attributes) });
+        const evaluation = recordPurchase(w, program, {
+          purchaseId: c.purchaseId,
+          amount: new Decimal(c.amount),
+          occurredAt,
+          lines: toLines(c.lines),
+          attributes: attrs(c.attributes),
+        });
         const earnEntry = w.entries.find((e) => e.kind === "earn");
-        return { memberId: c.memberId, purchaseId: c.purchaseId, ...awardLines(evaluation), availableAt: earnEntry?.kind === "earn" ? earnEntry.lot.availableAt : null };
+        return {
+          memberId: c.memberId,
+          purchaseId: c.purchaseId,
+          ...awardLines(evaluation),
+          availableAt: earnEntry?.kind === "earn" ? earnEntry.lot.availableAt : null,
+        };
       });
     },
 
@@ -580,7 +731,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       return writeOne<EarnResult>("event", input, c.key, c.memberId, true, (w) => {
         const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
         const evaluation = recordEvent(w, program, { type: c.type, occurredAt, attributes: attrs(c.attributes) });
-        return { memberId: c.memberId, purchaseId: null, ...awardLines(evaluation), availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null };
+        return {
+          memberId: c.memberId,
+          purchaseId: null,
+          ...awardLines(evaluation),
+          availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null,
+        };
       });
     },
 
@@ -592,7 +748,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         return {
           memberId: c.memberId,
           purchaseId: c.purchaseId ?? null,
-          reversed: reversals.map((r) => ({ wallet: r.wallet, points: fmt(r.points), debt: fmt(r.debt), forgiven: fmt(r.forgiven) })),
+          reversed: reversals.map((r) => ({
+            wallet: r.wallet,
+            points: fmt(r.points),
+            debt: fmt(r.debt),
+            forgiven: fmt(r.forgiven),
+          })),
         };
       });
     },
@@ -601,7 +762,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const c = parse(schemas.adjustSchema, input, "adjust");
       checkAgainstProgram("adjust", c);
       return writeOne<PointsResult>("adjust", input, c.key, c.memberId, true, (w) => {
-        decideAdjust(w, program, { wallet: c.wallet, points: new Decimal(c.points), reason: c.reason, reference: c.reference ?? null });
+        decideAdjust(w, program, {
+          wallet: c.wallet,
+          points: new Decimal(c.points),
+          reason: c.reason,
+          reference: c.reference ?? null,
+        });
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
     },
@@ -616,15 +782,25 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     },
 
     async summary(memberId, opts = {}) {
-      const id = parse(schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }), { ...opts, memberId }, "summary");
+      const id = parse(
+        schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }),
+        { ...opts, memberId },
+        "summary",
+      );
       const at = now();
       return summarize(program, asOf(await loadKnown(id.memberId), at), at, id.expiringWithinDays ?? 30);
     },
 
     async statement(memberId, opts = {}) {
-      const o = parse(schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }), { ...opts, memberId }, "statement");
+      const o = parse(
+        schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }),
+        { ...opts, memberId },
+        "statement",
+      );
       await loadKnown(o.memberId);
-      const page = await guard(() => store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }));
+      const page = await guard(() =>
+        store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }),
+      );
       const ruleName = (e: Entry) => (e.kind === "earn" ? (program.rules.get(e.ruleId)?.name ?? null) : null);
       return { entries: page.entries.map((e) => ({ ...e, ruleName: ruleName(e) })), nextAfterSeq: page.nextAfterSeq };
     },
@@ -633,14 +809,23 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const c = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
       checkAgainstProgram("previewPurchase", c);
       const state = c.memberId === undefined ? null : await loadKnown(c.memberId);
-      return awardLines(evaluatePurchase(program, state, { amount: new Decimal(c.amount), occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt), lines: toLines(c.lines), attributes: attrs(c.attributes) }));
+      return awardLines(
+        evaluatePurchase(program, state, {
+          amount: new Decimal(c.amount),
+          occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt),
+          lines: toLines(c.lines),
+          attributes: attrs(c.attributes),
+        }),
+      );
     },
 
     async expire(options = {}) {
       const o = parse(schemas.expireOptionsSchema, options, "expire");
       const at = now();
       const totals = new Map<string, Decimal>();
-      let scanned = 0, members = 0, lots = 0;
+      let scanned = 0,
+        members = 0,
+        lots = 0;
       const failed = await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
         scanned++;
         const entries = await expireMember(memberId, at);
@@ -651,20 +836,36 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
           totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
         }
       });
-      return { asOf: iso(at), scanned, members, lots, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])), failed };
+      return {
+        asOf: iso(at),
+        scanned,
+        members,
+        lots,
+        points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])),
+        failed,
+      };
     },
 
     async expiringSoon(options) {
       const o = parse(schemas.expiringSoonOptionsSchema, options, "expiringSoon");
       const from = o.from === undefined ? now() : instantMs(o.from);
       const to = instantMs(o.to);
-      if (to <= from) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("expiringSoon", 1), { issues: [{ path: ["to"], message: f.rangeReversed }] });
+      if (to <= from)
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("expiringSoon", 1), {
+          issues: [{ path: ["to"], message: f.rangeReversed }],
+        });
       const limit = o.limit ?? 100;
       const found: { memberId: string; expiring: ExpiringPoints[] }[] = [];
       let after = o.after;
       for (;;) {
         // Due index: every member with a lot expiring before `to` (overdue ones included).
-        const due = await guard(() => store.findDueMembers(program.id, { before: to - 1, limit: limit - found.length, ...(after ? { after } : {}) }));
+        const due = await guard(() =>
+          store.findDueMembers(program.id, {
+            before: to - 1,
+            limit: limit - found.length,
+            ...(after ? { after } : {}),
+          }),
+        );
         for (const d of due) {
           const loaded = await loadState(d.memberId);
           const expiring = loaded ? expiringBetween(program, loaded.state, from, to) : [];
@@ -680,7 +881,8 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const o = parse(schemas.reviewTiersOptionsSchema, options, "reviewTiers");
       const at = now();
       const changes: Partial<Record<TierReason, number>> = {};
-      let scanned = 0, members = 0;
+      let scanned = 0,
+        members = 0;
       if (program.tiers === null) return { asOf: iso(at), scanned, members, changes, failed: [] };
       const failed = await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
         scanned++;
@@ -696,10 +898,16 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const issues: FieldIssue[] = [];
       if (program.tiers === null) issues.push({ path: ["tier"], message: f.noTiers });
       else if (!program.tiers.byId.has(c.tier)) issues.push({ path: ["tier"], message: f.unknownTier(c.tier) });
-      if (c.until !== undefined && instantMs(c.until) <= now()) issues.push({ path: ["until"], message: f.tierFloorUntilPast });
-      if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
+      if (c.until !== undefined && instantMs(c.until) <= now())
+        issues.push({ path: ["until"], message: f.tierFloorUntilPast });
+      if (issues.length > 0)
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
       return writeOne<TierResult>("assignTier", input, c.key, c.memberId, true, (w) => {
-        decideAssignTier(w, program, { tier: c.tier, until: c.until === undefined ? null : instantMs(c.until), note: c.note ?? null });
+        decideAssignTier(w, program, {
+          tier: c.tier,
+          until: c.until === undefined ? null : instantMs(c.until),
+          note: c.note ?? null,
+        });
         return { memberId: c.memberId, tier: c.tier };
       });
     },
@@ -707,16 +915,32 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     async redeem(input) {
       const c = parse(schemas.redeemSchema, input, "redeem");
       const issues = redeemCommandIssues(program, c);
-      if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", issues.length), { issues });
+      if (issues.length > 0)
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", issues.length), { issues });
       const reward = program.rewards.get(c.rewardId)!;
       const redemptionId = c.redemptionId ?? c.key;
       return write<RedeemResult>("redeem", input, c.key, [{ id: c.memberId, mustExist: true }], async ([w]) => {
         const left = await stockLeft(reward);
         const { entry, stockDelta } = decideRedeem(w!, program, {
-          reward, quantity: c.quantity ?? (reward.kind === "conversion" ? null : 1), redemptionId, cause: c.cause ?? null, reference: c.reference ?? null, stockLeft: left, codes,
+          reward,
+          quantity: c.quantity ?? (reward.kind === "conversion" ? null : 1),
+          redemptionId,
+          cause: c.cause ?? null,
+          reference: c.reference ?? null,
+          stockLeft: left,
+          codes,
         });
         return {
-          result: { memberId: c.memberId, redemptionId, rewardId: reward.id, kind: reward.kind, quantity: entry.quantity, wallet: reward.wallet, points: fmt(new Decimal(entry.points)), grant: entry.grant },
+          result: {
+            memberId: c.memberId,
+            redemptionId,
+            rewardId: reward.id,
+            kind: reward.kind,
+            quantity: entry.quantity,
+            wallet: reward.wallet,
+            points: fmt(new Decimal(entry.points)),
+            grant: entry.grant,
+          },
           stock: stockDelta === 0 ? [] : [{ rewardId: reward.id, delta: stockDelta, initial: reward.stock ?? 0 }],
         };
       });
@@ -729,9 +953,23 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         const r = w!.state.redemptions[c.redemptionId]!;
         const reward = program.rewards.get(out.rewardId);
         return {
-          result: { memberId: c.memberId, redemptionId: c.redemptionId, rewardId: out.rewardId, wallet: r.wallet, restored: fmt(out.restored), regranted: fmt(out.regranted), forfeited: fmt(out.forfeited), debtRepaid: fmt(out.debtRepaid), reclaimed: fmt(out.reclaimed), stock: out.stockDelta },
+          result: {
+            memberId: c.memberId,
+            redemptionId: c.redemptionId,
+            rewardId: out.rewardId,
+            wallet: r.wallet,
+            restored: fmt(out.restored),
+            regranted: fmt(out.regranted),
+            forfeited: fmt(out.forfeited),
+            debtRepaid: fmt(out.debtRepaid),
+            reclaimed: fmt(out.reclaimed),
+            stock: out.stockDelta,
+          },
           // A reward since removed from the catalogue still gets its count back; it started from 0 if the store never had one.
-          stock: out.stockDelta === 0 ? [] : [{ rewardId: out.rewardId, delta: out.stockDelta, initial: reward?.stock ?? 0 }],
+          stock:
+            out.stockDelta === 0
+              ? []
+              : [{ rewardId: out.rewardId, delta: out.stockDelta, initial: reward?.stock ?? 0 }],
         };
       });
     },
@@ -740,25 +978,68 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const c = parse(schemas.transferSchema, input, "transfer");
       const issues: FieldIssue[] = [];
       if (c.toMemberId === c.fromMemberId) issues.push({ path: ["toMemberId"], message: f.transferToSelf });
-      if (decimalPlaces(c.points) > program.scale) issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
+      if (decimalPlaces(c.points) > program.scale)
+        issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
       if (!program.wallets.has(c.wallet)) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
       else issues.push(...transferCommandIssues(program, c));
-      if (issues.length > 0) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
-      return write<TransferResult>("transfer", input, c.key, [{ id: c.fromMemberId, mustExist: true, field: "fromMemberId" }, { id: c.toMemberId, mustExist: true, field: "toMemberId" }], ([from, to]) => {
-        decideTransfer(from!, to!, program, { transferId: c.key, wallet: c.wallet, points: new Decimal(c.points), reference: c.reference ?? null });
-        return { result: { transferId: c.key, fromMemberId: c.fromMemberId, toMemberId: c.toMemberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) } };
-      });
+      if (issues.length > 0)
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
+      return write<TransferResult>(
+        "transfer",
+        input,
+        c.key,
+        [
+          { id: c.fromMemberId, mustExist: true, field: "fromMemberId" },
+          { id: c.toMemberId, mustExist: true, field: "toMemberId" },
+        ],
+        ([from, to]) => {
+          decideTransfer(from!, to!, program, {
+            transferId: c.key,
+            wallet: c.wallet,
+            points: new Decimal(c.points),
+            reference: c.reference ?? null,
+          });
+          return {
+            result: {
+              transferId: c.key,
+              fromMemberId: c.fromMemberId,
+              toMemberId: c.toMemberId,
+              wallet: c.wallet,
+              points: fmt(new Decimal(c.points)),
+            },
+          };
+        },
+      );
     },
 
     async refer(input) {
       const c = parse(schemas.referSchema, input, "refer");
-      if (c.referrerId === c.referredId) throw new LoyaltyError("SELF_REFERRAL", messages.selfReferral, { issues: [{ path: ["referredId"], message: messages.selfReferral }] });
+      if (c.referrerId === c.referredId)
+        throw new LoyaltyError("SELF_REFERRAL", messages.selfReferral, {
+          issues: [{ path: ["referredId"], message: messages.selfReferral }],
+        });
       checkAgainstProgram("refer", c);
-      return write<ReferralResult>("refer", input, c.key, [{ id: c.referrerId, mustExist: true, field: "referrerId" }, { id: c.referredId, mustExist: true, field: "referredId" }], ([referrer, referred]) => {
-        const occurredAt = c.occurredAt === undefined ? referrer!.now : instantMs(c.occurredAt);
-        const out = decideRefer(referrer!, referred!, program, { occurredAt, attributes: attrs(c.attributes) });
-        return { result: { referrerId: c.referrerId, referredId: c.referredId, referrer: awardLines(out.referrer), referred: awardLines(out.referred) } };
-      });
+      return write<ReferralResult>(
+        "refer",
+        input,
+        c.key,
+        [
+          { id: c.referrerId, mustExist: true, field: "referrerId" },
+          { id: c.referredId, mustExist: true, field: "referredId" },
+        ],
+        ([referrer, referred]) => {
+          const occurredAt = c.occurredAt === undefined ? referrer!.now : instantMs(c.occurredAt);
+          const out = decideRefer(referrer!, referred!, program, { occurredAt, attributes: attrs(c.attributes) });
+          return {
+            result: {
+              referrerId: c.referrerId,
+              referredId: c.referredId,
+              referrer: awardLines(out.referrer),
+              referred: awardLines(out.referred),
+            },
+          };
+        },
+      );
     },
 
     async restock(input) {
@@ -766,19 +1047,30 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const reward = program.rewards.get(c.rewardId);
       if (reward === undefined || reward.stock === null) {
         const message = reward === undefined ? f.unknownReward(c.rewardId) : f.unlimitedStock(c.rewardId);
-        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("restock", 1), { issues: [{ path: ["rewardId"], message }] });
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("restock", 1), {
+          issues: [{ path: ["rewardId"], message }],
+        });
       }
       return write<RestockResult>("restock", input, c.key, [], async () => {
         const left = (await stockLeft(reward))!;
-        if (left + c.units < 0) throw new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(reward.id, left, -c.units), { details: { rewardId: reward.id, left, requested: -c.units } });
-        return { result: { rewardId: reward.id, units: c.units }, stock: [{ rewardId: reward.id, delta: c.units, initial: reward.stock ?? 0 }] };
+        if (left + c.units < 0)
+          throw new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(reward.id, left, -c.units), {
+            details: { rewardId: reward.id, left, requested: -c.units },
+          });
+        return {
+          result: { rewardId: reward.id, units: c.units },
+          stock: [{ rewardId: reward.id, delta: c.units, initial: reward.stock ?? 0 }],
+        };
       });
     },
 
     async stock(rewardId) {
       const id = parse(schemas.restockSchema.pick({ rewardId: true }), { rewardId }, "stock").rewardId;
       const reward = program.rewards.get(id);
-      if (reward === undefined) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("stock", 1), { issues: [{ path: ["rewardId"], message: f.unknownReward(id) }] });
+      if (reward === undefined)
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("stock", 1), {
+          issues: [{ path: ["rewardId"], message: f.unknownReward(id) }],
+        });
       return stockLeft(reward);
     },
 
@@ -793,12 +1085,21 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
         const left = await stockLeft(reward);
         const available = walletBalance(state, reward.wallet, at, due.get(reward.wallet) ?? null).available;
         const affordableUnits = Math.min(available.div(price).floor().toNumber(), 1_000_000);
-        const refused = refusal(program, reward, state, at, 1, left) ?? (affordableUnits < 1 ? insufficientPoints(reward.wallet, available, price) : null);
+        const refused =
+          refusal(program, reward, state, at, 1, left) ??
+          (affordableUnits < 1 ? insufficientPoints(reward.wallet, available, price) : null);
         offers.push({
-          rewardId: reward.id, name: reward.name ?? null, kind: reward.kind, wallet: reward.wallet, price: fmt(price),
+          rewardId: reward.id,
+          name: reward.name ?? null,
+          kind: reward.kind,
+          wallet: reward.wallet,
+          price: fmt(price),
           value: reward.value === null ? null : formatAmount(reward.value, program.currencyPlaces),
-          redeemable: refused === null, refusal: refused === null ? null : { code: refused.code, message: refused.message },
-          affordableUnits, unitsLeftInLimits: unitsLeft(program, reward, state, at), stock: left,
+          redeemable: refused === null,
+          refusal: refused === null ? null : { code: refused.code, message: refused.message },
+          affordableUnits,
+          unitsLeftInLimits: unitsLeft(program, reward, state, at),
+          stock: left,
         });
       }
       return offers;
@@ -808,7 +1109,9 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const o = parse(schemas.convertOptionsSchema, options, "convertPoints");
       const at = now();
       const totals = new Map<string, Decimal>();
-      let scanned = 0, members = 0, conversions = 0;
+      let scanned = 0,
+        members = 0,
+        conversions = 0;
       if (!hasAutomaticConversions) return { asOf: iso(at), scanned, members, conversions, points: {}, failed: [] };
       const failed = await forEachDue(at, o.batchSize ?? 500, async (memberId) => {
         scanned++;
@@ -819,14 +1122,27 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
           totals.set(e.wallet, (totals.get(e.wallet) ?? new Decimal(0)).plus(e.points));
         }
       });
-      return { asOf: iso(at), scanned, members, conversions, points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])), failed };
+      return {
+        asOf: iso(at),
+        scanned,
+        members,
+        conversions,
+        points: Object.fromEntries([...totals].map(([w, p]) => [w, fmt(p)])),
+        failed,
+      };
     },
 
     async previewEvent(input) {
       const c = parse(schemas.previewEventSchema, input, "previewEvent");
       checkAgainstProgram("previewEvent", c);
       const state = c.memberId === undefined ? null : await loadKnown(c.memberId);
-      return awardLines(evaluateEvent(program, state, { type: c.type, occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt), attributes: attrs(c.attributes) }));
+      return awardLines(
+        evaluateEvent(program, state, {
+          type: c.type,
+          occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt),
+          attributes: attrs(c.attributes),
+        }),
+      );
     },
   };
 
@@ -835,42 +1151,65 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * record, decided again on a lost race. `decide` says whether there is anything to write; the
    * entries written are returned (none: nothing was due, or another sweep got there first).
    */
-  async function systemWrite(memberId: string, at: number, type: "expire" | "reviewTiers" | "convert", decide: (w: LedgerWriter) => boolean): Promise<Entry[]> {
+  async function systemWrite(
+    memberId: string,
+    at: number,
+    type: "expire" | "reviewTiers" | "convert",
+    decide: (w: LedgerWriter) => boolean,
+  ): Promise<Entry[]> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const loaded = await loadState(memberId);
       if (!loaded) return [];
-      const writer = new LedgerWriter(loaded.state, memberId, { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) }, { adopt: true });
+      const writer = new LedgerWriter(
+        loaded.state,
+        memberId,
+        { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) },
+        { adopt: true },
+      );
       if (!decide(writer)) return [];
       try {
-        await guard(() => store.commit({
-          programId: program.id,
-          members: [memberWrite(writer, loaded.version)],
-          idempotency: null,
-        }));
+        await guard(() =>
+          store.commit({
+            programId: program.id,
+            members: [memberWrite(writer, loaded.version)],
+            idempotency: null,
+          }),
+        );
         return writer.entries;
       } catch (error) {
         if (isCommitConflict(error)) continue;
         throw error;
       }
     }
-    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), { details: { memberId, attempts: maxAttempts } });
+    throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), {
+      details: { memberId, attempts: maxAttempts },
+    });
   }
 
   /** Writes off what is due for one member at `at` (with the reviews and conversions due before). */
   function expireMember(memberId: string, at: number): Promise<Entry[]> {
-    return systemWrite(memberId, at, "expire", (w) => { settleDue(w); return w.entries.length > 0; });
+    return systemWrite(memberId, at, "expire", (w) => {
+      settleDue(w);
+      return w.entries.length > 0;
+    });
   }
 
   /** Processes one member's due tier reviews at `at` (and what else is due); returns its tier entries. */
   async function reviewMember(memberId: string, at: number): Promise<TierEntry[]> {
     // Only a conversion or an expiry due: leave it to those sweeps.
-    const entries = await systemWrite(memberId, at, "reviewTiers", (w) => { settleDue(w); return w.entries.some((e) => e.kind === "tier"); });
+    const entries = await systemWrite(memberId, at, "reviewTiers", (w) => {
+      settleDue(w);
+      return w.entries.some((e) => e.kind === "tier");
+    });
     return entries.filter((e): e is TierEntry => e.kind === "tier");
   }
 
   /** Runs one member's due conversions at `at` (and what else is due); returns its conversion entries. */
   async function convertMember(memberId: string, at: number): Promise<RedeemEntry[]> {
-    const entries = await systemWrite(memberId, at, "convert", (w) => { settleDue(w); return w.entries.some((e) => e.kind === "redeem"); });
+    const entries = await systemWrite(memberId, at, "convert", (w) => {
+      settleDue(w);
+      return w.entries.some((e) => e.kind === "redeem");
+    });
     return entries.filter((e): e is RedeemEntry => e.kind === "redeem");
   }
 
@@ -880,18 +1219,28 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
    * member that keeps changing) is reported and skipped, so one member cannot stop a sweep; a
    * store failure stops it (the next member would meet the same). Returns the members skipped.
    */
-  async function forEachDue(at: number, batchSize: number, visit: (memberId: string) => Promise<void>): Promise<SweepFailure[]> {
+  async function forEachDue(
+    at: number,
+    batchSize: number,
+    visit: (memberId: string) => Promise<void>,
+  ): Promise<SweepFailure[]> {
     const failed: SweepFailure[] = [];
     let after: { dueAt: number; memberId: string } | undefined;
     for (;;) {
-      const due = await guard(() => store.findDueMembers(program.id, { before: at, limit: batchSize, ...(after ? { after } : {}) }));
+      const due = await guard(() =>
+        store.findDueMembers(program.id, { before: at, limit: batchSize, ...(after ? { after } : {}) }),
+      );
       if (due.length === 0) return failed;
       for (const d of due) {
         try {
           await visit(d.memberId);
         } catch (error) {
           if (error instanceof LoyaltyError && error.code === "STORE_FAILURE") throw error;
-          failed.push({ memberId: d.memberId, code: error instanceof LoyaltyError ? error.code : error instanceof Error ? error.name : "Error", message: error instanceof Error ? error.message : String(error) });
+          failed.push({
+            memberId: d.memberId,
+            code: error instanceof LoyaltyError ? error.code : error instanceof Error ? error.name : "Error",
+            message: error instanceof Error ? error.message : String(error),
+          });
         }
       }
       after = due.at(-1);
@@ -912,7 +1261,11 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   function asOf(state: MemberState, at: number): MemberState {
     if (!hasAutomaticConversions) return state;
     let n = 0;
-    const w = new LedgerWriter(state, state.memberId, { now: at, newId: () => `(view ${++n})`, command: { key: "(view)", type: "convert" } });
+    const w = new LedgerWriter(state, state.memberId, {
+      now: at,
+      newId: () => `(view ${++n})`,
+      command: { key: "(view)", type: "convert" },
+    });
     // The due reviews too: a conversion is priced at the tier its period end found.
     settleDue(w, { expire: false, codes: () => "(on the next write)" });
     return w.state;
@@ -926,7 +1279,9 @@ function isCommitConflict(error: unknown): error is CommitConflict {
 
 /** `field`: the command's field that named the member (fromMemberId, referredId, ...). */
 function memberNotFound(memberId: string, field = "memberId"): LoyaltyError {
-  return new LoyaltyError("MEMBER_NOT_FOUND", messages.memberNotFound(memberId), { issues: [{ path: [field], message: messages.memberNotFound(memberId) }] });
+  return new LoyaltyError("MEMBER_NOT_FOUND", messages.memberNotFound(memberId), {
+    issues: [{ path: [field], message: messages.memberNotFound(memberId) }],
+  });
 }
 
 function isCompiled(value: unknown): value is Program {

@@ -19,7 +19,11 @@ export class LoyaltyError extends Error {
   readonly issues: readonly FieldIssue[];
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options.issues ?? [];
@@ -27,7 +31,12 @@ export class LoyaltyError extends Error {
   }
 
   /** A plain object for logs and HTTP responses. */
-  toJSON(): { code: ErrorCode; message: string; issues: readonly FieldIssue[]; details: Readonly<Record<string, unknown>> } {
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    issues: readonly FieldIssue[];
+    details: Readonly<Record<string, unknown>>;
+  } {
     return { code: this.code, message: this.message, issues: this.issues, details: this.details };
   }
 }

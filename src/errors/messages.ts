@@ -34,7 +34,8 @@ export const messages = {
   invalidCommand: (command: string, count: number) =>
     `The ${command} command is invalid: ${count} problem${count === 1 ? "" : "s"} (see issues).`,
   memberNotFound: (memberId: string) => `No member "${memberId}" is enrolled in this program; enroll them first.`,
-  memberExists: (memberId: string) => `Member "${memberId}" is already enrolled; use another id or a different idempotency key's command.`,
+  memberExists: (memberId: string) =>
+    `Member "${memberId}" is already enrolled; use another id or a different idempotency key's command.`,
   purchaseNotFound: (memberId: string, purchaseId: string) =>
     `Member "${memberId}" has no purchase "${purchaseId}"; record the purchase first, or refund without purchaseId for a return with no receipt.`,
   duplicatePurchase: (purchaseId: string) =>
@@ -54,28 +55,35 @@ export const messages = {
   rewardDisabled: (reward: string) => `Reward "${reward}" is withdrawn from the catalogue.`,
   rewardNotYet: (reward: string, from: string) => `Reward "${reward}" is offered from ${from}.`,
   rewardEnded: (reward: string, until: string) => `Reward "${reward}" was offered until ${until}.`,
-  outOfStock: (reward: string, left: number, wanted: number) => `Reward "${reward}" has ${left} unit${left === 1 ? "" : "s"} left; ${wanted} ${wanted === 1 ? "was" : "were"} asked for.`,
+  outOfStock: (reward: string, left: number, wanted: number) =>
+    `Reward "${reward}" has ${left} unit${left === 1 ? "" : "s"} left; ${wanted} ${wanted === 1 ? "was" : "were"} asked for.`,
   rewardLimitReached: (reward: string, period: string, count: number) =>
     `The member may redeem reward "${reward}" ${count} time${count === 1 ? "" : "s"} per ${period === "lifetime" ? "lifetime" : period}; this redemption would exceed that.`,
-  transferLimitReached: (period: string, points: string) => `The member may send at most ${points} points per ${period}; this transfer would exceed that.`,
-  referralLimitReached: (period: string, count: number) => `The referrer may refer ${count} member${count === 1 ? "" : "s"} per ${period}; this referral would exceed that.`,
-  tierNotEligible: (reward: string, tier: string | null) => `Reward "${reward}" is not offered to members of tier ${tier === null ? "(none)" : `"${tier}"`}.`,
-  redemptionNotFound: (memberId: string, redemptionId: string) => `Member "${memberId}" has no redemption "${redemptionId}".`,
+  transferLimitReached: (period: string, points: string) =>
+    `The member may send at most ${points} points per ${period}; this transfer would exceed that.`,
+  referralLimitReached: (period: string, count: number) =>
+    `The referrer may refer ${count} member${count === 1 ? "" : "s"} per ${period}; this referral would exceed that.`,
+  tierNotEligible: (reward: string, tier: string | null) =>
+    `Reward "${reward}" is not offered to members of tier ${tier === null ? "(none)" : `"${tier}"`}.`,
+  redemptionNotFound: (memberId: string, redemptionId: string) =>
+    `Member "${memberId}" has no redemption "${redemptionId}".`,
   redemptionCancelled: (redemptionId: string) => `Redemption "${redemptionId}" is already cancelled.`,
   duplicateRedemption: (redemptionId: string) =>
     `Redemption "${redemptionId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
   selfReferral: "A member cannot refer themselves.",
-  referralCycle: (memberId: string) => `Member "${memberId}" referred this member; a member cannot refer their own referrer back.`,
+  referralCycle: (memberId: string) =>
+    `Member "${memberId}" referred this member; a member cannot refer their own referrer back.`,
   alreadyReferred: (memberId: string, by: string) => `Member "${memberId}" was already referred by "${by}".`,
-  referralExpired: (memberId: string, days: number) => `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
+  referralExpired: (memberId: string, days: number) =>
+    `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
 
   // Field-level issue texts.
   field: {
     required: "Required.",
     unknownField: (key: string) => `Unknown field "${key}"; remove it or check its spelling.`,
     expectedType: (expected: string) => `Expected ${expected}.`,
-    amountNotString: "Amounts are decimal strings such as \"12.50\" (numbers would carry float error).",
-    notDecimal: "Not a decimal number: write digits with an optional fraction, such as \"12.50\".",
+    amountNotString: 'Amounts are decimal strings such as "12.50" (numbers would carry float error).',
+    notDecimal: 'Not a decimal number: write digits with an optional fraction, such as "12.50".',
     notPositive: "Must be greater than zero.",
     negative: "Must not be negative.",
     tooPrecise: (places: number) => `At most ${places} decimal place${places === 1 ? "" : "s"} allowed here.`,
@@ -92,17 +100,20 @@ export const messages = {
     unknownWallet: (wallet: string) => `No wallet "${wallet}" in this program.`,
     walletNotSpendable: (wallet: string) => `Wallet "${wallet}" holds qualifying points, which are never spent.`,
     unknownRule: (rule: string) => `No earning rule "${rule}" in this program.`,
-    multiplierOrder: (rule: string) => `Rule "${rule}" must be evaluated before this multiplier (give it a higher priority or list it earlier).`,
+    multiplierOrder: (rule: string) =>
+      `Rule "${rule}" must be evaluated before this multiplier (give it a higher priority or list it earlier).`,
     baseRuleNotRate: (rule: string) => `Rule "${rule}" must award a rate per amount to price receipt-less returns.`,
     duplicateId: (id: string) => `Duplicate id "${id}".`,
     needsSpendableWallet: "Declare at least one spendable wallet.",
     needsQualifyingWallet: "Declare at least one qualifying wallet (tier credits, never spent).",
     rangeReversed: "The end lies before the start.",
     oneOf: (a: string, b: string) => `Give ${a} or ${b}, not both.`,
-    linesExceedAmount: "The lines add up to more than the purchase amount; line amounts are what was paid for each line.",
+    linesExceedAmount:
+      "The lines add up to more than the purchase amount; line amounts are what was paid for each line.",
     reservedKey: "This name is reserved; choose another.",
     unstorableText: "Contains a NUL character or a lone surrogate, which a database cannot store; use plain text.",
-    finerThanScale: (scale: number) => `Points have ${scale} decimal place${scale === 1 ? "" : "s"} in this program; this figure has more.`,
+    finerThanScale: (scale: number) =>
+      `Points have ${scale} decimal place${scale === 1 ? "" : "s"} in this program; this figure has more.`,
     factorBelowOne: "A multiplier factor below 1 would take points away; use at least 1.",
     rateOnEvent: "A rate award needs an amount; custom events have none. Use a fixed award.",
     multiplierTrigger: (rule: string) => `Rule "${rule}" runs on another trigger and can never feed this multiplier.`,
@@ -112,13 +123,17 @@ export const messages = {
     tierNeedsThresholds: "Every tier above the base tier needs qualify.thresholds.",
     unknownTier: (tier: string) => `No tier "${tier}" in this program.`,
     noTiers: "This program has no tiers section; add one or remove the reference to a tier.",
-    sinceChangeDaily: "A since-tier-change window starts empty at every change, so a daily review would demote at the next midnight; review at period ends or tier anniversaries.",
+    sinceChangeDaily:
+      "A since-tier-change window starts empty at every change, so a daily review would demote at the next midnight; review at period ends or tier anniversaries.",
     tierFloorUntilPast: "The floor must end after now.",
-    automaticConversionBound: "An automatic conversion runs at every period end and cannot be refused: it takes no stock and no limits.",
-    referralEventPurchase: "Referral events are custom events; \"purchase\" is taken.",
-    referralEventsSame: "The referrer's and the referred member's events need different types, so that rules can tell them apart.",
+    automaticConversionBound:
+      "An automatic conversion runs at every period end and cannot be refused: it takes no stock and no limits.",
+    referralEventPurchase: 'Referral events are custom events; "purchase" is taken.',
+    referralEventsSame:
+      "The referrer's and the referred member's events need different types, so that rules can tell them apart.",
     unknownReward: (reward: string) => `No reward "${reward}" in this program.`,
-    unlimitedStock: (reward: string) => `Reward "${reward}" has no stock limit; give it a \`stock\` in the program to count units.`,
+    unlimitedStock: (reward: string) =>
+      `Reward "${reward}" has no stock limit; give it a \`stock\` in the program to count units.`,
     notWholeSteps: "A quantity is a whole number of units.",
     causeRequired: "A donation names its cause.",
     beforeJoining: "Lies before the referred member joined.",
@@ -127,7 +142,8 @@ export const messages = {
     transfersNotAllowed: (wallet: string) => `Points of wallet "${wallet}" cannot be transferred in this program.`,
     transferToSelf: "A member cannot transfer points to themselves.",
     belowMinimum: (min: string) => `Must be at least ${min}.`,
-    codeGenerator: "Vouchers and conversions get their codes from the `codes` generator: pass `codes` to createLoyaltyEngine.",
+    codeGenerator:
+      "Vouchers and conversions get their codes from the `codes` generator: pass `codes` to createLoyaltyEngine.",
     badCode: "The `codes` generator returned something other than 1 to 200 characters of storable text.",
   },
 } as const;

@@ -20,7 +20,9 @@ export function expireDue(w: LedgerWriter, program: Program): void {
   const due = deadlines(program, w.state);
   const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
   // Filter first: this runs before every write, and usually nothing is due.
-  const expired = w.state.lots.filter((lot) => lot.remaining.gt(0) && isExpired(lot, w.now, due.get(lot.wallet) ?? null));
+  const expired = w.state.lots.filter(
+    (lot) => lot.remaining.gt(0) && isExpired(lot, w.now, due.get(lot.wallet) ?? null),
+  );
   for (const lot of expired.sort(bySpendOrder)) {
     const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
     group.draws.push({ lotId: lot.id, points: lot.remaining.toString() });
@@ -30,12 +32,19 @@ export function expireDue(w: LedgerWriter, program: Program): void {
   // A wallet whose inactivity deadline has passed lapses once per deadline, with or without lots
   // to write off: the record lets a cancellation know its points would have lapsed.
   for (const [wallet, deadline] of due) {
-    if (deadline <= w.now && w.state.lapsed[wallet] !== deadline && !byWallet.has(wallet)) byWallet.set(wallet, { draws: [], total: ZERO });
+    if (deadline <= w.now && w.state.lapsed[wallet] !== deadline && !byWallet.has(wallet))
+      byWallet.set(wallet, { draws: [], total: ZERO });
   }
   for (const [wallet, g] of byWallet) {
     const deadline = due.get(wallet);
     const lapsed = deadline !== undefined && deadline <= w.now && w.state.lapsed[wallet] !== deadline;
-    w.append({ kind: "expire", wallet, points: g.total.toString(), lots: g.draws, ...(lapsed ? { lapsedAt: iso(deadline) } : {}) });
+    w.append({
+      kind: "expire",
+      wallet,
+      points: g.total.toString(),
+      lots: g.draws,
+      ...(lapsed ? { lapsedAt: iso(deadline) } : {}),
+    });
   }
 }
 

@@ -15,19 +15,27 @@ export type CalendarUnit = "day" | "month" | "quarter" | "year";
 
 function startOf(date: Date, unit: CalendarUnit): Date {
   switch (unit) {
-    case "day": return startOfDay(date);
-    case "month": return startOfMonth(date);
-    case "quarter": return startOfQuarter(date);
-    case "year": return startOfYear(date);
+    case "day":
+      return startOfDay(date);
+    case "month":
+      return startOfMonth(date);
+    case "quarter":
+      return startOfQuarter(date);
+    case "year":
+      return startOfYear(date);
   }
 }
 
 function addUnits(date: Date, unit: CalendarUnit, n: number): Date {
   switch (unit) {
-    case "day": return addDays(date, n);
-    case "month": return addMonths(date, n);
-    case "quarter": return addMonths(date, 3 * n);
-    case "year": return addYears(date, n);
+    case "day":
+      return addDays(date, n);
+    case "month":
+      return addMonths(date, n);
+    case "quarter":
+      return addMonths(date, 3 * n);
+    case "year":
+      return addYears(date, n);
   }
 }
 
@@ -39,7 +47,9 @@ export function endOfPeriod(ms: number, zone: string, unit: CalendarUnit, period
 /** When a lot earned at `earnedAt` into `wallet` (by `ruleId`, if any) expires; null: never by itself. */
 export function lotExpiresAt(program: Program, wallet: string, ruleId: string | null, earnedAt: number): number | null {
   const override = ruleId === null ? undefined : program.rules.get(ruleId)?.expiry;
-  const policy: ExpiryPolicy = override ? { kind: "term", ...override } : (program.wallets.get(wallet)?.expiry ?? { kind: "none" });
+  const policy: ExpiryPolicy = override
+    ? { kind: "term", ...override }
+    : (program.wallets.get(wallet)?.expiry ?? { kind: "none" });
   switch (policy.kind) {
     case "term": {
       const at = addLocal(earnedAt, program.timeZone, policy.after);
@@ -71,7 +81,10 @@ export function inactivityDeadline(program: Program, state: MemberState, wallet:
   let deadline = addLocal(state.joinedAt, program.timeZone, span);
   const kinds = new Set<string>();
   for (const name of policy.activity ?? DEFAULT_ACTIVITY) {
-    if (name === "event") for (const key of Object.keys(state.activity)) { if (key.startsWith("event:")) kinds.add(key); }
+    if (name === "event")
+      for (const key of Object.keys(state.activity)) {
+        if (key.startsWith("event:")) kinds.add(key);
+      }
     else kinds.add(name);
   }
   for (const kind of kinds) {

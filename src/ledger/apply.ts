@@ -6,7 +6,20 @@
 import { Decimal, ZERO } from "../shared/decimal.js";
 import type { Period } from "../shared/time.js";
 import type { Entry, LotDraw, LotRecord, MetricStamp, PeriodKeys, TierRecord } from "./entries.js";
-import { CAP_KEYS_KEPT, LIMIT_KEYS_KEPT, cloneState, dict, emptyState, emptyTotals, type CapCounters, type Lot, type LotShape, type MemberState, type TierState, type WalletTotals } from "./state.js";
+import {
+  CAP_KEYS_KEPT,
+  LIMIT_KEYS_KEPT,
+  cloneState,
+  dict,
+  emptyState,
+  emptyTotals,
+  type CapCounters,
+  type Lot,
+  type LotShape,
+  type MemberState,
+  type TierState,
+  type WalletTotals,
+} from "./state.js";
 
 /** Thrown when an entry does not fit the state: a bug or a corrupted ledger, never bad input. */
 export class LedgerInvariantError extends Error {
@@ -43,24 +56,46 @@ function totals(s: MemberState, wallet: string): WalletTotals {
   return (s.wallets[wallet] ??= emptyTotals());
 }
 
-function createLot(s: MemberState, id: string, record: LotRecord, amount: Decimal, remaining: Decimal, ruleId: string | null, purchaseId: string | null) {
+function createLot(
+  s: MemberState,
+  id: string,
+  record: LotRecord,
+  amount: Decimal,
+  remaining: Decimal,
+  ruleId: string | null,
+  purchaseId: string | null,
+) {
   assert(remaining.gte(0) && remaining.lte(amount), `lot ${id}: remaining outside [0, amount]`);
   if (remaining.isZero()) return;
   s.lots.push({
-    id, wallet: record.wallet, amount, remaining,
-    earnedAt: Date.parse(record.earnedAt), availableAt: Date.parse(record.availableAt),
-    expiresAt: record.expiresAt === null ? null : Date.parse(record.expiresAt), ruleId, purchaseId,
+    id,
+    wallet: record.wallet,
+    amount,
+    remaining,
+    earnedAt: Date.parse(record.earnedAt),
+    availableAt: Date.parse(record.availableAt),
+    expiresAt: record.expiresAt === null ? null : Date.parse(record.expiresAt),
+    ruleId,
+    purchaseId,
   });
 }
 
-function drawLots(s: MemberState, wallet: string, draws: readonly LotDraw[], each?: (lot: Lot, points: Decimal) => void): Decimal {
+function drawLots(
+  s: MemberState,
+  wallet: string,
+  draws: readonly LotDraw[],
+  each?: (lot: Lot, points: Decimal) => void,
+): Decimal {
   let total = ZERO;
   for (const draw of draws) {
     const lot = s.lots.find((l) => l.id === draw.lotId);
     assert(lot !== undefined, `draw from unknown or empty lot ${draw.lotId}`);
     assert(lot.wallet === wallet, `draw from lot ${draw.lotId} of another wallet`);
     const points = new Decimal(draw.points);
-    assert(points.gt(0) && points.lte(lot.remaining), `draw of ${draw.points} from lot ${draw.lotId} holding ${lot.remaining}`);
+    assert(
+      points.gt(0) && points.lte(lot.remaining),
+      `draw of ${draw.points} from lot ${draw.lotId} holding ${lot.remaining}`,
+    );
     lot.remaining = lot.remaining.minus(points);
     total = total.plus(points);
     each?.(lot, points);
@@ -78,7 +113,8 @@ function countLimit(s: MemberState, name: string, keys: PeriodKeys, delta: Decim
     const next = (used[key] ?? ZERO).plus(delta);
     used[key] = next.isNeg() ? ZERO : next;
     const all = Object.keys(used);
-    if (all.length > LIMIT_KEYS_KEPT) for (const old of all.sort().slice(0, all.length - LIMIT_KEYS_KEPT)) delete used[old];
+    if (all.length > LIMIT_KEYS_KEPT)
+      for (const old of all.sort().slice(0, all.length - LIMIT_KEYS_KEPT)) delete used[old];
   }
 }
 
@@ -88,7 +124,8 @@ function reopenLot(s: MemberState, shape: LotShape, points: Decimal) {
   // Back where creation order put it, as near as the earned time tells.
   const at = s.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
   const lot: Lot = { ...shape, remaining: points };
-  if (at < 0) s.lots.push(lot); else s.lots.splice(at, 0, lot);
+  if (at < 0) s.lots.push(lot);
+  else s.lots.splice(at, 0, lot);
 }
 
 /** Adds an entry's metric deltas to its bucket, and prunes dated buckets older than `keepFrom`. */
@@ -102,8 +139,13 @@ function applyMetrics(s: MemberState, m: MetricStamp) {
 const ms = (t: string | null) => (t === null ? null : Date.parse(t));
 export function tierFromRecord(r: TierRecord): TierState {
   return {
-    id: r.id, since: Date.parse(r.since), guaranteedUntil: ms(r.guaranteedUntil), graceUntil: ms(r.graceUntil),
-    floor: r.floor === null ? null : { tier: r.floor.tier, until: Date.parse(r.floor.until) }, reviewedAt: ms(r.reviewedAt), basis: r.basis,
+    id: r.id,
+    since: Date.parse(r.since),
+    guaranteedUntil: ms(r.guaranteedUntil),
+    graceUntil: ms(r.graceUntil),
+    floor: r.floor === null ? null : { tier: r.floor.tier, until: Date.parse(r.floor.until) },
+    reviewedAt: ms(r.reviewedAt),
+    basis: r.basis,
   };
 }
 
@@ -117,7 +159,10 @@ export function applyEntry(s: MemberState, e: Entry): void {
   if (e.metrics !== undefined) applyMetrics(s, e.metrics);
   switch (e.kind) {
     case "tier":
-      assert(s.tier === null ? e.from === null : e.from === s.tier.id, `tier ${e.id}: from ${e.from}, but the member holds ${s.tier?.id ?? "no tier"}`);
+      assert(
+        s.tier === null ? e.from === null : e.from === s.tier.id,
+        `tier ${e.id}: from ${e.from}, but the member holds ${s.tier?.id ?? "no tier"}`,
+      );
       assert(e.tier.id === e.to, `tier ${e.id}: record names ${e.tier.id}, not ${e.to}`);
       s.tier = tierFromRecord(e.tier);
       if (e.resetMetrics) delete s.metrics["all"];
@@ -133,11 +178,21 @@ export function applyEntry(s: MemberState, e: Entry): void {
     case "purchase":
       assert(s.purchases[e.purchaseId] === undefined, `purchase ${e.purchaseId} recorded twice`);
       noteActivity(s, "purchase", Date.parse(e.occurredAt));
-      s.purchases[e.purchaseId] = { id: e.purchaseId, amount: new Decimal(e.amount), occurredAt: Date.parse(e.occurredAt), refunded: ZERO, earned: dict(), settled: dict(), reversed: dict(), expired: dict() };
+      s.purchases[e.purchaseId] = {
+        id: e.purchaseId,
+        amount: new Decimal(e.amount),
+        occurredAt: Date.parse(e.occurredAt),
+        refunded: ZERO,
+        earned: dict(),
+        settled: dict(),
+        reversed: dict(),
+        expired: dict(),
+      };
       return;
     case "earn": {
       const t = totals(s, e.wallet);
-      const points = new Decimal(e.points), repaid = new Decimal(e.debtRepaid);
+      const points = new Decimal(e.points),
+        repaid = new Decimal(e.debtRepaid);
       assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `earn ${e.id}: debt repaid out of range`);
       t.earned = t.earned.plus(points);
       t.debt = t.debt.minus(repaid);
@@ -153,7 +208,8 @@ export function applyEntry(s: MemberState, e: Entry): void {
         used[key] = (used[key] ?? ZERO).plus(points);
         // Keep the latest keys only (keys sort in time order); see CAP_KEYS_KEPT.
         const keys = Object.keys(used);
-        if (keys.length > CAP_KEYS_KEPT[period]) for (const old of keys.sort().slice(0, keys.length - CAP_KEYS_KEPT[period])) delete used[old];
+        if (keys.length > CAP_KEYS_KEPT[period])
+          for (const old of keys.sort().slice(0, keys.length - CAP_KEYS_KEPT[period])) delete used[old];
       }
       return;
     }
@@ -191,7 +247,10 @@ export function applyEntry(s: MemberState, e: Entry): void {
     case "reverse": {
       const drawn = drawLots(s, e.wallet, e.lots);
       const debt = new Decimal(e.debt);
-      assert(drawn.plus(debt).eq(e.points), `reverse ${e.id}: lots plus debt add up to ${drawn.plus(debt)}, not ${e.points}`);
+      assert(
+        drawn.plus(debt).eq(e.points),
+        `reverse ${e.id}: lots plus debt add up to ${drawn.plus(debt)}, not ${e.points}`,
+      );
       const t = totals(s, e.wallet);
       t.reversed = t.reversed.plus(e.points);
       t.debt = t.debt.plus(debt);
@@ -200,8 +259,14 @@ export function applyEntry(s: MemberState, e: Entry): void {
         assert(p !== undefined, `reverse ${e.id} names unknown purchase ${e.purchaseId}`);
         const settled = (p.settled[e.wallet] ?? ZERO).plus(e.points).plus(e.forgiven);
         const reversed = (p.reversed[e.wallet] ?? ZERO).plus(e.points);
-        assert(settled.lte(p.earned[e.wallet] ?? ZERO), `reverse ${e.id}: reverses more than purchase ${e.purchaseId} earned`);
-        assert(reversed.plus(p.expired[e.wallet] ?? ZERO).lte(p.earned[e.wallet] ?? ZERO), `reverse ${e.id}: takes back points of purchase ${e.purchaseId} that expired`);
+        assert(
+          settled.lte(p.earned[e.wallet] ?? ZERO),
+          `reverse ${e.id}: reverses more than purchase ${e.purchaseId} earned`,
+        );
+        assert(
+          reversed.plus(p.expired[e.wallet] ?? ZERO).lte(p.earned[e.wallet] ?? ZERO),
+          `reverse ${e.id}: takes back points of purchase ${e.purchaseId} that expired`,
+        );
         p.settled[e.wallet] = settled;
         p.reversed[e.wallet] = reversed;
       }
@@ -226,7 +291,10 @@ export function applyEntry(s: MemberState, e: Entry): void {
     }
     case "redeem": {
       assert(s.redemptions[e.redemptionId] === undefined, `redemption ${e.redemptionId} recorded twice`);
-      assert(Number.isSafeInteger(e.quantity) && e.quantity >= 1 && Number.isSafeInteger(e.stock) && e.stock >= 0, `redeem ${e.id}: quantity or stock out of range`);
+      assert(
+        Number.isSafeInteger(e.quantity) && e.quantity >= 1 && Number.isSafeInteger(e.stock) && e.stock >= 0,
+        `redeem ${e.id}: quantity or stock out of range`,
+      );
       // An automatic conversion is the program's doing, not the member's: it is no activity.
       if (e.periodEnd === null) noteActivity(s, "spend", at);
       const draws: { lot: LotShape; points: Decimal }[] = [];
@@ -238,7 +306,18 @@ export function applyEntry(s: MemberState, e: Entry): void {
       totals(s, e.wallet).spent = totals(s, e.wallet).spent.plus(drawn);
       // An automatic conversion is dated at its period end, whenever it was written.
       const when = e.periodEnd === null ? at : Date.parse(e.periodEnd);
-      s.redemptions[e.redemptionId] = { id: e.redemptionId, rewardId: e.rewardId, wallet: e.wallet, points: drawn, quantity: e.quantity, at: when, stock: e.stock, limitKeys: { ...e.limitKeys }, cancelled: false, draws };
+      s.redemptions[e.redemptionId] = {
+        id: e.redemptionId,
+        rewardId: e.rewardId,
+        wallet: e.wallet,
+        points: drawn,
+        quantity: e.quantity,
+        at: when,
+        stock: e.stock,
+        limitKeys: { ...e.limitKeys },
+        cancelled: false,
+        draws,
+      };
       countLimit(s, `reward:${e.rewardId}`, e.limitKeys, new Decimal(e.quantity));
       return;
     }
@@ -247,25 +326,42 @@ export function applyEntry(s: MemberState, e: Entry): void {
       assert(r !== undefined && !r.cancelled, `cancel ${e.id}: no open redemption ${e.redemptionId}`);
       // The member undoing a redemption is active: a grace lot must not arrive past the inactivity deadline.
       noteActivity(s, "spend", at);
-      assert(r.wallet === e.wallet && r.rewardId === e.rewardId && r.stock === e.stock, `cancel ${e.id}: does not match redemption ${e.redemptionId}`);
+      assert(
+        r.wallet === e.wallet && r.rewardId === e.rewardId && r.stock === e.stock,
+        `cancel ${e.id}: does not match redemption ${e.redemptionId}`,
+      );
       const t = totals(s, e.wallet);
-      const regranted = new Decimal(e.regranted), forfeited = new Decimal(e.forfeited), repaid = new Decimal(e.debtRepaid);
-      assert(regranted.gte(0) && forfeited.gte(0) && repaid.gte(0) && repaid.lte(t.debt), `cancel ${e.id}: figures out of range`);
+      const regranted = new Decimal(e.regranted),
+        forfeited = new Decimal(e.forfeited),
+        repaid = new Decimal(e.debtRepaid);
+      assert(
+        regranted.gte(0) && forfeited.gte(0) && repaid.gte(0) && repaid.lte(t.debt),
+        `cancel ${e.id}: figures out of range`,
+      );
       let restored = ZERO;
       for (const draw of e.lots) {
         const points = new Decimal(draw.points);
         const was = r.draws.find((d) => d.lot.id === draw.lotId);
-        assert(was !== undefined && points.gt(0) && points.lte(was.points), `cancel ${e.id}: restores ${draw.points} to lot ${draw.lotId}, which the redemption did not draw so much from`);
+        assert(
+          was !== undefined && points.gt(0) && points.lte(was.points),
+          `cancel ${e.id}: restores ${draw.points} to lot ${draw.lotId}, which the redemption did not draw so much from`,
+        );
         const lot = s.lots.find((l) => l.id === draw.lotId);
         if (lot) {
-          assert(lot.remaining.plus(points).lte(lot.amount), `cancel ${e.id}: lot ${draw.lotId} would hold more than its amount`);
+          assert(
+            lot.remaining.plus(points).lte(lot.amount),
+            `cancel ${e.id}: lot ${draw.lotId} would hold more than its amount`,
+          );
           lot.remaining = lot.remaining.plus(points);
         } else {
           reopenLot(s, was.lot, points);
         }
         restored = restored.plus(points);
       }
-      assert(restored.plus(regranted).plus(forfeited).plus(repaid).eq(r.points) && r.points.eq(e.points), `cancel ${e.id}: returns ${e.points}, redemption ${e.redemptionId} took ${r.points}`);
+      assert(
+        restored.plus(regranted).plus(forfeited).plus(repaid).eq(r.points) && r.points.eq(e.points),
+        `cancel ${e.id}: returns ${e.points}, redemption ${e.redemptionId} took ${r.points}`,
+      );
       if (regranted.gt(0)) {
         assert(e.lot !== null && e.lot.wallet === e.wallet, `cancel ${e.id}: regranted points need a lot`);
         createLot(s, e.id, e.lot, regranted, regranted, null, null);

@@ -7,8 +7,21 @@ import type { Scalar } from "../program/conditions.js";
 
 /** The command that wrote an entry; "expire", "reviewTiers" and "convert" are the engine's own sweeps. */
 export type CommandType =
-  | "enroll" | "purchase" | "event" | "refund" | "adjust" | "spend" | "expire" | "assignTier" | "reviewTiers"
-  | "redeem" | "cancelRedemption" | "transfer" | "refer" | "restock" | "convert";
+  | "enroll"
+  | "purchase"
+  | "event"
+  | "refund"
+  | "adjust"
+  | "spend"
+  | "expire"
+  | "assignTier"
+  | "reviewTiers"
+  | "redeem"
+  | "cancelRedemption"
+  | "transfer"
+  | "refer"
+  | "restock"
+  | "convert";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
 export type PeriodKeys = Readonly<Partial<Record<"day" | "week" | "month" | "year" | "lifetime", string>>>;
@@ -144,8 +157,7 @@ export interface AdjustEntry extends EntryBase {
 
 /** Why a tier entry was written. */
 export type TierReason =
-  | "joined" | "promotion" | "requalified" | "grace_started" | "demotion" | "refund"
-  | "manual" | "floor_ended" | "held";
+  "joined" | "promotion" | "requalified" | "grace_started" | "demotion" | "refund" | "manual" | "floor_ended" | "held";
 
 /** A tier in wire form: what the member holds after a tier entry. */
 export interface TierRecord {
@@ -260,8 +272,21 @@ export interface ReferralEntry extends EntryBase {
   readonly limitKeys: PeriodKeys;
 }
 
-export type Entry = EnrollEntry | PurchaseEntry | EventEntry | EarnEntry | SpendEntry | ExpireEntry | RefundEntry | ReverseEntry | AdjustEntry | TierEntry
-  | RedeemEntry | CancelEntry | TransferEntry | ReferralEntry;
+export type Entry =
+  | EnrollEntry
+  | PurchaseEntry
+  | EventEntry
+  | EarnEntry
+  | SpendEntry
+  | ExpireEntry
+  | RefundEntry
+  | ReverseEntry
+  | AdjustEntry
+  | TierEntry
+  | RedeemEntry
+  | CancelEntry
+  | TransferEntry
+  | ReferralEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

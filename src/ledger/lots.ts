@@ -10,9 +10,12 @@ import type { Lot, MemberState } from "./state.js";
  * Whether a lot has expired at `now`: at its own expiresAt, or at `deadline`, the wallet's
  * inactivity deadline (src/expiry/policy.ts), whichever comes first.
  */
-export const isExpired = (lot: Lot, now: number, deadline: number | null = null) => (lot.expiresAt !== null && now >= lot.expiresAt) || (deadline !== null && now >= deadline);
-export const isPending = (lot: Lot, now: number, deadline: number | null = null) => !isExpired(lot, now, deadline) && now < lot.availableAt;
-export const isAvailable = (lot: Lot, now: number, deadline: number | null = null) => !isExpired(lot, now, deadline) && now >= lot.availableAt;
+export const isExpired = (lot: Lot, now: number, deadline: number | null = null) =>
+  (lot.expiresAt !== null && now >= lot.expiresAt) || (deadline !== null && now >= deadline);
+export const isPending = (lot: Lot, now: number, deadline: number | null = null) =>
+  !isExpired(lot, now, deadline) && now < lot.availableAt;
+export const isAvailable = (lot: Lot, now: number, deadline: number | null = null) =>
+  !isExpired(lot, now, deadline) && now >= lot.availableAt;
 
 /** When a lot expires, counting the wallet's inactivity deadline; null: never. */
 export function effectiveExpiry(lot: Lot, deadline: number | null): number | null {
@@ -22,7 +25,8 @@ export function effectiveExpiry(lot: Lot, deadline: number | null): number | nul
 
 /** Spending order (invariant 4): soonest expiry first, never-expiring last; ties by oldest earned. */
 export function bySpendOrder(a: Lot, b: Lot): number {
-  const ea = a.expiresAt ?? Number.POSITIVE_INFINITY, eb = b.expiresAt ?? Number.POSITIVE_INFINITY;
+  const ea = a.expiresAt ?? Number.POSITIVE_INFINITY,
+    eb = b.expiresAt ?? Number.POSITIVE_INFINITY;
   if (ea !== eb) return ea < eb ? -1 : 1;
   return a.earnedAt - b.earnedAt;
 }
@@ -42,8 +46,15 @@ export interface WalletBalance {
 }
 
 /** Balances of a wallet as of `now`; pass the wallet's inactivity deadline if it has one. */
-export function walletBalance(state: MemberState, wallet: string, now: number, deadline: number | null = null): WalletBalance {
-  let available = ZERO, pending = ZERO, expiredUnswept = ZERO;
+export function walletBalance(
+  state: MemberState,
+  wallet: string,
+  now: number,
+  deadline: number | null = null,
+): WalletBalance {
+  let available = ZERO,
+    pending = ZERO,
+    expiredUnswept = ZERO;
   for (const lot of state.lots) {
     if (lot.wallet !== wallet) continue;
     if (isExpired(lot, now, deadline)) expiredUnswept = expiredUnswept.plus(lot.remaining);

@@ -13,14 +13,28 @@ import type { LotDraw, LotRecord } from "./entries.js";
 import { planDraws, spendableLots, walletBalance } from "./lots.js";
 import type { LedgerWriter } from "./writer.js";
 
-export function enroll(w: LedgerWriter, m: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> }): void {
+export function enroll(
+  w: LedgerWriter,
+  m: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> },
+): void {
   w.append({ kind: "enroll", joinedAt: iso(m.joinedAt), birthday: m.birthday, attributes: m.attributes });
 }
 
 /** The lot a credit into `wallet` creates, given when it was earned and when it becomes available. */
-export function lotRecord(program: Program, wallet: string, earnedAt: number, availableAt: number, ruleId: string | null = null): LotRecord {
+export function lotRecord(
+  program: Program,
+  wallet: string,
+  earnedAt: number,
+  availableAt: number,
+  ruleId: string | null = null,
+): LotRecord {
   const expiresAt = lotExpiresAt(program, wallet, ruleId, earnedAt);
-  return { wallet, earnedAt: iso(earnedAt), availableAt: iso(availableAt), expiresAt: expiresAt === null ? null : iso(expiresAt) };
+  return {
+    wallet,
+    earnedAt: iso(earnedAt),
+    availableAt: iso(availableAt),
+    expiresAt: expiresAt === null ? null : iso(expiresAt),
+  };
 }
 
 /** Debt is repaid by the next credit of the wallet, before anything becomes spendable. */
@@ -30,9 +44,13 @@ export function debtToRepay(w: LedgerWriter, wallet: string, points: Decimal): D
 
 /** The refusal of a debit of `wanted` points from a wallet holding `available`. */
 export function insufficientPoints(wallet: string, available: Decimal, wanted: Decimal): LoyaltyError {
-  return new LoyaltyError("INSUFFICIENT_POINTS", messages.insufficientPoints(wallet, available.toString(), wanted.toString()), {
-    details: { wallet, available: available.toString(), requested: wanted.toString() },
-  });
+  return new LoyaltyError(
+    "INSUFFICIENT_POINTS",
+    messages.insufficientPoints(wallet, available.toString(), wanted.toString()),
+    {
+      details: { wallet, available: available.toString(), requested: wanted.toString() },
+    },
+  );
 }
 
 /** Plans a draw of available points, soonest expiring first, or refuses with INSUFFICIENT_POINTS. */
@@ -51,10 +69,25 @@ export function spend(w: LedgerWriter, wallet: string, points: Decimal, referenc
  * A manual adjustment: a credit creates an available lot (repaying debt first); a debit draws like
  * a spend and, like a spend, is refused if the available balance cannot cover it.
  */
-export function adjust(w: LedgerWriter, program: Program, a: { wallet: string; points: Decimal; reason: string; reference: string | null }): void {
-  const base = { kind: "adjust", wallet: a.wallet, points: a.points.toString(), reason: a.reason, reference: a.reference } as const;
+export function adjust(
+  w: LedgerWriter,
+  program: Program,
+  a: { wallet: string; points: Decimal; reason: string; reference: string | null },
+): void {
+  const base = {
+    kind: "adjust",
+    wallet: a.wallet,
+    points: a.points.toString(),
+    reason: a.reason,
+    reference: a.reference,
+  } as const;
   if (a.points.gt(0)) {
-    w.append({ ...base, lot: lotRecord(program, a.wallet, w.now, w.now), debtRepaid: debtToRepay(w, a.wallet, a.points).toString(), lots: [] });
+    w.append({
+      ...base,
+      lot: lotRecord(program, a.wallet, w.now, w.now),
+      debtRepaid: debtToRepay(w, a.wallet, a.points).toString(),
+      lots: [],
+    });
   } else {
     w.append({ ...base, lot: null, debtRepaid: "0", lots: drawAvailable(w, a.wallet, a.points.neg()) });
   }

@@ -149,11 +149,38 @@ export interface MemberState {
 }
 
 export function emptyTotals(): WalletTotals {
-  return { earned: ZERO, spent: ZERO, expired: ZERO, reversed: ZERO, adjusted: ZERO, transferredIn: ZERO, transferredOut: ZERO, debt: ZERO };
+  return {
+    earned: ZERO,
+    spent: ZERO,
+    expired: ZERO,
+    reversed: ZERO,
+    adjusted: ZERO,
+    transferredIn: ZERO,
+    transferredOut: ZERO,
+    debt: ZERO,
+  };
 }
 
 export function emptyState(memberId: string): MemberState {
-  return { memberId, joinedAt: 0, birthday: null, attributes: dict(), lots: [], wallets: dict(), purchases: dict(), caps: dict(), activity: dict(), tier: null, metrics: dict(), redemptions: dict(), limits: dict(), referredBy: null, lastAt: 0, lapsed: dict(), lastSeq: 0 };
+  return {
+    memberId,
+    joinedAt: 0,
+    birthday: null,
+    attributes: dict(),
+    lots: [],
+    wallets: dict(),
+    purchases: dict(),
+    caps: dict(),
+    activity: dict(),
+    tier: null,
+    metrics: dict(),
+    redemptions: dict(),
+    limits: dict(),
+    referredBy: null,
+    lastAt: 0,
+    lapsed: dict(),
+    lastSeq: 0,
+  };
 }
 
 const copyCounters = (c: CapCounters): CapCounters => {
@@ -169,7 +196,13 @@ export function cloneState(s: MemberState): MemberState {
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l })),
     wallets: mapDict(s.wallets, (t) => ({ ...t })),
-    purchases: mapDict(s.purchases, (p) => ({ ...p, earned: mapDict(p.earned, (d) => d), settled: mapDict(p.settled, (d) => d), reversed: mapDict(p.reversed, (d) => d), expired: mapDict(p.expired, (d) => d) })),
+    purchases: mapDict(s.purchases, (p) => ({
+      ...p,
+      earned: mapDict(p.earned, (d) => d),
+      settled: mapDict(p.settled, (d) => d),
+      reversed: mapDict(p.reversed, (d) => d),
+      expired: mapDict(p.expired, (d) => d),
+    })),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, copyCounters)),
     activity: mapDict(s.activity, (t) => t),
     tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
@@ -183,12 +216,25 @@ export function cloneState(s: MemberState): MemberState {
 // ---- Snapshot: the JSON form -----------------------------------------------------------------
 
 export interface LotSnapshot {
-  id: string; wallet: string; amount: string; remaining: string; earnedAt: number; availableAt: number;
-  expiresAt: number | null; ruleId: string | null; purchaseId: string | null;
+  id: string;
+  wallet: string;
+  amount: string;
+  remaining: string;
+  earnedAt: number;
+  availableAt: number;
+  expiresAt: number | null;
+  ruleId: string | null;
+  purchaseId: string | null;
 }
 export interface RedemptionSnapshot {
-  rewardId: string; wallet: string; points: string; quantity: number; at: number; stock: number;
-  limitKeys: Partial<Record<Period, string>>; cancelled: boolean;
+  rewardId: string;
+  wallet: string;
+  points: string;
+  quantity: number;
+  at: number;
+  stock: number;
+  limitKeys: Partial<Record<Period, string>>;
+  cancelled: boolean;
   draws: { lot: Omit<LotSnapshot, "remaining">; points: string }[];
 }
 export interface MemberSnapshot {
@@ -198,14 +244,32 @@ export interface MemberSnapshot {
   attributes: Record<string, Scalar>;
   lots: LotSnapshot[];
   /** transferredIn/Out are absent in snapshots written before transfers existed. */
-  wallets: Record<string, Record<Exclude<keyof WalletTotals, "transferredIn" | "transferredOut">, string> & { transferredIn?: string; transferredOut?: string }>;
+  wallets: Record<
+    string,
+    Record<Exclude<keyof WalletTotals, "transferredIn" | "transferredOut">, string> & {
+      transferredIn?: string;
+      transferredOut?: string;
+    }
+  >;
   /**
    * Written without `refunded` when it is 0 and without `settled`, `reversed` and `expired` when
    * they are empty (most purchases are never refunded): every command of the member reads and
    * writes them all. Snapshots that spell them out load the same; `lotIds`, which snapshots of
    * earlier versions hold, is ignored (a purchase's lots are those that name it).
    */
-  purchases: Record<string, { amount: string; occurredAt: number; refunded?: string; earned: Record<string, string>; settled?: Record<string, string>; reversed?: Record<string, string>; expired?: Record<string, string>; lotIds?: string[] }>;
+  purchases: Record<
+    string,
+    {
+      amount: string;
+      occurredAt: number;
+      refunded?: string;
+      earned: Record<string, string>;
+      settled?: Record<string, string>;
+      reversed?: Record<string, string>;
+      expired?: Record<string, string>;
+      lotIds?: string[];
+    }
+  >;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
   /** Absent in snapshots written before tiers existed. */
@@ -236,14 +300,21 @@ const dec = (s: string): Decimal => {
   }
   return d;
 };
-const countersTo = <A, B>(c: Partial<Record<Period, Record<string, A>>>, fn: (a: A) => B): Partial<Record<Period, Dict<B>>> => {
+const countersTo = <A, B>(
+  c: Partial<Record<Period, Record<string, A>>>,
+  fn: (a: A) => B,
+): Partial<Record<Period, Dict<B>>> => {
   const out: Partial<Record<Period, Dict<B>>> = {};
   for (const period of Object.keys(c) as Period[]) out[period] = mapDict(c[period]!, fn);
   return out;
 };
 
 function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string] {
-  const out: MemberSnapshot["purchases"][string] = { amount: str(p.amount), occurredAt: p.occurredAt, earned: mapDict(p.earned, str) };
+  const out: MemberSnapshot["purchases"][string] = {
+    amount: str(p.amount),
+    occurredAt: p.occurredAt,
+    earned: mapDict(p.earned, str),
+  };
   if (!p.refunded.isZero()) out.refunded = str(p.refunded);
   if (Object.keys(p.settled).length > 0) out.settled = mapDict(p.settled, str);
   if (Object.keys(p.reversed).length > 0) out.reversed = mapDict(p.reversed, str);
@@ -258,14 +329,30 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
     birthday: s.birthday,
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
-    wallets: mapDict(s.wallets, (t) => ({ earned: str(t.earned), spent: str(t.spent), expired: str(t.expired), reversed: str(t.reversed), adjusted: str(t.adjusted), transferredIn: str(t.transferredIn), transferredOut: str(t.transferredOut), debt: str(t.debt) })),
+    wallets: mapDict(s.wallets, (t) => ({
+      earned: str(t.earned),
+      spent: str(t.spent),
+      expired: str(t.expired),
+      reversed: str(t.reversed),
+      adjusted: str(t.adjusted),
+      transferredIn: str(t.transferredIn),
+      transferredOut: str(t.transferredOut),
+      debt: str(t.debt),
+    })),
     purchases: mapDict(s.purchases, purchaseSnapshot),
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
     activity: mapDict(s.activity, (t) => t),
     tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
     metrics: mapDict(s.metrics, (m) => mapDict(m, str)),
     redemptions: mapDict(s.redemptions, (r) => ({
-      rewardId: r.rewardId, wallet: r.wallet, points: str(r.points), quantity: r.quantity, at: r.at, stock: r.stock, limitKeys: { ...r.limitKeys }, cancelled: r.cancelled,
+      rewardId: r.rewardId,
+      wallet: r.wallet,
+      points: str(r.points),
+      quantity: r.quantity,
+      at: r.at,
+      stock: r.stock,
+      limitKeys: { ...r.limitKeys },
+      cancelled: r.cancelled,
       draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
     })),
     limits: mapDict(s.limits, (c) => countersTo(c, str)),
@@ -280,7 +367,16 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
   const purchases = dict<PurchaseRecord>();
   for (const id of Object.keys(s.purchases)) {
     const p = s.purchases[id]!;
-    purchases[id] = { id, amount: dec(p.amount), occurredAt: p.occurredAt, refunded: p.refunded === undefined ? ZERO : dec(p.refunded), earned: mapDict(p.earned, dec), settled: mapDict(p.settled ?? {}, dec), reversed: mapDict(p.reversed ?? {}, dec), expired: mapDict(p.expired ?? {}, dec) };
+    purchases[id] = {
+      id,
+      amount: dec(p.amount),
+      occurredAt: p.occurredAt,
+      refunded: p.refunded === undefined ? ZERO : dec(p.refunded),
+      earned: mapDict(p.earned, dec),
+      settled: mapDict(p.settled ?? {}, dec),
+      reversed: mapDict(p.reversed ?? {}, dec),
+      expired: mapDict(p.expired ?? {}, dec),
+    };
   }
   return {
     memberId: s.memberId,
@@ -288,7 +384,16 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
     birthday: s.birthday,
     attributes: mapDict(s.attributes, (v) => v),
     lots: s.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
-    wallets: mapDict(s.wallets, (t) => ({ earned: dec(t.earned), spent: dec(t.spent), expired: dec(t.expired), reversed: dec(t.reversed), adjusted: dec(t.adjusted), transferredIn: dec(t.transferredIn ?? "0"), transferredOut: dec(t.transferredOut ?? "0"), debt: dec(t.debt) })),
+    wallets: mapDict(s.wallets, (t) => ({
+      earned: dec(t.earned),
+      spent: dec(t.spent),
+      expired: dec(t.expired),
+      reversed: dec(t.reversed),
+      adjusted: dec(t.adjusted),
+      transferredIn: dec(t.transferredIn ?? "0"),
+      transferredOut: dec(t.transferredOut ?? "0"),
+      debt: dec(t.debt),
+    })),
     purchases,
     caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
     activity: mapDict(s.activity ?? {}, (t) => t),
@@ -308,7 +413,15 @@ function redemptionsFrom(snapshots: Record<string, RedemptionSnapshot>): Dict<Re
   for (const id of Object.keys(snapshots)) {
     const r = snapshots[id]!;
     out[id] = {
-      id, rewardId: r.rewardId, wallet: r.wallet, points: dec(r.points), quantity: r.quantity, at: r.at, stock: r.stock, limitKeys: { ...r.limitKeys }, cancelled: r.cancelled,
+      id,
+      rewardId: r.rewardId,
+      wallet: r.wallet,
+      points: dec(r.points),
+      quantity: r.quantity,
+      at: r.at,
+      stock: r.stock,
+      limitKeys: { ...r.limitKeys },
+      cancelled: r.cancelled,
       draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: dec(d.lot.amount) }, points: dec(d.points) })),
     };
   }

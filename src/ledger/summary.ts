@@ -35,8 +35,13 @@ export interface WalletSummary {
   readonly expiringSoon: readonly DatedPoints[];
   readonly expiringSoonTotal: string;
   readonly lifetime: {
-    readonly earned: string; readonly spent: string; readonly expired: string; readonly reversed: string; readonly adjusted: string;
-    readonly transferredIn: string; readonly transferredOut: string;
+    readonly earned: string;
+    readonly spent: string;
+    readonly expired: string;
+    readonly reversed: string;
+    readonly adjusted: string;
+    readonly transferredIn: string;
+    readonly transferredOut: string;
   };
 }
 
@@ -51,7 +56,13 @@ export interface MemberSummary {
   /** The member who referred this one; null if none. */
   readonly referredBy: string | null;
   /** Redemptions not cancelled, newest first (at most 50). */
-  readonly redemptions: readonly { readonly redemptionId: string; readonly rewardId: string; readonly points: string; readonly quantity: number; readonly at: string }[];
+  readonly redemptions: readonly {
+    readonly redemptionId: string;
+    readonly rewardId: string;
+    readonly points: string;
+    readonly quantity: number;
+    readonly at: string;
+  }[];
 }
 
 /** One threshold's progress: what the window holds and what is still missing. */
@@ -99,14 +110,20 @@ export interface TierSummary {
   readonly keep: TierGoal | null;
 }
 
-
 function grouped(items: { at: number; points: Decimal }[], scale: number): DatedPoints[] {
   const byAt = new Map<number, Decimal>();
   for (const i of items) byAt.set(i.at, (byAt.get(i.at) ?? ZERO).plus(i.points));
-  return [...byAt.entries()].sort((a, b) => a[0] - b[0]).map(([at, points]) => ({ at: iso(at), points: formatAmount(points, scale) }));
+  return [...byAt.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([at, points]) => ({ at: iso(at), points: formatAmount(points, scale) }));
 }
 
-export function summarize(program: Program, state: MemberState, now: number, expiringWithinDays: number): MemberSummary {
+export function summarize(
+  program: Program,
+  state: MemberState,
+  now: number,
+  expiringWithinDays: number,
+): MemberSummary {
   const horizon = addLocal(now, program.timeZone, { days: expiringWithinDays });
   const wallets: Record<string, WalletSummary> = {};
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
@@ -123,23 +140,45 @@ export function summarize(program: Program, state: MemberState, now: number, exp
       kind: wallet.kind,
       available: fmt(b.available),
       pending: fmt(b.pending),
-      pendingUntil: grouped(lots.filter((l) => now < l.availableAt).map((l) => ({ at: l.availableAt, points: l.remaining })), program.scale),
+      pendingUntil: grouped(
+        lots.filter((l) => now < l.availableAt).map((l) => ({ at: l.availableAt, points: l.remaining })),
+        program.scale,
+      ),
       debt: fmt(b.debt),
       inactivityDeadline: deadline === null ? null : iso(deadline),
       expiredUnswept: fmt(b.expiredUnswept),
       expiringSoon: grouped(expiring, program.scale),
       expiringSoonTotal: fmt(expiring.reduce((s, e) => s.plus(e.points), ZERO)),
       lifetime: {
-        earned: fmt(t?.earned ?? ZERO), spent: fmt(t?.spent ?? ZERO), expired: fmt(t?.expired ?? ZERO),
-        reversed: fmt(t?.reversed ?? ZERO), adjusted: fmt(t?.adjusted ?? ZERO),
-        transferredIn: fmt(t?.transferredIn ?? ZERO), transferredOut: fmt(t?.transferredOut ?? ZERO),
+        earned: fmt(t?.earned ?? ZERO),
+        spent: fmt(t?.spent ?? ZERO),
+        expired: fmt(t?.expired ?? ZERO),
+        reversed: fmt(t?.reversed ?? ZERO),
+        adjusted: fmt(t?.adjusted ?? ZERO),
+        transferredIn: fmt(t?.transferredIn ?? ZERO),
+        transferredOut: fmt(t?.transferredOut ?? ZERO),
       },
     };
   }
-  return { memberId: state.memberId, asOf: iso(now), joinedAt: iso(state.joinedAt), birthday: state.birthday, wallets, tier: tierSummary(program, state, now),
+  return {
+    memberId: state.memberId,
+    asOf: iso(now),
+    joinedAt: iso(state.joinedAt),
+    birthday: state.birthday,
+    wallets,
+    tier: tierSummary(program, state, now),
     referredBy: state.referredBy,
-    redemptions: Object.values(state.redemptions).filter((r) => !r.cancelled).sort((a, b) => b.at - a.at).slice(0, 50)
-      .map((r) => ({ redemptionId: r.id, rewardId: r.rewardId, points: fmt(r.points), quantity: r.quantity, at: iso(r.at) })),
+    redemptions: Object.values(state.redemptions)
+      .filter((r) => !r.cancelled)
+      .sort((a, b) => b.at - a.at)
+      .slice(0, 50)
+      .map((r) => ({
+        redemptionId: r.id,
+        rewardId: r.rewardId,
+        points: fmt(r.points),
+        quantity: r.quantity,
+        at: iso(r.at),
+      })),
   };
 }
 
@@ -153,7 +192,8 @@ function tierSummary(program: Program, state: MemberState, now: number): TierSum
   const values = metricValues(program, state, now);
   const range = windowAt(program, state, now);
   const due = reviewDueAt(program, state);
-  const places = (metric: string) => (metric === "points" ? program.scale : metric === "spend" ? program.currencyPlaces : 0);
+  const places = (metric: string) =>
+    metric === "points" ? program.scale : metric === "spend" ? program.currencyPlaces : 0;
   const goal = (tier: CompiledTier, by: number | null): TierGoal => ({
     tier: tier.id,
     match: tier.match,
@@ -161,24 +201,40 @@ function tierSummary(program: Program, state: MemberState, now: number): TierSum
       const current = values[th.key] ?? ZERO;
       const missing = Decimal.max(ZERO, th.min.minus(current));
       return {
-        metric: th.metric, ...(th.wallet === undefined ? {} : { wallet: th.wallet }), ...(th.type === undefined ? {} : { type: th.type }),
-        required: formatAmount(th.min, places(th.metric)), current: formatAmount(current, places(th.metric)), missing: formatAmount(missing, places(th.metric)),
+        metric: th.metric,
+        ...(th.wallet === undefined ? {} : { wallet: th.wallet }),
+        ...(th.type === undefined ? {} : { type: th.type }),
+        required: formatAmount(th.min, places(th.metric)),
+        current: formatAmount(current, places(th.metric)),
+        missing: formatAmount(missing, places(th.metric)),
       };
     }),
     by: isoOrNull(by),
     met: meets(tier, values),
   });
   const up = tiers.levels[level + 1];
-  const promotionBy = tiers.promotion === "atReview" ? nextScheduled(program, t.since, Math.max(now, t.reviewedAt ?? t.since)) : range.endsAt;
+  const promotionBy =
+    tiers.promotion === "atReview"
+      ? nextScheduled(program, t.since, Math.max(now, t.reviewedAt ?? t.since))
+      : range.endsAt;
   const metrics: Record<string, string> = {};
-  for (const key of [...tiers.metricKeys].sort()) metrics[key] = formatAmount(values[key] ?? ZERO, places(key.split(":")[0]!));
+  for (const key of [...tiers.metricKeys].sort())
+    metrics[key] = formatAmount(values[key] ?? ZERO, places(key.split(":")[0]!));
   return {
     id: t.id,
     name: tiers.byId.get(t.id)?.name ?? null,
     level,
     since: iso(t.since),
     // Daily (rolling) reviews: later activity pushes the guarantee out to the next failing midnight.
-    guaranteedUntil: isoOrNull(tiers.schedule.kind === "daily" && level > 0 && t.graceUntil === null && due !== null && (t.guaranteedUntil === null || due > t.guaranteedUntil) ? due : t.guaranteedUntil),
+    guaranteedUntil: isoOrNull(
+      tiers.schedule.kind === "daily" &&
+        level > 0 &&
+        t.graceUntil === null &&
+        due !== null &&
+        (t.guaranteedUntil === null || due > t.guaranteedUntil)
+        ? due
+        : t.guaranteedUntil,
+    ),
     graceUntil: isoOrNull(t.graceUntil),
     floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
     nextReviewAt: isoOrNull(due),

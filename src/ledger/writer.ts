@@ -8,7 +8,11 @@ import { applyEntry } from "./apply.js";
 import type { CommandType, Entry, EntryDraft, MetricStamp } from "./entries.js";
 import { cloneState, emptyState, type MemberState } from "./state.js";
 
-export type DraftBody = EntryDraft extends infer D ? (D extends EntryDraft ? Omit<D, "id" | "memberId" | "at" | "command"> : never) : never;
+export type DraftBody = EntryDraft extends infer D
+  ? D extends EntryDraft
+    ? Omit<D, "id" | "memberId" | "at" | "command">
+    : never
+  : never;
 
 export interface WriterContext {
   readonly now: number;

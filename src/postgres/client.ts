@@ -73,8 +73,14 @@ function statementName(text: string): string {
 export function pgPool(pool: PgPoolLike, options: PgPoolAdapterOptions = {}): SqlClient {
   const prepare = options.prepare ?? true;
   const config = (text: string, params: readonly unknown[] | undefined) =>
-    params === undefined || params.length === 0 ? { text } : prepare ? { name: statementName(text), text, values: [...params] } : { text, values: [...params] };
-  const on = (q: { query: PgPoolLike["query"] }): SqlQueryable => ({ query: (text, params) => q.query(config(text, params)) });
+    params === undefined || params.length === 0
+      ? { text }
+      : prepare
+        ? { name: statementName(text), text, values: [...params] }
+        : { text, values: [...params] };
+  const on = (q: { query: PgPoolLike["query"] }): SqlQueryable => ({
+    query: (text, params) => q.query(config(text, params)),
+  });
   return {
     query: on(pool).query,
     async transaction(fn) {
@@ -82,7 +88,9 @@ export function pgPool(pool: PgPoolLike, options: PgPoolAdapterOptions = {}): Sq
       // A checked-out pg client has no 'error' listener: a server that drops the connection would
       // otherwise crash the process with an unhandled 'error' event. The failing query rejects too.
       let lost: Error | undefined;
-      const onError = (error: Error) => { lost = error; };
+      const onError = (error: Error) => {
+        lost = error;
+      };
       conn.on?.("error", onError);
       // Set when the connection may be unusable: it is then destroyed, not returned to the pool.
       let broken: Error | undefined;
@@ -144,11 +152,17 @@ export function pglite(db: PGliteLike): SqlClient {
   const q = queue;
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = q.tail.then(fn, fn);
-    q.tail = run.then(() => undefined, () => undefined);
+    q.tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   };
   return {
     query: (text, params) => exclusive(() => db.query(text, params ? [...params] : undefined)),
-    transaction: (fn) => exclusive(() => db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params ? [...params] : undefined) }))),
+    transaction: (fn) =>
+      exclusive(() =>
+        db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params ? [...params] : undefined) })),
+      ),
   };
 }

@@ -14,7 +14,22 @@
  *
  * @packageDocumentation
  */
-export { createPostgresStore, PostgresStore, isTransientPostgresError, type PostgresStoreOptions, type PostgresFaultPoint } from "./store.js";
+export {
+  createPostgresStore,
+  PostgresStore,
+  isTransientPostgresError,
+  type PostgresStoreOptions,
+  type PostgresFaultPoint,
+} from "./store.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";
 export { migrations, SCHEMA_VERSION, type Migration } from "./migrations.js";
-export { pgPool, pglite, type SqlClient, type SqlQueryable, type SqlRow, type PgPoolLike, type PgPoolClientLike, type PGliteLike } from "./client.js";
+export {
+  pgPool,
+  pglite,
+  type SqlClient,
+  type SqlQueryable,
+  type SqlRow,
+  type PgPoolLike,
+  type PgPoolClientLike,
+  type PGliteLike,
+} from "./client.js";

@@ -22,23 +22,39 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** Checks a schema name and returns it double-quoted for SQL. Throws on anything but a plain identifier. */
 export function quoteSchema(schema: string): string {
-  if (!IDENTIFIER.test(schema)) throw new Error(`Schema name ${JSON.stringify(schema)} is not a plain SQL identifier: use letters, digits and _, at most 63, not starting with a digit.`);
+  if (!IDENTIFIER.test(schema))
+    throw new Error(
+      `Schema name ${JSON.stringify(schema)} is not a plain SQL identifier: use letters, digits and _, at most 63, not starting with a digit.`,
+    );
   return `"${schema}"`;
 }
 
 /** Creates or upgrades the store's tables in `options.schema`. */
-export async function migrate(client: SqlClient, options: MigrateOptions = {}, migrations: readonly Migration[] = allMigrations): Promise<MigrateResult> {
+export async function migrate(
+  client: SqlClient,
+  options: MigrateOptions = {},
+  migrations: readonly Migration[] = allMigrations,
+): Promise<MigrateResult> {
   const schemaName = options.schema ?? "public";
   const s = quoteSchema(schemaName);
   return client.transaction(async (tx) => {
     // One migrator per schema at a time; the lock is released by COMMIT or ROLLBACK.
     await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`loyalty-engine migrate ${schemaName}`]);
     if (schemaName !== "public") await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.loyalty_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await tx.query(`SELECT version::text AS version FROM ${s}.loyalty_migrations`)).rows.map((r) => Number(r.version)));
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.loyalty_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const done = new Set(
+      (await tx.query(`SELECT version::text AS version FROM ${s}.loyalty_migrations`)).rows.map((r) =>
+        Number(r.version),
+      ),
+    );
     const known = new Set(migrations.map((m) => m.version));
     const unknown = [...done].filter((v) => !known.has(v));
-    if (unknown.length > 0) throw new Error(`Schema ${schemaName} has migrations this version of loyalty-engine does not know (${unknown.join(", ")}): it was migrated by a newer version.`);
+    if (unknown.length > 0)
+      throw new Error(
+        `Schema ${schemaName} has migrations this version of loyalty-engine does not know (${unknown.join(", ")}): it was migrated by a newer version.`,
+      );
     const applied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
@@ -52,5 +68,8 @@ export async function migrate(client: SqlClient, options: MigrateOptions = {}, m
 
 /** Splits a migration on `;` at line ends: each statement goes alone, as the extended protocol requires. */
 function splitStatements(sql: string): string[] {
-  return sql.split(/;\s*$/m).map((x) => x.trim()).filter((x) => x.length > 0);
+  return sql
+    .split(/;\s*$/m)
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
 }

@@ -33,7 +33,17 @@
  */
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot } from "../ledger/state.js";
-import { CommitConflict, type CommandRead, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type MemberWrite, type StoreCapabilities, type StoredMember } from "../store/port.js";
+import {
+  CommitConflict,
+  type CommandRead,
+  type CommitBatch,
+  type HistoryPage,
+  type IdempotencyRecord,
+  type LoyaltyStore,
+  type MemberWrite,
+  type StoreCapabilities,
+  type StoredMember,
+} from "../store/port.js";
 import type { SqlClient, SqlQueryable, SqlRow } from "./client.js";
 import { quoteSchema } from "./migrate.js";
 import { isStorableText } from "../shared/validation.js";
@@ -114,11 +124,13 @@ export class PostgresStore implements LoyaltyStore {
   async loadForCommand(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead> {
     if (!storable(programId)) return { members: memberIds.map(() => null), idempotency: null };
     // A key PostgreSQL text cannot hold has no record; the members are read all the same.
-    if (!storable(key)) return { members: await Promise.all(memberIds.map((id) => this.loadMember(programId, id))), idempotency: null };
+    if (!storable(key))
+      return { members: await Promise.all(memberIds.map((id) => this.loadMember(programId, id))), idempotency: null };
     const wanted = memberIds.filter(storable);
-    const { rows } = wanted.length === 1
-      ? await this.client.query(this.sql.loadForOne, [programId, wanted[0], key])
-      : await this.client.query(this.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
+    const { rows } =
+      wanted.length === 1
+        ? await this.client.query(this.sql.loadForOne, [programId, wanted[0], key])
+        : await this.client.query(this.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
     const found = new Map<string, StoredMember>();
     let idempotency: IdempotencyRecord | null = null;
     for (const row of rows) {
@@ -129,9 +141,17 @@ export class PostgresStore implements LoyaltyStore {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    const ids = [batch.programId, ...batch.members.map((m) => m.memberId), ...(batch.idempotency ? [batch.idempotency.key] : []), ...(batch.stock ?? []).map((c) => c.rewardId)];
+    const ids = [
+      batch.programId,
+      ...batch.members.map((m) => m.memberId),
+      ...(batch.idempotency ? [batch.idempotency.key] : []),
+      ...(batch.stock ?? []).map((c) => c.rewardId),
+    ];
     const bad = ids.find((id) => !storable(id));
-    if (bad !== undefined) throw new Error(`PostgreSQL store: the id ${JSON.stringify(bad)} contains NUL or a lone surrogate, which PostgreSQL text cannot hold.`);
+    if (bad !== undefined)
+      throw new Error(
+        `PostgreSQL store: the id ${JSON.stringify(bad)} contains NUL or a lone surrogate, which PostgreSQL text cannot hold.`,
+      );
     const writes = [...batch.members].sort((a, b) => byId(a.memberId, b.memberId));
     // One member (every command today): one statement, which is a transaction of its own. With
     // `faults` it runs inside BEGIN ... COMMIT, so that a test can fail the commit after the write.
@@ -143,7 +163,8 @@ export class PostgresStore implements LoyaltyStore {
         return;
       } catch (error) {
         if (error instanceof CommitConflict) throw error;
-        if (isIdempotencyViolation(error) && batch.idempotency) throw new CommitConflict("idempotency", batch.idempotency.key);
+        if (isIdempotencyViolation(error) && batch.idempotency)
+          throw new CommitConflict("idempotency", batch.idempotency.key);
         const stockShort = stockViolation(error, batch);
         if (stockShort !== null) throw new CommitConflict("stock", stockShort);
         if (!isTransientPostgresError(error) || attempt >= this.maxRetries) throw error;
@@ -159,7 +180,9 @@ export class PostgresStore implements LoyaltyStore {
       if (existing.length > 0) {
         const { rows } = await tx.query(this.sql.lockMembers, [p, JSON.stringify(existing)]);
         const versions = new Map(rows.map((r) => [text(r.member_id), Number(text(r.version))]));
-        for (const w of writes) if (w.expectedVersion !== null && versions.get(w.memberId) !== w.expectedVersion) throw new CommitConflict("version", w.memberId);
+        for (const w of writes)
+          if (w.expectedVersion !== null && versions.get(w.memberId) !== w.expectedVersion)
+            throw new CommitConflict("version", w.memberId);
         await this.faults?.("lock");
       }
     }
@@ -173,7 +196,8 @@ export class PostgresStore implements LoyaltyStore {
       await this.faults?.("idempotency");
     }
     for (const c of [...(batch.stock ?? [])].sort((a, b) => byId(a.rewardId, b.rewardId))) {
-      if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0) throw new Error(`PostgreSQL store: bad stock change for reward ${c.rewardId}`);
+      if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0)
+        throw new Error(`PostgreSQL store: bad stock change for reward ${c.rewardId}`);
       const { rows } = await tx.query(this.sql.changeStock, [p, c.rewardId, String(c.initial), String(c.delta)]);
       if (rows.length === 0) throw new CommitConflict("stock", c.rewardId);
       await this.faults?.("stock");
@@ -185,16 +209,35 @@ export class PostgresStore implements LoyaltyStore {
    * took, the entries, the lot rows and the idempotency record (whose duplicate key fails the whole
    * statement with 23505: the caller turns that into CommitConflict).
    */
-  private async writeMember(q: SqlQueryable, programId: string, w: MemberWrite, record: IdempotencyRecord | null): Promise<void> {
+  private async writeMember(
+    q: SqlQueryable,
+    programId: string,
+    w: MemberWrite,
+    record: IdempotencyRecord | null,
+  ): Promise<void> {
     const lots = lotChanges(w);
-    const params: unknown[] = [programId, w.memberId, JSON.stringify(w.snapshot), w.dueAt === null ? null : String(w.dueAt), JSON.stringify(w.entries), JSON.stringify(lots.upsert), JSON.stringify(lots.remove)];
+    const params: unknown[] = [
+      programId,
+      w.memberId,
+      JSON.stringify(w.snapshot),
+      w.dueAt === null ? null : String(w.dueAt),
+      JSON.stringify(w.entries),
+      JSON.stringify(lots.upsert),
+      JSON.stringify(lots.remove),
+    ];
     if (w.expectedVersion !== null) params.push(String(w.expectedVersion));
     if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));
-    const statement = this.sql.writeMember[w.expectedVersion === null ? "insert" : "update"][record === null ? "plain" : "withIdempotency"];
+    const statement =
+      this.sql.writeMember[w.expectedVersion === null ? "insert" : "update"][
+        record === null ? "plain" : "withIdempotency"
+      ];
     const { rows } = await q.query(statement, params);
     const row = rows[0];
     if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", w.memberId);
-    if (Number(text(row?.entries)) !== w.entries.length) throw new Error(`PostgreSQL store: wrote ${String(row?.entries)} of ${w.entries.length} entries of member ${w.memberId}`);
+    if (Number(text(row?.entries)) !== w.entries.length)
+      throw new Error(
+        `PostgreSQL store: wrote ${String(row?.entries)} of ${w.entries.length} entries of member ${w.memberId}`,
+      );
   }
 
   async getStock(programId: string, rewardId: string): Promise<number | null> {
@@ -203,27 +246,53 @@ export class PostgresStore implements LoyaltyStore {
     return rows[0] ? Number(text(rows[0].remaining)) : null;
   }
 
-  async readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage> {
+  async readEntries(
+    programId: string,
+    memberId: string,
+    page: { afterSeq: number; limit: number },
+  ): Promise<HistoryPage> {
     if (!storable(programId) || !storable(memberId) || page.limit <= 0) return { entries: [], nextAfterSeq: null };
-    const { rows } = await this.client.query(this.sql.readEntries, [programId, memberId, String(page.afterSeq), String(page.limit + 1)]);
+    const { rows } = await this.client.query(this.sql.readEntries, [
+      programId,
+      memberId,
+      String(page.afterSeq),
+      String(page.limit + 1),
+    ]);
     const entries = rows.slice(0, page.limit).map((r) => JSON.parse(text(r.entry)) as Entry);
     return { entries, nextAfterSeq: rows.length > page.limit ? entries.at(-1)!.seq : null };
   }
 
-  async findDueMembers(programId: string, query: { before: number; limit: number; after?: { dueAt: number; memberId: string } }): Promise<readonly { memberId: string; dueAt: number }[]> {
+  async findDueMembers(
+    programId: string,
+    query: { before: number; limit: number; after?: { dueAt: number; memberId: string } },
+  ): Promise<readonly { memberId: string; dueAt: number }[]> {
     if (!storable(programId) || query.limit <= 0) return [];
     const { rows } = query.after
-      ? await this.client.query(this.sql.findDueAfter, [programId, String(query.before), String(query.after.dueAt), query.after.memberId, String(query.limit)])
+      ? await this.client.query(this.sql.findDueAfter, [
+          programId,
+          String(query.before),
+          String(query.after.dueAt),
+          query.after.memberId,
+          String(query.limit),
+        ])
       : await this.client.query(this.sql.findDue, [programId, String(query.before), String(query.limit)]);
     return rows.map((r) => ({ memberId: text(r.member_id), dueAt: Number(text(r.due_at)) }));
   }
 }
 
 /** A member row (`version`, `snapshot` as text) as the port returns it. */
-const memberFrom = (row: SqlRow): StoredMember => ({ snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot, version: Number(text(row.version)) });
+const memberFrom = (row: SqlRow): StoredMember => ({
+  snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot,
+  version: Number(text(row.version)),
+});
 
 /** An idempotency row (`payload_hash`, `result` and `committed_at` as text) as the port returns it. */
-const recordFrom = (key: string, row: SqlRow): IdempotencyRecord => ({ key, payloadHash: text(row.payload_hash), result: JSON.parse(text(row.result)) as unknown, committedAt: text(row.committed_at) });
+const recordFrom = (key: string, row: SqlRow): IdempotencyRecord => ({
+  key,
+  payloadHash: text(row.payload_hash),
+  result: JSON.parse(text(row.result)) as unknown,
+  committedAt: text(row.committed_at),
+});
 
 /**
  * The lot rows a member write changes. Lots change only through entries (ledger/apply.ts): a
@@ -249,7 +318,13 @@ export function createPostgresStore(client: SqlClient, options: PostgresStoreOpt
   return new PostgresStore(client, options);
 }
 
-const idempotencyParams = (programId: string, r: IdempotencyRecord) => [programId, r.key, r.payloadHash, JSON.stringify(r.result), r.committedAt];
+const idempotencyParams = (programId: string, r: IdempotencyRecord) => [
+  programId,
+  r.key,
+  r.payloadHash,
+  JSON.stringify(r.result),
+  r.committedAt,
+];
 
 /**
  * The reward whose stock a failed statement would have taken below zero: a first insert whose
@@ -267,7 +342,11 @@ function stockViolation(error: unknown, batch: CommitBatch): string | null {
 /** A unique violation of the idempotency table's key: another command committed the key first. */
 function isIdempotencyViolation(error: unknown): boolean {
   const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  return e?.code === "23505" && (e.constraint === "loyalty_idempotency_pkey" || (typeof e.message === "string" && e.message.includes("loyalty_idempotency_pkey")));
+  return (
+    e?.code === "23505" &&
+    (e.constraint === "loyalty_idempotency_pkey" ||
+      (typeof e.message === "string" && e.message.includes("loyalty_idempotency_pkey")))
+  );
 }
 
 /**
@@ -280,11 +359,12 @@ function isIdempotencyViolation(error: unknown): boolean {
  */
 function writeMember(s: string, kind: "insert" | "update", withIdempotency: boolean): string {
   const next = kind === "update" ? 9 : 8;
-  const member = kind === "insert"
-    ? `INSERT INTO ${s}.loyalty_members (program_id, member_id, version, snapshot, due_at)
+  const member =
+    kind === "insert"
+      ? `INSERT INTO ${s}.loyalty_members (program_id, member_id, version, snapshot, due_at)
         VALUES ($1, $2, 1, $3::json, $4::bigint)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
-    : `UPDATE ${s}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
+      : `UPDATE ${s}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
         WHERE program_id = $1 AND member_id = $2 AND version = $8::integer RETURNING 1`;
   const idempotency = withIdempotency
     ? `,
@@ -322,7 +402,9 @@ const committedAt = (column: string, result = "result") =>
 
 /** Every statement of the store, for one (quoted) schema. */
 function statements(s: string) {
-  const members = `${s}.loyalty_members`, entries = `${s}.loyalty_entries`, idempotency = `${s}.loyalty_idempotency`;
+  const members = `${s}.loyalty_members`,
+    entries = `${s}.loyalty_entries`,
+    idempotency = `${s}.loyalty_idempotency`;
   return {
     loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
 

@@ -10,7 +10,15 @@ import { DECIMAL_LITERAL, Decimal, ZERO, decimalPlaces, type RoundingMode } from
 import { localParts, type Duration, type LocalParts, type Period } from "../shared/time.js";
 import { currencyPlaces, instantMs, isCurrency, parseInstant, safeParse } from "../shared/validation.js";
 import { WEEKDAY_NAMES, type Condition, type LineFilter, type Scalar } from "./conditions.js";
-import { programSchema, type ExpiryPolicy, type NegativeBalancePolicy, type ProgramDefinition, type QualificationWindow, type RewardDefinition, type TiersDefinition } from "./schema.js";
+import {
+  programSchema,
+  type ExpiryPolicy,
+  type NegativeBalancePolicy,
+  type ProgramDefinition,
+  type QualificationWindow,
+  type RewardDefinition,
+  type TiersDefinition,
+} from "./schema.js";
 
 /** One line of a purchase. `amount` is the line total in the program's currency. */
 export interface PurchaseLine {
@@ -42,9 +50,23 @@ export type Predicate = (ctx: AccrualContext) => boolean;
 export type LinePredicate = (line: PurchaseLine) => boolean;
 
 export type CompiledAward =
-  | { readonly kind: "rate"; readonly wallet: string; readonly points: Decimal; readonly per: Decimal; readonly ratio: Decimal | null; readonly lines: LinePredicate | null; readonly rounding: RoundingMode }
+  | {
+      readonly kind: "rate";
+      readonly wallet: string;
+      readonly points: Decimal;
+      readonly per: Decimal;
+      readonly ratio: Decimal | null;
+      readonly lines: LinePredicate | null;
+      readonly rounding: RoundingMode;
+    }
   | { readonly kind: "fixed"; readonly wallet: string; readonly points: Decimal }
-  | { readonly kind: "multiplier"; readonly wallet: string; readonly extra: Decimal; readonly rules: ReadonlySet<string> | null; readonly rounding: RoundingMode };
+  | {
+      readonly kind: "multiplier";
+      readonly wallet: string;
+      readonly extra: Decimal;
+      readonly rules: ReadonlySet<string> | null;
+      readonly rounding: RoundingMode;
+    };
 
 export interface CompiledRule {
   readonly id: string;
@@ -58,7 +80,10 @@ export interface CompiledRule {
   readonly activeUntil: number | null;
   readonly stopFurtherRules: boolean;
   /** This rule's own expiry term for its points, overriding the wallet's. */
-  readonly expiry: { readonly after: Duration; readonly roundUpTo?: "day" | "month" | "quarter" | "year" | undefined } | null;
+  readonly expiry: {
+    readonly after: Duration;
+    readonly roundUpTo?: "day" | "month" | "quarter" | "year" | undefined;
+  } | null;
 }
 
 export interface CompiledWallet {
@@ -157,8 +182,17 @@ export interface Program {
   /** Local days a cancelled redemption's points whose lot expired stay spendable; 0: forfeited. */
   readonly cancellationGraceDays: number;
   /** Wallets points may be transferred in, and the bounds; null: no transfers. */
-  readonly transfers: { readonly wallets: ReadonlySet<string>; readonly minPoints: Decimal | null; readonly limits: readonly { readonly period: Period; readonly points: Decimal }[] } | null;
-  readonly referrals: { readonly referrerEvent: string; readonly referredEvent: string; readonly limits: readonly CountLimit[]; readonly withinDays: number | null };
+  readonly transfers: {
+    readonly wallets: ReadonlySet<string>;
+    readonly minPoints: Decimal | null;
+    readonly limits: readonly { readonly period: Period; readonly points: Decimal }[];
+  } | null;
+  readonly referrals: {
+    readonly referrerEvent: string;
+    readonly referredEvent: string;
+    readonly limits: readonly CountLimit[];
+    readonly withinDays: number | null;
+  };
 }
 
 const f = messages.field;
@@ -173,7 +207,8 @@ export function compileProgram(input: unknown): Program {
   const schemaIssues = parsed.success ? [] : parsed.issues;
   const seen = new Set(schemaIssues.map((i) => i.path.join("\u0000")));
   const issues = [...schemaIssues, ...crossReferenceIssues(input).filter((i) => !seen.has(i.path.join("\u0000")))];
-  if (!parsed.success || issues.length > 0) throw new LoyaltyError("INVALID_PROGRAM", messages.invalidProgram(issues.length), { issues });
+  if (!parsed.success || issues.length > 0)
+    throw new LoyaltyError("INVALID_PROGRAM", messages.invalidProgram(issues.length), { issues });
   // A private, frozen copy: changing the caller's object later cannot change the program.
   return compileValid(deepFreeze(structuredClone(parsed.data)));
 }
@@ -184,7 +219,9 @@ const text = (v: unknown): string | undefined => (typeof v === "string" ? v : un
 
 /** Rules in evaluation order: priority high to low, then list order. */
 function evaluationOrder<R>(rules: readonly R[], priority: (r: R) => number): { rule: R; index: number }[] {
-  return rules.map((rule, index) => ({ rule, index })).sort((a, b) => priority(b.rule) - priority(a.rule) || a.index - b.index);
+  return rules
+    .map((rule, index) => ({ rule, index }))
+    .sort((a, b) => priority(b.rule) - priority(a.rule) || a.index - b.index);
 }
 
 /**
@@ -201,7 +238,8 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     if (id === undefined) return;
     if (walletIds.has(id)) issues.push({ path: ["wallets", i, "id"], message: f.duplicateId(id) });
     walletIds.add(id);
-    if (isObj(w) && w.expiry !== undefined && w.expiresAfter !== undefined) issues.push({ path: ["wallets", i, "expiresAfter"], message: f.oneOf("expiry", "expiresAfter") });
+    if (isObj(w) && w.expiry !== undefined && w.expiresAfter !== undefined)
+      issues.push({ path: ["wallets", i, "expiresAfter"], message: f.oneOf("expiry", "expiresAfter") });
   });
   const kinds = new Set(wallets.map((w) => (isObj(w) ? w.kind : undefined)));
   if (Array.isArray(input.wallets) && wallets.length > 0) {
@@ -216,7 +254,10 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   for (const r of rules) if (isObj(r) && typeof r.id === "string" && !triggerOf.has(r.id)) triggerOf.set(r.id, r.on);
   const order = evaluationOrder(rules, (r) => (isObj(r) && typeof r.priority === "number" ? r.priority : 0));
   const position = new Map<string, number>();
-  order.forEach(({ rule }, pos) => { const id = isObj(rule) ? text(rule.id) : undefined; if (id !== undefined && !position.has(id)) position.set(id, pos); });
+  order.forEach(({ rule }, pos) => {
+    const id = isObj(rule) ? text(rule.id) : undefined;
+    if (id !== undefined && !position.has(id)) position.set(id, pos);
+  });
   const ruleIds = new Set<string>();
   for (const { rule, index } of order) {
     if (!isObj(rule)) continue;
@@ -225,29 +266,55 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
     if (id !== undefined && ruleIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
     if (id !== undefined) ruleIds.add(id);
     if (isObj(rule.caps)) {
-      if (finerThanScale(rule.caps.perCommand)) issues.push({ path: [...at, "caps", "perCommand"], message: f.finerThanScale(scale!) });
-      list(rule.caps.perMember).forEach((c, k) => { if (isObj(c) && finerThanScale(c.points)) issues.push({ path: [...at, "caps", "perMember", k, "points"], message: f.finerThanScale(scale!) }); });
+      if (finerThanScale(rule.caps.perCommand))
+        issues.push({ path: [...at, "caps", "perCommand"], message: f.finerThanScale(scale!) });
+      list(rule.caps.perMember).forEach((c, k) => {
+        if (isObj(c) && finerThanScale(c.points))
+          issues.push({ path: [...at, "caps", "perMember", k, "points"], message: f.finerThanScale(scale!) });
+      });
     }
     list(rule.awards).forEach((award, a) => {
       if (!isObj(award)) return;
-      if (award.kind === "fixed" && finerThanScale(award.points)) issues.push({ path: [...at, "awards", a, "points"], message: f.finerThanScale(scale!) });
-      if (award.kind === "rate" && typeof rule.on === "string" && rule.on !== "purchase") issues.push({ path: [...at, "awards", a, "kind"], message: f.rateOnEvent });
-      if (award.kind === "multiplier" && typeof award.factor === "string" && DECIMAL_LITERAL.test(award.factor) && new Decimal(award.factor).lt(1)) issues.push({ path: [...at, "awards", a, "factor"], message: f.factorBelowOne });
+      if (award.kind === "fixed" && finerThanScale(award.points))
+        issues.push({ path: [...at, "awards", a, "points"], message: f.finerThanScale(scale!) });
+      if (award.kind === "rate" && typeof rule.on === "string" && rule.on !== "purchase")
+        issues.push({ path: [...at, "awards", a, "kind"], message: f.rateOnEvent });
+      if (
+        award.kind === "multiplier" &&
+        typeof award.factor === "string" &&
+        DECIMAL_LITERAL.test(award.factor) &&
+        new Decimal(award.factor).lt(1)
+      )
+        issues.push({ path: [...at, "awards", a, "factor"], message: f.factorBelowOne });
       const wallet = text(award.wallet);
-      if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet)) issues.push({ path: [...at, "awards", a, "wallet"], message: f.unknownWallet(wallet) });
+      if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet))
+        issues.push({ path: [...at, "awards", a, "wallet"], message: f.unknownWallet(wallet) });
       if (award.kind !== "multiplier") return;
       list(award.rules).forEach((ref, r) => {
         if (typeof ref !== "string") return;
         const refPos = position.get(ref);
         if (refPos === undefined) issues.push({ path: [...at, "awards", a, "rules", r], message: f.unknownRule(ref) });
-        else if (triggerOf.get(ref) !== rule.on) issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierTrigger(ref) });
-        else if (id !== undefined && refPos >= position.get(id)!) issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierOrder(ref) });
+        else if (triggerOf.get(ref) !== rule.on)
+          issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierTrigger(ref) });
+        else if (id !== undefined && refPos >= position.get(id)!)
+          issues.push({ path: [...at, "awards", a, "rules", r], message: f.multiplierOrder(ref) });
       });
     });
     const active = isObj(rule.active) ? rule.active : {};
-    const from = typeof active.from === "string" ? parseInstant(active.from) : active.from instanceof Date ? active.from.getTime() : null;
-    const until = typeof active.until === "string" ? parseInstant(active.until) : active.until instanceof Date ? active.until.getTime() : null;
-    if (from !== null && until !== null && until <= from) issues.push({ path: [...at, "active", "until"], message: f.rangeReversed });
+    const from =
+      typeof active.from === "string"
+        ? parseInstant(active.from)
+        : active.from instanceof Date
+          ? active.from.getTime()
+          : null;
+    const until =
+      typeof active.until === "string"
+        ? parseInstant(active.until)
+        : active.until instanceof Date
+          ? active.until.getTime()
+          : null;
+    if (from !== null && until !== null && until <= from)
+      issues.push({ path: [...at, "active", "until"], message: f.rangeReversed });
   }
 
   issues.push(...tierIssues(input, walletIds, rules));
@@ -257,26 +324,42 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   if (baseRule !== undefined) {
     const rule = rules.find((r) => isObj(r) && r.id === baseRule);
     if (!isObj(rule)) issues.push({ path: ["refunds", "baseRule"], message: f.unknownRule(baseRule) });
-    else if (rule.on !== "purchase") issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotPurchase(baseRule) });
-    else if (!list(rule.awards).some((a) => isObj(a) && a.kind === "rate")) issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotRate(baseRule) });
+    else if (rule.on !== "purchase")
+      issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotPurchase(baseRule) });
+    else if (!list(rule.awards).some((a) => isObj(a) && a.kind === "rate"))
+      issues.push({ path: ["refunds", "baseRule"], message: f.baseRuleNotRate(baseRule) });
   }
   return issues;
 }
 
 /** Tier ids named by `{ tier: [...] }` conditions and `member.tier` comparisons, with their paths. */
-function tierReferences(c: unknown, path: (string | number)[], out: { id: string; path: (string | number)[] }[], depth = 0): void {
+function tierReferences(
+  c: unknown,
+  path: (string | number)[],
+  out: { id: string; path: (string | number)[] }[],
+  depth = 0,
+): void {
   if (!isObj(c) || depth > 40) return;
-  for (const key of ["all", "any"]) list(c[key]).forEach((x, i) => tierReferences(x, [...path, key, i], out, depth + 1));
+  for (const key of ["all", "any"])
+    list(c[key]).forEach((x, i) => tierReferences(x, [...path, key, i], out, depth + 1));
   if (c.not !== undefined) tierReferences(c.not, [...path, "not"], out, depth + 1);
-  list(c.tier).forEach((id, i) => { if (typeof id === "string") out.push({ id, path: [...path, "tier", i] }); });
+  list(c.tier).forEach((id, i) => {
+    if (typeof id === "string") out.push({ id, path: [...path, "tier", i] });
+  });
   if (c.field === "member.tier") {
     if (typeof c.value === "string") out.push({ id: c.value, path: [...path, "value"] });
-    list(c.value).forEach((id, i) => { if (typeof id === "string") out.push({ id, path: [...path, "value", i] }); });
+    list(c.value).forEach((id, i) => {
+      if (typeof id === "string") out.push({ id, path: [...path, "value", i] });
+    });
   }
 }
 
 /** Cross-field checks of the tiers section, and of the rules that refer to tiers. */
-function tierIssues(input: Record<string, unknown>, walletIds: ReadonlySet<string>, rules: readonly unknown[]): FieldIssue[] {
+function tierIssues(
+  input: Record<string, unknown>,
+  walletIds: ReadonlySet<string>,
+  rules: readonly unknown[],
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const tiers = isObj(input.tiers) ? input.tiers : null;
   const tierIds = new Set<string>();
@@ -284,19 +367,33 @@ function tierIssues(input: Record<string, unknown>, walletIds: ReadonlySet<strin
     list(tiers.levels).forEach((level, i) => {
       if (!isObj(level)) return;
       const id = text(level.id);
-      if (id !== undefined && tierIds.has(id)) issues.push({ path: ["tiers", "levels", i, "id"], message: f.duplicateId(id) });
+      if (id !== undefined && tierIds.has(id))
+        issues.push({ path: ["tiers", "levels", i, "id"], message: f.duplicateId(id) });
       if (id !== undefined) tierIds.add(id);
-      if (i === 0 && level.qualify !== undefined) issues.push({ path: ["tiers", "levels", 0, "qualify"], message: f.baseTierThresholds });
-      if (i > 0 && level.qualify === undefined) issues.push({ path: ["tiers", "levels", i, "qualify"], message: f.tierNeedsThresholds });
+      if (i === 0 && level.qualify !== undefined)
+        issues.push({ path: ["tiers", "levels", 0, "qualify"], message: f.baseTierThresholds });
+      if (i > 0 && level.qualify === undefined)
+        issues.push({ path: ["tiers", "levels", i, "qualify"], message: f.tierNeedsThresholds });
       if (!isObj(level.qualify)) return;
       list(level.qualify.thresholds).forEach((t, k) => {
         if (!isObj(t) || t.metric !== "points") return;
         const wallet = text(t.wallet);
-        if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet)) issues.push({ path: ["tiers", "levels", i, "qualify", "thresholds", k, "wallet"], message: f.unknownWallet(wallet) });
+        if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet))
+          issues.push({
+            path: ["tiers", "levels", i, "qualify", "thresholds", k, "wallet"],
+            message: f.unknownWallet(wallet),
+          });
       });
     });
   }
-  if (tiers && isObj(tiers.window) && tiers.window.kind === "sinceTierChange" && isObj(tiers.review) && isObj(tiers.review.schedule) && tiers.review.schedule.kind === "daily") {
+  if (
+    tiers &&
+    isObj(tiers.window) &&
+    tiers.window.kind === "sinceTierChange" &&
+    isObj(tiers.review) &&
+    isObj(tiers.review.schedule) &&
+    tiers.review.schedule.kind === "daily"
+  ) {
     issues.push({ path: ["tiers", "review", "schedule", "kind"], message: f.sinceChangeDaily });
   }
   rules.forEach((rule, r) => {
@@ -320,23 +417,34 @@ function tierIssues(input: Record<string, unknown>, walletIds: ReadonlySet<strin
 const instantOf = (v: unknown) => (typeof v === "string" ? parseInstant(v) : v instanceof Date ? v.getTime() : null);
 
 /** Cross-field checks of the reward catalogue, transfers and referrals. */
-function rewardIssues(input: Record<string, unknown>, wallets: readonly unknown[], finerThanScale: (v: unknown) => boolean, scale: number | null): FieldIssue[] {
+function rewardIssues(
+  input: Record<string, unknown>,
+  wallets: readonly unknown[],
+  finerThanScale: (v: unknown) => boolean,
+  scale: number | null,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const walletKind = new Map<string, unknown>();
-  for (const w of wallets) if (isObj(w) && typeof w.id === "string" && !walletKind.has(w.id)) walletKind.set(w.id, w.kind);
+  for (const w of wallets)
+    if (isObj(w) && typeof w.id === "string" && !walletKind.has(w.id)) walletKind.set(w.id, w.kind);
   const spendableWallet = (wallet: unknown, path: (string | number)[]) => {
     if (typeof wallet !== "string" || walletKind.size === 0) return;
     if (!walletKind.has(wallet)) issues.push({ path, message: f.unknownWallet(wallet) });
     else if (walletKind.get(wallet) !== "spendable") issues.push({ path, message: f.walletNotSpendable(wallet) });
   };
   const tiers = isObj(input.tiers) ? input.tiers : null;
-  const tierIds = new Set(list(tiers?.levels).map((l) => (isObj(l) ? text(l.id) : undefined)).filter((id): id is string => id !== undefined));
+  const tierIds = new Set(
+    list(tiers?.levels)
+      .map((l) => (isObj(l) ? text(l.id) : undefined))
+      .filter((id): id is string => id !== undefined),
+  );
   const knownTier = (id: unknown, path: (string | number)[]) => {
     if (typeof id !== "string") return;
     if (!tiers) issues.push({ path, message: f.noTiers });
     else if (!tierIds.has(id)) issues.push({ path, message: f.unknownTier(id) });
   };
-  const places = typeof input.currency === "string" && isCurrency(input.currency) ? currencyPlaces(input.currency) : null;
+  const places =
+    typeof input.currency === "string" && isCurrency(input.currency) ? currencyPlaces(input.currency) : null;
   const rewardIds = new Set<string>();
   list(input.rewards).forEach((r, i) => {
     if (!isObj(r)) return;
@@ -349,18 +457,27 @@ function rewardIssues(input: Record<string, unknown>, wallets: readonly unknown[
     if (isObj(r.tierPrices)) {
       for (const [tier, price] of Object.entries(r.tierPrices)) {
         knownTier(tier, [...at, "tierPrices", tier]);
-        if (finerThanScale(price)) issues.push({ path: [...at, "tierPrices", tier], message: f.finerThanScale(scale!) });
+        if (finerThanScale(price))
+          issues.push({ path: [...at, "tierPrices", tier], message: f.finerThanScale(scale!) });
       }
     }
     list(r.tiers).forEach((t, k) => knownTier(t, [...at, "tiers", k]));
     const money = [["value"], ["discount", "amount"]] as const;
     for (const path of money) {
-      const v = path.length === 1 ? r[path[0]] : isObj(r[path[0]]) ? (r[path[0]] as Record<string, unknown>)[path[1]] : undefined;
-      if (places !== null && typeof v === "string" && DECIMAL_LITERAL.test(v) && decimalPlaces(v) > places) issues.push({ path: [...at, ...path], message: f.tooPrecise(places) });
+      const v =
+        path.length === 1
+          ? r[path[0]]
+          : isObj(r[path[0]])
+            ? (r[path[0]] as Record<string, unknown>)[path[1]]
+            : undefined;
+      if (places !== null && typeof v === "string" && DECIMAL_LITERAL.test(v) && decimalPlaces(v) > places)
+        issues.push({ path: [...at, ...path], message: f.tooPrecise(places) });
     }
     const window = isObj(r.available) ? r.available : {};
-    const from = instantOf(window.from), until = instantOf(window.until);
-    if (from !== null && until !== null && until <= from) issues.push({ path: [...at, "available", "until"], message: f.rangeReversed });
+    const from = instantOf(window.from),
+      until = instantOf(window.until);
+    if (from !== null && until !== null && until <= from)
+      issues.push({ path: [...at, "available", "until"], message: f.rangeReversed });
     if (r.kind === "conversion" && r.automatic !== undefined) {
       // A conversion run by the engine at a period end cannot be refused: no stock, no limits.
       if (r.stock !== undefined) issues.push({ path: [...at, "stock"], message: f.automaticConversionBound });
@@ -369,13 +486,20 @@ function rewardIssues(input: Record<string, unknown>, wallets: readonly unknown[
   });
   if (isObj(input.transfers)) {
     list(input.transfers.wallets).forEach((w, k) => spendableWallet(w, ["transfers", "wallets", k]));
-    if (finerThanScale(input.transfers.minPoints)) issues.push({ path: ["transfers", "minPoints"], message: f.finerThanScale(scale!) });
-    list(input.transfers.limits).forEach((l, k) => { if (isObj(l) && finerThanScale(l.points)) issues.push({ path: ["transfers", "limits", k, "points"], message: f.finerThanScale(scale!) }); });
+    if (finerThanScale(input.transfers.minPoints))
+      issues.push({ path: ["transfers", "minPoints"], message: f.finerThanScale(scale!) });
+    list(input.transfers.limits).forEach((l, k) => {
+      if (isObj(l) && finerThanScale(l.points))
+        issues.push({ path: ["transfers", "limits", k, "points"], message: f.finerThanScale(scale!) });
+    });
   }
   if (isObj(input.referrals)) {
-    const referrer = text(input.referrals.referrerEvent) ?? "referral", referred = text(input.referrals.referredEvent) ?? "referred";
-    if (referrer === "purchase") issues.push({ path: ["referrals", "referrerEvent"], message: f.referralEventPurchase });
-    if (referred === "purchase") issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventPurchase });
+    const referrer = text(input.referrals.referrerEvent) ?? "referral",
+      referred = text(input.referrals.referredEvent) ?? "referred";
+    if (referrer === "purchase")
+      issues.push({ path: ["referrals", "referrerEvent"], message: f.referralEventPurchase });
+    if (referred === "purchase")
+      issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventPurchase });
     // "tier:<id>" triggers the tier bonus rules: a referral must not pay them.
     if (referrer.startsWith("tier:")) issues.push({ path: ["referrals", "referrerEvent"], message: f.reservedKey });
     if (referred.startsWith("tier:")) issues.push({ path: ["referrals", "referredEvent"], message: f.reservedKey });
@@ -398,7 +522,14 @@ function compileReward(r: RewardDefinition): CompiledReward {
     tiers: r.tiers ? new Set(r.tiers) : null,
     limits: (r.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
     stock: r.stock ?? null,
-    value: r.kind === "conversion" || r.kind === "voucher" ? (r.value === undefined ? null : new Decimal(r.value)) : r.kind === "discount" && "amount" in r.discount ? new Decimal(r.discount.amount) : null,
+    value:
+      r.kind === "conversion" || r.kind === "voucher"
+        ? r.value === undefined
+          ? null
+          : new Decimal(r.value)
+        : r.kind === "discount" && "amount" in r.discount
+          ? new Decimal(r.discount.amount)
+          : null,
     causes: r.kind === "donation" && r.causes ? new Set(r.causes) : null,
     automatic: r.kind === "conversion" ? (r.automatic?.period ?? null) : null,
     definition: r,
@@ -420,7 +551,13 @@ function compileTiers(def: TiersDefinition | undefined): CompiledTiers | null {
     thresholds: (level.qualify?.thresholds ?? []).map((t) => {
       const key = thresholdKey(t);
       metricKeys.add(key);
-      return { key, metric: t.metric, min: new Decimal(String(t.min)), ...(t.metric === "points" ? { wallet: t.wallet } : {}), ...(t.metric === "events" ? { type: t.type } : {}) };
+      return {
+        key,
+        metric: t.metric,
+        min: new Decimal(String(t.min)),
+        ...(t.metric === "points" ? { wallet: t.wallet } : {}),
+        ...(t.metric === "events" ? { type: t.type } : {}),
+      };
     }),
   }));
   return {
@@ -440,9 +577,20 @@ function compileTiers(def: TiersDefinition | undefined): CompiledTiers | null {
 /** Compiles a definition that passed every check. */
 function compileValid(def: z.output<typeof programSchema>): Program {
   const wallets = new Map<string, CompiledWallet>();
-  const programExpiry: ExpiryPolicy = def.expiry === undefined ? { kind: "none" } : "kind" in def.expiry ? def.expiry : { kind: "term", after: def.expiry.after, roundUpTo: def.expiry.roundUpTo };
+  const programExpiry: ExpiryPolicy =
+    def.expiry === undefined
+      ? { kind: "none" }
+      : "kind" in def.expiry
+        ? def.expiry
+        : { kind: "term", after: def.expiry.after, roundUpTo: def.expiry.roundUpTo };
   for (const w of def.wallets) {
-    const expiry: ExpiryPolicy = w.expiry ?? (w.expiresAfter === undefined ? programExpiry : w.expiresAfter === null ? { kind: "none" } : { kind: "term", after: w.expiresAfter });
+    const expiry: ExpiryPolicy =
+      w.expiry ??
+      (w.expiresAfter === undefined
+        ? programExpiry
+        : w.expiresAfter === null
+          ? { kind: "none" }
+          : { kind: "term", after: w.expiresAfter });
     wallets.set(w.id, { id: w.id, kind: w.kind, expiry });
   }
 
@@ -452,11 +600,23 @@ function compileValid(def: z.output<typeof programSchema>): Program {
     const awards: CompiledAward[] = rule.awards.map((award) => {
       switch (award.kind) {
         case "rate":
-          return { kind: "rate", wallet: award.wallet, ...rate(award.points, award.per), lines: award.lines ? compileLineFilter(award.lines) : null, rounding: award.rounding ?? def.points.rounding };
+          return {
+            kind: "rate",
+            wallet: award.wallet,
+            ...rate(award.points, award.per),
+            lines: award.lines ? compileLineFilter(award.lines) : null,
+            rounding: award.rounding ?? def.points.rounding,
+          };
         case "fixed":
           return { kind: "fixed", wallet: award.wallet, points: new Decimal(award.points) };
         case "multiplier":
-          return { kind: "multiplier", wallet: award.wallet, extra: new Decimal(award.factor).minus(1), rules: award.rules ? new Set(award.rules) : null, rounding: award.rounding ?? def.points.rounding };
+          return {
+            kind: "multiplier",
+            wallet: award.wallet,
+            extra: new Decimal(award.factor).minus(1),
+            rules: award.rules ? new Set(award.rules) : null,
+            rounding: award.rounding ?? def.points.rounding,
+          };
       }
     });
     const compiled: CompiledRule = {
@@ -496,11 +656,14 @@ function compileValid(def: z.output<typeof programSchema>): Program {
     tiers: compileTiers(def.tiers),
     rewards: new Map((def.rewards ?? []).map((r) => [r.id, compileReward(r)])),
     cancellationGraceDays: def.cancellation?.graceDays ?? 30,
-    transfers: def.transfers === undefined ? null : {
-      wallets: new Set(def.transfers.wallets),
-      minPoints: def.transfers.minPoints === undefined ? null : new Decimal(def.transfers.minPoints),
-      limits: (def.transfers.limits ?? []).map((l) => ({ period: l.period, points: new Decimal(l.points) })),
-    },
+    transfers:
+      def.transfers === undefined
+        ? null
+        : {
+            wallets: new Set(def.transfers.wallets),
+            minPoints: def.transfers.minPoints === undefined ? null : new Decimal(def.transfers.minPoints),
+            limits: (def.transfers.limits ?? []).map((l) => ({ period: l.period, points: new Decimal(l.points) })),
+          },
     referrals: {
       referrerEvent: def.referrals?.referrerEvent ?? "referral",
       referredEvent: def.referrals?.referredEvent ?? "referred",
@@ -512,7 +675,8 @@ function compileValid(def: z.output<typeof programSchema>): Program {
 
 /** The rate's figures, with `ratio` only when points / per is an exact (terminating) decimal. */
 function rate(pointsText: string, perText: string) {
-  const points = new Decimal(pointsText), per = new Decimal(perText);
+  const points = new Decimal(pointsText),
+    per = new Decimal(perText);
   const ratio = points.div(per);
   // A quotient that used every significant digit may have been rounded: treat it as inexact.
   return { points, per, ratio: ratio.sd() < Decimal.precision ? ratio : null };
@@ -535,7 +699,10 @@ export function compileLineFilter(filter: LineFilter): LinePredicate {
     if (exSkus?.has(line.sku)) return false;
     if (exCategories && line.category !== undefined && exCategories.has(line.category)) return false;
     if (!skus && !categories) return true;
-    return (skus?.has(line.sku) ?? false) || (categories !== null && line.category !== undefined && categories.has(line.category));
+    return (
+      (skus?.has(line.sku) ?? false) ||
+      (categories !== null && line.category !== undefined && categories.has(line.category))
+    );
   };
 }
 
@@ -547,7 +714,8 @@ function fieldReader(field: string): (ctx: AccrualContext) => Scalar | Decimal |
   if (field === "lines.quantity") return (ctx) => new Decimal((ctx.lines ?? []).reduce((q, l) => q + l.quantity, 0));
   if (field.startsWith("member.attributes.")) {
     const name = field.slice("member.attributes.".length);
-    return (ctx) => (ctx.member && Object.hasOwn(ctx.member.attributes, name) ? ctx.member.attributes[name] : undefined);
+    return (ctx) =>
+      ctx.member && Object.hasOwn(ctx.member.attributes, name) ? ctx.member.attributes[name] : undefined;
   }
   const name = field.slice("attributes.".length);
   return (ctx) => (Object.hasOwn(ctx.attributes, name) ? ctx.attributes[name] : undefined);
@@ -563,7 +731,8 @@ function asDecimal(v: Scalar | Decimal | undefined): Decimal | null {
 /** Equality for conditions: when either side is a number, a decimal string equal to it matches. */
 function sameScalar(a: Scalar | Decimal | undefined, b: Scalar): boolean {
   if (a instanceof Decimal || typeof a === "number" || typeof b === "number") {
-    const x = asDecimal(a), y = asDecimal(b);
+    const x = asDecimal(a),
+      y = asDecimal(b);
     return x !== null && y !== null && x.eq(y);
   }
   return a === b;
@@ -586,11 +755,30 @@ export function compileCondition(c: Condition): Predicate {
   if ("field" in c) {
     const read = fieldReader(c.field);
     switch (c.op) {
-      case "exists": return (ctx) => read(ctx) !== undefined;
-      case "eq": { const v = c.value as Scalar; return (ctx) => sameScalar(read(ctx), v); }
-      case "ne": { const v = c.value as Scalar; return (ctx) => !sameScalar(read(ctx), v); }
-      case "in": { const vs = [...(c.value as Scalar[])]; return (ctx) => { const x = read(ctx); return vs.some((v) => sameScalar(x, v)); }; }
-      case "nin": { const vs = [...(c.value as Scalar[])]; return (ctx) => { const x = read(ctx); return !vs.some((v) => sameScalar(x, v)); }; }
+      case "exists":
+        return (ctx) => read(ctx) !== undefined;
+      case "eq": {
+        const v = c.value as Scalar;
+        return (ctx) => sameScalar(read(ctx), v);
+      }
+      case "ne": {
+        const v = c.value as Scalar;
+        return (ctx) => !sameScalar(read(ctx), v);
+      }
+      case "in": {
+        const vs = [...(c.value as Scalar[])];
+        return (ctx) => {
+          const x = read(ctx);
+          return vs.some((v) => sameScalar(x, v));
+        };
+      }
+      case "nin": {
+        const vs = [...(c.value as Scalar[])];
+        return (ctx) => {
+          const x = read(ctx);
+          return !vs.some((v) => sameScalar(x, v));
+        };
+      }
       default: {
         const bound = new Decimal(String(c.value));
         const cmp = c.op;
@@ -610,12 +798,19 @@ export function compileCondition(c: Condition): Predicate {
   if ("dateRange" in c) {
     const from = c.dateRange.from ?? "0000-01-01";
     const to = c.dateRange.to ?? "9999-12-31";
-    return (ctx) => { const key = dateKey(ctx.local()); return key >= from && key <= to; };
+    return (ctx) => {
+      const key = dateKey(ctx.local());
+      return key >= from && key <= to;
+    };
   }
   if ("timeOfDay" in c) {
-    const from = minutes(c.timeOfDay.from), to = minutes(c.timeOfDay.to);
+    const from = minutes(c.timeOfDay.from),
+      to = minutes(c.timeOfDay.to);
     // A window like 22:00-02:00 wraps past midnight.
-    return (ctx) => { const m = ctx.local().minuteOfDay; return from <= to ? m >= from && m < to : m >= from || m < to; };
+    return (ctx) => {
+      const m = ctx.local().minuteOfDay;
+      return from <= to ? m >= from && m < to : m >= from || m < to;
+    };
   }
   if ("birthday" in c) {
     const byMonth = c.birthday === "month";
@@ -623,7 +818,8 @@ export function compileCondition(c: Condition): Predicate {
       const bd = ctx.member?.birthday;
       if (!bd) return false;
       const p = ctx.local();
-      const month = Number(bd.slice(0, 2)), day = Number(bd.slice(3, 5));
+      const month = Number(bd.slice(0, 2)),
+        day = Number(bd.slice(3, 5));
       if (byMonth) return p.month === month;
       // A 29 February birthday is celebrated on 28 February in common years.
       if (month === 2 && day === 29 && !isLeap(p.year)) return p.month === 2 && p.day === 28;
@@ -632,14 +828,22 @@ export function compileCondition(c: Condition): Predicate {
   }
   if ("tier" in c) {
     const tiers = new Set(c.tier);
-    return (ctx) => { const t = ctx.member?.tier; return t !== undefined && t !== null && tiers.has(t); };
+    return (ctx) => {
+      const t = ctx.member?.tier;
+      return t !== undefined && t !== null && tiers.has(t);
+    };
   }
   const match = compileLineFilter(c.lines);
   const minQuantity = c.minQuantity ?? 1;
   const minAmount = c.minAmount === undefined ? null : new Decimal(c.minAmount);
   return (ctx) => {
-    let quantity = 0, amount = ZERO;
-    for (const line of ctx.lines ?? []) if (match(line)) { quantity += line.quantity; amount = amount.plus(line.amount); }
+    let quantity = 0,
+      amount = ZERO;
+    for (const line of ctx.lines ?? [])
+      if (match(line)) {
+        quantity += line.quantity;
+        amount = amount.plus(line.amount);
+      }
     return quantity >= minQuantity && (minAmount === null || amount.gte(minAmount));
   };
 }

@@ -46,7 +46,8 @@ export type Condition =
   | { readonly tier: readonly string[] }
   | { readonly lines: LineFilter; readonly minQuantity?: number; readonly minAmount?: string };
 
-const FIELD = /^(amount|lines\.count|lines\.quantity|member\.tier|attributes\.[A-Za-z0-9_.-]+|member\.attributes\.[A-Za-z0-9_.-]+)$/;
+const FIELD =
+  /^(amount|lines\.count|lines\.quantity|member\.tier|attributes\.[A-Za-z0-9_.-]+|member\.attributes\.[A-Za-z0-9_.-]+)$/;
 const OPS: readonly ComparisonOp[] = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "exists"];
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_DEPTH = 32;
@@ -54,22 +55,29 @@ const f = messages.field;
 
 type Path = (string | number)[];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isScalar = (v: unknown): v is Scalar => typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
 
 function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: Path, out: FieldIssue[]) {
-  for (const key of Object.keys(obj)) if (!allowed.includes(key)) out.push({ path: [...path, key], message: f.unknownField(key) });
+  for (const key of Object.keys(obj))
+    if (!allowed.includes(key)) out.push({ path: [...path, key], message: f.unknownField(key) });
 }
 
 function stringList(v: unknown, path: Path, out: FieldIssue[]) {
-  if (!Array.isArray(v) || v.length === 0) return void out.push({ path, message: f.expectedType("a non-empty list of strings") });
-  v.forEach((s, i) => { if (typeof s !== "string" || s.length === 0) out.push({ path: [...path, i], message: f.expectedType("a non-empty string") }); });
+  if (!Array.isArray(v) || v.length === 0)
+    return void out.push({ path, message: f.expectedType("a non-empty list of strings") });
+  v.forEach((s, i) => {
+    if (typeof s !== "string" || s.length === 0)
+      out.push({ path: [...path, i], message: f.expectedType("a non-empty string") });
+  });
 }
 
 /** Validates a line filter, appending one issue per bad field. */
 export function validateLineFilter(v: unknown, path: Path, out: FieldIssue[]): void {
   if (!isObject(v)) return void out.push({ path, message: f.expectedType("a line filter object") });
   onlyKeys(v, ["skus", "categories", "excludeSkus", "excludeCategories"], path, out);
-  for (const key of ["skus", "categories", "excludeSkus", "excludeCategories"]) if (v[key] !== undefined) stringList(v[key], [...path, key], out);
+  for (const key of ["skus", "categories", "excludeSkus", "excludeCategories"])
+    if (v[key] !== undefined) stringList(v[key], [...path, key], out);
 }
 
 /** Validates a condition tree, appending one issue per bad field (all of them, not the first). */
@@ -81,7 +89,8 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
     const key = has("all") ? "all" : "any";
     onlyKeys(v, [key], path, out);
     const list = v[key];
-    if (!Array.isArray(list) || list.length === 0) return void out.push({ path: [...path, key], message: f.expectedType("a non-empty list of conditions") });
+    if (!Array.isArray(list) || list.length === 0)
+      return void out.push({ path: [...path, key], message: f.expectedType("a non-empty list of conditions") });
     list.forEach((c, i) => validateCondition(c, [...path, key, i], out, depth + 1));
   } else if (has("not")) {
     onlyKeys(v, ["not"], path, out);
@@ -89,53 +98,86 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
   } else if (has("field")) {
     onlyKeys(v, ["field", "op", "value"], path, out);
     if (typeof v.field !== "string" || !FIELD.test(v.field)) {
-      out.push({ path: [...path, "field"], message: f.expectedType("amount, lines.count, lines.quantity, member.tier, attributes.<name> or member.attributes.<name>") });
+      out.push({
+        path: [...path, "field"],
+        message: f.expectedType(
+          "amount, lines.count, lines.quantity, member.tier, attributes.<name> or member.attributes.<name>",
+        ),
+      });
     }
-    if (!OPS.includes(v.op as ComparisonOp)) return void out.push({ path: [...path, "op"], message: f.expectedType(`one of ${OPS.join(", ")}`) });
+    if (!OPS.includes(v.op as ComparisonOp))
+      return void out.push({ path: [...path, "op"], message: f.expectedType(`one of ${OPS.join(", ")}`) });
     const op = v.op as ComparisonOp;
     if (op === "exists") {
       if (v.value !== undefined) out.push({ path: [...path, "value"], message: f.unknownField("value") });
     } else if (op === "in" || op === "nin") {
-      if (!Array.isArray(v.value) || v.value.length === 0 || !v.value.every(isScalar)) out.push({ path: [...path, "value"], message: f.expectedType("a non-empty list of strings, numbers or booleans") });
+      if (!Array.isArray(v.value) || v.value.length === 0 || !v.value.every(isScalar))
+        out.push({
+          path: [...path, "value"],
+          message: f.expectedType("a non-empty list of strings, numbers or booleans"),
+        });
     } else if (op === "eq" || op === "ne") {
-      if (!isScalar(v.value)) out.push({ path: [...path, "value"], message: f.expectedType("a string, number or boolean") });
+      if (!isScalar(v.value))
+        out.push({ path: [...path, "value"], message: f.expectedType("a string, number or boolean") });
     } else {
-      const ok = (typeof v.value === "string" && DECIMAL_LITERAL.test(v.value)) || (typeof v.value === "number" && Number.isSafeInteger(v.value));
+      const ok =
+        (typeof v.value === "string" && DECIMAL_LITERAL.test(v.value)) ||
+        (typeof v.value === "number" && Number.isSafeInteger(v.value));
       if (!ok) out.push({ path: [...path, "value"], message: f.expectedType("a decimal string or a whole number") });
     }
   } else if (has("dayOfWeek")) {
     onlyKeys(v, ["dayOfWeek"], path, out);
     const days = v.dayOfWeek;
     if (!Array.isArray(days) || days.length === 0 || !days.every((d) => WEEKDAY_NAMES.includes(d as Weekday))) {
-      out.push({ path: [...path, "dayOfWeek"], message: f.expectedType(`a non-empty list of ${WEEKDAY_NAMES.join(", ")}`) });
+      out.push({
+        path: [...path, "dayOfWeek"],
+        message: f.expectedType(`a non-empty list of ${WEEKDAY_NAMES.join(", ")}`),
+      });
     }
   } else if (has("dateRange")) {
     onlyKeys(v, ["dateRange"], path, out);
     const r = v.dateRange;
-    if (!isObject(r) || (r.from === undefined && r.to === undefined)) return void out.push({ path: [...path, "dateRange"], message: f.expectedType("{ from?: YYYY-MM-DD, to?: YYYY-MM-DD } with at least one end") });
+    if (!isObject(r) || (r.from === undefined && r.to === undefined))
+      return void out.push({
+        path: [...path, "dateRange"],
+        message: f.expectedType("{ from?: YYYY-MM-DD, to?: YYYY-MM-DD } with at least one end"),
+      });
     onlyKeys(r, ["from", "to"], [...path, "dateRange"], out);
     for (const end of ["from", "to"] as const) {
-      if (r[end] !== undefined && (typeof r[end] !== "string" || !isLocalDate(r[end] as string))) out.push({ path: [...path, "dateRange", end], message: f.notLocalDate });
+      if (r[end] !== undefined && (typeof r[end] !== "string" || !isLocalDate(r[end] as string)))
+        out.push({ path: [...path, "dateRange", end], message: f.notLocalDate });
     }
-    if (typeof r.from === "string" && typeof r.to === "string" && r.to < r.from) out.push({ path: [...path, "dateRange", "to"], message: f.rangeReversed });
+    if (typeof r.from === "string" && typeof r.to === "string" && r.to < r.from)
+      out.push({ path: [...path, "dateRange", "to"], message: f.rangeReversed });
   } else if (has("timeOfDay")) {
     onlyKeys(v, ["timeOfDay"], path, out);
     const r = v.timeOfDay;
-    if (!isObject(r)) return void out.push({ path: [...path, "timeOfDay"], message: f.expectedType("{ from: HH:MM, to: HH:MM }") });
+    if (!isObject(r))
+      return void out.push({ path: [...path, "timeOfDay"], message: f.expectedType("{ from: HH:MM, to: HH:MM }") });
     onlyKeys(r, ["from", "to"], [...path, "timeOfDay"], out);
-    for (const end of ["from", "to"] as const) if (typeof r[end] !== "string" || !TIME.test(r[end] as string)) out.push({ path: [...path, "timeOfDay", end], message: f.notTime });
+    for (const end of ["from", "to"] as const)
+      if (typeof r[end] !== "string" || !TIME.test(r[end] as string))
+        out.push({ path: [...path, "timeOfDay", end], message: f.notTime });
   } else if (has("birthday")) {
     onlyKeys(v, ["birthday"], path, out);
-    if (v.birthday !== "day" && v.birthday !== "month") out.push({ path: [...path, "birthday"], message: f.expectedType('"day" or "month"') });
+    if (v.birthday !== "day" && v.birthday !== "month")
+      out.push({ path: [...path, "birthday"], message: f.expectedType('"day" or "month"') });
   } else if (has("tier")) {
     onlyKeys(v, ["tier"], path, out);
     stringList(v.tier, [...path, "tier"], out);
   } else if (has("lines")) {
     onlyKeys(v, ["lines", "minQuantity", "minAmount"], path, out);
     validateLineFilter(v.lines, [...path, "lines"], out);
-    if (v.minQuantity !== undefined && !(Number.isSafeInteger(v.minQuantity) && (v.minQuantity as number) > 0)) out.push({ path: [...path, "minQuantity"], message: f.expectedType("a whole number above zero") });
-    if (v.minAmount !== undefined && !(typeof v.minAmount === "string" && DECIMAL_LITERAL.test(v.minAmount))) out.push({ path: [...path, "minAmount"], message: f.notDecimal });
+    if (v.minQuantity !== undefined && !(Number.isSafeInteger(v.minQuantity) && (v.minQuantity as number) > 0))
+      out.push({ path: [...path, "minQuantity"], message: f.expectedType("a whole number above zero") });
+    if (v.minAmount !== undefined && !(typeof v.minAmount === "string" && DECIMAL_LITERAL.test(v.minAmount)))
+      out.push({ path: [...path, "minAmount"], message: f.notDecimal });
   } else {
-    out.push({ path, message: f.expectedType("a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier or lines") });
+    out.push({
+      path,
+      message: f.expectedType(
+        "a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier or lines",
+      ),
+    });
   }
 }

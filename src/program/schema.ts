@@ -11,17 +11,21 @@ import { validateCondition, validateLineFilter, type Condition, type LineFilter 
 const f = messages.field;
 const roundingMode = z.enum(Object.keys(ROUNDING_MODES) as [RoundingMode, ...RoundingMode[]]);
 
-const condition = z.custom<Condition>(() => true).superRefine((value, ctx) => {
-  const issues: { path: (string | number)[]; message: string }[] = [];
-  validateCondition(value, [], issues);
-  for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
-});
+const condition = z
+  .custom<Condition>(() => true)
+  .superRefine((value, ctx) => {
+    const issues: { path: (string | number)[]; message: string }[] = [];
+    validateCondition(value, [], issues);
+    for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  });
 
-const lineFilter = z.custom<LineFilter>(() => true).superRefine((value, ctx) => {
-  const issues: { path: (string | number)[]; message: string }[] = [];
-  validateLineFilter(value, [], issues);
-  for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
-});
+const lineFilter = z
+  .custom<LineFilter>(() => true)
+  .superRefine((value, ctx) => {
+    const issues: { path: (string | number)[]; message: string }[] = [];
+    validateLineFilter(value, [], issues);
+    for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  });
 
 const count = z.number().int().min(0).max(100_000);
 /** A calendar span with at least one part above zero. */
@@ -44,15 +48,27 @@ const termPolicy = z.strictObject({
  * redemptions), "adjust", "refund", "transfer" (sending or receiving), "event" (any custom event) or
  * "event:<type>" (one kind of event).
  */
-const activityName = z.string().regex(/^(purchase|spend|adjust|refund|transfer|event|event:.+)$/, { error: "An activity is purchase, spend, adjust, refund, transfer, event or event:<type>." });
+const activityName = z
+  .string()
+  .regex(/^(purchase|spend|adjust|refund|transfer|event|event:.+)$/, {
+    error: "An activity is purchase, spend, adjust, refund, transfer, event or event:<type>.",
+  });
 
 /** How a wallet's points expire. */
 export const expiryPolicySchema = z.discriminatedUnion("kind", [
   termPolicy,
   /** Points earned in a local period expire at the end of the period `after` periods later (after 1, year: end of next year). */
-  z.strictObject({ kind: z.literal("calendar"), period: z.enum(["month", "quarter", "year"]), after: z.number().int().min(0).max(100) }),
+  z.strictObject({
+    kind: z.literal("calendar"),
+    period: z.enum(["month", "quarter", "year"]),
+    after: z.number().int().min(0).max(100),
+  }),
   /** The whole balance expires `months` after the member's last qualifying activity (or joining). */
-  z.strictObject({ kind: z.literal("inactivity"), months: z.number().int().min(1).max(1200), activity: z.array(activityName).min(1).optional() }),
+  z.strictObject({
+    kind: z.literal("inactivity"),
+    months: z.number().int().min(1).max(1200),
+    activity: z.array(activityName).min(1).optional(),
+  }),
   z.strictObject({ kind: z.literal("none") }),
 ]);
 
@@ -132,16 +148,19 @@ const tierLevelSchema = z.strictObject({
   id: idString,
   name: z.string().max(500).optional(),
   /** What reaching (and keeping) the tier takes; the first (base) tier has none, every other tier has some. */
-  qualify: z.strictObject({
-    /** "all": every threshold (5 purchases and £500); "any": one of them. Default all. */
-    match: z.enum(["all", "any"]).optional(),
-    thresholds: z.array(thresholdSchema).min(1).max(20),
-  }).optional(),
+  qualify: z
+    .strictObject({
+      /** "all": every threshold (5 purchases and £500); "any": one of them. Default all. */
+      match: z.enum(["all", "any"]).optional(),
+      thresholds: z.array(thresholdSchema).min(1).max(20),
+    })
+    .optional(),
 });
 
 /** The span the qualification metrics are summed over, local to the program's zone. */
 const qualificationWindowSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("rolling"), days: count.optional(), months: count.optional() })
+  z
+    .strictObject({ kind: z.literal("rolling"), days: count.optional(), months: count.optional() })
     .refine((w) => (w.days ?? 0) + (w.months ?? 0) > 0, { error: f.notPositive }),
   z.strictObject({ kind: z.literal("calendarYear") }),
   z.strictObject({ kind: z.literal("membershipYear") }),
@@ -219,8 +238,12 @@ export const rewardSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("product"), ...rewardFields, sku: idString.optional() }),
   /** A discount on a next order: a percentage or an amount off. */
   z.strictObject({
-    kind: z.literal("discount"), ...rewardFields,
-    discount: z.union([z.strictObject({ percent: decimalString({ sign: "positive", max: new Decimal(100) }) }), z.strictObject({ amount: money })]),
+    kind: z.literal("discount"),
+    ...rewardFields,
+    discount: z.union([
+      z.strictObject({ percent: decimalString({ sign: "positive", max: new Decimal(100) }) }),
+      z.strictObject({ amount: money }),
+    ]),
   }),
   /** Points given to a cause the member names (a school, a charity): `causes` lists the allowed ones; omit for any. */
   z.strictObject({ kind: z.literal("donation"), ...rewardFields, causes: z.array(idString).min(1).optional() }),
@@ -230,7 +253,8 @@ export const rewardSchema = z.discriminatedUnion("kind", [
    * the member holds.
    */
   z.strictObject({
-    kind: z.literal("conversion"), ...rewardFields,
+    kind: z.literal("conversion"),
+    ...rewardFields,
     value: money,
     automatic: z.strictObject({ period: z.enum(["month", "quarter", "year"]) }).optional(),
   }),
@@ -248,7 +272,9 @@ export const programSchema = z.strictObject({
    * The default expiry of every wallet, in the program's time zone: a policy, or `{ after }` as
    * shorthand for a term. Omit for never.
    */
-  expiry: z.union([z.strictObject({ after: durationSchema, roundUpTo: termPolicy.shape.roundUpTo }), expiryPolicySchema]).optional(),
+  expiry: z
+    .union([z.strictObject({ after: durationSchema, roundUpTo: termPolicy.shape.roundUpTo }), expiryPolicySchema])
+    .optional(),
   /** Purchase points become available this many days after the purchase (the return window). */
   pending: z.strictObject({ days: z.number().int().min(0).max(3650) }).optional(),
   refunds: z.strictObject({
@@ -269,26 +295,33 @@ export const programSchema = z.strictObject({
    */
   cancellation: z.strictObject({ graceDays: z.number().int().min(0).max(3650) }).optional(),
   /** Transfers of points between members: allowed only from and to the wallets listed here. Omit to allow none. */
-  transfers: z.strictObject({
-    wallets: z.array(idString).min(1),
-    /** The smallest transfer. */
-    minPoints: points.optional(),
-    /** Points a member may send per local period. */
-    limits: z.array(z.strictObject({ period: z.enum(["day", "week", "month", "year", "lifetime"]), points })).min(1).optional(),
-  }).optional(),
+  transfers: z
+    .strictObject({
+      wallets: z.array(idString).min(1),
+      /** The smallest transfer. */
+      minPoints: points.optional(),
+      /** Points a member may send per local period. */
+      limits: z
+        .array(z.strictObject({ period: z.enum(["day", "week", "month", "year", "lifetime"]), points }))
+        .min(1)
+        .optional(),
+    })
+    .optional(),
   /**
    * Referrals: `engine.refer` records an event of type `referrerEvent` (default "referral") on the
    * referrer and `referredEvent` (default "referred") on the referred member, in one commit; event
    * rules on those types award the points (their caps apply per member, so per referrer).
    */
-  referrals: z.strictObject({
-    referrerEvent: idString.optional(),
-    referredEvent: idString.optional(),
-    /** Referrals a referrer may make per local period; more are refused with LIMIT_REACHED. */
-    limits: z.array(countLimitSchema).min(1).optional(),
-    /** The referred member must have joined at most this many days before the referral. */
-    withinDays: z.number().int().min(0).max(3650).optional(),
-  }).optional(),
+  referrals: z
+    .strictObject({
+      referrerEvent: idString.optional(),
+      referredEvent: idString.optional(),
+      /** Referrals a referrer may make per local period; more are refused with LIMIT_REACHED. */
+      limits: z.array(countLimitSchema).min(1).optional(),
+      /** The referred member must have joined at most this many days before the referral. */
+      withinDays: z.number().int().min(0).max(3650).optional(),
+    })
+    .optional(),
 });
 
 /** A program as its owner writes it (JSON). */

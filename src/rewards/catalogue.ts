@@ -11,7 +11,11 @@ import type { PeriodKeys } from "../ledger/entries.js";
 import type { MemberState } from "../ledger/state.js";
 
 /** The price of one unit for a member of `tier` (default: the member's tier now): the tier's price if the reward has one, else `price`. */
-export function unitPrice(reward: CompiledReward, state: MemberState, tier: string | null = state.tier?.id ?? null): Decimal {
+export function unitPrice(
+  reward: CompiledReward,
+  state: MemberState,
+  tier: string | null = state.tier?.id ?? null,
+): Decimal {
   return (tier === null ? undefined : reward.tierPrices.get(tier)) ?? reward.price;
 }
 
@@ -28,9 +32,21 @@ export function used(state: MemberState, counter: string, period: Period, key: s
 }
 
 /** The first count limit that `more` units would break, or null. */
-export function brokenLimit(program: Program, state: MemberState, counter: string, limits: readonly CountLimit[], more: number, now: number): CountLimit | null {
+export function brokenLimit(
+  program: Program,
+  state: MemberState,
+  counter: string,
+  limits: readonly CountLimit[],
+  more: number,
+  now: number,
+): CountLimit | null {
   for (const l of limits) {
-    if (used(state, counter, l.period, periodKey(now, program.timeZone, l.period)).plus(more).gt(l.count)) return l;
+    if (
+      used(state, counter, l.period, periodKey(now, program.timeZone, l.period))
+        .plus(more)
+        .gt(l.count)
+    )
+      return l;
   }
   return null;
 }
@@ -39,7 +55,10 @@ export function brokenLimit(program: Program, state: MemberState, counter: strin
 export function unitsLeft(program: Program, reward: CompiledReward, state: MemberState, now: number): number | null {
   let left: number | null = null;
   for (const l of reward.limits) {
-    const rest = Math.max(0, l.count - used(state, `reward:${reward.id}`, l.period, periodKey(now, program.timeZone, l.period)).toNumber());
+    const rest = Math.max(
+      0,
+      l.count - used(state, `reward:${reward.id}`, l.period, periodKey(now, program.timeZone, l.period)).toNumber(),
+    );
     left = left === null ? rest : Math.min(left, rest);
   }
   return left;
@@ -50,30 +69,56 @@ export function unitsLeft(program: Program, reward: CompiledReward, state: Membe
  * checks those). In the order a member would want to hear them: offered at all, offered to them,
  * within their limits, in stock.
  */
-export function refusal(program: Program, reward: CompiledReward, state: MemberState, now: number, quantity: number, stockLeft: number | null): LoyaltyError | null {
+export function refusal(
+  program: Program,
+  reward: CompiledReward,
+  state: MemberState,
+  now: number,
+  quantity: number,
+  stockLeft: number | null,
+): LoyaltyError | null {
   const r = reward.id;
-  if (!reward.enabled) return new LoyaltyError("REWARD_UNAVAILABLE", messages.rewardDisabled(r), { details: { rewardId: r } });
-  if (reward.availableFrom !== null && now < reward.availableFrom) return new LoyaltyError("REWARD_UNAVAILABLE", messages.rewardNotYet(r, iso(reward.availableFrom)), { details: { rewardId: r, from: iso(reward.availableFrom) } });
-  if (reward.availableUntil !== null && now >= reward.availableUntil) return new LoyaltyError("REWARD_UNAVAILABLE", messages.rewardEnded(r, iso(reward.availableUntil)), { details: { rewardId: r, until: iso(reward.availableUntil) } });
+  if (!reward.enabled)
+    return new LoyaltyError("REWARD_UNAVAILABLE", messages.rewardDisabled(r), { details: { rewardId: r } });
+  if (reward.availableFrom !== null && now < reward.availableFrom)
+    return new LoyaltyError("REWARD_UNAVAILABLE", messages.rewardNotYet(r, iso(reward.availableFrom)), {
+      details: { rewardId: r, from: iso(reward.availableFrom) },
+    });
+  if (reward.availableUntil !== null && now >= reward.availableUntil)
+    return new LoyaltyError("REWARD_UNAVAILABLE", messages.rewardEnded(r, iso(reward.availableUntil)), {
+      details: { rewardId: r, until: iso(reward.availableUntil) },
+    });
   const tier = state.tier?.id ?? null;
   if (reward.tiers !== null && (tier === null || !reward.tiers.has(tier))) {
-    return new LoyaltyError("TIER_NOT_ELIGIBLE", messages.tierNotEligible(r, tier), { details: { rewardId: r, tier, tiers: [...reward.tiers] } });
+    return new LoyaltyError("TIER_NOT_ELIGIBLE", messages.tierNotEligible(r, tier), {
+      details: { rewardId: r, tier, tiers: [...reward.tiers] },
+    });
   }
   const limit = brokenLimit(program, state, `reward:${r}`, reward.limits, quantity, now);
-  if (limit !== null) return new LoyaltyError("LIMIT_REACHED", messages.rewardLimitReached(r, limit.period, limit.count), { details: { rewardId: r, period: limit.period, count: limit.count } });
-  if (stockLeft !== null && stockLeft < quantity) return new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(r, stockLeft, quantity), { details: { rewardId: r, left: stockLeft, requested: quantity } });
+  if (limit !== null)
+    return new LoyaltyError("LIMIT_REACHED", messages.rewardLimitReached(r, limit.period, limit.count), {
+      details: { rewardId: r, period: limit.period, count: limit.count },
+    });
+  if (stockLeft !== null && stockLeft < quantity)
+    return new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(r, stockLeft, quantity), {
+      details: { rewardId: r, left: stockLeft, requested: quantity },
+    });
   return null;
 }
 
 /** Problems of a redeem command that the catalogue shows without loading the member: unknown reward, bad cause, bad quantity. */
-export function redeemCommandIssues(program: Program, c: { rewardId: string; quantity?: number | undefined; cause?: string | undefined }): { path: (string | number)[]; message: string }[] {
+export function redeemCommandIssues(
+  program: Program,
+  c: { rewardId: string; quantity?: number | undefined; cause?: string | undefined },
+): { path: (string | number)[]; message: string }[] {
   const f = messages.field;
   const reward = program.rewards.get(c.rewardId);
   if (reward === undefined) return [{ path: ["rewardId"], message: f.unknownReward(c.rewardId) }];
   const issues: { path: (string | number)[]; message: string }[] = [];
   if (reward.kind === "donation") {
     if (c.cause === undefined) issues.push({ path: ["cause"], message: f.causeRequired });
-    else if (reward.causes !== null && !reward.causes.has(c.cause)) issues.push({ path: ["cause"], message: f.unknownCause(c.cause) });
+    else if (reward.causes !== null && !reward.causes.has(c.cause))
+      issues.push({ path: ["cause"], message: f.unknownCause(c.cause) });
   } else if (c.cause !== undefined) {
     issues.push({ path: ["cause"], message: f.causeNotDonation });
   }

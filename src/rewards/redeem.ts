@@ -22,7 +22,12 @@ import { limitKeys, refusal, unitPrice } from "./catalogue.js";
  * again if the command is decided again after losing a race). If it throws, or returns anything
  * but 1 to 200 characters of storable text, the command fails with CODES_FAILURE and writes nothing.
  */
-export type CodeGenerator = (request: { readonly rewardId: string; readonly memberId: string; readonly redemptionId: string; readonly index: number }) => string;
+export type CodeGenerator = (request: {
+  readonly rewardId: string;
+  readonly memberId: string;
+  readonly redemptionId: string;
+  readonly index: number;
+}) => string;
 
 export interface RedeemRequest {
   readonly reward: CompiledReward;
@@ -46,10 +51,14 @@ export interface RedeemOutcome {
 export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): RedeemOutcome {
   const reward = req.reward;
   if (isAutomaticConversionId(program, req.redemptionId)) {
-    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), { issues: [{ path: ["redemptionId"], message: messages.field.reservedKey }] });
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), {
+      issues: [{ path: ["redemptionId"], message: messages.field.reservedKey }],
+    });
   }
   if (w.state.redemptions[req.redemptionId] !== undefined) {
-    throw new LoyaltyError("DUPLICATE_REDEMPTION", messages.duplicateRedemption(req.redemptionId), { issues: [{ path: ["redemptionId"], message: messages.duplicateRedemption(req.redemptionId) }] });
+    throw new LoyaltyError("DUPLICATE_REDEMPTION", messages.duplicateRedemption(req.redemptionId), {
+      issues: [{ path: ["redemptionId"], message: messages.duplicateRedemption(req.redemptionId) }],
+    });
   }
   const price = unitPrice(reward, w.state);
   let quantity = req.quantity;
@@ -68,9 +77,19 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
   const lots = drawAvailable(w, reward.wallet, points);
   const stock = reward.stock === null ? 0 : quantity;
   const entry = w.append({
-    kind: "redeem", redemptionId: req.redemptionId, rewardId: reward.id, rewardKind: reward.kind, wallet: reward.wallet,
-    points: points.toString(), lots, quantity, stock, limitKeys: limitKeys(program, reward.limits, w.now),
-    grant: grant(program, reward, quantity, req, w.state.memberId), periodEnd: null, reference: req.reference,
+    kind: "redeem",
+    redemptionId: req.redemptionId,
+    rewardId: reward.id,
+    rewardKind: reward.kind,
+    wallet: reward.wallet,
+    points: points.toString(),
+    lots,
+    quantity,
+    stock,
+    limitKeys: limitKeys(program, reward.limits, w.now),
+    grant: grant(program, reward, quantity, req, w.state.memberId),
+    periodEnd: null,
+    reference: req.reference,
   }) as RedeemEntry;
   return { entry, stockDelta: -stock };
 }
@@ -90,11 +109,20 @@ function isAutomaticConversionId(program: Program, id: string): boolean {
 }
 
 /** What the member gets: codes for vouchers (one per unit) and conversions (one per conversion), the money value, the cause. */
-function grant(program: Program, reward: CompiledReward, quantity: number, req: { redemptionId: string; cause: string | null; codes: CodeGenerator | null }, memberId: string): Grant {
+function grant(
+  program: Program,
+  reward: CompiledReward,
+  quantity: number,
+  req: { redemptionId: string; cause: string | null; codes: CodeGenerator | null },
+  memberId: string,
+): Grant {
   const codeCount = reward.kind === "voucher" ? quantity : reward.kind === "conversion" ? 1 : 0;
   const codes: string[] = [];
   for (let index = 0; index < codeCount; index++) {
-    if (req.codes === null) throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), { issues: [{ path: ["codes"], message: messages.field.codeGenerator }] });
+    if (req.codes === null)
+      throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), {
+        issues: [{ path: ["codes"], message: messages.field.codeGenerator }],
+      });
     codes.push(makeCode(req.codes, { rewardId: reward.id, memberId, redemptionId: req.redemptionId, index }));
   }
   const value = reward.value === null ? null : formatAmount(reward.value.times(quantity), program.currencyPlaces);
@@ -111,10 +139,22 @@ function makeCode(codes: CodeGenerator, request: Parameters<CodeGenerator>[0]): 
   try {
     code = codes(request);
   } catch (error) {
-    throw new LoyaltyError("CODES_FAILURE", messages.codesFailure(request.rewardId, request.redemptionId, error instanceof Error ? error.message : String(error)), { cause: error });
+    throw new LoyaltyError(
+      "CODES_FAILURE",
+      messages.codesFailure(
+        request.rewardId,
+        request.redemptionId,
+        error instanceof Error ? error.message : String(error),
+      ),
+      { cause: error },
+    );
   }
   if (typeof code !== "string" || code.length < 1 || code.length > MAX_ID_LENGTH || !isStorableText(code)) {
-    throw new LoyaltyError("CODES_FAILURE", messages.codesFailure(request.rewardId, request.redemptionId, messages.field.badCode), { issues: [{ path: ["codes"], message: messages.field.badCode }] });
+    throw new LoyaltyError(
+      "CODES_FAILURE",
+      messages.codesFailure(request.rewardId, request.redemptionId, messages.field.badCode),
+      { issues: [{ path: ["codes"], message: messages.field.badCode }] },
+    );
   }
   return code;
 }
@@ -138,22 +178,36 @@ export interface CancelOutcome {
  * come back as one new lot that expires `program.cancellationGraceDays` local days from now, or
  * are forfeited when that is 0. Debt is repaid first, from the returned points in spending order.
  */
-export function cancelRedemption(w: LedgerWriter, program: Program, c: { redemptionId: string; reason: string | null }): CancelOutcome {
+export function cancelRedemption(
+  w: LedgerWriter,
+  program: Program,
+  c: { redemptionId: string; reason: string | null },
+): CancelOutcome {
   const r = w.state.redemptions[c.redemptionId];
   if (r === undefined) {
-    throw new LoyaltyError("REDEMPTION_NOT_FOUND", messages.redemptionNotFound(w.state.memberId, c.redemptionId), { issues: [{ path: ["redemptionId"], message: messages.redemptionNotFound(w.state.memberId, c.redemptionId) }] });
+    throw new LoyaltyError("REDEMPTION_NOT_FOUND", messages.redemptionNotFound(w.state.memberId, c.redemptionId), {
+      issues: [{ path: ["redemptionId"], message: messages.redemptionNotFound(w.state.memberId, c.redemptionId) }],
+    });
   }
-  if (r.cancelled) throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), { details: { redemptionId: c.redemptionId } });
+  if (r.cancelled)
+    throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), {
+      details: { redemptionId: c.redemptionId },
+    });
   const deadline = deadlines(program, w.state).get(r.wallet) ?? null;
   // A lapse of the wallet for inactivity after the redemption expired its points, whatever
   // activity has moved the deadline since.
   const lapsedSince = (w.state.lapsed[r.wallet] ?? -Infinity) > r.at;
   let debt = w.state.wallets[r.wallet]?.debt ?? ZERO;
-  let debtRepaid = ZERO, regranted = ZERO, forfeited = ZERO, restored = ZERO;
+  let debtRepaid = ZERO,
+    regranted = ZERO,
+    forfeited = ZERO,
+    restored = ZERO;
   const lots: LotDraw[] = [];
   // Points returned to the member per purchase whose lots they came from (restored or regranted).
   const returnedByPurchase = new Map<string, Decimal>();
-  const portions = [...r.draws].sort((a, b) => bySpendOrder({ ...a.lot, remaining: a.points }, { ...b.lot, remaining: b.points }));
+  const portions = [...r.draws].sort((a, b) =>
+    bySpendOrder({ ...a.lot, remaining: a.points }, { ...b.lot, remaining: b.points }),
+  );
   for (const d of portions) {
     const repay = min(debt, d.points);
     debt = debt.minus(repay);
@@ -161,24 +215,46 @@ export function cancelRedemption(w: LedgerWriter, program: Program, c: { redempt
     const back = d.points.minus(repay);
     if (back.isZero()) continue;
     if (lapsedSince || isExpired({ ...d.lot, remaining: back }, w.now, deadline)) {
-      if (program.cancellationGraceDays === 0) { forfeited = forfeited.plus(back); continue; }
+      if (program.cancellationGraceDays === 0) {
+        forfeited = forfeited.plus(back);
+        continue;
+      }
       regranted = regranted.plus(back);
     } else {
       lots.push({ lotId: d.lot.id, points: back.toString() });
       restored = restored.plus(back);
     }
-    if (d.lot.purchaseId !== null) returnedByPurchase.set(d.lot.purchaseId, (returnedByPurchase.get(d.lot.purchaseId) ?? ZERO).plus(back));
+    if (d.lot.purchaseId !== null)
+      returnedByPurchase.set(d.lot.purchaseId, (returnedByPurchase.get(d.lot.purchaseId) ?? ZERO).plus(back));
   }
   const lot = regranted.gt(0)
-    ? { wallet: r.wallet, earnedAt: iso(w.now), availableAt: iso(w.now), expiresAt: iso(addLocal(w.now, program.timeZone, { days: program.cancellationGraceDays })) }
+    ? {
+        wallet: r.wallet,
+        earnedAt: iso(w.now),
+        availableAt: iso(w.now),
+        expiresAt: iso(addLocal(w.now, program.timeZone, { days: program.cancellationGraceDays })),
+      }
     : null;
   const cancel = w.append({
-    kind: "cancel", redemptionId: r.id, rewardId: r.rewardId, wallet: r.wallet, points: r.points.toString(), lots, lot,
-    regranted: regranted.toString(), forfeited: forfeited.toString(), debtRepaid: debtRepaid.toString(), stock: r.stock, reason: c.reason,
+    kind: "cancel",
+    redemptionId: r.id,
+    rewardId: r.rewardId,
+    wallet: r.wallet,
+    points: r.points.toString(),
+    lots,
+    lot,
+    regranted: regranted.toString(),
+    forfeited: forfeited.toString(),
+    debtRepaid: debtRepaid.toString(),
+    stock: r.stock,
+    reason: c.reason,
   });
   // Only within_balance forgives points because they were spent, and would have taken them had they
   // been there; only_pending forgives every available point anyway; allow_debt forgives none.
-  const reclaimed = program.negativeBalance === "within_balance" ? reclaimForgiven(w, r.wallet, returnedByPurchase, lot === null ? null : cancel.id) : ZERO;
+  const reclaimed =
+    program.negativeBalance === "within_balance"
+      ? reclaimForgiven(w, r.wallet, returnedByPurchase, lot === null ? null : cancel.id)
+      : ZERO;
   return { restored, regranted, forfeited, debtRepaid, reclaimed, stockDelta: r.stock, rewardId: r.rewardId };
 }
 
@@ -190,20 +266,37 @@ export function cancelRedemption(w: LedgerWriter, program: Program, c: { redempt
  * its reversed total records them (a later cancellation cannot take them twice). Points the refund
  * forgave because they had expired are not counted (the bound errs towards the member).
  */
-function reclaimForgiven(w: LedgerWriter, wallet: string, returnedByPurchase: ReadonlyMap<string, Decimal>, graceLotId: string | null): Decimal {
+function reclaimForgiven(
+  w: LedgerWriter,
+  wallet: string,
+  returnedByPurchase: ReadonlyMap<string, Decimal>,
+  graceLotId: string | null,
+): Decimal {
   let total = ZERO;
   for (const [purchaseId, returned] of returnedByPurchase) {
     const p = w.state.purchases[purchaseId];
     if (p === undefined) continue;
-    const forgivenSpent = (p.settled[wallet] ?? ZERO).minus(p.reversed[wallet] ?? ZERO).minus(p.expired[wallet] ?? ZERO);
+    const forgivenSpent = (p.settled[wallet] ?? ZERO)
+      .minus(p.reversed[wallet] ?? ZERO)
+      .minus(p.expired[wallet] ?? ZERO);
     const take = min(returned, forgivenSpent);
     if (take.lte(0)) continue;
     // From the purchase's own lots (restored into), then the grace lot (points whose lot had expired).
-    const from = w.state.lots.filter((l) => l.purchaseId === purchaseId && l.wallet === wallet && !l.remaining.isZero());
+    const from = w.state.lots.filter(
+      (l) => l.purchaseId === purchaseId && l.wallet === wallet && !l.remaining.isZero(),
+    );
     const grace = graceLotId === null ? undefined : w.state.lots.find((l) => l.id === graceLotId);
     const plan = planDraws(grace ? [...from, grace] : from, take);
     if (plan.drawn.lte(0)) continue;
-    w.append({ kind: "reverse", wallet, points: plan.drawn.toString(), lots: plan.draws, debt: "0", forgiven: plan.drawn.neg().toString(), purchaseId });
+    w.append({
+      kind: "reverse",
+      wallet,
+      points: plan.drawn.toString(),
+      lots: plan.draws,
+      debt: "0",
+      forgiven: plan.drawn.neg().toString(),
+      purchaseId,
+    });
     total = total.plus(plan.drawn);
   }
   return total;
@@ -228,7 +321,9 @@ function spendableAt(w: LedgerWriter, program: Program, wallet: string, at: numb
  * instant), then this, then the expiries.
  */
 export function convertDue(
-  w: LedgerWriter, program: Program, codes: CodeGenerator | null,
+  w: LedgerWriter,
+  program: Program,
+  codes: CodeGenerator | null,
   tierAt: (at: number) => string | null = () => w.state.tier?.id ?? null,
   /** The member's last write before this one (entries this write appended already move `lastAt`). */
   lastWrite: number = w.state.lastAt,
@@ -253,7 +348,14 @@ export function convertDue(
   }
 }
 
-function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at: number, tier: string | null, codes: CodeGenerator | null): void {
+function convertAt(
+  w: LedgerWriter,
+  program: Program,
+  reward: CompiledReward,
+  at: number,
+  tier: string | null,
+  codes: CodeGenerator | null,
+): void {
   const lots = spendableAt(w, program, reward.wallet, at);
   const price = unitPrice(reward, w.state, tier);
   const available = lots.reduce((s, l) => s.plus(l.remaining), ZERO);
@@ -266,9 +368,19 @@ function convertAt(w: LedgerWriter, program: Program, reward: CompiledReward, at
   let redemptionId = `${reward.id}@${iso(at)}`;
   while (w.state.redemptions[redemptionId] !== undefined) redemptionId += "~";
   w.append({
-    kind: "redeem", redemptionId, rewardId: reward.id, rewardKind: reward.kind, wallet: reward.wallet, points: points.toString(), lots: draws,
-    quantity: steps, stock: 0, limitKeys: {}, grant: grant(program, reward, steps, { redemptionId, cause: null, codes }, w.state.memberId),
-    periodEnd: iso(at), reference: null,
+    kind: "redeem",
+    redemptionId,
+    rewardId: reward.id,
+    rewardKind: reward.kind,
+    wallet: reward.wallet,
+    points: points.toString(),
+    lots: draws,
+    quantity: steps,
+    stock: 0,
+    limitKeys: {},
+    grant: grant(program, reward, steps, { redemptionId, cause: null, codes }, w.state.memberId),
+    periodEnd: iso(at),
+    reference: null,
   });
 }
 
@@ -284,13 +396,18 @@ export function nextConversionAt(program: Program, w: LedgerWriter): number | nu
     if (reward.tiers !== null && !reward.tiers.has(w.state.tier?.id ?? "")) continue;
     const after = Math.max(w.now, w.state.joinedAt, reward.availableFrom ?? -Infinity);
     const candidates = new Set<number>([endOfPeriod(after, program.timeZone, reward.automatic)]);
-    for (const lot of w.state.lots) if (lot.wallet === reward.wallet && lot.availableAt > after) candidates.add(endOfPeriod(lot.availableAt - 1, program.timeZone, reward.automatic));
+    for (const lot of w.state.lots)
+      if (lot.wallet === reward.wallet && lot.availableAt > after)
+        candidates.add(endOfPeriod(lot.availableAt - 1, program.timeZone, reward.automatic));
     const price = unitPrice(reward, w.state);
     for (const at of [...candidates].sort((a, b) => a - b)) {
       if (reward.availableUntil !== null && at >= reward.availableUntil) break;
       if (due !== null && at >= due) break;
       const available = spendableAt(w, program, reward.wallet, at).reduce((s, l) => s.plus(l.remaining), ZERO);
-      if (available.gte(price)) { due = at; break; }
+      if (available.gte(price)) {
+        due = at;
+        break;
+      }
     }
   }
   return due;

@@ -22,10 +22,15 @@ export interface TransferRequest {
 }
 
 /** Checks that need only the program: the wallet may be transferred, the figure is big enough. */
-export function transferCommandIssues(program: Program, c: { wallet: string; points: string }): { path: (string | number)[]; message: string }[] {
+export function transferCommandIssues(
+  program: Program,
+  c: { wallet: string; points: string },
+): { path: (string | number)[]; message: string }[] {
   const t = program.transfers;
-  if (t === null || !t.wallets.has(c.wallet)) return [{ path: ["wallet"], message: messages.field.transfersNotAllowed(c.wallet) }];
-  if (t.minPoints !== null && new Decimal(c.points).lt(t.minPoints)) return [{ path: ["points"], message: messages.field.belowMinimum(t.minPoints.toString()) }];
+  if (t === null || !t.wallets.has(c.wallet))
+    return [{ path: ["wallet"], message: messages.field.transfersNotAllowed(c.wallet) }];
+  if (t.minPoints !== null && new Decimal(c.points).lt(t.minPoints))
+    return [{ path: ["points"], message: messages.field.belowMinimum(t.minPoints.toString()) }];
   return [];
 }
 
@@ -34,7 +39,9 @@ export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program,
   for (const l of program.transfers?.limits ?? []) {
     const key = periodKey(from.now, program.timeZone, l.period);
     if (used(from.state, `transfers:${req.wallet}`, l.period, key).plus(req.points).gt(l.points)) {
-      throw new LoyaltyError("LIMIT_REACHED", messages.transferLimitReached(l.period, l.points.toString()), { details: { wallet: req.wallet, period: l.period, points: l.points.toString() } });
+      throw new LoyaltyError("LIMIT_REACHED", messages.transferLimitReached(l.period, l.points.toString()), {
+        details: { wallet: req.wallet, period: l.period, points: l.points.toString() },
+      });
     }
   }
   const draws = drawAvailable(from, req.wallet, req.points);
@@ -44,18 +51,43 @@ export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program,
   const deadline = deadlines(program, from.state).get(req.wallet) ?? null;
   const byExpiry = new Map<number | null, Decimal>();
   for (const d of draws) {
-    const at = effectiveExpiry(from.state.lots.find((l) => l.id === d.lotId)!, deadline);
+    const at = effectiveExpiry(
+      from.state.lots.find((l) => l.id === d.lotId)!,
+      deadline,
+    );
     byExpiry.set(at, (byExpiry.get(at) ?? ZERO).plus(d.points));
   }
   from.append({
-    kind: "transfer", direction: "out", transferId: req.transferId, counterpartyId: to.state.memberId, wallet: req.wallet, points: req.points.toString(),
-    lots: draws, lot: null, debtRepaid: "0", limitKeys: limitKeys(program, program.transfers?.limits ?? [], from.now), reference: req.reference,
+    kind: "transfer",
+    direction: "out",
+    transferId: req.transferId,
+    counterpartyId: to.state.memberId,
+    wallet: req.wallet,
+    points: req.points.toString(),
+    lots: draws,
+    lot: null,
+    debtRepaid: "0",
+    limitKeys: limitKeys(program, program.transfers?.limits ?? [], from.now),
+    reference: req.reference,
   });
   for (const [expiresAt, points] of byExpiry) {
     to.append({
-      kind: "transfer", direction: "in", transferId: req.transferId, counterpartyId: from.state.memberId, wallet: req.wallet, points: points.toString(), lots: [],
-      lot: { wallet: req.wallet, earnedAt: iso(to.now), availableAt: iso(to.now), expiresAt: expiresAt === null ? null : iso(expiresAt) },
-      debtRepaid: debtToRepay(to, req.wallet, points).toString(), limitKeys: {}, reference: req.reference,
+      kind: "transfer",
+      direction: "in",
+      transferId: req.transferId,
+      counterpartyId: from.state.memberId,
+      wallet: req.wallet,
+      points: points.toString(),
+      lots: [],
+      lot: {
+        wallet: req.wallet,
+        earnedAt: iso(to.now),
+        availableAt: iso(to.now),
+        expiresAt: expiresAt === null ? null : iso(expiresAt),
+      },
+      debtRepaid: debtToRepay(to, req.wallet, points).toString(),
+      limitKeys: {},
+      reference: req.reference,
     });
   }
 }

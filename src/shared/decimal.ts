@@ -5,7 +5,12 @@ import { Decimal as DecimalJs } from "decimal.js";
  * the global decimal.js configuration cannot change our arithmetic; 40 significant digits is far
  * beyond any amount or rate a program can declare, so intermediate products are exact.
  */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
+export const Decimal = DecimalJs.clone({
+  precision: 40,
+  rounding: DecimalJs.ROUND_HALF_UP,
+  toExpNeg: -40,
+  toExpPos: 40,
+});
 export type Decimal = InstanceType<typeof Decimal>;
 
 export const ZERO = new Decimal(0);

@@ -81,7 +81,12 @@ function instantOf(cache: ZoneCache, zone: string, wall: number): number | null 
   if (!(wall >= FAST_FROM && wall < FAST_UNTIL)) return null;
   const day = Math.floor(wall / DAY);
   const offset = dayOffset(cache, zone, day);
-  if (!Number.isInteger(offset) || dayOffset(cache, zone, day - 1) !== offset || dayOffset(cache, zone, day + 1) !== offset) return null;
+  if (
+    !Number.isInteger(offset) ||
+    dayOffset(cache, zone, day - 1) !== offset ||
+    dayOffset(cache, zone, day + 1) !== offset
+  )
+    return null;
   return wall - offset * MINUTE;
 }
 
@@ -111,8 +116,14 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   let fmt = formatters.get(zone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
-      hour: "numeric", minute: "numeric", weekday: "short",
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      weekday: "short",
     });
     formatters.set(zone, fmt);
   }
@@ -125,22 +136,45 @@ export function localParts(ms: number, zone: string): LocalParts {
     const offset = offsetAt(zone, ms);
     if (Number.isInteger(offset)) {
       const wall = new Date(ms + offset * MINUTE);
-      return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), weekday: wall.getUTCDay(), minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
+      return {
+        year: wall.getUTCFullYear(),
+        month: wall.getUTCMonth() + 1,
+        day: wall.getUTCDate(),
+        weekday: wall.getUTCDay(),
+        minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+      };
     }
   }
   return intlParts(ms, zone);
 }
 
 function intlParts(ms: number, zone: string): LocalParts {
-  let year = 0, month = 0, day = 0, weekday = 0, hour = 0, minute = 0;
+  let year = 0,
+    month = 0,
+    day = 0,
+    weekday = 0,
+    hour = 0,
+    minute = 0;
   for (const part of formatterFor(zone).formatToParts(ms)) {
     switch (part.type) {
-      case "year": year = Number(part.value); break;
-      case "month": month = Number(part.value); break;
-      case "day": day = Number(part.value); break;
-      case "weekday": weekday = WEEKDAYS[part.value] ?? 0; break;
-      case "hour": hour = Number(part.value); break;
-      case "minute": minute = Number(part.value); break;
+      case "year":
+        year = Number(part.value);
+        break;
+      case "month":
+        month = Number(part.value);
+        break;
+      case "day":
+        day = Number(part.value);
+        break;
+      case "weekday":
+        weekday = WEEKDAYS[part.value] ?? 0;
+        break;
+      case "hour":
+        hour = Number(part.value);
+        break;
+      case "minute":
+        minute = Number(part.value);
+        break;
     }
   }
   return { year, month, day, weekday, minuteOfDay: hour * 60 + minute };
@@ -171,7 +205,12 @@ function addLocalFast(ms: number, zone: string, span: Duration): number | null {
   const { years, months, days } = span;
   // As the TZDate path: a falsy amount (0, undefined, NaN) is skipped; other amounts go the
   // TZDate way unless whole.
-  if ((years && !Number.isSafeInteger(years * 12)) || (months && !Number.isSafeInteger(months)) || (days && !Number.isSafeInteger(days))) return null;
+  if (
+    (years && !Number.isSafeInteger(years * 12)) ||
+    (months && !Number.isSafeInteger(months)) ||
+    (days && !Number.isSafeInteger(days))
+  )
+    return null;
   if (!fastInstant(ms)) return null;
   const cache = cacheFor(zone);
   const offset = offsetAt(zone, ms);
@@ -187,7 +226,10 @@ function addLocalFast(ms: number, zone: string, span: Duration): number | null {
     end.setUTCMonth(from.getUTCMonth() + amount + 1, 0);
     at = instantOf(cache, zone, end.getTime());
     if (at === null) return null;
-    if (from.getUTCDate() >= end.getUTCDate()) { wall = end.getTime(); continue; }
+    if (from.getUTCDate() >= end.getUTCDate()) {
+      wall = end.getTime();
+      continue;
+    }
     from.setUTCFullYear(end.getUTCFullYear(), end.getUTCMonth(), from.getUTCDate());
     wall = from.getTime();
     at = instantOf(cache, zone, wall);

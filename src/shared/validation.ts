@@ -47,13 +47,23 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
 }
 
 /** Parses `input` with `schema`: the value, or every bad field as a field issue. */
-export function safeParse<S extends z.ZodType>(schema: S, input: unknown): { success: true; data: z.output<S> } | { success: false; issues: FieldIssue[] } {
+export function safeParse<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { success: true; data: z.output<S> } | { success: false; issues: FieldIssue[] } {
   const result = schema.safeParse(input, { error: errorMap });
-  return result.success ? { success: true, data: result.data } : { success: false, issues: toFieldIssues(result.error) };
+  return result.success
+    ? { success: true, data: result.data }
+    : { success: false, issues: toFieldIssues(result.error) };
 }
 
 /** Parses `input` with `schema`, or throws a LoyaltyError listing every bad field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode, describe: (count: number) => string): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: ErrorCode,
+  describe: (count: number) => string,
+): z.output<S> {
   const result = safeParse(schema, input);
   if (result.success) return result.data;
   throw new LoyaltyError(code, describe(result.issues.length), { issues: result.issues });
@@ -78,7 +88,14 @@ export interface DecimalRule {
 /** A decimal amount written as a string. Numbers are refused: they would have passed through float. */
 export function decimalString(rule: DecimalRule) {
   return z
-    .string({ error: (iss) => (iss.input === undefined ? f.required : typeof iss.input === "number" ? f.amountNotString : f.expectedType("a decimal string")) })
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? f.required
+          : typeof iss.input === "number"
+            ? f.amountNotString
+            : f.expectedType("a decimal string"),
+    })
     .superRefine((text, ctx) => {
       if (!DECIMAL_LITERAL.test(text)) return void ctx.addIssue({ code: "custom", message: f.notDecimal });
       if (rule.places !== undefined && decimalPlaces(text) > rule.places) {
@@ -86,7 +103,8 @@ export function decimalString(rule: DecimalRule) {
       }
       const value = new Decimal(text);
       if (rule.sign === "positive" && !value.gt(0)) ctx.addIssue({ code: "custom", message: f.notPositive });
-      if (rule.sign === "nonNegative" && value.isNeg() && !value.isZero()) ctx.addIssue({ code: "custom", message: f.negative });
+      if (rule.sign === "nonNegative" && value.isNeg() && !value.isZero())
+        ctx.addIssue({ code: "custom", message: f.negative });
       if (rule.sign === "nonZero" && value.isZero()) ctx.addIssue({ code: "custom", message: f.notPositive });
       const max = rule.max ?? MAX_FIGURE;
       if (value.abs().gt(max)) ctx.addIssue({ code: "custom", message: f.tooLarge(max.toString()) });
@@ -114,7 +132,12 @@ export function parseInstant(text: string): number | null {
   const m = INSTANT.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s = "0"] = m;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
   const offH = m[9] === undefined ? 0 : Number(m[9]);
   const offM = m[10] === undefined ? 0 : Number(m[10]);
@@ -125,7 +148,9 @@ export function parseInstant(text: string): number | null {
 
 /** An instant: an ISO 8601 string with an offset, or a valid Date. */
 export const instant = z
-  .custom<string | Date>((v) => typeof v === "string" || v instanceof Date, { error: (iss) => (iss.input === undefined ? f.required : f.notInstant) })
+  .custom<string | Date>((v) => typeof v === "string" || v instanceof Date, {
+    error: (iss) => (iss.input === undefined ? f.required : f.notInstant),
+  })
   .superRefine((v, ctx) => {
     const ok = v instanceof Date ? Number.isFinite(v.getTime()) : parseInstant(v) !== null;
     if (!ok) ctx.addIssue({ code: "custom", message: f.notInstant });
@@ -143,7 +168,9 @@ export function isLocalDate(text: string): boolean {
 export const localDate = z.string().refine(isLocalDate, { error: f.notLocalDate });
 
 /** A birthday: MM-DD or YYYY-MM-DD (29 February allowed). */
-export const birthday = z.string().refine((s) => isLocalDate(s) || (/^\d{2}-\d{2}$/.test(s) && isLocalDate(`2000-${s}`)), { error: f.notBirthday });
+export const birthday = z
+  .string()
+  .refine((s) => isLocalDate(s) || (/^\d{2}-\d{2}$/.test(s) && isLocalDate(`2000-${s}`)), { error: f.notBirthday });
 
 export const timeOfDay = z.string().refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), { error: f.notTime });
 
@@ -156,7 +183,9 @@ export const currencyCode = z.string().refine(isCurrency, { error: f.notCurrency
 
 /** Decimals of the currency's minor unit (GBP 2, JPY 0, KWD 3), from the runtime's ICU data. */
 export function currencyPlaces(code: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }
 
 export function isTimeZone(zone: string): boolean {

@@ -6,7 +6,16 @@
  */
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot } from "../ledger/state.js";
-import { CommitConflict, type CommandRead, type CommitBatch, type HistoryPage, type IdempotencyRecord, type LoyaltyStore, type StoreCapabilities, type StoredMember } from "./port.js";
+import {
+  CommitConflict,
+  type CommandRead,
+  type CommitBatch,
+  type HistoryPage,
+  type IdempotencyRecord,
+  type LoyaltyStore,
+  type StoreCapabilities,
+  type StoredMember,
+} from "./port.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
 export type FaultPoint = "entries" | "snapshot" | "due-index" | "stock" | "idempotency";
@@ -74,16 +83,21 @@ export class MemoryStore implements LoyaltyStore {
     // no other commit can interleave with it.
     const record = batch.idempotency;
     const idemKey = record === null ? null : k(batch.programId, record.key);
-    if (record !== null && idemKey !== null && this.idempotency.has(idemKey)) throw new CommitConflict("idempotency", record.key);
+    if (record !== null && idemKey !== null && this.idempotency.has(idemKey))
+      throw new CommitConflict("idempotency", record.key);
     const writes = [...batch.members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
     for (const w of writes) {
       const row = this.members.get(k(batch.programId, w.memberId));
       if ((row?.version ?? null) !== w.expectedVersion) throw new CommitConflict("version", w.memberId);
     }
-    const stock = [...(batch.stock ?? [])].sort((a, b) => (a.rewardId < b.rewardId ? -1 : a.rewardId > b.rewardId ? 1 : 0));
+    const stock = [...(batch.stock ?? [])].sort((a, b) =>
+      a.rewardId < b.rewardId ? -1 : a.rewardId > b.rewardId ? 1 : 0,
+    );
     for (const c of stock) {
-      if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0) throw new Error(`memory store: bad stock change for ${c.rewardId}`);
-      if ((this.stock.get(k(batch.programId, c.rewardId)) ?? c.initial) + c.delta < 0) throw new CommitConflict("stock", c.rewardId);
+      if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0)
+        throw new Error(`memory store: bad stock change for ${c.rewardId}`);
+      if ((this.stock.get(k(batch.programId, c.rewardId)) ?? c.initial) + c.delta < 0)
+        throw new CommitConflict("stock", c.rewardId);
     }
 
     const undo: (() => void)[] = [];
@@ -99,7 +113,11 @@ export class MemoryStore implements LoyaltyStore {
         this.faults?.("entries");
 
         const previous = this.members.get(mk);
-        this.members.set(mk, { snapshot: JSON.stringify(w.snapshot), version: (w.expectedVersion ?? 0) + 1, dueAt: w.dueAt });
+        this.members.set(mk, {
+          snapshot: JSON.stringify(w.snapshot),
+          version: (w.expectedVersion ?? 0) + 1,
+          dueAt: w.dueAt,
+        });
         undo.push(() => (previous ? this.members.set(mk, previous) : this.members.delete(mk)));
         this.faults?.("snapshot");
 
@@ -125,7 +143,11 @@ export class MemoryStore implements LoyaltyStore {
     }
   }
 
-  async readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage> {
+  async readEntries(
+    programId: string,
+    memberId: string,
+    page: { afterSeq: number; limit: number },
+  ): Promise<HistoryPage> {
     const log = this.entries.get(k(programId, memberId)) ?? [];
     // seq n lives at index n - 1: the log has no gaps.
     const slice = log.slice(page.afterSeq, page.afterSeq + page.limit).map((s) => JSON.parse(s) as Entry);
@@ -133,7 +155,10 @@ export class MemoryStore implements LoyaltyStore {
     return { entries: slice, nextAfterSeq: last && last.seq < log.length ? last.seq : null };
   }
 
-  async findDueMembers(programId: string, query: { before: number; limit: number; after?: { dueAt: number; memberId: string } }) {
+  async findDueMembers(
+    programId: string,
+    query: { before: number; limit: number; after?: { dueAt: number; memberId: string } },
+  ) {
     const index = this.dueIndex.get(programId) ?? [];
     let i = query.after ? upperBound(index, query.after) : 0;
     const out: { memberId: string; dueAt: number }[] = [];
@@ -158,13 +183,23 @@ export class MemoryStore implements LoyaltyStore {
 }
 
 function lowerBound(index: { dueAt: number; memberId: string }[], item: { dueAt: number; memberId: string }): number {
-  let lo = 0, hi = index.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (dueCompare(index[mid]!, item) < 0) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dueCompare(index[mid]!, item) < 0) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }
 function upperBound(index: { dueAt: number; memberId: string }[], item: { dueAt: number; memberId: string }): number {
-  let lo = 0, hi = index.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (dueCompare(index[mid]!, item) <= 0) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dueCompare(index[mid]!, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }
 

@@ -79,7 +79,10 @@ export interface CommitBatch {
  */
 export class CommitConflict extends Error {
   override readonly name = "CommitConflict";
-  constructor(readonly reason: "version" | "idempotency" | "stock", readonly subject: string) {
+  constructor(
+    readonly reason: "version" | "idempotency" | "stock",
+    readonly subject: string,
+  ) {
     super(`commit conflict on ${reason} of ${subject}`);
   }
 }
@@ -140,5 +143,8 @@ export interface LoyaltyStore {
    * the cursor, at most `limit`. Served by an index: the cost follows the due count, not the
    * member count.
    */
-  findDueMembers(programId: string, query: { before: number; limit: number; after?: { dueAt: number; memberId: string } }): Promise<readonly { memberId: string; dueAt: number }[]>;
+  findDueMembers(
+    programId: string,
+    query: { before: number; limit: number; after?: { dueAt: number; memberId: string } },
+  ): Promise<readonly { memberId: string; dueAt: number }[]>;
 }

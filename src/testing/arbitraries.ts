@@ -36,22 +36,60 @@ export type Operation =
 const DAY = 86_400_000;
 
 /** Operations; with `rewards: true`, redemptions and cancellations too (run them on a target with `rewards`). */
-export function operationArb(eventTypes: readonly string[] = ["signup", "review"], options: { rewards?: boolean } = {}): fc.Arbitrary<Operation> {
+export function operationArb(
+  eventTypes: readonly string[] = ["signup", "review"],
+  options: { rewards?: boolean } = {},
+): fc.Arbitrary<Operation> {
   const rewardOps = options.rewards
     ? [
-        { weight: 2, arbitrary: fc.record({ op: fc.constant("redeem" as const), reward: fc.nat(), quantity: fc.integer({ min: 1, max: 3 }) }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            op: fc.constant("redeem" as const),
+            reward: fc.nat(),
+            quantity: fc.integer({ min: 1, max: 3 }),
+          }),
+        },
         { weight: 1, arbitrary: fc.record({ op: fc.constant("cancel" as const), redemption: fc.nat() }) },
       ]
     : [];
   return fc.oneof(
     ...rewardOps,
-    { weight: 4, arbitrary: fc.record({ op: fc.constant("purchase" as const), units: fc.integer({ min: 1, max: 40_000 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("refund" as const), purchase: fc.nat(), units: fc.integer({ min: 1, max: 20_000 }) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant("return" as const), units: fc.integer({ min: 1, max: 10_000 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("spend" as const), points: fc.integer({ min: 1, max: 400 }) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant("adjust" as const), points: fc.integer({ min: -200, max: 300 }).filter((p) => p !== 0) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ op: fc.constant("purchase" as const), units: fc.integer({ min: 1, max: 40_000 }) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant("refund" as const),
+        purchase: fc.nat(),
+        units: fc.integer({ min: 1, max: 20_000 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constant("return" as const), units: fc.integer({ min: 1, max: 10_000 }) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant("spend" as const), points: fc.integer({ min: 1, max: 400 }) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant("adjust" as const),
+        points: fc.integer({ min: -200, max: 300 }).filter((p) => p !== 0),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ op: fc.constant("event" as const), type: fc.constantFrom(...eventTypes) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.oneof(fc.integer({ min: 0, max: 60 * DAY }), fc.constantFrom(1, DAY, 14 * DAY)) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant("advance" as const),
+        ms: fc.oneof(fc.integer({ min: 0, max: 60 * DAY }), fc.constantFrom(1, DAY, 14 * DAY)),
+      }),
+    },
   );
 }
 
@@ -68,7 +106,15 @@ export interface ScriptTarget {
 }
 
 /** Refusals a random script meets in the normal course of things; anything else is a failure. */
-const EXPECTED_REFUSALS = ["INSUFFICIENT_POINTS", "REFUND_EXCEEDS_PURCHASE", "OUT_OF_STOCK", "LIMIT_REACHED", "REWARD_UNAVAILABLE", "TIER_NOT_ELIGIBLE", "REDEMPTION_CANCELLED"];
+const EXPECTED_REFUSALS = [
+  "INSUFFICIENT_POINTS",
+  "REFUND_EXCEEDS_PURCHASE",
+  "OUT_OF_STOCK",
+  "LIMIT_REACHED",
+  "REWARD_UNAVAILABLE",
+  "TIER_NOT_ELIGIBLE",
+  "REDEMPTION_CANCELLED",
+];
 
 /**
  * Runs a script of operations against an engine, one command each (time steps only move the
@@ -76,7 +122,11 @@ const EXPECTED_REFUSALS = ["INSUFFICIENT_POINTS", "REFUND_EXCEEDS_PURCHASE", "OU
  * other error is rethrown. `afterEach` runs after every step (to check invariants as it goes).
  * Returns the refusal codes in order.
  */
-export async function runOperations(target: ScriptTarget, operations: readonly Operation[], afterEach?: (op: Operation) => Promise<void>): Promise<string[]> {
+export async function runOperations(
+  target: ScriptTarget,
+  operations: readonly Operation[],
+  afterEach?: (op: Operation) => Promise<void>,
+): Promise<string[]> {
   const { engine, memberId, currency } = target;
   const refusals: string[] = [];
   const purchases: string[] = [];
@@ -88,12 +138,24 @@ export async function runOperations(target: ScriptTarget, operations: readonly O
     try {
       switch (o.op) {
         case "purchase":
-          await engine.recordPurchase({ key: k, memberId, purchaseId: k, amount: unitsToDecimal(o.units, 2), currency });
+          await engine.recordPurchase({
+            key: k,
+            memberId,
+            purchaseId: k,
+            amount: unitsToDecimal(o.units, 2),
+            currency,
+          });
           purchases.push(k);
           break;
         case "refund":
           if (purchases.length === 0) break;
-          await engine.refund({ key: k, memberId, purchaseId: purchases[o.purchase % purchases.length]!, amount: unitsToDecimal(o.units, 2), currency });
+          await engine.refund({
+            key: k,
+            memberId,
+            purchaseId: purchases[o.purchase % purchases.length]!,
+            amount: unitsToDecimal(o.units, 2),
+            currency,
+          });
           break;
         case "return":
           await engine.refund({ key: k, memberId, amount: unitsToDecimal(o.units, 2), currency });
@@ -102,7 +164,13 @@ export async function runOperations(target: ScriptTarget, operations: readonly O
           await engine.spend({ key: k, memberId, wallet: target.spendWallet, points: String(o.points) });
           break;
         case "adjust":
-          await engine.adjust({ key: k, memberId, wallet: target.spendWallet, points: String(o.points), reason: "test" });
+          await engine.adjust({
+            key: k,
+            memberId,
+            wallet: target.spendWallet,
+            points: String(o.points),
+            reason: "test",
+          });
           break;
         case "event":
           await engine.recordEvent({ key: k, memberId, type: o.type });
@@ -115,13 +183,23 @@ export async function runOperations(target: ScriptTarget, operations: readonly O
           if (rewards.length === 0) break;
           const rewardId = rewards[o.reward % rewards.length]!;
           const reward = engine.program.rewards.get(rewardId);
-          await engine.redeem({ key: k, memberId, rewardId, quantity: o.quantity, ...(reward?.kind === "donation" ? { cause: "cause-1" } : {}) });
+          await engine.redeem({
+            key: k,
+            memberId,
+            rewardId,
+            quantity: o.quantity,
+            ...(reward?.kind === "donation" ? { cause: "cause-1" } : {}),
+          });
           redemptions.push(k);
           break;
         }
         case "cancel":
           if (redemptions.length === 0) break;
-          await engine.cancelRedemption({ key: k, memberId, redemptionId: redemptions[o.redemption % redemptions.length]! });
+          await engine.cancelRedemption({
+            key: k,
+            memberId,
+            redemptionId: redemptions[o.redemption % redemptions.length]!,
+          });
           break;
       }
     } catch (error) {

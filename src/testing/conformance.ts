@@ -45,7 +45,10 @@ const tierProgram = compileProgram({
   ...plainProgram,
   id: "conformance-tiers",
   tiers: {
-    levels: [{ id: "bronze" }, { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } }],
+    levels: [
+      { id: "bronze" },
+      { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
+    ],
     window: { kind: "calendarYear" },
     promotion: "immediate",
     review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
@@ -66,19 +69,40 @@ const rewardsProgram = compileProgram({
 const P = program.id;
 const DAY = 86_400_000;
 
-function engineOn(store: LoyaltyStore, t = testClock("2026-03-01T12:00:00Z"), maxAttempts = 10, on = program): { engine: LoyaltyEngine; t: ReturnType<typeof testClock> } {
+function engineOn(
+  store: LoyaltyStore,
+  t = testClock("2026-03-01T12:00:00Z"),
+  maxAttempts = 10,
+  on = program,
+): { engine: LoyaltyEngine; t: ReturnType<typeof testClock> } {
   return { engine: createLoyaltyEngine({ program: on, store, clock: t.clock, ids: t.ids, maxAttempts }), t };
 }
 
 /** A real commit batch for a new member, made by the core (an enroll entry). */
-function enrollBatch(memberId: string, key: string, expectedVersion: number | null = null, dueAt: number | null = null): CommitBatch {
-  const w = new LedgerWriter(null, memberId, { now: Date.parse("2026-01-01T00:00:00Z"), newId: () => `${key}-e`, command: { key, type: "enroll" } });
+function enrollBatch(
+  memberId: string,
+  key: string,
+  expectedVersion: number | null = null,
+  dueAt: number | null = null,
+): CommitBatch {
+  const w = new LedgerWriter(null, memberId, {
+    now: Date.parse("2026-01-01T00:00:00Z"),
+    newId: () => `${key}-e`,
+    command: { key, type: "enroll" },
+  });
   enroll(w, { joinedAt: w.now, birthday: null, attributes: { tier: "x" } });
-  return { programId: P, members: [{ memberId, expectedVersion, snapshot: toSnapshot(w.state), entries: w.entries, dueAt }], idempotency: { key, payloadHash: `hash-${key}`, result: { ok: key }, committedAt: "2026-01-01T00:00:00.000Z" } };
+  return {
+    programId: P,
+    members: [{ memberId, expectedVersion, snapshot: toSnapshot(w.state), entries: w.entries, dueAt }],
+    idempotency: { key, payloadHash: `hash-${key}`, result: { ok: key }, committedAt: "2026-01-01T00:00:00.000Z" },
+  };
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<LoyaltyError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LoyaltyError);
   expect((error as LoyaltyError).code).toBe(code);
   return error as LoyaltyError;
@@ -101,22 +125,39 @@ export function runStoreConformance(options: ConformanceOptions): void {
 
       it("answers loadForCommand as loadMember and getIdempotency do, in the order asked (when the store offers it)", async (ctx) => {
         const store = await make();
-        if (store.loadForCommand === undefined) { await close(store); ctx.skip(); return; }
+        if (store.loadForCommand === undefined) {
+          await close(store);
+          ctx.skip();
+          return;
+        }
         expect(await store.loadForCommand(P, ["a", "b"], "k")).toEqual({ members: [null, null], idempotency: null });
         await store.commit(enrollBatch("m1", "k1"));
         await store.commit(enrollBatch("m2", "k2"));
         const [m1, m2] = [await store.loadMember(P, "m1"), await store.loadMember(P, "m2")];
-        expect(await store.loadForCommand(P, ["m1"], "k1")).toEqual({ members: [m1], idempotency: await store.getIdempotency(P, "k1") });
-        expect(await store.loadForCommand(P, ["m2", "nobody", "m1"], "k2")).toEqual({ members: [m2, null, m1], idempotency: await store.getIdempotency(P, "k2") });
+        expect(await store.loadForCommand(P, ["m1"], "k1")).toEqual({
+          members: [m1],
+          idempotency: await store.getIdempotency(P, "k1"),
+        });
+        expect(await store.loadForCommand(P, ["m2", "nobody", "m1"], "k2")).toEqual({
+          members: [m2, null, m1],
+          idempotency: await store.getIdempotency(P, "k2"),
+        });
         expect(await store.loadForCommand(P, ["m1", "m2"], "no-key")).toEqual({ members: [m1, m2], idempotency: null });
-        expect(await store.loadForCommand(P, [], "k1")).toEqual({ members: [], idempotency: await store.getIdempotency(P, "k1") });
+        expect(await store.loadForCommand(P, [], "k1")).toEqual({
+          members: [],
+          idempotency: await store.getIdempotency(P, "k1"),
+        });
         expect(await store.loadForCommand(`${P}-other`, ["m1"], "k1")).toEqual({ members: [null], idempotency: null });
         await close(store);
       });
 
       it("reads a command's members and key at one instant: a member showing a commit comes with that commit's key", async (ctx) => {
         const store = await make();
-        if (store.loadForCommand === undefined) { await close(store); ctx.skip(); return; }
+        if (store.loadForCommand === undefined) {
+          await close(store);
+          ctx.skip();
+          return;
+        }
         const first = enrollBatch("m1", "v1");
         await store.commit(first);
         const snapshot = first.members[0]!.snapshot;
@@ -124,7 +165,16 @@ export function runStoreConformance(options: ConformanceOptions): void {
         let done = false;
         const writer = (async () => {
           for (let v = 2; v <= versions; v++) {
-            await store.commit({ programId: P, members: [{ memberId: "m1", expectedVersion: v - 1, snapshot, entries: [], dueAt: null }], idempotency: { key: `v${v}`, payloadHash: `h${v}`, result: { v }, committedAt: "2026-01-01T00:00:00.000Z" } });
+            await store.commit({
+              programId: P,
+              members: [{ memberId: "m1", expectedVersion: v - 1, snapshot, entries: [], dueAt: null }],
+              idempotency: {
+                key: `v${v}`,
+                payloadHash: `h${v}`,
+                result: { v },
+                committedAt: "2026-01-01T00:00:00.000Z",
+              },
+            });
           }
           done = true;
         })();
@@ -165,10 +215,16 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const store = await make();
         await store.commit(enrollBatch("m1", "k1"));
         const before = await storeFingerprint(store, P, ["m1"], ["k2", "k3"]);
-        const again = await store.commit(enrollBatch("m1", "k2", null)).then(() => null, (e: unknown) => e);
+        const again = await store.commit(enrollBatch("m1", "k2", null)).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(again).toBeInstanceOf(CommitConflict);
         expect((again as CommitConflict).reason).toBe("version");
-        const stale = await store.commit(enrollBatch("m1", "k3", 7)).then(() => null, (e: unknown) => e);
+        const stale = await store.commit(enrollBatch("m1", "k3", 7)).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(stale).toBeInstanceOf(CommitConflict);
         expect(await storeFingerprint(store, P, ["m1"], ["k2", "k3"])).toBe(before);
         await close(store);
@@ -178,7 +234,10 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const store = await make();
         await store.commit(enrollBatch("m1", "k1"));
         const before = await storeFingerprint(store, P, ["m1", "m2"], ["k1"]);
-        const dup = await store.commit(enrollBatch("m2", "k1")).then(() => null, (e: unknown) => e);
+        const dup = await store.commit(enrollBatch("m2", "k1")).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(dup).toBeInstanceOf(CommitConflict);
         expect((dup as CommitConflict).reason).toBe("idempotency");
         expect(await storeFingerprint(store, P, ["m1", "m2"], ["k1"])).toBe(before);
@@ -191,7 +250,10 @@ export function runStoreConformance(options: ConformanceOptions): void {
         await store.commit({ ...batch, idempotency: null });
         expect((await store.loadMember(P, "m1"))?.version).toBe(1);
         expect(await store.getIdempotency(P, "k1")).toBeNull();
-        const stale = await store.commit({ ...enrollBatch("m1", "k2"), idempotency: null }).then(() => null, (e: unknown) => e);
+        const stale = await store.commit({ ...enrollBatch("m1", "k2"), idempotency: null }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(stale).toBeInstanceOf(CommitConflict);
         await close(store);
       });
@@ -219,7 +281,16 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const store = await make();
         const { engine, t } = engineOn(store);
         await engine.enroll({ key: "e", memberId: "m1" });
-        for (let i = 0; i < 4; i++) { t.advance(1000); await engine.recordPurchase({ key: `p${i}`, memberId: "m1", purchaseId: `p${i}`, amount: "10.00", currency: "GBP" }); }
+        for (let i = 0; i < 4; i++) {
+          t.advance(1000);
+          await engine.recordPurchase({
+            key: `p${i}`,
+            memberId: "m1",
+            purchaseId: `p${i}`,
+            amount: "10.00",
+            currency: "GBP",
+          });
+        }
         const all = await readAllEntries(store, P, "m1");
         expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
         const first = await store.readEntries(P, "m1", { afterSeq: 0, limit: 5 });
@@ -236,7 +307,8 @@ export function runStoreConformance(options: ConformanceOptions): void {
       it("finds members with due work by dueAt, in order, with a cursor, and follows updates", async () => {
         const store = await make();
         const base = Date.parse("2026-06-01T00:00:00Z");
-        for (let i = 0; i < 6; i++) await store.commit(enrollBatch(`d${i}`, `kd${i}`, null, i === 5 ? null : base + (i % 3) * DAY));
+        for (let i = 0; i < 6; i++)
+          await store.commit(enrollBatch(`d${i}`, `kd${i}`, null, i === 5 ? null : base + (i % 3) * DAY));
         const due = await store.findDueMembers(P, { before: base + DAY, limit: 10 });
         expect(due.map((d) => d.memberId)).toEqual(["d0", "d3", "d1", "d4"]);
         const page1 = await store.findDueMembers(P, { before: base + 10 * DAY, limit: 2 });
@@ -246,7 +318,11 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const loaded = await store.loadMember(P, "d0");
         const move = enrollBatch("d0", "kmove", loaded!.version, base + 5 * DAY);
         await store.commit({ ...move, members: [{ ...move.members[0]!, entries: [], snapshot: loaded!.snapshot }] });
-        expect((await store.findDueMembers(P, { before: base + DAY, limit: 10 })).map((d) => d.memberId)).toEqual(["d3", "d1", "d4"]);
+        expect((await store.findDueMembers(P, { before: base + DAY, limit: 10 })).map((d) => d.memberId)).toEqual([
+          "d3",
+          "d1",
+          "d4",
+        ]);
         await close(store);
       });
     });
@@ -272,9 +348,18 @@ export function runStoreConformance(options: ConformanceOptions): void {
         for (const batch of [
           { ...enrollBatch("m2", "k2"), stock: [{ rewardId: R, delta: -1, initial: 1 }] },
           // A first change that starts below zero, beside one that would be fine.
-          { ...enrollBatch("m2", "k3"), stock: [{ rewardId: "reward-2", delta: -2, initial: 1 }, { rewardId: R, delta: 1, initial: 0 }] },
+          {
+            ...enrollBatch("m2", "k3"),
+            stock: [
+              { rewardId: "reward-2", delta: -2, initial: 1 },
+              { rewardId: R, delta: 1, initial: 0 },
+            ],
+          },
         ]) {
-          const refused = await store.commit(batch).then(() => null, (e: unknown) => e);
+          const refused = await store.commit(batch).then(
+            () => null,
+            (e: unknown) => e,
+          );
           expect(refused).toBeInstanceOf(CommitConflict);
           expect((refused as CommitConflict).reason).toBe("stock");
         }
@@ -284,8 +369,18 @@ export function runStoreConformance(options: ConformanceOptions): void {
 
       it("commits a batch of no members (a restock): the idempotency record and the stock change", async () => {
         const store = await make();
-        const record = { key: "restock-1", payloadHash: "h", result: { ok: true }, committedAt: "2026-01-01T00:00:00.000Z" };
-        await store.commit({ programId: P, members: [], idempotency: record, stock: [{ rewardId: R, delta: 5, initial: 0 }] });
+        const record = {
+          key: "restock-1",
+          payloadHash: "h",
+          result: { ok: true },
+          committedAt: "2026-01-01T00:00:00.000Z",
+        };
+        await store.commit({
+          programId: P,
+          members: [],
+          idempotency: record,
+          stock: [{ rewardId: R, delta: 5, initial: 0 }],
+        });
         expect(await store.getStock(P, R)).toBe(5);
         expect(await store.getIdempotency(P, "restock-1")).toEqual(record);
         await close(store);
@@ -303,7 +398,12 @@ export function runStoreConformance(options: ConformanceOptions): void {
         expect((await store.loadMember(P, "b"))?.version).toBe(1);
         const before = await storeFingerprint(store, P, ["a", "b", "c"], ["kc"]);
         const fresh = enrollBatch("c", "kc");
-        const refused = await store.commit({ programId: P, members: [fresh.members[0]!, a2], idempotency: fresh.idempotency }).then(() => null, (e: unknown) => e);
+        const refused = await store
+          .commit({ programId: P, members: [fresh.members[0]!, a2], idempotency: fresh.idempotency })
+          .then(
+            () => null,
+            (e: unknown) => e,
+          );
         expect(refused).toBeInstanceOf(CommitConflict);
         expect(await storeFingerprint(store, P, ["a", "b", "c"], ["kc"])).toBe(before);
         await close(store);
@@ -326,12 +426,23 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const covers = Math.floor(n / 2) - 1;
         // Several lots with different expiries, so the draws cross lots.
         for (let i = 0; i < covers; i++) {
-          await engine.recordPurchase({ key: `p${i}`, memberId: "m1", purchaseId: `o${i}`, amount: "10.00", currency: "GBP" });
+          await engine.recordPurchase({
+            key: `p${i}`,
+            memberId: "m1",
+            purchaseId: `o${i}`,
+            amount: "10.00",
+            currency: "GBP",
+          });
           t.advance(DAY);
         }
         await engine.adjust({ key: "extra", memberId: "m1", wallet: "points", points: "5", reason: "seed" });
         const outcomes = await Promise.all(
-          Array.from({ length: n }, (_, i) => engine.redeem({ key: `r${i}`, memberId: "m1", rewardId: "coffee" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+          Array.from({ length: n }, (_, i) =>
+            engine.redeem({ key: `r${i}`, memberId: "m1", rewardId: "coffee" }).then(
+              () => "ok",
+              (e: LoyaltyError) => e.code,
+            ),
+          ),
         );
         expect(outcomes.filter((o) => o === "ok")).toHaveLength(covers);
         expect(outcomes.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
@@ -345,7 +456,12 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const { engine, t } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
         await members(engine, n, "25");
         const outcomes = await Promise.all(
-          Array.from({ length: n }, (_, i) => engine.redeem({ key: `r${i}`, memberId: `m${i}`, rewardId: "mug" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+          Array.from({ length: n }, (_, i) =>
+            engine.redeem({ key: `r${i}`, memberId: `m${i}`, rewardId: "mug" }).then(
+              () => "ok",
+              (e: LoyaltyError) => e.code,
+            ),
+          ),
         );
         expect(outcomes.filter((o) => o === "ok")).toHaveLength(1);
         expect(outcomes.filter((o) => o !== "ok").every((o) => o === "OUT_OF_STOCK")).toBe(true);
@@ -369,7 +485,12 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const { engine } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
         await members(engine, n, "10");
         const outcomes = await Promise.all(
-          Array.from({ length: n }, (_, i) => engine.redeem({ key: `r${i}`, memberId: `m${i}`, rewardId: "tshirt" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+          Array.from({ length: n }, (_, i) =>
+            engine.redeem({ key: `r${i}`, memberId: `m${i}`, rewardId: "tshirt" }).then(
+              () => "ok",
+              (e: LoyaltyError) => e.code,
+            ),
+          ),
         );
         expect(outcomes.filter((o) => o === "ok")).toHaveLength(Math.min(5, n));
         expect(await engine.stock("tshirt")).toBe(Math.max(0, 5 - n));
@@ -380,11 +501,24 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const store = await make();
         const { engine, t } = engineOn(store, undefined, 2 * n + 5, rewardsProgram);
         await members(engine, 4, "30");
-        const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => {
-          const from = i % 4, to = (i * 3 + 1) % 4 === from ? (from + 1) % 4 : (i * 3 + 1) % 4;
-          return engine.transfer({ key: `t${i}`, fromMemberId: `m${from}`, toMemberId: `m${to}`, wallet: "points", points: String(5 + (i % 4) * 5) })
-            .then(() => "ok", (e: LoyaltyError) => e.code);
-        }));
+        const outcomes = await Promise.all(
+          Array.from({ length: n }, (_, i) => {
+            const from = i % 4,
+              to = (i * 3 + 1) % 4 === from ? (from + 1) % 4 : (i * 3 + 1) % 4;
+            return engine
+              .transfer({
+                key: `t${i}`,
+                fromMemberId: `m${from}`,
+                toMemberId: `m${to}`,
+                wallet: "points",
+                points: String(5 + (i % 4) * 5),
+              })
+              .then(
+                () => "ok",
+                (e: LoyaltyError) => e.code,
+              );
+          }),
+        );
         expect(outcomes.every((o) => o === "ok" || o === "INSUFFICIENT_POINTS")).toBe(true);
         let total = new Decimal(0);
         for (let i = 0; i < 4; i++) {
@@ -393,21 +527,49 @@ export function runStoreConformance(options: ConformanceOptions): void {
         }
         expect(total.toString()).toBe("120");
         // Each landed transfer is on both statements.
-        const entries = (await Promise.all([0, 1, 2, 3].map((i) => readAllEntries(store, W, `m${i}`)))).flat().filter((e) => e.kind === "transfer");
+        const entries = (await Promise.all([0, 1, 2, 3].map((i) => readAllEntries(store, W, `m${i}`))))
+          .flat()
+          .filter((e) => e.kind === "transfer");
         const landed = outcomes.flatMap((o, i) => (o === "ok" ? [`t${i}`] : []));
-        expect([...new Set(entries.filter((e) => e.kind === "transfer" && e.direction === "out").map((e) => (e as { transferId: string }).transferId))].sort()).toEqual([...landed].sort());
-        expect([...new Set(entries.filter((e) => e.kind === "transfer" && e.direction === "in").map((e) => (e as { transferId: string }).transferId))].sort()).toEqual([...landed].sort());
+        expect(
+          [
+            ...new Set(
+              entries
+                .filter((e) => e.kind === "transfer" && e.direction === "out")
+                .map((e) => (e as { transferId: string }).transferId),
+            ),
+          ].sort(),
+        ).toEqual([...landed].sort());
+        expect(
+          [
+            ...new Set(
+              entries
+                .filter((e) => e.kind === "transfer" && e.direction === "in")
+                .map((e) => (e as { transferId: string }).transferId),
+            ),
+          ].sort(),
+        ).toEqual([...landed].sort());
         await close(store);
       });
 
       it("leaves nothing written on either member, nor in stock, when a transfer or a redemption fails at any step of its commit", async () => {
         const commands: { name: string; run: (e: LoyaltyEngine) => Promise<unknown>; keys: string[] }[] = [
-          { name: "transfer", run: (e) => e.transfer({ key: "x", fromMemberId: "m0", toMemberId: "m1", wallet: "points", points: "7" }), keys: ["x"] },
-          { name: "redeem", run: (e) => e.redeem({ key: "x", memberId: "m0", rewardId: "tshirt", quantity: 2 }), keys: ["x"] },
+          {
+            name: "transfer",
+            run: (e) => e.transfer({ key: "x", fromMemberId: "m0", toMemberId: "m1", wallet: "points", points: "7" }),
+            keys: ["x"],
+          },
+          {
+            name: "redeem",
+            run: (e) => e.redeem({ key: "x", memberId: "m0", rewardId: "tshirt", quantity: 2 }),
+            keys: ["x"],
+          },
         ];
         for (const command of commands) {
           let points = 0;
-          const probe = await make(() => { points++; });
+          const probe = await make(() => {
+            points++;
+          });
           const { engine: p } = engineOn(probe, undefined, 10, rewardsProgram);
           await members(p, 2, "30");
           points = 0;
@@ -415,8 +577,11 @@ export function runStoreConformance(options: ConformanceOptions): void {
           await close(probe);
           expect(points).toBeGreaterThan(0);
           for (let failAt = 1; failAt <= points; failAt++) {
-            let armed = false, seen = 0;
-            const store = await make(() => { if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`); });
+            let armed = false,
+              seen = 0;
+            const store = await make(() => {
+              if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`);
+            });
             const { engine, t } = engineOn(store, undefined, 10, rewardsProgram);
             await members(engine, 2, "30");
             const before = await storeFingerprint(store, W, ["m0", "m1"], command.keys, ["tshirt"]);
@@ -426,7 +591,9 @@ export function runStoreConformance(options: ConformanceOptions): void {
             expect(await storeFingerprint(store, W, ["m0", "m1"], command.keys, ["tshirt"])).toBe(before);
             await command.run(engine);
             for (const m of ["m0", "m1"]) expect(await memberViolations(store, W, m, t.now())).toEqual([]);
-            expect((await engine.summary("m0")).wallets.points!.available).toBe(command.name === "transfer" ? "23" : "10");
+            expect((await engine.summary("m0")).wallets.points!.available).toBe(
+              command.name === "transfer" ? "23" : "10",
+            );
             if (command.name === "redeem") expect(await engine.stock("tshirt")).toBe(3);
             await close(store);
           }
@@ -456,14 +623,23 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const store = await make();
         const { engine, t } = engineOn(store);
         await engine.enroll({ key: "enroll", memberId: "m1" });
-        const earned = await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "30.00", currency: "GBP" });
+        const earned = await engine.recordPurchase({
+          key: "p1",
+          memberId: "m1",
+          purchaseId: "o1",
+          amount: "30.00",
+          currency: "GBP",
+        });
         const lot = earned.entries.find((e) => e.kind === "earn" && e.wallet === "points");
         const expiresAt = Date.parse((lot as { lot: { expiresAt: string } }).lot.expiresAt);
         t.set(expiresAt - 1);
         expect((await engine.summary("m1")).wallets.points!.available).toBe("30");
         t.set(expiresAt);
         expect((await engine.summary("m1")).wallets.points!.available).toBe("0");
-        await expectCode(engine.spend({ key: "s1", memberId: "m1", wallet: "points", points: "1" }), "INSUFFICIENT_POINTS");
+        await expectCode(
+          engine.spend({ key: "s1", memberId: "m1", wallet: "points", points: "1" }),
+          "INSUFFICIENT_POINTS",
+        );
         await engine.recordPurchase({ key: "p2", memberId: "m1", purchaseId: "o2", amount: "5.00", currency: "GBP" });
         const entries = await readAllEntries(store, P, "m1");
         expect(entries.filter((e) => e.kind === "expire").map((e) => (e as { points: string }).points)).toEqual(["30"]);
@@ -480,7 +656,13 @@ export function runStoreConformance(options: ConformanceOptions): void {
         for (let i = 0; i < 12; i++) {
           t.set(i % 3 === 0 ? "2026-01-02T12:00:00Z" : "2027-01-02T12:00:00Z");
           await engine.enroll({ key: `e${i}`, memberId: `s${i}` });
-          await engine.recordPurchase({ key: `p${i}`, memberId: `s${i}`, purchaseId: `o${i}`, amount: "25.00", currency: "GBP" });
+          await engine.recordPurchase({
+            key: `p${i}`,
+            memberId: `s${i}`,
+            purchaseId: `o${i}`,
+            amount: "25.00",
+            currency: "GBP",
+          });
         }
         t.set("2027-03-01T00:00:00Z");
         return { engine, t };
@@ -516,10 +698,22 @@ export function runStoreConformance(options: ConformanceOptions): void {
       /** 12 members enrolled in 2026; those with i % 3 === 0 reach silver in March (due for review on 1 January 2027). */
       async function population(store: LoyaltyStore) {
         const t = testClock("2026-03-02T12:00:00Z");
-        const engine = createLoyaltyEngine({ program: tierProgram, store, clock: t.clock, ids: t.ids, maxAttempts: 20 });
+        const engine = createLoyaltyEngine({
+          program: tierProgram,
+          store,
+          clock: t.clock,
+          ids: t.ids,
+          maxAttempts: 20,
+        });
         for (let i = 0; i < 12; i++) {
           await engine.enroll({ key: `e${i}`, memberId: `t${i}` });
-          await engine.recordPurchase({ key: `p${i}`, memberId: `t${i}`, purchaseId: `o${i}`, amount: i % 3 === 0 ? "600.00" : "50.00", currency: "GBP" });
+          await engine.recordPurchase({
+            key: `p${i}`,
+            memberId: `t${i}`,
+            purchaseId: `o${i}`,
+            amount: i % 3 === 0 ? "600.00" : "50.00",
+            currency: "GBP",
+          });
         }
         return { engine, t };
       }
@@ -536,7 +730,12 @@ export function runStoreConformance(options: ConformanceOptions): void {
         // Just before the review instant, nobody is due; the bronze members are due only at their expiry.
         expect(await store.findDueMembers(T, { before: REVIEW - 1, limit: 100 })).toEqual([]);
         const later = await store.findDueMembers(T, { before: EXPIRY, limit: 100 });
-        expect(later.filter((d) => d.dueAt === EXPIRY).map((d) => d.memberId).sort()).toEqual(["t1", "t10", "t11", "t2", "t4", "t5", "t7", "t8"]);
+        expect(
+          later
+            .filter((d) => d.dueAt === EXPIRY)
+            .map((d) => d.memberId)
+            .sort(),
+        ).toEqual(["t1", "t10", "t11", "t2", "t4", "t5", "t7", "t8"]);
         await close(store);
       });
 
@@ -549,12 +748,16 @@ export function runStoreConformance(options: ConformanceOptions): void {
         expect(await store.findDueMembers(T, { before: REVIEW, limit: 100 })).toEqual([]);
         // After the review, the next due work of the silver members is their points' expiry.
         const next = await store.findDueMembers(T, { before: EXPIRY, limit: 100 });
-        expect(next.filter((d) => ["t0", "t3", "t6", "t9"].includes(d.memberId)).every((d) => d.dueAt === EXPIRY)).toBe(true);
+        expect(next.filter((d) => ["t0", "t3", "t6", "t9"].includes(d.memberId)).every((d) => d.dueAt === EXPIRY)).toBe(
+          true,
+        );
         const before = await storeFingerprint(store, T, ["t0", "t1", "t3"], []);
         expect(await engine.reviewTiers()).toMatchObject({ members: 0 });
         expect(await storeFingerprint(store, T, ["t0", "t1", "t3"], [])).toBe(before);
         for (let i = 0; i < 12; i++) {
-          const reviews = (await readAllEntries(store, T, `t${i}`)).filter((e) => e.kind === "tier" && e.reason === "requalified");
+          const reviews = (await readAllEntries(store, T, `t${i}`)).filter(
+            (e) => e.kind === "tier" && e.reason === "requalified",
+          );
           expect(reviews.length).toBe(i % 3 === 0 ? 1 : 0);
           expect(await memberViolations(store, T, `t${i}`, t.now())).toEqual([]);
         }
@@ -583,8 +786,14 @@ export function runStoreConformance(options: ConformanceOptions): void {
         await engine.enroll({ key: "enroll", memberId: "m1" });
         await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
         const before = await storeFingerprint(store, P, ["m1"], ["p1"]);
-        await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "11.00", currency: "GBP" }), "IDEMPOTENCY_CONFLICT");
-        await expectCode(engine.spend({ key: "p1", memberId: "m1", wallet: "points", points: "1" }), "IDEMPOTENCY_CONFLICT");
+        await expectCode(
+          engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "11.00", currency: "GBP" }),
+          "IDEMPOTENCY_CONFLICT",
+        );
+        await expectCode(
+          engine.spend({ key: "p1", memberId: "m1", wallet: "points", points: "1" }),
+          "IDEMPOTENCY_CONFLICT",
+        );
         expect(await storeFingerprint(store, P, ["m1"], ["p1"])).toBe(before);
         await close(store);
       });
@@ -606,25 +815,45 @@ export function runStoreConformance(options: ConformanceOptions): void {
       it("leaves nothing written when a commit fails at any step, and the retry succeeds", async () => {
         // Count the fault points of one commit, then fail at each in turn.
         let points = 0;
-        const probe = await make(() => { points++; });
+        const probe = await make(() => {
+          points++;
+        });
         const { engine: probeEngine } = engineOn(probe);
         await probeEngine.enroll({ key: "enroll", memberId: "m1" });
         points = 0;
-        await probeEngine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
+        await probeEngine.recordPurchase({
+          key: "p1",
+          memberId: "m1",
+          purchaseId: "o1",
+          amount: "10.00",
+          currency: "GBP",
+        });
         await close(probe);
         expect(points).toBeGreaterThan(0);
 
         for (let failAt = 1; failAt <= points; failAt++) {
-          let armed = false, seen = 0;
-          const store = await make(() => { if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`); });
+          let armed = false,
+            seen = 0;
+          const store = await make(() => {
+            if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`);
+          });
           const { engine, t } = engineOn(store);
           await engine.enroll({ key: "enroll", memberId: "m1" });
           const before = await storeFingerprint(store, P, ["m1"], ["p1"]);
           armed = true;
-          await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }), "STORE_FAILURE");
+          await expectCode(
+            engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }),
+            "STORE_FAILURE",
+          );
           armed = false;
           expect(await storeFingerprint(store, P, ["m1"], ["p1"])).toBe(before);
-          const retry = await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
+          const retry = await engine.recordPurchase({
+            key: "p1",
+            memberId: "m1",
+            purchaseId: "o1",
+            amount: "10.00",
+            currency: "GBP",
+          });
           expect(retry.replayed).toBe(false);
           expect((await engine.summary("m1")).wallets.points!.available).toBe("10");
           expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
@@ -639,9 +868,20 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const { engine, t } = engineOn(store, undefined, n + 5);
         await engine.enroll({ key: "enroll", memberId: "m1" });
         const covers = Math.floor(n / 2) - 1;
-        await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: `${covers * 10 + 5}.00`, currency: "GBP" });
+        await engine.recordPurchase({
+          key: "p1",
+          memberId: "m1",
+          purchaseId: "o1",
+          amount: `${covers * 10 + 5}.00`,
+          currency: "GBP",
+        });
         const outcomes = await Promise.all(
-          Array.from({ length: n }, (_, i) => engine.spend({ key: `s${i}`, memberId: "m1", wallet: "points", points: "10" }).then(() => "ok", (e: LoyaltyError) => e.code)),
+          Array.from({ length: n }, (_, i) =>
+            engine.spend({ key: `s${i}`, memberId: "m1", wallet: "points", points: "10" }).then(
+              () => "ok",
+              (e: LoyaltyError) => e.code,
+            ),
+          ),
         );
         expect(outcomes.filter((o) => o === "ok")).toHaveLength(covers);
         expect(outcomes.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
@@ -654,7 +894,17 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const store = await make();
         const { engine, t } = engineOn(store, undefined, n + 5);
         await engine.enroll({ key: "enroll", memberId: "m1" });
-        await Promise.all(Array.from({ length: n }, (_, i) => engine.recordPurchase({ key: `p${i}`, memberId: "m1", purchaseId: `o${i}`, amount: "3.00", currency: "GBP" })));
+        await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            engine.recordPurchase({
+              key: `p${i}`,
+              memberId: "m1",
+              purchaseId: `o${i}`,
+              amount: "3.00",
+              currency: "GBP",
+            }),
+          ),
+        );
         expect((await engine.summary("m1")).wallets.points!.available).toBe(String(3 * n));
         expect(await memberViolations(store, P, "m1", t.now())).toEqual([]);
         await close(store);
@@ -668,7 +918,10 @@ export function runStoreConformance(options: ConformanceOptions): void {
         const racing = racingStore(inner, () => true);
         const { engine } = engineOn(racing, undefined, 3);
         const before = await storeFingerprint(inner, P, ["m1"], ["p1"]);
-        const error = await expectCode(engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }), "CONCURRENCY_CONFLICT");
+        const error = await expectCode(
+          engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }),
+          "CONCURRENCY_CONFLICT",
+        );
         expect(error.details.attempts).toBe(3);
         expect(await storeFingerprint(inner, P, ["m1"], ["p1"])).toBe(before);
         await close(inner);

@@ -16,7 +16,16 @@ export const plainProgram = {
   ],
   expiry: { after: { months: 12 } },
   refunds: { negativeBalance: "allow_debt", baseRule: "base" },
-  rules: [{ id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }, { kind: "rate", points: "1", per: "1", wallet: "status" }] }],
+  rules: [
+    {
+      id: "base",
+      on: "purchase",
+      awards: [
+        { kind: "rate", points: "1", per: "1", wallet: "points" },
+        { kind: "rate", points: "1", per: "1", wallet: "status" },
+      ],
+    },
+  ],
 } satisfies ProgramDefinition;
 
 /** A settable clock and a counter id generator: what deterministic tests inject. */
@@ -27,7 +36,11 @@ export function testClock(start: string | number) {
     clock: () => t,
     ids: () => `id-${++n}`,
     now: () => t,
-    set: (at: string | number) => { t = typeof at === "number" ? at : Date.parse(at); },
-    advance: (ms: number) => { t += ms; },
+    set: (at: string | number) => {
+      t = typeof at === "number" ? at : Date.parse(at);
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
   };
 }

@@ -7,5 +7,12 @@
 export { runStoreConformance, type ConformanceOptions } from "./conformance.js";
 export { memberViolations, stateViolations, storeFingerprint, readAllEntries } from "./invariants.js";
 export { plainProgram, testClock } from "./fixtures.js";
-export { moneyArb, unitsToDecimal, operationArb, runOperations, type Operation, type ScriptTarget } from "./arbitraries.js";
+export {
+  moneyArb,
+  unitsToDecimal,
+  operationArb,
+  runOperations,
+  type Operation,
+  type ScriptTarget,
+} from "./arbitraries.js";
 export { racingStore, wrapStore } from "./stores.js";

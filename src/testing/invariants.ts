@@ -12,7 +12,12 @@ import { ZERO } from "../shared/decimal.js";
 import type { LoyaltyStore } from "../store/port.js";
 
 /** Every entry of a member, in seq order, read page by page. */
-export async function readAllEntries(store: LoyaltyStore, programId: string, memberId: string, pageSize = 500): Promise<Entry[]> {
+export async function readAllEntries(
+  store: LoyaltyStore,
+  programId: string,
+  memberId: string,
+  pageSize = 500,
+): Promise<Entry[]> {
   const all: Entry[] = [];
   let afterSeq = 0;
   for (;;) {
@@ -27,14 +32,25 @@ export async function readAllEntries(store: LoyaltyStore, programId: string, mem
 export function stateViolations(state: MemberState, now: number): string[] {
   const out: string[] = [];
   for (const lot of state.lots) {
-    if (!(lot.remaining.gt(0) && lot.remaining.lte(lot.amount))) out.push(`lot ${lot.id}: remaining ${lot.remaining} outside (0, ${lot.amount}]`);
+    if (!(lot.remaining.gt(0) && lot.remaining.lte(lot.amount)))
+      out.push(`lot ${lot.id}: remaining ${lot.remaining} outside (0, ${lot.amount}]`);
   }
   for (const [wallet, t] of Object.entries(state.wallets)) {
     const held = state.lots.filter((l) => l.wallet === wallet).reduce((s, l) => s.plus(l.remaining), ZERO);
-    const lhs = t.earned.minus(t.spent).minus(t.expired).minus(t.reversed).plus(t.adjusted).plus(t.transferredIn).minus(t.transferredOut);
-    if (!lhs.eq(held.minus(t.debt))) out.push(`wallet ${wallet}: earned - spent - expired - reversed + adjusted + transferredIn - transferredOut = ${lhs}, lots - debt = ${held.minus(t.debt)}`);
+    const lhs = t.earned
+      .minus(t.spent)
+      .minus(t.expired)
+      .minus(t.reversed)
+      .plus(t.adjusted)
+      .plus(t.transferredIn)
+      .minus(t.transferredOut);
+    if (!lhs.eq(held.minus(t.debt)))
+      out.push(
+        `wallet ${wallet}: earned - spent - expired - reversed + adjusted + transferredIn - transferredOut = ${lhs}, lots - debt = ${held.minus(t.debt)}`,
+      );
     if (t.debt.lt(0)) out.push(`wallet ${wallet}: negative debt ${t.debt}`);
-    if (t.debt.gt(0) && state.lots.some((l) => l.wallet === wallet && !isExpired(l, now))) out.push(`wallet ${wallet}: debt ${t.debt} outstanding while unexpired lots hold points`);
+    if (t.debt.gt(0) && state.lots.some((l) => l.wallet === wallet && !isExpired(l, now)))
+      out.push(`wallet ${wallet}: debt ${t.debt} outstanding while unexpired lots hold points`);
   }
   for (const r of Object.values(state.redemptions)) {
     const drawn = r.draws.reduce((s, d) => s.plus(d.points), ZERO);
@@ -43,7 +59,8 @@ export function stateViolations(state: MemberState, now: number): string[] {
   for (const p of Object.values(state.purchases)) {
     if (p.refunded.gt(p.amount)) out.push(`purchase ${p.id}: refunded ${p.refunded} of ${p.amount}`);
     for (const [wallet, settled] of Object.entries(p.settled)) {
-      if (settled.gt(p.earned[wallet] ?? ZERO)) out.push(`purchase ${p.id}: settled ${settled} of ${p.earned[wallet] ?? 0} in ${wallet}`);
+      if (settled.gt(p.earned[wallet] ?? ZERO))
+        out.push(`purchase ${p.id}: settled ${settled} of ${p.earned[wallet] ?? 0} in ${wallet}`);
     }
   }
   return out;
@@ -53,26 +70,41 @@ export function stateViolations(state: MemberState, now: number): string[] {
  * Loads a member and its entries from a store and checks: seqs are 1..n without gaps; the stored
  * snapshot equals the fold of the entries; every lot, wallet and purchase holds its invariants.
  */
-export async function memberViolations(store: LoyaltyStore, programId: string, memberId: string, now: number): Promise<string[]> {
+export async function memberViolations(
+  store: LoyaltyStore,
+  programId: string,
+  memberId: string,
+  now: number,
+): Promise<string[]> {
   const stored = await store.loadMember(programId, memberId);
   const entries = await readAllEntries(store, programId, memberId);
   if (!stored) return entries.length === 0 ? [] : [`member ${memberId}: entries without a snapshot`];
   const out: string[] = [];
-  entries.forEach((e, i) => { if (e.seq !== i + 1) out.push(`entry ${e.id}: seq ${e.seq} at position ${i + 1}`); });
+  entries.forEach((e, i) => {
+    if (e.seq !== i + 1) out.push(`entry ${e.id}: seq ${e.seq} at position ${i + 1}`);
+  });
   let folded: MemberState;
   try {
     folded = foldEntries(memberId, entries);
   } catch (error) {
     return [...out, `entries do not fold: ${(error as Error).message}`];
   }
-  if (canonicalJson(toSnapshot(folded)) !== canonicalJson(stored.snapshot)) out.push(`member ${memberId}: stored snapshot differs from the fold of its ${entries.length} entries`);
+  if (canonicalJson(toSnapshot(folded)) !== canonicalJson(stored.snapshot))
+    out.push(`member ${memberId}: stored snapshot differs from the fold of its ${entries.length} entries`);
   return [...out, ...stateViolations(folded, now)];
 }
 
 /** A fingerprint of everything a store holds for these members, keys and rewards' stock: equal before and after means nothing was written. */
-export async function storeFingerprint(store: LoyaltyStore, programId: string, memberIds: readonly string[], keys: readonly string[] = [], rewardIds: readonly string[] = []): Promise<string> {
+export async function storeFingerprint(
+  store: LoyaltyStore,
+  programId: string,
+  memberIds: readonly string[],
+  keys: readonly string[] = [],
+  rewardIds: readonly string[] = [],
+): Promise<string> {
   const parts: unknown[] = [];
-  for (const id of memberIds) parts.push([id, await store.loadMember(programId, id), await readAllEntries(store, programId, id)]);
+  for (const id of memberIds)
+    parts.push([id, await store.loadMember(programId, id), await readAllEntries(store, programId, id)]);
   for (const key of keys) parts.push([key, await store.getIdempotency(programId, key)]);
   for (const reward of rewardIds) parts.push([`stock:${reward}`, await store.getStock(programId, reward)]);
   return canonicalJson(parts);

@@ -20,7 +20,9 @@ import type { DraftBody } from "../ledger/writer.js";
 import { ALL_BUCKET, dayKey, keepFrom } from "./window.js";
 
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */
-export function metricStamper(program: Program): ((body: DraftBody, state: MemberState, now: number) => MetricStamp | undefined) | undefined {
+export function metricStamper(
+  program: Program,
+): ((body: DraftBody, state: MemberState, now: number) => MetricStamp | undefined) | undefined {
   const tiers = program.tiers;
   if (tiers === null || tiers.metricKeys.size === 0) return undefined;
   const keys = tiers.metricKeys;
@@ -76,6 +78,10 @@ export function metricStamper(program: Program): ((body: DraftBody, state: Membe
     if (Object.keys(deltas).length === 0) return undefined;
     // Since-tier-change windows count nothing dated before the member's current tier began.
     if (sinceChange && state.tier !== null && at < state.tier.since) return undefined;
-    return { bucket: running ? ALL_BUCKET : dayKey(at, program.timeZone), deltas, keepFrom: keepFrom(program, state, now) };
+    return {
+      bucket: running ? ALL_BUCKET : dayKey(at, program.timeZone),
+      deltas,
+      keepFrom: keepFrom(program, state, now),
+    };
   };
 }

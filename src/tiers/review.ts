@@ -24,7 +24,15 @@ const MAX_REVIEWS_PER_CALL = 1000;
 /** The member's tier; a member with no tier entry yet holds the base tier since joining. */
 export function currentTier(program: Program, state: MemberState): TierState {
   if (state.tier !== null) return state.tier;
-  return { id: program.tiers!.levels[0]!.id, since: state.joinedAt, guaranteedUntil: null, graceUntil: null, floor: null, reviewedAt: null, basis: "base" };
+  return {
+    id: program.tiers!.levels[0]!.id,
+    since: state.joinedAt,
+    guaranteedUntil: null,
+    graceUntil: null,
+    floor: null,
+    reviewedAt: null,
+    basis: "base",
+  };
 }
 
 const indexOf = (tiers: CompiledTiers, id: string) => tiers.byId.get(id)?.index ?? 0;
@@ -87,16 +95,29 @@ export function failsAt(program: Program, state: MemberState, index: number, fro
   const candidates = new Set<number>([from]);
   const range = windowAt(program, state, from);
   if (range.endsAt !== null) candidates.add(range.endsAt);
-  for (const bucket of Object.keys(state.metrics)) if (bucket !== ALL_BUCKET) { const x = exitOf(program, bucket); if (x > from && Number.isFinite(x)) candidates.add(x); }
+  for (const bucket of Object.keys(state.metrics))
+    if (bucket !== ALL_BUCKET) {
+      const x = exitOf(program, bucket);
+      if (x > from && Number.isFinite(x)) candidates.add(x);
+    }
   for (const at of [...candidates].sort((a, b) => a - b)) if (qualifiedIndex(program, state, at) < index) return at;
   return null;
 }
 
 /** Until when a tier reached (or kept) at `at` is guaranteed; null for the base tier. */
-function guaranteeFrom(program: Program, state: MemberState, index: number, at: number, minimumStay: boolean): number | null {
+function guaranteeFrom(
+  program: Program,
+  state: MemberState,
+  index: number,
+  at: number,
+  minimumStay: boolean,
+): number | null {
   if (index === 0) return null;
   const tiers = program.tiers!;
-  let until = tiers.schedule.kind === "daily" ? (failsAt(program, state, index, nextMidnight(program, at)) ?? null) : nextScheduled(program, at, at);
+  let until =
+    tiers.schedule.kind === "daily"
+      ? (failsAt(program, state, index, nextMidnight(program, at)) ?? null)
+      : nextScheduled(program, at, at);
   // A calendar or membership year decides only when it closes: a review inside it (monthly
   // reviews of a calendar-year window) would read a partial year, so it may promote but not demote.
   const closes = windowAt(program, state, at + 1).endsAt;
@@ -135,7 +156,9 @@ function computeReviewDueAt(program: Program, state: MemberState): number | null
   const c = indexOf(tiers, t.id);
   const last = Math.max(t.since, t.reviewedAt ?? t.since);
   let due: number | null = null;
-  const consider = (at: number | null) => { if (at !== null && (due === null || at < due)) due = at; };
+  const consider = (at: number | null) => {
+    if (at !== null && (due === null || at < due)) due = at;
+  };
   if (t.graceUntil !== null) consider(t.graceUntil);
   else if (c > 0) {
     // A manual floor holding this tier ends at a scheduled review, like a guarantee: the first
@@ -143,7 +166,10 @@ function computeReviewDueAt(program: Program, state: MemberState): number | null
     const held = t.floor !== null && indexOf(tiers, t.floor.tier) >= c ? t.floor.until : Number.NEGATIVE_INFINITY;
     const floor = Math.max(t.guaranteedUntil ?? Number.NEGATIVE_INFINITY, held);
     if (tiers.schedule.kind === "daily") {
-      const from = Math.max(nextMidnight(program, last), floor === Number.NEGATIVE_INFINITY ? 0 : nextMidnight(program, floor - 1));
+      const from = Math.max(
+        nextMidnight(program, last),
+        floor === Number.NEGATIVE_INFINITY ? 0 : nextMidnight(program, floor - 1),
+      );
       consider(failsAt(program, state, c, from));
     } else {
       let at = nextScheduled(program, t.since, last);
@@ -152,7 +178,9 @@ function computeReviewDueAt(program: Program, state: MemberState): number | null
     }
   }
   if (tiers.promotion === "atReview" && c < tiers.levels.length - 1) {
-    const dated = Object.keys(state.metrics).filter((b) => b !== ALL_BUCKET).sort();
+    const dated = Object.keys(state.metrics)
+      .filter((b) => b !== ALL_BUCKET)
+      .sort();
     const latest = dated.length > 0 ? dayStart(dated.at(-1)!, program.timeZone) : last;
     const at = nextScheduled(program, t.since, Math.max(last, latest));
     if (qualifiedIndex(program, state, at) > c) consider(at);
@@ -179,12 +207,24 @@ function keepIndex(program: Program, state: MemberState, at: number, q: number):
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 function record(t: TierState): TierRecord {
   return {
-    id: t.id, since: iso(t.since), guaranteedUntil: isoOrNull(t.guaranteedUntil), graceUntil: isoOrNull(t.graceUntil),
-    floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) }, reviewedAt: isoOrNull(t.reviewedAt), basis: t.basis,
+    id: t.id,
+    since: iso(t.since),
+    guaranteedUntil: isoOrNull(t.guaranteedUntil),
+    graceUntil: isoOrNull(t.graceUntil),
+    floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
+    reviewedAt: isoOrNull(t.reviewedAt),
+    basis: t.basis,
   };
 }
 
-function writeTier(w: LedgerWriter, program: Program, from: string | null, next: TierState, reason: TierReason, note: string | null = null): void {
+function writeTier(
+  w: LedgerWriter,
+  program: Program,
+  from: string | null,
+  next: TierState,
+  reason: TierReason,
+  note: string | null = null,
+): void {
   const resetMetrics = program.tiers!.window.kind === "sinceTierChange" && from !== null && from !== next.id;
   w.append({ kind: "tier", from, to: next.id, reason, tier: record(next), resetMetrics, note });
 }
@@ -195,10 +235,21 @@ function promote(w: LedgerWriter, program: Program, to: number, at: number, revi
   const t = currentTier(program, w.state);
   const c = indexOf(tiers, t.id);
   const id = tiers.levels[to]!.id;
-  writeTier(w, program, state0(w, t), {
-    id, since: at, guaranteedUntil: guaranteeFrom(program, w.state, to, at, true), graceUntil: null,
-    floor: t.floor !== null && t.floor.until > at ? t.floor : null, reviewedAt: reviewedAt ?? t.reviewedAt, basis: "promotion",
-  }, "promotion");
+  writeTier(
+    w,
+    program,
+    state0(w, t),
+    {
+      id,
+      since: at,
+      guaranteedUntil: guaranteeFrom(program, w.state, to, at, true),
+      graceUntil: null,
+      floor: t.floor !== null && t.floor.until > at ? t.floor : null,
+      reviewedAt: reviewedAt ?? t.reviewedAt,
+      basis: "promotion",
+    },
+    "promotion",
+  );
   // Every tier crossed pays its bonus: reaching gold in one purchase pays what silver-then-gold would.
   for (let i = c + 1; i <= to; i++) awardTierBonus(w, program, tiers.levels[i]!.id, at);
 }
@@ -221,7 +272,12 @@ export function ensureTier(w: LedgerWriter, program: Program): void {
  * after the due work (tier reviews, conversions, expiries) that the command's write did first: a
  * review that reset the metrics is not this command's doing.
  */
-export function tiersAfterCommand(w: LedgerWriter, program: Program, qualifiedBefore: number | null, type: string): void {
+export function tiersAfterCommand(
+  w: LedgerWriter,
+  program: Program,
+  qualifiedBefore: number | null,
+  type: string,
+): void {
   const tiers = program.tiers;
   if (tiers === null) return;
   ensureTier(w, program);
@@ -231,18 +287,44 @@ export function tiersAfterCommand(w: LedgerWriter, program: Program, qualifiedBe
   const q = qualifiedIndex(program, w.state, now);
   // A cancellation's reclaim (under within_balance) is the rest of an earlier refund's take-back.
   const takesBack = type === "refund" || type === "cancelRedemption";
-  if (takesBack && tiers.refunds === "atOnce" && qualifiedBefore !== null && t.basis === "promotion" && q < c && qualifiedBefore >= c) {
+  if (
+    takesBack &&
+    tiers.refunds === "atOnce" &&
+    qualifiedBefore !== null &&
+    t.basis === "promotion" &&
+    q < c &&
+    qualifiedBefore >= c
+  ) {
     const floor = t.floor !== null && t.floor.until > now ? indexOf(tiers, t.floor.tier) : 0;
     const to = Math.max(q, floor);
     if (to < c) {
-      writeTier(w, program, t.id, { ...t, id: tiers.levels[to]!.id, since: now, guaranteedUntil: guaranteeFrom(program, w.state, to, now, false), graceUntil: null, basis: to === 0 ? "base" : "promotion" }, "refund");
+      writeTier(
+        w,
+        program,
+        t.id,
+        {
+          ...t,
+          id: tiers.levels[to]!.id,
+          since: now,
+          guaranteedUntil: guaranteeFrom(program, w.state, to, now, false),
+          graceUntil: null,
+          basis: to === 0 ? "base" : "promotion",
+        },
+        "refund",
+      );
     }
     return;
   }
   if (tiers.promotion !== "immediate") return;
   if (q > c) promote(w, program, q, now, null);
   else if (t.graceUntil !== null && q >= c) {
-    writeTier(w, program, t.id, { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, now, false), basis: "review" }, "requalified");
+    writeTier(
+      w,
+      program,
+      t.id,
+      { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, now, false), basis: "review" },
+      "requalified",
+    );
   }
 }
 
@@ -265,19 +347,49 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
     return writeTier(w, program, from, { ...t, floor, reviewedAt: at }, floorEnded ? "floor_ended" : "held");
   }
   if (k >= c || c === 0) {
-    return writeTier(w, program, from, { ...t, floor, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, at, false), reviewedAt: at, basis: c === 0 ? "base" : "review" }, floorEnded ? "floor_ended" : "requalified");
+    return writeTier(
+      w,
+      program,
+      from,
+      {
+        ...t,
+        floor,
+        graceUntil: null,
+        guaranteedUntil: guaranteeFrom(program, w.state, c, at, false),
+        reviewedAt: at,
+        basis: c === 0 ? "base" : "review",
+      },
+      floorEnded ? "floor_ended" : "requalified",
+    );
   }
   if (tiers.graceMonths > 0 && t.graceUntil === null) {
     const graceUntil = addLocal(at, program.timeZone, { months: tiers.graceMonths });
-    return writeTier(w, program, from, { ...t, floor, graceUntil, guaranteedUntil: graceUntil, reviewedAt: at }, "grace_started");
+    return writeTier(
+      w,
+      program,
+      from,
+      { ...t, floor, graceUntil, guaranteedUntil: graceUntil, reviewedAt: at },
+      "grace_started",
+    );
   }
   const target = Math.max(floorIdx, tiers.demotion === "oneDown" ? Math.max(k, c - 1) : k);
   // A demotion the ended floor would have stopped is the floor's end: the statement says so.
   const reason = floorEnded && indexOf(tiers, t.floor!.tier) > target ? "floor_ended" : "demotion";
-  writeTier(w, program, from, {
-    id: tiers.levels[target]!.id, since: at, guaranteedUntil: guaranteeFrom(program, w.state, target, at, false), graceUntil: null,
-    floor, reviewedAt: at, basis: target === 0 ? "base" : "review",
-  }, reason);
+  writeTier(
+    w,
+    program,
+    from,
+    {
+      id: tiers.levels[target]!.id,
+      since: at,
+      guaranteedUntil: guaranteeFrom(program, w.state, target, at, false),
+      graceUntil: null,
+      floor,
+      reviewedAt: at,
+      basis: target === 0 ? "base" : "review",
+    },
+    reason,
+  );
 }
 
 /**
@@ -300,17 +412,39 @@ export function reviewTier(w: LedgerWriter, program: Program): void {
  * guaranteed until then (or to the end of the minimum stay, if later); the first scheduled review
  * at or after `until` decides. No tier bonus is paid for a manual assignment.
  */
-export function assignTier(w: LedgerWriter, program: Program, a: { tier: string; until: number | null; note: string | null }): void {
+export function assignTier(
+  w: LedgerWriter,
+  program: Program,
+  a: { tier: string; until: number | null; note: string | null },
+): void {
   const tiers = program.tiers!;
   ensureTier(w, program);
   const t = currentTier(program, w.state);
   const to = indexOf(tiers, a.tier);
   // A tier assigned by hand is held at least minimumStayMonths, as one reached by promotion; with
   // `until`, to the later of `until` and the end of the stay.
-  const stay = tiers.minimumStayMonths > 0 ? addLocal(w.now, program.timeZone, { months: tiers.minimumStayMonths }) : null;
-  const guaranteed = a.until === null ? guaranteeFrom(program, w.state, to, w.now, true) : stay !== null && stay > a.until ? stay : a.until;
-  writeTier(w, program, t.id, {
-    id: a.tier, since: t.id === a.tier ? t.since : w.now, guaranteedUntil: to === 0 ? a.until : guaranteed, graceUntil: null,
-    floor: a.until === null ? null : { tier: a.tier, until: a.until }, reviewedAt: t.reviewedAt, basis: "manual",
-  }, "manual", a.note);
+  const stay =
+    tiers.minimumStayMonths > 0 ? addLocal(w.now, program.timeZone, { months: tiers.minimumStayMonths }) : null;
+  const guaranteed =
+    a.until === null
+      ? guaranteeFrom(program, w.state, to, w.now, true)
+      : stay !== null && stay > a.until
+        ? stay
+        : a.until;
+  writeTier(
+    w,
+    program,
+    t.id,
+    {
+      id: a.tier,
+      since: t.id === a.tier ? t.since : w.now,
+      guaranteedUntil: to === 0 ? a.until : guaranteed,
+      graceUntil: null,
+      floor: a.until === null ? null : { tier: a.tier, until: a.until },
+      reviewedAt: t.reviewedAt,
+      basis: "manual",
+    },
+    "manual",
+    a.note,
+  );
 }

@@ -29,8 +29,11 @@ export function addDaysKey(key: string, days: number): string {
 }
 /** Adds months to a local date, clamping to the month's end (31 Jan + 1 month = 28/29 Feb). */
 export function addMonthsKey(key: string, months: number): string {
-  const y = Number(key.slice(0, 4)), m = Number(key.slice(5, 7)) - 1 + months, day = Number(key.slice(8, 10));
-  const year = y + Math.floor(m / 12), month = ((m % 12) + 12) % 12;
+  const y = Number(key.slice(0, 4)),
+    m = Number(key.slice(5, 7)) - 1 + months,
+    day = Number(key.slice(8, 10));
+  const year = y + Math.floor(m / 12),
+    month = ((m % 12) + 12) % 12;
   const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return `${pad(year, 4)}-${pad(month + 1)}-${pad(Math.min(day, last))}`;
 }
@@ -43,7 +46,16 @@ export function dayStart(key: string, zone: string): number {
   const cacheKey = `${zone} ${key}`;
   let at = starts.get(cacheKey);
   if (at === undefined) {
-    at = new TZDate(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, Number(key.slice(8, 10)), 0, 0, 0, 0, zone).getTime();
+    at = new TZDate(
+      Number(key.slice(0, 4)),
+      Number(key.slice(5, 7)) - 1,
+      Number(key.slice(8, 10)),
+      0,
+      0,
+      0,
+      0,
+      zone,
+    ).getTime();
     if (starts.size >= 20_000) starts.clear();
     starts.set(cacheKey, at);
   }
@@ -57,17 +69,21 @@ export const dayKey = (ms: number, zone: string) => localDateKey(ms, zone);
 function anniversaryOnOrBefore(joinedKey: string, key: string): string {
   const md = joinedKey.slice(5);
   const yearOf = Number(key.slice(0, 4));
-  const month = Number(md.slice(0, 2)), day = Number(md.slice(3));
-  const at = (y: number) => `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
+  const month = Number(md.slice(0, 2)),
+    day = Number(md.slice(3));
+  const at = (y: number) =>
+    `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
   const candidate = at(yearOf);
   return candidate <= key ? candidate : at(yearOf - 1);
 }
 
 /** The first anniversary (local date) of `joinedKey` strictly after `key`, with the same 28 February clamp. */
 function anniversaryAfter(joinedKey: string, key: string): string {
-  const month = Number(joinedKey.slice(5, 7)), day = Number(joinedKey.slice(8, 10));
+  const month = Number(joinedKey.slice(5, 7)),
+    day = Number(joinedKey.slice(8, 10));
   const yearOf = Number(key.slice(0, 4));
-  const at = (y: number) => `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
+  const at = (y: number) =>
+    `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
   const candidate = at(yearOf);
   return candidate > key ? candidate : at(yearOf + 1);
 }
@@ -117,7 +133,10 @@ export function metricValues(program: Program, state: MemberState, at: number): 
   const range = windowAt(program, state, at);
   const out = dict<Decimal>();
   for (const bucket of Object.keys(state.metrics)) {
-    const inWindow = range.from === null ? bucket === ALL_BUCKET : bucket !== ALL_BUCKET && bucket >= range.from && bucket <= range.to!;
+    const inWindow =
+      range.from === null
+        ? bucket === ALL_BUCKET
+        : bucket !== ALL_BUCKET && bucket >= range.from && bucket <= range.to!;
     if (!inWindow) continue;
     const counters = state.metrics[bucket]!;
     for (const key of Object.keys(counters)) out[key] = (out[key] ?? ZERO).plus(counters[key]!);

@@ -56,24 +56,47 @@ export class ReferenceModel {
   lots: MLot[] = [];
   purchases: MPurchase[] = [];
   debt = 0;
-  earned = 0; spent = 0; expired = 0; reversed = 0; adjusted = 0;
+  earned = 0;
+  spent = 0;
+  expired = 0;
+  reversed = 0;
+  adjusted = 0;
   private lotCounter = 0;
   /** Successful writes by key: the payload, to tell a retry from a conflict. */
   readonly done = new Map<string, string>();
 
-  constructor(readonly policy: NegativeBalancePolicy, now: number) {
+  constructor(
+    readonly policy: NegativeBalancePolicy,
+    now: number,
+  ) {
     this.now = now;
   }
 
-  private live(lot: MLot) { return lot.remaining > 0 && this.now < lot.expiresAt; }
-  private pending(lot: MLot) { return this.live(lot) && this.now < lot.availableAt; }
-  private available(lot: MLot) { return this.live(lot) && this.now >= lot.availableAt; }
-  private static spendOrder(a: MLot, b: MLot) { return a.expiresAt - b.expiresAt || a.earnedAt - b.earnedAt || a.seq - b.seq; }
-  private static newestFirst(a: MLot, b: MLot) { return b.earnedAt - a.earnedAt || a.seq - b.seq; }
+  private live(lot: MLot) {
+    return lot.remaining > 0 && this.now < lot.expiresAt;
+  }
+  private pending(lot: MLot) {
+    return this.live(lot) && this.now < lot.availableAt;
+  }
+  private available(lot: MLot) {
+    return this.live(lot) && this.now >= lot.availableAt;
+  }
+  private static spendOrder(a: MLot, b: MLot) {
+    return a.expiresAt - b.expiresAt || a.earnedAt - b.earnedAt || a.seq - b.seq;
+  }
+  private static newestFirst(a: MLot, b: MLot) {
+    return b.earnedAt - a.earnedAt || a.seq - b.seq;
+  }
 
-  availablePoints() { return this.lots.filter((l) => this.available(l)).reduce((s, l) => s + l.remaining, 0); }
-  expiredUnsweptPoints() { return this.lots.filter((l) => l.remaining > 0 && this.now >= l.expiresAt).reduce((s, l) => s + l.remaining, 0); }
-  pendingPoints() { return this.lots.filter((l) => this.pending(l)).reduce((s, l) => s + l.remaining, 0); }
+  availablePoints() {
+    return this.lots.filter((l) => this.available(l)).reduce((s, l) => s + l.remaining, 0);
+  }
+  expiredUnsweptPoints() {
+    return this.lots.filter((l) => l.remaining > 0 && this.now >= l.expiresAt).reduce((s, l) => s + l.remaining, 0);
+  }
+  pendingPoints() {
+    return this.lots.filter((l) => this.pending(l)).reduce((s, l) => s + l.remaining, 0);
+  }
 
   /** Every write first writes off what has expired. */
   private expireDue() {
@@ -89,24 +112,48 @@ export class ReferenceModel {
   private credit(points: number, availableAt: number, purchase: MPurchase | null): number {
     const repaid = Math.min(this.debt, points);
     this.debt -= repaid;
-    const lot: MLot = { seq: ++this.lotCounter, amount: points, remaining: points - repaid, earnedAt: this.now, availableAt, expiresAt: addLocal(this.now, ZONE, { days: EXPIRY_DAYS }), purchase };
+    const lot: MLot = {
+      seq: ++this.lotCounter,
+      amount: points,
+      remaining: points - repaid,
+      earnedAt: this.now,
+      availableAt,
+      expiresAt: addLocal(this.now, ZONE, { days: EXPIRY_DAYS }),
+      purchase,
+    };
     this.lots.push(lot);
     return lot.seq;
   }
 
   private draw(lots: MLot[], wanted: number): number {
     let left = wanted;
-    for (const lot of lots) { const take = Math.min(lot.remaining, left); lot.remaining -= take; left -= take; if (left === 0) break; }
+    for (const lot of lots) {
+      const take = Math.min(lot.remaining, left);
+      lot.remaining -= take;
+      left -= take;
+      if (left === 0) break;
+    }
     return left;
   }
 
-  findPurchase(index: number): MPurchase | undefined { return this.purchases[index % Math.max(1, this.purchases.length)]; }
+  findPurchase(index: number): MPurchase | undefined {
+    return this.purchases[index % Math.max(1, this.purchases.length)];
+  }
 
   purchase(id: string, pennies: number) {
     this.expireDue();
     const points = Math.floor(pennies / 100);
     this.earned += points;
-    const purchase: MPurchase = { id, pennies, refunded: 0, earned: points, settled: 0, reversed: 0, expired: 0, lotSeq: null };
+    const purchase: MPurchase = {
+      id,
+      pennies,
+      refunded: 0,
+      earned: points,
+      settled: 0,
+      reversed: 0,
+      expired: 0,
+      lotSeq: null,
+    };
     if (points > 0) purchase.lotSeq = this.credit(points, addLocal(this.now, ZONE, { days: PENDING_DAYS }), purchase);
     this.purchases.push(purchase);
   }
@@ -148,7 +195,8 @@ export class ReferenceModel {
     purchase.settled = target;
     // Points of the purchase that expired unused are never taken back.
     const claim = Math.max(0, Math.min(wanted, purchase.earned - purchase.expired - purchase.reversed));
-    if (wanted > 0) purchase.reversed += this.reverse(claim, purchase.lotSeq === null ? new Set() : new Set([purchase.lotSeq]), true);
+    if (wanted > 0)
+      purchase.reversed += this.reverse(claim, purchase.lotSeq === null ? new Set() : new Set([purchase.lotSeq]), true);
     return null;
   }
 
@@ -168,9 +216,13 @@ export class ReferenceModel {
       stages.push(mine.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder));
       stages.push(others.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder));
     }
-    if (this.policy === "allow_debt" && withReceipt) stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
+    if (this.policy === "allow_debt" && withReceipt)
+      stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
     let left = wanted;
-    for (const stage of stages) { left = this.draw(stage, left); if (left === 0) break; }
+    for (const stage of stages) {
+      left = this.draw(stage, left);
+      if (left === 0) break;
+    }
     const taken = this.policy === "allow_debt" ? wanted : wanted - left;
     if (this.policy === "allow_debt") this.debt += left;
     this.reversed += taken;
@@ -178,5 +230,7 @@ export class ReferenceModel {
   }
 
   /** Points held in lots minus debt: what conservation says the totals must equal. */
-  held() { return this.lots.reduce((s, l) => s + l.remaining, 0) - this.debt; }
+  held() {
+    return this.lots.reduce((s, l) => s + l.remaining, 0) - this.debt;
+  }
 }

@@ -8,13 +8,26 @@ export type RewardInput = NonNullable<ProgramDefinition["rewards"]>[number];
 
 export function prog(patch: Partial<ProgramDefinition> = {}): ProgramDefinition {
   return {
-    id: "rv", version: 1, currency: "GBP", timeZone: "Europe/London",
+    id: "rv",
+    version: 1,
+    currency: "GBP",
+    timeZone: "Europe/London",
     points: { scale: 0, rounding: "down" },
-    wallets: [{ id: "points", kind: "spendable" }, { id: "status", kind: "qualifying", expiresAfter: null }],
+    wallets: [
+      { id: "points", kind: "spendable" },
+      { id: "status", kind: "qualifying", expiresAfter: null },
+    ],
     expiry: { after: { months: 12 } },
     refunds: { negativeBalance: "within_balance", baseRule: "base" },
     rules: [
-      { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }, { kind: "rate", points: "1", per: "1", wallet: "status" }] },
+      {
+        id: "base",
+        on: "purchase",
+        awards: [
+          { kind: "rate", points: "1", per: "1", wallet: "points" },
+          { kind: "rate", points: "1", per: "1", wallet: "status" },
+        ],
+      },
       { id: "bonus", on: "bonus", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
     ],
     rewards: [{ kind: "product", id: "mug", wallet: "points", price: "100" }],
@@ -25,11 +38,19 @@ export function prog(patch: Partial<ProgramDefinition> = {}): ProgramDefinition 
 export function setup(def: ProgramDefinition, start: number = T0, extra: Record<string, unknown> = {}) {
   const t = testClock(start);
   const store = createMemoryStore();
-  const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids, codes: (r) => `C-${r.redemptionId}-${r.index}`, ...extra });
+  const engine = createLoyaltyEngine({
+    program: def,
+    store,
+    clock: t.clock,
+    ids: t.ids,
+    codes: (r) => `C-${r.redemptionId}-${r.index}`,
+    ...extra,
+  });
   let n = 0;
   const k = (p = "k") => `${p}-${++n}`;
   const enroll = (id: string) => engine.enroll({ key: k("enroll"), memberId: id });
-  const buy = (id: string, amount: string, purchaseId = k("p")) => engine.recordPurchase({ key: k("buy"), memberId: id, purchaseId, amount, currency: "GBP" });
+  const buy = (id: string, amount: string, purchaseId = k("p")) =>
+    engine.recordPurchase({ key: k("buy"), memberId: id, purchaseId, amount, currency: "GBP" });
   const avail = async (id: string, wallet = "points") => (await engine.summary(id)).wallets[wallet]!;
   const violations = (id: string) => memberViolations(store, def.id, id, t.now());
   return { t, store, engine, k, enroll, buy, avail, violations };
