@@ -80,7 +80,7 @@ async function accrual() {
         firstMismatch = `£${input.amountText} ${input.channel}/${input.segment}/${input.category}: ${a} / ${b} / ${c}`;
     }
   }
-  const totals = await Promise.all(impls.map((impl) => impl.run(inputs)));
+  const totals = await Promise.all(impls.map(async (impl) => impl.run(inputs)));
 
   log(`warming up (${WARMUP_PASSES} passes of ${fmt(WARMUP_INPUTS)} inputs each)`);
   const warm = inputs.slice(0, WARMUP_INPUTS);

@@ -119,7 +119,7 @@ export function parseInvoices(csv: string): ParsedInvoices {
     try {
       occurredAt = parseUkLocal(date);
     } catch (error) {
-      throw new Error(`line ${line}: ${(error as Error).message}`);
+      throw new Error(`line ${line}: ${(error as Error).message}`, { cause: error });
     }
     rows++;
     const customerId = customer === "" || customer === "(blank)" ? null : customer;

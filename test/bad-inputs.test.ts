@@ -1949,7 +1949,7 @@ describe("bad inputs", () => {
     const before = await fingerprint(store, members, c.key);
 
     let caught: unknown = undefined;
-    let outcome = "";
+    let outcome: string;
     try {
       outcome = `the call succeeded with ${JSON.stringify(await c.run(engine))?.slice(0, 300)}`;
     } catch (error) {

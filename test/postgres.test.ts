@@ -19,7 +19,7 @@ import {
   migrations,
   pgPool,
   pglite,
-  PostgresStore,
+  type PostgresStore,
   SCHEMA_VERSION,
   type PostgresStoreOptions,
   type SqlClient,

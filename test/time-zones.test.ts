@@ -14,7 +14,6 @@ import {
   type RuleDefinition,
 } from "../src/index.js";
 
-const DAY = 86_400_000;
 
 function program(
   timeZone: string,

@@ -111,7 +111,7 @@ async function enrollAll(engine: LoyaltyEngine, ids: readonly string[]) {
 /** Runs `p`, expects a LoyaltyError with `code` (and an issue at `path`, if given), and returns it. */
 async function refused(p: Promise<unknown>, code: ErrorCode, path?: Path): Promise<LoyaltyError> {
   let caught: unknown;
-  let outcome = "";
+  let outcome: string;
   try {
     outcome = `it succeeded with ${JSON.stringify(await p).slice(0, 300)}`;
   } catch (error) {

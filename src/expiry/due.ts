@@ -3,7 +3,7 @@
  * the engine runs `expireDue` before every write and in sweeps.
  */
 import type { Program } from "../program/compile.js";
-import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
+import { type Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { LotDraw } from "../ledger/entries.js";
 import { bySpendOrder, effectiveExpiry, isExpired } from "../ledger/lots.js";

@@ -2,7 +2,7 @@
  * Pure queries and plans over lots: which lots are available, pending or expired at an instant,
  * the order spending draws them in, and how a given number of points is drawn.
  */
-import { Decimal, ZERO, min } from "../shared/decimal.js";
+import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import type { LotDraw } from "./entries.js";
 import type { Lot, MemberState } from "./state.js";
 

@@ -6,7 +6,7 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
 import type { Scalar } from "../program/conditions.js";
-import { Decimal, ZERO, min } from "../shared/decimal.js";
+import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { lotExpiresAt } from "../expiry/policy.js";
 import type { LotDraw, LotRecord } from "./entries.js";
