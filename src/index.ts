@@ -62,7 +62,8 @@ export type {
   RewardDefinition,
 } from "./program/schema.js";
 export type { CompiledTiers, CompiledTier, CompiledThreshold, CompiledReward, CountLimit } from "./program/compile.js";
-export type { Condition, LineFilter, Scalar, Weekday, ComparisonOp } from "./program/conditions.js";
+export type { Condition, LineFilter, Weekday, ComparisonOp } from "./program/conditions.js";
+export type { Scalar } from "./shared/scalar.js";
 
 export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/index.js";
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
@@ -113,7 +114,7 @@ export type {
   TierSummary,
   TierGoal,
   ThresholdProgress,
-} from "./ledger/summary.js";
+} from "./engine/summary.js";
 export { reviewDueAt, reviewTier, qualifiedIndex, currentTier } from "./tiers/review.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
 export { walletBalance, type WalletBalance } from "./ledger/lots.js";

@@ -5,11 +5,12 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { accrualContext, type Program, type PurchaseLine } from "../program/compile.js";
-import type { Scalar } from "../program/conditions.js";
+import type { Scalar } from "../shared/scalar.js";
 import { ZERO, formatAmount, type Decimal } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { MemberState } from "../ledger/state.js";
-import { debtToRepay, lotRecord } from "../ledger/operations.js";
+import { debtToRepay } from "../ledger/operations.js";
+import { lotRecord } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
 

@@ -6,10 +6,10 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
-import type { Scalar } from "../program/conditions.js";
+import type { Scalar } from "../shared/scalar.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { brokenLimit, limitKeys } from "../rewards/catalogue.js";
+import { brokenLimit, limitKeys } from "../ledger/limits.js";
 import { recordEvent } from "./earn.js";
 import type { Evaluation } from "./evaluate.js";
 
@@ -47,7 +47,7 @@ export function refer(
       details: { memberId: referredId, joinedAt: iso(referred.state.joinedAt) },
     });
   }
-  const limit = brokenLimit(program, referrer.state, "referrals", cfg.limits, 1, referrer.now);
+  const limit = brokenLimit(referrer.state, "referrals", cfg.limits, 1, referrer.now, program.timeZone);
   if (limit !== null)
     throw new LoyaltyError("LIMIT_REACHED", messages.referralLimitReached(limit.period, limit.count), {
       details: { memberId: referrerId, period: limit.period, count: limit.count },
@@ -59,7 +59,7 @@ export function refer(
     role: "referrer",
     counterpartyId: referredId,
     occurredAt,
-    limitKeys: limitKeys(program, cfg.limits, referrer.now),
+    limitKeys: limitKeys(cfg.limits, referrer.now, program.timeZone),
   });
   referred.append({ kind: "referral", role: "referred", counterpartyId: referrerId, occurredAt, limitKeys: {} });
   return {

@@ -19,12 +19,12 @@ import {
   spend as decideSpend,
 } from "../ledger/operations.js";
 import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
-import { deadlines } from "../expiry/policy.js";
+import { deadlines, lotRecord } from "../expiry/policy.js";
 import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
-import { summarize, type MemberSummary } from "../ledger/summary.js";
+import { summarize, type MemberSummary } from "./summary.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { compileProgram, type Program, type PurchaseLine } from "../program/compile.js";
-import type { Scalar } from "../program/conditions.js";
+import type { Scalar } from "../shared/scalar.js";
 import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal, decimalPlaces, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
@@ -762,11 +762,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       const c = parse(schemas.adjustSchema, input, "adjust");
       checkAgainstProgram("adjust", c);
       return writeOne<PointsResult>("adjust", input, c.key, c.memberId, true, (w) => {
-        decideAdjust(w, program, {
+        decideAdjust(w, {
           wallet: c.wallet,
           points: new Decimal(c.points),
           reason: c.reason,
           reference: c.reference ?? null,
+          creditLot: lotRecord(program, c.wallet, w.now, w.now),
         });
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });

@@ -8,7 +8,8 @@ import { TZDate } from "@date-fns/tz";
 import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter, startOfYear } from "date-fns";
 import type { Program } from "../program/compile.js";
 import type { ExpiryPolicy } from "../program/schema.js";
-import { addLocal } from "../shared/time.js";
+import { addLocal, iso } from "../shared/time.js";
+import type { LotRecord } from "../ledger/entries.js";
 import type { MemberState } from "../ledger/state.js";
 
 export type CalendarUnit = "day" | "month" | "quarter" | "year";
@@ -102,4 +103,21 @@ export function deadlines(program: Program, state: MemberState): ReadonlyMap<str
     if (d !== null) out.set(wallet, d);
   }
   return out;
+}
+
+/** The lot a credit into `wallet` creates, given when it was earned and when it becomes available. */
+export function lotRecord(
+  program: Program,
+  wallet: string,
+  earnedAt: number,
+  availableAt: number,
+  ruleId: string | null = null,
+): LotRecord {
+  const expiresAt = lotExpiresAt(program, wallet, ruleId, earnedAt);
+  return {
+    wallet,
+    earnedAt: iso(earnedAt),
+    availableAt: iso(availableAt),
+    expiresAt: expiresAt === null ? null : iso(expiresAt),
+  };
 }

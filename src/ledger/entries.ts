@@ -3,7 +3,7 @@
  * strings, ISO timestamps), so that a store can keep them as JSON without knowing decimal.js.
  * Every entry names the command that caused it; every entry that moves points names the lots.
  */
-import type { Scalar } from "../program/conditions.js";
+import type { Scalar } from "../shared/scalar.js";
 
 /** The command that wrote an entry; "expire", "reviewTiers" and "convert" are the engine's own sweeps. */
 export type CommandType =

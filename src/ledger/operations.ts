@@ -4,11 +4,9 @@
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
-import type { Program } from "../program/compile.js";
-import type { Scalar } from "../program/conditions.js";
+import type { Scalar } from "../shared/scalar.js";
 import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
-import { lotExpiresAt } from "../expiry/policy.js";
 import type { LotDraw, LotRecord } from "./entries.js";
 import { planDraws, spendableLots, walletBalance } from "./lots.js";
 import type { LedgerWriter } from "./writer.js";
@@ -18,23 +16,6 @@ export function enroll(
   m: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> },
 ): void {
   w.append({ kind: "enroll", joinedAt: iso(m.joinedAt), birthday: m.birthday, attributes: m.attributes });
-}
-
-/** The lot a credit into `wallet` creates, given when it was earned and when it becomes available. */
-export function lotRecord(
-  program: Program,
-  wallet: string,
-  earnedAt: number,
-  availableAt: number,
-  ruleId: string | null = null,
-): LotRecord {
-  const expiresAt = lotExpiresAt(program, wallet, ruleId, earnedAt);
-  return {
-    wallet,
-    earnedAt: iso(earnedAt),
-    availableAt: iso(availableAt),
-    expiresAt: expiresAt === null ? null : iso(expiresAt),
-  };
 }
 
 /** Debt is repaid by the next credit of the wallet, before anything becomes spendable. */
@@ -66,14 +47,15 @@ export function spend(w: LedgerWriter, wallet: string, points: Decimal, referenc
 }
 
 /**
- * A manual adjustment: a credit creates an available lot (repaying debt first); a debit draws like
+ * A manual adjustment: a credit creates an available lot (repaying debt first) with the dates
+ * `creditLot` gives it (the caller reads them off the program's expiry policy); a debit draws like
  * a spend and, like a spend, is refused if the available balance cannot cover it.
  */
 export function adjust(
   w: LedgerWriter,
-  program: Program,
-  a: { wallet: string; points: Decimal; reason: string; reference: string | null },
+  adjustment: { wallet: string; points: Decimal; reason: string; reference: string | null; creditLot: LotRecord },
 ): void {
+  const a = adjustment;
   const base = {
     kind: "adjust",
     wallet: a.wallet,
@@ -84,7 +66,7 @@ export function adjust(
   if (a.points.gt(0)) {
     w.append({
       ...base,
-      lot: lotRecord(program, a.wallet, w.now, w.now),
+      lot: a.creditLot,
       debtRepaid: debtToRepay(w, a.wallet, a.points).toString(),
       lots: [],
     });

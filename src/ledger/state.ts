@@ -3,7 +3,7 @@
  * epoch milliseconds); `MemberSnapshot` is the JSON form a store keeps beside the entries so that
  * loading a member is one read.
  */
-import type { Scalar } from "../program/conditions.js";
+import type { Scalar } from "../shared/scalar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
 import type { Period } from "../shared/time.js";
 

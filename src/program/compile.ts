@@ -9,7 +9,8 @@ import { messages } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, ZERO, decimalPlaces, type RoundingMode } from "../shared/decimal.js";
 import { localParts, type Duration, type LocalParts, type Period } from "../shared/time.js";
 import { currencyPlaces, instantMs, isCurrency, parseInstant, safeParse } from "../shared/validation.js";
-import { WEEKDAY_NAMES, type Condition, type LineFilter, type Scalar } from "./conditions.js";
+import type { Scalar } from "../shared/scalar.js";
+import { WEEKDAY_NAMES, type Condition, type LineFilter } from "./conditions.js";
 import {
   programSchema,
   type ExpiryPolicy,

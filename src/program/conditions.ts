@@ -3,12 +3,12 @@
  * program can be stored, diffed and simulated; `compileCondition` (compile.ts) turns one into a
  * closure once, so evaluating a purchase never walks JSON.
  */
+import type { Scalar } from "../shared/scalar.js";
 import { messages } from "../errors/messages.js";
 import type { FieldIssue } from "../errors/loyalty-error.js";
 import { DECIMAL_LITERAL } from "../shared/decimal.js";
 import { isLocalDate } from "../shared/validation.js";
 
-export type Scalar = string | number | boolean;
 export type Weekday = "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
 export const WEEKDAY_NAMES: readonly Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 

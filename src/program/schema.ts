@@ -48,11 +48,9 @@ const termPolicy = z.strictObject({
  * redemptions), "adjust", "refund", "transfer" (sending or receiving), "event" (any custom event) or
  * "event:<type>" (one kind of event).
  */
-const activityName = z
-  .string()
-  .regex(/^(purchase|spend|adjust|refund|transfer|event|event:.+)$/, {
-    error: "An activity is purchase, spend, adjust, refund, transfer, event or event:<type>.",
-  });
+const activityName = z.string().regex(/^(purchase|spend|adjust|refund|transfer|event|event:.+)$/, {
+  error: "An activity is purchase, spend, adjust, refund, transfer, event or event:<type>.",
+});
 
 /** How a wallet's points expire. */
 export const expiryPolicySchema = z.discriminatedUnion("kind", [

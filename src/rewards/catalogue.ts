@@ -4,10 +4,10 @@
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
-import type { CompiledReward, CountLimit, Program } from "../program/compile.js";
-import { ZERO, type Decimal } from "../shared/decimal.js";
-import { iso, periodKey, type Period } from "../shared/time.js";
-import type { PeriodKeys } from "../ledger/entries.js";
+import type { CompiledReward, Program } from "../program/compile.js";
+import type { Decimal } from "../shared/decimal.js";
+import { iso, periodKey } from "../shared/time.js";
+import { brokenLimit, used } from "../ledger/limits.js";
 import type { MemberState } from "../ledger/state.js";
 
 /** The price of one unit for a member of `tier` (default: the member's tier now): the tier's price if the reward has one, else `price`. */
@@ -17,38 +17,6 @@ export function unitPrice(
   tier: string | null = state.tier?.id ?? null,
 ): Decimal {
   return (tier === null ? undefined : reward.tierPrices.get(tier)) ?? reward.price;
-}
-
-/** The local period keys `limits` count in at `now`. */
-export function limitKeys(program: Program, limits: readonly { readonly period: Period }[], now: number): PeriodKeys {
-  const keys: Partial<Record<Period, string>> = {};
-  for (const l of limits) keys[l.period] = periodKey(now, program.timeZone, l.period);
-  return keys;
-}
-
-/** How much of a counter ("reward:<id>", "referrals", "transfers:<wallet>") the member used in the period of `key`. */
-export function used(state: MemberState, counter: string, period: Period, key: string): Decimal {
-  return state.limits[counter]?.[period]?.[key] ?? ZERO;
-}
-
-/** The first count limit that `more` units would break, or null. */
-export function brokenLimit(
-  program: Program,
-  state: MemberState,
-  counter: string,
-  limits: readonly CountLimit[],
-  more: number,
-  now: number,
-): CountLimit | null {
-  for (const l of limits) {
-    if (
-      used(state, counter, l.period, periodKey(now, program.timeZone, l.period))
-        .plus(more)
-        .gt(l.count)
-    )
-      return l;
-  }
-  return null;
 }
 
 /** Units the member may still redeem under the reward's tightest limit; null when it has none. */
@@ -94,7 +62,7 @@ export function refusal(
       details: { rewardId: r, tier, tiers: [...reward.tiers] },
     });
   }
-  const limit = brokenLimit(program, state, `reward:${r}`, reward.limits, quantity, now);
+  const limit = brokenLimit(state, `reward:${r}`, reward.limits, quantity, now, program.timeZone);
   if (limit !== null)
     return new LoyaltyError("LIMIT_REACHED", messages.rewardLimitReached(r, limit.period, limit.count), {
       details: { rewardId: r, period: limit.period, count: limit.count },

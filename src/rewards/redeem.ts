@@ -15,7 +15,8 @@ import type { Grant, LotDraw, RedeemEntry } from "../ledger/entries.js";
 import { bySpendOrder, isExpired, planDraws, spendableLots, walletBalance } from "../ledger/lots.js";
 import { drawAvailable, insufficientPoints } from "../ledger/operations.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { limitKeys, refusal, unitPrice } from "./catalogue.js";
+import { refusal, unitPrice } from "./catalogue.js";
+import { limitKeys } from "../ledger/limits.js";
 
 /**
  * Makes a voucher code; the engine's `codes` option. Called once per code, inside the decision (so
@@ -86,7 +87,7 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
     lots,
     quantity,
     stock,
-    limitKeys: limitKeys(program, reward.limits, w.now),
+    limitKeys: limitKeys(reward.limits, w.now, program.timeZone),
     grant: grant(program, reward, quantity, req, w.state.memberId),
     periodEnd: null,
     reference: req.reference,

@@ -12,7 +12,7 @@ import { drawAvailable, debtToRepay } from "../ledger/operations.js";
 import { effectiveExpiry } from "../ledger/lots.js";
 import { deadlines } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { limitKeys, used } from "./catalogue.js";
+import { limitKeys, used } from "../ledger/limits.js";
 
 export interface TransferRequest {
   readonly transferId: string;
@@ -67,7 +67,7 @@ export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program,
     lots: draws,
     lot: null,
     debtRepaid: "0",
-    limitKeys: limitKeys(program, program.transfers?.limits ?? [], from.now),
+    limitKeys: limitKeys(program.transfers?.limits ?? [], from.now, program.timeZone),
     reference: req.reference,
   });
   for (const [expiresAt, points] of byExpiry) {

@@ -1,10 +1,14 @@
-/** The member summary: balances as of an instant, pending points by date, points expiring soon. */
+/**
+ * The member summary: balances as of an instant, pending points by date, points expiring soon.
+ * A read model beside the engine: it reads the ledger's state through the program's tiers and
+ * expiry policies, so it lives above both (the ledger knows no program).
+ */
 import type { Program } from "../program/compile.js";
 import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import { deadlines } from "../expiry/policy.js";
-import { effectiveExpiry, isExpired, walletBalance } from "./lots.js";
-import type { MemberState } from "./state.js";
+import { effectiveExpiry, isExpired, walletBalance } from "../ledger/lots.js";
+import type { MemberState } from "../ledger/state.js";
 import type { CompiledTier } from "../program/compile.js";
 import { currentTier, meets, nextScheduled, reviewDueAt } from "../tiers/review.js";
 import { metricValues, windowAt } from "../tiers/window.js";
