@@ -1,0 +1,89 @@
+// The layering of src/ as rules (npm run lint:layers). Each folder lists the folders it may import;
+// the list is a DAG, read top to bottom, so a folder never reaches back up and no two folders
+// import each other. docs/architecture.md draws the same picture.
+//
+//   errors, shared                 the base: error type and texts, decimals, time, hashing
+//   program                        the program as data (schema, compile)
+//   ledger                         lots, entries, the fold: knows no program
+//   expiry                         expiry policies over lots
+//   accrual                        earning rules, refunds, referrals
+//   tiers                          qualification and reviews
+//   rewards                        catalogue, redemption, conversions, transfers
+//   store                          the port and the in-memory store: knows no decision
+//   engine                         the facade: the only core-side folder that does I/O (through a store)
+//   postgres                       a store: knows the port and the ledger's shapes, never the engine
+//   testing                        the conformance kit: may use everything
+const layers = {
+  errors: [],
+  shared: ["errors"],
+  program: ["errors", "shared"],
+  ledger: ["errors", "shared"],
+  expiry: ["errors", "shared", "program", "ledger"],
+  accrual: ["errors", "shared", "program", "ledger", "expiry"],
+  tiers: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
+  rewards: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
+  store: ["errors", "shared", "ledger"],
+  engine: ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store"],
+  postgres: ["errors", "shared", "ledger", "store"],
+  testing: ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store", "engine"],
+};
+
+/** The core decides; none of it may import a Node built-in (it runs on edge runtimes). */
+const core = ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store", "engine"];
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-module-cycles",
+      comment: "Two modules that import each other cannot be read, tested or moved one at a time.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "no-folder-cycles",
+      comment: "Folders are layers: a folder never imports one that imports it, however indirectly.",
+      severity: "error",
+      scope: "folder",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+    {
+      name: "no-node-builtins-in-core",
+      comment: "The core runs on edge runtimes (workerd, edge-runtime, Deno, Bun): no Node built-ins.",
+      severity: "error",
+      from: { path: `^src/(${core.join("|")})/` },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "not-to-unresolvable",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  allowed: [
+    // The package's entry points gather the public API.
+    { from: { path: "^src/index\\.ts$" }, to: {} },
+    // Any module may use npm packages and its own folder.
+    { from: { path: "^src/" }, to: { dependencyTypesNot: ["local"] } },
+    { from: { path: "^src/([^/]+)/" }, to: { path: "^src/$1/" } },
+    ...Object.entries(layers)
+      .filter(([, below]) => below.length > 0)
+      .map(([folder, below]) => ({
+        from: { path: `^src/${folder}/` },
+        to: { path: `^src/(${below.join("|")})/` },
+      })),
+  ],
+  allowedSeverity: "error",
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".js"],
+    },
+  },
+};
