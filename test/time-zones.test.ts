@@ -14,7 +14,6 @@ import {
   type RuleDefinition,
 } from "../src/index.js";
 
-
 function program(
   timeZone: string,
   currency: string,
