@@ -1,16 +1,17 @@
 import { TZDate, tzOffset } from "@date-fns/tz";
-import { addDays, addMonths, addYears, getISOWeek, getISOWeekYear } from "date-fns";
+import { getISOWeek, getISOWeekYear } from "date-fns";
 
 /*
  * Zone offsets are the slow part of local time: each one is an Intl.DateTimeFormat call (about
  * 2 µs), and a TZDate makes several per operation. So offsets are cached per zone and per UTC hour,
  * and local fields and calendar arithmetic are computed from them with UTC Date arithmetic, giving
  * exactly the values the Intl and TZDate computations give (test/shared-time.test.ts compares them
- * on random instants, zones and spans). Whatever the cache cannot vouch for goes the old way:
+ * on random instants, zones and spans). Whatever the cache cannot vouch for goes a slower way:
  * - an hour in which the zone's offset changes is not cached: each instant in it asks Intl;
- * - a wall-clock time within a day of a transition (skipped, repeated, or merely close) is
- *   resolved by TZDate, as is an offset with seconds (local mean time before ~1900), an instant
- *   that is not a whole millisecond, and anything outside the years 1000 to 9000.
+ * - a wall-clock time within a day of a transition (skipped, repeated, or merely close), an offset
+ *   with seconds (local mean time before ~1900) and anything outside the years 1000 to 9000 is
+ *   resolved step by step as TZDate would in a process running in UTC (`instantAtWall`), never
+ *   through the process's own zone.
  * The one assumption: no zone changes its offset twice within an hour, so an hour whose first and
  * last millisecond have the same offset has it throughout. In the tz database (2025b) the closest
  * two offset changes of any zone are 95 hours apart.
@@ -190,66 +191,87 @@ export function localDateKey(ms: number, zone: string): string {
 
 /**
  * Adds a calendar span in the zone's wall-clock time: a purchase at 14:00 plus 30 days is available
- * at 14:00 local time, across a DST change (so the span is 30 × 24 h ± 1 h in real time).
+ * at 14:00 local time, across a DST change (so the span is 30 × 24 h ± 1 h in real time). Years and
+ * months as date-fns's addYears / addMonths (31 January plus a month ends on the last day of
+ * February), each step on wall-clock fields and resolved to an instant by `instantAtWall`: the
+ * results TZDate with date-fns gives in a process running in UTC, whatever the process's own zone.
  */
 export function addLocal(ms: number, zone: string, span: Duration): number {
-  return addLocalFast(ms, zone, span) ?? addLocalTZDate(ms, zone, span);
-}
-
-/**
- * `addLocal` on wall-clock fields, as date-fns's addYears / addMonths / addDays do it on a TZDate
- * (a month added to 31 January ends on the last day of February), or null when any wall-clock time
- * on the way is not certainly a single instant (see `instantOf`): the TZDate path decides those.
- */
-function addLocalFast(ms: number, zone: string, span: Duration): number | null {
-  const { years, months, days } = span;
-  // As the TZDate path: a falsy amount (0, undefined, NaN) is skipped; other amounts go the
-  // TZDate way unless whole.
-  if (
-    (years && !Number.isSafeInteger(years * 12)) ||
-    (months && !Number.isSafeInteger(months)) ||
-    (days && !Number.isSafeInteger(days))
-  )
-    return null;
-  if (!fastInstant(ms)) return null;
-  const cache = cacheFor(zone);
-  const offset = offsetAt(zone, ms);
-  if (!Number.isInteger(offset)) return null;
-  let at: number | null = ms;
-  let wall = ms + offset * MINUTE;
-  for (const amount of [years ? years * 12 : 0, months ?? 0]) {
+  // As on a Date: the instant is truncated to a whole millisecond; a falsy amount (0, undefined,
+  // NaN) is skipped; a fractional one is truncated with the field it is added to.
+  let at = new Date(ms).getTime();
+  for (const amount of [span.years ? span.years * 12 : 0, span.months ?? 0]) {
     if (!amount) continue;
-    // date-fns addMonths: the last day of the target month, at the same wall-clock time; the
-    // original day of the month if that month has it, else that last day.
-    const from = new Date(wall);
+    const wall = new Date(wallAt(zone, at));
     const end = new Date(wall);
-    end.setUTCMonth(from.getUTCMonth() + amount + 1, 0);
-    at = instantOf(cache, zone, end.getTime());
-    if (at === null) return null;
-    if (from.getUTCDate() >= end.getUTCDate()) {
-      wall = end.getTime();
+    end.setUTCMonth(wall.getUTCMonth() + amount + 1, 0);
+    const endAt = instantAtWall(zone, end.getTime());
+    const landed = new Date(wallAt(zone, endAt));
+    if (wall.getUTCDate() >= landed.getUTCDate()) {
+      at = endAt;
       continue;
     }
-    from.setUTCFullYear(end.getUTCFullYear(), end.getUTCMonth(), from.getUTCDate());
-    wall = from.getTime();
-    at = instantOf(cache, zone, wall);
-    if (at === null) return null;
+    wall.setUTCFullYear(landed.getUTCFullYear(), landed.getUTCMonth(), wall.getUTCDate());
+    at = instantAtWall(zone, wall.getTime());
   }
-  if (days) {
-    const to = new Date(wall);
-    to.setUTCDate(to.getUTCDate() + days);
-    at = instantOf(cache, zone, to.getTime());
+  if (span.days) {
+    const wall = new Date(wallAt(zone, at));
+    wall.setUTCDate(wall.getUTCDate() + span.days);
+    at = instantAtWall(zone, wall.getTime());
   }
   return at;
 }
 
-/** `addLocal` on a TZDate with date-fns: the reference, and the path for what the cache cannot vouch for. */
-function addLocalTZDate(ms: number, zone: string, span: Duration): number {
-  let date: Date = new TZDate(ms, zone);
-  if (span.years) date = addYears(date, span.years);
-  if (span.months) date = addMonths(date, span.months);
-  if (span.days) date = addDays(date, span.days);
-  return date.getTime();
+/** The zone's offset at `at` in minutes, with seconds as a fraction (local mean time), or NaN. */
+function offsetWithSeconds(zone: string, at: number): number {
+  if (Number.isNaN(at)) return NaN;
+  return fastInstant(at) ? offsetAt(zone, at) : tzOffset(zone, new Date(at));
+}
+
+/** The wall-clock time of `at` in `zone`, its fields read as UTC (offset seconds included). */
+function wallAt(zone: string, at: number): number {
+  return at - Math.round(-offsetWithSeconds(zone, at) * 60) * 1000;
+}
+
+/** The offset in whole minutes, its seconds cut off towards zero, as TZDate uses it. */
+function offsetMinutes(zone: string, at: number): number {
+  const offset = offsetWithSeconds(zone, at);
+  return offset > 0 ? Math.floor(offset) : Math.ceil(offset);
+}
+
+/**
+ * The instant whose wall-clock time in `zone` is `wall` (fields read as UTC). Where the cache
+ * vouches for a single instant, that one. Otherwise (near an offset change, local mean time, far
+ * dates) it follows a TZDate setter step by step as it runs in a process whose zone is UTC: guess
+ * with the offset at the instant that reads like `wall`, then correct across the change (a skipped
+ * time moves forward; a repeated time keeps the guess's side). TZDate itself corrects through the
+ * process's own zone, and in a process running in New York lands an hour off near New York's own
+ * changes: a server's zone would decide when a lot expires. Here only the program's zone does.
+ */
+function instantAtWall(zone: string, wall: number): number {
+  if (Number.isNaN(wall)) return NaN;
+  if (Number.isInteger(wall)) {
+    const certain = instantOf(cacheFor(zone), zone, wall);
+    if (certain !== null) return certain;
+  }
+  // Every step clips as a Date's setters do: past the years ±275,760 it is NaN.
+  const clip = (t: number) => new Date(t).getTime();
+  const offset = offsetMinutes(zone, wall);
+  let at = clip(wall - offset * MINUTE);
+  const seconds = Math.round(-offsetWithSeconds(zone, at) * 60) % 60;
+  if (seconds) at = clip(at + seconds * 1000);
+  const post = offsetMinutes(zone, at);
+  const shift = post - offset;
+  const skipped =
+    shift > 0 && wallAt(zone, at) - wall === shift * MINUTE && wallAt(zone, wall - post * MINUTE) !== wall;
+  if (post !== offset && shift && !skipped) {
+    at = clip(at - shift * MINUTE);
+    const change = post - offsetMinutes(zone, at);
+    if (change && shift > 0) at = clip(at + change * MINUTE);
+  }
+  const drift = wall + seconds * 1000 - wallAt(zone, at);
+  if (drift && Math.abs(drift) < 30 * MINUTE) at = clip(at + drift);
+  return at;
 }
 
 export type Period = "day" | "week" | "month" | "year" | "lifetime";
