@@ -1,0 +1,188 @@
+/**
+ * Conditions and line filters compiled to closures, and the context they read: a rule's `when`
+ * is walked once, at compile time, so evaluating a command never touches the JSON.
+ */
+import { Decimal, ZERO } from "../shared/decimal.js";
+import { localParts, type LocalParts } from "../shared/time.js";
+import type { Scalar } from "../shared/scalar.js";
+import { WEEKDAY_NAMES, type Condition, type LineFilter } from "./conditions.js";
+import type { AccrualContext, LinePredicate, Predicate, Program } from "./compiled.js";
+
+export function compileLineFilter(filter: LineFilter): LinePredicate {
+  const skus = filter.skus ? new Set(filter.skus) : null;
+  const categories = filter.categories ? new Set(filter.categories) : null;
+  const exSkus = filter.excludeSkus ? new Set(filter.excludeSkus) : null;
+  const exCategories = filter.excludeCategories ? new Set(filter.excludeCategories) : null;
+  return (line) => {
+    if (exSkus?.has(line.sku)) return false;
+    if (exCategories && line.category !== undefined && exCategories.has(line.category)) return false;
+    if (!skus && !categories) return true;
+    return (
+      (skus?.has(line.sku) ?? false) ||
+      (categories !== null && line.category !== undefined && categories.has(line.category))
+    );
+  };
+}
+
+/** Reads a field of the context; decimals for the numeric fields, scalars otherwise. */
+function fieldReader(field: string): (ctx: AccrualContext) => Scalar | Decimal | undefined {
+  if (field === "amount") return (ctx) => ctx.amount;
+  if (field === "lines.count") return (ctx) => new Decimal(ctx.lines?.length ?? 0);
+  if (field === "member.tier") return (ctx) => ctx.member?.tier ?? undefined;
+  if (field === "lines.quantity") return (ctx) => new Decimal((ctx.lines ?? []).reduce((q, l) => q + l.quantity, 0));
+  if (field.startsWith("member.attributes.")) {
+    const name = field.slice("member.attributes.".length);
+    return (ctx) =>
+      ctx.member && Object.hasOwn(ctx.member.attributes, name) ? ctx.member.attributes[name] : undefined;
+  }
+  const name = field.slice("attributes.".length);
+  return (ctx) => (Object.hasOwn(ctx.attributes, name) ? ctx.attributes[name] : undefined);
+}
+
+function asDecimal(v: Scalar | Decimal | undefined): Decimal | null {
+  if (v instanceof Decimal) return v;
+  if (typeof v === "number" && Number.isFinite(v)) return new Decimal(v);
+  if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v)) return new Decimal(v);
+  return null;
+}
+
+/** Equality for conditions: when either side is a number, a decimal string equal to it matches. */
+function sameScalar(a: Scalar | Decimal | undefined, b: Scalar): boolean {
+  if (a instanceof Decimal || typeof a === "number" || typeof b === "number") {
+    const x = asDecimal(a),
+      y = asDecimal(b);
+    return x !== null && y !== null && x.eq(y);
+  }
+  return a === b;
+}
+
+/** Compiles a (validated) condition into a closure. */
+export function compileCondition(c: Condition): Predicate {
+  if ("all" in c) {
+    const parts = c.all.map(compileCondition);
+    return (ctx) => parts.every((p) => p(ctx));
+  }
+  if ("any" in c) {
+    const parts = c.any.map(compileCondition);
+    return (ctx) => parts.some((p) => p(ctx));
+  }
+  if ("not" in c) {
+    const inner = compileCondition(c.not);
+    return (ctx) => !inner(ctx);
+  }
+  if ("field" in c) {
+    const read = fieldReader(c.field);
+    switch (c.op) {
+      case "exists":
+        return (ctx) => read(ctx) !== undefined;
+      case "eq": {
+        const v = c.value as Scalar;
+        return (ctx) => sameScalar(read(ctx), v);
+      }
+      case "ne": {
+        const v = c.value as Scalar;
+        return (ctx) => !sameScalar(read(ctx), v);
+      }
+      case "in": {
+        const vs = [...(c.value as Scalar[])];
+        return (ctx) => {
+          const x = read(ctx);
+          return vs.some((v) => sameScalar(x, v));
+        };
+      }
+      case "nin": {
+        const vs = [...(c.value as Scalar[])];
+        return (ctx) => {
+          const x = read(ctx);
+          return !vs.some((v) => sameScalar(x, v));
+        };
+      }
+      default: {
+        const bound = new Decimal(String(c.value));
+        const cmp = c.op;
+        return (ctx) => {
+          const x = asDecimal(read(ctx));
+          if (x === null) return false;
+          const s = x.cmp(bound);
+          return cmp === "gt" ? s > 0 : cmp === "gte" ? s >= 0 : cmp === "lt" ? s < 0 : s <= 0;
+        };
+      }
+    }
+  }
+  if ("dayOfWeek" in c) {
+    const days = new Set(c.dayOfWeek.map((d) => WEEKDAY_NAMES.indexOf(d)));
+    return (ctx) => days.has(ctx.local().weekday);
+  }
+  if ("dateRange" in c) {
+    const from = c.dateRange.from ?? "0000-01-01";
+    const to = c.dateRange.to ?? "9999-12-31";
+    return (ctx) => {
+      const key = dateKey(ctx.local());
+      return key >= from && key <= to;
+    };
+  }
+  if ("timeOfDay" in c) {
+    const from = minutes(c.timeOfDay.from),
+      to = minutes(c.timeOfDay.to);
+    // A window like 22:00-02:00 wraps past midnight.
+    return (ctx) => {
+      const m = ctx.local().minuteOfDay;
+      return from <= to ? m >= from && m < to : m >= from || m < to;
+    };
+  }
+  if ("birthday" in c) {
+    const byMonth = c.birthday === "month";
+    return (ctx) => {
+      const bd = ctx.member?.birthday;
+      if (!bd) return false;
+      const p = ctx.local();
+      const month = Number(bd.slice(0, 2)),
+        day = Number(bd.slice(3, 5));
+      if (byMonth) return p.month === month;
+      // A 29 February birthday is celebrated on 28 February in common years.
+      if (month === 2 && day === 29 && !isLeap(p.year)) return p.month === 2 && p.day === 28;
+      return p.month === month && p.day === day;
+    };
+  }
+  if ("tier" in c) {
+    const tiers = new Set(c.tier);
+    return (ctx) => {
+      const t = ctx.member?.tier;
+      return t !== undefined && t !== null && tiers.has(t);
+    };
+  }
+  const match = compileLineFilter(c.lines);
+  const minQuantity = c.minQuantity ?? 1;
+  const minAmount = c.minAmount === undefined ? null : new Decimal(c.minAmount);
+  return (ctx) => {
+    let quantity = 0,
+      amount = ZERO;
+    for (const line of ctx.lines ?? [])
+      if (match(line)) {
+        quantity += line.quantity;
+        amount = amount.plus(line.amount);
+      }
+    return quantity >= minQuantity && (minAmount === null || amount.gte(minAmount));
+  };
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+const dateKey = (p: LocalParts) => `${String(p.year).padStart(4, "0")}-${pad2(p.month)}-${pad2(p.day)}`;
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Builds the context for a command; local time is computed at most once, on first use. */
+export function accrualContext(program: Program, fields: Omit<AccrualContext, "local">): AccrualContext {
+  let local: LocalParts | undefined;
+  // Properties written out rather than spread: this runs once per evaluated command, and a spread
+  // here halves accrual throughput (measured by npm run bench).
+  return {
+    trigger: fields.trigger,
+    amount: fields.amount,
+    lines: fields.lines,
+    attributes: fields.attributes,
+    occurredAt: fields.occurredAt,
+    member: fields.member,
+    local: () => (local ??= localParts(fields.occurredAt, program.timeZone)),
+  };
+}

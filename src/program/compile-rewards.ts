@@ -1,0 +1,107 @@
+/**
+ * The reward catalogue: cross-reference checks of each reward (a spendable wallet, known tiers,
+ * prices at the point scale, money at the currency's places, automatic conversions unbounded) and
+ * its compiled form.
+ */
+import type { FieldIssue } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "../shared/decimal.js";
+import { currencyPlaces, instantMs, isCurrency } from "../shared/validation.js";
+import type { CompiledReward } from "./compiled.js";
+import { spendableWalletCheck } from "./compile-wallets.js";
+import { instantOf, isObj, list, text } from "./raw-input.js";
+import type { RewardDefinition } from "./schema.js";
+
+const f = messages.field;
+
+/** Cross-field checks of the reward catalogue. */
+export function rewardIssues(
+  input: Record<string, unknown>,
+  wallets: readonly unknown[],
+  finerThanScale: (v: unknown) => boolean,
+  scale: number | null,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const spendableWallet = spendableWalletCheck(wallets, issues);
+  const tiers = isObj(input.tiers) ? input.tiers : null;
+  const tierIds = new Set(
+    list(tiers?.levels)
+      .map((l) => (isObj(l) ? text(l.id) : undefined))
+      .filter((id): id is string => id !== undefined),
+  );
+  const knownTier = (id: unknown, path: (string | number)[]) => {
+    if (typeof id !== "string") return;
+    if (!tiers) issues.push({ path, message: f.noTiers });
+    else if (!tierIds.has(id)) issues.push({ path, message: f.unknownTier(id) });
+  };
+  const places =
+    typeof input.currency === "string" && isCurrency(input.currency) ? currencyPlaces(input.currency) : null;
+  const rewardIds = new Set<string>();
+  list(input.rewards).forEach((r, i) => {
+    if (!isObj(r)) return;
+    const at = ["rewards", i];
+    const id = text(r.id);
+    if (id !== undefined && rewardIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
+    if (id !== undefined) rewardIds.add(id);
+    spendableWallet(r.wallet, [...at, "wallet"]);
+    if (finerThanScale(r.price)) issues.push({ path: [...at, "price"], message: f.finerThanScale(scale!) });
+    if (isObj(r.tierPrices)) {
+      for (const [tier, price] of Object.entries(r.tierPrices)) {
+        knownTier(tier, [...at, "tierPrices", tier]);
+        if (finerThanScale(price))
+          issues.push({ path: [...at, "tierPrices", tier], message: f.finerThanScale(scale!) });
+      }
+    }
+    list(r.tiers).forEach((t, k) => knownTier(t, [...at, "tiers", k]));
+    const money = [["value"], ["discount", "amount"]] as const;
+    for (const path of money) {
+      const v =
+        path.length === 1
+          ? r[path[0]]
+          : isObj(r[path[0]])
+            ? (r[path[0]] as Record<string, unknown>)[path[1]]
+            : undefined;
+      if (places !== null && typeof v === "string" && DECIMAL_LITERAL.test(v) && decimalPlaces(v) > places)
+        issues.push({ path: [...at, ...path], message: f.tooPrecise(places) });
+    }
+    const window = isObj(r.available) ? r.available : {};
+    const from = instantOf(window.from),
+      until = instantOf(window.until);
+    if (from !== null && until !== null && until <= from)
+      issues.push({ path: [...at, "available", "until"], message: f.rangeReversed });
+    if (r.kind === "conversion" && r.automatic !== undefined) {
+      // A conversion run by the engine at a period end cannot be refused: no stock, no limits.
+      if (r.stock !== undefined) issues.push({ path: [...at, "stock"], message: f.automaticConversionBound });
+      if (r.limits !== undefined) issues.push({ path: [...at, "limits"], message: f.automaticConversionBound });
+    }
+  });
+  return issues;
+}
+
+export function compileReward(r: RewardDefinition): CompiledReward {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    wallet: r.wallet,
+    price: new Decimal(r.price),
+    tierPrices: new Map(Object.entries(r.tierPrices ?? {}).map(([tier, price]) => [tier, new Decimal(price)])),
+    availableFrom: r.available?.from === undefined ? null : instantMs(r.available.from),
+    availableUntil: r.available?.until === undefined ? null : instantMs(r.available.until),
+    enabled: r.enabled ?? true,
+    tiers: r.tiers ? new Set(r.tiers) : null,
+    limits: (r.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
+    stock: r.stock ?? null,
+    value:
+      r.kind === "conversion" || r.kind === "voucher"
+        ? r.value === undefined
+          ? null
+          : new Decimal(r.value)
+        : r.kind === "discount" && "amount" in r.discount
+          ? new Decimal(r.discount.amount)
+          : null,
+    causes: r.kind === "donation" && r.causes ? new Set(r.causes) : null,
+    automatic: r.kind === "conversion" ? (r.automatic?.period ?? null) : null,
+    definition: r,
+  };
+}

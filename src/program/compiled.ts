@@ -1,0 +1,195 @@
+/**
+ * The compiled program: what `compileProgram` (compile.ts) makes of a valid definition, and what
+ * every pure decision takes. Types only; the compilers of each part live in compile-*.ts.
+ */
+import type { z } from "zod";
+import type { Decimal, RoundingMode } from "../shared/decimal.js";
+import type { Duration, LocalParts, Period } from "../shared/time.js";
+import type { Scalar } from "../shared/scalar.js";
+import type {
+  programSchema,
+  ExpiryPolicy,
+  NegativeBalancePolicy,
+  ProgramDefinition,
+  QualificationWindow,
+  RewardDefinition,
+  TiersDefinition,
+} from "./schema.js";
+
+/** A definition that passed the schema: what the compilers of each part read. */
+export type ValidDefinition = z.output<typeof programSchema>;
+
+/** One line of a purchase. `amount` is the line total in the program's currency. */
+export interface PurchaseLine {
+  readonly sku: string;
+  readonly category?: string;
+  readonly quantity: number;
+  readonly amount: Decimal;
+}
+
+/** What a rule sees: the command, its time in the program's zone, and the member (if any). */
+export interface AccrualContext {
+  readonly trigger: string;
+  readonly amount: Decimal;
+  readonly lines: readonly PurchaseLine[] | null;
+  readonly attributes: Readonly<Record<string, Scalar>>;
+  readonly occurredAt: number;
+  readonly member: {
+    readonly attributes: Readonly<Record<string, Scalar>>;
+    /** "MM-DD" */
+    readonly birthday: string | null;
+    /** The tier the member holds when the command happens; null in a program without tiers. */
+    readonly tier?: string | null;
+  } | null;
+  /** Computed on first use: most rules never look at the clock. */
+  local(): LocalParts;
+}
+
+export type Predicate = (ctx: AccrualContext) => boolean;
+export type LinePredicate = (line: PurchaseLine) => boolean;
+
+export type CompiledAward =
+  | {
+      readonly kind: "rate";
+      readonly wallet: string;
+      readonly points: Decimal;
+      readonly per: Decimal;
+      readonly ratio: Decimal | null;
+      readonly lines: LinePredicate | null;
+      readonly rounding: RoundingMode;
+    }
+  | { readonly kind: "fixed"; readonly wallet: string; readonly points: Decimal }
+  | {
+      readonly kind: "multiplier";
+      readonly wallet: string;
+      readonly extra: Decimal;
+      readonly rules: ReadonlySet<string> | null;
+      readonly rounding: RoundingMode;
+    };
+
+export interface CompiledRule {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly trigger: string;
+  readonly test: Predicate | null;
+  readonly awards: readonly CompiledAward[];
+  readonly perCommandCap: Decimal | null;
+  readonly periodCaps: readonly { readonly period: Period; readonly points: Decimal }[];
+  readonly activeFrom: number | null;
+  readonly activeUntil: number | null;
+  readonly stopFurtherRules: boolean;
+  /** This rule's own expiry term for its points, overriding the wallet's. */
+  readonly expiry: {
+    readonly after: Duration;
+    readonly roundUpTo?: "day" | "month" | "quarter" | "year" | undefined;
+  } | null;
+}
+
+export interface CompiledWallet {
+  readonly id: string;
+  readonly kind: "spendable" | "qualifying";
+  readonly expiry: ExpiryPolicy;
+}
+
+/** One threshold of a tier: `key` names the metric counter it reads ("points:status", "spend", ...). */
+export interface CompiledThreshold {
+  readonly key: string;
+  readonly metric: "points" | "spend" | "purchases" | "events";
+  readonly min: Decimal;
+  readonly wallet?: string;
+  readonly type?: string;
+}
+
+export interface CompiledTier {
+  readonly id: string;
+  readonly name: string | undefined;
+  /** Position on the ladder: 0 is the base tier. */
+  readonly index: number;
+  readonly match: "all" | "any";
+  /** Empty for the base tier. */
+  readonly thresholds: readonly CompiledThreshold[];
+}
+
+export interface CompiledTiers {
+  readonly levels: readonly CompiledTier[];
+  readonly byId: ReadonlyMap<string, CompiledTier>;
+  readonly window: QualificationWindow;
+  readonly promotion: TiersDefinition["promotion"];
+  readonly schedule: TiersDefinition["review"]["schedule"];
+  readonly demotion: TiersDefinition["review"]["demotion"];
+  readonly graceMonths: number;
+  readonly minimumStayMonths: number;
+  readonly refunds: TiersDefinition["refunds"];
+  /** Every metric counter a threshold reads: only these are kept in member state. */
+  readonly metricKeys: ReadonlySet<string>;
+}
+
+/** A per-member limit over a local period. */
+export interface CountLimit {
+  readonly period: Period;
+  readonly count: number;
+}
+
+/** A reward of the catalogue, compiled. */
+export interface CompiledReward {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly kind: RewardDefinition["kind"];
+  readonly wallet: string;
+  /** Points per unit (per step for a conversion). */
+  readonly price: Decimal;
+  readonly tierPrices: ReadonlyMap<string, Decimal>;
+  readonly availableFrom: number | null;
+  readonly availableUntil: number | null;
+  readonly enabled: boolean;
+  /** Tiers whose members may redeem it; null: every member. */
+  readonly tiers: ReadonlySet<string> | null;
+  readonly limits: readonly CountLimit[];
+  /** Units on hand before the first redemption; null: unlimited. */
+  readonly stock: number | null;
+  /** Money per unit: a voucher's face value, a conversion's value per step; null when it has none. */
+  readonly value: Decimal | null;
+  /** Causes a donation may name; null: any. */
+  readonly causes: ReadonlySet<string> | null;
+  /** A conversion run at the end of every local period of this kind; null: on request only. */
+  readonly automatic: "month" | "quarter" | "year" | null;
+  readonly definition: RewardDefinition;
+}
+
+/** A validated, compiled program: what every pure decision takes. */
+export interface Program {
+  readonly definition: ProgramDefinition;
+  readonly id: string;
+  readonly version: number;
+  readonly currency: string;
+  /** Decimals of the currency's minor unit: amounts with more are refused. */
+  readonly currencyPlaces: number;
+  readonly timeZone: string;
+  readonly scale: number;
+  readonly rounding: RoundingMode;
+  readonly wallets: ReadonlyMap<string, CompiledWallet>;
+  readonly pendingDays: number;
+  readonly negativeBalance: NegativeBalancePolicy;
+  readonly baseRule: CompiledRule | null;
+  /** Rules per trigger, in evaluation order (priority high to low, then list order). */
+  readonly rulesByTrigger: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly rules: ReadonlyMap<string, CompiledRule>;
+  /** Member tiers, or null for a program without them. */
+  readonly tiers: CompiledTiers | null;
+  /** The reward catalogue by id, in the order of the definition. */
+  readonly rewards: ReadonlyMap<string, CompiledReward>;
+  /** Local days a cancelled redemption's points whose lot expired stay spendable; 0: forfeited. */
+  readonly cancellationGraceDays: number;
+  /** Wallets points may be transferred in, and the bounds; null: no transfers. */
+  readonly transfers: {
+    readonly wallets: ReadonlySet<string>;
+    readonly minPoints: Decimal | null;
+    readonly limits: readonly { readonly period: Period; readonly points: Decimal }[];
+  } | null;
+  readonly referrals: {
+    readonly referrerEvent: string;
+    readonly referredEvent: string;
+    readonly limits: readonly CountLimit[];
+    readonly withinDays: number | null;
+  };
+}
