@@ -1,0 +1,151 @@
+/**
+ * A commit is one transaction, with the command's idempotency record in it:
+ * - One member (every command today): one statement, which PostgreSQL runs as a transaction of
+ *   its own. It compare-and-sets the member row (a new member: `INSERT ... ON CONFLICT DO NOTHING`;
+ *   an existing one: `UPDATE ... WHERE version = expected`), and only if that took, appends the
+ *   entries, brings the lot rows in line with the snapshot and inserts the idempotency record.
+ *   No member row back means someone else wrote first: `CommitConflict("version")`, nothing
+ *   written. A duplicate idempotency key fails the statement (23505), so nothing of it remains:
+ *   `CommitConflict("idempotency")`. One round trip per commit.
+ * - Two members or more (a transfer, a referral), or any stock change (a redemption, a
+ *   cancellation, a restock): BEGIN; lock the members' rows (`SELECT ... FOR UPDATE`, ascending
+ *   member id) so that two commands on the same pair queue instead of deadlocking; the same
+ *   statement per member, in ascending member id, the idempotency record with the last; then each
+ *   stock change in ascending reward id, an upsert that refuses to go below zero (no row back, or
+ *   the CHECK failing on a first insert: `CommitConflict("stock")`); COMMIT. Members before stock,
+ *   each in a fixed order: two commits cannot wait on each other in a cycle.
+ *
+ * Under READ COMMITTED (the default) a compare-and-set that meets a concurrent writer waits for it,
+ * then re-reads the row and finds the new version, so two commits on one member never both land.
+ * Serialisation failures (40001: under SERIALIZABLE, or on CockroachDB) and deadlocks (40P01) are
+ * retried a bounded number of times with jittered back-off: nothing of the failed try remains. Any
+ * other error is rethrown, with nothing written.
+ */
+import type { MemberSnapshot } from "../ledger/state.js";
+import { CommitConflict, type CommitBatch, type IdempotencyRecord, type MemberWrite } from "../store/port.js";
+import type { SqlQueryable } from "./client.js";
+import type { CommitContext } from "./context.js";
+import { isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
+import { byId, idempotencyParams, storable, text } from "./rows.js";
+import { stockViolation, writeStockChanges } from "./stock.js";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promise<void> {
+  const ids = [
+    batch.programId,
+    ...batch.members.map((m) => m.memberId),
+    ...(batch.idempotency ? [batch.idempotency.key] : []),
+    ...(batch.stock ?? []).map((c) => c.rewardId),
+  ];
+  const bad = ids.find((id) => !storable(id));
+  if (bad !== undefined)
+    throw new Error(
+      `PostgreSQL store: the id ${JSON.stringify(bad)} contains NUL or a lone surrogate, which PostgreSQL text cannot hold.`,
+    );
+  const writes = [...batch.members].sort((a, b) => byId(a.memberId, b.memberId));
+  // One member (every command today): one statement, which is a transaction of its own. With
+  // `faults` it runs inside BEGIN ... COMMIT, so that a test can fail the commit after the write.
+  const single = writes.length === 1 && ctx.faults === undefined && (batch.stock ?? []).length === 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (single) await writeMember(ctx, ctx.client, batch.programId, writes[0]!, batch.idempotency);
+      else await ctx.client.transaction((tx) => writeBatch(ctx, tx, batch, writes));
+      return;
+    } catch (error) {
+      if (error instanceof CommitConflict) throw error;
+      if (isIdempotencyViolation(error) && batch.idempotency)
+        throw new CommitConflict("idempotency", batch.idempotency.key);
+      const stockShort = stockViolation(error, batch);
+      if (stockShort !== null) throw new CommitConflict("stock", stockShort);
+      if (!isTransientPostgresError(error) || attempt >= ctx.maxRetries) throw error;
+      await sleep(Math.random() * 2 ** (attempt + 1));
+    }
+  }
+}
+
+export async function writeBatch(
+  ctx: CommitContext,
+  tx: SqlQueryable,
+  batch: CommitBatch,
+  writes: readonly MemberWrite[],
+): Promise<void> {
+  const p = batch.programId;
+  if (writes.length > 1) {
+    const existing = writes.filter((w) => w.expectedVersion !== null).map((w) => w.memberId);
+    if (existing.length > 0) {
+      const { rows } = await tx.query(ctx.sql.lockMembers, [p, JSON.stringify(existing)]);
+      const versions = new Map(rows.map((r) => [text(r.member_id), Number(text(r.version))]));
+      for (const w of writes)
+        if (w.expectedVersion !== null && versions.get(w.memberId) !== w.expectedVersion)
+          throw new CommitConflict("version", w.memberId);
+      await ctx.faults?.("lock");
+    }
+  }
+  // The idempotency record goes with the last member's statement (or alone, for a batch of none).
+  for (const [i, w] of writes.entries()) {
+    await writeMember(ctx, tx, p, w, i === writes.length - 1 ? batch.idempotency : null);
+    await ctx.faults?.("member");
+  }
+  if (writes.length === 0 && batch.idempotency !== null) {
+    await tx.query(ctx.sql.insertIdempotency, idempotencyParams(p, batch.idempotency));
+    await ctx.faults?.("idempotency");
+  }
+  await writeStockChanges(ctx, tx, batch);
+}
+
+/**
+ * One member's writes in one statement: compare-and-set on the member row, then, only if that
+ * took, the entries, the lot rows and the idempotency record (whose duplicate key fails the whole
+ * statement with 23505: the caller turns that into CommitConflict).
+ */
+export async function writeMember(
+  ctx: CommitContext,
+  q: SqlQueryable,
+  programId: string,
+  w: MemberWrite,
+  record: IdempotencyRecord | null,
+): Promise<void> {
+  const lots = lotChanges(w);
+  const params: unknown[] = [
+    programId,
+    w.memberId,
+    JSON.stringify(w.snapshot),
+    w.dueAt === null ? null : String(w.dueAt),
+    JSON.stringify(w.entries),
+    JSON.stringify(lots.upsert),
+    JSON.stringify(lots.remove),
+  ];
+  if (w.expectedVersion !== null) params.push(String(w.expectedVersion));
+  if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));
+  const statement =
+    ctx.sql.writeMember[w.expectedVersion === null ? "insert" : "update"][
+      record === null ? "plain" : "withIdempotency"
+    ];
+  const { rows } = await q.query(statement, params);
+  const row = rows[0];
+  if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", w.memberId);
+  if (Number(text(row?.entries)) !== w.entries.length)
+    throw new Error(
+      `PostgreSQL store: wrote ${String(row?.entries)} of ${w.entries.length} entries of member ${w.memberId}`,
+    );
+}
+
+/**
+ * The lot rows a member write changes. Lots change only through entries (ledger/apply.ts): a
+ * crediting entry creates the lot that bears its id, and a debit lists the lots it draws (`lots`,
+ * each with a `lotId`). So the lots to write are the snapshot's lots among those ids, and the lots
+ * to delete are those ids that the snapshot no longer holds (emptied): the cost follows the
+ * command, not the number of lots the member holds.
+ */
+function lotChanges(w: MemberWrite): { upsert: MemberSnapshot["lots"]; remove: string[] } {
+  const touched = new Set<string>();
+  for (const e of w.entries) {
+    touched.add(e.id);
+    const draws = (e as { lots?: unknown }).lots;
+    if (Array.isArray(draws)) for (const d of draws) touched.add((d as { lotId: string }).lotId);
+  }
+  const upsert = w.snapshot.lots.filter((l) => touched.has(l.id));
+  const kept = new Set(upsert.map((l) => l.id));
+  return { upsert, remove: [...touched].filter((id) => !kept.has(id)) };
+}

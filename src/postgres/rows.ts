@@ -1,0 +1,40 @@
+/**
+ * Values across the SQL boundary: which ids PostgreSQL text can hold, how they are ordered, rows
+ * decoded into what the port returns, and the idempotency record as statement parameters.
+ */
+import type { MemberSnapshot } from "../ledger/state.js";
+import type { IdempotencyRecord, StoredMember } from "../store/port.js";
+import { isStorableText } from "../shared/validation.js";
+import type { SqlRow } from "./client.js";
+
+// NUL cannot be stored in a PostgreSQL text value, and a lone surrogate would be replaced on the
+// way to UTF-8, so that two ids could meet. Such an id is refused (commit) or cannot exist (reads).
+export const storable = isStorableText;
+
+export const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const text = (value: unknown): string => {
+  if (typeof value !== "string") throw new Error(`PostgreSQL store: expected a text column, got ${typeof value}`);
+  return value;
+};
+
+/** A member row (`version`, `snapshot` as text) as the port returns it. */
+export const memberFrom = (row: SqlRow): StoredMember => ({
+  snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot,
+  version: Number(text(row.version)),
+});
+
+/** An idempotency row (`payload_hash`, `result` and `committed_at` as text) as the port returns it. */
+export const recordFrom = (key: string, row: SqlRow): IdempotencyRecord => ({
+  key,
+  payloadHash: text(row.payload_hash),
+  result: JSON.parse(text(row.result)) as unknown,
+  committedAt: text(row.committed_at),
+});
+
+export const idempotencyParams = (programId: string, r: IdempotencyRecord) => [
+  programId,
+  r.key,
+  r.payloadHash,
+  JSON.stringify(r.result),
+  r.committedAt,
+];

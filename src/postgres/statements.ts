@@ -1,0 +1,116 @@
+/**
+ * Every SQL statement of the PostgreSQL store, written out for one (quoted) schema. No ORM: the
+ * store's files run these and nothing else.
+ */
+
+/** The statements of one schema. */
+export type Statements = ReturnType<typeof statements>;
+
+/**
+ * The statement that writes one member: $1 program, $2 member, $3 snapshot, $4 dueAt, $5 entries,
+ * $6 lots to upsert, $7 lot ids to delete, then $8 the expected version (update), then the
+ * idempotency record's key, hash, result and commit time. Every write after the member row's is
+ * gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing at all.
+ * The parts touch different rows (the member; new entries; lots the command emptied; lots it
+ * created or drew from that still hold points; a new key), so one statement can hold them all.
+ */
+function writeMember(s: string, kind: "insert" | "update", withIdempotency: boolean): string {
+  const next = kind === "update" ? 9 : 8;
+  const member =
+    kind === "insert"
+      ? `INSERT INTO ${s}.loyalty_members (program_id, member_id, version, snapshot, due_at)
+        VALUES ($1, $2, 1, $3::json, $4::bigint)
+        ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
+      : `UPDATE ${s}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
+        WHERE program_id = $1 AND member_id = $2 AND version = $8::integer RETURNING 1`;
+  const idempotency = withIdempotency
+    ? `,
+      new_key AS (
+        INSERT INTO ${s}.loyalty_idempotency (program_id, key, payload_hash, result, committed_at)
+        SELECT $1, $${next}, $${next + 1}, $${next + 2}::json, $${next + 3}::timestamptz WHERE EXISTS (SELECT 1 FROM member)
+        RETURNING 1)`
+    : "";
+  return `WITH
+      member AS (${member}),
+      new_entries AS (
+        INSERT INTO ${s}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
+        SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM json_array_elements($5::json) AS e
+        WHERE EXISTS (SELECT 1 FROM member)
+        RETURNING 1),
+      emptied AS (
+        DELETE FROM ${s}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2
+          AND t.lot_id IN (SELECT json_array_elements_text($7::json)) AND EXISTS (SELECT 1 FROM member)
+        RETURNING 1),
+      kept AS (
+        INSERT INTO ${s}.loyalty_lots AS t (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at, expires_at, rule_id, purchase_id)
+        SELECT $1, $2, l.id, l.wallet, l.amount, l.remaining, l."earnedAt", l."availableAt", l."expiresAt", l."ruleId", l."purchaseId"
+        FROM json_to_recordset($6::json) AS l(id text, wallet text, amount numeric, remaining numeric,
+          "earnedAt" bigint, "availableAt" bigint, "expiresAt" bigint, "ruleId" text, "purchaseId" text)
+        WHERE EXISTS (SELECT 1 FROM member)
+        ON CONFLICT (program_id, member_id, lot_id) DO UPDATE SET remaining = EXCLUDED.remaining
+          WHERE t.remaining <> EXCLUDED.remaining
+        RETURNING 1)${idempotency}
+    SELECT (SELECT count(*) FROM member)::text AS member, (SELECT count(*) FROM new_entries)::text AS entries`;
+}
+
+/** The idempotency record's result and commit time as text (ISO, UTC, milliseconds). */
+const committedAt = (column: string, result = "result") =>
+  `${result}::text AS result, to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at`;
+
+/** Every statement of the store, for one (quoted) schema. */
+export function statements(s: string) {
+  const members = `${s}.loyalty_members`,
+    entries = `${s}.loyalty_entries`,
+    idempotency = `${s}.loyalty_idempotency`;
+  return {
+    loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
+
+    getIdempotency: `SELECT payload_hash, ${committedAt("committed_at")}
+      FROM ${idempotency} WHERE program_id = $1 AND key = $2`,
+
+    // One member and the key: one row, its columns null where there is no member or no record.
+    loadForOne: `SELECT m.version::text AS version, m.snapshot::text AS snapshot, i.payload_hash, ${committedAt("i.committed_at", "i.result")}
+      FROM (VALUES (1)) AS one
+      LEFT JOIN ${members} AS m ON m.program_id = $1 AND m.member_id = $2
+      LEFT JOIN ${idempotency} AS i ON i.program_id = $1 AND i.key = $3`,
+
+    // Any number of members ($2: a JSON array of ids), a row each, and a row for the key if it has a record.
+    loadForMany: `SELECT member_id, version::text AS version, snapshot::text AS snapshot, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at
+        FROM ${members} WHERE program_id = $1 AND member_id IN (SELECT json_array_elements_text($2::json))
+      UNION ALL
+      SELECT NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
+        FROM ${idempotency} WHERE program_id = $1 AND key = $3`,
+
+    lockMembers: `SELECT member_id, version::text AS version FROM ${members}
+      WHERE program_id = $1 AND member_id IN (SELECT json_array_elements_text($2::json))
+      ORDER BY member_id FOR UPDATE`,
+
+    writeMember: {
+      insert: { plain: writeMember(s, "insert", false), withIdempotency: writeMember(s, "insert", true) },
+      update: { plain: writeMember(s, "update", false), withIdempotency: writeMember(s, "update", true) },
+    },
+
+    insertIdempotency: `INSERT INTO ${idempotency} (program_id, key, payload_hash, result, committed_at)
+      VALUES ($1, $2, $3, $4::json, $5::timestamptz)`,
+
+    getStock: `SELECT remaining::text AS remaining FROM ${s}.loyalty_reward_stock WHERE program_id = $1 AND reward_id = $2`,
+
+    // A first change starts the count at $3 (the program's stock); later ones add to it unless the
+    // count would go below zero (no row back). Under READ COMMITTED a concurrent change waits for
+    // the row lock and re-checks the condition on the row it left.
+    changeStock: `INSERT INTO ${s}.loyalty_reward_stock AS t (program_id, reward_id, remaining) VALUES ($1, $2, $3::bigint + $4::bigint)
+      ON CONFLICT (program_id, reward_id) DO UPDATE SET remaining = t.remaining + $4::bigint WHERE t.remaining + $4::bigint >= 0
+      RETURNING remaining::text AS remaining`,
+
+    readEntries: `SELECT entry::text AS entry FROM ${entries}
+      WHERE program_id = $1 AND member_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint`,
+
+    findDue: `SELECT member_id, due_at::text AS due_at FROM ${members}
+      WHERE program_id = $1 AND due_at IS NOT NULL AND due_at <= $2::bigint
+      ORDER BY due_at, member_id LIMIT $3::bigint`,
+
+    findDueAfter: `SELECT member_id, due_at::text AS due_at FROM ${members}
+      WHERE program_id = $1 AND due_at IS NOT NULL AND due_at <= $2::bigint AND (due_at, member_id) > ($3::bigint, $4)
+      ORDER BY due_at, member_id LIMIT $5::bigint`,
+  };
+}
