@@ -364,7 +364,7 @@ export interface ProgramTotals {
   readonly expired: Decimal;
   /** Past their expiry date but not yet written off (no write for the member since). */
   readonly expiredUnswept: Decimal;
-  /** Members whose figures break conservation (DESIGN.md, invariant 3): should be none. */
+  /** Members whose in less out is not held less debt (docs/architecture.md, invariant 3): should be none. */
   readonly unbalanced: readonly string[];
   readonly reversed: Decimal;
   readonly adjusted: Decimal;

@@ -1,5 +1,5 @@
 /**
- * One fast-check property per invariant of DESIGN.md, over random member histories on the example
+ * One fast-check property per invariant of docs/architecture.md, over random member histories on the example
  * program (bonuses, two wallets, a 14-day pending period, 12-month expiry). The model-based test
  * checks the same invariants after every command against a reference model; these properties state
  * each invariant on its own.

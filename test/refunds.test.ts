@@ -1,7 +1,8 @@
 /**
  * Refunds: the cases real loyalty systems got wrong (points kept after a return, refunds reversing
  * more than was earned, retries reversing twice), with exact figures, under the example program
- * and variants of it. Invariant 7 of DESIGN.md is checked by a property at the end.
+ * and variants of it. Invariant 7 (docs/architecture.md: a refund never reverses more points than its
+ * purchase earned) is checked by a property at the end.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -21,7 +21,7 @@ export interface Lot {
   readonly purchaseId: string | null;
 }
 
-/** Running totals of one wallet; conservation holds them to the lots (see DESIGN.md, invariant 3). */
+/** Running totals of one wallet: in less out equals held less debt (docs/architecture.md, invariant 3). */
 export interface WalletTotals {
   earned: Decimal;
   spent: Decimal;

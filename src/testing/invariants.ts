@@ -1,7 +1,8 @@
 /**
- * Invariant checks over a stored member (DESIGN.md, invariants 2, 3 and 7): what the property tests
- * and the conformance suite assert after every command. Exported so that users can run them against
- * their own store and data.
+ * Invariant checks over a stored member (docs/architecture.md, invariants 2, 3 and 7: lots within their
+ * bounds and the snapshot equal to the fold of its entries; conservation; no refund reversing more
+ * than its purchase earned): what the property tests and the conformance suite assert after every
+ * command. Exported so that users can run them against their own store and data.
  */
 import { foldEntries } from "../ledger/apply.js";
 import type { Entry } from "../ledger/entries.js";

@@ -2,7 +2,7 @@
  * A reference model of the ledger for the model-based test: integer pennies and integer points
  * (the program has scale 0), plain arrays, no decimal.js and none of the engine's code except the
  * calendar arithmetic (addLocal), which the time-zone tests check on their own. If the engine and
- * this model ever disagree, one of them misreads DESIGN.md.
+ * this model ever disagree, one of them misreads the invariants (docs/architecture.md, Invariants).
  */
 import { addLocal } from "../../src/shared/time.js";
 import type { NegativeBalancePolicy, ProgramDefinition } from "../../src/index.js";
