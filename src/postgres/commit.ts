@@ -1,6 +1,6 @@
 /**
- * A commit is one transaction, with the command's idempotency record in it:
- * - One member (every command today): one statement, which PostgreSQL runs as a transaction of
+ * The store's commit: one transaction, with the command's idempotency record in it:
+ * - One member (most commands): one statement, which PostgreSQL runs as a transaction of
  *   its own. It compare-and-sets the member row (a new member: `INSERT ... ON CONFLICT DO NOTHING`;
  *   an existing one: `UPDATE ... WHERE version = expected`), and only if that took, appends the
  *   entries, brings the lot rows in line with the snapshot and inserts the idempotency record.
@@ -44,7 +44,7 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
       `PostgreSQL store: the id ${JSON.stringify(bad)} contains NUL or a lone surrogate, which PostgreSQL text cannot hold.`,
     );
   const writes = [...batch.members].sort((a, b) => byId(a.memberId, b.memberId));
-  // One member (every command today): one statement, which is a transaction of its own. With
+  // One member (most commands): one statement, which is a transaction of its own. With
   // `faults` it runs inside BEGIN ... COMMIT, so that a test can fail the commit after the write.
   const single = writes.length === 1 && ctx.faults === undefined && (batch.stock ?? []).length === 0;
   for (let attempt = 0; ; attempt++) {

@@ -7,7 +7,8 @@ import type { Statements } from "./statements.js";
 
 /**
  * Where a test may make a commit fail, inside its transaction: after locking the members of a
- * multi-member commit, after each member's statement, after a lone idempotency record.
+ * multi-member commit, after each member's statement, after a lone idempotency record, after each
+ * stock change.
  */
 export type PostgresFaultPoint = "lock" | "member" | "stock" | "idempotency";
 

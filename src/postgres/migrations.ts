@@ -12,7 +12,7 @@
  * - `loyalty_entries`: the ledger, append-only, one row per entry, gapless `seq` per member.
  * - `loyalty_lots`: the snapshot's open lots, mirrored as rows with `numeric` amounts and a CHECK
  *   that `0 <= remaining <= amount`: a backstop for the core's own checks, and an index of lots by
- *   expiry for reports and sweeps.
+ *   expiry for reports (sweeps find members through `due_at` instead).
  * - `loyalty_idempotency`: one row per command key and program: the payload hash and the result a
  *   retry gets back, written in the same transaction as the command's effect.
  * - `loyalty_reward_stock`: units left per reward, never below zero (for the rewards catalogue).

@@ -1,6 +1,8 @@
 /**
  * The PostgreSQL store: `LoyaltyStore` over any client with `query(text, params)` and a
- * transaction (see `client.ts`). No ORM: a handful of statements, written out below.
+ * transaction (see `client.ts`). No ORM: a handful of statements, written out in `statements.ts`.
+ * This class only holds the client and options; each method calls its concern's module: `reads.ts`
+ * (members, keys, history, the due index), `commit.ts` (the commit transaction), `stock.ts`.
  *
  * A command first reads its members and its idempotency record in one statement
  * (`loadForCommand`), so at one instant: a member that shows a commit comes with that commit's key.

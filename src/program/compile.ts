@@ -1,7 +1,12 @@
 /**
- * parse + compile: a program definition is validated once, cross-checked (every wallet and rule a
- * field names exists), and compiled into closures. Evaluating a command afterwards never touches
- * the JSON again.
+ * parse + compile: a program definition is validated once, cross-checked (every wallet, rule and
+ * tier a field names exists), and compiled into closures. Evaluating a command afterwards never
+ * touches the JSON again.
+ *
+ * This file runs the steps; each part of a program has its own module with its cross-reference
+ * checks beside its compiler: compile-wallets.ts, compile-rules.ts (with compile-conditions.ts),
+ * compile-tiers.ts, compile-rewards.ts, compile-transfers.ts, compile-referrals.ts. The compiled
+ * types are in compiled.ts and re-exported here, so importers keep one path.
  */
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";

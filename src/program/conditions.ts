@@ -1,6 +1,6 @@
 /**
  * The JSON condition language of earning rules, and its validation. Conditions are data so that a
- * program can be stored, diffed and simulated; `compileCondition` (compile.ts) turns one into a
+ * program can be stored, diffed and simulated; `compileCondition` (compile-conditions.ts) turns one into a
  * closure once, so evaluating a purchase never walks JSON.
  */
 import type { Scalar } from "../shared/scalar.js";
