@@ -64,7 +64,7 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
   }
 }
 
-export async function writeBatch(
+async function writeBatch(
   ctx: CommitContext,
   tx: SqlQueryable,
   batch: CommitBatch,
@@ -99,35 +99,35 @@ export async function writeBatch(
  * took, the entries, the lot rows and the idempotency record (whose duplicate key fails the whole
  * statement with 23505: the caller turns that into CommitConflict).
  */
-export async function writeMember(
+async function writeMember(
   ctx: CommitContext,
-  q: SqlQueryable,
+  queryable: SqlQueryable,
   programId: string,
-  w: MemberWrite,
+  member: MemberWrite,
   record: IdempotencyRecord | null,
 ): Promise<void> {
-  const lots = lotChanges(w);
+  const lots = lotChanges(member);
   const params: unknown[] = [
     programId,
-    w.memberId,
-    JSON.stringify(w.snapshot),
-    w.dueAt === null ? null : String(w.dueAt),
-    JSON.stringify(w.entries),
+    member.memberId,
+    JSON.stringify(member.snapshot),
+    member.dueAt === null ? null : String(member.dueAt),
+    JSON.stringify(member.entries),
     JSON.stringify(lots.upsert),
     JSON.stringify(lots.remove),
   ];
-  if (w.expectedVersion !== null) params.push(String(w.expectedVersion));
+  if (member.expectedVersion !== null) params.push(String(member.expectedVersion));
   if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));
   const statement =
-    ctx.sql.writeMember[w.expectedVersion === null ? "insert" : "update"][
+    ctx.sql.writeMember[member.expectedVersion === null ? "insert" : "update"][
       record === null ? "plain" : "withIdempotency"
     ];
-  const { rows } = await q.query(statement, params);
+  const { rows } = await queryable.query(statement, params);
   const row = rows[0];
-  if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", w.memberId);
-  if (Number(text(row?.entries)) !== w.entries.length)
+  if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", member.memberId);
+  if (Number(text(row?.entries)) !== member.entries.length)
     throw new Error(
-      `PostgreSQL store: wrote ${String(row?.entries)} of ${w.entries.length} entries of member ${w.memberId}`,
+      `PostgreSQL store: wrote ${String(row?.entries)} of ${member.entries.length} entries of member ${member.memberId}`,
     );
 }
 

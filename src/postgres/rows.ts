@@ -11,7 +11,7 @@ import type { SqlRow } from "./client.js";
 // way to UTF-8, so that two ids could meet. Such an id is refused (commit) or cannot exist (reads).
 export const storable = isStorableText;
 
-export const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byId = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
 export const text = (value: unknown): string => {
   if (typeof value !== "string") throw new Error(`PostgreSQL store: expected a text column, got ${typeof value}`);
   return value;
@@ -31,10 +31,10 @@ export const recordFrom = (key: string, row: SqlRow): IdempotencyRecord => ({
   committedAt: text(row.committed_at),
 });
 
-export const idempotencyParams = (programId: string, r: IdempotencyRecord) => [
+export const idempotencyParams = (programId: string, record: IdempotencyRecord) => [
   programId,
-  r.key,
-  r.payloadHash,
-  JSON.stringify(r.result),
-  r.committedAt,
+  record.key,
+  record.payloadHash,
+  JSON.stringify(record.result),
+  record.committedAt,
 ];

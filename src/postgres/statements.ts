@@ -14,35 +14,35 @@ export type Statements = ReturnType<typeof statements>;
  * The parts touch different rows (the member; new entries; lots the command emptied; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
  */
-function writeMember(s: string, kind: "insert" | "update", withIdempotency: boolean): string {
+function writeMember(schema: string, kind: "insert" | "update", withIdempotency: boolean): string {
   const next = kind === "update" ? 9 : 8;
   const member =
     kind === "insert"
-      ? `INSERT INTO ${s}.loyalty_members (program_id, member_id, version, snapshot, due_at)
+      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at)
         VALUES ($1, $2, 1, $3::json, $4::bigint)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
-      : `UPDATE ${s}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
+      : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
         WHERE program_id = $1 AND member_id = $2 AND version = $8::integer RETURNING 1`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
-        INSERT INTO ${s}.loyalty_idempotency (program_id, key, payload_hash, result, committed_at)
+        INSERT INTO ${schema}.loyalty_idempotency (program_id, key, payload_hash, result, committed_at)
         SELECT $1, $${next}, $${next + 1}, $${next + 2}::json, $${next + 3}::timestamptz WHERE EXISTS (SELECT 1 FROM member)
         RETURNING 1)`
     : "";
   return `WITH
       member AS (${member}),
       new_entries AS (
-        INSERT INTO ${s}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
+        INSERT INTO ${schema}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
         SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM json_array_elements($5::json) AS e
         WHERE EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       emptied AS (
-        DELETE FROM ${s}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2
+        DELETE FROM ${schema}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2
           AND t.lot_id IN (SELECT json_array_elements_text($7::json)) AND EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       kept AS (
-        INSERT INTO ${s}.loyalty_lots AS t (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at, expires_at, rule_id, purchase_id)
+        INSERT INTO ${schema}.loyalty_lots AS t (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at, expires_at, rule_id, purchase_id)
         SELECT $1, $2, l.id, l.wallet, l.amount, l.remaining, l."earnedAt", l."availableAt", l."expiresAt", l."ruleId", l."purchaseId"
         FROM json_to_recordset($6::json) AS l(id text, wallet text, amount numeric, remaining numeric,
           "earnedAt" bigint, "availableAt" bigint, "expiresAt" bigint, "ruleId" text, "purchaseId" text)
@@ -58,10 +58,10 @@ const committedAt = (column: string, result = "result") =>
   `${result}::text AS result, to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at`;
 
 /** Every statement of the store, for one (quoted) schema. */
-export function statements(s: string) {
-  const members = `${s}.loyalty_members`,
-    entries = `${s}.loyalty_entries`,
-    idempotency = `${s}.loyalty_idempotency`;
+export function statements(schema: string) {
+  const members = `${schema}.loyalty_members`,
+    entries = `${schema}.loyalty_entries`,
+    idempotency = `${schema}.loyalty_idempotency`;
   return {
     loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
 
@@ -86,19 +86,19 @@ export function statements(s: string) {
       ORDER BY member_id FOR UPDATE`,
 
     writeMember: {
-      insert: { plain: writeMember(s, "insert", false), withIdempotency: writeMember(s, "insert", true) },
-      update: { plain: writeMember(s, "update", false), withIdempotency: writeMember(s, "update", true) },
+      insert: { plain: writeMember(schema, "insert", false), withIdempotency: writeMember(schema, "insert", true) },
+      update: { plain: writeMember(schema, "update", false), withIdempotency: writeMember(schema, "update", true) },
     },
 
     insertIdempotency: `INSERT INTO ${idempotency} (program_id, key, payload_hash, result, committed_at)
       VALUES ($1, $2, $3, $4::json, $5::timestamptz)`,
 
-    getStock: `SELECT remaining::text AS remaining FROM ${s}.loyalty_reward_stock WHERE program_id = $1 AND reward_id = $2`,
+    getStock: `SELECT remaining::text AS remaining FROM ${schema}.loyalty_reward_stock WHERE program_id = $1 AND reward_id = $2`,
 
     // A first change starts the count at $3 (the program's stock); later ones add to it unless the
     // count would go below zero (no row back). Under READ COMMITTED a concurrent change waits for
     // the row lock and re-checks the condition on the row it left.
-    changeStock: `INSERT INTO ${s}.loyalty_reward_stock AS t (program_id, reward_id, remaining) VALUES ($1, $2, $3::bigint + $4::bigint)
+    changeStock: `INSERT INTO ${schema}.loyalty_reward_stock AS t (program_id, reward_id, remaining) VALUES ($1, $2, $3::bigint + $4::bigint)
       ON CONFLICT (program_id, reward_id) DO UPDATE SET remaining = t.remaining + $4::bigint WHERE t.remaining + $4::bigint >= 0
       RETURNING remaining::text AS remaining`,
 

@@ -57,49 +57,49 @@ function sameScalar(a: Scalar | Decimal | undefined, b: Scalar): boolean {
 }
 
 /** Compiles a (validated) condition into a closure. */
-export function compileCondition(c: Condition): Predicate {
-  if ("all" in c) {
-    const parts = c.all.map(compileCondition);
+export function compileCondition(condition: Condition): Predicate {
+  if ("all" in condition) {
+    const parts = condition.all.map(compileCondition);
     return (ctx) => parts.every((p) => p(ctx));
   }
-  if ("any" in c) {
-    const parts = c.any.map(compileCondition);
+  if ("any" in condition) {
+    const parts = condition.any.map(compileCondition);
     return (ctx) => parts.some((p) => p(ctx));
   }
-  if ("not" in c) {
-    const inner = compileCondition(c.not);
+  if ("not" in condition) {
+    const inner = compileCondition(condition.not);
     return (ctx) => !inner(ctx);
   }
-  if ("field" in c) {
-    const read = fieldReader(c.field);
-    switch (c.op) {
+  if ("field" in condition) {
+    const read = fieldReader(condition.field);
+    switch (condition.op) {
       case "exists":
         return (ctx) => read(ctx) !== undefined;
       case "eq": {
-        const v = c.value as Scalar;
+        const v = condition.value as Scalar;
         return (ctx) => sameScalar(read(ctx), v);
       }
       case "ne": {
-        const v = c.value as Scalar;
+        const v = condition.value as Scalar;
         return (ctx) => !sameScalar(read(ctx), v);
       }
       case "in": {
-        const vs = [...(c.value as Scalar[])];
+        const vs = [...(condition.value as Scalar[])];
         return (ctx) => {
           const x = read(ctx);
           return vs.some((v) => sameScalar(x, v));
         };
       }
       case "nin": {
-        const vs = [...(c.value as Scalar[])];
+        const vs = [...(condition.value as Scalar[])];
         return (ctx) => {
           const x = read(ctx);
           return !vs.some((v) => sameScalar(x, v));
         };
       }
       default: {
-        const bound = new Decimal(String(c.value));
-        const cmp = c.op;
+        const bound = new Decimal(String(condition.value));
+        const cmp = condition.op;
         return (ctx) => {
           const x = asDecimal(read(ctx));
           if (x === null) return false;
@@ -109,29 +109,29 @@ export function compileCondition(c: Condition): Predicate {
       }
     }
   }
-  if ("dayOfWeek" in c) {
-    const days = new Set(c.dayOfWeek.map((d) => WEEKDAY_NAMES.indexOf(d)));
+  if ("dayOfWeek" in condition) {
+    const days = new Set(condition.dayOfWeek.map((d) => WEEKDAY_NAMES.indexOf(d)));
     return (ctx) => days.has(ctx.local().weekday);
   }
-  if ("dateRange" in c) {
-    const from = c.dateRange.from ?? "0000-01-01";
-    const to = c.dateRange.to ?? "9999-12-31";
+  if ("dateRange" in condition) {
+    const from = condition.dateRange.from ?? "0000-01-01";
+    const to = condition.dateRange.to ?? "9999-12-31";
     return (ctx) => {
       const key = dateKey(ctx.local());
       return key >= from && key <= to;
     };
   }
-  if ("timeOfDay" in c) {
-    const from = minutes(c.timeOfDay.from),
-      to = minutes(c.timeOfDay.to);
+  if ("timeOfDay" in condition) {
+    const from = minutes(condition.timeOfDay.from),
+      to = minutes(condition.timeOfDay.to);
     // A window like 22:00-02:00 wraps past midnight.
     return (ctx) => {
       const m = ctx.local().minuteOfDay;
       return from <= to ? m >= from && m < to : m >= from || m < to;
     };
   }
-  if ("birthday" in c) {
-    const byMonth = c.birthday === "month";
+  if ("birthday" in condition) {
+    const byMonth = condition.birthday === "month";
     return (ctx) => {
       const bd = ctx.member?.birthday;
       if (!bd) return false;
@@ -144,16 +144,16 @@ export function compileCondition(c: Condition): Predicate {
       return p.month === month && p.day === day;
     };
   }
-  if ("tier" in c) {
-    const tiers = new Set(c.tier);
+  if ("tier" in condition) {
+    const tiers = new Set(condition.tier);
     return (ctx) => {
       const t = ctx.member?.tier;
       return t !== undefined && t !== null && tiers.has(t);
     };
   }
-  const match = compileLineFilter(c.lines);
-  const minQuantity = c.minQuantity ?? 1;
-  const minAmount = c.minAmount === undefined ? null : new Decimal(c.minAmount);
+  const match = compileLineFilter(condition.lines);
+  const minQuantity = condition.minQuantity ?? 1;
+  const minAmount = condition.minAmount === undefined ? null : new Decimal(condition.minAmount);
   return (ctx) => {
     let quantity = 0,
       amount = ZERO;

@@ -18,7 +18,7 @@ const f = messages.field;
 export function rewardIssues(
   input: Record<string, unknown>,
   wallets: readonly unknown[],
-  finerThanScale: (v: unknown) => boolean,
+  finerThanScale: (value: unknown) => boolean,
   scale: number | null,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -78,30 +78,30 @@ export function rewardIssues(
   return issues;
 }
 
-export function compileReward(r: RewardDefinition): CompiledReward {
+export function compileReward(reward: RewardDefinition): CompiledReward {
   return {
-    id: r.id,
-    name: r.name,
-    kind: r.kind,
-    wallet: r.wallet,
-    price: new Decimal(r.price),
-    tierPrices: new Map(Object.entries(r.tierPrices ?? {}).map(([tier, price]) => [tier, new Decimal(price)])),
-    availableFrom: r.available?.from === undefined ? null : instantMs(r.available.from),
-    availableUntil: r.available?.until === undefined ? null : instantMs(r.available.until),
-    enabled: r.enabled ?? true,
-    tiers: r.tiers ? new Set(r.tiers) : null,
-    limits: (r.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
-    stock: r.stock ?? null,
+    id: reward.id,
+    name: reward.name,
+    kind: reward.kind,
+    wallet: reward.wallet,
+    price: new Decimal(reward.price),
+    tierPrices: new Map(Object.entries(reward.tierPrices ?? {}).map(([tier, price]) => [tier, new Decimal(price)])),
+    availableFrom: reward.available?.from === undefined ? null : instantMs(reward.available.from),
+    availableUntil: reward.available?.until === undefined ? null : instantMs(reward.available.until),
+    enabled: reward.enabled ?? true,
+    tiers: reward.tiers ? new Set(reward.tiers) : null,
+    limits: (reward.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
+    stock: reward.stock ?? null,
     value:
-      r.kind === "conversion" || r.kind === "voucher"
-        ? r.value === undefined
+      reward.kind === "conversion" || reward.kind === "voucher"
+        ? reward.value === undefined
           ? null
-          : new Decimal(r.value)
-        : r.kind === "discount" && "amount" in r.discount
-          ? new Decimal(r.discount.amount)
+          : new Decimal(reward.value)
+        : reward.kind === "discount" && "amount" in reward.discount
+          ? new Decimal(reward.discount.amount)
           : null,
-    causes: r.kind === "donation" && r.causes ? new Set(r.causes) : null,
-    automatic: r.kind === "conversion" ? (r.automatic?.period ?? null) : null,
-    definition: r,
+    causes: reward.kind === "donation" && reward.causes ? new Set(reward.causes) : null,
+    automatic: reward.kind === "conversion" ? (reward.automatic?.period ?? null) : null,
+    definition: reward,
   };
 }

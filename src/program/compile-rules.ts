@@ -14,7 +14,7 @@ import { isObj, list, text } from "./raw-input.js";
 const f = messages.field;
 
 /** Rules in evaluation order: priority high to low, then list order. */
-export function evaluationOrder<R>(rules: readonly R[], priority: (r: R) => number): { rule: R; index: number }[] {
+export function evaluationOrder<R>(rules: readonly R[], priority: (rule: R) => number): { rule: R; index: number }[] {
   return rules
     .map((rule, index) => ({ rule, index }))
     .sort((a, b) => priority(b.rule) - priority(a.rule) || a.index - b.index);
@@ -24,7 +24,7 @@ export function evaluationOrder<R>(rules: readonly R[], priority: (r: R) => numb
 export function ruleIssues(
   rules: readonly unknown[],
   walletIds: ReadonlySet<string>,
-  finerThanScale: (v: unknown) => boolean,
+  finerThanScale: (value: unknown) => boolean,
   scale: number | null,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];

@@ -15,7 +15,7 @@ const f = messages.field;
 export function transferIssues(
   input: Record<string, unknown>,
   wallets: readonly unknown[],
-  finerThanScale: (v: unknown) => boolean,
+  finerThanScale: (value: unknown) => boolean,
   scale: number | null,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];

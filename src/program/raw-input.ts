@@ -4,10 +4,10 @@
  */
 import { parseInstant } from "../shared/validation.js";
 
-export const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export const isObj = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
-export const instantOf = (v: unknown) =>
-  typeof v === "string" ? parseInstant(v) : v instanceof Date ? v.getTime() : null;
+export const instantOf = (value: unknown) =>
+  typeof value === "string" ? parseInstant(value) : value instanceof Date ? value.getTime() : null;
