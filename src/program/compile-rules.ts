@@ -6,10 +6,10 @@
 import type { FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal } from "../shared/decimal.js";
-import { instantMs, parseInstant } from "../shared/validation.js";
+import { instantMs } from "../shared/validation.js";
 import { compileCondition, compileLineFilter } from "./compile-conditions.js";
 import type { CompiledAward, CompiledRule, ValidDefinition } from "./compiled.js";
-import { isObj, list, text } from "./raw-input.js";
+import { instantOf, isObj, list, text } from "./raw-input.js";
 
 const f = messages.field;
 
@@ -79,18 +79,8 @@ export function ruleIssues(
       });
     });
     const active = isObj(rule.active) ? rule.active : {};
-    const from =
-      typeof active.from === "string"
-        ? parseInstant(active.from)
-        : active.from instanceof Date
-          ? active.from.getTime()
-          : null;
-    const until =
-      typeof active.until === "string"
-        ? parseInstant(active.until)
-        : active.until instanceof Date
-          ? active.until.getTime()
-          : null;
+    const from = instantOf(active.from),
+      until = instantOf(active.until);
     if (from !== null && until !== null && until <= from)
       issues.push({ path: [...at, "active", "until"], message: f.rangeReversed });
   }
