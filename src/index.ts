@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 export { createLoyaltyEngine } from "./engine/engine.js";
+export type { EngineOptions } from "./engine/engine.js";
+export type { LoyaltyEngine } from "./engine/facade.js";
 export type {
-  EngineOptions,
-  LoyaltyEngine,
   EarnResult,
   RefundResult,
   PointsResult,
@@ -28,7 +28,7 @@ export type {
   SweepResult,
   SweepFailure,
   ExpiringSoonPage,
-} from "./engine/engine.js";
+} from "./engine/results.js";
 export type {
   EnrollCommand,
   PurchaseCommand,

@@ -21,7 +21,7 @@ import {
 import { expireDue, expiringBetween, type ExpiringPoints } from "../expiry/due.js";
 import { deadlines, lotRecord } from "../expiry/policy.js";
 import { fromSnapshot, toSnapshot, type MemberState } from "../ledger/state.js";
-import { summarize, type MemberSummary } from "./summary.js";
+import { summarize } from "./summary.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { compileProgram, type Program, type PurchaseLine } from "../program/compile.js";
 import type { Scalar } from "../shared/scalar.js";
@@ -46,7 +46,7 @@ import {
   type CodeGenerator,
 } from "../rewards/redeem.js";
 import { transfer as decideTransfer, transferCommandIssues } from "../rewards/transfer.js";
-import type { Grant, RedeemEntry } from "../ledger/entries.js";
+import type { RedeemEntry } from "../ledger/entries.js";
 import { walletBalance } from "../ledger/lots.js";
 import type { CompiledReward } from "../program/compile.js";
 import * as schemas from "./commands.js";
@@ -60,6 +60,25 @@ import {
   tiersAfterCommand,
 } from "../tiers/review.js";
 import type { TierEntry, TierReason } from "../ledger/entries.js";
+import type { LoyaltyEngine } from "./facade.js";
+import type {
+  AwardLine,
+  CancelResult,
+  EarnResult,
+  EnrollResult,
+  PointsResult,
+  RedeemResult,
+  ReferralResult,
+  RefundResult,
+  Replayable,
+  RestockResult,
+  RewardOffer,
+  SweepFailure,
+  TierResult,
+  TransferResult,
+} from "./results.js";
+
+export type { LoyaltyEngine } from "./facade.js";
 
 export interface EngineOptions {
   /** A program definition (validated and compiled here) or an already compiled program. */
@@ -86,266 +105,10 @@ interface Decided<R> {
   readonly stock?: readonly StockChange[];
 }
 
-export interface RedeemResult {
-  readonly memberId: string;
-  readonly redemptionId: string;
-  readonly rewardId: string;
-  readonly kind: RedeemEntry["rewardKind"];
-  readonly quantity: number;
-  readonly wallet: string;
-  /** Points paid. */
-  readonly points: string;
-  /** What the member got: codes, money value, cause. */
-  readonly grant: Grant;
-  readonly entries: readonly Entry[];
-}
-
-export interface CancelResult {
-  readonly memberId: string;
-  readonly redemptionId: string;
-  readonly rewardId: string;
-  readonly wallet: string;
-  /** Points put back into their original lots. */
-  readonly restored: string;
-  /** Points whose lot had expired, given back as a new lot with the program's grace term. */
-  readonly regranted: string;
-  /** Points whose lot had expired, forfeited (grace 0). */
-  readonly forfeited: string;
-  /** Points that went to repay debt. */
-  readonly debtRepaid: string;
-  /**
-   * Points a refund of their purchase had let the member keep because this redemption had spent
-   * them: taken back now (a reverse entry), as the refund would have.
-   */
-  readonly reclaimed: string;
-  /** Units given back to the reward's stock. */
-  readonly stock: number;
-  readonly entries: readonly Entry[];
-}
-
-export interface TransferResult {
-  readonly transferId: string;
-  readonly fromMemberId: string;
-  readonly toMemberId: string;
-  readonly wallet: string;
-  readonly points: string;
-  /** Both members' entries: the sender's first. */
-  readonly entries: readonly Entry[];
-}
-
-export interface ReferralResult {
-  readonly referrerId: string;
-  readonly referredId: string;
-  readonly referrer: PreviewResult;
-  readonly referred: PreviewResult;
-  /** Both members' entries: the referrer's first. */
-  readonly entries: readonly Entry[];
-}
-
-export interface RestockResult {
-  readonly rewardId: string;
-  readonly units: number;
-  readonly entries: readonly Entry[];
-}
-
-/** A reward as one member sees it now: price, and whether and how many they may redeem. */
-export interface RewardOffer {
-  readonly rewardId: string;
-  readonly name: string | null;
-  readonly kind: CompiledReward["kind"];
-  readonly wallet: string;
-  /** Points per unit for this member (their tier's price if the reward has one). */
-  readonly price: string;
-  /** Money per unit, if the reward has a value. */
-  readonly value: string | null;
-  /** Whether at least one unit may be redeemed now (offered, eligible, within limits, in stock, affordable). */
-  readonly redeemable: boolean;
-  /** Why not, when it may not: the code and message a redemption would be refused with. */
-  readonly refusal: { readonly code: string; readonly message: string } | null;
-  /** Units the member's available points pay for. */
-  readonly affordableUnits: number;
-  /** Units the member's limits still allow; null: no limit. */
-  readonly unitsLeftInLimits: number | null;
-  /** Units left in stock; null: unlimited. */
-  readonly stock: number | null;
-}
-
-export interface ConversionSweepResult {
-  readonly asOf: string;
-  readonly scanned: number;
-  /** Members with at least one conversion written. */
-  readonly members: number;
-  readonly conversions: number;
-  /** Points converted per wallet. */
-  readonly points: Readonly<Record<string, string>>;
-  /** Members skipped because their write failed (see SweepFailure). */
-  readonly failed: readonly SweepFailure[];
-}
-
-/** One rule's contribution to a command, as results and previews show it. */
-export interface AwardLine {
-  readonly ruleId: string;
-  readonly ruleName: string | null;
-  readonly wallet: string;
-  readonly points: string;
-  /** Points before caps; differs from `points` only when a cap applied. */
-  readonly uncapped: string;
-}
-
-export interface EarnResult {
-  readonly memberId: string;
-  readonly purchaseId: string | null;
-  readonly awards: readonly AwardLine[];
-  /** Points earned per wallet. */
-  readonly totals: Readonly<Record<string, string>>;
-  /** When the points become spendable (after the return window for purchases). */
-  readonly availableAt: string | null;
-  readonly entries: readonly Entry[];
-}
-
-export interface RefundResult {
-  readonly memberId: string;
-  readonly purchaseId: string | null;
-  readonly reversed: readonly { wallet: string; points: string; debt: string; forgiven: string }[];
-  readonly entries: readonly Entry[];
-}
-
-export interface PointsResult {
-  readonly memberId: string;
-  readonly wallet: string;
-  readonly points: string;
-  readonly entries: readonly Entry[];
-}
-
-export interface EnrollResult {
-  readonly memberId: string;
-  readonly entries: readonly Entry[];
-}
-
-/** Every write result says whether it was replayed from an earlier call with the same key. */
-export type Replayable<T> = T & { readonly replayed: boolean };
-
 /** What an idempotency record keeps of a command's result (see `recordedResult` in the engine). */
 interface RecordedResult {
   readonly entryRefs: readonly { readonly memberId: string; readonly fromSeq: number; readonly count: number }[];
   readonly [field: string]: unknown;
-}
-
-/** A member a sweep skipped because its write failed for a reason of its own; the next sweep tries again. */
-export interface SweepFailure {
-  readonly memberId: string;
-  /** The LoyaltyError code, or the error's name (LedgerInvariantError, ...). */
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface SweepResult {
-  /** The sweep's instant: lots due at or before it were written off. */
-  readonly asOf: string;
-  /** Members the due index named. */
-  readonly scanned: number;
-  /** Members that had something to write off. */
-  readonly members: number;
-  readonly lots: number;
-  /** Points written off per wallet. */
-  readonly points: Readonly<Record<string, string>>;
-  /** Members skipped because their write failed (see SweepFailure). */
-  readonly failed: readonly SweepFailure[];
-}
-
-export interface ExpiringSoonPage {
-  readonly members: readonly { readonly memberId: string; readonly expiring: readonly ExpiringPoints[] }[];
-  /** Pass as `after` for the next page; null when the scan reached the end of the window. */
-  readonly after: { readonly dueAt: number; readonly memberId: string } | null;
-}
-
-/** A page of a member's ledger, each entry with the name of the rule that earned it. */
-export interface Statement {
-  readonly entries: readonly (Entry & { readonly ruleName: string | null })[];
-  /** Pass as `afterSeq` for the next page; null on the last page. */
-  readonly nextAfterSeq: number | null;
-}
-
-export interface PreviewResult {
-  readonly awards: readonly AwardLine[];
-  readonly totals: Readonly<Record<string, string>>;
-}
-
-/** What a tier review sweep did. */
-export interface TierSweepResult {
-  readonly asOf: string;
-  /** Members the due index named (due for a review or for an expiry). */
-  readonly scanned: number;
-  /** Members that got at least one tier entry. */
-  readonly members: number;
-  /** Tier entries written, by reason (promotion, requalified, grace_started, demotion, held, floor_ended). */
-  readonly changes: Readonly<Partial<Record<TierReason, number>>>;
-  /** Members skipped because their write failed (see SweepFailure). */
-  readonly failed: readonly SweepFailure[];
-}
-
-export interface TierResult {
-  readonly memberId: string;
-  readonly tier: string;
-  readonly entries: readonly Entry[];
-}
-
-export interface LoyaltyEngine {
-  readonly program: Program;
-  enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
-  recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
-  recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
-  refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;
-  adjust(command: schemas.AdjustCommand): Promise<Replayable<PointsResult>>;
-  spend(command: schemas.SpendCommand): Promise<Replayable<PointsResult>>;
-  summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
-  statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<Statement>;
-  previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
-  /**
-   * The expiry sweep: writes off every lot due by now (its expiresAt, or its wallet's inactivity
-   * deadline), member by member, touching only members the store's due index names, in batches.
-   * Safe to re-run, to resume after a crash, and to run twice at once: each lot expires once.
-   */
-  expire(options?: z.input<typeof schemas.expireOptionsSchema>): Promise<SweepResult>;
-  /**
-   * Across the program: members with points that expire in [from, to) (default from now), a page at
-   * a time, for the "your points expire soon" message. Pass `after` from the last page to go on.
-   */
-  expiringSoon(options: z.input<typeof schemas.expiringSoonOptionsSchema>): Promise<ExpiringSoonPage>;
-  previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
-  /**
-   * The tier review sweep: processes every member whose review is due by now (each review at its
-   * own scheduled instant), touching only the members the store's due index names. Resumable and
-   * idempotent: a rerun, or two sweeps at once, write each review once. Commands also process
-   * their member's overdue reviews first, so the outcome never depends on when the sweep runs.
-   */
-  reviewTiers(options?: z.input<typeof schemas.reviewTiersOptionsSchema>): Promise<TierSweepResult>;
-  /** Assigns a tier by hand, optionally as a floor until a date (see README, Tiers). */
-  assignTier(command: schemas.AssignTierCommand): Promise<Replayable<TierResult>>;
-  /**
-   * Redeems a reward: in one commit, the points (soonest-expiring lots first), the stock, the
-   * member's limits and the grant. Refuses with REWARD_UNAVAILABLE, TIER_NOT_ELIGIBLE,
-   * LIMIT_REACHED, OUT_OF_STOCK or INSUFFICIENT_POINTS, writing nothing.
-   */
-  redeem(command: schemas.RedeemCommand): Promise<Replayable<RedeemResult>>;
-  /** Cancels a redemption: stock and points come back (see README, Rewards, for expired lots). */
-  cancelRedemption(command: schemas.CancelRedemptionCommand): Promise<Replayable<CancelResult>>;
-  /** Moves points between two members in one commit: the sender's soonest-expiring lots first, their expiry kept. */
-  transfer(command: schemas.TransferCommand): Promise<Replayable<TransferResult>>;
-  /** Records a referral on both members in one commit; the program's referral event rules award the points. */
-  refer(command: schemas.ReferCommand): Promise<Replayable<ReferralResult>>;
-  /** Adds units to (or takes units from) a reward's stock. */
-  restock(command: schemas.RestockCommand): Promise<Replayable<RestockResult>>;
-  /** Units left of a reward's stock; null: unlimited. */
-  stock(rewardId: string): Promise<number | null>;
-  /** The catalogue as one member sees it now: each reward with its price and whether they may redeem it. */
-  rewards(memberId: string): Promise<readonly RewardOffer[]>;
-  /**
-   * The conversion sweep: runs every automatic conversion whose period end has passed, touching
-   * only members the due index names. Commands and the other sweeps run due conversions too (each
-   * at its own period end), so the outcome never depends on when this runs.
-   */
-  convertPoints(options?: z.input<typeof schemas.convertOptionsSchema>): Promise<ConversionSweepResult>;
 }
 
 const f = messages.field;

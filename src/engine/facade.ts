@@ -1,0 +1,86 @@
+/**
+ * The engine's public shape: every command, read and sweep it offers. `createLoyaltyEngine`
+ * (engine.ts) assembles it from one module per command family.
+ */
+import type { z } from "zod";
+import type { Program } from "../program/compile.js";
+import type * as schemas from "./commands.js";
+import type { MemberSummary } from "./summary.js";
+import type {
+  CancelResult,
+  ConversionSweepResult,
+  EarnResult,
+  EnrollResult,
+  ExpiringSoonPage,
+  PointsResult,
+  PreviewResult,
+  RedeemResult,
+  ReferralResult,
+  RefundResult,
+  Replayable,
+  RestockResult,
+  RewardOffer,
+  Statement,
+  SweepResult,
+  TierResult,
+  TierSweepResult,
+  TransferResult,
+} from "./results.js";
+
+export interface LoyaltyEngine {
+  readonly program: Program;
+  enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
+  recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
+  recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
+  refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;
+  adjust(command: schemas.AdjustCommand): Promise<Replayable<PointsResult>>;
+  spend(command: schemas.SpendCommand): Promise<Replayable<PointsResult>>;
+  summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
+  statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<Statement>;
+  previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
+  /**
+   * The expiry sweep: writes off every lot due by now (its expiresAt, or its wallet's inactivity
+   * deadline), member by member, touching only members the store's due index names, in batches.
+   * Safe to re-run, to resume after a crash, and to run twice at once: each lot expires once.
+   */
+  expire(options?: z.input<typeof schemas.expireOptionsSchema>): Promise<SweepResult>;
+  /**
+   * Across the program: members with points that expire in [from, to) (default from now), a page at
+   * a time, for the "your points expire soon" message. Pass `after` from the last page to go on.
+   */
+  expiringSoon(options: z.input<typeof schemas.expiringSoonOptionsSchema>): Promise<ExpiringSoonPage>;
+  previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
+  /**
+   * The tier review sweep: processes every member whose review is due by now (each review at its
+   * own scheduled instant), touching only the members the store's due index names. Resumable and
+   * idempotent: a rerun, or two sweeps at once, write each review once. Commands also process
+   * their member's overdue reviews first, so the outcome never depends on when the sweep runs.
+   */
+  reviewTiers(options?: z.input<typeof schemas.reviewTiersOptionsSchema>): Promise<TierSweepResult>;
+  /** Assigns a tier by hand, optionally as a floor until a date (see README, Tiers). */
+  assignTier(command: schemas.AssignTierCommand): Promise<Replayable<TierResult>>;
+  /**
+   * Redeems a reward: in one commit, the points (soonest-expiring lots first), the stock, the
+   * member's limits and the grant. Refuses with REWARD_UNAVAILABLE, TIER_NOT_ELIGIBLE,
+   * LIMIT_REACHED, OUT_OF_STOCK or INSUFFICIENT_POINTS, writing nothing.
+   */
+  redeem(command: schemas.RedeemCommand): Promise<Replayable<RedeemResult>>;
+  /** Cancels a redemption: stock and points come back (see README, Rewards, for expired lots). */
+  cancelRedemption(command: schemas.CancelRedemptionCommand): Promise<Replayable<CancelResult>>;
+  /** Moves points between two members in one commit: the sender's soonest-expiring lots first, their expiry kept. */
+  transfer(command: schemas.TransferCommand): Promise<Replayable<TransferResult>>;
+  /** Records a referral on both members in one commit; the program's referral event rules award the points. */
+  refer(command: schemas.ReferCommand): Promise<Replayable<ReferralResult>>;
+  /** Adds units to (or takes units from) a reward's stock. */
+  restock(command: schemas.RestockCommand): Promise<Replayable<RestockResult>>;
+  /** Units left of a reward's stock; null: unlimited. */
+  stock(rewardId: string): Promise<number | null>;
+  /** The catalogue as one member sees it now: each reward with its price and whether they may redeem it. */
+  rewards(memberId: string): Promise<readonly RewardOffer[]>;
+  /**
+   * The conversion sweep: runs every automatic conversion whose period end has passed, touching
+   * only members the due index names. Commands and the other sweeps run due conversions too (each
+   * at its own period end), so the outcome never depends on when this runs.
+   */
+  convertPoints(options?: z.input<typeof schemas.convertOptionsSchema>): Promise<ConversionSweepResult>;
+}
