@@ -1,0 +1,78 @@
+/**
+ * Due work: what falls due on a member by the clock alone (a tier review, an automatic conversion,
+ * a lot's expiry). Every write runs it first, each piece at its own instant, so that no outcome
+ * depends on when a sweep ran; the store's due index keeps each member's earliest instant, and
+ * reads show the conversions already made.
+ */
+import { expireDue } from "../expiry/due.js";
+import { deadlines } from "../expiry/policy.js";
+import { nextDueAt } from "../ledger/lots.js";
+import type { MemberState } from "../ledger/state.js";
+import { LedgerWriter } from "../ledger/writer.js";
+import { convertDue, nextConversionAt, type CodeGenerator } from "../rewards/redeem.js";
+import { currentTier, reviewDueAt, reviewTier } from "../tiers/review.js";
+import type { EngineContext } from "./context.js";
+
+/**
+ * The due work every write does first, each piece at its own instant, so that nothing depends on
+ * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
+ * conversions at the tier each period end found, then expiries.
+ */
+export function settleDue(
+  ctx: EngineContext,
+  w: LedgerWriter,
+  options: { expire: boolean; codes: CodeGenerator | null } = { expire: true, codes: ctx.codes },
+): void {
+  const { program } = ctx;
+  const before = program.tiers === null ? null : currentTier(program, w.state).id;
+  const lastWrite = w.state.lastAt;
+  const mark = w.entries.length;
+  reviewTier(w, program);
+  const changes = w.entries
+    .slice(mark)
+    .flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
+  convertDue(
+    w,
+    program,
+    options.codes,
+    (at) => {
+      let tier = before;
+      for (const c of changes) if (c.since <= at) tier = c.to;
+      return tier;
+    },
+    lastWrite,
+  );
+  if (options.expire) expireDue(w, program);
+}
+
+/** The member's earliest due work: a lot's expiry, a tier review or an automatic conversion, whichever comes first. */
+export function dueAtOf(ctx: EngineContext, w: LedgerWriter): number | null {
+  const { program, hasAutomaticConversions } = ctx;
+  let due: number | null = null;
+  const earliest = (at: number | null) => {
+    if (at !== null && (due === null || at < due)) due = at;
+  };
+  earliest(nextDueAt(w.state, deadlines(program, w.state)));
+  earliest(reviewDueAt(program, w.state));
+  if (hasAutomaticConversions) earliest(nextConversionAt(program, w));
+  return due;
+}
+
+/**
+ * A member as reads show them at `at`: with the automatic conversions due by then (and the tier
+ * reviews before them), which the next write will record exactly so, already made. Nothing is written and the
+ * `codes` generator is not called. Due expiries are shown as `expiredUnswept` instead.
+ */
+export function asOf(ctx: EngineContext, state: MemberState, at: number): MemberState {
+  const { hasAutomaticConversions } = ctx;
+  if (!hasAutomaticConversions) return state;
+  let n = 0;
+  const w = new LedgerWriter(state, state.memberId, {
+    now: at,
+    newId: () => `(view ${++n})`,
+    command: { key: "(view)", type: "convert" },
+  });
+  // The due reviews too: a conversion is priced at the tier its period end found.
+  settleDue(ctx, w, { expire: false, codes: () => "(on the next write)" });
+  return w.state;
+}

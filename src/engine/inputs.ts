@@ -1,0 +1,85 @@
+/**
+ * Commands as callers send them, made into what the core takes: parsed by their zod schemas, then
+ * checked against the program (currency, precision, wallets, time), every issue reported at once.
+ */
+import type { z } from "zod";
+import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import type { PurchaseLine } from "../program/compile.js";
+import type { Scalar } from "../shared/scalar.js";
+import { Decimal, decimalPlaces } from "../shared/decimal.js";
+import { instantMs, parseOrThrow } from "../shared/validation.js";
+import type { EngineContext } from "./context.js";
+
+const f = messages.field;
+
+export function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+  return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
+}
+
+/** Checks that need the program: currency, precision, wallets, time. All issues at once. */
+export function checkAgainstProgram(
+  ctx: EngineContext,
+  name: string,
+  c: {
+    currency?: string;
+    amount?: string;
+    lines?: readonly { amount: string }[];
+    wallet?: string;
+    points?: string;
+    occurredAt?: string | Date;
+  },
+  spendOnly = false,
+): void {
+  const { program, now } = ctx;
+  const issues: FieldIssue[] = [];
+  let currencyWrong = false;
+  if (c.currency !== undefined && c.currency !== program.currency) {
+    currencyWrong = true;
+    issues.push({ path: ["currency"], message: messages.currencyMismatch(program.currency, c.currency) });
+  }
+  if (c.amount !== undefined && decimalPlaces(c.amount) > program.currencyPlaces)
+    issues.push({ path: ["amount"], message: f.tooPrecise(program.currencyPlaces) });
+  c.lines?.forEach((l, i) => {
+    if (decimalPlaces(l.amount) > program.currencyPlaces)
+      issues.push({ path: ["lines", i, "amount"], message: f.tooPrecise(program.currencyPlaces) });
+  });
+  // Lines may sum to less than the amount (shipping, fees), never to more: line-filtered awards
+  // would otherwise earn on money that was not paid.
+  if (
+    c.lines !== undefined &&
+    c.amount !== undefined &&
+    c.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0)).gt(c.amount)
+  ) {
+    issues.push({ path: ["lines"], message: f.linesExceedAmount });
+  }
+  if (c.wallet !== undefined) {
+    const wallet = program.wallets.get(c.wallet);
+    if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
+    else if (spendOnly && wallet.kind !== "spendable")
+      issues.push({ path: ["wallet"], message: f.walletNotSpendable(c.wallet) });
+  }
+  if (c.points !== undefined && decimalPlaces(c.points) > program.scale)
+    issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
+  if (c.occurredAt !== undefined && instantMs(c.occurredAt) > now())
+    issues.push({ path: ["occurredAt"], message: f.inFuture });
+  if (issues.length === 0) return;
+  if (currencyWrong && issues.length === 1) {
+    throw new LoyaltyError("CURRENCY_MISMATCH", messages.currencyMismatch(program.currency, c.currency!), { issues });
+  }
+  throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(name, issues.length), { issues });
+}
+
+export const toLines = (
+  lines: readonly { sku: string; category?: string | undefined; quantity: number; amount: string }[] | undefined,
+): PurchaseLine[] | null =>
+  lines
+    ? lines.map((l) => ({
+        sku: l.sku,
+        ...(l.category === undefined ? {} : { category: l.category }),
+        quantity: l.quantity,
+        amount: new Decimal(l.amount),
+      }))
+    : null;
+
+export const attrs = (a: Record<string, Scalar> | undefined) => a ?? {};

@@ -1,0 +1,41 @@
+/**
+ * Reads of one member: the summary (balances, tier, what expires soon) and the statement (a page
+ * of the ledger). Nothing is written.
+ */
+import type { Entry } from "../ledger/entries.js";
+import * as schemas from "./commands.js";
+import type { EngineContext } from "./context.js";
+import { asOf } from "./due-work.js";
+import type { LoyaltyEngine } from "./facade.js";
+import { parse } from "./inputs.js";
+import { guard, loadKnown } from "./store-calls.js";
+import { summarize } from "./summary.js";
+
+export function readCommands(ctx: EngineContext): Pick<LoyaltyEngine, "summary" | "statement"> {
+  const { program, store, now } = ctx;
+  return {
+    async summary(memberId, opts = {}) {
+      const id = parse(
+        schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }),
+        { ...opts, memberId },
+        "summary",
+      );
+      const at = now();
+      return summarize(program, asOf(ctx, await loadKnown(ctx, id.memberId), at), at, id.expiringWithinDays ?? 30);
+    },
+
+    async statement(memberId, opts = {}) {
+      const o = parse(
+        schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }),
+        { ...opts, memberId },
+        "statement",
+      );
+      await loadKnown(ctx, o.memberId);
+      const page = await guard(() =>
+        store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }),
+      );
+      const ruleName = (e: Entry) => (e.kind === "earn" ? (program.rules.get(e.ruleId)?.name ?? null) : null);
+      return { entries: page.entries.map((e) => ({ ...e, ruleName: ruleName(e) })), nextAfterSeq: page.nextAfterSeq };
+    },
+  };
+}

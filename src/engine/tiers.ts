@@ -1,0 +1,40 @@
+/**
+ * Tiers by hand: assigning a tier, optionally as a floor until a date. Reviews run as due work
+ * and as a sweep (sweeps.ts).
+ */
+import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import { instantMs } from "../shared/validation.js";
+import { assignTier as decideAssignTier } from "../tiers/review.js";
+import * as schemas from "./commands.js";
+import type { EngineContext } from "./context.js";
+import type { LoyaltyEngine } from "./facade.js";
+import { parse } from "./inputs.js";
+import type { TierResult } from "./results.js";
+import { writeOne } from "./write-path.js";
+
+const f = messages.field;
+
+export function tierCommands(ctx: EngineContext): Pick<LoyaltyEngine, "assignTier"> {
+  const { program, now } = ctx;
+  return {
+    async assignTier(input) {
+      const c = parse(schemas.assignTierSchema, input, "assignTier");
+      const issues: FieldIssue[] = [];
+      if (program.tiers === null) issues.push({ path: ["tier"], message: f.noTiers });
+      else if (!program.tiers.byId.has(c.tier)) issues.push({ path: ["tier"], message: f.unknownTier(c.tier) });
+      if (c.until !== undefined && instantMs(c.until) <= now())
+        issues.push({ path: ["until"], message: f.tierFloorUntilPast });
+      if (issues.length > 0)
+        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
+      return writeOne<TierResult>(ctx, "assignTier", input, c.key, c.memberId, true, (w) => {
+        decideAssignTier(w, program, {
+          tier: c.tier,
+          until: c.until === undefined ? null : instantMs(c.until),
+          note: c.note ?? null,
+        });
+        return { memberId: c.memberId, tier: c.tier };
+      });
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The write path every command takes: validate (the caller), then look up the idempotency key and
+ * load the members, run their due work, decide on a LedgerWriter per member, and commit entries,
+ * snapshots, stock and the idempotency record in one store call with compare-and-set on each
+ * member's version; on a lost race, read again and decide again, a bounded number of times. A
+ * recorded key replays its first result instead. Sweeps take `systemWrite`: the same without a key.
+ */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
+import type { CommandType, Entry } from "../ledger/entries.js";
+import { toSnapshot } from "../ledger/state.js";
+import { LedgerWriter } from "../ledger/writer.js";
+import { canonicalJson, sha256Hex } from "../shared/canonical.js";
+import { iso } from "../shared/time.js";
+import type { MemberWrite, StockChange } from "../store/port.js";
+import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
+import type { EngineContext } from "./context.js";
+import { dueAtOf, settleDue } from "./due-work.js";
+import { recordedResult, replayResult } from "./replay.js";
+import type { Replayable } from "./results.js";
+import { guard, isCommitConflict, loadState, memberNotFound, readForCommand } from "./store-calls.js";
+
+/** What a decision returns to the write path: the command's result, and the stock it moves. */
+export interface Decided<R> {
+  readonly result: Omit<R, "entries">;
+  readonly stock?: readonly StockChange[];
+}
+
+/** What a decision commits for its member: the new entries, snapshot and due instant. */
+function memberWrite(ctx: EngineContext, writer: LedgerWriter, expectedVersion: number | null): MemberWrite {
+  return {
+    memberId: writer.state.memberId,
+    expectedVersion,
+    snapshot: toSnapshot(writer.state),
+    entries: writer.entries,
+    dueAt: dueAtOf(ctx, writer),
+  };
+}
+
+/**
+ * The write path shared by every command: idempotency, load, decide, commit, retry. `members`
+ * are the members the command writes, in the order `decide` gets their writers (each over the
+ * member's state with its due work done); `decide` returns the command's result and any stock
+ * changes, or throws a LoyaltyError to refuse. Everything commits in one store call.
+ */
+export async function write<R extends object>(
+  ctx: EngineContext,
+  type: CommandType,
+  raw: unknown,
+  key: string,
+  members: readonly { id: string; mustExist: boolean; field?: string }[],
+  decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>,
+): Promise<Replayable<R>> {
+  const { program, store, now, newId, maxAttempts, stamp } = ctx;
+  const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
+  for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
+    // The members and the key at one instant (one read, where the store offers it), else the
+    // members first, then the key: either way a commit whose effect the members show is visible
+    // to the key read, so a delivery that loses the race to its own key replays it rather than
+    // failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
+    const { loaded, prior } = await readForCommand(ctx, attempt > maxAttempts ? [] : members.map((m) => m.id), key);
+    if (prior) {
+      if (prior.payloadHash !== payloadHash) {
+        throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), {
+          issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }],
+        });
+      }
+      return { ...(await replayResult<R>(ctx, prior.result)), replayed: true };
+    }
+    // The extra pass after the last attempt only reads the key: a command that lost its last
+    // race to the same key is a replay, not a conflict.
+    if (attempt > maxAttempts) break;
+    members.forEach((m, i) => {
+      if (!loaded[i] && m.mustExist) throw memberNotFound(m.id, m.field);
+      if (loaded[i] && !m.mustExist)
+        throw new LoyaltyError("MEMBER_EXISTS", messages.memberExists(m.id), {
+          issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }],
+        });
+    });
+    const at = now();
+    // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
+    // did (a refund's demotion), so they note the tier the member qualified for after the due
+    // work, before the command.
+    const qualifiedBefore: (number | null)[] = [];
+    const writers = members.map((m, i) => {
+      const w = new LedgerWriter(
+        loaded[i]?.state ?? null,
+        m.id,
+        { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) },
+        { adopt: true },
+      );
+      if (loaded[i]) settleDue(ctx, w);
+      qualifiedBefore.push(loaded[i] && program.tiers !== null ? qualifiedIndex(program, w.state, at) : null);
+      return w;
+    });
+    const decided = await decide(writers);
+    writers.forEach((w, i) => tiersAfterCommand(w, program, qualifiedBefore[i]!, type));
+    const result = { ...decided.result, entries: writers.flatMap((w) => w.entries) } as unknown as R;
+    try {
+      await guard(() =>
+        store.commit({
+          programId: program.id,
+          members: writers.map((w, i) => memberWrite(ctx, w, loaded[i]?.version ?? null)),
+          idempotency: { key, payloadHash, result: recordedResult(decided.result, writers), committedAt: iso(at) },
+          ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
+        }),
+      );
+      return { ...result, replayed: false };
+    } catch (error) {
+      if (isCommitConflict(error)) continue; // someone else wrote first: read again, decide again
+      throw error;
+    }
+  }
+  const subject = members.map((m) => m.id).join(", ") || key;
+  throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(subject, maxAttempts), {
+    details: { memberIds: members.map((m) => m.id), attempts: maxAttempts },
+  });
+}
+
+/** A command on one member: `decide` gets its writer and returns the result. */
+export function writeOne<R extends object>(
+  ctx: EngineContext,
+  type: CommandType,
+  raw: unknown,
+  key: string,
+  memberId: string,
+  mustExist: boolean,
+  decide: (w: LedgerWriter) => Omit<R, "entries">,
+): Promise<Replayable<R>> {
+  return write<R>(ctx, type, raw, key, [{ id: memberId, mustExist }], ([w]) => ({ result: decide(w!) }));
+}
+
+/**
+ * System work on one member (a sweep's): decided at `at`, committed without an idempotency
+ * record, decided again on a lost race. `decide` says whether there is anything to write; the
+ * entries written are returned (none: nothing was due, or another sweep got there first).
+ */
+export async function systemWrite(
+  ctx: EngineContext,
+  memberId: string,
+  at: number,
+  type: "expire" | "reviewTiers" | "convert",
+  decide: (w: LedgerWriter) => boolean,
+): Promise<Entry[]> {
+  const { program, store, newId, maxAttempts, stamp } = ctx;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const loaded = await loadState(ctx, memberId);
+    if (!loaded) return [];
+    const writer = new LedgerWriter(
+      loaded.state,
+      memberId,
+      { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) },
+      { adopt: true },
+    );
+    if (!decide(writer)) return [];
+    try {
+      await guard(() =>
+        store.commit({
+          programId: program.id,
+          members: [memberWrite(ctx, writer, loaded.version)],
+          idempotency: null,
+        }),
+      );
+      return writer.entries;
+    } catch (error) {
+      if (isCommitConflict(error)) continue;
+      throw error;
+    }
+  }
+  throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(memberId, maxAttempts), {
+    details: { memberId, attempts: maxAttempts },
+  });
+}
