@@ -10,6 +10,7 @@ import { insufficientPoints } from "../ledger/operations.js";
 import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/catalogue.js";
 import { cancelRedemption as decideCancel, redeem as decideRedeem } from "../rewards/redeem.js";
 import { Decimal, formatAmount } from "../shared/decimal.js";
+import { startingStock } from "../store/stock.js";
 import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
 import { asOf } from "./due-work.js";
@@ -55,7 +56,8 @@ export function rewardCommands(
             points: fmt(new Decimal(entry.points)),
             grant: entry.grant,
           },
-          stock: stockDelta === 0 ? [] : [{ rewardId: reward.id, delta: stockDelta, initial: reward.stock ?? 0 }],
+          stock:
+            stockDelta === 0 ? [] : [{ rewardId: reward.id, delta: stockDelta, initial: startingStock(reward.stock) }],
         };
       });
     },
@@ -89,7 +91,7 @@ export function rewardCommands(
             stock:
               out.stockDelta === 0
                 ? []
-                : [{ rewardId: out.rewardId, delta: out.stockDelta, initial: reward?.stock ?? 0 }],
+                : [{ rewardId: out.rewardId, delta: out.stockDelta, initial: startingStock(reward?.stock) }],
           };
         },
       );
@@ -112,7 +114,7 @@ export function rewardCommands(
           });
         return {
           result: { rewardId: reward.id, units: c.units },
-          stock: [{ rewardId: reward.id, delta: c.units, initial: reward.stock ?? 0 }],
+          stock: [{ rewardId: reward.id, delta: c.units, initial: startingStock(reward.stock) }],
         };
       });
     },

@@ -8,6 +8,7 @@ import { messages } from "../errors/messages.js";
 import { fromSnapshot, type MemberState } from "../ledger/state.js";
 import type { CompiledReward } from "../program/compile.js";
 import { CommitConflict, type IdempotencyRecord, type StoredMember } from "../store/port.js";
+import { stockCount } from "../store/stock.js";
 import type { EngineContext } from "./context.js";
 
 export async function guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -72,9 +73,9 @@ export async function readForCommand(
   return { loaded, prior: await guard(() => store.getIdempotency(program.id, key)) };
 }
 
-/** Units left of a reward's stock now: the store's count, else the program's; null: unlimited. */
+/** Units left of a reward's stock now (see store/stock.ts); null: unlimited. */
 export async function stockLeft(ctx: EngineContext, reward: CompiledReward): Promise<number | null> {
   const { program, store } = ctx;
   if (reward.stock === null) return null;
-  return (await guard(() => store.getStock(program.id, reward.id))) ?? reward.stock;
+  return stockCount(await guard(() => store.getStock(program.id, reward.id)), reward.stock);
 }

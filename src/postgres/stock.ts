@@ -1,9 +1,11 @@
 /**
  * Reward stock in the store: the count a reward has left, and the commit's changes to it. A reward
  * no commit has touched has no row: its count is the program's `stock` (the change carries it as
- * `initial`), and a first change starts the row from there.
+ * `initial`), and a first change starts the row from there (src/store/stock.ts says the rule once;
+ * the upsert applies it in SQL).
  */
 import { CommitConflict, type CommitBatch } from "../store/port.js";
+import { stockAfter } from "../store/stock.js";
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext, SqlContext } from "./context.js";
 import { byId, storable, text } from "./rows.js";
@@ -35,6 +37,6 @@ export function stockViolation(error: unknown, batch: CommitBatch): string | nul
   if (e?.code !== "23514" || !(batch.stock ?? []).length) return null;
   const named = typeof e.constraint === "string" ? e.constraint : typeof e.message === "string" ? e.message : "";
   if (!named.includes("loyalty_reward_stock")) return null;
-  const short = (batch.stock ?? []).find((c) => c.initial + c.delta < 0);
+  const short = (batch.stock ?? []).find((c) => stockAfter(null, c) < 0);
   return short?.rewardId ?? batch.stock![0]!.rewardId;
 }

@@ -16,6 +16,7 @@ import {
   type StoreCapabilities,
   type StoredMember,
 } from "./port.js";
+import { stockAfter } from "./stock.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
 export type FaultPoint = "entries" | "snapshot" | "due-index" | "stock" | "idempotency";
@@ -96,7 +97,7 @@ export class MemoryStore implements LoyaltyStore {
     for (const c of stock) {
       if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0)
         throw new Error(`memory store: bad stock change for ${c.rewardId}`);
-      if ((this.stock.get(k(batch.programId, c.rewardId)) ?? c.initial) + c.delta < 0)
+      if (stockAfter(this.stock.get(k(batch.programId, c.rewardId)), c) < 0)
         throw new CommitConflict("stock", c.rewardId);
     }
 
@@ -128,7 +129,7 @@ export class MemoryStore implements LoyaltyStore {
       for (const c of stock) {
         const sk = k(batch.programId, c.rewardId);
         const previous = this.stock.get(sk);
-        this.stock.set(sk, (previous ?? c.initial) + c.delta);
+        this.stock.set(sk, stockAfter(previous, c));
         undo.push(() => (previous === undefined ? this.stock.delete(sk) : this.stock.set(sk, previous)));
         this.faults?.("stock");
       }

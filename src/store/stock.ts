@@ -1,0 +1,33 @@
+/**
+ * The stock default, the one rule for where a reward's count comes from. A reward with limited
+ * stock starts at the program's `stock`; the first commit that changes it (a redemption, a
+ * cancellation, a restock) gives the store a count of its own, and from then on the store's count
+ * is the truth. So a store that has no count for a reward means "untouched: the program's stock
+ * applies", never "none left".
+ *
+ * The engine reads the count through `stockCount` and sends each change with the count to start
+ * from (`startingStock`); the stores apply a change through `stockAfter`. PostgreSQL's upsert
+ * (`changeStock`) says the same in SQL: a first change inserts initial + delta, later ones add delta.
+ */
+import type { StockChange } from "./port.js";
+
+/** Units left now: the store's count once a commit has made one, else the program's stock. */
+export function stockCount(storeCount: number | null | undefined, programStock: number): number {
+  return storeCount ?? programStock;
+}
+
+/**
+ * The count a stock change starts from if the store has none yet: the program's stock, or 0 for a
+ * reward the catalogue no longer has (a cancellation still gives its units back).
+ */
+export function startingStock(programStock: number | null | undefined): number {
+  return programStock ?? 0;
+}
+
+/**
+ * The count after a change: the store's count (or the change's `initial` if it has none) plus the
+ * change's delta. A store refuses a change that leaves it below zero (`CommitConflict("stock")`).
+ */
+export function stockAfter(storeCount: number | null | undefined, change: StockChange): number {
+  return stockCount(storeCount, change.initial) + change.delta;
+}
