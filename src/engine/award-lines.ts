@@ -7,10 +7,13 @@ import { Decimal } from "../shared/decimal.js";
 import type { EngineContext } from "./context.js";
 import type { AwardLine } from "./results.js";
 
-export function awardLines(ctx: EngineContext, e: Evaluation): { awards: AwardLine[]; totals: Record<string, string> } {
+export function awardLines(
+  ctx: EngineContext,
+  evaluation: Evaluation,
+): { awards: AwardLine[]; totals: Record<string, string> } {
   const { fmt } = ctx;
   const totals = new Map<string, Decimal>();
-  const awards = e.awards.map((a) => {
+  const awards = evaluation.awards.map((a) => {
     totals.set(a.wallet, (totals.get(a.wallet) ?? new Decimal(0)).plus(a.points));
     return {
       ruleId: a.ruleId,

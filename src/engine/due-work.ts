@@ -20,19 +20,19 @@ import type { EngineContext } from "./context.js";
  */
 export function settleDue(
   ctx: EngineContext,
-  w: LedgerWriter,
+  writer: LedgerWriter,
   options: { expire: boolean; codes: CodeGenerator | null } = { expire: true, codes: ctx.codes },
 ): void {
   const { program } = ctx;
-  const before = program.tiers === null ? null : currentTier(program, w.state).id;
-  const lastWrite = w.state.lastAt;
-  const mark = w.entries.length;
-  reviewTier(w, program);
-  const changes = w.entries
+  const before = program.tiers === null ? null : currentTier(program, writer.state).id;
+  const lastWrite = writer.state.lastAt;
+  const mark = writer.entries.length;
+  reviewTier(writer, program);
+  const changes = writer.entries
     .slice(mark)
     .flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
   convertDue(
-    w,
+    writer,
     program,
     options.codes,
     (at) => {
@@ -42,19 +42,19 @@ export function settleDue(
     },
     lastWrite,
   );
-  if (options.expire) expireDue(w, program);
+  if (options.expire) expireDue(writer, program);
 }
 
 /** The member's earliest due work: a lot's expiry, a tier review or an automatic conversion, whichever comes first. */
-export function dueAtOf(ctx: EngineContext, w: LedgerWriter): number | null {
+export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null {
   const { program, hasAutomaticConversions } = ctx;
   let due: number | null = null;
   const earliest = (at: number | null) => {
     if (at !== null && (due === null || at < due)) due = at;
   };
-  earliest(nextDueAt(w.state, deadlines(program, w.state)));
-  earliest(reviewDueAt(program, w.state));
-  if (hasAutomaticConversions) earliest(nextConversionAt(program, w));
+  earliest(nextDueAt(writer.state, deadlines(program, writer.state)));
+  earliest(reviewDueAt(program, writer.state));
+  if (hasAutomaticConversions) earliest(nextConversionAt(program, writer));
   return due;
 }
 

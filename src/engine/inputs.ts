@@ -21,7 +21,7 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, name: stri
 export function checkAgainstProgram(
   ctx: EngineContext,
   name: string,
-  c: {
+  command: {
     currency?: string;
     amount?: string;
     lines?: readonly { amount: string }[];
@@ -34,38 +34,40 @@ export function checkAgainstProgram(
   const { program, now } = ctx;
   const issues: FieldIssue[] = [];
   let currencyWrong = false;
-  if (c.currency !== undefined && c.currency !== program.currency) {
+  if (command.currency !== undefined && command.currency !== program.currency) {
     currencyWrong = true;
-    issues.push({ path: ["currency"], message: messages.currencyMismatch(program.currency, c.currency) });
+    issues.push({ path: ["currency"], message: messages.currencyMismatch(program.currency, command.currency) });
   }
-  if (c.amount !== undefined && decimalPlaces(c.amount) > program.currencyPlaces)
+  if (command.amount !== undefined && decimalPlaces(command.amount) > program.currencyPlaces)
     issues.push({ path: ["amount"], message: f.tooPrecise(program.currencyPlaces) });
-  c.lines?.forEach((l, i) => {
+  command.lines?.forEach((l, i) => {
     if (decimalPlaces(l.amount) > program.currencyPlaces)
       issues.push({ path: ["lines", i, "amount"], message: f.tooPrecise(program.currencyPlaces) });
   });
   // Lines may sum to less than the amount (shipping, fees), never to more: line-filtered awards
   // would otherwise earn on money that was not paid.
   if (
-    c.lines !== undefined &&
-    c.amount !== undefined &&
-    c.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0)).gt(c.amount)
+    command.lines !== undefined &&
+    command.amount !== undefined &&
+    command.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0)).gt(command.amount)
   ) {
     issues.push({ path: ["lines"], message: f.linesExceedAmount });
   }
-  if (c.wallet !== undefined) {
-    const wallet = program.wallets.get(c.wallet);
-    if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
+  if (command.wallet !== undefined) {
+    const wallet = program.wallets.get(command.wallet);
+    if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(command.wallet) });
     else if (spendOnly && wallet.kind !== "spendable")
-      issues.push({ path: ["wallet"], message: f.walletNotSpendable(c.wallet) });
+      issues.push({ path: ["wallet"], message: f.walletNotSpendable(command.wallet) });
   }
-  if (c.points !== undefined && decimalPlaces(c.points) > program.scale)
+  if (command.points !== undefined && decimalPlaces(command.points) > program.scale)
     issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
-  if (c.occurredAt !== undefined && instantMs(c.occurredAt) > now())
+  if (command.occurredAt !== undefined && instantMs(command.occurredAt) > now())
     issues.push({ path: ["occurredAt"], message: f.inFuture });
   if (issues.length === 0) return;
   if (currencyWrong && issues.length === 1) {
-    throw new LoyaltyError("CURRENCY_MISMATCH", messages.currencyMismatch(program.currency, c.currency!), { issues });
+    throw new LoyaltyError("CURRENCY_MISMATCH", messages.currencyMismatch(program.currency, command.currency!), {
+      issues,
+    });
   }
   throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(name, issues.length), { issues });
 }
@@ -82,4 +84,4 @@ export const toLines = (
       }))
     : null;
 
-export const attrs = (a: Record<string, Scalar> | undefined) => a ?? {};
+export const attrs = (attributes: Record<string, Scalar> | undefined) => attributes ?? {};

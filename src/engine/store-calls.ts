@@ -29,6 +29,12 @@ export function isCommitConflict(error: unknown): error is CommitConflict {
   return error instanceof CommitConflict || (error instanceof Error && error.name === "CommitConflict");
 }
 
+/** A member as the store holds it: its live state, and the version a commit must expect. */
+export interface LoadedMember {
+  readonly state: MemberState;
+  readonly version: number;
+}
+
 /** `field`: the command's field that named the member (fromMemberId, referredId, ...). */
 export function memberNotFound(memberId: string, field = "memberId"): LoyaltyError {
   return new LoyaltyError("MEMBER_NOT_FOUND", messages.memberNotFound(memberId), {
@@ -36,10 +42,7 @@ export function memberNotFound(memberId: string, field = "memberId"): LoyaltyErr
   });
 }
 
-export async function loadState(
-  ctx: EngineContext,
-  memberId: string,
-): Promise<{ state: MemberState; version: number } | null> {
+export async function loadState(ctx: EngineContext, memberId: string): Promise<LoadedMember | null> {
   const { program, store } = ctx;
   return decoded(await guard(() => store.loadMember(program.id, memberId)));
 }
@@ -50,7 +53,7 @@ export async function loadKnown(ctx: EngineContext, memberId: string): Promise<M
   return loaded.state;
 }
 
-const decoded = (stored: StoredMember | null) =>
+const decoded = (stored: StoredMember | null): LoadedMember | null =>
   stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
 
 /** The members a command writes (null: not enrolled) and the record of its key. */
@@ -58,7 +61,7 @@ export async function readForCommand(
   ctx: EngineContext,
   memberIds: readonly string[],
   key: string,
-): Promise<{ loaded: ({ state: MemberState; version: number } | null)[]; prior: IdempotencyRecord | null }> {
+): Promise<{ loaded: (LoadedMember | null)[]; prior: IdempotencyRecord | null }> {
   const { program, store } = ctx;
   if (store.loadForCommand !== undefined && memberIds.length > 0) {
     const read = await guard(() => store.loadForCommand!(program.id, memberIds, key));

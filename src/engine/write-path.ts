@@ -125,7 +125,7 @@ export function writeOne<R extends object>(
   key: string,
   memberId: string,
   mustExist: boolean,
-  decide: (w: LedgerWriter) => Omit<R, "entries">,
+  decide: (writer: LedgerWriter) => Omit<R, "entries">,
 ): Promise<Replayable<R>> {
   return write<R>(ctx, type, raw, key, [{ id: memberId, mustExist }], ([w]) => ({ result: decide(w!) }));
 }
@@ -140,7 +140,7 @@ export async function systemWrite(
   memberId: string,
   at: number,
   type: "expire" | "reviewTiers" | "convert",
-  decide: (w: LedgerWriter) => boolean,
+  decide: (writer: LedgerWriter) => boolean,
 ): Promise<Entry[]> {
   const { program, store, newId, maxAttempts, stamp } = ctx;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
