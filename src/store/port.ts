@@ -49,7 +49,7 @@ export interface StockChange {
   readonly rewardId: string;
   /** Units: negative takes (a redemption), positive gives back (a cancellation, a restock). A whole number. */
   readonly delta: number;
-  /** The count to start from when the store holds none for the reward yet: the program's `stock`. */
+  /** The count to start from when the store holds none for the reward yet: the program's `stock` (store/stock.ts). */
   readonly initial: number;
 }
 
