@@ -60,7 +60,7 @@ export async function expiryBench(log: (text: string) => void = () => {}): Promi
           expectedVersion: null,
           snapshot: toSnapshot(w.state),
           entries: w.entries,
-          dueAt: nextDueAt(w.state),
+          dueAt: nextDueAt(w.state, new Map()), // plainProgram has no inactivity deadlines
         },
       ],
       idempotency: null,

@@ -14,8 +14,9 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
 import { Decimal, ZERO, formatAmount, roundTo } from "../shared/decimal.js";
+import { inactivityDeadline } from "../expiry/policy.js";
 import type { LotDraw } from "../ledger/entries.js";
-import { bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
+import { assertNothingDue, bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
 import type { Lot } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { rateOf } from "./evaluate.js";
@@ -53,6 +54,9 @@ function reverse(
 ): Reversal | null {
   if (wanted.lte(0)) return null;
   const now = w.now;
+  // Reversals draw at the command's instant, after its due expiries were written off.
+  const deadline = inactivityDeadline(program, w.state, wallet);
+  assertNothingDue(w.state, wallet, now, deadline);
   const lots = w.state.lots.filter((l) => l.wallet === wallet);
   const own = lots.filter((l) => ownIds.has(l.id));
   const others = lots.filter((l) => !ownIds.has(l.id));
@@ -60,14 +64,15 @@ function reverse(
 
   // Stage order: this purchase's pending points, (receipt-less: any pending points), then available
   // points (this purchase's own first), then, with allow_debt, any other pending points.
-  const stages: Lot[][] = [own.filter((l) => isPending(l, now)).sort(byNewestFirst)];
-  if (purchaseId === null) stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
+  const pending = (l: Lot) => isPending(l, now, deadline);
+  const available = (l: Lot) => isAvailable(l, now, deadline);
+  const stages: Lot[][] = [own.filter(pending).sort(byNewestFirst)];
+  if (purchaseId === null) stages.push(others.filter(pending).sort(byNewestFirst));
   if (policy !== "only_pending") {
-    stages.push(own.filter((l) => isAvailable(l, now)).sort(bySpendOrder));
-    stages.push(others.filter((l) => isAvailable(l, now)).sort(bySpendOrder));
+    stages.push(own.filter(available).sort(bySpendOrder));
+    stages.push(others.filter(available).sort(bySpendOrder));
   }
-  if (policy === "allow_debt" && purchaseId !== null)
-    stages.push(others.filter((l) => isPending(l, now)).sort(byNewestFirst));
+  if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter(pending).sort(byNewestFirst));
 
   const draws: LotDraw[] = [];
   const claim = Decimal.max(ZERO, Decimal.min(wanted, claimable));

@@ -1,7 +1,7 @@
 /**
  * Points by hand: an adjustment (a credit or a debit with a reason) and a spend.
  */
-import { lotRecord } from "../expiry/policy.js";
+import { inactivityDeadline, lotRecord } from "../expiry/policy.js";
 import { adjust as decideAdjust, spend as decideSpend } from "../ledger/operations.js";
 import { Decimal } from "../shared/decimal.js";
 import * as schemas from "./commands.js";
@@ -24,6 +24,7 @@ export function pointCommands(ctx: EngineContext): Pick<LoyaltyEngine, "adjust" 
           reason: c.reason,
           reference: c.reference ?? null,
           creditLot: lotRecord(program, c.wallet, w.now, w.now),
+          deadline: inactivityDeadline(program, w.state, c.wallet),
         });
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
@@ -33,7 +34,13 @@ export function pointCommands(ctx: EngineContext): Pick<LoyaltyEngine, "adjust" 
       const c = parse(schemas.spendSchema, input, "spend");
       checkAgainstProgram(ctx, "spend", c, true);
       return writeOne<PointsResult>(ctx, "spend", input, c.key, c.memberId, true, (w) => {
-        decideSpend(w, c.wallet, new Decimal(c.points), c.reference ?? null);
+        decideSpend(
+          w,
+          c.wallet,
+          new Decimal(c.points),
+          c.reference ?? null,
+          inactivityDeadline(program, w.state, c.wallet),
+        );
         return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
       });
     },

@@ -7,7 +7,7 @@ import type { Program } from "../program/compile.js";
 import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import { deadlines } from "../expiry/policy.js";
-import { effectiveExpiry, isExpired, walletBalance } from "../ledger/lots.js";
+import { effectiveExpiry, isExpired, walletBalanceAt } from "../ledger/lots.js";
 import type { MemberState } from "../ledger/state.js";
 import type { CompiledTier } from "../program/compile.js";
 import { currentTier, meets, nextScheduled, reviewDueAt } from "../tiers/review.js";
@@ -134,7 +134,7 @@ export function summarize(
   const due = deadlines(program, state);
   for (const [id, wallet] of program.wallets) {
     const deadline = due.get(id) ?? null;
-    const b = walletBalance(state, id, now, deadline);
+    const b = walletBalanceAt(state, id, now, deadline);
     const lots = state.lots.filter((l) => l.wallet === id && !isExpired(l, now, deadline));
     const expiring = lots
       .map((l) => ({ at: effectiveExpiry(l, deadline), points: l.remaining }))

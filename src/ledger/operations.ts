@@ -8,7 +8,7 @@ import type { Scalar } from "../shared/scalar.js";
 import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { LotDraw, LotRecord } from "./entries.js";
-import { planDraws, spendableLots, walletBalance } from "./lots.js";
+import { assertNothingDue, planDraws, spendableAt, walletBalanceAt } from "./lots.js";
 import type { LedgerWriter } from "./writer.js";
 
 export function enroll(
@@ -34,26 +34,56 @@ export function insufficientPoints(wallet: string, available: Decimal, wanted: D
   );
 }
 
-/** Plans a draw of available points, soonest expiring first, or refuses with INSUFFICIENT_POINTS. */
-export function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal): LotDraw[] {
-  const plan = planDraws(spendableLots(w.state, wallet, w.now), points);
-  if (plan.short.gt(0)) throw insufficientPoints(wallet, walletBalance(w.state, wallet, w.now).available, points);
+/**
+ * Plans a draw of available points, soonest expiring first, or refuses with INSUFFICIENT_POINTS.
+ * `deadline`: the wallet's inactivity deadline, or null if it has none (the ledger knows no program,
+ * so the caller computes it: src/expiry/policy.ts `inactivityDeadline`). The draw is at the
+ * command's instant, after its due expiries were written off, which this asserts.
+ */
+export function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal, deadline: number | null): LotDraw[] {
+  assertNothingDue(w.state, wallet, w.now, deadline);
+  const plan = planDraws(spendableAt(w.state, wallet, w.now, deadline), points);
+  if (plan.short.gt(0))
+    throw insufficientPoints(wallet, walletBalanceAt(w.state, wallet, w.now, deadline).available, points);
   return plan.draws;
 }
 
-/** Spends points: soonest-expiring available lots first (invariant 4), or refuses with nothing written. */
-export function spend(w: LedgerWriter, wallet: string, points: Decimal, reference: string | null): void {
-  w.append({ kind: "spend", wallet, points: points.toString(), lots: drawAvailable(w, wallet, points), reference });
+/**
+ * Spends points: soonest-expiring available lots first (invariant 4), or refuses with nothing
+ * written. `deadline` as for `drawAvailable`.
+ */
+export function spend(
+  w: LedgerWriter,
+  wallet: string,
+  points: Decimal,
+  reference: string | null,
+  deadline: number | null,
+): void {
+  w.append({
+    kind: "spend",
+    wallet,
+    points: points.toString(),
+    lots: drawAvailable(w, wallet, points, deadline),
+    reference,
+  });
 }
 
 /**
  * A manual adjustment: a credit creates an available lot (repaying debt first) with the dates
  * `creditLot` gives it (the caller reads them off the program's expiry policy); a debit draws like
- * a spend and, like a spend, is refused if the available balance cannot cover it.
+ * a spend and, like a spend, is refused if the available balance cannot cover it (`deadline`: the
+ * wallet's inactivity deadline or null, as for `drawAvailable`).
  */
 export function adjust(
   w: LedgerWriter,
-  adjustment: { wallet: string; points: Decimal; reason: string; reference: string | null; creditLot: LotRecord },
+  adjustment: {
+    wallet: string;
+    points: Decimal;
+    reason: string;
+    reference: string | null;
+    creditLot: LotRecord;
+    deadline: number | null;
+  },
 ): void {
   const a = adjustment;
   const base = {
@@ -71,6 +101,6 @@ export function adjust(
       lots: [],
     });
   } else {
-    w.append({ ...base, lot: null, debtRepaid: "0", lots: drawAvailable(w, a.wallet, a.points.neg()) });
+    w.append({ ...base, lot: null, debtRepaid: "0", lots: drawAvailable(w, a.wallet, a.points.neg(), a.deadline) });
   }
 }

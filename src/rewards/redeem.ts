@@ -10,9 +10,9 @@ import type { CompiledReward, Program } from "../program/compile.js";
 import { ZERO, formatAmount, min, type Decimal } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import { MAX_ID_LENGTH, isStorableText } from "../shared/validation.js";
-import { deadlines, endOfPeriod } from "../expiry/policy.js";
+import { endOfPeriod, inactivityDeadline } from "../expiry/policy.js";
 import type { Grant, LotDraw, RedeemEntry } from "../ledger/entries.js";
-import { bySpendOrder, isExpired, planDraws, spendableLots, walletBalance } from "../ledger/lots.js";
+import { bySpendOrder, isExpired, planDraws, spendableAt, walletBalanceAt } from "../ledger/lots.js";
 import { drawAvailable, insufficientPoints } from "../ledger/operations.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { refusal, unitPrice } from "./catalogue.js";
@@ -65,17 +65,18 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
   let quantity = req.quantity;
   // Whether it is offered at all comes before what the member can afford (the README's order).
   const unavailable = refusal(program, reward, w.state, w.now, quantity ?? 1, req.stockLeft);
+  const deadline = inactivityDeadline(program, w.state, reward.wallet);
   if (unavailable) throw unavailable;
   if (quantity === null) {
     // A conversion on request: every whole step of the available balance, within its limits.
-    const available = walletBalance(w.state, reward.wallet, w.now).available;
+    const available = walletBalanceAt(w.state, reward.wallet, w.now, deadline).available;
     quantity = Math.min(available.div(price).floor().toNumber(), 1_000_000);
     if (quantity < 1) throw insufficientPoints(reward.wallet, available, price);
     const refused = refusal(program, reward, w.state, w.now, quantity, req.stockLeft);
     if (refused) throw refused;
   }
   const points = price.times(quantity);
-  const lots = drawAvailable(w, reward.wallet, points);
+  const lots = drawAvailable(w, reward.wallet, points, deadline);
   const stock = reward.stock === null ? 0 : quantity;
   const entry = w.append({
     kind: "redeem",
@@ -194,7 +195,7 @@ export function cancelRedemption(
     throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), {
       details: { redemptionId: c.redemptionId },
     });
-  const deadline = deadlines(program, w.state).get(r.wallet) ?? null;
+  const deadline = inactivityDeadline(program, w.state, r.wallet);
   // A lapse of the wallet for inactivity after the redemption expired its points, whatever
   // activity has moved the deadline since.
   const lapsedSince = (w.state.lapsed[r.wallet] ?? -Infinity) > r.at;
@@ -308,10 +309,12 @@ function reclaimForgiven(
 /** At most this many period ends are caught up in one write (a member idle for years). */
 const MAX_CATCH_UP = 400;
 
-/** The points of `wallet` spendable at instant `at` (available, not expired), in spending order. */
-function spendableAt(w: LedgerWriter, program: Program, wallet: string, at: number) {
-  const deadline = deadlines(program, w.state).get(wallet) ?? null;
-  return spendableLots(w.state, wallet, at).filter((l) => !isExpired(l, at, deadline));
+/**
+ * The points of `wallet` spendable at instant `at` (a period end, possibly before due expiries
+ * were written off: reads run conversions without them), in spending order.
+ */
+function spendableAtPeriodEnd(w: LedgerWriter, program: Program, wallet: string, at: number) {
+  return spendableAt(w.state, wallet, at, inactivityDeadline(program, w.state, wallet));
 }
 
 /**
@@ -357,7 +360,7 @@ function convertAt(
   tier: string | null,
   codes: CodeGenerator | null,
 ): void {
-  const lots = spendableAt(w, program, reward.wallet, at);
+  const lots = spendableAtPeriodEnd(w, program, reward.wallet, at);
   const price = unitPrice(reward, w.state, tier);
   const available = lots.reduce((s, l) => s.plus(l.remaining), ZERO);
   const steps = Math.min(available.div(price).floor().toNumber(), 1_000_000);
@@ -404,7 +407,7 @@ export function nextConversionAt(program: Program, w: LedgerWriter): number | nu
     for (const at of [...candidates].sort((a, b) => a - b)) {
       if (reward.availableUntil !== null && at >= reward.availableUntil) break;
       if (due !== null && at >= due) break;
-      const available = spendableAt(w, program, reward.wallet, at).reduce((s, l) => s.plus(l.remaining), ZERO);
+      const available = spendableAtPeriodEnd(w, program, reward.wallet, at).reduce((s, l) => s.plus(l.remaining), ZERO);
       if (available.gte(price)) {
         due = at;
         break;

@@ -10,7 +10,7 @@ import { Decimal, ZERO } from "../shared/decimal.js";
 import { iso, periodKey } from "../shared/time.js";
 import { drawAvailable, debtToRepay } from "../ledger/operations.js";
 import { effectiveExpiry } from "../ledger/lots.js";
-import { deadlines } from "../expiry/policy.js";
+import { inactivityDeadline } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { limitKeys, used } from "../ledger/limits.js";
 
@@ -44,11 +44,11 @@ export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program,
       });
     }
   }
-  const draws = drawAvailable(from, req.wallet, req.points);
+  const deadline = inactivityDeadline(program, from.state, req.wallet);
+  const draws = drawAvailable(from, req.wallet, req.points, deadline);
   // The receiver's lots, one per distinct expiry of the lots drawn, soonest first.
   // Each point keeps the date it would have expired with the sender: its lot's own, or the
   // sender's inactivity deadline if sooner.
-  const deadline = deadlines(program, from.state).get(req.wallet) ?? null;
   const byExpiry = new Map<number | null, Decimal>();
   for (const d of draws) {
     const at = effectiveExpiry(
