@@ -29,7 +29,7 @@ import { memberViolations, readAllEntries, storeFingerprint, testClock, unitsToD
 import { compileProgram } from "../src/program/compile.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
 import { convertDue } from "../src/rewards/redeem.js";
-import { periodKey, type Period } from "../src/shared/time.js";
+import { periodKey, type Period } from "../src/shared/periods.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const DAY = 86_400_000;

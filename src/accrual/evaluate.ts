@@ -4,7 +4,7 @@
  */
 import type { AccrualContext, CompiledAward, CompiledRule, Program } from "../program/compile.js";
 import { Decimal, ZERO, min, roundTo } from "../shared/decimal.js";
-import { periodKey, type Period } from "../shared/time.js";
+import { periodKey, type Period } from "../shared/periods.js";
 import type { MemberState } from "../ledger/state.js";
 
 /** The points one award of one rule gives, with what caps took off. */

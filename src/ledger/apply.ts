@@ -4,7 +4,7 @@
  * property tests check it against the store.
  */
 import { Decimal, ZERO } from "../shared/decimal.js";
-import type { Period } from "../shared/time.js";
+import type { Period } from "../shared/periods.js";
 import type { Entry, LotDraw, LotRecord, MetricStamp, PeriodKeys, TierRecord } from "./entries.js";
 import {
   CAP_KEYS_KEPT,

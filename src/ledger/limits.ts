@@ -5,7 +5,7 @@
  * `transfers:<wallet>`.
  */
 import { ZERO, type Decimal } from "../shared/decimal.js";
-import { periodKey, type Period } from "../shared/time.js";
+import { periodKey, type Period } from "../shared/periods.js";
 import type { PeriodKeys } from "./entries.js";
 import type { MemberState } from "./state.js";
 

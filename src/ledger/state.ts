@@ -5,7 +5,7 @@
  */
 import type { Scalar } from "../shared/scalar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
-import type { Period } from "../shared/time.js";
+import type { Period } from "../shared/periods.js";
 
 export interface Lot {
   readonly id: string;

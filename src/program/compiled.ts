@@ -4,7 +4,8 @@
  */
 import type { z } from "zod";
 import type { Decimal, RoundingMode } from "../shared/decimal.js";
-import type { Duration, LocalParts, Period } from "../shared/time.js";
+import type { Period } from "../shared/periods.js";
+import type { Duration, LocalParts } from "../shared/time.js";
 import type { Scalar } from "../shared/scalar.js";
 import type {
   programSchema,

@@ -6,7 +6,8 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { CompiledReward, Program } from "../program/compile.js";
 import type { Decimal } from "../shared/decimal.js";
-import { iso, periodKey } from "../shared/time.js";
+import { iso } from "../shared/time.js";
+import { periodKey } from "../shared/periods.js";
 import { brokenLimit, used } from "../ledger/limits.js";
 import type { MemberState } from "../ledger/state.js";
 

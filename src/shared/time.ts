@@ -1,5 +1,4 @@
-import { TZDate, tzOffset } from "@date-fns/tz";
-import { getISOWeek, getISOWeekYear } from "date-fns";
+import { tzOffset } from "@date-fns/tz";
 
 /*
  * Zone offsets are the slow part of local time: each one is an Intl.DateTimeFormat call (about
@@ -181,7 +180,8 @@ function intlParts(ms: number, zone: string): LocalParts {
   return { year, month, day, weekday, minuteOfDay: hour * 60 + minute };
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+/** `n` zero-padded to `width` digits, as dates are written in keys. */
+export const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /** The local calendar date of `ms` in `zone`, as YYYY-MM-DD. */
 export function localDateKey(ms: number, zone: string): string {
@@ -272,21 +272,6 @@ function instantAtWall(zone: string, wall: number): number {
   const drift = wall + seconds * 1000 - wallAt(zone, at);
   if (drift && Math.abs(drift) < 30 * MINUTE) at = clip(at + drift);
   return at;
-}
-
-export type Period = "day" | "week" | "month" | "year" | "lifetime";
-
-/** The key of the local period that contains `ms`: 2026-11-23, 2026-W48, 2026-11, 2026 or "all". */
-export function periodKey(ms: number, zone: string, period: Period): string {
-  if (period === "lifetime") return "all";
-  if (period === "week") {
-    const d = new TZDate(ms, zone);
-    return `${getISOWeekYear(d)}-W${pad(getISOWeek(d))}`;
-  }
-  const p = localParts(ms, zone);
-  if (period === "year") return pad(p.year, 4);
-  if (period === "month") return `${pad(p.year, 4)}-${pad(p.month)}`;
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
 let lastIsoMs = NaN;
