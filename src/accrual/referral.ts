@@ -9,7 +9,7 @@ import type { Program } from "../program/compile.js";
 import type { Scalar } from "../shared/scalar.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { brokenLimit, limitKeys } from "../ledger/limits.js";
+import { brokenLimit, counterName, limitKeys } from "../ledger/limits.js";
 import { recordEvent } from "./earn.js";
 import type { Evaluation } from "./evaluate.js";
 
@@ -47,7 +47,7 @@ export function refer(
       details: { memberId: referredId, joinedAt: iso(referred.state.joinedAt) },
     });
   }
-  const limit = brokenLimit(referrer.state, "referrals", cfg.limits, 1, referrer.now, program.timeZone);
+  const limit = brokenLimit(referrer.state, counterName.referrals(), cfg.limits, 1, referrer.now, program.timeZone);
   if (limit !== null)
     throw new LoyaltyError("LIMIT_REACHED", messages.referralLimitReached(limit.period, limit.count), {
       details: { memberId: referrerId, period: limit.period, count: limit.count },

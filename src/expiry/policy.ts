@@ -8,11 +8,10 @@ import { TZDate } from "@date-fns/tz";
 import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter, startOfYear } from "date-fns";
 import type { Program } from "../program/compile.js";
 import type { ExpiryPolicy } from "../program/schema.js";
+import type { CalendarUnit } from "../shared/periods.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { LotRecord } from "../ledger/entries.js";
 import type { MemberState } from "../ledger/state.js";
-
-export type CalendarUnit = "day" | "month" | "quarter" | "year";
 
 function startOf(date: Date, unit: CalendarUnit): Date {
   switch (unit) {

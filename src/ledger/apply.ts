@@ -4,7 +4,8 @@
  * property tests check it against the store.
  */
 import { Decimal, ZERO } from "../shared/decimal.js";
-import type { Period } from "../shared/periods.js";
+import { countInPeriods } from "../shared/periods.js";
+import { counterName, type CounterName } from "./limits.js";
 import type { Entry, LotDraw, LotRecord, MetricStamp, PeriodKeys, TierRecord } from "./entries.js";
 import {
   CAP_KEYS_KEPT,
@@ -13,7 +14,6 @@ import {
   dict,
   emptyState,
   emptyTotals,
-  type CapCounters,
   type Lot,
   type LotShape,
   type MemberState,
@@ -105,17 +105,8 @@ function drawLots(
 }
 
 /** Adds `delta` to a limit counter for each of `keys`, keeping the latest LIMIT_KEYS_KEPT keys per period. */
-function countLimit(s: MemberState, name: string, keys: PeriodKeys, delta: Decimal) {
-  const counters: CapCounters = (s.limits[name] ??= {});
-  for (const [period, key] of Object.entries(keys) as [Period, string][]) {
-    const used = (counters[period] ??= dict());
-    if (delta.isNeg() && used[key] === undefined) continue; // the period's counter is gone: nothing to give back
-    const next = (used[key] ?? ZERO).plus(delta);
-    used[key] = next.isNeg() ? ZERO : next;
-    const all = Object.keys(used);
-    if (all.length > LIMIT_KEYS_KEPT)
-      for (const old of all.sort().slice(0, all.length - LIMIT_KEYS_KEPT)) delete used[old];
-  }
+function countLimit(s: MemberState, name: CounterName, keys: PeriodKeys, delta: Decimal) {
+  countInPeriods((s.limits[name] ??= {}), keys, delta, () => LIMIT_KEYS_KEPT);
 }
 
 /** Opens a lot again with `points` (a cancelled redemption's), from its shape as it was drawn. */
@@ -202,15 +193,8 @@ export function applyEntry(s: MemberState, e: Entry): void {
         assert(p !== undefined, `earn ${e.id} names unknown purchase ${e.purchaseId}`);
         p.earned[e.wallet] = (p.earned[e.wallet] ?? ZERO).plus(points);
       }
-      const counters = ((s.caps[e.ruleId] ??= dict())[e.wallet] ??= {});
-      for (const [period, key] of Object.entries(e.capKeys) as [Period, string][]) {
-        const used = (counters[period] ??= dict());
-        used[key] = (used[key] ?? ZERO).plus(points);
-        // Keep the latest keys only (keys sort in time order); see CAP_KEYS_KEPT.
-        const keys = Object.keys(used);
-        if (keys.length > CAP_KEYS_KEPT[period])
-          for (const old of keys.sort().slice(0, keys.length - CAP_KEYS_KEPT[period])) delete used[old];
-      }
+      // Keep the latest keys only; see CAP_KEYS_KEPT.
+      countInPeriods(((s.caps[e.ruleId] ??= dict())[e.wallet] ??= {}), e.capKeys, points, (p) => CAP_KEYS_KEPT[p]);
       return;
     }
     case "spend": {
@@ -318,7 +302,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
         cancelled: false,
         draws,
       };
-      countLimit(s, `reward:${e.rewardId}`, e.limitKeys, new Decimal(e.quantity));
+      countLimit(s, counterName.redeemed(e.rewardId), e.limitKeys, new Decimal(e.quantity));
       return;
     }
     case "cancel": {
@@ -371,7 +355,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
       t.debt = t.debt.minus(repaid);
       r.cancelled = true;
       r.draws = [];
-      countLimit(s, `reward:${r.rewardId}`, r.limitKeys, new Decimal(-r.quantity));
+      countLimit(s, counterName.redeemed(r.rewardId), r.limitKeys, new Decimal(-r.quantity));
       return;
     }
     case "transfer": {
@@ -385,7 +369,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
         const drawn = drawLots(s, e.wallet, e.lots);
         assert(drawn.eq(points), `transfer ${e.id}: lots add up to ${drawn}, not ${e.points}`);
         t.transferredOut = t.transferredOut.plus(drawn);
-        countLimit(s, `transfers:${e.wallet}`, e.limitKeys, drawn);
+        countLimit(s, counterName.transferred(e.wallet), e.limitKeys, drawn);
       } else {
         const repaid = new Decimal(e.debtRepaid);
         assert(e.lot !== null && e.lot.wallet === e.wallet && points.gt(0), `transfer ${e.id}: a credit needs a lot`);
@@ -402,7 +386,7 @@ export function applyEntry(s: MemberState, e: Entry): void {
         assert(s.referredBy === null, `referral ${e.id}: member already referred by ${s.referredBy}`);
         s.referredBy = e.counterpartyId;
       } else {
-        countLimit(s, "referrals", e.limitKeys, new Decimal(1));
+        countLimit(s, counterName.referrals(), e.limitKeys, new Decimal(1));
       }
       return;
   }

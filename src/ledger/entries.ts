@@ -3,6 +3,7 @@
  * strings, ISO timestamps), so that a store can keep them as JSON without knowing decimal.js.
  * Every entry names the command that caused it; every entry that moves points names the lots.
  */
+import type { PeriodKeys } from "../shared/periods.js";
 import type { Scalar } from "../shared/scalar.js";
 
 /** The command that wrote an entry; "expire", "reviewTiers" and "convert" are the engine's own sweeps. */
@@ -24,7 +25,7 @@ export type CommandType =
   | "convert";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
-export type PeriodKeys = Readonly<Partial<Record<"day" | "week" | "month" | "year" | "lifetime", string>>>;
+export type { PeriodKeys };
 
 /**
  * What an entry adds to the member's tier qualification counters (programs with tiers only): the
@@ -98,7 +99,7 @@ export interface EarnEntry extends EntryBase {
   /** Part of `points` that went to repay debt (so the lot holds `points - debtRepaid`). */
   readonly debtRepaid: string;
   /** Period keys (local to the program) that this award counts towards, for the rule's caps. */
-  readonly capKeys: Readonly<Partial<Record<"day" | "week" | "month" | "year" | "lifetime", string>>>;
+  readonly capKeys: PeriodKeys;
 }
 
 export interface SpendEntry extends EntryBase {

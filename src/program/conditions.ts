@@ -9,8 +9,9 @@ import type { FieldIssue } from "../errors/loyalty-error.js";
 import { DECIMAL_LITERAL } from "../shared/decimal.js";
 import { isLocalDate } from "../shared/validation.js";
 
-export type Weekday = "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
-export const WEEKDAY_NAMES: readonly Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+/** Weekday names in the order of Date#getUTCDay (0 = Sunday): the one list the type and the check read. */
+export const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+export type Weekday = (typeof WEEKDAY_NAMES)[number];
 
 /** Which lines of a purchase an award or a condition looks at. Excludes win over includes. */
 export interface LineFilter {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { messages } from "../errors/messages.js";
 import { Decimal, ROUNDING_MODES, type RoundingMode } from "../shared/decimal.js";
+import { CALENDAR_UNITS, COUNTING_PERIODS, PERIOD_END_UNITS } from "../shared/periods.js";
 import { currencyCode, decimalString, idString, instant, timeZone } from "../shared/validation.js";
 import { validateCondition, validateLineFilter, type Condition, type LineFilter } from "./conditions.js";
 
@@ -40,7 +41,7 @@ const termPolicy = z.strictObject({
   kind: z.literal("term"),
   after: durationSchema,
   /** Round the expiry up to the end of the local day, month, quarter or year it falls in. */
-  roundUpTo: z.enum(["day", "month", "quarter", "year"]).optional(),
+  roundUpTo: z.enum(CALENDAR_UNITS).optional(),
 });
 
 /**
@@ -58,7 +59,7 @@ export const expiryPolicySchema = z.discriminatedUnion("kind", [
   /** Points earned in a local period expire at the end of the period `after` periods later (after 1, year: end of next year). */
   z.strictObject({
     kind: z.literal("calendar"),
-    period: z.enum(["month", "quarter", "year"]),
+    period: z.enum(PERIOD_END_UNITS),
     after: z.number().int().min(0).max(100),
   }),
   /** The whole balance expires `months` after the member's last qualifying activity (or joining). */
@@ -96,7 +97,7 @@ const awardSchema = z.discriminatedUnion("kind", [
 ]);
 
 const periodCap = z.strictObject({
-  period: z.enum(["day", "week", "month", "year", "lifetime"]),
+  period: z.enum(COUNTING_PERIODS),
   points,
 });
 
@@ -168,7 +169,7 @@ const qualificationWindowSchema = z.discriminatedUnion("kind", [
 
 const reviewScheduleSchema = z.discriminatedUnion("kind", [
   /** At the end of every local month, quarter or year. */
-  z.strictObject({ kind: z.literal("periodEnd"), period: z.enum(["month", "quarter", "year"]) }),
+  z.strictObject({ kind: z.literal("periodEnd"), period: z.enum(PERIOD_END_UNITS) }),
   /** On each anniversary of the member's last tier change. */
   z.strictObject({ kind: z.literal("tierAnniversary") }),
   /** Rolling: at the first local midnight at which the member no longer meets the tier's thresholds. */
@@ -196,7 +197,7 @@ const tiersSchema = z.strictObject({
 
 /** A per-member count limit over a local period: 1 a day, 3 a month, 1 for life. */
 const countLimitSchema = z.strictObject({
-  period: z.enum(["day", "week", "month", "year", "lifetime"]),
+  period: z.enum(COUNTING_PERIODS),
   count: z.number().int().min(1).max(1_000_000),
 });
 
@@ -254,7 +255,7 @@ export const rewardSchema = z.discriminatedUnion("kind", [
     kind: z.literal("conversion"),
     ...rewardFields,
     value: money,
-    automatic: z.strictObject({ period: z.enum(["month", "quarter", "year"]) }).optional(),
+    automatic: z.strictObject({ period: z.enum(PERIOD_END_UNITS) }).optional(),
   }),
 ]);
 
@@ -300,7 +301,7 @@ export const programSchema = z.strictObject({
       minPoints: points.optional(),
       /** Points a member may send per local period. */
       limits: z
-        .array(z.strictObject({ period: z.enum(["day", "week", "month", "year", "lifetime"]), points }))
+        .array(z.strictObject({ period: z.enum(COUNTING_PERIODS), points }))
         .min(1)
         .optional(),
     })

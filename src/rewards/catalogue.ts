@@ -8,7 +8,7 @@ import type { CompiledReward, Program } from "../program/compile.js";
 import type { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { periodKey } from "../shared/periods.js";
-import { brokenLimit, used } from "../ledger/limits.js";
+import { brokenLimit, counterName, used } from "../ledger/limits.js";
 import type { MemberState } from "../ledger/state.js";
 
 /** The price of one unit for a member of `tier` (default: the member's tier now): the tier's price if the reward has one, else `price`. */
@@ -26,7 +26,8 @@ export function unitsLeft(program: Program, reward: CompiledReward, state: Membe
   for (const l of reward.limits) {
     const rest = Math.max(
       0,
-      l.count - used(state, `reward:${reward.id}`, l.period, periodKey(now, program.timeZone, l.period)).toNumber(),
+      l.count -
+        used(state, counterName.redeemed(reward.id), l.period, periodKey(now, program.timeZone, l.period)).toNumber(),
     );
     left = left === null ? rest : Math.min(left, rest);
   }
@@ -63,7 +64,7 @@ export function refusal(
       details: { rewardId: r, tier, tiers: [...reward.tiers] },
     });
   }
-  const limit = brokenLimit(state, `reward:${r}`, reward.limits, quantity, now, program.timeZone);
+  const limit = brokenLimit(state, counterName.redeemed(r), reward.limits, quantity, now, program.timeZone);
   if (limit !== null)
     return new LoyaltyError("LIMIT_REACHED", messages.rewardLimitReached(r, limit.period, limit.count), {
       details: { rewardId: r, period: limit.period, count: limit.count },

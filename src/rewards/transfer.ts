@@ -8,12 +8,11 @@ import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
-import { periodKey } from "../shared/periods.js";
 import { drawAvailable, debtToRepay } from "../ledger/operations.js";
 import { effectiveExpiry } from "../ledger/lots.js";
 import { inactivityDeadline } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { limitKeys, used } from "../ledger/limits.js";
+import { brokenLimit, counterName, limitKeys } from "../ledger/limits.js";
 
 export interface TransferRequest {
   readonly transferId: string;
@@ -37,14 +36,12 @@ export function transferCommandIssues(
 
 /** Moves points from `from` to `to`; refuses with LIMIT_REACHED or INSUFFICIENT_POINTS, writing nothing. */
 export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program, req: TransferRequest): void {
-  for (const l of program.transfers?.limits ?? []) {
-    const key = periodKey(from.now, program.timeZone, l.period);
-    if (used(from.state, `transfers:${req.wallet}`, l.period, key).plus(req.points).gt(l.points)) {
-      throw new LoyaltyError("LIMIT_REACHED", messages.transferLimitReached(l.period, l.points.toString()), {
-        details: { wallet: req.wallet, period: l.period, points: l.points.toString() },
-      });
-    }
-  }
+  const counter = counterName.transferred(req.wallet);
+  const l = brokenLimit(from.state, counter, program.transfers?.limits ?? [], req.points, from.now, program.timeZone);
+  if (l !== null)
+    throw new LoyaltyError("LIMIT_REACHED", messages.transferLimitReached(l.period, l.points.toString()), {
+      details: { wallet: req.wallet, period: l.period, points: l.points.toString() },
+    });
   const deadline = inactivityDeadline(program, from.state, req.wallet);
   const draws = drawAvailable(from, req.wallet, req.points, deadline);
   // The receiver's lots, one per distinct expiry of the lots drawn, soonest first.
