@@ -4,45 +4,12 @@
  * "the end of a period" is the first instant of the next one, so a lot that expires at the end of
  * March is spendable until 23:59:59.999 on 31 March, local time.
  */
-import { TZDate } from "@date-fns/tz";
-import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter, startOfYear } from "date-fns";
 import type { Program } from "../program/compile.js";
 import type { ExpiryPolicy } from "../program/schema.js";
-import type { CalendarUnit } from "../shared/periods.js";
+import { endOfPeriod } from "../shared/calendar.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { LotRecord } from "../ledger/entries.js";
 import type { MemberState } from "../ledger/state.js";
-
-function startOf(date: Date, unit: CalendarUnit): Date {
-  switch (unit) {
-    case "day":
-      return startOfDay(date);
-    case "month":
-      return startOfMonth(date);
-    case "quarter":
-      return startOfQuarter(date);
-    case "year":
-      return startOfYear(date);
-  }
-}
-
-function addUnits(date: Date, unit: CalendarUnit, n: number): Date {
-  switch (unit) {
-    case "day":
-      return addDays(date, n);
-    case "month":
-      return addMonths(date, n);
-    case "quarter":
-      return addMonths(date, 3 * n);
-    case "year":
-      return addYears(date, n);
-  }
-}
-
-/** The end of the local period `periodsLater` periods after the one containing `ms` (0: its own end). */
-export function endOfPeriod(ms: number, zone: string, unit: CalendarUnit, periodsLater = 0): number {
-  return addUnits(startOf(new TZDate(ms, zone), unit), unit, periodsLater + 1).getTime();
-}
 
 /** When a lot earned at `earnedAt` into `wallet` (by `ruleId`, if any) expires; null: never by itself. */
 export function lotExpiresAt(program: Program, wallet: string, ruleId: string | null, earnedAt: number): number | null {

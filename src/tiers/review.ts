@@ -10,12 +10,12 @@
  */
 import { awardTierBonus } from "../accrual/earn.js";
 import type { CompiledTier, CompiledTiers, Program } from "../program/compile.js";
-import { endOfPeriod } from "../expiry/policy.js";
+import { addDaysKey, addMonthsKey, dayStart, endOfPeriod } from "../shared/calendar.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { TierReason, TierRecord } from "../ledger/entries.js";
 import type { MemberState, TierState } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { addDaysKey, addMonthsKey, dayStart, metricValues, rollingFrom, windowAt, ALL_BUCKET } from "./window.js";
+import { metricValues, rollingFrom, windowAt, ALL_BUCKET } from "./window.js";
 import type { Decimal } from "../shared/decimal.js";
 
 /** Reviews processed for one member in one call at most (years of missed month-end reviews). */

@@ -4,89 +4,18 @@
  * counts today, a review at local midnight counts the days that just ended. Buckets are local dates
  * (YYYY-MM-DD); lifetime and since-tier-change windows use one running bucket, "all".
  */
-import { TZDate } from "@date-fns/tz";
 import type { Program } from "../program/compile.js";
 import type { QualificationWindow } from "../program/schema.js";
 import { ZERO, type Decimal } from "../shared/decimal.js";
+import { addDaysKey, addMonthsKey, anniversaryAfter, anniversaryOnOrBefore, dayStart } from "../shared/calendar.js";
 import { localDateKey } from "../shared/time.js";
 import type { MemberState } from "../ledger/state.js";
 import { dict, type Dict } from "../ledger/state.js";
 
 export const ALL_BUCKET = "all";
-const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-
-/** Calendar arithmetic on local dates (no zone involved: a date is a date). */
-function keyToUtc(key: string): Date {
-  return new Date(Date.UTC(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, Number(key.slice(8, 10))));
-}
-function utcToKey(d: Date): string {
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-export function addDaysKey(key: string, days: number): string {
-  const d = keyToUtc(key);
-  d.setUTCDate(d.getUTCDate() + days);
-  return utcToKey(d);
-}
-/** Adds months to a local date, clamping to the month's end (31 Jan + 1 month = 28/29 Feb). */
-export function addMonthsKey(key: string, months: number): string {
-  const y = Number(key.slice(0, 4)),
-    m = Number(key.slice(5, 7)) - 1 + months,
-    day = Number(key.slice(8, 10));
-  const year = y + Math.floor(m / 12),
-    month = ((m % 12) + 12) % 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${pad(year, 4)}-${pad(month + 1)}-${pad(Math.min(day, last))}`;
-}
-
-/** Local midnights already computed: zone offsets are the slow part of TZDate, and few dates recur. */
-const starts = new Map<string, number>();
-
-/** The first instant of a local date in the zone. */
-export function dayStart(key: string, zone: string): number {
-  const cacheKey = `${zone} ${key}`;
-  let at = starts.get(cacheKey);
-  if (at === undefined) {
-    at = new TZDate(
-      Number(key.slice(0, 4)),
-      Number(key.slice(5, 7)) - 1,
-      Number(key.slice(8, 10)),
-      0,
-      0,
-      0,
-      0,
-      zone,
-    ).getTime();
-    if (starts.size >= 20_000) starts.clear();
-    starts.set(cacheKey, at);
-  }
-  return at;
-}
 
 /** The local date of an instant: the bucket a dated metric lands in. */
 export const dayKey = (ms: number, zone: string) => localDateKey(ms, zone);
-
-/** The latest anniversary (local date) of `joinedKey` on or before `key`; 29 February falls on 28 February in common years. */
-function anniversaryOnOrBefore(joinedKey: string, key: string): string {
-  const md = joinedKey.slice(5);
-  const yearOf = Number(key.slice(0, 4));
-  const month = Number(md.slice(0, 2)),
-    day = Number(md.slice(3));
-  const at = (y: number) =>
-    `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
-  const candidate = at(yearOf);
-  return candidate <= key ? candidate : at(yearOf - 1);
-}
-
-/** The first anniversary (local date) of `joinedKey` strictly after `key`, with the same 28 February clamp. */
-function anniversaryAfter(joinedKey: string, key: string): string {
-  const month = Number(joinedKey.slice(5, 7)),
-    day = Number(joinedKey.slice(8, 10));
-  const yearOf = Number(key.slice(0, 4));
-  const at = (y: number) =>
-    `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
-  const candidate = at(yearOf);
-  return candidate > key ? candidate : at(yearOf + 1);
-}
 
 export interface WindowRange {
   /** First and last local dates counted; null for the running bucket ("all"). */
