@@ -8,18 +8,35 @@ import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter,
 import type { CalendarUnit } from "./periods.js";
 import { pad } from "./time.js";
 
-/** Calendar arithmetic on local dates (no zone involved: a date is a date). */
+/** A local date as its key, YYYY-MM-DD (`month` 1 to 12). */
+export function dateKey(year: number, month: number, day: number): string {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+/** The number of days in `month` (1 to 12) of `year`. */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * The day of `month` in `year` on which an anniversary of day `day` of that month falls: the day
+ * itself, or the month's last day if it is shorter (29 February falls on 28 February in common
+ * years). The one 29 February rule: membership years and birthdays both follow it.
+ */
+export function anniversaryDay(year: number, month: number, day: number): number {
+  return Math.min(day, daysInMonth(year, month));
+}
+
 function keyToUtc(key: string): Date {
   return new Date(Date.UTC(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, Number(key.slice(8, 10))));
 }
-function utcToKey(d: Date): string {
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
+
 export function addDaysKey(key: string, days: number): string {
   const d = keyToUtc(key);
   d.setUTCDate(d.getUTCDate() + days);
-  return utcToKey(d);
+  return dateKey(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
+
 /** Adds months to a local date, clamping to the month's end (31 Jan + 1 month = 28/29 Feb). */
 export function addMonthsKey(key: string, months: number): string {
   const y = Number(key.slice(0, 4)),
@@ -27,8 +44,7 @@ export function addMonthsKey(key: string, months: number): string {
     day = Number(key.slice(8, 10));
   const year = y + Math.floor(m / 12),
     month = ((m % 12) + 12) % 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${pad(year, 4)}-${pad(month + 1)}-${pad(Math.min(day, last))}`;
+  return dateKey(year, month + 1, Math.min(day, daysInMonth(year, month + 1)));
 }
 
 /** Local midnights already computed: zone offsets are the slow part of TZDate, and few dates recur. */
@@ -55,27 +71,25 @@ export function dayStart(key: string, zone: string): number {
   return at;
 }
 
-/** The latest anniversary (local date) of `joinedKey` on or before `key`; 29 February falls on 28 February in common years. */
-export function anniversaryOnOrBefore(joinedKey: string, key: string): string {
-  const md = joinedKey.slice(5);
-  const yearOf = Number(key.slice(0, 4));
-  const month = Number(md.slice(0, 2)),
-    day = Number(md.slice(3));
-  const at = (y: number) =>
-    `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
-  const candidate = at(yearOf);
-  return candidate <= key ? candidate : at(yearOf - 1);
+/** The anniversary in `year` of the local date `key` (see `anniversaryDay`). */
+function anniversaryIn(year: number, key: string): string {
+  const month = Number(key.slice(5, 7)),
+    day = Number(key.slice(8, 10));
+  return dateKey(year, month, anniversaryDay(year, month, day));
 }
 
-/** The first anniversary (local date) of `joinedKey` strictly after `key`, with the same 28 February clamp. */
-export function anniversaryAfter(joinedKey: string, key: string): string {
-  const month = Number(joinedKey.slice(5, 7)),
-    day = Number(joinedKey.slice(8, 10));
+/** The latest anniversary (local date) of `joinedKey` on or before `key`. */
+export function anniversaryOnOrBefore(joinedKey: string, key: string): string {
   const yearOf = Number(key.slice(0, 4));
-  const at = (y: number) =>
-    `${pad(y, 4)}-${pad(month)}-${pad(Math.min(day, new Date(Date.UTC(y, month, 0)).getUTCDate()))}`;
-  const candidate = at(yearOf);
-  return candidate > key ? candidate : at(yearOf + 1);
+  const candidate = anniversaryIn(yearOf, joinedKey);
+  return candidate <= key ? candidate : anniversaryIn(yearOf - 1, joinedKey);
+}
+
+/** The first anniversary (local date) of `joinedKey` strictly after `key`. */
+export function anniversaryAfter(joinedKey: string, key: string): string {
+  const yearOf = Number(key.slice(0, 4));
+  const candidate = anniversaryIn(yearOf, joinedKey);
+  return candidate > key ? candidate : anniversaryIn(yearOf + 1, joinedKey);
 }
 
 function startOf(date: Date, unit: CalendarUnit): Date {
@@ -104,8 +118,7 @@ function addUnits(date: Date, unit: CalendarUnit, n: number): Date {
   }
 }
 
-/**
- * The end of the local period `periodsLater` periods after the one containing `ms` (0: its own end). */
+/** The end of the local period `periodsLater` periods after the one containing `ms` (0: its own end). */
 export function endOfPeriod(ms: number, zone: string, unit: CalendarUnit, periodsLater = 0): number {
   return addUnits(startOf(new TZDate(ms, zone), unit), unit, periodsLater + 1).getTime();
 }
