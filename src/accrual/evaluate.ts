@@ -37,11 +37,26 @@ function eligibleAmount(award: Extract<CompiledAward, { kind: "rate" }>, ctx: Ac
  * Points for an amount at a rate. `ratio` is `points / per` when that is exact (1 per 1, 2.5 per
  * 1, 1 per 10); otherwise (1 point per £3) multiply first and divide once.
  */
-export function rateOf(
+function rateOf(
   award: { readonly points: Decimal; readonly per: Decimal; readonly ratio: Decimal | null },
   amount: Decimal,
 ): Decimal {
   return award.ratio !== null ? amount.times(award.ratio) : amount.times(award.points).div(award.per);
+}
+
+/**
+ * The points a rate award gives for `amount` of money: the one place a rate award is priced, for
+ * purchases (`evaluateRules`) and for returns without a receipt (refund.ts), so that a return
+ * takes back what the same purchase would have earned. One multiplication and one rounding, to
+ * the program's scale, with the award's own rounding mode: compile.ts gives every award one,
+ * its own `rounding` if the program names it, else the program's `points.rounding`.
+ */
+export function rateAwardPoints(
+  program: Program,
+  award: Extract<CompiledAward, { kind: "rate" }>,
+  amount: Decimal,
+): Decimal {
+  return roundTo(rateOf(award, amount), program.scale, award.rounding);
 }
 
 function isActive(rule: CompiledRule, at: number): boolean {
@@ -64,8 +79,8 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
       let raw: Decimal;
       switch (award.kind) {
         case "rate":
-          // One multiplication and one rounding per award: summing rounded lines would drift.
-          raw = roundTo(rateOf(award, eligibleAmount(award, ctx)), program.scale, award.rounding);
+          // One award over the eligible lines' total: summing rounded lines would drift.
+          raw = rateAwardPoints(program, award, eligibleAmount(award, ctx));
           break;
         case "fixed":
           raw = award.points;

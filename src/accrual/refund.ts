@@ -19,7 +19,7 @@ import type { LotDraw } from "../ledger/entries.js";
 import { assertNothingDue, bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
 import type { Lot } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import { rateOf } from "./evaluate.js";
+import { rateAwardPoints } from "./evaluate.js";
 
 export interface RefundFacts {
   /** null: a return with no receipt. */
@@ -106,7 +106,7 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
     if (base === null) return reversals;
     for (const award of base.awards) {
       if (award.kind !== "rate") continue;
-      const points = roundTo(rateOf(award, r.amount), program.scale, award.rounding);
+      const points = rateAwardPoints(program, award, r.amount);
       const done = reverse(w, program, award.wallet, points, points, new Set(), null);
       if (done) reversals.push(done);
     }
