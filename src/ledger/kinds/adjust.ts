@@ -1,0 +1,41 @@
+/**
+ * The `adjust` entry: its wire form and how the fold applies it (asserting that it fits the state).
+ */
+import { Decimal } from "../../shared/decimal.js";
+import type { EntryBase, LotDraw, LotRecord } from "../entry-base.js";
+import { assert } from "../invariant.js";
+import type { EntryKindSpec } from "./spec.js";
+import { createLot, drawLots, noteActivity, totals } from "./steps.js";
+
+export interface AdjustEntry extends EntryBase {
+  readonly kind: "adjust";
+  readonly wallet: string;
+  /** Signed: a credit is positive, a debit negative. */
+  readonly points: string;
+  readonly reason: string;
+  readonly reference: string | null;
+  /** The lot a credit creates (its id is this entry's id). */
+  readonly lot: LotRecord | null;
+  readonly debtRepaid: string;
+  /** The lots a debit draws from. */
+  readonly lots: readonly LotDraw[];
+}
+
+export const adjust: EntryKindSpec<AdjustEntry> = {
+  fold(s, e) {
+    noteActivity(s, "adjust", Date.parse(e.at));
+    const t = totals(s, e.wallet);
+    const points = new Decimal(e.points);
+    t.adjusted = t.adjusted.plus(points);
+    if (points.gt(0)) {
+      assert(e.lot !== null, `adjust ${e.id}: a credit needs a lot`);
+      const repaid = new Decimal(e.debtRepaid);
+      assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `adjust ${e.id}: debt repaid out of range`);
+      t.debt = t.debt.minus(repaid);
+      createLot(s, e.id, e.lot, points, points.minus(repaid), null, null);
+    } else {
+      const drawn = drawLots(s, e.wallet, e.lots);
+      assert(drawn.eq(points.neg()), `adjust ${e.id}: lots add up to ${drawn}, not ${points.neg()}`);
+    }
+  },
+};

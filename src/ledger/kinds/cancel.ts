@@ -1,0 +1,88 @@
+/**
+ * The `cancel` entry: its wire form and how the fold applies it (asserting that it fits the state).
+ */
+import { Decimal, ZERO } from "../../shared/decimal.js";
+import type { EntryBase, LotDraw, LotRecord } from "../entry-base.js";
+import { assert } from "../invariant.js";
+import type { EntryKindSpec } from "./spec.js";
+import { counterName } from "../limits.js";
+import { countLimit, createLot, noteActivity, reopenLot, totals } from "./steps.js";
+
+/**
+ * A cancelled redemption: its points come back to the lots they were drawn from (`lots`), except
+ * those whose lot has expired since: they come back as a new lot with a short grace term (`lot`,
+ * `regranted`), or are forfeited (graceDays 0). Debt is repaid first, as by any credit.
+ */
+export interface CancelEntry extends EntryBase {
+  readonly kind: "cancel";
+  readonly redemptionId: string;
+  readonly rewardId: string;
+  readonly wallet: string;
+  /** Every point of the redemption: restored + regranted + forfeited + debtRepaid. */
+  readonly points: string;
+  /** Points put back into the original lots (an emptied lot is opened again with its own dates). */
+  readonly lots: readonly LotDraw[];
+  /** The grace lot (its id is this entry's id), or null. */
+  readonly lot: LotRecord | null;
+  readonly regranted: string;
+  readonly forfeited: string;
+  readonly debtRepaid: string;
+  /** Units given back to the reward's stock. */
+  readonly stock: number;
+  readonly reason: string | null;
+}
+
+export const cancel: EntryKindSpec<CancelEntry> = {
+  fold(s, e, at) {
+    const r = s.redemptions[e.redemptionId];
+    assert(r !== undefined && !r.cancelled, `cancel ${e.id}: no open redemption ${e.redemptionId}`);
+    // The member undoing a redemption is active: a grace lot must not arrive past the inactivity deadline.
+    noteActivity(s, "spend", at);
+    assert(
+      r.wallet === e.wallet && r.rewardId === e.rewardId && r.stock === e.stock,
+      `cancel ${e.id}: does not match redemption ${e.redemptionId}`,
+    );
+    const t = totals(s, e.wallet);
+    const regranted = new Decimal(e.regranted),
+      forfeited = new Decimal(e.forfeited),
+      repaid = new Decimal(e.debtRepaid);
+    assert(
+      regranted.gte(0) && forfeited.gte(0) && repaid.gte(0) && repaid.lte(t.debt),
+      `cancel ${e.id}: figures out of range`,
+    );
+    let restored = ZERO;
+    for (const draw of e.lots) {
+      const points = new Decimal(draw.points);
+      const was = r.draws.find((d) => d.lot.id === draw.lotId);
+      assert(
+        was !== undefined && points.gt(0) && points.lte(was.points),
+        `cancel ${e.id}: restores ${draw.points} to lot ${draw.lotId}, which the redemption did not draw so much from`,
+      );
+      const lot = s.lots.find((l) => l.id === draw.lotId);
+      if (lot) {
+        assert(
+          lot.remaining.plus(points).lte(lot.amount),
+          `cancel ${e.id}: lot ${draw.lotId} would hold more than its amount`,
+        );
+        lot.remaining = lot.remaining.plus(points);
+      } else {
+        reopenLot(s, was.lot, points);
+      }
+      restored = restored.plus(points);
+    }
+    assert(
+      restored.plus(regranted).plus(forfeited).plus(repaid).eq(r.points) && r.points.eq(e.points),
+      `cancel ${e.id}: returns ${e.points}, redemption ${e.redemptionId} took ${r.points}`,
+    );
+    if (regranted.gt(0)) {
+      assert(e.lot !== null && e.lot.wallet === e.wallet, `cancel ${e.id}: regranted points need a lot`);
+      createLot(s, e.id, e.lot, regranted, regranted, null, null);
+    }
+    t.spent = t.spent.minus(r.points);
+    t.expired = t.expired.plus(forfeited);
+    t.debt = t.debt.minus(repaid);
+    r.cancelled = true;
+    r.draws = [];
+    countLimit(s, counterName.redeemed(r.rewardId), r.limitKeys, new Decimal(-r.quantity));
+  },
+};

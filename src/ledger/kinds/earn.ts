@@ -1,0 +1,42 @@
+/**
+ * The `earn` entry: its wire form and how the fold applies it (asserting that it fits the state).
+ */
+import { Decimal, ZERO } from "../../shared/decimal.js";
+import { countInPeriods } from "../../shared/periods.js";
+import type { EntryBase, LotRecord, PeriodKeys } from "../entry-base.js";
+import { assert } from "../invariant.js";
+import { CAP_KEYS_KEPT, dict } from "../state.js";
+import type { EntryKindSpec } from "./spec.js";
+import { createLot, totals } from "./steps.js";
+
+export interface EarnEntry extends EntryBase {
+  readonly kind: "earn";
+  readonly wallet: string;
+  readonly points: string;
+  readonly ruleId: string;
+  readonly purchaseId: string | null;
+  readonly lot: LotRecord;
+  /** Part of `points` that went to repay debt (so the lot holds `points - debtRepaid`). */
+  readonly debtRepaid: string;
+  /** Period keys (local to the program) that this award counts towards, for the rule's caps. */
+  readonly capKeys: PeriodKeys;
+}
+
+export const earn: EntryKindSpec<EarnEntry> = {
+  fold(s, e) {
+    const t = totals(s, e.wallet);
+    const points = new Decimal(e.points),
+      repaid = new Decimal(e.debtRepaid);
+    assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `earn ${e.id}: debt repaid out of range`);
+    t.earned = t.earned.plus(points);
+    t.debt = t.debt.minus(repaid);
+    createLot(s, e.id, e.lot, points, points.minus(repaid), e.ruleId, e.purchaseId);
+    if (e.purchaseId !== null) {
+      const p = s.purchases[e.purchaseId];
+      assert(p !== undefined, `earn ${e.id} names unknown purchase ${e.purchaseId}`);
+      p.earned[e.wallet] = (p.earned[e.wallet] ?? ZERO).plus(points);
+    }
+    // Keep the latest keys only; see CAP_KEYS_KEPT.
+    countInPeriods(((s.caps[e.ruleId] ??= dict())[e.wallet] ??= {}), e.capKeys, points, (p) => CAP_KEYS_KEPT[p]);
+  },
+};

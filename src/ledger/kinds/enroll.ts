@@ -1,0 +1,22 @@
+/**
+ * The `enroll` entry: its wire form and how the fold applies it (asserting that it fits the state).
+ */
+import type { Scalar } from "../../shared/scalar.js";
+import type { EntryBase } from "../entry-base.js";
+import { dict } from "../state.js";
+import type { EntryKindSpec } from "./spec.js";
+
+export interface EnrollEntry extends EntryBase {
+  readonly kind: "enroll";
+  readonly joinedAt: string;
+  readonly birthday: string | null;
+  readonly attributes: Readonly<Record<string, Scalar>>;
+}
+
+export const enroll: EntryKindSpec<EnrollEntry> = {
+  fold(s, e) {
+    s.joinedAt = Date.parse(e.joinedAt);
+    s.birthday = e.birthday;
+    s.attributes = dict(Object.entries(e.attributes));
+  },
+};

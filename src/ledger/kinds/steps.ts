@@ -1,0 +1,90 @@
+/**
+ * The steps entry kinds share when folded: noting activity, a wallet's totals, creating, drawing
+ * and reopening lots, moving a limit counter. Each asserts what it needs (LedgerInvariantError).
+ */
+import { Decimal, ZERO } from "../../shared/decimal.js";
+import { countInPeriods } from "../../shared/periods.js";
+import type { CounterName } from "../limits.js";
+import type { LotDraw, LotRecord, PeriodKeys } from "../entry-base.js";
+import { assert } from "../invariant.js";
+import {
+  LIMIT_KEYS_KEPT,
+  emptyTotals,
+  type Lot,
+  type LotShape,
+  type MemberState,
+  type WalletTotals,
+} from "../state.js";
+
+/** Activity keeps the latest time per kind: a backdated command never moves it back. */
+export function noteActivity(s: MemberState, name: string, at: number) {
+  const previous = s.activity[name];
+  if (previous === undefined || at > previous) s.activity[name] = at;
+}
+
+export function totals(s: MemberState, wallet: string): WalletTotals {
+  return (s.wallets[wallet] ??= emptyTotals());
+}
+
+export function createLot(
+  s: MemberState,
+  id: string,
+  record: LotRecord,
+  amount: Decimal,
+  remaining: Decimal,
+  ruleId: string | null,
+  purchaseId: string | null,
+) {
+  assert(remaining.gte(0) && remaining.lte(amount), `lot ${id}: remaining outside [0, amount]`);
+  if (remaining.isZero()) return;
+  s.lots.push({
+    id,
+    wallet: record.wallet,
+    amount,
+    remaining,
+    earnedAt: Date.parse(record.earnedAt),
+    availableAt: Date.parse(record.availableAt),
+    expiresAt: record.expiresAt === null ? null : Date.parse(record.expiresAt),
+    ruleId,
+    purchaseId,
+  });
+}
+
+export function drawLots(
+  s: MemberState,
+  wallet: string,
+  draws: readonly LotDraw[],
+  each?: (lot: Lot, points: Decimal) => void,
+): Decimal {
+  let total = ZERO;
+  for (const draw of draws) {
+    const lot = s.lots.find((l) => l.id === draw.lotId);
+    assert(lot !== undefined, `draw from unknown or empty lot ${draw.lotId}`);
+    assert(lot.wallet === wallet, `draw from lot ${draw.lotId} of another wallet`);
+    const points = new Decimal(draw.points);
+    assert(
+      points.gt(0) && points.lte(lot.remaining),
+      `draw of ${draw.points} from lot ${draw.lotId} holding ${lot.remaining}`,
+    );
+    lot.remaining = lot.remaining.minus(points);
+    total = total.plus(points);
+    each?.(lot, points);
+  }
+  s.lots = s.lots.filter((l: Lot) => !l.remaining.isZero());
+  return total;
+}
+
+/** Adds `delta` to a limit counter for each of `keys`, keeping the latest LIMIT_KEYS_KEPT keys per period. */
+export function countLimit(s: MemberState, name: CounterName, keys: PeriodKeys, delta: Decimal) {
+  countInPeriods((s.limits[name] ??= {}), keys, delta, () => LIMIT_KEYS_KEPT);
+}
+
+/** Opens a lot again with `points` (a cancelled redemption's), from its shape as it was drawn. */
+export function reopenLot(s: MemberState, shape: LotShape, points: Decimal) {
+  assert(points.gt(0) && points.lte(shape.amount), `reopen lot ${shape.id}: ${points} of ${shape.amount}`);
+  // Back where creation order put it, as near as the earned time tells.
+  const at = s.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
+  const lot: Lot = { ...shape, remaining: points };
+  if (at < 0) s.lots.push(lot);
+  else s.lots.splice(at, 0, lot);
+}

@@ -1,0 +1,65 @@
+/**
+ * The `tier` entry: its wire form and how the fold applies it (asserting that it fits the state).
+ */
+import type { EntryBase } from "../entry-base.js";
+import type { TierState } from "../state.js";
+import { assert } from "../invariant.js";
+import type { EntryKindSpec } from "./spec.js";
+
+/** Why a tier entry was written. */
+export type TierReason =
+  "joined" | "promotion" | "requalified" | "grace_started" | "demotion" | "refund" | "manual" | "floor_ended" | "held";
+
+/** A tier in wire form: what the member holds after a tier entry. */
+export interface TierRecord {
+  readonly id: string;
+  readonly since: string;
+  /** No demotion before this instant (the next review, a minimum stay, a manual floor); null: none promised. */
+  readonly guaranteedUntil: string | null;
+  /** Set while the member is in a grace period after failing a review: demotion no earlier than this. */
+  readonly graceUntil: string | null;
+  /** A manually assigned tier the member cannot drop below until `until`. */
+  readonly floor: { readonly tier: string; readonly until: string } | null;
+  /** The last review instant this member has been through. */
+  readonly reviewedAt: string | null;
+  /** How the tier was last reached: "promotion" tiers can be taken back at once by a refund (program option). */
+  readonly basis: "base" | "promotion" | "review" | "manual";
+}
+
+/** A tier change, or a review outcome (requalified, grace started, held), with its reason. */
+export interface TierEntry extends EntryBase {
+  readonly kind: "tier";
+  readonly from: string | null;
+  readonly to: string;
+  readonly reason: TierReason;
+  readonly tier: TierRecord;
+  /** For since-tier-change windows: the counters start again from zero. */
+  readonly resetMetrics: boolean;
+  /** A manual assignment's note; null otherwise. */
+  readonly note: string | null;
+}
+
+export const tier: EntryKindSpec<TierEntry> = {
+  fold(s, e) {
+    assert(
+      s.tier === null ? e.from === null : e.from === s.tier.id,
+      `tier ${e.id}: from ${e.from}, but the member holds ${s.tier?.id ?? "no tier"}`,
+    );
+    assert(e.tier.id === e.to, `tier ${e.id}: record names ${e.tier.id}, not ${e.to}`);
+    s.tier = tierFromRecord(e.tier);
+    if (e.resetMetrics) delete s.metrics["all"];
+  },
+};
+
+const ms = (t: string | null) => (t === null ? null : Date.parse(t));
+export function tierFromRecord(r: TierRecord): TierState {
+  return {
+    id: r.id,
+    since: Date.parse(r.since),
+    guaranteedUntil: ms(r.guaranteedUntil),
+    graceUntil: ms(r.graceUntil),
+    floor: r.floor === null ? null : { tier: r.floor.tier, until: Date.parse(r.floor.until) },
+    reviewedAt: ms(r.reviewedAt),
+    basis: r.basis,
+  };
+}
