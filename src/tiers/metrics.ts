@@ -11,13 +11,68 @@
  *   receipt on the day of the return).
  * - purchases: +1 on the purchase's day; -1 when a refund completes the purchase's refund.
  * - events:<type>: +1 on the event's day.
+ *
+ * `metricEffects` says this per entry kind (the ledger's own table, src/ledger/kinds/, has the fold;
+ * the ledger may not import tiers, so the metric effect is this layer's table).
  */
 import type { Program } from "../program/compile.js";
 import { Decimal } from "../shared/decimal.js";
-import type { MetricStamp } from "../ledger/entries.js";
+import type { EntryKind, MetricStamp } from "../ledger/entries.js";
 import type { MemberState } from "../ledger/state.js";
 import type { DraftBody } from "../ledger/writer.js";
 import { ALL_BUCKET, dayKey, keepFrom } from "./window.js";
+
+/** What a metric effect may read besides the entry: the program, the member before the entry, the clock. */
+interface MetricContext {
+  readonly program: Program;
+  readonly state: MemberState;
+  readonly now: number;
+}
+
+/**
+ * What one entry adds to the counters: the instant whose day it counts on, and signed deltas per
+ * metric key (keys no threshold reads are dropped later); null: it counts nowhere.
+ */
+type MetricEffect<B> = (body: B, ctx: MetricContext) => { at: number; deltas: [string, Decimal | number][] } | null;
+
+/**
+ * The metric effect of every entry kind (null: the kind moves no counter). Typed so that a new
+ * entry kind does not compile until it says whether it counts.
+ */
+const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody, { kind: K }>> | null } = {
+  purchase: (body) => ({
+    at: Date.parse(body.occurredAt),
+    deltas: [
+      ["spend", new Decimal(body.amount)],
+      ["purchases", 1],
+    ],
+  }),
+  event: (body) => ({ at: Date.parse(body.occurredAt), deltas: [[`events:${body.type}`, 1]] }),
+  earn: (body, { program }) => {
+    if (program.rules.get(body.ruleId)?.trigger.startsWith("tier:")) return null;
+    return { at: Date.parse(body.lot.earnedAt), deltas: [[`points:${body.wallet}`, new Decimal(body.points)]] };
+  },
+  adjust: (body, { now }) => ({ at: now, deltas: [[`points:${body.wallet}`, new Decimal(body.points)]] }),
+  reverse: (body, { state, now }) => {
+    const p = body.purchaseId === null ? undefined : state.purchases[body.purchaseId];
+    return { at: p ? p.occurredAt : now, deltas: [[`points:${body.wallet}`, new Decimal(body.points).neg()]] };
+  },
+  refund: (body, { state, now }) => {
+    const p = body.purchaseId === null ? undefined : state.purchases[body.purchaseId];
+    const deltas: [string, Decimal | number][] = [];
+    if (p && p.refunded.plus(body.amount).gte(p.amount)) deltas.push(["purchases", -1]);
+    deltas.push(["spend", new Decimal(body.amount).neg()]);
+    return { at: p ? p.occurredAt : now, deltas };
+  },
+  enroll: null,
+  spend: null,
+  expire: null,
+  tier: null,
+  redeem: null,
+  cancel: null,
+  transfer: null,
+  referral: null,
+};
 
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */
 export function metricStamper(
@@ -30,52 +85,20 @@ export function metricStamper(
   const sinceChange = tiers.window.kind === "sinceTierChange";
 
   return (body, state, now) => {
+    // The table gives each kind the effect of its own bodies; the lookup cannot be correlated with
+    // `body`'s kind by TypeScript, hence the widening.
+    const effect = metricEffects[body.kind] as MetricEffect<DraftBody> | null;
+    const counted = effect === null ? null : effect(body, { program, state, now });
+    if (counted === null) return undefined;
     const deltas: Record<string, string> = {};
-    let at = now;
-    const add = (key: string, value: Decimal | number) => {
-      if (!keys.has(key)) return;
+    for (const [key, value] of counted.deltas) {
+      if (!keys.has(key)) continue;
       const v = typeof value === "number" ? new Decimal(value) : value;
-      if (v.isZero()) return;
+      if (v.isZero()) continue;
       deltas[key] = (deltas[key] === undefined ? v : v.plus(deltas[key]!)).toString();
-    };
-    switch (body.kind) {
-      case "purchase":
-        at = Date.parse(body.occurredAt);
-        add("spend", new Decimal(body.amount));
-        add("purchases", 1);
-        break;
-      case "event":
-        at = Date.parse(body.occurredAt);
-        add(`events:${body.type}`, 1);
-        break;
-      case "earn": {
-        if (program.rules.get(body.ruleId)?.trigger.startsWith("tier:")) return undefined;
-        at = Date.parse(body.lot.earnedAt);
-        add(`points:${body.wallet}`, new Decimal(body.points));
-        break;
-      }
-      case "adjust":
-        add(`points:${body.wallet}`, new Decimal(body.points));
-        break;
-      case "reverse": {
-        const p = body.purchaseId === null ? undefined : state.purchases[body.purchaseId];
-        if (p) at = p.occurredAt;
-        add(`points:${body.wallet}`, new Decimal(body.points).neg());
-        break;
-      }
-      case "refund": {
-        const p = body.purchaseId === null ? undefined : state.purchases[body.purchaseId];
-        if (p) {
-          at = p.occurredAt;
-          if (p.refunded.plus(body.amount).gte(p.amount)) add("purchases", -1);
-        }
-        add("spend", new Decimal(body.amount).neg());
-        break;
-      }
-      default:
-        return undefined;
     }
     if (Object.keys(deltas).length === 0) return undefined;
+    const at = counted.at;
     // Since-tier-change windows count nothing dated before the member's current tier began.
     if (sinceChange && state.tier !== null && at < state.tier.since) return undefined;
     return {
