@@ -38,7 +38,7 @@ export async function expiryBench(log: (text: string) => void = () => {}): Promi
     const memberId = `m${m}`;
     // 1% of members expire at T1, 9% at T2, 90% far in the future.
     const expiresAt = iso(m % 100 === 0 ? T1 : m % 10 === 0 ? T2 : FAR);
-    const w = new LedgerWriter(null, memberId, { now: T0, newId, command: { key: `build-${m}`, type: "adjust" } });
+    const w = LedgerWriter.forNewMember(memberId, { now: T0, newId, command: { key: `build-${m}`, type: "adjust" } });
     w.append({ kind: "enroll", joinedAt: iso(T0), birthday: null, attributes: {} });
     for (let l = 0; l < LOTS_PER_MEMBER; l++) {
       w.append({

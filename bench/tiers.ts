@@ -62,7 +62,7 @@ export async function tierBench(log: (text: string) => void = () => {}): Promise
     // The anniversary of reaching silver: 1% at T1, 10% at T2, the rest in ten months' time.
     const reviewAt = m % 100 === 0 ? T1 : m % 10 === 1 ? T2 : T0 + 300 * DAY;
     const since = addLocal(reviewAt, program.timeZone, { years: -1 });
-    const w = new LedgerWriter(null, memberId, {
+    const w = LedgerWriter.forNewMember(memberId, {
       now: T0,
       newId,
       command: { key: `build-${m}`, type: "adjust" },

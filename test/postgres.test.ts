@@ -106,7 +106,7 @@ const P = "conformance";
 
 /** A real commit batch for a new member (an enroll entry), as the conformance suite builds them. */
 function enrollBatch(memberId: string, key: string | null): CommitBatch {
-  const w = new LedgerWriter(null, memberId, {
+  const w = LedgerWriter.forNewMember(memberId, {
     now: Date.parse("2026-01-01T00:00:00Z"),
     newId: () => `${memberId}-e`,
     command: { key: key ?? "sys", type: "enroll" },

@@ -2223,7 +2223,7 @@ describe("properties", () => {
                 else {
                   await s.engine.convertPoints();
                   // The due index named everyone with a conversion due: nothing is left to convert now.
-                  const w = new LedgerWriter(await s.state(), "m", {
+                  const w = LedgerWriter.copying(await s.state(), {
                     now: s.t.now(),
                     newId: () => "probe",
                     command: { key: "probe", type: "convert" },

@@ -17,7 +17,7 @@ import { Decimal, ZERO, formatAmount, roundTo } from "../shared/decimal.js";
 import { inactivityDeadline } from "../expiry/policy.js";
 import type { LotDraw } from "../ledger/entries.js";
 import { assertNothingDue, bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
-import type { Lot } from "../ledger/state.js";
+import type { DeepReadonly, Lot, PurchaseRecord } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { rateAwardPoints } from "./evaluate.js";
 
@@ -98,6 +98,22 @@ function reverse(
   return { wallet, points, debt, forgiven };
 }
 
+/** Per wallet of a purchase: the points a refund bringing its refunds to `refundedAfter` settles, and how many may be taken back. */
+function settlementTargets(
+  program: Program,
+  purchase: DeepReadonly<PurchaseRecord>,
+  refundedAfter: Decimal,
+): { wallet: string; wanted: Decimal; claimable: Decimal }[] {
+  return Object.entries(purchase.earned).map(([wallet, earned]) => {
+    // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
+    const target = purchase.amount.isZero()
+      ? earned
+      : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
+    const claimable = earned.minus(purchase.expired[wallet] ?? ZERO).minus(purchase.reversed[wallet] ?? ZERO);
+    return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO), claimable };
+  });
+}
+
 export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Reversal[] {
   const reversals: Reversal[] = [];
   if (r.purchaseId === null) {
@@ -127,20 +143,14 @@ export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Rever
       details: { refundable: refundable.toString() },
     });
   }
-  const refundedAfter = purchase.refunded.plus(r.amount);
-  const ownIds = new Set(w.state.lots.filter((l) => l.purchaseId === r.purchaseId).map((l) => l.id));
-  // Snapshot the figures first: appending the refund entry changes the purchase record.
-  const targets = Object.entries(purchase.earned).map(([wallet, earned]) => {
-    // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
-    const target = purchase.amount.isZero()
-      ? earned
-      : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
-    const claimable = earned.minus(purchase.expired[wallet] ?? ZERO).minus(purchase.reversed[wallet] ?? ZERO);
-    return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO), claimable };
-  });
+  const purchaseId = r.purchaseId;
+  const ownIds = new Set(w.state.lots.filter((l) => l.purchaseId === purchaseId).map((l) => l.id));
+  // Every figure read off the purchase before the first append: appending the refund entry changes
+  // the record (its refunded total), and each reversal its settled and reversed totals.
+  const targets = settlementTargets(program, purchase, purchase.refunded.plus(r.amount));
   w.append({ kind: "refund", purchaseId: r.purchaseId, amount: formatAmount(r.amount, program.currencyPlaces) });
   for (const t of targets) {
-    const done = reverse(w, program, t.wallet, t.wanted, t.claimable, ownIds, r.purchaseId);
+    const done = reverse(w, program, t.wallet, t.wanted, t.claimable, ownIds, purchaseId);
     if (done) reversals.push(done);
   }
   return reversals;

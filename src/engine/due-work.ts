@@ -67,7 +67,7 @@ export function asOf(ctx: EngineContext, state: MemberState, at: number): Member
   const { hasAutomaticConversions } = ctx;
   if (!hasAutomaticConversions) return state;
   let n = 0;
-  const w = new LedgerWriter(state, state.memberId, {
+  const w = LedgerWriter.copying(state, {
     now: at,
     newId: () => `(view ${++n})`,
     command: { key: "(view)", type: "convert" },

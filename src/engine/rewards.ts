@@ -72,14 +72,13 @@ export function rewardCommands(
         [{ id: c.memberId, mustExist: true }],
         ([w]) => {
           const out = decideCancel(w!, program, { redemptionId: c.redemptionId, reason: c.reason ?? null });
-          const r = w!.state.redemptions[c.redemptionId]!;
           const reward = program.rewards.get(out.rewardId);
           return {
             result: {
               memberId: c.memberId,
               redemptionId: c.redemptionId,
               rewardId: out.rewardId,
-              wallet: r.wallet,
+              wallet: out.wallet,
               restored: fmt(out.restored),
               regranted: fmt(out.regranted),
               forfeited: fmt(out.forfeited),

@@ -83,12 +83,10 @@ export async function write<R extends object>(
     // work, before the command.
     const qualifiedBefore: (number | null)[] = [];
     const writers = members.map((m, i) => {
-      const w = new LedgerWriter(
-        loaded[i]?.state ?? null,
-        m.id,
-        { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) },
-        { adopt: true },
-      );
+      const writerContext = { now: at, newId, command: { key, type }, ...(stamp ? { stamp } : {}) };
+      const w = loaded[i]
+        ? LedgerWriter.adopting(loaded[i].state, writerContext)
+        : LedgerWriter.forNewMember(m.id, writerContext);
       if (loaded[i]) settleDue(ctx, w);
       qualifiedBefore.push(loaded[i] && program.tiers !== null ? qualifiedIndex(program, w.state, at) : null);
       return w;
@@ -146,12 +144,12 @@ export async function systemWrite(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const loaded = await loadState(ctx, memberId);
     if (!loaded) return [];
-    const writer = new LedgerWriter(
-      loaded.state,
-      memberId,
-      { now: at, newId, command: { key: `${type}@${iso(at)}`, type }, ...(stamp ? { stamp } : {}) },
-      { adopt: true },
-    );
+    const writer = LedgerWriter.adopting(loaded.state, {
+      now: at,
+      newId,
+      command: { key: `${type}@${iso(at)}`, type },
+      ...(stamp ? { stamp } : {}),
+    });
     if (!decide(writer)) return [];
     try {
       await guard(() =>
@@ -161,7 +159,7 @@ export async function systemWrite(
           idempotency: null,
         }),
       );
-      return writer.entries;
+      return [...writer.entries];
     } catch (error) {
       if (isCommitConflict(error)) continue;
       throw error;

@@ -7,11 +7,15 @@ import type { Scalar } from "../shared/scalar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
 import type { Period } from "../shared/periods.js";
 
+/**
+ * A lot is a value: the fold never changes one in place but puts a new one (with its new
+ * `remaining`) in its place, so a lot a decision holds stays as it was read.
+ */
 export interface Lot {
   readonly id: string;
   readonly wallet: string;
   readonly amount: Decimal;
-  remaining: Decimal;
+  readonly remaining: Decimal;
   readonly earnedAt: number;
   readonly availableAt: number;
   /** null: never expires. */
@@ -68,7 +72,7 @@ export interface RedemptionRecord {
   readonly limitKeys: Partial<Record<Period, string>>;
   cancelled: boolean;
   /** The lots drawn, as they were; emptied on cancellation (nothing is left to restore). */
-  draws: { readonly lot: LotShape; readonly points: Decimal }[];
+  draws: readonly { readonly lot: LotShape; readonly points: Decimal }[];
 }
 
 /** Points a rule awarded into a wallet, per period key (2026-11, 2026-W48, ...). */
@@ -119,8 +123,8 @@ export interface MemberState {
   joinedAt: number;
   birthday: string | null;
   attributes: Dict<Scalar>;
-  /** Lots with points left (fully used lots are dropped), in creation order. */
-  lots: Lot[];
+  /** Lots with points left (fully used lots are dropped), in creation order. The fold replaces the array, never changes it. */
+  lots: readonly Lot[];
   wallets: Dict<WalletTotals>;
   purchases: Dict<PurchaseRecord>;
   /** Per rule, per wallet, per capped period: points awarded per period key. */
@@ -147,6 +151,23 @@ export interface MemberState {
   /** Seq of the last entry folded in. */
   lastSeq: number;
 }
+
+/**
+ * `T` with every property read-only, all the way down (a Decimal is a value already). A type, not a
+ * freeze: it makes the compiler refuse an assignment, at no cost at run time.
+ */
+export type DeepReadonly<T> = T extends Decimal | string | number | boolean | null | undefined
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly DeepReadonly<U>[]
+    : { readonly [K in keyof T]: DeepReadonly<T[K]> };
+
+/**
+ * The member state as a decision sees it (LedgerWriter.state): read-only, because only the fold
+ * changes state, and only state its writer owns. A decision that needs a figure after it appends
+ * an entry reads it again, or copies it first: what it read may change under it.
+ */
+export type MemberView = DeepReadonly<MemberState>;
 
 export function emptyTotals(): WalletTotals {
   return {
@@ -189,8 +210,8 @@ const copyCounters = (c: CapCounters): CapCounters => {
   return out;
 };
 
-/** Deep copy, so a decision can never alias the state it was given. */
-export function cloneState(s: MemberState): MemberState {
+/** Deep copy: a state of the caller's own that no writer's fold reaches. */
+export function cloneState(s: MemberView): MemberState {
   return {
     ...s,
     attributes: mapDict(s.attributes, (v) => v),

@@ -1,12 +1,20 @@
 /**
- * A ledger writer: the working copy a decision appends entries to. It numbers each entry, folds it
- * into its own copy of the state at once (so later steps of the same command see earlier ones), and
- * hands back the entries and the resulting state. The caller's state is never touched.
+ * A ledger writer: the working copy a decision appends entries to. It numbers each entry and folds
+ * it into the state it owns at once (so later steps of the same command see earlier ones), and
+ * hands back the entries and the resulting state.
+ *
+ * Ownership: the writer owns its state, and only its fold changes it. It is made in one of three
+ * named ways: `copying` a state the caller keeps (the caller's object is never touched),
+ * `adopting` a state the caller decoded for this writer alone and will not read again (no copy),
+ * or `forNewMember`. Decisions see the state as a read-only `MemberView`: they read it and append
+ * entries, and return what they decided rather than leaving the engine to read it back. A record
+ * read from the view may change when an entry is appended (lots never do: they are values), so a
+ * decision copies the figures it needs before it appends.
  */
 import { iso } from "../shared/time.js";
 import { applyEntry } from "./apply.js";
 import type { CommandType, Entry, EntryDraft, MetricStamp } from "./entries.js";
-import { cloneState, emptyState, type MemberState } from "./state.js";
+import { cloneState, emptyState, type MemberState, type MemberView } from "./state.js";
 
 export type DraftBody = EntryDraft extends infer D
   ? D extends EntryDraft
@@ -22,21 +30,47 @@ export interface WriterContext {
    * Tier qualification counters an entry moves (src/tiers/metrics.ts), stamped on the entry before
    * it is folded in; absent in programs without tiers.
    */
-  readonly stamp?: (body: DraftBody, state: MemberState, now: number) => MetricStamp | undefined;
+  readonly stamp?: (body: DraftBody, state: MemberView, now: number) => MetricStamp | undefined;
 }
 
 export class LedgerWriter {
-  readonly state: MemberState;
-  readonly entries: Entry[] = [];
+  /** The state this writer owns: changed by its fold only. */
+  readonly #state: MemberState;
+  readonly #entries: Entry[] = [];
   readonly ctx: WriterContext;
 
-  /**
-   * `adopt`: work on `state` itself rather than on a copy, for a caller that made the state for
-   * this writer alone (decoded it from a snapshot) and will not read it again. Saves a deep copy.
-   */
-  constructor(state: MemberState | null, memberId: string, ctx: WriterContext, options: { adopt?: boolean } = {}) {
-    this.state = state ? (options.adopt ? state : cloneState(state)) : emptyState(memberId);
+  private constructor(owned: MemberState, ctx: WriterContext) {
+    this.#state = owned;
     this.ctx = ctx;
+  }
+
+  /** A writer over a copy of `state`: the caller's object is never changed. */
+  static copying(state: MemberView, ctx: WriterContext): LedgerWriter {
+    return new LedgerWriter(cloneState(state), ctx);
+  }
+
+  /**
+   * A writer that takes `decoded` over as its own, for a caller that made it for this writer alone
+   * (decoded it from a snapshot) and will not read it again: it changes as entries are appended.
+   * Saves a deep copy per command.
+   */
+  static adopting(decoded: MemberState, ctx: WriterContext): LedgerWriter {
+    return new LedgerWriter(decoded, ctx);
+  }
+
+  /** A writer for a member with no entries yet. */
+  static forNewMember(memberId: string, ctx: WriterContext): LedgerWriter {
+    return new LedgerWriter(emptyState(memberId), ctx);
+  }
+
+  /** The member as the entries appended so far left it; read-only (only the fold changes it). */
+  get state(): MemberView {
+    return this.#state;
+  }
+
+  /** The entries appended so far, in order. */
+  get entries(): readonly Entry[] {
+    return this.#entries;
   }
 
   get now(): number {
@@ -45,18 +79,18 @@ export class LedgerWriter {
 
   /** Appends an entry and folds it in. Returns the entry, with its id (a credit's lot id). */
   append<B extends DraftBody>(body: B): Entry {
-    const metrics = this.ctx.stamp?.(body, this.state, this.ctx.now);
+    const metrics = this.ctx.stamp?.(body, this.#state, this.ctx.now);
     const entry = {
       ...body,
       ...(metrics === undefined ? {} : { metrics }),
       id: this.ctx.newId(),
-      memberId: this.state.memberId,
-      seq: this.state.lastSeq + 1,
+      memberId: this.#state.memberId,
+      seq: this.#state.lastSeq + 1,
       at: iso(this.ctx.now),
       command: this.ctx.command,
     } as unknown as Entry;
-    applyEntry(this.state, entry);
-    this.entries.push(entry);
+    applyEntry(this.#state, entry);
+    this.#entries.push(entry);
     return entry;
   }
 }

@@ -173,6 +173,8 @@ export interface CancelOutcome {
   /** Units given back to the reward's stock. */
   readonly stockDelta: number;
   readonly rewardId: string;
+  /** The wallet the points came back to (the redemption's). */
+  readonly wallet: string;
 }
 
 /**
@@ -186,16 +188,27 @@ export function cancelRedemption(
   program: Program,
   c: { redemptionId: string; reason: string | null },
 ): CancelOutcome {
-  const r = w.state.redemptions[c.redemptionId];
-  if (r === undefined) {
+  const record = w.state.redemptions[c.redemptionId];
+  if (record === undefined) {
     throw new LoyaltyError("REDEMPTION_NOT_FOUND", messages.redemptionNotFound(w.state.memberId, c.redemptionId), {
       issues: [{ path: ["redemptionId"], message: messages.redemptionNotFound(w.state.memberId, c.redemptionId) }],
     });
   }
-  if (r.cancelled)
+  if (record.cancelled)
     throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), {
       details: { redemptionId: c.redemptionId },
     });
+  // The figures this decision needs, copied: appending the cancel entry changes the record (it is
+  // marked cancelled and its draws emptied).
+  const r = {
+    id: record.id,
+    rewardId: record.rewardId,
+    wallet: record.wallet,
+    points: record.points,
+    stock: record.stock,
+    at: record.at,
+    draws: [...record.draws],
+  };
   const deadline = inactivityDeadline(program, w.state, r.wallet);
   // A lapse of the wallet for inactivity after the redemption expired its points, whatever
   // activity has moved the deadline since.
@@ -258,7 +271,16 @@ export function cancelRedemption(
     program.negativeBalance === "within_balance"
       ? reclaimForgiven(w, r.wallet, returnedByPurchase, lot === null ? null : cancel.id)
       : ZERO;
-  return { restored, regranted, forfeited, debtRepaid, reclaimed, stockDelta: r.stock, rewardId: r.rewardId };
+  return {
+    restored,
+    regranted,
+    forfeited,
+    debtRepaid,
+    reclaimed,
+    stockDelta: r.stock,
+    rewardId: r.rewardId,
+    wallet: r.wallet,
+  };
 }
 
 /**

@@ -85,7 +85,7 @@ function enrollBatch(
   expectedVersion: number | null = null,
   dueAt: number | null = null,
 ): CommitBatch {
-  const w = new LedgerWriter(null, memberId, {
+  const w = LedgerWriter.forNewMember(memberId, {
     now: Date.parse("2026-01-01T00:00:00Z"),
     newId: () => `${key}-e`,
     command: { key, type: "enroll" },

@@ -18,14 +18,14 @@
 import type { Program } from "../program/compile.js";
 import { Decimal } from "../shared/decimal.js";
 import type { EntryKind, MetricStamp } from "../ledger/entries.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 import type { DraftBody } from "../ledger/writer.js";
 import { ALL_BUCKET, dayKey, keepFrom } from "./window.js";
 
 /** What a metric effect may read besides the entry: the program, the member before the entry, the clock. */
 interface MetricContext {
   readonly program: Program;
-  readonly state: MemberState;
+  readonly state: MemberView;
   readonly now: number;
 }
 
@@ -77,7 +77,7 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */
 export function metricStamper(
   program: Program,
-): ((body: DraftBody, state: MemberState, now: number) => MetricStamp | undefined) | undefined {
+): ((body: DraftBody, state: MemberView, now: number) => MetricStamp | undefined) | undefined {
   const tiers = program.tiers;
   if (tiers === null || tiers.metricKeys.size === 0) return undefined;
   const keys = tiers.metricKeys;

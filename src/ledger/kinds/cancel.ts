@@ -6,7 +6,7 @@ import type { EntryBase, LotDraw, LotRecord } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import type { EntryKindSpec } from "./spec.js";
 import { counterName } from "../limits.js";
-import { countLimit, createLot, noteActivity, reopenLot, totals } from "./steps.js";
+import { countLimit, createLot, noteActivity, reopenLot, replaceLot, totals } from "./steps.js";
 
 /**
  * A cancelled redemption: its points come back to the lots they were drawn from (`lots`), except
@@ -64,7 +64,7 @@ export const cancel: EntryKindSpec<CancelEntry> = {
           lot.remaining.plus(points).lte(lot.amount),
           `cancel ${e.id}: lot ${draw.lotId} would hold more than its amount`,
         );
-        lot.remaining = lot.remaining.plus(points);
+        replaceLot(s, { ...lot, remaining: lot.remaining.plus(points) });
       } else {
         reopenLot(s, was.lot, points);
       }

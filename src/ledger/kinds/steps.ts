@@ -37,17 +37,21 @@ export function createLot(
 ) {
   assert(remaining.gte(0) && remaining.lte(amount), `lot ${id}: remaining outside [0, amount]`);
   if (remaining.isZero()) return;
-  s.lots.push({
-    id,
-    wallet: record.wallet,
-    amount,
-    remaining,
-    earnedAt: Date.parse(record.earnedAt),
-    availableAt: Date.parse(record.availableAt),
-    expiresAt: record.expiresAt === null ? null : Date.parse(record.expiresAt),
-    ruleId,
-    purchaseId,
-  });
+  // A new array rather than a push: a decision holding the old one keeps what it read.
+  s.lots = [
+    ...s.lots,
+    {
+      id,
+      wallet: record.wallet,
+      amount,
+      remaining,
+      earnedAt: Date.parse(record.earnedAt),
+      availableAt: Date.parse(record.availableAt),
+      expiresAt: record.expiresAt === null ? null : Date.parse(record.expiresAt),
+      ruleId,
+      purchaseId,
+    },
+  ];
 }
 
 export function drawLots(
@@ -57,8 +61,11 @@ export function drawLots(
   each?: (lot: Lot, points: Decimal) => void,
 ): Decimal {
   let total = ZERO;
+  // Lots are values: each drawn lot is replaced by one holding less, in a new array.
+  const lots = [...s.lots];
   for (const draw of draws) {
-    const lot = s.lots.find((l) => l.id === draw.lotId);
+    const index = lots.findIndex((l) => l.id === draw.lotId);
+    const lot = lots[index];
     assert(lot !== undefined, `draw from unknown or empty lot ${draw.lotId}`);
     assert(lot.wallet === wallet, `draw from lot ${draw.lotId} of another wallet`);
     const points = new Decimal(draw.points);
@@ -66,12 +73,18 @@ export function drawLots(
       points.gt(0) && points.lte(lot.remaining),
       `draw of ${draw.points} from lot ${draw.lotId} holding ${lot.remaining}`,
     );
-    lot.remaining = lot.remaining.minus(points);
+    const drawn: Lot = { ...lot, remaining: lot.remaining.minus(points) };
+    lots[index] = drawn;
     total = total.plus(points);
-    each?.(lot, points);
+    each?.(drawn, points);
   }
-  s.lots = s.lots.filter((l: Lot) => !l.remaining.isZero());
+  s.lots = lots.filter((l: Lot) => !l.remaining.isZero());
   return total;
+}
+
+/** Puts `lot` in place of the lot with its id (lots are values: never changed in place). */
+export function replaceLot(s: MemberState, lot: Lot) {
+  s.lots = s.lots.map((l) => (l.id === lot.id ? lot : l));
 }
 
 /** Adds `delta` to a limit counter for each of `keys`, keeping the latest LIMIT_KEYS_KEPT keys per period. */
@@ -85,6 +98,5 @@ export function reopenLot(s: MemberState, shape: LotShape, points: Decimal) {
   // Back where creation order put it, as near as the earned time tells.
   const at = s.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
   const lot: Lot = { ...shape, remaining: points };
-  if (at < 0) s.lots.push(lot);
-  else s.lots.splice(at, 0, lot);
+  s.lots = at < 0 ? [...s.lots, lot] : [...s.lots.slice(0, at), lot, ...s.lots.slice(at)];
 }
