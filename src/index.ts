@@ -94,10 +94,8 @@ export type {
   PeriodKeys,
 } from "./ledger/entries.js";
 export type {
-  MemberSnapshot,
   MemberState,
   Lot,
-  LotSnapshot,
   LotShape,
   WalletTotals,
   PurchaseRecord,
@@ -105,8 +103,8 @@ export type {
   Dict,
   TierState,
   RedemptionRecord,
-  RedemptionSnapshot,
 } from "./ledger/state.js";
+export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot } from "./ledger/snapshot.js";
 export type {
   MemberSummary,
   WalletSummary,
@@ -118,7 +116,7 @@ export type {
 export { reviewDueAt, reviewTier, qualifiedIndex, currentTier } from "./tiers/review.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
 export { walletBalance, type WalletBalance } from "./ledger/lots.js";
-export { toSnapshot, fromSnapshot } from "./ledger/state.js";
+export { toSnapshot, fromSnapshot } from "./ledger/snapshot.js";
 
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";

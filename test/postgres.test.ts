@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
 import { CommitConflict, createLoyaltyEngine, type CommitBatch, type LoyaltyStore } from "../src/index.js";
 import { enroll } from "../src/ledger/operations.js";
-import { toSnapshot } from "../src/ledger/state.js";
+import { toSnapshot } from "../src/ledger/snapshot.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
 import {
   createPostgresStore,

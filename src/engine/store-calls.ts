@@ -5,7 +5,8 @@
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
-import { fromSnapshot, type MemberState } from "../ledger/state.js";
+import { fromSnapshot } from "../ledger/snapshot.js";
+import type { MemberState } from "../ledger/state.js";
 import type { CompiledReward } from "../program/compile.js";
 import { CommitConflict, type IdempotencyRecord, type StoredMember } from "../store/port.js";
 import { stockCount } from "../store/stock.js";

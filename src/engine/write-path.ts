@@ -8,7 +8,7 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
-import { toSnapshot } from "../ledger/state.js";
+import { toSnapshot } from "../ledger/snapshot.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { iso } from "../shared/time.js";

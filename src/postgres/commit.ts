@@ -21,7 +21,7 @@
  * retried a bounded number of times with jittered back-off: nothing of the failed try remains. Any
  * other error is rethrown, with nothing written.
  */
-import type { MemberSnapshot } from "../ledger/state.js";
+import type { MemberSnapshot } from "../ledger/snapshot.js";
 import { CommitConflict, type CommitBatch, type IdempotencyRecord, type MemberWrite } from "../store/port.js";
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";

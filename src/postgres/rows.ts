@@ -2,7 +2,7 @@
  * Values across the SQL boundary: which ids PostgreSQL text can hold, how they are ordered, rows
  * decoded into what the port returns, and the idempotency record as statement parameters.
  */
-import type { MemberSnapshot } from "../ledger/state.js";
+import type { MemberSnapshot } from "../ledger/snapshot.js";
 import type { IdempotencyRecord, StoredMember } from "../store/port.js";
 import { isStorableText } from "../shared/validation.js";
 import type { SqlRow } from "./client.js";

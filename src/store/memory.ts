@@ -5,7 +5,7 @@
  * exercises the rollback path rather than an all-or-nothing swap.
  */
 import type { Entry } from "../ledger/entries.js";
-import type { MemberSnapshot } from "../ledger/state.js";
+import type { MemberSnapshot } from "../ledger/snapshot.js";
 import {
   CommitConflict,
   type CommandRead,

@@ -6,7 +6,7 @@
  * against it.
  */
 import type { Entry } from "../ledger/entries.js";
-import type { MemberSnapshot } from "../ledger/state.js";
+import type { MemberSnapshot } from "../ledger/snapshot.js";
 
 /** A member as stored: the snapshot (the fold of its entries) and its version. */
 export interface StoredMember {

@@ -16,7 +16,7 @@ import { createLoyaltyEngine, type LoyaltyEngine } from "../engine/engine.js";
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { enroll } from "../ledger/operations.js";
-import { toSnapshot } from "../ledger/state.js";
+import { toSnapshot } from "../ledger/snapshot.js";
 import { compileProgram } from "../program/compile.js";
 import { Decimal } from "../shared/decimal.js";
 import { CommitConflict, type CommitBatch, type LoyaltyStore } from "../store/port.js";

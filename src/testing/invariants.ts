@@ -7,7 +7,8 @@
 import { foldEntries } from "../ledger/apply.js";
 import type { Entry } from "../ledger/entries.js";
 import { isExpired } from "../ledger/lots.js";
-import { toSnapshot, type MemberState } from "../ledger/state.js";
+import type { MemberState } from "../ledger/state.js";
+import { toSnapshot } from "../ledger/snapshot.js";
 import { canonicalJson } from "../shared/canonical.js";
 import { ZERO } from "../shared/decimal.js";
 import type { LoyaltyStore } from "../store/port.js";

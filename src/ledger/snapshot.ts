@@ -1,0 +1,230 @@
+/**
+ * Member snapshots: the JSON form of member state a store keeps beside the entries so that loading a
+ * member is one read, and its codec (toSnapshot, fromSnapshot).
+ */
+import type { Scalar } from "../shared/scalar.js";
+import { Decimal, ZERO } from "../shared/decimal.js";
+import type { Period } from "../shared/periods.js";
+import {
+  dict,
+  mapDict,
+  type Dict,
+  type MemberState,
+  type PurchaseRecord,
+  type RedemptionRecord,
+  type TierState,
+  type WalletTotals,
+} from "./state.js";
+
+export interface LotSnapshot {
+  id: string;
+  wallet: string;
+  amount: string;
+  remaining: string;
+  earnedAt: number;
+  availableAt: number;
+  expiresAt: number | null;
+  ruleId: string | null;
+  purchaseId: string | null;
+}
+export interface RedemptionSnapshot {
+  rewardId: string;
+  wallet: string;
+  points: string;
+  quantity: number;
+  at: number;
+  stock: number;
+  limitKeys: Partial<Record<Period, string>>;
+  cancelled: boolean;
+  draws: { lot: Omit<LotSnapshot, "remaining">; points: string }[];
+}
+export interface MemberSnapshot {
+  memberId: string;
+  joinedAt: number;
+  birthday: string | null;
+  attributes: Record<string, Scalar>;
+  lots: LotSnapshot[];
+  /** transferredIn/Out are absent in snapshots written before transfers existed. */
+  wallets: Record<
+    string,
+    Record<Exclude<keyof WalletTotals, "transferredIn" | "transferredOut">, string> & {
+      transferredIn?: string;
+      transferredOut?: string;
+    }
+  >;
+  /**
+   * Written without `refunded` when it is 0 and without `settled`, `reversed` and `expired` when
+   * they are empty (most purchases are never refunded): every command of the member reads and
+   * writes them all. Snapshots that spell them out load the same; `lotIds`, which snapshots of
+   * earlier versions hold, is ignored (a purchase's lots are those that name it).
+   */
+  purchases: Record<
+    string,
+    {
+      amount: string;
+      occurredAt: number;
+      refunded?: string;
+      earned: Record<string, string>;
+      settled?: Record<string, string>;
+      reversed?: Record<string, string>;
+      expired?: Record<string, string>;
+      lotIds?: string[];
+    }
+  >;
+  caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
+  activity: Record<string, number>;
+  /** Absent in snapshots written before tiers existed. */
+  tier?: TierState | null;
+  metrics?: Record<string, Record<string, string>>;
+  /** Absent in snapshots written before rewards existed. */
+  redemptions?: Record<string, RedemptionSnapshot>;
+  limits?: Record<string, Partial<Record<Period, Record<string, string>>>>;
+  referredBy?: string | null;
+  lastAt?: number;
+  lapsed?: Record<string, number>;
+  lastSeq: number;
+}
+
+const str = (d: Decimal) => d.toString();
+/**
+ * Decoded amounts by their text. A snapshot repeats few distinct values ("0", the points of a
+ * typical purchase), and parsing a decimal string is most of what decoding a snapshot costs; a
+ * Decimal never changes once made (every operation returns a new one), so one instance serves every
+ * occurrence. Bounded: emptied when it reaches 4,096 texts.
+ */
+const decoded = new Map<string, Decimal>();
+const dec = (s: string): Decimal => {
+  let d = decoded.get(s);
+  if (d === undefined) {
+    if (decoded.size >= 4_096) decoded.clear();
+    decoded.set(s, (d = new Decimal(s)));
+  }
+  return d;
+};
+const countersTo = <A, B>(
+  c: Partial<Record<Period, Record<string, A>>>,
+  fn: (a: A) => B,
+): Partial<Record<Period, Dict<B>>> => {
+  const out: Partial<Record<Period, Dict<B>>> = {};
+  for (const period of Object.keys(c) as Period[]) out[period] = mapDict(c[period]!, fn);
+  return out;
+};
+
+function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string] {
+  const out: MemberSnapshot["purchases"][string] = {
+    amount: str(p.amount),
+    occurredAt: p.occurredAt,
+    earned: mapDict(p.earned, str),
+  };
+  if (!p.refunded.isZero()) out.refunded = str(p.refunded);
+  if (Object.keys(p.settled).length > 0) out.settled = mapDict(p.settled, str);
+  if (Object.keys(p.reversed).length > 0) out.reversed = mapDict(p.reversed, str);
+  if (Object.keys(p.expired).length > 0) out.expired = mapDict(p.expired, str);
+  return out;
+}
+
+export function toSnapshot(s: MemberState): MemberSnapshot {
+  return {
+    memberId: s.memberId,
+    joinedAt: s.joinedAt,
+    birthday: s.birthday,
+    attributes: mapDict(s.attributes, (v) => v),
+    lots: s.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
+    wallets: mapDict(s.wallets, (t) => ({
+      earned: str(t.earned),
+      spent: str(t.spent),
+      expired: str(t.expired),
+      reversed: str(t.reversed),
+      adjusted: str(t.adjusted),
+      transferredIn: str(t.transferredIn),
+      transferredOut: str(t.transferredOut),
+      debt: str(t.debt),
+    })),
+    purchases: mapDict(s.purchases, purchaseSnapshot),
+    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
+    activity: mapDict(s.activity, (t) => t),
+    tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
+    metrics: mapDict(s.metrics, (m) => mapDict(m, str)),
+    redemptions: mapDict(s.redemptions, (r) => ({
+      rewardId: r.rewardId,
+      wallet: r.wallet,
+      points: str(r.points),
+      quantity: r.quantity,
+      at: r.at,
+      stock: r.stock,
+      limitKeys: { ...r.limitKeys },
+      cancelled: r.cancelled,
+      draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
+    })),
+    limits: mapDict(s.limits, (c) => countersTo(c, str)),
+    referredBy: s.referredBy,
+    lastAt: s.lastAt,
+    lapsed: mapDict(s.lapsed, (t) => t),
+    lastSeq: s.lastSeq,
+  };
+}
+
+export function fromSnapshot(s: MemberSnapshot): MemberState {
+  const purchases = dict<PurchaseRecord>();
+  for (const id of Object.keys(s.purchases)) {
+    const p = s.purchases[id]!;
+    purchases[id] = {
+      id,
+      amount: dec(p.amount),
+      occurredAt: p.occurredAt,
+      refunded: p.refunded === undefined ? ZERO : dec(p.refunded),
+      earned: mapDict(p.earned, dec),
+      settled: mapDict(p.settled ?? {}, dec),
+      reversed: mapDict(p.reversed ?? {}, dec),
+      expired: mapDict(p.expired ?? {}, dec),
+    };
+  }
+  return {
+    memberId: s.memberId,
+    joinedAt: s.joinedAt,
+    birthday: s.birthday,
+    attributes: mapDict(s.attributes, (v) => v),
+    lots: s.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
+    wallets: mapDict(s.wallets, (t) => ({
+      earned: dec(t.earned),
+      spent: dec(t.spent),
+      expired: dec(t.expired),
+      reversed: dec(t.reversed),
+      adjusted: dec(t.adjusted),
+      transferredIn: dec(t.transferredIn ?? "0"),
+      transferredOut: dec(t.transferredOut ?? "0"),
+      debt: dec(t.debt),
+    })),
+    purchases,
+    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
+    activity: mapDict(s.activity ?? {}, (t) => t),
+    tier: s.tier ? { ...s.tier, floor: s.tier.floor ? { ...s.tier.floor } : null } : null,
+    metrics: mapDict(s.metrics ?? {}, (m) => mapDict(m, dec)),
+    redemptions: redemptionsFrom(s.redemptions ?? {}),
+    limits: mapDict(s.limits ?? {}, (c) => countersTo(c, dec)),
+    referredBy: s.referredBy ?? null,
+    lastAt: s.lastAt ?? 0,
+    lapsed: mapDict(s.lapsed ?? {}, (t) => t),
+    lastSeq: s.lastSeq,
+  };
+}
+
+function redemptionsFrom(snapshots: Record<string, RedemptionSnapshot>): Dict<RedemptionRecord> {
+  const out = dict<RedemptionRecord>();
+  for (const id of Object.keys(snapshots)) {
+    const r = snapshots[id]!;
+    out[id] = {
+      id,
+      rewardId: r.rewardId,
+      wallet: r.wallet,
+      points: dec(r.points),
+      quantity: r.quantity,
+      at: r.at,
+      stock: r.stock,
+      limitKeys: { ...r.limitKeys },
+      cancelled: r.cancelled,
+      draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: dec(d.lot.amount) }, points: dec(d.points) })),
+    };
+  }
+  return out;
+}
