@@ -89,7 +89,13 @@ export function writeAwards(
   }
 }
 
-export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFacts): Evaluation {
+/** A recorded purchase: what its rules awarded, and when those points become available. */
+export interface PurchaseOutcome extends Evaluation {
+  /** When the purchase's points become spendable (the end of the return window); null: it earned nothing. */
+  readonly availableAt: string | null;
+}
+
+export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFacts): PurchaseOutcome {
   if (w.state.purchases[p.purchaseId] !== undefined) {
     throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(p.purchaseId), {
       issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(p.purchaseId) }],
@@ -105,7 +111,8 @@ export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFac
   const availableAt =
     program.pendingDays > 0 ? addLocal(p.occurredAt, program.timeZone, { days: program.pendingDays }) : p.occurredAt;
   writeAwards(w, program, evaluation, p.occurredAt, availableAt, p.purchaseId);
-  return evaluation;
+  // Each award's lot is dated so (lotRecord): the instant the earn entries record.
+  return { ...evaluation, availableAt: evaluation.awards.length > 0 ? iso(availableAt) : null };
 }
 
 /** Custom events (signup, review, referral...) earn at once: there is nothing to return. */

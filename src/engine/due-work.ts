@@ -26,11 +26,7 @@ export function settleDue(
   const { program } = ctx;
   const before = program.tiers === null ? null : currentTier(program, writer.state).id;
   const lastWrite = writer.state.lastAt;
-  const mark = writer.entries.length;
-  reviewTier(writer, program);
-  const changes = writer.entries
-    .slice(mark)
-    .flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
+  const changes = reviewTier(writer, program);
   convertDue(
     writer,
     program,

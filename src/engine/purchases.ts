@@ -54,12 +54,11 @@ export function purchaseCommands(
           lines: toLines(c.lines),
           attributes: attrs(c.attributes),
         });
-        const earnEntry = w.entries.find((e) => e.kind === "earn");
         return {
           memberId: c.memberId,
           purchaseId: c.purchaseId,
           ...awardLines(ctx, evaluation),
-          availableAt: earnEntry?.kind === "earn" ? earnEntry.lot.availableAt : null,
+          availableAt: evaluation.availableAt,
         };
       });
     },

@@ -395,15 +395,26 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
 /**
  * Processes every review of the member due by `w.now`, each at its own scheduled instant, oldest
  * first. Writes nothing when none is due, so a second review at the same instant changes nothing.
+ * Returns the changes of tier it made, in order: the tier each later instant of this write finds.
  */
-export function reviewTier(w: LedgerWriter, program: Program): void {
-  if (program.tiers === null) return;
+export function reviewTier(w: LedgerWriter, program: Program): TierChange[] {
+  if (program.tiers === null) return [];
+  const mark = w.entries.length;
   for (let i = 0; i < MAX_REVIEWS_PER_CALL; i++) {
     const due = reviewDueAt(program, w.state);
-    if (due === null || due > w.now) return;
+    if (due === null || due > w.now) break;
     ensureTier(w, program);
     reviewAt(w, program, due);
   }
+  return w.entries
+    .slice(mark)
+    .flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
+}
+
+/** A change of tier a review made: the member holds `to` from `since` (epoch ms). */
+export interface TierChange {
+  readonly since: number;
+  readonly to: string;
 }
 
 /**
