@@ -1,7 +1,10 @@
 /**
- * apply: the second pure function of the core. Folding entries into member state is the only way
- * state changes, so "a snapshot equals the fold of its entries" holds by construction, and the
- * property tests check it against the store.
+ * apply: the fold. Folding entries into member state is the only way state changes, so "a
+ * snapshot equals the fold of its entries" holds by construction, and the property tests check it
+ * against the store. `applyEntries` and `foldEntries` are pure (they fold into a copy, or into a
+ * fresh state); `applyEntry` changes the state it is given, in place, and is called only on state
+ * its caller owns (a LedgerWriter's, or a fold's own). A refused entry may leave that state half
+ * changed: the caller drops it (a writer's command fails as a whole).
  */
 import { ZERO } from "../shared/decimal.js";
 import type { Entry, MetricStamp } from "./entries.js";
