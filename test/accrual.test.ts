@@ -20,6 +20,8 @@ import {
 } from "../src/index.js";
 import { Decimal, formatAmount, roundTo } from "../src/shared/decimal.js";
 import type { MemoryStore } from "../src/store/memory.js";
+import { testEngine } from "./support/engine.js";
+import { earningProgram } from "./support/programs.js";
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -28,22 +30,6 @@ const DAY = 86_400_000;
 
 type Json = any;
 
-function programDef(rules: Json[], extra: Record<string, unknown> = {}): Json {
-  return {
-    id: "t",
-    version: 1,
-    currency: "GBP",
-    timeZone: "Europe/London",
-    points: { scale: 0, rounding: "down" },
-    wallets: [
-      { id: "points", kind: "spendable" },
-      { id: "status", kind: "qualifying" },
-    ],
-    refunds: { negativeBalance: "within_balance" },
-    rules,
-    ...extra,
-  };
-}
 const rate = (points: string, per: string, more: Record<string, unknown> = {}) => ({
   kind: "rate",
   points,
@@ -77,17 +63,8 @@ interface Harness {
 }
 
 function harness(def: unknown, start: string | number = LATE): Harness {
-  let t = typeof start === "number" ? start : Date.parse(start);
-  let n = 0;
-  const store = createMemoryStore();
-  const engine = createLoyaltyEngine({ program: def, store, clock: () => t, ids: () => `id-${++n}` });
-  return {
-    engine,
-    store,
-    set: (at) => {
-      t = typeof at === "number" ? at : Date.parse(at);
-    },
-  };
+  const { engine, store, t } = testEngine(def, start);
+  return { engine, store, set: t.set };
 }
 
 const total = (r: PreviewResult, wallet = "points") => r.totals[wallet] ?? "0";
@@ -115,7 +92,7 @@ async function fingerprint(store: MemoryStore, programId: string, memberIds: str
 
 describe("rate awards", () => {
   it("1 point per £1, rounded down by the program", async () => {
-    const def = programDef([rule("base", [rate("1", "1"), rate("1", "1", { wallet: "status" })])]);
+    const def = earningProgram([rule("base", [rate("1", "1"), rate("1", "1", { wallet: "status" })])]);
     expect(await earns(def, { amount: "12.99" })).toBe("12");
     expect(await earns(def, { amount: "12.99" }, "status")).toBe("12");
     expect(await earns(def, { amount: "0.99" })).toBe("0");
@@ -124,7 +101,7 @@ describe("rate awards", () => {
   });
 
   it("2.5 points per $1 in a USD program", async () => {
-    const def = programDef([rule("base", rate("2.5", "1"))], { currency: "USD", timeZone: "America/New_York" });
+    const def = earningProgram([rule("base", rate("2.5", "1"))], { currency: "USD", timeZone: "America/New_York" });
     const { engine } = harness(def);
     const at = (amount: string) => engine.previewPurchase({ amount, currency: "USD" }).then((r) => total(r));
     expect(await at("10.00")).toBe("25");
@@ -137,21 +114,21 @@ describe("rate awards", () => {
   });
 
   it("a ratio that is not a terminating decimal is exact: 1 point per £3, 2 per £3", async () => {
-    const perThree = programDef([rule("base", rate("1", "3"))]);
+    const perThree = earningProgram([rule("base", rate("1", "3"))]);
     expect(await earns(perThree, { amount: "2.99" })).toBe("0");
     expect(await earns(perThree, { amount: "3.00" })).toBe("1");
     expect(await earns(perThree, { amount: "30.00" })).toBe("10");
     expect(await earns(perThree, { amount: "299.99" })).toBe("99");
-    const twoPerThree = programDef([rule("base", rate("2", "3", { rounding: "ceil" }))]);
+    const twoPerThree = earningProgram([rule("base", rate("2", "3", { rounding: "ceil" }))]);
     expect(await earns(twoPerThree, { amount: "3.00" })).toBe("2");
     expect(await earns(twoPerThree, { amount: "3.01" })).toBe("3");
     // 0.21 x 1958 / 0.14 is exactly 2937: rounding up must not add a point
-    const up = programDef([rule("base", rate("1958", "0.14", { rounding: "ceil" }))]);
+    const up = earningProgram([rule("base", rate("1958", "0.14", { rounding: "ceil" }))]);
     expect(await earns(up, { amount: "0.21" })).toBe("2937");
   });
 
   it("1 point per £10", async () => {
-    const def = programDef([rule("base", rate("1", "10"))]);
+    const def = earningProgram([rule("base", rate("1", "10"))]);
     expect(await earns(def, { amount: "9.99" })).toBe("0");
     expect(await earns(def, { amount: "10" })).toBe("1");
     expect(await earns(def, { amount: "99.99" })).toBe("9");
@@ -161,12 +138,12 @@ describe("rate awards", () => {
 
 describe("fixed awards", () => {
   it("give the same points whatever the amount", async () => {
-    const def = programDef([rule("flat", fixed("50"))]);
+    const def = earningProgram([rule("flat", fixed("50"))]);
     for (const amount of ["0.01", "1", "999.99"]) expect(await earns(def, { amount })).toBe("50");
   });
 
   it("custom events earn fixed points; unknown event types earn nothing", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("signup", fixed("100"), { on: "signup" }),
       rule("review", fixed("20"), { on: "review" }),
     ]);
@@ -187,7 +164,7 @@ describe("multiplier awards", () => {
   ];
 
   it("factor 2 doubles only the named rules' points", async () => {
-    const def = programDef(rules(mult("2", { rules: ["base"] })));
+    const def = earningProgram(rules(mult("2", { rules: ["base"] })));
     const { engine } = harness(def);
     const r = await engine.previewPurchase({ amount: "30.00", currency: "GBP" });
     expect(r.awards.map((a) => [a.ruleId, a.wallet, a.points])).toEqual([
@@ -200,7 +177,7 @@ describe("multiplier awards", () => {
   });
 
   it("without `rules` the factor applies to every earlier rule's points in its wallet", async () => {
-    const def = programDef(rules(mult("2")));
+    const def = earningProgram(rules(mult("2")));
     const { engine } = harness(def);
     const r = await engine.previewPurchase({ amount: "30.00", currency: "GBP" });
     expect(r.totals).toEqual({ points: "80", status: "30" });
@@ -208,7 +185,7 @@ describe("multiplier awards", () => {
   });
 
   it("only counts rules evaluated before it, and only its own wallet", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("base", rate("1", "1"), { priority: 10 }),
       rule("double", mult("2"), { priority: 5 }),
       rule("late", fixed("10")),
@@ -221,9 +198,9 @@ describe("multiplier awards", () => {
   });
 
   it("rounds its own result once: factor 1.5 on 15 points adds 7 (down) or 8 (half_up)", async () => {
-    const down = programDef([rule("base", rate("1", "1")), rule("extra", mult("1.5", { rules: ["base"] }))]);
+    const down = earningProgram([rule("base", rate("1", "1")), rule("extra", mult("1.5", { rules: ["base"] }))]);
     expect(await earns(down, { amount: "15" })).toBe("22");
-    const halfUp = programDef([
+    const halfUp = earningProgram([
       rule("base", rate("1", "1")),
       rule("extra", mult("1.5", { rules: ["base"], rounding: "half_up" })),
     ]);
@@ -231,7 +208,7 @@ describe("multiplier awards", () => {
   });
 
   it("does nothing when the named rule did not match", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("web", rate("1", "1"), { when: { field: "attributes.channel", op: "eq", value: "web" } }),
       rule("double", mult("2", { rules: ["web"] })),
     ]);
@@ -264,8 +241,8 @@ describe("rounding", () => {
   ];
   for (const mode of ["down", "up", "half_up", "half_down", "half_even", "floor", "ceil"] as const) {
     it(`per award with mode ${mode} at scale 2 (program-wide and as an award override)`, async () => {
-      const programWide = programDef([rule("r", rate("1", "8"))], { points: { scale: 2, rounding: mode } });
-      const override = programDef([rule("r", rate("1", "8", { rounding: mode }))], {
+      const programWide = earningProgram([rule("r", rate("1", "8"))], { points: { scale: 2, rounding: mode } });
+      const override = earningProgram([rule("r", rate("1", "8", { rounding: mode }))], {
         points: { scale: 2, rounding: mode === "down" ? "up" : "down" },
       });
       for (const [amount, expected] of cases) {
@@ -276,7 +253,7 @@ describe("rounding", () => {
   }
 
   it("results are formatted with exactly `scale` decimals", async () => {
-    const def = programDef([rule("r", rate("1", "1")), rule("f", fixed("5"))], {
+    const def = earningProgram([rule("r", rate("1", "1")), rule("f", fixed("5"))], {
       points: { scale: 2, rounding: "down" },
     });
     const r = await harness(def).engine.previewPurchase({ amount: "10", currency: "GBP" });
@@ -288,20 +265,20 @@ describe("rounding", () => {
   const allLines = { excludeSkus: ["none"] };
 
   it("rounds the sum of the lines once: three lines of 0.33 at 1 per £1, scale 0, down -> 0", async () => {
-    const def = programDef([rule("r", rate("1", "1", { lines: allLines }))]);
+    const def = earningProgram([rule("r", rate("1", "1", { lines: allLines }))]);
     expect(await earns(def, { amount: "0.99", lines: lines("0.33") })).toBe("0");
   });
 
   it("per-line rounding would differ: rounding up gives 1 (not 3 x 1), half_up on 3 x 0.50 gives 2 (not 3), down on 3 x 0.60 gives 1 (not 0)", async () => {
-    const up = programDef([rule("r", rate("1", "1", { lines: allLines, rounding: "up" }))]);
+    const up = earningProgram([rule("r", rate("1", "1", { lines: allLines, rounding: "up" }))]);
     expect(await earns(up, { amount: "0.99", lines: lines("0.33") })).toBe("1");
-    const halfUp = programDef([rule("r", rate("1", "1", { lines: allLines, rounding: "half_up" }))]);
+    const halfUp = earningProgram([rule("r", rate("1", "1", { lines: allLines, rounding: "half_up" }))]);
     expect(await earns(halfUp, { amount: "1.50", lines: lines("0.50") })).toBe("2");
-    const down = programDef([rule("r", rate("1", "1", { lines: allLines }))]);
+    const down = earningProgram([rule("r", rate("1", "1", { lines: allLines }))]);
     expect(await earns(down, { amount: "1.80", lines: lines("0.60") })).toBe("1");
     // and without a line filter the purchase amount is rounded once too
     expect(
-      await earns(programDef([rule("r", rate("1", "1", { rounding: "up" }))]), {
+      await earns(earningProgram([rule("r", rate("1", "1", { rounding: "up" }))]), {
         amount: "0.99",
         lines: lines("0.33"),
       }),
@@ -309,7 +286,7 @@ describe("rounding", () => {
   });
 
   it("rounds each award separately: two awards of 0.5 each give 0 + 0, not round(1.0)", async () => {
-    const def = programDef([rule("r", [rate("1", "2"), rate("1", "2")])]);
+    const def = earningProgram([rule("r", [rate("1", "2"), rate("1", "2")])]);
     expect(await earns(def, { amount: "1" })).toBe("0");
   });
 });
@@ -324,7 +301,7 @@ describe("line-item filters", () => {
     { sku: "D", quantity: 3, amount: "7.00" },
   ];
   const earnWith = (lines: Json) =>
-    earns(programDef([rule("r", rate("1", "1", { lines }))]), { amount: "42.00", lines: basket });
+    earns(earningProgram([rule("r", rate("1", "1", { lines }))]), { amount: "42.00", lines: basket });
 
   it("include skus", async () => {
     expect(await earnWith({ skus: ["A"] })).toBe("10");
@@ -353,7 +330,7 @@ describe("line-item filters", () => {
   });
 
   it("a purchase without lines gets 0 from a filtered award, while an unfiltered award uses the amount", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("filtered", rate("1", "1", { lines: { categories: ["food"] } })),
       rule("plain", rate("1", "1", { wallet: "status" })),
     ]);
@@ -366,7 +343,7 @@ describe("line-item filters", () => {
 
 describe("conditions", () => {
   const bonusDef = (when: Json, extra: Record<string, unknown> = {}) =>
-    programDef([rule("bonus", fixed("10"), { when })], extra);
+    earningProgram([rule("bonus", fixed("10"), { when })], extra);
   /** Does the bonus rule match this purchase (guest unless a member is enrolled first)? */
   async function matches(
     when: Json,
@@ -597,7 +574,7 @@ describe("conditions", () => {
 
 describe("caps", () => {
   it("perCommand bounds a rule's points per wallet, with uncapped shown", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("base", [rate("1", "1"), rate("1", "1", { wallet: "status" })], { caps: { perCommand: "100" } }),
     ]);
     const r = await harness(def).engine.previewPurchase({ amount: "250.00", currency: "GBP" });
@@ -609,7 +586,7 @@ describe("caps", () => {
   });
 
   it("perCommand counts every award of the rule into the same wallet", async () => {
-    const def = programDef([rule("r", [rate("1", "1"), fixed("50")], { caps: { perCommand: "100" } })]);
+    const def = earningProgram([rule("r", [rate("1", "1"), fixed("50")], { caps: { perCommand: "100" } })]);
     const r = await harness(def).engine.previewPurchase({ amount: "80", currency: "GBP" });
     expect(r.awards.map((a) => [a.points, a.uncapped])).toEqual([
       ["80", "80"],
@@ -632,7 +609,7 @@ describe("caps", () => {
   }
 
   it("a review capped at 60 a month, 20 each: 20, 20, 20, 0, then 20 next month", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("review", fixed("20"), { on: "review", caps: { perMember: [{ period: "month", points: "60" }] } }),
     ]);
     expect(
@@ -660,7 +637,7 @@ describe("caps", () => {
   });
 
   it("a cap that does not divide the award leaves a partial award with uncapped shown", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } }),
     ]);
     const h = harness(def, "2026-05-01T10:00:00Z");
@@ -675,7 +652,7 @@ describe("caps", () => {
   });
 
   it("per day resets at local midnight", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "day", points: "50" }] } }),
     ]);
     expect(
@@ -690,7 +667,7 @@ describe("caps", () => {
   });
 
   it("per week resets on Monday (ISO weeks, local time)", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "week", points: "50" }] } }),
     ]);
     // Mon 4 May .. Sun 10 May 2026; the next week starts Mon 11 May 00:00 BST = 10 May 23:00Z
@@ -706,7 +683,7 @@ describe("caps", () => {
   });
 
   it("per year resets on 1 January (local)", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "year", points: "50" }] } }),
     ]);
     expect(
@@ -720,7 +697,7 @@ describe("caps", () => {
   });
 
   it("per month follows the program's zone, not UTC", async () => {
-    const def = programDef(
+    const def = earningProgram(
       [rule("r", fixed("30"), { on: "survey", caps: { perMember: [{ period: "month", points: "30" }] } })],
       { timeZone: "Asia/Tokyo" },
     );
@@ -729,7 +706,7 @@ describe("caps", () => {
   });
 
   it("lifetime never resets", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("signup", fixed("100"), { on: "signup", caps: { perMember: [{ period: "lifetime", points: "100" }] } }),
     ]);
     expect(
@@ -738,7 +715,7 @@ describe("caps", () => {
   });
 
   it("several periods at once: the tightest applies", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("r", fixed("30"), {
         on: "survey",
         caps: {
@@ -761,7 +738,7 @@ describe("caps", () => {
   });
 
   it("counters are per rule and per wallet", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("a", [fixed("30"), fixed("30", { wallet: "status" })], {
         on: "survey",
         caps: { perMember: [{ period: "day", points: "50" }] },
@@ -783,7 +760,7 @@ describe("caps", () => {
   it("a backdated command does not reset the current period's counter", async () => {
     // Commands may carry a past occurredAt (an offline till syncing late). A late April review
     // must count towards April, and must not let May's reviews exceed May's cap.
-    const def = programDef([
+    const def = earningProgram([
       rule("review", fixed("20"), { on: "review", caps: { perMember: [{ period: "month", points: "60" }] } }),
     ]);
     const h = harness(def, "2026-05-20T10:00:00Z");
@@ -800,7 +777,7 @@ describe("caps", () => {
   });
 
   it("purchases count towards period caps too, and previews see the counters", async () => {
-    const def = programDef([
+    const def = earningProgram([
       rule("base", rate("1", "1"), { caps: { perMember: [{ period: "month", points: "100" }] } }),
     ]);
     const h = harness(def, "2026-05-05T10:00:00Z");
@@ -829,7 +806,7 @@ describe("campaign windows", () => {
   const at = (def: Json, ms: number) => earns(def, { amount: "10", occurredAt: new Date(ms).toISOString() });
 
   it("a rule applies in [from, until)", async () => {
-    const def = programDef([rule("campaign", fixed("10"), { active: { from, until } })]);
+    const def = earningProgram([rule("campaign", fixed("10"), { active: { from, until } })]);
     expect(await at(def, Date.parse(from) - 1)).toBe("0");
     expect(await at(def, Date.parse(from))).toBe("10");
     expect(await at(def, Date.parse(until) - 1)).toBe("10");
@@ -837,16 +814,16 @@ describe("campaign windows", () => {
   });
 
   it("open-ended windows", async () => {
-    const fromOnly = programDef([rule("campaign", fixed("10"), { active: { from } })]);
+    const fromOnly = earningProgram([rule("campaign", fixed("10"), { active: { from } })]);
     expect(await at(fromOnly, Date.parse(from) - 1)).toBe("0");
     expect(await at(fromOnly, Date.parse("2029-01-01T00:00:00Z"))).toBe("10");
-    const untilOnly = programDef([rule("campaign", fixed("10"), { active: { until } })]);
+    const untilOnly = earningProgram([rule("campaign", fixed("10"), { active: { until } })]);
     expect(await at(untilOnly, Date.parse("2000-01-01T00:00:00Z"))).toBe("10");
     expect(await at(untilOnly, Date.parse(until))).toBe("0");
   });
 
   it("the window is judged on the command's occurredAt, not on the clock", async () => {
-    const def = programDef([rule("campaign", fixed("10"), { active: { from, until } })]);
+    const def = earningProgram([rule("campaign", fixed("10"), { active: { from, until } })]);
     const h = harness(def, "2026-06-01T00:00:00Z");
     await h.engine.enroll({ key: key(), memberId: "m" });
     const r = await h.engine.recordPurchase({
@@ -863,7 +840,7 @@ describe("campaign windows", () => {
 
 describe("priority and stopFurtherRules", () => {
   const vip = { field: "member.attributes.segment", op: "eq", value: "gold" };
-  const def = programDef([
+  const def = earningProgram([
     rule("base", rate("1", "1")),
     rule("bonus", fixed("5")),
     rule("vip", rate("3", "1"), { priority: 10, when: vip, stopFurtherRules: true }),
@@ -883,7 +860,7 @@ describe("priority and stopFurtherRules", () => {
   });
 
   it("an inactive stopFurtherRules rule does not stop anything", async () => {
-    const d = programDef([
+    const d = earningProgram([
       rule("stop", fixed("1"), { priority: 1, stopFurtherRules: true, active: { until: "2020-01-01T00:00:00Z" } }),
       rule("base", rate("1", "1")),
     ]);
@@ -891,7 +868,7 @@ describe("priority and stopFurtherRules", () => {
   });
 
   it("a stopFurtherRules rule in the middle keeps the rules before it", async () => {
-    const d = programDef([
+    const d = earningProgram([
       rule("first", fixed("1"), { priority: 5 }),
       rule("stop", fixed("2"), { stopFurtherRules: true }),
       rule("after", fixed("4")),
@@ -902,7 +879,7 @@ describe("priority and stopFurtherRules", () => {
   });
 
   it("priorities order the result; equal priorities keep the list order", async () => {
-    const d = programDef([
+    const d = earningProgram([
       rule("c", fixed("1")),
       rule("a", fixed("1"), { priority: 2 }),
       rule("d", fixed("1")),
@@ -1112,7 +1089,7 @@ describe("properties", () => {
         fc.integer({ min: 1, max: 10_000_000 }),
         fc.integer({ min: 1, max: 10_000_000 }),
         async ([points, per, rounding, scale], x, y) => {
-          const def = programDef([rule("r", rate(points, per))], { points: { scale, rounding } });
+          const def = earningProgram([rule("r", rate(points, per))], { points: { scale, rounding } });
           const { engine } = harness(def);
           const [lo, hi] = x <= y ? [x, y] : [y, x];
           const a = new Decimal(total(await engine.previewPurchase({ amount: pence(lo), currency: "GBP" })));
@@ -1127,7 +1104,7 @@ describe("properties", () => {
   it("(a') a rate award is amount x points / per, computed exactly and rounded once", async () => {
     await fc.assert(
       fc.asyncProperty(rateCase, fc.integer({ min: 1, max: 10_000_000 }), async ([points, per, rounding, scale], x) => {
-        const def = programDef([rule("r", rate(points, per))], { points: { scale, rounding } });
+        const def = earningProgram([rule("r", rate(points, per))], { points: { scale, rounding } });
         const got = total(await harness(def).engine.previewPurchase({ amount: pence(x), currency: "GBP" }));
         // multiply first, divide once: exact whenever the true figure is a multiple of the scale's unit
         const expected = roundTo(new Decimal(pence(x)).times(points).div(per), scale, rounding);

@@ -25,20 +25,16 @@ import {
   racingStore,
   readAllEntries,
   runOperations,
-  testClock,
   wrapStore,
 } from "../src/testing/index.js";
+import { testEngine } from "./support/engine.js";
+import { exampleWith } from "./support/programs.js";
 
 const DAY = 86_400_000;
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 
-function program(patch: Partial<ProgramDefinition> & Record<string, unknown> = {}) {
-  return { ...exampleProgram, pending: { days: 0 }, ...patch } as ProgramDefinition;
-}
-
 async function setup(def: ProgramDefinition, start: string, store: LoyaltyStore = createMemoryStore()) {
-  const t = testClock(start);
-  const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids });
+  const { engine, t } = testEngine(def, start, { store });
   return { engine, store, t };
 }
 
@@ -142,7 +138,7 @@ describe("expiry policies, to the millisecond in the program's zone", () => {
 
   it.each(cases)("$name", async ({ zone, expiry, earned, expires }) => {
     const { engine, t } = await setup(
-      program({ timeZone: zone, expiry: expiry as ProgramDefinition["expiry"] }),
+      exampleWith({ timeZone: zone, expiry: expiry as ProgramDefinition["expiry"] }),
       earned,
     );
     await engine.enroll({ key: "e", memberId: "m" });
@@ -166,7 +162,7 @@ describe("expiry policies, to the millisecond in the program's zone", () => {
   });
 
   it("a rule's own term overrides the wallet's (campaign points that last 30 days)", async () => {
-    const def = program({
+    const def = exampleWith({
       rules: [
         ...exampleProgram.rules,
         {
@@ -186,7 +182,7 @@ describe("expiry policies, to the millisecond in the program's zone", () => {
   });
 
   it("a wallet with the none policy never expires", async () => {
-    const def = program({
+    const def = exampleWith({
       wallets: [
         { id: "points", kind: "spendable", expiry: { kind: "none" } },
         { id: "status", kind: "qualifying", expiresAfter: null },
@@ -201,7 +197,9 @@ describe("expiry policies, to the millisecond in the program's zone", () => {
 });
 
 describe("inactivity expiry", () => {
-  const def = program({ expiry: { kind: "inactivity", months: 6, activity: ["purchase", "spend", "event:review"] } });
+  const def = exampleWith({
+    expiry: { kind: "inactivity", months: 6, activity: ["purchase", "spend", "event:review"] },
+  });
 
   it("expires the whole balance exactly 6 months after the last qualifying activity", async () => {
     const { engine, t } = await setup(def, "2026-01-10T12:00:00Z");
@@ -252,7 +250,7 @@ describe("inactivity expiry", () => {
 
 describe("the expiry sweep", () => {
   async function population(n: number, dueEvery: number) {
-    const env = await setup(program({ expiry: { after: { days: 30 } } }), "2026-01-01T00:00:00Z");
+    const env = await setup(exampleWith({ expiry: { after: { days: 30 } } }), "2026-01-01T00:00:00Z");
     for (let i = 0; i < n; i++) {
       await env.engine.enroll({ key: `e${i}`, memberId: `m${i}` });
       // Members i % dueEvery === 0 earn early (due by day 40); the rest earn later.
@@ -292,7 +290,7 @@ describe("the expiry sweep", () => {
       },
     });
     const engine = createLoyaltyEngine({
-      program: program({ expiry: { after: { days: 30 } } }),
+      program: exampleWith({ expiry: { after: { days: 30 } } }),
       store: crashing,
       clock: t.clock,
       ids: t.ids,
@@ -313,7 +311,7 @@ describe("the expiry sweep", () => {
       return !lose;
     });
     const engine = createLoyaltyEngine({
-      program: program({ expiry: { after: { days: 30 } } }),
+      program: exampleWith({ expiry: { after: { days: 30 } } }),
       store: racing,
       clock: t.clock,
       ids: t.ids,
@@ -324,7 +322,7 @@ describe("the expiry sweep", () => {
 
 describe("debt meets expiry (allow_debt)", () => {
   it("a reversal drains the lots before it books debt, expiry finds nothing to take, and the next credit repays the debt", async () => {
-    const def = program({
+    const def = exampleWith({
       expiry: { after: { days: 30 } },
       refunds: { negativeBalance: "allow_debt", baseRule: "base" },
     });
@@ -367,7 +365,7 @@ describe("debt meets expiry (allow_debt)", () => {
 
 describe("expiring soon across the program", () => {
   it("lists the members whose points expire in [from, to), a page at a time", async () => {
-    const { engine, t } = await setup(program({ expiry: { after: { days: 30 } } }), "2026-01-01T00:00:00Z");
+    const { engine, t } = await setup(exampleWith({ expiry: { after: { days: 30 } } }), "2026-01-01T00:00:00Z");
     for (let i = 0; i < 12; i++) {
       await engine.enroll({ key: `e${i}`, memberId: `m${i}` });
       t.set(Date.parse("2026-01-01T00:00:00Z") + i * DAY);
@@ -407,7 +405,7 @@ describe("expiry properties", () => {
         fc.constantFrom("within_balance", "allow_debt"),
         fc.integer({ min: 0, max: 200 * DAY }),
         async (start, script, expiry, policy, later) => {
-          const def = program({
+          const def = exampleWith({
             expiry: expiry as ProgramDefinition["expiry"],
             pending: { days: 14 },
             refunds: { ...exampleProgram.refunds, negativeBalance: policy as "allow_debt" },
@@ -455,7 +453,7 @@ describe("expiry properties", () => {
         fc.integer({ min: 1, max: 24 }),
         fc.oneof(fc.integer({ min: 0, max: 400 * DAY }), fc.integer({ min: 0, max: 100 })),
         async (start, months, gap) => {
-          const def = program({ expiry: { kind: "inactivity", months } });
+          const def = exampleWith({ expiry: { kind: "inactivity", months } });
           const { engine, t } = await setup(def, new Date(start).toISOString());
           await engine.enroll({ key: "e", memberId: "m" });
           await engine.recordPurchase({ key: "p", memberId: "m", purchaseId: "p", amount: "50.00", currency: "GBP" });

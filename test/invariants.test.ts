@@ -27,6 +27,7 @@ import {
   testClock,
   unitsToDecimal,
 } from "../src/testing/index.js";
+import { testEngine } from "./support/engine.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const DAY = 86_400_000;
@@ -37,12 +38,8 @@ const scriptArb = fc.array(operationArb(undefined, { rewards: true }), { minLeng
 const REWARDS = ["voucher-5", "tote-bag", "school", "clubcard"];
 
 async function fresh(start: number, store: LoyaltyStore = createMemoryStore()) {
-  const t = testClock(start);
-  const engine = createLoyaltyEngine({
-    program: exampleProgram,
+  const { engine, t } = testEngine(exampleProgram, start, {
     store,
-    clock: t.clock,
-    ids: t.ids,
     maxAttempts: 50,
     codes: ({ redemptionId, index }) => `${redemptionId}/${index}`,
   });

@@ -6,17 +6,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleProgram } from "../examples/program.js";
-import {
-  createLoyaltyEngine,
-  createMemoryStore,
-  foldEntries,
-  fromSnapshot,
-  toSnapshot,
-  type MemberSnapshot,
-} from "../src/index.js";
-import { operationArb, readAllEntries, runOperations, testClock } from "../src/testing/index.js";
+import { foldEntries, fromSnapshot, toSnapshot, type MemberSnapshot } from "../src/index.js";
+import { operationArb, readAllEntries, runOperations } from "../src/testing/index.js";
 import { canonicalJson } from "../src/shared/canonical.js";
 import { applyEntry } from "../src/ledger/apply.js";
+import { testEngine } from "./support/engine.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const P = exampleProgram.id;
@@ -24,13 +18,7 @@ const scriptArb = fc.array(operationArb(undefined, { rewards: true }), { minLeng
 
 /** A random member history on the example program: its entries, split at a random point. */
 async function history(script: Parameters<typeof runOperations>[1]) {
-  const t = testClock("2026-03-02T10:00:00Z");
-  const store = createMemoryStore();
-  const engine = createLoyaltyEngine({
-    program: exampleProgram,
-    store,
-    clock: t.clock,
-    ids: t.ids,
+  const { engine, store, t } = testEngine(exampleProgram, "2026-03-02T10:00:00Z", {
     maxAttempts: 50,
     codes: ({ redemptionId, index }) => `${redemptionId}/${index}`,
   });

@@ -9,14 +9,14 @@ import { describe, expect, it } from "vitest";
 import { expectError } from "./support/errors.js";
 import {
   Decimal,
-  createLoyaltyEngine,
-  createMemoryStore,
   type LoyaltyEngine,
   type LoyaltyStore,
   type NegativeBalancePolicy,
   type ProgramDefinition,
 } from "../src/index.js";
 import { exampleProgram } from "../examples/program.js";
+import { testEngine } from "./support/engine.js";
+import { refundProgram } from "./support/programs.js";
 
 const DAY = 86_400_000;
 /** Monday 2 March 2026, 10:00 London (GMT): no weekend, birthday or DST effect. */
@@ -30,38 +30,6 @@ const examplePolicy = (negativeBalance: NegativeBalancePolicy): ProgramDefinitio
   ...exampleProgram,
   refunds: { ...exampleProgram.refunds, negativeBalance },
 });
-
-/** One rule, 1 point and 1 status credit per £1, rounded down: the numbers are obvious. */
-function simpleProgram(
-  negativeBalance: NegativeBalancePolicy,
-  over: { pointsRate?: [string, string]; rounding?: "down" | "up" | "half_up" | "half_even"; scale?: number } = {},
-): ProgramDefinition {
-  const [points, per] = over.pointsRate ?? ["1", "1"];
-  return {
-    id: "simple",
-    version: 1,
-    currency: "GBP",
-    timeZone: "Europe/London",
-    points: { scale: over.scale ?? 0, rounding: over.rounding ?? "down" },
-    wallets: [
-      { id: "points", kind: "spendable" },
-      { id: "status", kind: "qualifying", expiresAfter: null },
-    ],
-    expiry: { after: { months: 12 } },
-    pending: { days: 14 },
-    refunds: { negativeBalance, baseRule: "base" },
-    rules: [
-      {
-        id: "base",
-        on: "purchase",
-        awards: [
-          { kind: "rate", points, per, wallet: "points" },
-          { kind: "rate", points: "1", per: "1", wallet: "status" },
-        ],
-      },
-    ],
-  };
-}
 
 interface Harness {
   engine: LoyaltyEngine;
@@ -77,18 +45,14 @@ interface Harness {
 }
 
 async function harness(program: ProgramDefinition, start = T0, memberId = "m1"): Promise<Harness> {
-  let t = start;
   let n = 0;
-  const store = createMemoryStore();
-  const engine = createLoyaltyEngine({ program, store, clock: () => t, ids: () => "e" + ++n });
+  const { engine, store, t } = testEngine(program, start, { ids: () => "e" + ++n });
   await engine.enroll({ key: `enroll-${memberId}`, memberId });
   const h: Harness = {
     engine,
     store,
     programId: program.id,
-    setTime: (ms) => {
-      t = ms;
-    },
+    setTime: t.set,
     entries: async (m = memberId) => (await store.readEntries(program.id, m, { afterSeq: 0, limit: 10_000 })).entries,
     wallet: async (name, m = memberId) => {
       const w = (await engine.summary(m)).wallets[name]!;
@@ -149,7 +113,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
   };
 
   it.each(POLICIES)("%s", async (policy) => {
-    const h = await harness(simpleProgram(policy));
+    const h = await harness(refundProgram(policy));
     const earned = await buy(h, "p1", "100.00");
     expect(earned.totals).toEqual({ points: "100", status: "100" });
     h.setTime(AFTER);
@@ -168,7 +132,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
   });
 
   it("allow_debt: the debt is repaid by the next purchases before anything becomes spendable", async () => {
-    const h = await harness(simpleProgram("allow_debt"));
+    const h = await harness(refundProgram("allow_debt"));
     await buy(h, "p1", "100.00");
     h.setTime(AFTER);
     await h.engine.spend({ key: "spend-80", memberId: "m1", wallet: "points", points: "80" });
@@ -196,7 +160,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
   });
 
   it("allow_debt: a goodwill credit also repays debt first", async () => {
-    const h = await harness(simpleProgram("allow_debt"));
+    const h = await harness(refundProgram("allow_debt"));
     await buy(h, "p1", "100.00");
     h.setTime(AFTER);
     await h.engine.spend({ key: "spend-100", memberId: "m1", wallet: "points", points: "100" });
@@ -207,7 +171,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
   });
 
   it("within_balance: takes back from the member's other available points, never below zero", async () => {
-    const h = await harness(simpleProgram("within_balance"));
+    const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "100.00");
     h.setTime(AFTER);
     await h.engine.adjust({ key: "goodwill", memberId: "m1", wallet: "points", points: "40", reason: "goodwill" });
@@ -220,7 +184,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
   });
 
   it("allow_debt: refunding the purchase that repaid a debt brings the debt back", async () => {
-    const h = await harness(simpleProgram("allow_debt"));
+    const h = await harness(refundProgram("allow_debt"));
     await buy(h, "p1", "100.00");
     h.setTime(AFTER);
     await h.engine.spend({ key: "spend-100", memberId: "m1", wallet: "points", points: "100" });
@@ -243,7 +207,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
     "%s: a refund after the purchase's points expired takes nothing from other purchases",
     async (policy) => {
       const start = Date.parse("2025-03-03T10:00:00Z"); // Monday
-      const h = await harness(simpleProgram(policy), start);
+      const h = await harness(refundProgram(policy), start);
       await buy(h, "p1", "100.00");
       h.setTime(Date.parse("2026-03-04T10:00:00Z")); // Wednesday: p1's points expired on 3 March
       await buy(h, "p2", "80.00");
@@ -311,7 +275,7 @@ describe("a refund after the points were spent (simple program: 100.00 earns 100
 
 describe("partial refunds", () => {
   it("two partial refunds that together exceed the purchase: the second is refused and writes nothing", async () => {
-    const h = await harness(simpleProgram("within_balance"));
+    const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "100.00");
     const first = await giveBack(h, "r1", "60.00", "p1");
     expect(reversal(first, "points")).toEqual({ wallet: "points", points: "60", debt: "0", forgiven: "0" });
@@ -340,7 +304,7 @@ describe("partial refunds", () => {
   }[] = [
     {
       name: "1.5 points per £1 rounded down: 99.99 earns 149; three refunds of 33.33 reverse 49, 50, 50",
-      program: simpleProgram("within_balance", { pointsRate: ["3", "2"] }),
+      program: refundProgram("within_balance", { pointsRate: ["3", "2"] }),
       amount: "99.99",
       refunds: ["33.33", "33.33", "33.33"],
       earned: { points: "149", status: "99" },
@@ -348,7 +312,7 @@ describe("partial refunds", () => {
     },
     {
       name: "1.5 points per £1 rounded up: 99.99 earns 150; three refunds of 33.33 reverse 50, 50, 50",
-      program: simpleProgram("within_balance", { pointsRate: ["3", "2"], rounding: "up" }),
+      program: refundProgram("within_balance", { pointsRate: ["3", "2"], rounding: "up" }),
       amount: "99.99",
       refunds: ["33.33", "33.33", "33.33"],
       earned: { points: "150", status: "100" },
@@ -356,7 +320,7 @@ describe("partial refunds", () => {
     },
     {
       name: "rounded up, many pennies: each 0.01 refund would round up to 1 point on its own, the running total does not",
-      program: simpleProgram("within_balance", { pointsRate: ["3", "2"], rounding: "up" }),
+      program: refundProgram("within_balance", { pointsRate: ["3", "2"], rounding: "up" }),
       amount: "99.99",
       refunds: ["0.01", "0.01", "0.01", "0.01", "99.95"],
       earned: { points: "150", status: "100" },
@@ -398,7 +362,7 @@ describe("a refund while the points are still pending", () => {
   it.each(POLICIES)(
     "%s: taken from the refunded purchase's pending lot; the available balance is untouched",
     async (policy) => {
-      const h = await harness(simpleProgram(policy));
+      const h = await harness(refundProgram(policy));
       await h.engine.adjust({ key: "goodwill", memberId: "m1", wallet: "points", points: "30", reason: "goodwill" });
       const p1 = await buy(h, "p1", "100.00");
       const p2 = await buy(h, "p2", "50.00");
@@ -421,7 +385,7 @@ describe("a refund while the points are still pending", () => {
   );
 
   it("only_pending: a full refund inside the return window takes every point back", async () => {
-    const h = await harness(simpleProgram("only_pending"));
+    const h = await harness(refundProgram("only_pending"));
     await buy(h, "p1", "100.00");
     h.setTime(T0 + DAY);
     const r = await giveBack(h, "r1", "100.00", "p1");
@@ -434,7 +398,7 @@ describe("a refund while the points are still pending", () => {
 
 describe("retries", () => {
   it("the same refund retried with the same key returns the first result, replayed, and writes nothing", async () => {
-    const h = await harness(simpleProgram("within_balance"));
+    const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "100.00");
     h.setTime(T0 + DAY);
     const first = await giveBack(h, "r1", "40.00", "p1");
@@ -458,7 +422,7 @@ describe("retries", () => {
   });
 
   it("the same key with a different amount fails with IDEMPOTENCY_CONFLICT and writes nothing", async () => {
-    const h = await harness(simpleProgram("within_balance"));
+    const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "100.00");
     await giveBack(h, "r1", "40.00", "p1");
     const before = await h.fingerprint("r1");
@@ -485,7 +449,7 @@ describe("a return without a receipt (no purchaseId)", () => {
   });
 
   it("takes pending points first, the newest purchase's first", async () => {
-    const h = await harness(simpleProgram("within_balance"));
+    const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "100.00");
     h.setTime(AFTER + DAY);
     const p2 = await buy(h, "p2", "30.00"); // pending
@@ -498,7 +462,7 @@ describe("a return without a receipt (no purchaseId)", () => {
   });
 
   it("beyond what the member holds: forgiven under within_balance", async () => {
-    const h = await harness(simpleProgram("within_balance"));
+    const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "10.00");
     h.setTime(AFTER);
     const r = await giveBack(h, "r1", "25.00");
@@ -527,7 +491,7 @@ describe("property: partial refunds never reverse more than the purchase earned 
         }),
         async (s) => {
           const h = await harness(
-            simpleProgram(s.policy, { pointsRate: s.rate, rounding: s.rounding, scale: s.scale }),
+            refundProgram(s.policy, { pointsRate: s.rate, rounding: s.rounding, scale: s.scale }),
           );
           const p = await buy(h, "p1", cents(s.amountCents));
           const earned: Record<string, Decimal> = {};

@@ -7,15 +7,17 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLoyaltyEngine, createMemoryStore, type ProgramDefinition } from "../src/index.js";
-import { memberViolations, operationArb, runOperations, testClock } from "../src/testing/index.js";
-import { DAY, T0, prog, setup } from "./support/rewards-review.js";
+import type { ProgramDefinition } from "../src/index.js";
+import { memberViolations, operationArb, runOperations } from "../src/testing/index.js";
+import { testEngine } from "./support/engine.js";
+import { bonusRule, mugProgram, poundsProgram, promoRule, purchaseRule } from "./support/programs.js";
+import { DAY, T0, setup } from "./support/rewards-review.js";
 
 // ---- cancel ------------------------------------------------------------------------------------
 {
   describe("cancel after refund", () => {
     it("control: cancel before the lot expires reclaims the forgiven points", async () => {
-      const s = setup(prog({ expiry: { after: { days: 30 } } }));
+      const s = setup(mugProgram({ expiry: { after: { days: 30 } } }));
       await s.enroll("m");
       await s.buy("m", "100", "P1");
       await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
@@ -27,7 +29,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
     });
 
     it("regranted points of a refunded purchase are kept (laundering through an expired lot)", async () => {
-      const s = setup(prog({ expiry: { after: { days: 30 } } }));
+      const s = setup(mugProgram({ expiry: { after: { days: 30 } } }));
       await s.enroll("m");
       await s.buy("m", "100", "P1");
       await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
@@ -48,7 +50,9 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
 {
   describe("cancel after the inactivity deadline lapsed the redeemed lot", () => {
     it("graceDays 0: points of a lot that lapsed for inactivity are forfeited, not restored, even after new activity", async () => {
-      const s = setup(prog({ expiry: { kind: "inactivity", months: 1 } as never, cancellation: { graceDays: 0 } }));
+      const s = setup(
+        mugProgram({ expiry: { kind: "inactivity", months: 1 } as never, cancellation: { graceDays: 0 } }),
+      );
       await s.enroll("m");
       await s.buy("m", "100", "P1"); // lot L: 100, no expiry date of its own
       await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug", quantity: 1 }); // draws 100 from L... use price 100
@@ -63,7 +67,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
     });
 
     it("graceDays 30: the same points come back with no expiry at all instead of a 30-day grace lot", async () => {
-      const s = setup(prog({ expiry: { kind: "inactivity", months: 1 } as never }));
+      const s = setup(mugProgram({ expiry: { kind: "inactivity", months: 1 } as never }));
       await s.enroll("m");
       await s.buy("m", "100", "P1");
       await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
@@ -76,7 +80,9 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
 
   describe("control", () => {
     it("without activity in between, the same cancel forfeits the points", async () => {
-      const s = setup(prog({ expiry: { kind: "inactivity", months: 1 } as never, cancellation: { graceDays: 0 } }));
+      const s = setup(
+        mugProgram({ expiry: { kind: "inactivity", months: 1 } as never, cancellation: { graceDays: 0 } }),
+      );
       await s.enroll("m");
       await s.buy("m", "100", "P1");
       await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
@@ -89,7 +95,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
 
 // ---- determinism -------------------------------------------------------------------------------
 {
-  const def = prog({
+  const def = mugProgram({
     tiers: {
       levels: [
         { id: "bronze" },
@@ -143,7 +149,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
 // ---- two-conversions ---------------------------------------------------------------------------
 {
   // Two automatic conversions of one wallet (say a quarterly one at a better rate, and a monthly one).
-  const def = prog({
+  const def = mugProgram({
     rewards: [
       {
         kind: "conversion",
@@ -200,7 +206,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
 
   describe("reads show due conversions as the next write makes them", () => {
     it("summary/rewards before a year-end review + conversion match the write that follows", async () => {
-      const def = prog({
+      const def = mugProgram({
         tiers: tiers as never,
         rewards: [
           {
@@ -234,7 +240,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
   describe("a transfer never extends a point's life (README)", () => {
     it("inactivity wallet whose activity excludes transfers: points about to lapse live on at the receiver", async () => {
       const s = setup(
-        prog({
+        mugProgram({
           expiry: { kind: "inactivity", months: 2, activity: ["purchase"] } as never,
           transfers: { wallets: ["points"] },
         }),
@@ -257,7 +263,7 @@ import { DAY, T0, prog, setup } from "./support/rewards-review.js";
   describe("refusal order (README: REWARD_UNAVAILABLE first, INSUFFICIENT_POINTS last)", () => {
     it("a withdrawn conversion redeemed without quantity by a member with too few points", async () => {
       const s = setup(
-        prog({
+        mugProgram({
           rewards: [{ kind: "conversion", id: "cash", wallet: "points", price: "150", value: "1.50", enabled: false }],
         }),
       );
@@ -279,63 +285,44 @@ const fuzzProgram = (
   withBonus: boolean,
   promotion: "immediate" | "atReview",
   inactive: boolean,
-): ProgramDefinition => ({
-  id: "fz",
-  version: 1,
-  currency: "GBP",
-  timeZone: "Europe/London",
-  points: { scale: 0, rounding: "down" },
-  wallets: [
-    { id: "points", kind: "spendable" },
-    { id: "status", kind: "qualifying", expiresAfter: null },
-  ],
-  expiry: inactive ? { kind: "inactivity", months: 2 } : { after: { months: 3 } },
-  pending: { days: 14 },
-  refunds: { negativeBalance: policy, baseRule: "base" },
-  rules: [
-    {
-      id: "base",
-      on: "purchase",
-      awards: [
-        { kind: "rate", points: "1", per: "1", wallet: "points" },
-        { kind: "rate", points: "1", per: "1", wallet: "status" },
-      ],
-    },
-    {
-      id: "promo",
-      on: "promo",
-      awards: [{ kind: "fixed", points: "50", wallet: "points" }],
-      expiry: { after: { days: 30 } },
-    },
-    { id: "bonus", on: "bonus", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
-    ...(withBonus
-      ? [{ id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed" as const, points: "77", wallet: "points" }] }]
-      : []),
-  ],
-  tiers: {
-    levels: [
-      { id: "bronze" },
-      { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
+): ProgramDefinition =>
+  poundsProgram({
+    id: "fz",
+    expiry: inactive ? { kind: "inactivity", months: 2 } : { after: { months: 3 } },
+    pending: { days: 14 },
+    refunds: { negativeBalance: policy, baseRule: "base" },
+    rules: [
+      purchaseRule(),
+      promoRule(),
+      bonusRule(),
+      ...(withBonus
+        ? [{ id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed" as const, points: "77", wallet: "points" }] }]
+        : []),
     ],
-    window: { kind: "rolling", months: 2 },
-    promotion,
-    review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
-    refunds: "atOnce",
-  },
-  rewards: [
-    { kind: "product", id: "mug", wallet: "points", price: "120", stock: 3, tierPrices: { gold: "90" } },
-    { kind: "voucher", id: "v5", wallet: "points", price: "200", value: "5.00" },
-    {
-      kind: "conversion",
-      id: "cash",
-      wallet: "points",
-      price: "150",
-      tierPrices: { gold: "100" },
-      value: "1.50",
-      automatic: { period: "month" },
+    tiers: {
+      levels: [
+        { id: "bronze" },
+        { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
+      ],
+      window: { kind: "rolling", months: 2 },
+      promotion,
+      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      refunds: "atOnce",
     },
-  ],
-});
+    rewards: [
+      { kind: "product", id: "mug", wallet: "points", price: "120", stock: 3, tierPrices: { gold: "90" } },
+      { kind: "voucher", id: "v5", wallet: "points", price: "200", value: "5.00" },
+      {
+        kind: "conversion",
+        id: "cash",
+        wallet: "points",
+        price: "150",
+        tierPrices: { gold: "100" },
+        value: "1.50",
+        automatic: { period: "month" },
+      },
+    ],
+  });
 
 const configs = [
   { policy: "within_balance", withBonus: true, promotion: "atReview", inactive: false },
@@ -348,15 +335,7 @@ describe.each(configs)(
   (config) => {
     const def = fuzzProgram(config.policy, config.withBonus, config.promotion, config.inactive);
     function make() {
-      const t = testClock(T0);
-      const store = createMemoryStore();
-      const engine = createLoyaltyEngine({
-        program: def,
-        store,
-        clock: t.clock,
-        ids: t.ids,
-        codes: (r) => `C-${r.redemptionId}-${r.index}`,
-      });
+      const { t, store, engine } = testEngine(def, T0, { codes: (r) => `C-${r.redemptionId}-${r.index}` });
       return { t, store, engine };
     }
     it("random histories, with and without sweeps, end in the same balances, tier and redemptions", async () => {
@@ -422,7 +401,10 @@ describe.each(configs)(
   /** P1 600 and P2 300 make silver; a redemption of 600 spends P1's lot; P1's refund reverses the 300 left and forgives 300. */
   async function refundedWhileRedeemed(refunds: "atOnce" | "atReview") {
     const s = setup(
-      prog({ tiers: ladder(refunds), rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }] }),
+      mugProgram({
+        tiers: ladder(refunds),
+        rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }],
+      }),
     );
     await s.enroll("m");
     await s.buy("m", "600", "P1");
@@ -459,7 +441,7 @@ describe.each(configs)(
       "atOnce: a %s after a due review that reset the window promotes only, never demotes",
       async (what) => {
         const s = setup(
-          prog({
+          mugProgram({
             tiers: {
               levels: [
                 { id: "bronze" },
@@ -491,7 +473,10 @@ describe.each(configs)(
 
     it("atOnce: a cancellation that reclaims nothing never demotes", async () => {
       const s = setup(
-        prog({ tiers: ladder("atOnce"), rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }] }),
+        mugProgram({
+          tiers: ladder("atOnce"),
+          rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }],
+        }),
       );
       await s.enroll("m");
       await s.buy("m", "600", "P1");

@@ -30,6 +30,8 @@ import { compileProgram } from "../src/program/compile.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
 import { convertDue } from "../src/rewards/redeem.js";
 import { periodKey, type Period } from "../src/shared/periods.js";
+import { testEngine } from "./support/engine.js";
+import { ladder, rewardsProgram } from "./support/programs.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const DAY = 86_400_000;
@@ -37,59 +39,6 @@ const DAY = 86_400_000;
 const T0 = Date.parse("2026-03-02T10:00:00Z");
 
 type RewardInput = NonNullable<ProgramDefinition["rewards"]>[number];
-type Tiers = NonNullable<ProgramDefinition["tiers"]>;
-
-/**
- * 1 point (and 1 status point) per £1 with a 14-day return window, 12-month expiry, debt allowed;
- * a "promo" event pays 50 points that last 30 days; a "bonus" event pays 100 ordinary points.
- */
-function program(rewards: RewardInput[], patch: Partial<ProgramDefinition> = {}): ProgramDefinition {
-  return {
-    id: "rewards",
-    version: 1,
-    currency: "GBP",
-    timeZone: "Europe/London",
-    points: { scale: 0, rounding: "down" },
-    wallets: [
-      { id: "points", kind: "spendable" },
-      { id: "status", kind: "qualifying", expiresAfter: null },
-    ],
-    expiry: { after: { months: 12 } },
-    pending: { days: 14 },
-    refunds: { negativeBalance: "allow_debt", baseRule: "base" },
-    rules: [
-      {
-        id: "base",
-        on: "purchase",
-        awards: [
-          { kind: "rate", points: "1", per: "1", wallet: "points" },
-          { kind: "rate", points: "1", per: "1", wallet: "status" },
-        ],
-      },
-      {
-        id: "promo",
-        on: "promo",
-        awards: [{ kind: "fixed", points: "50", wallet: "points" }],
-        expiry: { after: { days: 30 } },
-      },
-      { id: "bonus", on: "bonus", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
-    ],
-    rewards,
-    ...patch,
-  };
-}
-
-const ladder: Tiers = {
-  levels: [
-    { id: "bronze" },
-    { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
-    { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "1000" }] } },
-  ],
-  window: { kind: "calendarYear" },
-  promotion: "immediate",
-  review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
-  refunds: "atOnce",
-};
 
 const mug: RewardInput = { kind: "product", id: "mug", wallet: "points", price: "120", sku: "MUG-1" };
 const cash: RewardInput = { kind: "conversion", id: "cash", wallet: "points", price: "150", value: "1.50" };
@@ -101,9 +50,7 @@ async function setup(
   start: number | string = T0,
   options: { codes?: CodeGenerator; store?: LoyaltyStore; idPrefix?: string } = {},
 ) {
-  const t = testClock(start);
   let ids = 0;
-  const store = options.store ?? createMemoryStore();
   const calls: Parameters<CodeGenerator>[0][] = [];
   const codes: CodeGenerator =
     options.codes ??
@@ -111,11 +58,9 @@ async function setup(
       calls.push({ ...r });
       return `C-${r.redemptionId}-${r.index}`;
     });
-  const engine = createLoyaltyEngine({
-    program: def,
-    store,
-    clock: t.clock,
-    ids: options.idPrefix === undefined ? t.ids : () => `${options.idPrefix}-${++ids}`,
+  const { engine, store, t } = testEngine<LoyaltyStore>(def, start, {
+    store: options.store,
+    ids: options.idPrefix === undefined ? undefined : () => `${options.idPrefix}-${++ids}`,
     codes,
     maxAttempts: 100,
   });
@@ -193,7 +138,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe("redeem", () => {
   it("draws the soonest-expiring available lots first, never pending or expired ones", async () => {
-    const s = await setup(program([mug]));
+    const s = await setup(rewardsProgram([mug]));
     await s.enroll();
     const e = lotOf(await s.event("promo")); // 50, expires 1 April 10:00 BST
     s.t.set(T0 + 5 * DAY);
@@ -240,7 +185,7 @@ describe("redeem", () => {
   });
 
   it("charges price x quantity", async () => {
-    const s = await setup(program([{ kind: "product", id: "coffee", wallet: "points", price: "40" }]));
+    const s = await setup(rewardsProgram([{ kind: "product", id: "coffee", wallet: "points", price: "40" }]));
     await s.enroll();
     await s.credit("150");
     const r = await s.redeem("coffee", { quantity: 3 });
@@ -258,7 +203,7 @@ describe("redeem", () => {
       price: "500",
       tierPrices: { gold: "400", silver: "450" },
     };
-    const s = await setup(program([lounge], { tiers: ladder }));
+    const s = await setup(rewardsProgram([lounge], { tiers: ladder() }));
     await s.enroll();
     await s.credit("2000");
     expect((await s.redeem("lounge")).points).toBe("500"); // bronze pays the list price
@@ -283,7 +228,7 @@ describe("redeem", () => {
       mug,
     ];
     const start = async () => {
-      const s = await setup(program(catalogue));
+      const s = await setup(rewardsProgram(catalogue));
       await s.enroll();
       await s.credit("5000");
       return s;
@@ -351,7 +296,7 @@ describe("redeem", () => {
 
   it("a retry with the same key replays the first result and writes nothing; another payload under it is IDEMPOTENCY_CONFLICT", async () => {
     const s = await setup(
-      program([{ kind: "voucher", id: "v10", wallet: "points", price: "100", value: "10.00", stock: 5 }]),
+      rewardsProgram([{ kind: "voucher", id: "v10", wallet: "points", price: "100", value: "10.00", stock: 5 }]),
     );
     await s.enroll();
     await s.credit("1000");
@@ -374,7 +319,7 @@ describe("redeem", () => {
   });
 
   it("a redemptionId reused under another key is DUPLICATE_REDEMPTION", async () => {
-    const s = await setup(program([mug]));
+    const s = await setup(rewardsProgram([mug]));
     await s.enroll();
     await s.credit("1000");
     await s.redeem("mug", { key: "k1", redemptionId: "order-7" });
@@ -394,7 +339,9 @@ describe("redeem", () => {
   });
 
   it("the statement shows the redemption and its cancellation, with the lots", async () => {
-    const s = await setup(program([{ kind: "voucher", id: "v10", wallet: "points", price: "100", value: "10.00" }]));
+    const s = await setup(
+      rewardsProgram([{ kind: "voucher", id: "v10", wallet: "points", price: "100", value: "10.00" }]),
+    );
     await s.enroll();
     const a = lotOf(await s.credit("250"));
     await s.redeem("v10", { key: "k", quantity: 2 });
@@ -440,7 +387,7 @@ describe("redeem", () => {
 
 describe("refusals: a typed error, and nothing written", () => {
   it("INSUFFICIENT_POINTS: only available points count (not pending, not expired)", async () => {
-    const s = await setup(program([mug]));
+    const s = await setup(rewardsProgram([mug]));
     await s.enroll();
     await s.event("promo"); // 50 that expire on 1 April
     await s.credit("60");
@@ -461,7 +408,7 @@ describe("refusals: a typed error, and nothing written", () => {
     const from = Date.parse("2026-04-01T00:00:00Z"),
       until = Date.parse("2026-05-01T00:00:00Z");
     const s = await setup(
-      program([
+      rewardsProgram([
         { ...mug, id: "withdrawn", enabled: false },
         { ...mug, id: "spring", available: { from: iso(from), until: iso(until) } },
       ]),
@@ -483,7 +430,7 @@ describe("refusals: a typed error, and nothing written", () => {
   });
 
   it("OUT_OF_STOCK: more units than are left, also after a restock took units out", async () => {
-    const s = await setup(program([{ ...mug, stock: 3 }]));
+    const s = await setup(rewardsProgram([{ ...mug, stock: 3 }]));
     await s.enroll();
     await s.credit("2000");
     const e = await refuses(s, "r4", () => s.redeem("mug", { key: "r4", quantity: 4 }), "OUT_OF_STOCK");
@@ -514,7 +461,7 @@ describe("refusals: a typed error, and nothing written", () => {
       "1 per $period: refused until local midnight starts the next $period",
       async ({ period, stillSame, nextLocal }) => {
         const s = await setup(
-          program([{ ...mug, limits: [{ period, count: 1 }] }], {
+          rewardsProgram([{ ...mug, limits: [{ period, count: 1 }] }], {
             timeZone: "America/New_York",
             expiry: { kind: "none" },
           }),
@@ -535,7 +482,7 @@ describe("refusals: a typed error, and nothing written", () => {
 
     it("lifetime limits never reset; counts are in units; the tightest of several limits refuses", async () => {
       const s = await setup(
-        program(
+        rewardsProgram(
           [
             { ...mug, id: "once", limits: [{ period: "lifetime", count: 1 }] },
             {
@@ -569,7 +516,7 @@ describe("refusals: a typed error, and nothing written", () => {
   });
 
   it("TIER_NOT_ELIGIBLE: a reward for some tiers only", async () => {
-    const s = await setup(program([{ ...mug, id: "gold-mug", tiers: ["gold"] }], { tiers: ladder }));
+    const s = await setup(rewardsProgram([{ ...mug, id: "gold-mug", tiers: ["gold"] }], { tiers: ladder() }));
     await s.enroll();
     await s.credit("1000");
     const e = await refuses(s, "r", () => s.redeem("gold-mug", { key: "r" }), "TIER_NOT_ELIGIBLE");
@@ -580,7 +527,7 @@ describe("refusals: a typed error, and nothing written", () => {
 
   it("INVALID_COMMAND: unknown reward, a donation without a cause or with an unknown one, a cause on anything else, a bad quantity", async () => {
     const s = await setup(
-      program([mug, { kind: "donation", id: "school", wallet: "points", price: "100", causes: ["st-marys"] }]),
+      rewardsProgram([mug, { kind: "donation", id: "school", wallet: "points", price: "100", causes: ["st-marys"] }]),
     );
     await s.enroll();
     await s.credit("1000");
@@ -614,7 +561,7 @@ describe("refusals: a typed error, and nothing written", () => {
     const automatic: RewardInput = { ...cash, id: "auto", automatic: { period: "month" } } as RewardInput;
     let error: unknown;
     try {
-      createLoyaltyEngine({ program: program([mug, automatic]), store: createMemoryStore() });
+      createLoyaltyEngine({ program: rewardsProgram([mug, automatic]), store: createMemoryStore() });
     } catch (e) {
       error = e;
     }
@@ -622,7 +569,7 @@ describe("refusals: a typed error, and nothing written", () => {
     expect((error as LoyaltyError).code).toBe("INVALID_COMMAND");
     expect((error as LoyaltyError).issues.map((i) => i.path)).toEqual([["codes"]]);
 
-    const def = program([mug, { kind: "voucher", id: "v", wallet: "points", price: "10", stock: 4 }, cash]);
+    const def = rewardsProgram([mug, { kind: "voucher", id: "v", wallet: "points", price: "10", stock: 4 }, cash]);
     const t = testClock(T0);
     const store = createMemoryStore();
     const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids });
@@ -651,7 +598,7 @@ describe("refusals: a typed error, and nothing written", () => {
     ["a NUL character", "a\u0000b"],
     ["a lone surrogate", "a\uD800b"],
   ])("a generator that returns %s: CODES_FAILURE", async (_, bad) => {
-    const s = await setup(program([{ kind: "voucher", id: "v", wallet: "points", price: "10", stock: 5 }]), T0, {
+    const s = await setup(rewardsProgram([{ kind: "voucher", id: "v", wallet: "points", price: "10", stock: 5 }]), T0, {
       codes: () => bad as string,
     });
     await s.enroll();
@@ -663,7 +610,7 @@ describe("refusals: a typed error, and nothing written", () => {
 
   it("a generator that throws: CODES_FAILURE with the generator's error as the cause, nothing written; the same key succeeds once it works", async () => {
     let down = true;
-    const s = await setup(program([{ kind: "voucher", id: "v", wallet: "points", price: "10", stock: 5 }]), T0, {
+    const s = await setup(rewardsProgram([{ kind: "voucher", id: "v", wallet: "points", price: "10", stock: 5 }]), T0, {
       codes: (r) => {
         if (down) throw new Error("code service unreachable");
         return `C-${r.redemptionId}-${r.index}`;
@@ -682,7 +629,7 @@ describe("refusals: a typed error, and nothing written", () => {
 
   it("a purchase while an automatic conversion is due and the generator is down: CODES_FAILURE, nothing written; once it works, the conversion is made at its period end", async () => {
     let down = false;
-    const s = await setup(program([monthly]), "2026-06-01T11:00:00Z", {
+    const s = await setup(rewardsProgram([monthly]), "2026-06-01T11:00:00Z", {
       codes: (r) => {
         if (down) throw new Error("code service unreachable");
         return `C-${r.redemptionId}`;
@@ -709,7 +656,7 @@ describe("refusals: a typed error, and nothing written", () => {
 
   it("a generator that returns exactly 200 characters, or emoji, is fine", async () => {
     let i = 0;
-    const s = await setup(program([{ kind: "voucher", id: "v", wallet: "points", price: "10" }]), T0, {
+    const s = await setup(rewardsProgram([{ kind: "voucher", id: "v", wallet: "points", price: "10" }]), T0, {
       codes: () => (i++ === 0 ? "y".repeat(200) : "🎁-1"),
     });
     await s.enroll();
@@ -723,7 +670,7 @@ describe("refusals: a typed error, and nothing written", () => {
 describe("stock and restock", () => {
   it("stock(): the program's count until the store has one; null for unlimited; redemptions take, restocks add or take out", async () => {
     const s = await setup(
-      program([
+      rewardsProgram([
         { ...mug, stock: 5 },
         { ...mug, id: "pen", price: "5" },
       ]),
@@ -768,7 +715,7 @@ describe("stock and restock", () => {
   });
 
   it("a restock before any redemption starts from the program's count", async () => {
-    const s = await setup(program([{ ...mug, stock: 5 }]));
+    const s = await setup(rewardsProgram([{ ...mug, stock: 5 }]));
     await s.engine.restock({ key: "r", rewardId: "mug", units: 3 });
     expect(await s.engine.stock("mug")).toBe(8);
     await refuses(s, "r2", () => s.engine.restock({ key: "r2", rewardId: "mug", units: -9 }), "OUT_OF_STOCK", []);
@@ -777,7 +724,7 @@ describe("stock and restock", () => {
   });
 
   it("a reward with stock 0 is out of stock until restocked", async () => {
-    const s = await setup(program([{ ...mug, stock: 0 }]));
+    const s = await setup(rewardsProgram([{ ...mug, stock: 0 }]));
     await s.enroll();
     await s.credit("500");
     await refuses(s, "r", () => s.redeem("mug", { key: "r" }), "OUT_OF_STOCK");
@@ -791,7 +738,7 @@ describe("stock and restock", () => {
 
 describe("cancelling a redemption", () => {
   it("puts the points back into the lots they came from, reopening emptied lots with their own dates", async () => {
-    const s = await setup(program([mug]));
+    const s = await setup(rewardsProgram([mug]));
     await s.enroll();
     const p = lotOf(await s.event("promo")); // 50, expires 1 April 10:00 BST
     const a = lotOf(await s.credit("100"));
@@ -856,7 +803,10 @@ describe("cancelling a redemption", () => {
     "points whose lot expired since come back as a grace lot lasting %s (local days)",
     async (_, graceDays, expiresAt) => {
       const start = Date.parse("2026-02-10T10:00:00Z");
-      const s = await setup(program([mug], graceDays === undefined ? {} : { cancellation: { graceDays } }), start);
+      const s = await setup(
+        rewardsProgram([mug], graceDays === undefined ? {} : { cancellation: { graceDays } }),
+        start,
+      );
       await s.enroll();
       const p = lotOf(await s.event("promo"));
       const a = lotOf(await s.credit("100"));
@@ -883,7 +833,7 @@ describe("cancelling a redemption", () => {
   );
 
   it("with graceDays 0 those points are forfeited, counted as expired", async () => {
-    const s = await setup(program([mug], { cancellation: { graceDays: 0 } }), "2026-02-10T10:00:00Z");
+    const s = await setup(rewardsProgram([mug], { cancellation: { graceDays: 0 } }), "2026-02-10T10:00:00Z");
     await s.enroll();
     await s.event("promo");
     const a = lotOf(await s.credit("100"));
@@ -899,7 +849,7 @@ describe("cancelling a redemption", () => {
   });
 
   it("repays debt first (a refund under allow_debt after the redemption), then restores the rest", async () => {
-    const s = await setup(program([{ ...mug, id: "big" }], { pending: { days: 0 } }));
+    const s = await setup(rewardsProgram([{ ...mug, id: "big" }], { pending: { days: 0 } }));
     await s.enroll();
     const bought = await s.buy("100.00");
     const p1 = lotOf(bought);
@@ -940,7 +890,7 @@ describe("cancelling a redemption", () => {
 
   it("gives the units back to the stock and to the member's limits", async () => {
     const s = await setup(
-      program([
+      rewardsProgram([
         {
           ...mug,
           stock: 3,
@@ -975,7 +925,7 @@ describe("cancelling a redemption", () => {
   });
 
   it("cancelling twice is REDEMPTION_CANCELLED; an unknown (or another member's) redemption is REDEMPTION_NOT_FOUND; a retry replays", async () => {
-    const s = await setup(program([{ ...mug, stock: 5 }]));
+    const s = await setup(rewardsProgram([{ ...mug, stock: 5 }]));
     await s.enroll();
     await s.enroll("other");
     await s.credit("1000");
@@ -993,11 +943,14 @@ describe("cancelling a redemption", () => {
 
   it("still works after the reward is withdrawn from the catalogue", async () => {
     const store = createMemoryStore();
-    const s = await setup(program([{ ...mug, stock: 2 }]), T0, { store });
+    const s = await setup(rewardsProgram([{ ...mug, stock: 2 }]), T0, { store });
     await s.enroll();
     await s.credit("500");
     await s.redeem("mug", { key: "k" });
-    const later = await setup(program([{ ...mug, stock: 2, enabled: false }]), T0 + DAY, { store, idPrefix: "later" });
+    const later = await setup(rewardsProgram([{ ...mug, stock: 2, enabled: false }]), T0 + DAY, {
+      store,
+      idPrefix: "later",
+    });
     await refuses(later, "again", () => later.redeem("mug", { key: "again" }), "REWARD_UNAVAILABLE");
     expect((await later.cancel("k")).restored).toBe("120");
     expect(await later.engine.stock("mug")).toBe(2);
@@ -1016,7 +969,7 @@ const conversions = (entries: readonly Entry[]) =>
 
 describe("conversions", () => {
   it("on request: every whole step by default, or an explicit number of steps; pending points do not count", async () => {
-    const s = await setup(program([cash]));
+    const s = await setup(rewardsProgram([cash]));
     await s.enroll();
     await s.credit("500");
     await s.buy("1000.00"); // pending
@@ -1031,7 +984,7 @@ describe("conversions", () => {
   });
 
   async function summer(trigger?: "convertPoints" | "expire" | "command") {
-    const s = await setup(program([monthly]), "2026-06-01T11:00:00Z");
+    const s = await setup(rewardsProgram([monthly]), "2026-06-01T11:00:00Z");
     await s.enroll();
     const a = lotOf(await s.credit("400")); // expires June 2027
     s.t.set("2026-06-10T11:00:00Z");
@@ -1112,7 +1065,7 @@ describe("conversions", () => {
     ["quarter", "America/New_York", "2026-05-10T16:00:00Z", "2026-07-01T04:00:00.000Z"],
     ["year", "Asia/Tokyo", "2026-11-10T03:00:00Z", "2026-12-31T15:00:00.000Z"],
   ] as const)("automatic per %s in %s: due exactly at the local period end", async (period, timeZone, start, end) => {
-    const s = await setup(program([{ ...cash, automatic: { period } } as RewardInput], { timeZone }), start);
+    const s = await setup(rewardsProgram([{ ...cash, automatic: { period } } as RewardInput], { timeZone }), start);
     await s.enroll();
     await s.credit("400");
     expect(await s.store.findDueMembers(s.id, { before: Date.parse("2030-01-01T00:00:00Z"), limit: 10 })).toEqual([
@@ -1134,7 +1087,7 @@ describe("conversions", () => {
 
   /** Pending 40 days: purchases on 2 and 25 June become available on 12 July and 4 August. */
   async function catchUp(sweeps: string[]) {
-    const s = await setup(program([monthly], { pending: { days: 40 } }), "2026-06-02T11:00:00Z");
+    const s = await setup(rewardsProgram([monthly], { pending: { days: 40 } }), "2026-06-02T11:00:00Z");
     await s.enroll();
     const b1 = lotOf(await s.buy("160.00"));
     s.t.set("2026-06-25T11:00:00Z");
@@ -1198,7 +1151,7 @@ describe("conversions", () => {
   });
 
   it("the due index names members due for a conversion: at the period end at which they will have a whole step", async () => {
-    const s = await setup(program([monthly]), "2026-06-01T11:00:00Z");
+    const s = await setup(rewardsProgram([monthly]), "2026-06-01T11:00:00Z");
     for (const m of ["m", "poor", "pend"]) await s.enroll(m);
     await s.credit("400", "m");
     await s.credit("100", "poor");
@@ -1237,7 +1190,7 @@ describe("conversions", () => {
 
   it("automatic conversions are not member activity: they do not push back an inactivity deadline", async () => {
     const s = await setup(
-      program([monthly, { ...mug, price: "50" }], { expiry: { kind: "inactivity", months: 3 } }),
+      rewardsProgram([monthly, { ...mug, price: "50" }], { expiry: { kind: "inactivity", months: 3 } }),
       "2026-06-01T11:00:00Z",
     );
     await s.enroll("m");
@@ -1257,7 +1210,7 @@ describe("conversions", () => {
   });
 
   it("a redemption on request cannot take the id an automatic conversion will have (else the conversion could never be written)", async () => {
-    const s = await setup(program([monthly]), "2026-06-10T11:00:00Z");
+    const s = await setup(rewardsProgram([monthly]), "2026-06-10T11:00:00Z");
     await s.enroll();
     await s.credit("500");
     const taken = `cash@${JUNE_END}`;
@@ -1280,8 +1233,8 @@ describe("conversions", () => {
   });
 
   it("respects the reward's window and tiers: no period end at or after available.until, none for other tiers", async () => {
-    const def = program([{ ...monthly, available: { until: JULY_END }, tiers: ["gold"] } as RewardInput], {
-      tiers: ladder,
+    const def = rewardsProgram([{ ...monthly, available: { until: JULY_END }, tiers: ["gold"] } as RewardInput], {
+      tiers: ladder(),
     });
     const s = await setup(def, "2026-06-01T11:00:00Z");
     await s.enroll("m");
@@ -1306,7 +1259,7 @@ describe("conversions", () => {
 describe("rewards(memberId): the catalogue as one member sees it", () => {
   it("price, value, whether redeemable and why not, affordable units, units left in limits, stock", async () => {
     const s = await setup(
-      program(
+      rewardsProgram(
         [
           { ...mug, stock: 5, limits: [{ period: "day", count: 1 }] },
           { kind: "voucher", id: "v10", name: "£10 voucher", wallet: "points", price: "100", value: "10.00" },
@@ -1315,7 +1268,7 @@ describe("rewards(memberId): the catalogue as one member sees it", () => {
           { ...mug, id: "gold-only", tiers: ["gold"] },
           { ...mug, id: "sold-out", stock: 0 },
         ],
-        { tiers: ladder },
+        { tiers: ladder() },
       ),
     );
     await s.enroll();
@@ -1397,7 +1350,7 @@ describe("rewards(memberId): the catalogue as one member sees it", () => {
 describe("fixed defects", () => {
   // A codes generator that failed for one member stopped the whole sweep at that member.
   it("a sweep skips and reports a member whose write fails, and converts the others", async () => {
-    const s = await setup(program([monthly]), "2026-06-01T11:00:00Z", {
+    const s = await setup(rewardsProgram([monthly]), "2026-06-01T11:00:00Z", {
       codes: (r) => {
         if (r.memberId === "m2") throw new Error("code service down for m2");
         return `C-${r.redemptionId}`;
@@ -1422,7 +1375,7 @@ describe("fixed defects", () => {
   // member back what they would have kept without the redemption, and reclaims nothing.
   it("only_pending: a cancellation after a full refund reclaims nothing, as the refund would have taken nothing", async () => {
     const s = await setup(
-      program([{ ...mug, price: "100" }], {
+      rewardsProgram([{ ...mug, price: "100" }], {
         pending: { days: 0 },
         refunds: { negativeBalance: "only_pending", baseRule: "base" },
       }),
@@ -1462,7 +1415,7 @@ describe("fixed defects", () => {
   // deadline, which has already passed (that is why the points expired) and which a cancellation
   // does not move: the member never gets the graceDays the program promises.
   it("inactivity expiry: a cancellation's grace lot is spendable for graceDays, not expired on arrival", async () => {
-    const s = await setup(program([mug], { expiry: { kind: "inactivity", months: 2 } }), "2026-06-01T11:00:00Z");
+    const s = await setup(rewardsProgram([mug], { expiry: { kind: "inactivity", months: 2 } }), "2026-06-01T11:00:00Z");
     await s.enroll();
     await s.credit("400");
     s.t.set("2026-06-10T11:00:00Z");
@@ -1480,8 +1433,8 @@ describe("fixed defects", () => {
   // checked for eligibility) with the tier from before the review. With a review sweep in between,
   // it sees the new tier. The outcome depends on when the sweep ran.
   it("a conversion after a tier review sees the tier the review gave, whether or not a review sweep ran", async () => {
-    const def = program([{ ...monthly, tierPrices: { gold: "100" } } as RewardInput], {
-      tiers: ladder,
+    const def = rewardsProgram([{ ...monthly, tierPrices: { gold: "100" } } as RewardInput], {
+      tiers: ladder(),
       expiry: { kind: "none" },
     });
     async function run(sweepAtReview: boolean) {
@@ -1511,7 +1464,7 @@ describe("fixed defects", () => {
   // points for a purchase refunded in full: the refund should take them now.
   it("within_balance: cancelling a redemption after its purchase was refunded does not hand back the refunded points", async () => {
     const s = await setup(
-      program([{ ...mug, price: "100" }], {
+      rewardsProgram([{ ...mug, price: "100" }], {
         pending: { days: 0 },
         refunds: { negativeBalance: "within_balance", baseRule: "base" },
       }),
@@ -1541,7 +1494,7 @@ describe("fixed defects", () => {
   // were written (oldest first among equals), while sweeps give each its own time. The list
   // should show a conversion at its period end, so that it does not depend on when sweeps ran.
   it("summary().redemptions shows automatic conversions at their period ends, newest first, whatever the sweep timing", async () => {
-    const def = program([monthly], { pending: { days: 40 } });
+    const def = rewardsProgram([monthly], { pending: { days: 40 } });
     async function run(sweep: boolean) {
       const s = await setup(def, "2026-06-02T11:00:00Z");
       await s.enroll();
@@ -1573,7 +1526,7 @@ describe("fixed defects", () => {
   // Reads do not run due conversions (they do account for due expiries): between a period end and
   // the next write, rewards() offers points that the redemption itself will find converted.
   it("rewards() before a due conversion has run agrees with what a redemption finds", async () => {
-    const s = await setup(program([monthly, { ...mug, price: "300" }]), "2026-06-01T11:00:00Z");
+    const s = await setup(rewardsProgram([monthly, { ...mug, price: "300" }]), "2026-06-01T11:00:00Z");
     await s.enroll();
     await s.credit("400");
     s.t.set("2026-07-02T11:00:00Z");
@@ -1694,11 +1647,11 @@ describe("properties", () => {
             ...(r.kind === "voucher" || r.kind === "conversion" ? { value: "0.50" } : {}),
             ...(r.kind === "discount" ? { discount: { percent: "5" } } : {}),
           } as RewardInput;
-          const def = program([reward], {
+          const def = rewardsProgram([reward], {
             points: { scale: v.scale, rounding: "down" },
             pending: { days: v.pending },
             expiry: v.expiry,
-            tiers: ladder,
+            tiers: ladder(),
           });
           const s = await setup(def, start);
           await s.enroll();
@@ -1800,7 +1753,7 @@ describe("properties", () => {
         fc.integer({ min: 0, max: 6 }),
         fc.array(stepArb, { minLength: 1, maxLength: 12 }),
         async (initial, steps) => {
-          const def = program([{ ...mug, price: "10", stock: initial }], { expiry: { kind: "none" } });
+          const def = rewardsProgram([{ ...mug, price: "10", stock: initial }], { expiry: { kind: "none" } });
           const s = await setup(def);
           const members = ["a", "b", "c"];
           for (const m of members) {
@@ -1977,11 +1930,11 @@ describe("properties", () => {
         variantArb,
         fc.array(opArb, { minLength: 5, maxLength: 30, size: "max" }),
         async (start, v, script) => {
-          const def = program(catalogue(v.period), {
+          const def = rewardsProgram(catalogue(v.period), {
             refunds: { negativeBalance: v.policy, baseRule: "base" },
             pending: { days: v.pending },
             expiry: v.expiry,
-            tiers: ladder,
+            tiers: ladder(),
             ...(v.graceDays === undefined ? {} : { cancellation: { graceDays: v.graceDays } }),
           });
           const s = await setup(def, start);
@@ -2189,7 +2142,7 @@ describe("properties", () => {
         fc.array(opArb, { minLength: 5, maxLength: 25, size: "max" }),
         fc.integer({ min: 0, max: 90 * DAY }),
         async (start, v, script, tail) => {
-          const def = program([{ ...cash, price: v.price, automatic: { period: v.period } } as RewardInput], {
+          const def = rewardsProgram([{ ...cash, price: v.price, automatic: { period: v.period } } as RewardInput], {
             pending: { days: v.pending },
             expiry: v.expiry,
             timeZone: v.timeZone,

@@ -26,55 +26,16 @@ import { memberViolations, racingStore, readAllEntries, testClock } from "../src
 import { emptyState } from "../src/ledger/state.js";
 import { qualifiedIndex } from "../src/tiers/review.js";
 import { windowAt } from "../src/tiers/window.js";
+import { testEngine } from "./support/engine.js";
+import { tierProgram } from "./support/programs.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const DAY = 86_400_000;
 
 type Tiers = NonNullable<ProgramDefinition["tiers"]>;
 
-/** 1 point and 1 status point per £1; bronze, silver at 500 status points, gold at 1000, in London. */
-function program(tiers: Partial<Tiers> = {}, patch: Partial<ProgramDefinition> = {}): ProgramDefinition {
-  return {
-    id: "tiers",
-    version: 1,
-    currency: "GBP",
-    timeZone: "Europe/London",
-    points: { scale: 0, rounding: "down" },
-    wallets: [
-      { id: "points", kind: "spendable" },
-      { id: "status", kind: "qualifying", expiresAfter: null },
-    ],
-    expiry: { after: { months: 24 } },
-    refunds: { negativeBalance: "within_balance", baseRule: "base" },
-    rules: [
-      {
-        id: "base",
-        on: "purchase",
-        awards: [
-          { kind: "rate", points: "1", per: "1", wallet: "points" },
-          { kind: "rate", points: "1", per: "1", wallet: "status" },
-        ],
-      },
-    ],
-    tiers: {
-      levels: [
-        { id: "bronze" },
-        { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
-        { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "1000" }] } },
-      ],
-      window: { kind: "calendarYear" },
-      promotion: "immediate",
-      review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
-      refunds: "atOnce",
-      ...tiers,
-    },
-    ...patch,
-  } as ProgramDefinition;
-}
-
 async function setup(def: ProgramDefinition, start: string, store: LoyaltyStore = createMemoryStore()) {
-  const t = testClock(start);
-  const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids, maxAttempts: 50 });
+  const { engine, t } = testEngine(def, start, { store, maxAttempts: 50 });
   let n = 0;
   const buy = (amount: string, memberId = "m") =>
     engine.recordPurchase({ key: `p${++n}`, memberId, purchaseId: `o${n}`, amount, currency: "GBP" });
@@ -89,7 +50,7 @@ describe("Talon.One: one_down versus balance-based downgrades", () => {
   // tier at a time; balance_based moves them to the tier their points support. Here: recompute.
   async function goldWithBronzeMetric(demotion: "oneDown" | "recompute") {
     const s = await setup(
-      program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion } }),
+      tierProgram({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion } }),
       "2026-03-01T12:00:00Z",
     );
     await s.engine.enroll({ key: "e", memberId: "m" });
@@ -125,7 +86,7 @@ describe("Talon.One: one_down versus balance-based downgrades", () => {
   });
 
   it("recompute keeps the member in silver when the year's points support silver", async () => {
-    const s = await setup(program(), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("1200.00");
     s.t.set("2027-05-01T12:00:00Z");
@@ -142,7 +103,7 @@ describe("Talon.One: one_down versus balance-based downgrades", () => {
 describe("Voucherify: a downgrade grace period", () => {
   // Voucherify lets a program keep a member in their tier for a grace period after the tier
   // expires; the downgrade happens when the grace period ends unless the member requalifies.
-  const def = program({
+  const def = tierProgram({
     review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute", graceMonths: 3 },
   });
 
@@ -202,7 +163,7 @@ describe("Voucherify: a downgrade grace period", () => {
 describe("Open Loyalty: qualification on points earned in the window, not on the balance", () => {
   // Open Loyalty's users asked for tiers on points earned in a period rather than the current
   // balance: spending points must not cost the tier, and old points must not keep it.
-  const def = program({
+  const def = tierProgram({
     levels: [
       { id: "bronze" },
       { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "points", min: "500" }] } },
@@ -233,7 +194,7 @@ describe("Open Loyalty: qualification on points earned in the window, not on the
   });
 
   it("a large balance from last year does not promote: only this window's earning counts", async () => {
-    const s = await setup(program({ window: { kind: "calendarYear" } }), "2025-06-01T12:00:00Z");
+    const s = await setup(tierProgram({ window: { kind: "calendarYear" } }), "2025-06-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.engine.adjust({ key: "a", memberId: "m", wallet: "status", points: "400", reason: "migration" });
     s.t.set("2026-02-01T12:00:00Z");
@@ -248,7 +209,7 @@ describe("Open Loyalty: qualification on points earned in the window, not on the
 describe("reviews and windows of different lengths", () => {
   it("monthly reviews of a calendar-year window promote at a month end but demote only when the year closes", async () => {
     const s = await setup(
-      program({
+      tierProgram({
         promotion: "atReview",
         review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
       }),
@@ -275,7 +236,7 @@ describe("reviews and windows of different lengths", () => {
 });
 
 describe("daily (rolling) reviews", () => {
-  const def = program({
+  const def = tierProgram({
     window: { kind: "rolling", days: 30 },
     review: { schedule: { kind: "daily" }, demotion: "oneDown" },
   });
@@ -326,7 +287,7 @@ describe("thresholds and windows", () => {
       },
     ];
     for (const match of ["all", "any"] as const) {
-      const s = await setup(program({ levels: levels(match) as Tiers["levels"] }), "2026-03-01T12:00:00Z");
+      const s = await setup(tierProgram({ levels: levels(match) as Tiers["levels"] }), "2026-03-01T12:00:00Z");
       await s.engine.enroll({ key: "e", memberId: "m" });
       await s.buy("600.00");
       expect((await s.tierOf()).id).toBe(match === "any" ? "vip" : "member");
@@ -337,7 +298,7 @@ describe("thresholds and windows", () => {
 
   it("counts custom events of one type", async () => {
     const s = await setup(
-      program({
+      tierProgram({
         levels: [
           { id: "reader" },
           { id: "critic", qualify: { thresholds: [{ metric: "events", type: "review", min: 3 }] } },
@@ -354,7 +315,7 @@ describe("thresholds and windows", () => {
   });
 
   it("calendar years are local: 23:30 on 31 December in New York belongs to the old year", async () => {
-    const s = await setup(program({}, { timeZone: "America/New_York" }), "2027-01-01T04:30:00Z");
+    const s = await setup(tierProgram({}, { timeZone: "America/New_York" }), "2027-01-01T04:30:00Z");
     await s.engine.enroll({ key: "e", memberId: "m", joinedAt: "2026-06-01T12:00:00Z" });
     await s.buy("600.00"); // 23:30 on 31 December 2026, local
     expect((await s.tierOf()).window).toMatchObject({ from: "2026-01-01", to: "2026-12-31" });
@@ -369,7 +330,7 @@ describe("thresholds and windows", () => {
   });
 
   it("membership years run from the joining anniversary", async () => {
-    const s = await setup(program({ window: { kind: "membershipYear" } }), "2026-09-15T12:00:00Z");
+    const s = await setup(tierProgram({ window: { kind: "membershipYear" } }), "2026-09-15T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m", joinedAt: "2025-09-20T10:00:00Z" });
     await s.buy("600.00");
     expect((await s.tierOf()).window).toMatchObject({
@@ -383,7 +344,7 @@ describe("thresholds and windows", () => {
 
   it("since the last tier change: the count starts again at every change (tier anniversaries)", async () => {
     const s = await setup(
-      program({
+      tierProgram({
         window: { kind: "sinceTierChange" },
         review: { schedule: { kind: "tierAnniversary" }, demotion: "recompute" },
       }),
@@ -405,7 +366,7 @@ describe("thresholds and windows", () => {
   });
 
   it("lifetime: never demoted, promoted when the lifetime total crosses", async () => {
-    const s = await setup(program({ window: { kind: "lifetime" } }), "2020-03-01T12:00:00Z");
+    const s = await setup(tierProgram({ window: { kind: "lifetime" } }), "2020-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("400.00");
     s.t.set("2026-03-01T12:00:00Z");
@@ -416,11 +377,11 @@ describe("thresholds and windows", () => {
 
 describe("promotion", () => {
   it("skips levels where earned, and pays the bonus of every tier passed", async () => {
-    const def = program(
+    const def = tierProgram(
       {},
       {
         rules: [
-          ...program().rules,
+          ...tierProgram().rules,
           { id: "silver-bonus", on: "tier:silver", awards: [{ kind: "fixed", points: "100", wallet: "points" }] },
           { id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed", points: "250", wallet: "points" }] },
         ],
@@ -441,7 +402,7 @@ describe("promotion", () => {
 
   it("at review: the purchase changes nothing until the review promotes", async () => {
     const s = await setup(
-      program({
+      tierProgram({
         promotion: "atReview",
         review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
       }),
@@ -463,11 +424,11 @@ describe("promotion", () => {
   });
 
   it("earning rules condition on the tier: gold earns 1.5x (a multiplier rule on { tier: [gold] })", async () => {
-    const def = program(
+    const def = tierProgram(
       {},
       {
         rules: [
-          ...program().rules,
+          ...tierProgram().rules,
           {
             id: "gold-boost",
             on: "purchase",
@@ -491,7 +452,7 @@ describe("promotion", () => {
 
 describe("refunds", () => {
   it("atOnce: a refund that takes the metric under the threshold of a tier just reached demotes in the same commit", async () => {
-    const s = await setup(program({ refunds: "atOnce" }), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram({ refunds: "atOnce" }), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("300.00");
     await s.buy("300.00");
@@ -501,7 +462,7 @@ describe("refunds", () => {
   });
 
   it("atReview: the tier stays until the next review", async () => {
-    const s = await setup(program({ refunds: "atReview" }), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram({ refunds: "atReview" }), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     const r = await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "300.00", currency: "GBP" });
@@ -513,7 +474,7 @@ describe("refunds", () => {
   });
 
   it("atOnce never takes away a tier a review confirmed", async () => {
-    const s = await setup(program({ refunds: "atOnce" }), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram({ refunds: "atOnce" }), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     s.t.set("2027-01-01T00:00:00Z");
@@ -526,7 +487,7 @@ describe("refunds", () => {
 
   it("a refund reduces the purchase's own day, so the window never counts points taken back", async () => {
     const s = await setup(
-      program({
+      tierProgram({
         window: { kind: "rolling", days: 30 },
         review: { schedule: { kind: "daily" }, demotion: "recompute" },
       }),
@@ -543,7 +504,7 @@ describe("refunds", () => {
 
 describe("manual assignment, floors and minimum stays", () => {
   it("a manual tier is a floor until its date, then the reviews decide", async () => {
-    const s = await setup(program(), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     const r = await s.engine.assignTier({
       key: "a",
@@ -571,7 +532,7 @@ describe("manual assignment, floors and minimum stays", () => {
   });
 
   it("refuses an unknown tier and a floor in the past", async () => {
-    const s = await setup(program(), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     const error = await s.engine
       .assignTier({ key: "a", memberId: "m", tier: "platinum", until: "2020-01-01T00:00:00Z" })
@@ -584,7 +545,7 @@ describe("manual assignment, floors and minimum stays", () => {
 
   it("a minimum stay holds a promoted tier past the first review", async () => {
     const s = await setup(
-      program({
+      tierProgram({
         review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 },
         window: { kind: "rolling", days: 30 },
       }),
@@ -606,7 +567,7 @@ describe("manual assignment, floors and minimum stays", () => {
 
 describe("regressions: windows, floors and stays", () => {
   it("a membership year of a 29 February join ends at the next anniversary, never at its own start", async () => {
-    const def = program({
+    const def = tierProgram({
       window: { kind: "membershipYear" },
       review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
       refunds: "atReview",
@@ -639,7 +600,7 @@ describe("regressions: windows, floors and stays", () => {
 
   it("a manual floor's until is not a review: the first scheduled review at or after it decides, reading the whole window", async () => {
     const s = await setup(
-      program({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" } }),
+      tierProgram({ review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" } }),
       "2026-03-10T12:00:00Z",
     );
     await s.engine.enroll({ key: "e", memberId: "m" });
@@ -663,7 +624,7 @@ describe("regressions: windows, floors and stays", () => {
 
   it("a floor that ends while the window still holds the tier is a requalification at the next review, recorded as floor_ended", async () => {
     const s = await setup(
-      program({ review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }),
+      tierProgram({ review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" } }),
       "2026-03-10T12:00:00Z",
     );
     await s.engine.enroll({ key: "e", memberId: "m" });
@@ -681,7 +642,7 @@ describe("regressions: windows, floors and stays", () => {
       window: { kind: "rolling", months: 12 },
       review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute", minimumStayMonths: 6 },
     } as Partial<Tiers>;
-    const s = await setup(program(tiers), "2026-03-10T12:00:00Z");
+    const s = await setup(tierProgram(tiers), "2026-03-10T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.engine.enroll({ key: "e2", memberId: "n" });
     await s.engine.assignTier({ key: "a", memberId: "m", tier: "gold" });
@@ -704,7 +665,7 @@ describe("regressions: windows, floors and stays", () => {
   it("a membership year is judged when it closes: a review inside the next year demotes only on the year that closed", async () => {
     for (const period of ["month", "year"] as const) {
       const s = await setup(
-        program({
+        tierProgram({
           window: { kind: "membershipYear" },
           review: { schedule: { kind: "periodEnd", period }, demotion: "recompute" },
         }),
@@ -732,7 +693,7 @@ describe("regressions: windows, floors and stays", () => {
   });
 
   it("a back-dated purchase earns at the tier the member holds when it is recorded", async () => {
-    const def = program();
+    const def = tierProgram();
     def.rules = [
       ...def.rules,
       {
@@ -767,7 +728,7 @@ describe("regressions: windows, floors and stays", () => {
 describe("the review sweep", () => {
   it("touches only due members, is idempotent, and two sweeps at once write each review once", async () => {
     const store = createMemoryStore();
-    const s = await setup(program(), "2026-03-01T12:00:00Z", store);
+    const s = await setup(tierProgram(), "2026-03-01T12:00:00Z", store);
     for (let i = 0; i < 12; i++) {
       await s.engine.enroll({ key: `e${i}`, memberId: `m${i}` });
       if (i % 3 === 0) await s.buy("600.00", `m${i}`);
@@ -786,7 +747,7 @@ describe("the review sweep", () => {
   });
 
   it("the statement lists every tier change with its reason", async () => {
-    const s = await setup(program(), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("600.00");
     const statement = await s.engine.statement("m");
@@ -799,7 +760,7 @@ describe("the review sweep", () => {
 
 describe("summary: tier, since, guaranteed until, progress", () => {
   it("shows what the next tier and keeping this one take, and by when", async () => {
-    const s = await setup(program(), "2026-03-01T12:00:00Z");
+    const s = await setup(tierProgram(), "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
     await s.buy("650.00");
     const tier = await s.tierOf();
@@ -820,7 +781,7 @@ describe("summary: tier, since, guaranteed until, progress", () => {
   });
 
   it("is null in a program without tiers, whose entries carry no tier entries and no counters", async () => {
-    const def = program();
+    const def = tierProgram();
     delete (def as { tiers?: unknown }).tiers;
     const s = await setup(def, "2026-03-01T12:00:00Z");
     await s.engine.enroll({ key: "e", memberId: "m" });
@@ -839,7 +800,7 @@ describe("summary: tier, since, guaranteed until, progress", () => {
 
 describe("validation", () => {
   it("lists every tier problem with its path", () => {
-    const bad = program(
+    const bad = tierProgram(
       {
         levels: [
           { id: "bronze", qualify: { thresholds: [{ metric: "spend", min: "1" }] } },
@@ -859,7 +820,7 @@ describe("validation", () => {
       },
       {
         rules: [
-          ...program().rules,
+          ...tierProgram().rules,
           {
             id: "x",
             on: "tier:platinum",
@@ -940,7 +901,7 @@ const variantArb = fc.record({
 type Variant = typeof variantArb extends fc.Arbitrary<infer T> ? T : never;
 
 function variantProgram(v: Variant): ProgramDefinition {
-  return program(
+  return tierProgram(
     {
       levels: [
         { id: "t0" },

@@ -6,35 +6,13 @@
 import { describe, expect, it } from "vitest";
 import {
   LoyaltyError,
-  createLoyaltyEngine,
-  createMemoryStore,
   type LoyaltyEngine,
   type LoyaltyStore,
   type ProgramDefinition,
   type RuleDefinition,
 } from "../src/index.js";
-
-function program(
-  timeZone: string,
-  currency: string,
-  rules: ProgramDefinition["rules"],
-  over: Partial<ProgramDefinition> = {},
-): ProgramDefinition {
-  return {
-    id: `tz-${timeZone.replace("/", "-").toLowerCase()}`,
-    version: 1,
-    currency,
-    timeZone,
-    points: { scale: 0, rounding: "down" },
-    wallets: [
-      { id: "points", kind: "spendable" },
-      { id: "status", kind: "qualifying", expiresAfter: null },
-    ],
-    refunds: { negativeBalance: "within_balance" },
-    rules,
-    ...over,
-  };
-}
+import { testEngine } from "./support/engine.js";
+import { zonedProgram } from "./support/programs.js";
 
 const base: RuleDefinition = {
   id: "base",
@@ -56,17 +34,13 @@ interface Harness {
 }
 
 async function harness(def: ProgramDefinition, start: number | string): Promise<Harness> {
-  let t = typeof start === "number" ? start : Date.parse(start);
   let n = 0;
-  const store = createMemoryStore();
-  const engine = createLoyaltyEngine({ program: def, store, clock: () => t, ids: () => "e" + ++n });
+  const { engine, store, t } = testEngine(def, start, { ids: () => "e" + ++n });
   await engine.enroll({ key: "enroll", memberId: "m1", joinedAt: "2025-01-01T00:00:00Z" });
   return {
     engine,
     store,
-    setTime: (ms) => {
-      t = typeof ms === "number" ? ms : Date.parse(ms);
-    },
+    setTime: t.set,
     entries: async () => (await store.readEntries(def.id, "m1", { afterSeq: 0, limit: 10_000 })).entries,
     buy: (purchaseId, amount, occurredAt) =>
       engine.recordPurchase({
@@ -92,7 +66,7 @@ const earnOf = (r: { entries: readonly any[] }, ruleId: string, wallet = "points
 
 describe("a purchase at 23:30 local on the last day of a month belongs to the local month", () => {
   const monthPromos = (zone: string, currency: string) =>
-    program(zone, currency, [
+    zonedProgram(zone, currency, [
       base,
       {
         id: "january",
@@ -146,7 +120,7 @@ describe("a purchase at 23:30 local on the last day of a month belongs to the lo
   describe("a monthly cap counts the purchase in its local month", () => {
     // 80 points per purchase, at most 100 per member per calendar month.
     const capped = (zone: string, currency: string) =>
-      program(zone, currency, [
+      zonedProgram(zone, currency, [
         base,
         {
           id: "monthly",
@@ -206,7 +180,10 @@ describe("a purchase at 23:30 local on the last day of a month belongs to the lo
 // ---------------------------------------------------------------------------------------------
 
 describe("pending and expiry dates across a DST change (Europe/London, pending 14 days, expiry 1 month)", () => {
-  const london = program("Europe/London", "GBP", [base], { pending: { days: 14 }, expiry: { after: { months: 1 } } });
+  const london = zonedProgram("Europe/London", "GBP", [base], {
+    pending: { days: 14 },
+    expiry: { after: { months: 1 } },
+  });
 
   const cases = [
     {
@@ -259,7 +236,10 @@ describe("pending and expiry dates across a DST change (Europe/London, pending 1
 });
 
 describe("a pending period ending exactly now", () => {
-  const london = program("Europe/London", "GBP", [base], { pending: { days: 14 }, expiry: { after: { months: 1 } } });
+  const london = zonedProgram("Europe/London", "GBP", [base], {
+    pending: { days: 14 },
+    expiry: { after: { months: 1 } },
+  });
   const BOUGHT = Date.parse("2026-03-20T12:00:00Z");
   const AVAILABLE = Date.parse("2026-04-03T11:00:00Z");
 
@@ -286,7 +266,10 @@ describe("a pending period ending exactly now", () => {
 });
 
 describe("an expiry at exactly expiresAt", () => {
-  const london = program("Europe/London", "GBP", [base], { pending: { days: 14 }, expiry: { after: { months: 1 } } });
+  const london = zonedProgram("Europe/London", "GBP", [base], {
+    pending: { days: 14 },
+    expiry: { after: { months: 1 } },
+  });
   const BOUGHT = Date.parse("2026-03-02T10:00:00Z"); // 10:00 GMT
   const EXPIRES = Date.parse("2026-04-02T09:00:00Z"); // 10:00 BST, after the spring change
 
@@ -341,7 +324,7 @@ describe("an expiry at exactly expiresAt", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("dayOfWeek is evaluated in the program's time zone (Australia/Sydney)", () => {
-  const sydney = program("Australia/Sydney", "AUD", [
+  const sydney = zonedProgram("Australia/Sydney", "AUD", [
     base,
     {
       id: "weekend",
@@ -388,7 +371,7 @@ describe("dayOfWeek is evaluated in the program's time zone (Australia/Sydney)",
 
 describe("day and week caps count in the program's time zone (Australia/Sydney)", () => {
   const capped = (period: "day" | "week") =>
-    program("Australia/Sydney", "AUD", [
+    zonedProgram("Australia/Sydney", "AUD", [
       base,
       {
         id: "visit",

@@ -10,7 +10,6 @@ import { describe, expect, it } from "vitest";
 import {
   Decimal,
   LoyaltyError,
-  createLoyaltyEngine,
   createMemoryStore,
   type Entry,
   type ErrorCode,
@@ -20,14 +19,8 @@ import {
   type ProgramDefinition,
   type TransferEntry,
 } from "../src/index.js";
-import {
-  memberViolations,
-  plainProgram,
-  readAllEntries,
-  storeFingerprint,
-  testClock,
-  wrapStore,
-} from "../src/testing/index.js";
+import { memberViolations, plainProgram, readAllEntries, storeFingerprint, wrapStore } from "../src/testing/index.js";
+import { testEngine } from "./support/engine.js";
 
 const DAY = 86_400_000;
 /** Monday 2 March 2026, 10:00 London (GMT). */
@@ -88,8 +81,7 @@ const referralProgram = {
 } satisfies ProgramDefinition;
 
 function setup(def: ProgramDefinition, start = T0, store: LoyaltyStore = createMemoryStore()) {
-  const t = testClock(start);
-  const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids, maxAttempts: 50 });
+  const { engine, t } = testEngine(def, start, { store, maxAttempts: 50 });
   const pid = def.id;
   return {
     engine,
