@@ -11,7 +11,7 @@ import type { ProgramDefinition } from "../src/index.js";
 import { memberViolations, operationArb, runOperations } from "../src/testing/index.js";
 import { testEngine } from "./support/engine.js";
 import { bonusRule, mugProgram, poundsProgram, promoRule, purchaseRule } from "./support/programs.js";
-import { DAY, T0, setup } from "./support/rewards-review.js";
+import { DAY, T0, setup } from "./support/members.js";
 
 // ---- cancel ------------------------------------------------------------------------------------
 {

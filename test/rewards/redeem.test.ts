@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expectError } from "./support/errors.js";
+import { expectError } from "../support/errors.js";
 import {
   Decimal,
   LoyaltyError,
@@ -24,14 +24,20 @@ import {
   type MemberState,
   type ProgramDefinition,
   type RedeemEntry,
-} from "../src/index.js";
-import { memberViolations, readAllEntries, storeFingerprint, testClock, unitsToDecimal } from "../src/testing/index.js";
-import { compileProgram } from "../src/program/compile.js";
-import { LedgerWriter } from "../src/ledger/writer.js";
-import { convertDue } from "../src/rewards/redeem.js";
-import { periodKey, type Period } from "../src/shared/periods.js";
-import { testEngine } from "./support/engine.js";
-import { ladder, rewardsProgram } from "./support/programs.js";
+} from "../../src/index.js";
+import {
+  memberViolations,
+  readAllEntries,
+  storeFingerprint,
+  testClock,
+  unitsToDecimal,
+} from "../../src/testing/index.js";
+import { compileProgram } from "../../src/program/compile.js";
+import { LedgerWriter } from "../../src/ledger/writer.js";
+import { convertDue } from "../../src/rewards/redeem.js";
+import { periodKey, type Period } from "../../src/shared/periods.js";
+import { testEngine } from "../support/engine.js";
+import { ladder, rewardsProgram } from "../support/programs.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const DAY = 86_400_000;

@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine, type LoyaltyStore } from "../src/index.js";
-import { createPostgresStore, migrate, pgPool, type PostgresFaultPoint } from "../src/postgres/index.js";
+import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine, type LoyaltyStore } from "../../src/index.js";
+import { createPostgresStore, migrate, pgPool, type PostgresFaultPoint } from "../../src/postgres/index.js";
 import {
   memberViolations,
   operationArb,
@@ -16,7 +16,7 @@ import {
   storeFingerprint,
   testClock,
   type Operation,
-} from "../src/testing/index.js";
+} from "../../src/testing/index.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const P = plainProgram.id;

@@ -11,8 +11,8 @@ import {
   isLoyaltyError,
   type LoyaltyError,
   type ProgramDefinition,
-} from "../src/index.js";
-import { exampleProgram } from "../examples/program.js";
+} from "../../src/index.js";
+import { exampleProgram } from "../../examples/program.js";
 
 type Issue = { path: readonly (string | number)[]; message: string };
 

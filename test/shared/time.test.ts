@@ -9,8 +9,8 @@ import { TZDate, tzOffset, tzScan } from "@date-fns/tz";
 import { addDays, addMonths, addYears, getISOWeek, getISOWeekYear } from "date-fns";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { addLocal, iso, localDateKey, localParts, type Duration, type LocalParts } from "../src/shared/time.js";
-import { periodKey, type Period } from "../src/shared/periods.js";
+import { addLocal, iso, localDateKey, localParts, type Duration, type LocalParts } from "../../src/shared/time.js";
+import { periodKey, type Period } from "../../src/shared/periods.js";
 
 // ---- The reference: time.ts as it was before the offset cache ----------------------------------
 

@@ -21,13 +21,13 @@ import {
   type LoyaltyStore,
   type ProgramDefinition,
   type TierEntry,
-} from "../src/index.js";
-import { memberViolations, racingStore, readAllEntries, testClock } from "../src/testing/index.js";
-import { emptyState } from "../src/ledger/state.js";
-import { qualifiedIndex } from "../src/tiers/review.js";
-import { windowAt } from "../src/tiers/window.js";
-import { testEngine } from "./support/engine.js";
-import { tierProgram } from "./support/programs.js";
+} from "../../src/index.js";
+import { memberViolations, racingStore, readAllEntries, testClock } from "../../src/testing/index.js";
+import { emptyState } from "../../src/ledger/state.js";
+import { qualifiedIndex } from "../../src/tiers/review.js";
+import { windowAt } from "../../src/tiers/window.js";
+import { testEngine } from "../support/engine.js";
+import { tierProgram } from "../support/programs.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const DAY = 86_400_000;

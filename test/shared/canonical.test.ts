@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, sha256Hex, sha256HexSync } from "../src/shared/canonical.js";
+import { canonicalJson, sha256Hex, sha256HexSync } from "../../src/shared/canonical.js";
 
 async function webCrypto(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));

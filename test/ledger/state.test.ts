@@ -5,12 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { exampleProgram } from "../examples/program.js";
-import { foldEntries, fromSnapshot, toSnapshot, type MemberSnapshot } from "../src/index.js";
-import { operationArb, readAllEntries, runOperations } from "../src/testing/index.js";
-import { canonicalJson } from "../src/shared/canonical.js";
-import { applyEntry } from "../src/ledger/apply.js";
-import { testEngine } from "./support/engine.js";
+import { exampleProgram } from "../../examples/program.js";
+import { foldEntries, fromSnapshot, toSnapshot, type MemberSnapshot } from "../../src/index.js";
+import { operationArb, readAllEntries, runOperations } from "../../src/testing/index.js";
+import { canonicalJson } from "../../src/shared/canonical.js";
+import { applyEntry } from "../../src/ledger/apply.js";
+import { testEngine } from "../support/engine.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const P = exampleProgram.id;

@@ -10,9 +10,9 @@ import {
   type LoyaltyStore,
   type ProgramDefinition,
   type RuleDefinition,
-} from "../src/index.js";
-import { testEngine } from "./support/engine.js";
-import { zonedProgram } from "./support/programs.js";
+} from "../../src/index.js";
+import { testEngine } from "../support/engine.js";
+import { zonedProgram } from "../support/programs.js";
 
 const base: RuleDefinition = {
   id: "base",

@@ -14,8 +14,8 @@ import {
   roundTo,
   sum,
   type RoundingMode,
-} from "../src/shared/decimal.js";
-import { parseInstant } from "../src/shared/validation.js";
+} from "../../src/shared/decimal.js";
+import { parseInstant } from "../../src/shared/validation.js";
 
 const MODES = Object.keys(ROUNDING_MODES) as RoundingMode[];
 const modeArb = fc.constantFrom(...MODES);

@@ -8,11 +8,11 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { exampleProgram } from "../examples/program.js";
-import { CommitConflict, createLoyaltyEngine, type CommitBatch, type LoyaltyStore } from "../src/index.js";
-import { enroll } from "../src/ledger/operations.js";
-import { toSnapshot } from "../src/ledger/snapshot.js";
-import { LedgerWriter } from "../src/ledger/writer.js";
+import { exampleProgram } from "../../examples/program.js";
+import { CommitConflict, createLoyaltyEngine, type CommitBatch, type LoyaltyStore } from "../../src/index.js";
+import { enroll } from "../../src/ledger/operations.js";
+import { toSnapshot } from "../../src/ledger/snapshot.js";
+import { LedgerWriter } from "../../src/ledger/writer.js";
 import {
   createPostgresStore,
   migrate,
@@ -24,7 +24,7 @@ import {
   type PostgresStoreOptions,
   type SqlClient,
   type SqlQueryable,
-} from "../src/postgres/index.js";
+} from "../../src/postgres/index.js";
 import {
   memberViolations,
   operationArb,
@@ -33,7 +33,7 @@ import {
   runStoreConformance,
   storeFingerprint,
   testClock,
-} from "../src/testing/index.js";
+} from "../../src/testing/index.js";
 import fc from "fast-check";
 
 let db: PGlite | undefined;

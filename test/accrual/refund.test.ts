@@ -6,17 +6,17 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expectError } from "./support/errors.js";
+import { expectError } from "../support/errors.js";
 import {
   Decimal,
   type LoyaltyEngine,
   type LoyaltyStore,
   type NegativeBalancePolicy,
   type ProgramDefinition,
-} from "../src/index.js";
-import { exampleProgram } from "../examples/program.js";
-import { testEngine } from "./support/engine.js";
-import { refundProgram } from "./support/programs.js";
+} from "../../src/index.js";
+import { exampleProgram } from "../../examples/program.js";
+import { testEngine } from "../support/engine.js";
+import { refundProgram } from "../support/programs.js";
 
 const DAY = 86_400_000;
 /** Monday 2 March 2026, 10:00 London (GMT): no weekend, birthday or DST effect. */

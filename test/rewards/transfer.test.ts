@@ -18,9 +18,15 @@ import {
   type MemberSummary,
   type ProgramDefinition,
   type TransferEntry,
-} from "../src/index.js";
-import { memberViolations, plainProgram, readAllEntries, storeFingerprint, wrapStore } from "../src/testing/index.js";
-import { testEngine } from "./support/engine.js";
+} from "../../src/index.js";
+import {
+  memberViolations,
+  plainProgram,
+  readAllEntries,
+  storeFingerprint,
+  wrapStore,
+} from "../../src/testing/index.js";
+import { testEngine } from "../support/engine.js";
 
 const DAY = 86_400_000;
 /** Monday 2 March 2026, 10:00 London (GMT). */

@@ -1,8 +1,8 @@
 /** The facade's own behaviour: options, retries at the edge, statements. */
 import { describe, expect, it } from "vitest";
-import { exampleProgram } from "../examples/program.js";
-import { createLoyaltyEngine, createMemoryStore, isLoyaltyError, type LoyaltyEngine } from "../src/index.js";
-import { storeFingerprint, testClock, wrapStore } from "../src/testing/index.js";
+import { exampleProgram } from "../../examples/program.js";
+import { createLoyaltyEngine, createMemoryStore, isLoyaltyError, type LoyaltyEngine } from "../../src/index.js";
+import { storeFingerprint, testClock, wrapStore } from "../../src/testing/index.js";
 
 describe("createLoyaltyEngine", () => {
   it.each([0, -1, 1.5])("refuses maxAttempts %s", (maxAttempts) => {

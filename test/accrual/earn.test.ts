@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { exampleProgram } from "../examples/program.js";
-import { evaluateEvent, evaluatePurchase } from "../src/accrual/earn.js";
+import { exampleProgram } from "../../examples/program.js";
+import { evaluateEvent, evaluatePurchase } from "../../src/accrual/earn.js";
 import {
   createLoyaltyEngine,
   createMemoryStore,
@@ -17,11 +17,11 @@ import {
   type LoyaltyEngine,
   type MemberState,
   type PreviewResult,
-} from "../src/index.js";
-import { Decimal, formatAmount, roundTo } from "../src/shared/decimal.js";
-import type { MemoryStore } from "../src/store/memory.js";
-import { testEngine } from "./support/engine.js";
-import { earningProgram } from "./support/programs.js";
+} from "../../src/index.js";
+import { Decimal, formatAmount, roundTo } from "../../src/shared/decimal.js";
+import type { MemoryStore } from "../../src/store/memory.js";
+import { testEngine } from "../support/engine.js";
+import { earningProgram } from "../support/programs.js";
 
 // ---- helpers ----------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import { TZDate } from "@date-fns/tz";
 import { addMonths } from "date-fns";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { exampleProgram } from "../examples/program.js";
+import { exampleProgram } from "../../examples/program.js";
 import {
   createLoyaltyEngine,
   createMemoryStore,
@@ -18,7 +18,7 @@ import {
   type Entry,
   type LoyaltyStore,
   type ProgramDefinition,
-} from "../src/index.js";
+} from "../../src/index.js";
 import {
   memberViolations,
   operationArb,
@@ -26,9 +26,9 @@ import {
   readAllEntries,
   runOperations,
   wrapStore,
-} from "../src/testing/index.js";
-import { testEngine } from "./support/engine.js";
-import { exampleWith } from "./support/programs.js";
+} from "../../src/testing/index.js";
+import { testEngine } from "../support/engine.js";
+import { exampleWith } from "../support/programs.js";
 
 const DAY = 86_400_000;
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
