@@ -27,7 +27,9 @@ import {
 } from "../../src/index.js";
 import {
   memberViolations,
+  operationArb,
   readAllEntries,
+  runOperations,
   storeFingerprint,
   testClock,
   unitsToDecimal,
@@ -37,7 +39,16 @@ import { LedgerWriter } from "../../src/ledger/writer.js";
 import { convertDue } from "../../src/rewards/redeem.js";
 import { periodKey, type Period } from "../../src/shared/periods.js";
 import { testEngine } from "../support/engine.js";
-import { ladder, rewardsProgram } from "../support/programs.js";
+import {
+  bonusRule,
+  ladder,
+  mugProgram,
+  poundsProgram,
+  promoRule,
+  purchaseRule,
+  rewardsProgram,
+} from "../support/programs.js";
+import { memberSetup } from "../support/members.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const DAY = 86_400_000;
@@ -669,6 +680,24 @@ describe("refusals: a typed error, and nothing written", () => {
     await s.credit("100");
     expect((await s.redeem("v", { quantity: 2 })).grant.codes).toEqual(["y".repeat(200), "🎁-1"]);
   });
+
+  describe("refusal order (README: REWARD_UNAVAILABLE first, INSUFFICIENT_POINTS last)", () => {
+    it("a withdrawn conversion redeemed without quantity by a member with too few points", async () => {
+      const s = memberSetup(
+        mugProgram({
+          rewards: [{ kind: "conversion", id: "cash", wallet: "points", price: "150", value: "1.50", enabled: false }],
+        }),
+      );
+      await s.enroll("m");
+      await s.buy("m", "100");
+      const offers = await s.engine.rewards("m");
+      const err = await s.engine.redeem({ key: "r", memberId: "m", rewardId: "cash" }).catch((e) => e);
+      expect({ offer: offers[0]!.refusal!.code, redeem: err.code }).toEqual({
+        offer: "REWARD_UNAVAILABLE",
+        redeem: "REWARD_UNAVAILABLE",
+      });
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -961,6 +990,165 @@ describe("cancelling a redemption", () => {
     expect((await later.cancel("k")).restored).toBe("120");
     expect(await later.engine.stock("mug")).toBe(2);
     expect((await later.wallet()).available).toBe("500");
+  });
+
+  describe("after the purchase was refunded", () => {
+    it("control: cancel before the lot expires reclaims the forgiven points", async () => {
+      const s = memberSetup(mugProgram({ expiry: { after: { days: 30 } } }));
+      await s.enroll("m");
+      await s.buy("m", "100", "P1");
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
+      const rf = await s.engine.refund({ key: "rf", memberId: "m", purchaseId: "P1", amount: "100", currency: "GBP" });
+      expect(rf.reversed.find((r) => r.wallet === "points")!.forgiven).toBe("100");
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect(c.reclaimed).toBe("100");
+      expect((await s.avail("m")).available).toBe("0");
+    });
+
+    it("regranted points of a refunded purchase are kept (laundering through an expired lot)", async () => {
+      const s = memberSetup(mugProgram({ expiry: { after: { days: 30 } } }));
+      await s.enroll("m");
+      await s.buy("m", "100", "P1");
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
+      await s.engine.refund({ key: "rf", memberId: "m", purchaseId: "P1", amount: "100", currency: "GBP" });
+      s.t.set(T0 + 31 * DAY); // the purchase's lot has expired
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      // The member paid nothing (fully refunded): the points come back (a grace lot) and are reclaimed
+      expect({ regranted: c.regranted, reclaimed: c.reclaimed, available: (await s.avail("m")).available }).toEqual({
+        regranted: "100",
+        reclaimed: "100",
+        available: "0",
+      }); // given back as a grace lot, and taken at once
+    });
+  });
+
+  describe("after the inactivity deadline lapsed the redeemed lot", () => {
+    it("graceDays 0: points of a lot that lapsed for inactivity are forfeited, not restored, even after new activity", async () => {
+      const s = memberSetup(
+        mugProgram({ expiry: { kind: "inactivity", months: 1 } as never, cancellation: { graceDays: 0 } }),
+      );
+      await s.enroll("m");
+      await s.buy("m", "100", "P1"); // lot L: 100, no expiry date of its own
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug", quantity: 1 }); // draws 100 from L... use price 100
+      s.t.set(T0 + 40 * DAY); // deadline T0 + 1 month has passed: the wallet lapsed
+      await s.buy("m", "10", "P2"); // new activity: the deadline moves on; nothing left to lapse from L
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect({ restored: c.restored, forfeited: c.forfeited, available: (await s.avail("m")).available }).toEqual({
+        restored: "0",
+        forfeited: "100",
+        available: "10",
+      });
+    });
+
+    it("graceDays 30: the same points come back with no expiry at all instead of a 30-day grace lot", async () => {
+      const s = memberSetup(mugProgram({ expiry: { kind: "inactivity", months: 1 } as never }));
+      await s.enroll("m");
+      await s.buy("m", "100", "P1");
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
+      s.t.set(T0 + 40 * DAY);
+      await s.engine.recordEvent({ key: "ev", memberId: "m", type: "bonus" }); // activity after the lapse (+100 points)
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect({ restored: c.restored, regranted: c.regranted }).toEqual({ restored: "0", regranted: "100" });
+    });
+
+    it("without activity in between, the same cancel forfeits the points", async () => {
+      const s = memberSetup(
+        mugProgram({ expiry: { kind: "inactivity", months: 1 } as never, cancellation: { graceDays: 0 } }),
+      );
+      await s.enroll("m");
+      await s.buy("m", "100", "P1");
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
+      s.t.set(T0 + 40 * DAY);
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect({ restored: c.restored, forfeited: c.forfeited }).toEqual({ restored: "0", forfeited: "100" });
+    });
+  });
+
+  // only_pending forgives every point that is not pending, spent or not: a cancellation gives the
+  // member back what they would have kept without the redemption, and reclaims nothing.
+  it("only_pending: a cancellation after a full refund reclaims nothing, as the refund would have taken nothing", async () => {
+    const s = await setup(
+      rewardsProgram([{ ...mug, price: "100" }], {
+        pending: { days: 0 },
+        refunds: { negativeBalance: "only_pending", baseRule: "base" },
+      }),
+    );
+    await s.enroll();
+    await s.credit("30");
+    const bought = await s.buy("100.00");
+    await s.redeem("mug", { key: "k" }); // 30 from the credit's lot (it expires first), 70 from the purchase's
+    const refund = await s.engine.refund({
+      key: "refund",
+      memberId: "m",
+      purchaseId: bought.purchaseId!,
+      amount: "100.00",
+      currency: "GBP",
+    });
+    expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "0", forgiven: "100" });
+    const c = await s.cancel("k");
+    expect(c).toMatchObject({ restored: "100", reclaimed: "0" });
+    expect(c.entries.map((e) => e.kind)).toEqual(["cancel"]);
+    // As without the redemption: 30 credited + the purchase's 100, which only_pending lets the member keep.
+    expect((await s.wallet()).available).toBe("130");
+    expect(await s.violations()).toEqual([]);
+    // A second refund finds nothing left to refund.
+    await expectError(
+      s.engine.refund({
+        key: "refund-2",
+        memberId: "m",
+        purchaseId: bought.purchaseId!,
+        amount: "1.00",
+        currency: "GBP",
+      }),
+      "REFUND_EXCEEDS_PURCHASE",
+    );
+  });
+
+  // The grace lot of a cancellation expires at its own date, but also at the wallet's inactivity
+  // deadline, which has already passed (that is why the points expired) and which a cancellation
+  // does not move: the member never gets the graceDays the program promises.
+  it("inactivity expiry: a cancellation's grace lot is spendable for graceDays, not expired on arrival", async () => {
+    const s = await setup(rewardsProgram([mug], { expiry: { kind: "inactivity", months: 2 } }), "2026-06-01T11:00:00Z");
+    await s.enroll();
+    await s.credit("400");
+    s.t.set("2026-06-10T11:00:00Z");
+    await s.redeem("mug", { key: "k" }); // activity: the deadline is 10 August
+    s.t.set("2026-09-01T11:00:00Z");
+    await s.engine.expire(); // 280 lapse
+    const c = await s.cancel("k");
+    expect(c.regranted).toBe("120");
+    expect(cancelEntry(c).lot!.expiresAt).toBe("2026-10-01T11:00:00.000Z");
+    expect(await s.wallet()).toMatchObject({ available: "120", expiredUnswept: "0" });
+  });
+
+  // Under within_balance a refund forgives the points of a purchase that were spent. When the
+  // spend is then cancelled, those points come back into the purchase's lot and the member keeps
+  // points for a purchase refunded in full: the refund should take them now.
+  it("within_balance: cancelling a redemption after its purchase was refunded does not hand back the refunded points", async () => {
+    const s = await setup(
+      rewardsProgram([{ ...mug, price: "100" }], {
+        pending: { days: 0 },
+        refunds: { negativeBalance: "within_balance", baseRule: "base" },
+      }),
+    );
+    await s.enroll();
+    const bought = await s.buy("100.00");
+    await s.redeem("mug", { key: "k" });
+    const refund = await s.engine.refund({
+      key: "refund",
+      memberId: "m",
+      purchaseId: bought.purchaseId!,
+      amount: "100.00",
+      currency: "GBP",
+    });
+    expect(refund.reversed.find((r) => r.wallet === "points")).toEqual({
+      wallet: "points",
+      points: "0",
+      debt: "0",
+      forgiven: "100",
+    });
+    await s.cancel("k");
+    expect((await s.wallet()).available).toBe("0"); // before the fix: 100
   });
 });
 
@@ -1258,6 +1446,234 @@ describe("conversions", () => {
     expect(conversions(await s.entries("bronze"))).toEqual([]);
     expect((await s.wallet("m")).available).toBe("400");
   });
+
+  describe("automatic conversion does not depend on when the review sweep ran", () => {
+    const def = mugProgram({
+      tiers: {
+        levels: [
+          { id: "bronze" },
+          { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "100" }] } },
+        ],
+        window: { kind: "calendarYear" },
+        promotion: "atReview",
+        review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+        refunds: "atOnce",
+      } as never,
+      rules: [
+        {
+          id: "base",
+          on: "purchase",
+          awards: [
+            { kind: "rate", points: "1", per: "1", wallet: "points" },
+            { kind: "rate", points: "1", per: "1", wallet: "status" },
+          ],
+        },
+        { id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed", points: "500", wallet: "points" }] },
+      ] as never,
+      rewards: [
+        {
+          kind: "conversion",
+          id: "cash",
+          wallet: "points",
+          price: "100",
+          value: "1.00",
+          automatic: { period: "year" },
+        },
+      ],
+    });
+
+    async function run(sweepInDecember: boolean) {
+      const s = memberSetup(def, Date.parse("2026-11-02T10:00:00Z"));
+      await s.enroll("m");
+      await s.buy("m", "150");
+      if (sweepInDecember) {
+        s.t.set(Date.parse("2026-12-02T10:00:00Z"));
+        const r = await s.engine.reviewTiers();
+        expect(r.changes.promotion).toBe(1);
+      }
+      s.t.set(Date.parse("2027-01-05T10:00:00Z"));
+      await s.engine.recordEvent({ key: "e", memberId: "m", type: "noop" });
+      const sum = await s.engine.summary("m");
+      return { available: sum.wallets.points!.available, tier: sum.tier!.id };
+    }
+
+    it("tier bonus of a review promotion converted at year end either way", async () => {
+      const withSweep = await run(true);
+      const withoutSweep = await run(false);
+      expect(withoutSweep).toEqual(withSweep);
+    });
+  });
+
+  describe("conversions of several rewards run in time order", () => {
+    // Two automatic conversions of one wallet (say a quarterly one at a better rate, and a monthly one).
+    const def = mugProgram({
+      rewards: [
+        {
+          kind: "conversion",
+          id: "quarterly",
+          wallet: "points",
+          price: "100",
+          value: "2.00",
+          automatic: { period: "quarter" },
+        },
+        {
+          kind: "conversion",
+          id: "monthly",
+          wallet: "points",
+          price: "100",
+          value: "1.00",
+          automatic: { period: "month" },
+        },
+      ],
+    });
+
+    async function run(sweepInFebruary: boolean) {
+      const s = memberSetup(def, Date.parse("2026-01-15T10:00:00Z"));
+      await s.enroll("m");
+      await s.engine.adjust({ key: "a", memberId: "m", wallet: "points", points: "100", reason: "seed" });
+      if (sweepInFebruary) {
+        s.t.set(Date.parse("2026-02-02T10:00:00Z"));
+        await s.engine.convertPoints();
+      }
+      s.t.set(Date.parse("2026-04-05T10:00:00Z"));
+      await s.engine.recordEvent({ key: "e", memberId: "m", type: "noop" });
+      const sum = await s.engine.summary("m");
+      return sum.redemptions.map((r) => `${r.rewardId}@${r.at}`);
+    }
+
+    it("the same conversions whether or not a sweep ran in between", async () => {
+      expect(await run(false)).toEqual(await run(true));
+    });
+  });
+
+  describe("reads show due conversions as the next write makes them", () => {
+    const tiers = {
+      levels: [
+        { id: "bronze" },
+        { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "1000" }] } },
+      ],
+      window: { kind: "calendarYear" },
+      promotion: "immediate",
+      review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
+      refunds: "atOnce",
+    } as const;
+
+    it("summary/rewards before a year-end review + conversion match the write that follows", async () => {
+      const def = mugProgram({
+        tiers: tiers as never,
+        rewards: [
+          {
+            kind: "conversion",
+            id: "cash",
+            wallet: "points",
+            price: "150",
+            tierPrices: { gold: "100" },
+            value: "1.00",
+            automatic: { period: "year" },
+          },
+        ],
+      });
+      const start = Date.parse("2026-11-02T10:00:00Z");
+      const s = memberSetup(def, start);
+      await s.enroll("m");
+      await s.engine.assignTier({ key: "gold", memberId: "m", tier: "gold" });
+      await s.engine.adjust({ key: "a", memberId: "m", wallet: "points", points: "250", reason: "goodwill" });
+      s.t.set(Date.parse("2027-01-05T10:00:00Z"));
+      const before = (await s.engine.summary("m")).wallets.points!.available;
+      await s.engine.recordEvent({ key: "e", memberId: "m", type: "noop" });
+      const after = (await s.engine.summary("m")).wallets.points!.available;
+      const tier = (await s.engine.summary("m")).tier!.id;
+      expect({ before, after, tier }).toEqual({ before: after, after, tier });
+    });
+  });
+
+  // A codes generator that failed for one member stopped the whole sweep at that member.
+  it("a sweep skips and reports a member whose write fails, and converts the others", async () => {
+    const s = await setup(rewardsProgram([monthly]), "2026-06-01T11:00:00Z", {
+      codes: (r) => {
+        if (r.memberId === "m2") throw new Error("code service down for m2");
+        return `C-${r.redemptionId}`;
+      },
+    });
+    for (const m of ["m1", "m2", "m3"]) {
+      await s.enroll(m);
+      await s.credit("400", m);
+    }
+    s.t.set("2026-07-02T11:00:00Z");
+    const sweep = await s.engine.convertPoints();
+    expect(sweep).toMatchObject({ scanned: 3, members: 2, conversions: 2, points: { points: "600" } });
+    expect(sweep.failed).toEqual([
+      { memberId: "m2", code: "CODES_FAILURE", message: expect.stringContaining("code service down for m2") },
+    ]);
+    expect((await s.wallet("m2")).available).toBe("100"); // the read shows the conversion the next write will make
+    expect(conversions(await s.entries("m2"))).toEqual([]);
+    for (const m of ["m1", "m3"]) expect(conversions(await s.entries(m)).map((e) => e.points)).toEqual(["300"]);
+  });
+
+  // settleDue runs convertDue (every period end up to now) before reviewTier (every review up to
+  // now): without a sweep, a conversion at a period end after a review instant is priced (and
+  // checked for eligibility) with the tier from before the review. With a review sweep in between,
+  // it sees the new tier. The outcome depends on when the sweep ran.
+  it("a conversion after a tier review sees the tier the review gave, whether or not a review sweep ran", async () => {
+    const def = rewardsProgram([{ ...monthly, tierPrices: { gold: "100" } } as RewardInput], {
+      tiers: ladder(),
+      expiry: { kind: "none" },
+    });
+    async function run(sweepAtReview: boolean) {
+      const s = await setup(def, T0);
+      await s.enroll();
+      await s.buy("1200.00"); // gold; converted at the March end at the gold price
+      s.t.set("2027-12-25T12:00:00Z");
+      await s.buy("200.00"); // 2027 earned 200 status: demoted to bronze on 1 January 2028; available on 8 January
+      if (sweepAtReview) {
+        s.t.set("2028-01-01T00:00:00Z");
+        await s.engine.reviewTiers();
+      }
+      s.t.set("2028-02-10T12:00:00Z");
+      await s.event("visit");
+      return conversions(await s.entries()).map((e) => [e.periodEnd, e.points]);
+    }
+    const swept = await run(true);
+    expect(swept).toEqual([
+      ["2026-03-31T23:00:00.000Z", "1200"],
+      ["2028-02-01T00:00:00.000Z", "150"],
+    ]); // bronze price
+    expect(await run(false)).toEqual(swept); // before the fix: 200 at the gold price
+  });
+
+  // summary().redemptions shows each redemption's write time and sorts by it: automatic
+  // conversions caught up by one late command all carry that command's time, in the order they
+  // were written (oldest first among equals), while sweeps give each its own time. The list
+  // should show a conversion at its period end, so that it does not depend on when sweeps ran.
+  it("summary().redemptions shows automatic conversions at their period ends, newest first, whatever the sweep timing", async () => {
+    const def = rewardsProgram([monthly], { pending: { days: 40 } });
+    async function run(sweep: boolean) {
+      const s = await setup(def, "2026-06-02T11:00:00Z");
+      await s.enroll();
+      await s.buy("160.00"); // available 12 July
+      s.t.set("2026-06-25T11:00:00Z");
+      await s.buy("300.00"); // available 4 August
+      if (sweep)
+        for (const at of ["2026-08-01T08:00:00Z", "2026-09-01T08:00:00Z"]) {
+          s.t.set(at);
+          await s.engine.convertPoints();
+        }
+      s.t.set("2026-10-15T11:00:00Z");
+      return (await s.engine.summary("m")).redemptions;
+    }
+    const expected = [
+      {
+        redemptionId: "cash@2026-08-31T23:00:00.000Z",
+        rewardId: "cash",
+        points: "300",
+        quantity: 2,
+        at: "2026-08-31T23:00:00.000Z",
+      },
+      { redemptionId: `cash@${JULY_END}`, rewardId: "cash", points: "150", quantity: 1, at: JULY_END },
+    ];
+    expect(await run(true)).toEqual(expected);
+    expect(await run(false)).toEqual(expected);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1344,189 +1760,6 @@ describe("rewards(memberId): the catalogue as one member sees it", () => {
       affordableUnits: 5,
     });
     await expectError(s.engine.rewards("ghost"), "MEMBER_NOT_FOUND");
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Regression tests of defects found by this file and fixed in the engine and the ledger: each
- * comment says what went wrong before the fix.
- */
-describe("fixed defects", () => {
-  // A codes generator that failed for one member stopped the whole sweep at that member.
-  it("a sweep skips and reports a member whose write fails, and converts the others", async () => {
-    const s = await setup(rewardsProgram([monthly]), "2026-06-01T11:00:00Z", {
-      codes: (r) => {
-        if (r.memberId === "m2") throw new Error("code service down for m2");
-        return `C-${r.redemptionId}`;
-      },
-    });
-    for (const m of ["m1", "m2", "m3"]) {
-      await s.enroll(m);
-      await s.credit("400", m);
-    }
-    s.t.set("2026-07-02T11:00:00Z");
-    const sweep = await s.engine.convertPoints();
-    expect(sweep).toMatchObject({ scanned: 3, members: 2, conversions: 2, points: { points: "600" } });
-    expect(sweep.failed).toEqual([
-      { memberId: "m2", code: "CODES_FAILURE", message: expect.stringContaining("code service down for m2") },
-    ]);
-    expect((await s.wallet("m2")).available).toBe("100"); // the read shows the conversion the next write will make
-    expect(conversions(await s.entries("m2"))).toEqual([]);
-    for (const m of ["m1", "m3"]) expect(conversions(await s.entries(m)).map((e) => e.points)).toEqual(["300"]);
-  });
-
-  // only_pending forgives every point that is not pending, spent or not: a cancellation gives the
-  // member back what they would have kept without the redemption, and reclaims nothing.
-  it("only_pending: a cancellation after a full refund reclaims nothing, as the refund would have taken nothing", async () => {
-    const s = await setup(
-      rewardsProgram([{ ...mug, price: "100" }], {
-        pending: { days: 0 },
-        refunds: { negativeBalance: "only_pending", baseRule: "base" },
-      }),
-    );
-    await s.enroll();
-    await s.credit("30");
-    const bought = await s.buy("100.00");
-    await s.redeem("mug", { key: "k" }); // 30 from the credit's lot (it expires first), 70 from the purchase's
-    const refund = await s.engine.refund({
-      key: "refund",
-      memberId: "m",
-      purchaseId: bought.purchaseId!,
-      amount: "100.00",
-      currency: "GBP",
-    });
-    expect(refund.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "0", forgiven: "100" });
-    const c = await s.cancel("k");
-    expect(c).toMatchObject({ restored: "100", reclaimed: "0" });
-    expect(c.entries.map((e) => e.kind)).toEqual(["cancel"]);
-    // As without the redemption: 30 credited + the purchase's 100, which only_pending lets the member keep.
-    expect((await s.wallet()).available).toBe("130");
-    expect(await s.violations()).toEqual([]);
-    // A second refund finds nothing left to refund.
-    await expectError(
-      s.engine.refund({
-        key: "refund-2",
-        memberId: "m",
-        purchaseId: bought.purchaseId!,
-        amount: "1.00",
-        currency: "GBP",
-      }),
-      "REFUND_EXCEEDS_PURCHASE",
-    );
-  });
-
-  // The grace lot of a cancellation expires at its own date, but also at the wallet's inactivity
-  // deadline, which has already passed (that is why the points expired) and which a cancellation
-  // does not move: the member never gets the graceDays the program promises.
-  it("inactivity expiry: a cancellation's grace lot is spendable for graceDays, not expired on arrival", async () => {
-    const s = await setup(rewardsProgram([mug], { expiry: { kind: "inactivity", months: 2 } }), "2026-06-01T11:00:00Z");
-    await s.enroll();
-    await s.credit("400");
-    s.t.set("2026-06-10T11:00:00Z");
-    await s.redeem("mug", { key: "k" }); // activity: the deadline is 10 August
-    s.t.set("2026-09-01T11:00:00Z");
-    await s.engine.expire(); // 280 lapse
-    const c = await s.cancel("k");
-    expect(c.regranted).toBe("120");
-    expect(cancelEntry(c).lot!.expiresAt).toBe("2026-10-01T11:00:00.000Z");
-    expect(await s.wallet()).toMatchObject({ available: "120", expiredUnswept: "0" });
-  });
-
-  // settleDue runs convertDue (every period end up to now) before reviewTier (every review up to
-  // now): without a sweep, a conversion at a period end after a review instant is priced (and
-  // checked for eligibility) with the tier from before the review. With a review sweep in between,
-  // it sees the new tier. The outcome depends on when the sweep ran.
-  it("a conversion after a tier review sees the tier the review gave, whether or not a review sweep ran", async () => {
-    const def = rewardsProgram([{ ...monthly, tierPrices: { gold: "100" } } as RewardInput], {
-      tiers: ladder(),
-      expiry: { kind: "none" },
-    });
-    async function run(sweepAtReview: boolean) {
-      const s = await setup(def, T0);
-      await s.enroll();
-      await s.buy("1200.00"); // gold; converted at the March end at the gold price
-      s.t.set("2027-12-25T12:00:00Z");
-      await s.buy("200.00"); // 2027 earned 200 status: demoted to bronze on 1 January 2028; available on 8 January
-      if (sweepAtReview) {
-        s.t.set("2028-01-01T00:00:00Z");
-        await s.engine.reviewTiers();
-      }
-      s.t.set("2028-02-10T12:00:00Z");
-      await s.event("visit");
-      return conversions(await s.entries()).map((e) => [e.periodEnd, e.points]);
-    }
-    const swept = await run(true);
-    expect(swept).toEqual([
-      ["2026-03-31T23:00:00.000Z", "1200"],
-      ["2028-02-01T00:00:00.000Z", "150"],
-    ]); // bronze price
-    expect(await run(false)).toEqual(swept); // before the fix: 200 at the gold price
-  });
-
-  // Under within_balance a refund forgives the points of a purchase that were spent. When the
-  // spend is then cancelled, those points come back into the purchase's lot and the member keeps
-  // points for a purchase refunded in full: the refund should take them now.
-  it("within_balance: cancelling a redemption after its purchase was refunded does not hand back the refunded points", async () => {
-    const s = await setup(
-      rewardsProgram([{ ...mug, price: "100" }], {
-        pending: { days: 0 },
-        refunds: { negativeBalance: "within_balance", baseRule: "base" },
-      }),
-    );
-    await s.enroll();
-    const bought = await s.buy("100.00");
-    await s.redeem("mug", { key: "k" });
-    const refund = await s.engine.refund({
-      key: "refund",
-      memberId: "m",
-      purchaseId: bought.purchaseId!,
-      amount: "100.00",
-      currency: "GBP",
-    });
-    expect(refund.reversed.find((r) => r.wallet === "points")).toEqual({
-      wallet: "points",
-      points: "0",
-      debt: "0",
-      forgiven: "100",
-    });
-    await s.cancel("k");
-    expect((await s.wallet()).available).toBe("0"); // before the fix: 100
-  });
-
-  // summary().redemptions shows each redemption's write time and sorts by it: automatic
-  // conversions caught up by one late command all carry that command's time, in the order they
-  // were written (oldest first among equals), while sweeps give each its own time. The list
-  // should show a conversion at its period end, so that it does not depend on when sweeps ran.
-  it("summary().redemptions shows automatic conversions at their period ends, newest first, whatever the sweep timing", async () => {
-    const def = rewardsProgram([monthly], { pending: { days: 40 } });
-    async function run(sweep: boolean) {
-      const s = await setup(def, "2026-06-02T11:00:00Z");
-      await s.enroll();
-      await s.buy("160.00"); // available 12 July
-      s.t.set("2026-06-25T11:00:00Z");
-      await s.buy("300.00"); // available 4 August
-      if (sweep)
-        for (const at of ["2026-08-01T08:00:00Z", "2026-09-01T08:00:00Z"]) {
-          s.t.set(at);
-          await s.engine.convertPoints();
-        }
-      s.t.set("2026-10-15T11:00:00Z");
-      return (await s.engine.summary("m")).redemptions;
-    }
-    const expected = [
-      {
-        redemptionId: "cash@2026-08-31T23:00:00.000Z",
-        rewardId: "cash",
-        points: "300",
-        quantity: 2,
-        at: "2026-08-31T23:00:00.000Z",
-      },
-      { redemptionId: `cash@${JULY_END}`, rewardId: "cash", points: "150", quantity: 1, at: JULY_END },
-    ];
-    expect(await run(true)).toEqual(expected);
-    expect(await run(false)).toEqual(expected);
   });
 
   // Reads do not run due conversions (they do account for due expiries): between a period end and
@@ -2266,3 +2499,107 @@ describe("properties", () => {
 function formatPoints(d: Decimal, scale: number): string {
   return d.toFixed(scale);
 }
+
+// The same random history with and without sweeps, under each policy, with and without tier bonuses.
+const fuzzProgram = (
+  policy: "within_balance" | "only_pending" | "allow_debt",
+  withBonus: boolean,
+  promotion: "immediate" | "atReview",
+  inactive: boolean,
+): ProgramDefinition =>
+  poundsProgram({
+    id: "fz",
+    expiry: inactive ? { kind: "inactivity", months: 2 } : { after: { months: 3 } },
+    pending: { days: 14 },
+    refunds: { negativeBalance: policy, baseRule: "base" },
+    rules: [
+      purchaseRule(),
+      promoRule(),
+      bonusRule(),
+      ...(withBonus
+        ? [{ id: "gold-bonus", on: "tier:gold", awards: [{ kind: "fixed" as const, points: "77", wallet: "points" }] }]
+        : []),
+    ],
+    tiers: {
+      levels: [
+        { id: "bronze" },
+        { id: "gold", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
+      ],
+      window: { kind: "rolling", months: 2 },
+      promotion,
+      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      refunds: "atOnce",
+    },
+    rewards: [
+      { kind: "product", id: "mug", wallet: "points", price: "120", stock: 3, tierPrices: { gold: "90" } },
+      { kind: "voucher", id: "v5", wallet: "points", price: "200", value: "5.00" },
+      {
+        kind: "conversion",
+        id: "cash",
+        wallet: "points",
+        price: "150",
+        tierPrices: { gold: "100" },
+        value: "1.50",
+        automatic: { period: "month" },
+      },
+    ],
+  });
+
+const configs = [
+  { policy: "within_balance", withBonus: true, promotion: "atReview", inactive: false },
+  { policy: "only_pending", withBonus: false, promotion: "immediate", inactive: true },
+  { policy: "allow_debt", withBonus: true, promotion: "immediate", inactive: false },
+] as const;
+
+describe.each(configs)(
+  "sweep timing does not change outcomes ($policy, tier bonus $withBonus, promotion $promotion, inactivity $inactive)",
+  (config) => {
+    const def = fuzzProgram(config.policy, config.withBonus, config.promotion, config.inactive);
+    function make() {
+      const { t, store, engine } = testEngine(def, T0, { codes: (r) => `C-${r.redemptionId}-${r.index}` });
+      return { t, store, engine };
+    }
+    it("random histories, with and without sweeps, end in the same balances, tier and redemptions", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(operationArb(["promo", "bonus"], { rewards: true }), { minLength: 5, maxLength: 40 }),
+          fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+          async (ops, sweepAt) => {
+            const a = make(),
+              b = make();
+            for (const x of [a, b]) await x.engine.enroll({ key: "e", memberId: "m" });
+            const target = (x: typeof a) => ({
+              engine: x.engine,
+              memberId: "m",
+              currency: "GBP",
+              spendWallet: "points",
+              advance: (ms: number) => x.t.advance(ms),
+              rewards: ["mug", "v5", "cash"],
+            });
+            let i = 0;
+            const ra = await runOperations(target(a), ops);
+            const rb = await runOperations(target(b), ops, async (op) => {
+              if (op.op === "advance" && sweepAt[i++ % 40]) {
+                await b.engine.reviewTiers();
+                await b.engine.convertPoints();
+                await b.engine.expire();
+              }
+            });
+            for (const x of [a, b]) await x.engine.recordEvent({ key: "final", memberId: "m", type: "noop" });
+            const sa = await a.engine.summary("m"),
+              sb = await b.engine.summary("m");
+            const pick = (s: typeof sa) => ({
+              w: s.wallets.points,
+              tier: s.tier?.id,
+              red: s.redemptions.map((r) => [r.rewardId, r.points, r.quantity, r.at]),
+            });
+            expect({ refusals: rb, ...pick(sb) }).toEqual({ refusals: ra, ...pick(sa) });
+            expect(await memberViolations(b.store, def.id, "m", b.t.now())).toEqual([]);
+            expect(await memberViolations(a.store, def.id, "m", a.t.now())).toEqual([]);
+          },
+        ),
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
+      );
+    });
+  },
+);

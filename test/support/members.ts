@@ -1,13 +1,15 @@
-/** Helpers of test/rewards-review.test.ts: an engine on a fresh in-memory store with member-named shortcuts. */
+/**
+ * An engine on a fresh in-memory store (codes `C-<redemption>-<index>`, a clock at T0) with
+ * shortcuts that take the member id first: enroll, buy, avail (a wallet of the summary), violations.
+ */
 import type { ProgramDefinition } from "../../src/index.js";
 import { memberViolations } from "../../src/testing/index.js";
 import { testEngine, type TestEngineOptions } from "./engine.js";
 
-export const DAY = 86_400_000;
+/** Monday 2 March 2026, 10:00 in London (GMT). */
 export const T0 = Date.parse("2026-03-02T10:00:00Z");
-export type RewardInput = NonNullable<ProgramDefinition["rewards"]>[number];
 
-export function setup(def: ProgramDefinition, start: number = T0, extra: TestEngineOptions = {}) {
+export function memberSetup(def: ProgramDefinition, start: number = T0, extra: TestEngineOptions = {}) {
   const { engine, store, t } = testEngine(def, start, {
     codes: (r) => `C-${r.redemptionId}-${r.index}`,
     ...extra,

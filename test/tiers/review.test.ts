@@ -27,7 +27,8 @@ import { emptyState } from "../../src/ledger/state.js";
 import { qualifiedIndex } from "../../src/tiers/review.js";
 import { windowAt } from "../../src/tiers/window.js";
 import { testEngine } from "../support/engine.js";
-import { tierProgram } from "../support/programs.js";
+import { mugProgram, tierProgram } from "../support/programs.js";
+import { T0, memberSetup } from "../support/members.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const DAY = 86_400_000;
@@ -499,6 +500,109 @@ describe("refunds", () => {
     await s.buy("100.00");
     await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "450.00", currency: "GBP" });
     expect((await s.tierOf()).metrics["points:status"]).toBe("100");
+  });
+
+  describe("a reclaim on cancellation is a refund's take-back: atOnce demotes at the cancellation", () => {
+    // The ladder reads the spendable wallet, so a reclaim on cancellation moves the metric.
+    const ladder = (refunds: "atOnce" | "atReview") =>
+      ({
+        levels: [
+          { id: "bronze" },
+          { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "points", min: "500" }] } },
+        ],
+        window: { kind: "calendarYear" },
+        promotion: "immediate",
+        review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
+        refunds,
+      }) as never;
+
+    /** P1 600 and P2 300 make silver; a redemption of 600 spends P1's lot; P1's refund reverses the 300 left and forgives 300. */
+    async function refundedWhileRedeemed(refunds: "atOnce" | "atReview") {
+      const s = memberSetup(
+        mugProgram({
+          tiers: ladder(refunds),
+          rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }],
+        }),
+      );
+      await s.enroll("m");
+      await s.buy("m", "600", "P1");
+      await s.buy("m", "300", "P2");
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "hamper" });
+      const rf = await s.engine.refund({ key: "rf", memberId: "m", purchaseId: "P1", amount: "600", currency: "GBP" });
+      expect(rf.reversed.find((r) => r.wallet === "points")).toMatchObject({ points: "300", forgiven: "300" });
+      expect((await s.engine.summary("m")).tier!.id).toBe("silver"); // 900 earned, 300 taken back: still over 500
+      return s;
+    }
+
+    it("atOnce: the cancellation that reclaims the forgiven points takes the member under silver and demotes at once", async () => {
+      const s = await refundedWhileRedeemed("atOnce");
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect(c.reclaimed).toBe("300");
+      const tierEntries = c.entries.filter((e) => e.kind === "tier");
+      expect(tierEntries).toMatchObject([{ from: "silver", to: "bronze", reason: "refund" }]);
+      expect((await s.engine.summary("m")).tier!.id).toBe("bronze");
+      expect(await s.violations("m")).toEqual([]);
+    });
+
+    it("atReview: the same cancellation leaves the tier to the next review", async () => {
+      const s = await refundedWhileRedeemed("atReview");
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect(c.reclaimed).toBe("300");
+      expect(c.entries.filter((e) => e.kind === "tier")).toEqual([]);
+      expect((await s.engine.summary("m")).tier!.id).toBe("silver");
+    });
+
+    // A review due at the command's write (a promotion that resets a sinceTierChange window) is due
+    // work, not the command's doing: neither a cancellation nor a refund may demote for it.
+    it.each(["cancellation", "refund of another purchase"])(
+      "atOnce: a %s after a due review that reset the window promotes only, never demotes",
+      async (what) => {
+        const s = memberSetup(
+          mugProgram({
+            tiers: {
+              levels: [
+                { id: "bronze" },
+                { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
+              ],
+              window: { kind: "sinceTierChange" },
+              promotion: "atReview",
+              review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+              refunds: "atOnce",
+            } as never,
+          }),
+        );
+        await s.enroll("m");
+        await s.buy("m", "600", "P1");
+        await s.buy("m", "10", "P2");
+        await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "mug" });
+        s.t.set(T0 + 40 * DAY); // past the month-end review: the promotion to silver is due
+        const result =
+          what === "cancellation"
+            ? await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" })
+            : await s.engine.refund({ key: "rf", memberId: "m", purchaseId: "P2", amount: "1.00", currency: "GBP" });
+        expect(
+          result.entries.filter((e) => e.kind === "tier").map((e) => e.kind === "tier" && [e.from, e.to, e.reason]),
+        ).toEqual([["bronze", "silver", "promotion"]]);
+        expect((await s.engine.summary("m")).tier!.id).toBe("silver");
+        expect(await s.violations("m")).toEqual([]);
+      },
+    );
+
+    it("atOnce: a cancellation that reclaims nothing never demotes", async () => {
+      const s = memberSetup(
+        mugProgram({
+          tiers: ladder("atOnce"),
+          rewards: [{ kind: "product", id: "hamper", wallet: "points", price: "600" }],
+        }),
+      );
+      await s.enroll("m");
+      await s.buy("m", "600", "P1");
+      await s.engine.redeem({ key: "r1", memberId: "m", rewardId: "hamper" });
+      const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
+      expect(c).toMatchObject({ restored: "600", reclaimed: "0" });
+      expect(c.entries.filter((e) => e.kind === "tier")).toEqual([]);
+      expect((await s.engine.summary("m")).tier!.id).toBe("silver");
+    });
   });
 });
 
