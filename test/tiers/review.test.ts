@@ -234,6 +234,36 @@ describe("reviews and windows of different lengths", () => {
     s.t.set("2028-01-01T00:00:00Z");
     expect((await s.engine.reviewTiers()).changes).toEqual({ demotion: 1 });
   });
+
+  it("a membership year is judged when it closes: a review inside the next year demotes only on the year that closed", async () => {
+    for (const period of ["month", "year"] as const) {
+      const s = await setup(
+        tierProgram({
+          window: { kind: "membershipYear" },
+          review: { schedule: { kind: "periodEnd", period }, demotion: "recompute" },
+        }),
+        "2025-03-15T12:00:00Z",
+      );
+      await s.engine.enroll({ key: "e", memberId: "m" });
+      s.t.set("2025-04-10T12:00:00Z");
+      await s.buy("600.00");
+      expect((await s.tierOf()).id).toBe("silver");
+      // The first review after the year closed (31 March 2026, or 1 January 2027) reads the new,
+      // nearly empty year, but judges on 15 March 2025 to 14 March 2026: silver is kept.
+      const firstReview = period === "month" ? "2026-03-31T23:00:00Z" : "2027-01-01T00:00:00Z";
+      s.t.set(firstReview);
+      expect((await s.engine.reviewTiers()).changes, period).toEqual({ requalified: 1 });
+      expect((await s.tierOf()).id).toBe("silver");
+      // The year to 14 March 2027 earned nothing: the first review after it closes demotes.
+      const next = period === "month" ? "2027-03-31T23:00:00Z" : "2028-01-01T00:00:00Z";
+      s.t.set(new Date(Date.parse(next) - 1).toISOString());
+      await s.engine.reviewTiers();
+      expect((await s.tierOf()).id, period).toBe("silver");
+      s.t.set(next);
+      expect((await s.engine.reviewTiers()).changes, period).toEqual({ demotion: 1 });
+      expect((await s.tierOf()).id).toBe("bronze");
+    }
+  });
 });
 
 describe("daily (rolling) reviews", () => {
@@ -373,6 +403,38 @@ describe("thresholds and windows", () => {
     s.t.set("2026-03-01T12:00:00Z");
     await s.buy("700.00");
     expect((await s.tierOf()).id).toBe("gold");
+  });
+
+  it("a membership year of a 29 February join ends at the next anniversary, never at its own start", async () => {
+    const def = tierProgram({
+      window: { kind: "membershipYear" },
+      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
+      refunds: "atReview",
+    });
+    const compiled = compileProgram(def);
+    for (const joined of ["2024-02-29T12:00:00Z", "2024-02-28T12:00:00Z", "2023-03-01T12:00:00Z"]) {
+      const state = { ...emptyState("m"), joinedAt: Date.parse(joined) };
+      for (let at = Date.parse("2024-03-01T06:00:00Z"); at < Date.parse("2033-03-05T00:00:00Z"); at += DAY) {
+        const w = windowAt(compiled, state, at);
+        expect(w.endsAt! > at, `${joined} at ${new Date(at).toISOString()}: ${JSON.stringify(w)}`).toBe(true);
+        expect(w.endsAt! - Date.parse(`${w.from}T00:00:00Z`)).toBeGreaterThanOrEqual(364 * DAY);
+      }
+    }
+    const s = await setup(def, "2024-02-29T12:00:00Z");
+    await s.engine.enroll({ key: "e", memberId: "m" });
+    s.t.set("2027-03-10T12:00:00Z");
+    await s.buy("600.00");
+    expect(await s.tierOf()).toMatchObject({
+      id: "silver",
+      window: { from: "2027-02-28", endsAt: "2028-02-29T00:00:00.000Z" },
+      guaranteedUntil: "2028-03-01T00:00:00.000Z",
+    });
+    s.t.set("2027-03-20T12:00:00Z");
+    await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "200.00", currency: "GBP" });
+    // The year has not closed: a monthly review reads a partial year and may not demote.
+    s.t.set("2027-04-01T00:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({});
+    expect((await s.tierOf()).id).toBe("silver");
   });
 });
 
@@ -667,40 +729,6 @@ describe("manual assignment, floors and minimum stays", () => {
     await s.engine.reviewTiers();
     expect((await s.tierOf()).id).toBe("bronze");
   });
-});
-
-describe("regressions: windows, floors and stays", () => {
-  it("a membership year of a 29 February join ends at the next anniversary, never at its own start", async () => {
-    const def = tierProgram({
-      window: { kind: "membershipYear" },
-      review: { schedule: { kind: "periodEnd", period: "month" }, demotion: "recompute" },
-      refunds: "atReview",
-    });
-    const compiled = compileProgram(def);
-    for (const joined of ["2024-02-29T12:00:00Z", "2024-02-28T12:00:00Z", "2023-03-01T12:00:00Z"]) {
-      const state = { ...emptyState("m"), joinedAt: Date.parse(joined) };
-      for (let at = Date.parse("2024-03-01T06:00:00Z"); at < Date.parse("2033-03-05T00:00:00Z"); at += DAY) {
-        const w = windowAt(compiled, state, at);
-        expect(w.endsAt! > at, `${joined} at ${new Date(at).toISOString()}: ${JSON.stringify(w)}`).toBe(true);
-        expect(w.endsAt! - Date.parse(`${w.from}T00:00:00Z`)).toBeGreaterThanOrEqual(364 * DAY);
-      }
-    }
-    const s = await setup(def, "2024-02-29T12:00:00Z");
-    await s.engine.enroll({ key: "e", memberId: "m" });
-    s.t.set("2027-03-10T12:00:00Z");
-    await s.buy("600.00");
-    expect(await s.tierOf()).toMatchObject({
-      id: "silver",
-      window: { from: "2027-02-28", endsAt: "2028-02-29T00:00:00.000Z" },
-      guaranteedUntil: "2028-03-01T00:00:00.000Z",
-    });
-    s.t.set("2027-03-20T12:00:00Z");
-    await s.engine.refund({ key: "r", memberId: "m", purchaseId: "o1", amount: "200.00", currency: "GBP" });
-    // The year has not closed: a monthly review reads a partial year and may not demote.
-    s.t.set("2027-04-01T00:00:00Z");
-    expect((await s.engine.reviewTiers()).changes).toEqual({});
-    expect((await s.tierOf()).id).toBe("silver");
-  });
 
   it("a manual floor's until is not a review: the first scheduled review at or after it decides, reading the whole window", async () => {
     const s = await setup(
@@ -765,37 +793,9 @@ describe("regressions: windows, floors and stays", () => {
     await s.engine.assignTier({ key: "c", memberId: "m", tier: "silver", until: "2027-06-01T12:00:00Z" });
     expect((await s.tierOf("m")).guaranteedUntil).toBe("2027-06-01T12:00:00.000Z");
   });
+});
 
-  it("a membership year is judged when it closes: a review inside the next year demotes only on the year that closed", async () => {
-    for (const period of ["month", "year"] as const) {
-      const s = await setup(
-        tierProgram({
-          window: { kind: "membershipYear" },
-          review: { schedule: { kind: "periodEnd", period }, demotion: "recompute" },
-        }),
-        "2025-03-15T12:00:00Z",
-      );
-      await s.engine.enroll({ key: "e", memberId: "m" });
-      s.t.set("2025-04-10T12:00:00Z");
-      await s.buy("600.00");
-      expect((await s.tierOf()).id).toBe("silver");
-      // The first review after the year closed (31 March 2026, or 1 January 2027) reads the new,
-      // nearly empty year, but judges on 15 March 2025 to 14 March 2026: silver is kept.
-      const firstReview = period === "month" ? "2026-03-31T23:00:00Z" : "2027-01-01T00:00:00Z";
-      s.t.set(firstReview);
-      expect((await s.engine.reviewTiers()).changes, period).toEqual({ requalified: 1 });
-      expect((await s.tierOf()).id).toBe("silver");
-      // The year to 14 March 2027 earned nothing: the first review after it closes demotes.
-      const next = period === "month" ? "2027-03-31T23:00:00Z" : "2028-01-01T00:00:00Z";
-      s.t.set(new Date(Date.parse(next) - 1).toISOString());
-      await s.engine.reviewTiers();
-      expect((await s.tierOf()).id, period).toBe("silver");
-      s.t.set(next);
-      expect((await s.engine.reviewTiers()).changes, period).toEqual({ demotion: 1 });
-      expect((await s.tierOf()).id).toBe("bronze");
-    }
-  });
-
+describe("earning rules that read the tier", () => {
   it("a back-dated purchase earns at the tier the member holds when it is recorded", async () => {
     const def = tierProgram();
     def.rules = [
