@@ -4,9 +4,9 @@
  * state: `applyEntries` folds into a copy, so the state it was given is exactly as it was.
  */
 import { describe, expect, it } from "vitest";
-import { applyEntries, foldEntries, fromSnapshot, LedgerInvariantError, toSnapshot } from "../src/index.js";
-import type { Entry, EntryDraft, LotRecord } from "../src/ledger/entries.js";
-import type { MemberState } from "../src/ledger/state.js";
+import { applyEntries, foldEntries, fromSnapshot, LedgerInvariantError, toSnapshot } from "../../src/index.js";
+import type { Entry, EntryDraft, LotRecord } from "../../src/ledger/entries.js";
+import type { MemberState } from "../../src/ledger/state.js";
 
 const MEMBER = "m";
 const T0 = Date.parse("2026-03-02T10:00:00Z");

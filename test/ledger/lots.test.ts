@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Decimal } from "../src/shared/decimal.js";
+import { Decimal } from "../../src/shared/decimal.js";
 import {
   assertNothingDue,
   bySpendOrder,
@@ -14,9 +14,9 @@ import {
   spendableAt,
   walletBalanceAt,
   type LotStatus,
-} from "../src/ledger/lots.js";
-import { emptyState, type Lot } from "../src/ledger/state.js";
-import { InternalInvariantError } from "../src/shared/invariant.js";
+} from "../../src/ledger/lots.js";
+import { emptyState, type Lot } from "../../src/ledger/state.js";
+import { InternalInvariantError } from "../../src/shared/invariant.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 

@@ -4,8 +4,8 @@
  * a lot a decision read before an append is as it was after.
  */
 import { describe, expect, it } from "vitest";
-import { fromSnapshot, toSnapshot } from "../src/index.js";
-import { LedgerWriter, type WriterContext } from "../src/ledger/writer.js";
+import { fromSnapshot, toSnapshot } from "../../src/index.js";
+import { LedgerWriter, type WriterContext } from "../../src/ledger/writer.js";
 
 const T0 = Date.parse("2026-03-02T10:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();

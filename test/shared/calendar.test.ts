@@ -12,7 +12,7 @@ import {
   anniversaryDay,
   anniversaryOnOrBefore,
   dateKey,
-} from "../src/shared/calendar.js";
+} from "../../src/shared/calendar.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const dateArb = fc.date({

@@ -4,9 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Decimal } from "../src/shared/decimal.js";
-import { countInPeriods, type PeriodCounters } from "../src/shared/periods.js";
-import { InternalInvariantError } from "../src/shared/invariant.js";
+import { Decimal } from "../../src/shared/decimal.js";
+import { countInPeriods, type PeriodCounters } from "../../src/shared/periods.js";
+import { InternalInvariantError } from "../../src/shared/invariant.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const keyArb = fc.integer({ min: 2020, max: 2035 }).map(String);
