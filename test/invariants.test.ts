@@ -52,7 +52,7 @@ async function fresh(start: number, store: LoyaltyStore = createMemoryStore()) {
   };
 }
 
-describe("DESIGN.md invariants", () => {
+describe("the ledger's invariants (docs/architecture.md)", () => {
   it("1. append-only: every command leaves the earlier entries exactly as they were", async () => {
     await fc.assert(
       fc.asyncProperty(startArb, scriptArb, async (start, script) => {

@@ -13,7 +13,7 @@
  * keys whose value is `undefined` left out, Dates as their ISO string, everything else as
  * `JSON.stringify` writes it (so `undefined`, functions and symbols become `null`, and a hole in an
  * array writes nothing between its commas). Stored payload hashes depend on this text: it must not
- * change, byte for byte (test/shared-canonical.test.ts holds it to the first implementation).
+ * change, byte for byte (test/shared/canonical.test.ts holds it to the first implementation).
  */
 export function canonicalJson(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

@@ -4,7 +4,7 @@ import { tzOffset } from "@date-fns/tz";
  * Zone offsets are the slow part of local time: each one is an Intl.DateTimeFormat call (about
  * 2 µs), and a TZDate makes several per operation. So offsets are cached per zone and per UTC hour,
  * and local fields and calendar arithmetic are computed from them with UTC Date arithmetic, giving
- * exactly the values the Intl and TZDate computations give (test/shared-time.test.ts compares them
+ * exactly the values the Intl and TZDate computations give (test/shared/time.test.ts compares them
  * on random instants, zones and spans). Whatever the cache cannot vouch for goes a slower way:
  * - an hour in which the zone's offset changes is not cached: each instant in it asks Intl;
  * - a wall-clock time within a day of a transition (skipped, repeated, or merely close), an offset
