@@ -330,7 +330,9 @@ describe("local time from cached offsets", () => {
     ];
     for (const [zone, at, span] of cases) {
       const ms = Date.parse(at);
-      expect(addLocal(ms, zone, span), `${zone} ${at} + ${JSON.stringify(span)}`).toBe(refAddLocal(ms, zone, span));
+      expect(addLocal(ms, zone, span), `${zone} ${at} + ${JSON.stringify(span)}`).toBe(
+        inUtc(() => refAddLocal(ms, zone, span)),
+      );
       expect(localParts(ms, zone)).toEqual(refLocalParts(ms, zone));
     }
   });
@@ -345,7 +347,7 @@ describe("local time from cached offsets", () => {
         expect(
           outcome(() => addLocal(ms, zone, { months: 1, days: 2 })),
           `${zone} ${ms}`,
-        ).toEqual(outcome(() => refAddLocal(ms, zone, { months: 1, days: 2 })));
+        ).toEqual(inUtc(() => outcome(() => refAddLocal(ms, zone, { months: 1, days: 2 }))));
       }
     }
   });
