@@ -45,7 +45,7 @@ export type {
   ReferCommand,
   RestockCommand,
 } from "./engine/commands.js";
-export type { CodeGenerator } from "./rewards/redeem.js";
+export type { CodeGenerator } from "./rewards/grant.js";
 
 export { compileProgram } from "./program/compile.js";
 export type { Program, PurchaseLine, AccrualContext } from "./program/compile.js";

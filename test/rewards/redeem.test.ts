@@ -36,7 +36,7 @@ import {
 } from "../../src/testing/index.js";
 import { compileProgram } from "../../src/program/compile.js";
 import { LedgerWriter } from "../../src/ledger/writer.js";
-import { convertDue } from "../../src/rewards/redeem.js";
+import { convertDue } from "../../src/rewards/convert.js";
 import { periodKey, type Period } from "../../src/shared/periods.js";
 import { testEngine } from "../support/engine.js";
 import {
