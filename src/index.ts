@@ -113,7 +113,8 @@ export type {
   TierGoal,
   ThresholdProgress,
 } from "./engine/summary.js";
-export { reviewDueAt, reviewTier, qualifiedIndex, currentTier } from "./tiers/review.js";
+export { reviewDueAt, reviewTier } from "./tiers/review.js";
+export { qualifiedIndex, currentTier } from "./tiers/qualify.js";
 export { foldEntries, applyEntries, LedgerInvariantError } from "./ledger/apply.js";
 export { walletBalance, type WalletBalance } from "./ledger/lots.js";
 export { toSnapshot, fromSnapshot } from "./ledger/snapshot.js";

@@ -24,7 +24,7 @@ import {
 } from "../../src/index.js";
 import { memberViolations, racingStore, readAllEntries, testClock } from "../../src/testing/index.js";
 import { emptyState } from "../../src/ledger/state.js";
-import { qualifiedIndex } from "../../src/tiers/review.js";
+import { qualifiedIndex } from "../../src/tiers/qualify.js";
 import { windowAt } from "../../src/tiers/window.js";
 import { testEngine } from "../support/engine.js";
 import { mugProgram, tierProgram } from "../support/programs.js";

@@ -1,0 +1,74 @@
+/**
+ * Tiers after a command, in the same commit: immediate promotion, requalification out of grace,
+ * and the demotion at once of a tier a refund took back (program option `refunds: "atOnce"`).
+ */
+import type { Program } from "../program/compile.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { currentTier, indexOf, qualifiedIndex } from "./qualify.js";
+import { guaranteeFrom } from "./schedule.js";
+import { ensureTier, promote, writeTier } from "./write-tier.js";
+
+/**
+ * After a command's own entries, in the same commit: immediate promotion (skipping levels where
+ * earned, with each tier's bonus), requalification out of a grace period, and, when the program
+ * says `refunds: "atOnce"`, the demotion of a tier reached by promotion that this refund's points
+ * or money took back under its thresholds (or a cancellation's, reclaiming points a refund forgave).
+ * `qualifiedBefore` is the level the member qualified for before the command (null: a new member),
+ * after the due work (tier reviews, conversions, expiries) that the command's write did first: a
+ * review that reset the metrics is not this command's doing.
+ */
+export function tiersAfterCommand(
+  w: LedgerWriter,
+  program: Program,
+  qualifiedBefore: number | null,
+  type: string,
+): void {
+  const tiers = program.tiers;
+  if (tiers === null) return;
+  ensureTier(w, program);
+  const now = w.now;
+  const t = currentTier(program, w.state);
+  const c = indexOf(tiers, t.id);
+  const q = qualifiedIndex(program, w.state, now);
+  // A cancellation's reclaim (under within_balance) is the rest of an earlier refund's take-back.
+  const takesBack = type === "refund" || type === "cancelRedemption";
+  if (
+    takesBack &&
+    tiers.refunds === "atOnce" &&
+    qualifiedBefore !== null &&
+    t.basis === "promotion" &&
+    q < c &&
+    qualifiedBefore >= c
+  ) {
+    const floor = t.floor !== null && t.floor.until > now ? indexOf(tiers, t.floor.tier) : 0;
+    const to = Math.max(q, floor);
+    if (to < c) {
+      writeTier(
+        w,
+        program,
+        t.id,
+        {
+          ...t,
+          id: tiers.levels[to]!.id,
+          since: now,
+          guaranteedUntil: guaranteeFrom(program, w.state, to, now, false),
+          graceUntil: null,
+          basis: to === 0 ? "base" : "promotion",
+        },
+        "refund",
+      );
+    }
+    return;
+  }
+  if (tiers.promotion !== "immediate") return;
+  if (q > c) promote(w, program, q, now, null);
+  else if (t.graceUntil !== null && q >= c) {
+    writeTier(
+      w,
+      program,
+      t.id,
+      { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, now, false), basis: "review" },
+      "requalified",
+    );
+  }
+}

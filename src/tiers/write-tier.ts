@@ -1,0 +1,71 @@
+/**
+ * Writing tier entries: the record a tier entry carries, the append itself (with the metric reset
+ * of a `sinceTierChange` window), promotion with its tier bonuses, and a member's first tier entry.
+ */
+import { awardTierBonus } from "../accrual/earn.js";
+import type { Program } from "../program/compile.js";
+import { iso } from "../shared/time.js";
+import type { TierReason, TierRecord } from "../ledger/entries.js";
+import type { TierState } from "../ledger/state.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import { currentTier, indexOf } from "./qualify.js";
+import { guaranteeFrom } from "./schedule.js";
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+function record(t: TierState): TierRecord {
+  return {
+    id: t.id,
+    since: iso(t.since),
+    guaranteedUntil: isoOrNull(t.guaranteedUntil),
+    graceUntil: isoOrNull(t.graceUntil),
+    floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
+    reviewedAt: isoOrNull(t.reviewedAt),
+    basis: t.basis,
+  };
+}
+
+export function writeTier(
+  w: LedgerWriter,
+  program: Program,
+  from: string | null,
+  next: TierState,
+  reason: TierReason,
+  note: string | null = null,
+): void {
+  const resetMetrics = program.tiers!.window.kind === "sinceTierChange" && from !== null && from !== next.id;
+  w.append({ kind: "tier", from, to: next.id, reason, tier: record(next), resetMetrics, note });
+}
+
+/** Moves the member up to tier `to` at `at`, then awards the bonus rules of every tier passed (skipped ones included). */
+export function promote(w: LedgerWriter, program: Program, to: number, at: number, reviewedAt: number | null): void {
+  const tiers = program.tiers!;
+  const t = currentTier(program, w.state);
+  const c = indexOf(tiers, t.id);
+  const id = tiers.levels[to]!.id;
+  writeTier(
+    w,
+    program,
+    state0(w, t),
+    {
+      id,
+      since: at,
+      guaranteedUntil: guaranteeFrom(program, w.state, to, at, true),
+      graceUntil: null,
+      floor: t.floor !== null && t.floor.until > at ? t.floor : null,
+      reviewedAt: reviewedAt ?? t.reviewedAt,
+      basis: "promotion",
+    },
+    "promotion",
+  );
+  // Every tier crossed pays its bonus: reaching gold in one purchase pays what silver-then-gold would.
+  for (let i = c + 1; i <= to; i++) awardTierBonus(w, program, tiers.levels[i]!.id, at);
+}
+
+/** The `from` of the next tier entry: null before the member's first tier entry. */
+export const state0 = (w: LedgerWriter, t: TierState) => (w.state.tier === null ? null : t.id);
+
+/** Gives a member of a program with tiers its first tier entry (the base tier since joining). */
+export function ensureTier(w: LedgerWriter, program: Program): void {
+  if (program.tiers === null || w.state.tier !== null) return;
+  writeTier(w, program, null, currentTier(program, w.state), "joined");
+}
