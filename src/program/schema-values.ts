@@ -1,0 +1,13 @@
+/**
+ * Small value schemas the sections of a program definition share: a rounding mode, a count of
+ * calendar units, a positive number of points.
+ */
+import { z } from "zod";
+import { ROUNDING_MODES, type RoundingMode } from "../shared/decimal.js";
+import { decimalString } from "../shared/validation.js";
+
+export const roundingMode = z.enum(Object.keys(ROUNDING_MODES) as [RoundingMode, ...RoundingMode[]]);
+
+export const count = z.number().int().min(0).max(100_000);
+
+export const points = decimalString({ sign: "positive" });
