@@ -2,6 +2,7 @@
  * Conditions and line filters compiled to closures, and the context they read: a rule's `when`
  * is walked once, at compile time, so evaluating a command never touches the JSON.
  */
+import { anniversaryDay, dateKey } from "../shared/calendar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
 import { localParts, type LocalParts } from "../shared/time.js";
 import type { Scalar } from "../shared/scalar.js";
@@ -117,7 +118,8 @@ export function compileCondition(condition: Condition): Predicate {
     const from = condition.dateRange.from ?? "0000-01-01";
     const to = condition.dateRange.to ?? "9999-12-31";
     return (ctx) => {
-      const key = dateKey(ctx.local());
+      const p = ctx.local();
+      const key = dateKey(p.year, p.month, p.day);
       return key >= from && key <= to;
     };
   }
@@ -139,9 +141,8 @@ export function compileCondition(condition: Condition): Predicate {
       const month = Number(bd.slice(0, 2)),
         day = Number(bd.slice(3, 5));
       if (byMonth) return p.month === month;
-      // A 29 February birthday is celebrated on 28 February in common years.
-      if (month === 2 && day === 29 && !isLeap(p.year)) return p.month === 2 && p.day === 28;
-      return p.month === month && p.day === day;
+      // A 29 February birthday is celebrated on 28 February in common years (the one 29 February rule).
+      return p.month === month && p.day === anniversaryDay(p.year, month, day);
     };
   }
   if ("tier" in condition) {
@@ -166,10 +167,7 @@ export function compileCondition(condition: Condition): Predicate {
   };
 }
 
-const pad2 = (n: number) => String(n).padStart(2, "0");
-const dateKey = (p: LocalParts) => `${String(p.year).padStart(4, "0")}-${pad2(p.month)}-${pad2(p.day)}`;
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** Builds the context for a command; local time is computed at most once, on first use. */
 export function accrualContext(program: Program, fields: Omit<AccrualContext, "local">): AccrualContext {
