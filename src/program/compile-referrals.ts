@@ -9,12 +9,16 @@ import { isObj, text } from "./raw-input.js";
 
 const f = messages.field;
 
+/** The event types a referral records when the program names none. */
+const DEFAULT_REFERRER_EVENT = "referral";
+const DEFAULT_REFERRED_EVENT = "referred";
+
 /** Cross-field checks of the referrals section. */
 export function referralIssues(input: Record<string, unknown>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (isObj(input.referrals)) {
-    const referrer = text(input.referrals.referrerEvent) ?? "referral",
-      referred = text(input.referrals.referredEvent) ?? "referred";
+    const referrer = text(input.referrals.referrerEvent) ?? DEFAULT_REFERRER_EVENT,
+      referred = text(input.referrals.referredEvent) ?? DEFAULT_REFERRED_EVENT;
     if (referrer === "purchase")
       issues.push({ path: ["referrals", "referrerEvent"], message: f.referralEventPurchase });
     if (referred === "purchase")
@@ -29,8 +33,8 @@ export function referralIssues(input: Record<string, unknown>): FieldIssue[] {
 
 export function compileReferrals(def: ValidDefinition): Program["referrals"] {
   return {
-    referrerEvent: def.referrals?.referrerEvent ?? "referral",
-    referredEvent: def.referrals?.referredEvent ?? "referred",
+    referrerEvent: def.referrals?.referrerEvent ?? DEFAULT_REFERRER_EVENT,
+    referredEvent: def.referrals?.referredEvent ?? DEFAULT_REFERRED_EVENT,
     limits: (def.referrals?.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
     withinDays: def.referrals?.withinDays ?? null,
   };

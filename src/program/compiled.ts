@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { Decimal, RoundingMode } from "../shared/decimal.js";
-import type { Period } from "../shared/periods.js";
+import type { CalendarUnit, Period, PeriodEndUnit } from "../shared/periods.js";
 import type { Duration, LocalParts } from "../shared/time.js";
 import type { Scalar } from "../shared/scalar.js";
 import type {
@@ -82,7 +82,7 @@ export interface CompiledRule {
   /** This rule's own expiry term for its points, overriding the wallet's. */
   readonly expiry: {
     readonly after: Duration;
-    readonly roundUpTo?: "day" | "month" | "quarter" | "year" | undefined;
+    readonly roundUpTo?: CalendarUnit | undefined;
   } | null;
 }
 
@@ -153,7 +153,7 @@ export interface CompiledReward {
   /** Causes a donation may name; null: any. */
   readonly causes: ReadonlySet<string> | null;
   /** A conversion run at the end of every local period of this kind; null: on request only. */
-  readonly automatic: "month" | "quarter" | "year" | null;
+  readonly automatic: PeriodEndUnit | null;
   readonly definition: RewardDefinition;
 }
 
