@@ -77,18 +77,8 @@ export interface RedemptionRecord {
 /** Points a rule awarded into a wallet, per period key (2026-11, 2026-W48, ...). */
 export type CapCounters = Partial<Record<Period, Dict<Decimal>>>;
 
-/**
- * How many of the latest period keys a cap counter keeps: enough for purchases recorded late by
- * two months (62 days, 10 weeks, 13 months, 3 years). A purchase recorded later than that finds no
- * counter for its period and is capped as if the period were empty.
- */
-export const CAP_KEYS_KEPT: Readonly<Record<Period, number>> = { day: 62, week: 10, month: 13, year: 3, lifetime: 1 };
-
-/**
- * Period keys a limit counter keeps (redemptions, transfers, referrals happen now, never
- * backdated): the current period and the one before, in case two processes' clocks disagree.
- */
-export const LIMIT_KEYS_KEPT = 2;
+// How many period keys each kind of counter keeps, beside the update that keeps them to it.
+export { CAP_KEYS_KEPT, LIMIT_KEYS_KEPT } from "../shared/periods.js";
 
 /**
  * A record keyed by ids that come from users (purchase ids, wallet ids, attribute names). It has no

@@ -27,6 +27,19 @@ export type PeriodKeys = Readonly<Partial<Record<Period, string>>>;
 /** Amounts counted per period, per period key. */
 export type PeriodCounters = Partial<Record<Period, Record<string, Decimal>>>;
 
+/**
+ * How many of the latest period keys a cap counter keeps: enough for purchases recorded late by
+ * two months (62 days, 10 weeks, 13 months, 3 years). A purchase recorded later than that finds no
+ * counter for its period and is capped as if the period were empty.
+ */
+export const CAP_KEYS_KEPT: Readonly<Record<Period, number>> = { day: 62, week: 10, month: 13, year: 3, lifetime: 1 };
+
+/**
+ * Period keys a limit counter keeps (redemptions, transfers, referrals happen now, never
+ * backdated): the current period and the one before, in case two processes' clocks disagree.
+ */
+export const LIMIT_KEYS_KEPT = 2;
+
 /** The key of the local period that contains `ms`: 2026-11-23, 2026-W48, 2026-11, 2026 or "all". */
 export function periodKey(ms: number, zone: string, period: Period): string {
   if (period === "lifetime") return "all";
