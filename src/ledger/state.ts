@@ -4,7 +4,7 @@
  */
 import type { Scalar } from "../shared/scalar.js";
 import { ZERO, type Decimal } from "../shared/decimal.js";
-import type { Period } from "../shared/periods.js";
+import type { Period, PeriodCounters } from "../shared/periods.js";
 
 /**
  * A lot is a value: the fold never changes one in place but puts a new one (with its new
@@ -74,8 +74,11 @@ export interface RedemptionRecord {
   draws: readonly { readonly lot: LotShape; readonly points: Decimal }[];
 }
 
-/** Points a rule awarded into a wallet, per period key (2026-11, 2026-W48, ...). */
-export type CapCounters = Partial<Record<Period, Dict<Decimal>>>;
+/**
+ * Points a rule awarded into a wallet (or, in `limits`, units or points a member used), per period
+ * key (2026-11, 2026-W48, ...): the periods module's counters, moved only by `countInPeriods`.
+ */
+export type CapCounters = PeriodCounters;
 
 // How many period keys each kind of counter keeps, beside the update that keeps them to it.
 export { CAP_KEYS_KEPT, LIMIT_KEYS_KEPT } from "../shared/periods.js";
@@ -127,8 +130,8 @@ export interface MemberState {
   /** Redemptions by id. */
   redemptions: Dict<RedemptionRecord>;
   /**
-   * Counters of limited actions per period key: "reward:<id>" (units redeemed), "transfers:<wallet>"
-   * (points sent), "referrals" (members referred).
+   * Counters of limited actions per period key, by counter name: see `counterName` in ./limits.ts
+   * for the counters there are (units redeemed, points sent, members referred).
    */
   limits: Dict<CapCounters>;
   /** The member who referred this one; null if none. */
