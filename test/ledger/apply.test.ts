@@ -108,6 +108,55 @@ const spend = (points: string, lots: { lotId: string; points: string }[], wallet
   reference: null,
 });
 
+describe("the fold keeps limit counters bounded (countLimit)", () => {
+  const TOTE = "reward:tote";
+  /** A redemption of `quantity` totes (5 points from lot e3) counted in the periods of `limitKeys`. */
+  const redeemIn = (redemptionId: string, limitKeys: Partial<Record<"month" | "year", string>>, quantity = 1) => ({
+    ...redeemBody(redemptionId),
+    quantity,
+    limitKeys,
+  });
+  const counts = (s: MemberState) =>
+    Object.fromEntries(
+      Object.entries(s.limits[TOTE] ?? {}).map(([period, byKey]) => [
+        period,
+        Object.fromEntries(Object.entries(byKey).map(([key, n]) => [key, n.toString()])),
+      ]),
+    );
+
+  it("keeps the latest LIMIT_KEYS_KEPT keys, and a cancellation whose period was pruned gives nothing back to it", () => {
+    const entries = [...history()];
+    const add = (body: Body) => entries.push(entry(entries.length, body));
+    add(redeemIn("r2", { month: "2026-04", year: "2026" }, 2));
+    add(redeemIn("r3", { month: "2026-05", year: "2026" }));
+    // r1 counted in 2026-03, now pruned: only the two latest months are kept.
+    expect(counts(foldEntries(MEMBER, entries))).toEqual({
+      month: { "2026-04": "2", "2026-05": "1" },
+      year: { "2026": "3" },
+    });
+    add(cancelBody({}));
+    // Cancelling r1 leaves the kept months as they were and does not bring 2026-03 back.
+    expect(counts(foldEntries(MEMBER, entries))).toEqual({
+      month: { "2026-04": "2", "2026-05": "1" },
+      year: { "2026": "3" },
+    });
+    add(cancelBody({ redemptionId: "r2", points: "5", lots: [{ lotId: "e3", points: "5" }], stock: 0 }));
+    expect(counts(foldEntries(MEMBER, entries))).toEqual({
+      month: { "2026-04": "0", "2026-05": "1" },
+      year: { "2026": "1" },
+    });
+  });
+
+  it("never takes a limit counter below zero when a cancellation gives back more than it holds", () => {
+    // A counter lower than the redemption it counts (a state restored from an edited snapshot).
+    const snapshot = toSnapshot(base());
+    snapshot.limits = { [TOTE]: { month: { "2026-03": "0" } } };
+    const restored = fromSnapshot(snapshot);
+    const after = applyEntries(restored, [entry(restored.lastSeq, cancelBody({}))]);
+    expect(counts(after)).toEqual({ month: { "2026-03": "0" } });
+  });
+});
+
 describe("the fold (applyEntry)", () => {
   it("accepts the history the refusals below start from", () => {
     const s = base();

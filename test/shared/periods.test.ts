@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../../src/shared/decimal.js";
-import { countInPeriods, type PeriodCounters } from "../../src/shared/periods.js";
+import { countInPeriods, type Period, type PeriodCounters } from "../../src/shared/periods.js";
 import { InternalInvariantError } from "../../src/shared/invariant.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
@@ -52,6 +52,37 @@ describe("countInPeriods", () => {
     const counters: PeriodCounters = {};
     expect(() => countInPeriods(counters, { week: "2026-W01" }, new Decimal(1), () => Number.NaN)).toThrow(
       InternalInvariantError,
+    );
+  });
+
+  it("refuses a bound it cannot keep (negative), whatever the counter held", () => {
+    const counters: PeriodCounters = {};
+    countInPeriods(counters, { week: "2026-W01" }, new Decimal(1), () => 1);
+    expect(() => countInPeriods(counters, { week: "2026-W02" }, new Decimal(1), () => -1)).toThrow(
+      InternalInvariantError,
+    );
+  });
+
+  it("trims each period to its own bound when one action counts in several", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(keyArb, fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        (steps, keptYears, keptMonths) => {
+          const kept = (period: Period) => (period === "year" ? keptYears : period === "month" ? keptMonths : 1);
+          const counters: PeriodCounters = {};
+          for (const [year, month] of steps) {
+            const keys = { year, month: `${year}-${String(month).padStart(2, "0")}`, lifetime: "all" };
+            countInPeriods(counters, keys, new Decimal(1), kept);
+            expect(Object.keys(counters.year ?? {}).length).toBeLessThanOrEqual(keptYears);
+            expect(Object.keys(counters.month ?? {}).length).toBeLessThanOrEqual(keptMonths);
+          }
+          // Lifetime has one key for ever: every action counted in it.
+          expect(counters.lifetime?.all?.toNumber()).toBe(steps.length);
+        },
+      ),
+      { numRuns: RUNS },
     );
   });
 });
