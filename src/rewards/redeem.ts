@@ -91,7 +91,7 @@ const ISO_INSTANT = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$
 
 /**
  * Whether `id` has the form the engine gives an automatic conversion ("<reward id>@<period end>",
- * see convertAt): a redemption on request may not take one, or the conversion could never be written.
+ * see convertAt in convert.ts): a redemption on request may not take one, or the conversion could never be written.
  */
 function isAutomaticConversionId(program: Program, id: string): boolean {
   for (const r of program.rewards.values()) {
