@@ -23,16 +23,31 @@ import { testEngine } from "./engine.js";
 import { expectError } from "./errors.js";
 import { T0 } from "./members.js";
 
+/** The base of each property's fast-check runs (PROPERTY_RUNS, 60 by default): each runs a multiple. */
 export const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
+/** One day in milliseconds (24 hours, whatever the clocks do locally). */
 export const DAY = 86_400_000;
 
+/** A reward as a program defines it. */
 export type RewardInput = NonNullable<ProgramDefinition["rewards"]>[number];
 
+/** A 120-point product with a SKU and no stock limit. */
 export const mug: RewardInput = { kind: "product", id: "mug", wallet: "points", price: "120", sku: "MUG-1" };
+/** A conversion on request: 150 points for £1.50 a step. */
 export const cash: RewardInput = { kind: "conversion", id: "cash", wallet: "points", price: "150", value: "1.50" };
 
+/** What `setup` returns: the engine, its store and clock, and the shortcuts. */
 export type Setup = Awaited<ReturnType<typeof setup>>;
 
+/**
+ * An engine for `def` on a store (a fresh in-memory one unless `options.store`), its clock at
+ * `start`, 100 decisions per command before CONCURRENCY_CONFLICT (the properties race commands).
+ * Codes are `C-<redemptionId>-<index>` unless `options.codes`; the default generator records each
+ * request in `calls`. Ids come from the clock's counter unless `options.idPrefix` (a second engine
+ * on the same store needs ids of its own). The shortcuts (enroll, credit, event, buy, redeem,
+ * cancel, wallet, entries, state, violations) default the member to "m", and each command gets a
+ * key of its own unless the test gives one.
+ */
 export async function setup(
   def: ProgramDefinition,
   start: number | string = T0,
@@ -100,32 +115,40 @@ export function lotOf(result: { entries: readonly Entry[] }): string {
   return e.id;
 }
 
+/** The redeem entry a command wrote (there must be one). */
 export const redeemEntry = (result: { entries: readonly Entry[] }) =>
   result.entries.find((e): e is RedeemEntry => e.kind === "redeem")!;
+/** The cancel entry a command wrote (there must be one). */
 export const cancelEntry = (result: { entries: readonly Entry[] }) =>
   result.entries.find((e): e is CancelEntry => e.kind === "cancel")!;
 
-/** Runs a command that must be refused with `code`, and checks that it wrote nothing: members, entries, its key, every reward's stock. */
+/**
+ * Runs a command that must be refused with `code`, and checks that it wrote nothing: the `members`,
+ * their entries, its key, every reward's stock (the store's fingerprint is the same before and after).
+ */
 export async function refuses(
-  s: Setup,
+  harness: Setup,
   key: string,
   run: () => Promise<unknown>,
   code: ErrorCode,
   members: readonly string[] = ["m"],
 ): Promise<LoyaltyError> {
-  const fingerprint = () => storeFingerprint(s.store, s.id, members, [key], s.rewardIds);
+  const fingerprint = () => storeFingerprint(harness.store, harness.id, members, [key], harness.rewardIds);
   const before = await fingerprint();
   const error = await expectError(run(), code);
   expect(await fingerprint()).toBe(before);
   return error;
 }
 
+/** An instant as the engine writes it (ISO 8601 in UTC). */
 export const iso = (ms: number) => new Date(ms).toISOString();
 
+/** `cash`, converted automatically at each local month end. */
 export const monthly: RewardInput = { ...cash, automatic: { period: "month" } } as RewardInput;
-/** Summer in London: the local month ends at 23:00 UTC. */
+/** `monthly`'s period ends in summer in London: the local month ends at 23:00 UTC. */
 export const JUNE_END = "2026-06-30T23:00:00.000Z";
 export const JULY_END = "2026-07-31T23:00:00.000Z";
+/** The automatic conversions among `entries` (redeem entries with a period end). */
 export const conversions = (entries: readonly Entry[]) =>
   entries.filter((e): e is RedeemEntry => e.kind === "redeem" && e.periodEnd !== null);
 
