@@ -21,6 +21,9 @@ import { bonusRule, ladder, poundsProgram, promoRule, purchaseRule, rewardsProgr
 import { RUNS, setup, startArb, type RewardInput } from "../support/rewards.js";
 
 describe("properties", () => {
+  /** A seed whose first runs reach every outcome the check at the end lists (found by trying seeds). */
+  const COVERING_SEED = 1;
+
   it("(3) after every command, the ledger invariants hold for every member, and a refused command writes nothing", async () => {
     type Op =
       | { op: "buy"; member: number; pence: number }
@@ -119,139 +122,141 @@ describe("properties", () => {
       } as RewardInput,
     ];
     const seen = new Map<string, number>();
-    await fc.assert(
-      fc.asyncProperty(
-        startArb,
-        variantArb,
-        fc.array(opArb, { minLength: 5, maxLength: 30, size: "max" }),
-        async (start, v, script) => {
-          const def = rewardsProgram(catalogue(v.period), {
-            refunds: { negativeBalance: v.policy, baseRule: "base" },
-            pending: { days: v.pending },
-            expiry: v.expiry,
-            tiers: ladder(),
-            ...(v.graceDays === undefined ? {} : { cancellation: { graceDays: v.graceDays } }),
-          });
-          const s = await setup(def, start);
-          const members = ["a", "b"];
-          for (const m of members) {
-            await s.enroll(m);
-            await s.credit("300", m);
-          }
-          const purchases: Record<string, { id: string; amount: number }[]> = { a: [], b: [] };
-          const redemptions: Record<string, string[]> = { a: [], b: [] };
-          let n = 0;
-          for (const op of script) {
-            const key = `k${++n}`;
-            const m = "member" in op ? members[op.member]! : "a";
-            const fingerprint = () => storeFingerprint(s.store, s.id, members, [key], s.rewardIds);
-            const before = await fingerprint();
-            let run: Promise<unknown> | null = null;
-            switch (op.op) {
-              case "buy":
-                run = s.engine
-                  .recordPurchase({
-                    key,
-                    memberId: m,
-                    purchaseId: key,
-                    amount: unitsToDecimal(op.pence, 2),
-                    currency: "GBP",
-                  })
-                  .then((r) => {
-                    purchases[m]!.push({ id: key, amount: op.pence });
-                    return r;
-                  });
-                break;
-              case "refund": {
-                const list = purchases[m]!;
-                if (list.length === 0) break;
-                const p = list[op.pick % list.length]!;
-                run = s.engine.refund({
+    const scripts = fc.asyncProperty(
+      startArb,
+      variantArb,
+      fc.array(opArb, { minLength: 5, maxLength: 30, size: "max" }),
+      async (start, v, script) => {
+        const def = rewardsProgram(catalogue(v.period), {
+          refunds: { negativeBalance: v.policy, baseRule: "base" },
+          pending: { days: v.pending },
+          expiry: v.expiry,
+          tiers: ladder(),
+          ...(v.graceDays === undefined ? {} : { cancellation: { graceDays: v.graceDays } }),
+        });
+        const s = await setup(def, start);
+        const members = ["a", "b"];
+        for (const m of members) {
+          await s.enroll(m);
+          await s.credit("300", m);
+        }
+        const purchases: Record<string, { id: string; amount: number }[]> = { a: [], b: [] };
+        const redemptions: Record<string, string[]> = { a: [], b: [] };
+        let n = 0;
+        for (const op of script) {
+          const key = `k${++n}`;
+          const m = "member" in op ? members[op.member]! : "a";
+          const fingerprint = () => storeFingerprint(s.store, s.id, members, [key], s.rewardIds);
+          const before = await fingerprint();
+          let run: Promise<unknown> | null = null;
+          switch (op.op) {
+            case "buy":
+              run = s.engine
+                .recordPurchase({
                   key,
                   memberId: m,
-                  purchaseId: p.id,
-                  amount: unitsToDecimal(Math.max(1, Math.floor(p.amount / op.part)), 2),
+                  purchaseId: key,
+                  amount: unitsToDecimal(op.pence, 2),
                   currency: "GBP",
+                })
+                .then((r) => {
+                  purchases[m]!.push({ id: key, amount: op.pence });
+                  return r;
                 });
-                break;
-              }
-              case "promo":
-                run = s.engine.recordEvent({ key, memberId: m, type: "promo" });
-                break;
-              case "credit":
-                run = s.engine.adjust({
+              break;
+            case "refund": {
+              const list = purchases[m]!;
+              if (list.length === 0) break;
+              const p = list[op.pick % list.length]!;
+              run = s.engine.refund({
+                key,
+                memberId: m,
+                purchaseId: p.id,
+                amount: unitsToDecimal(Math.max(1, Math.floor(p.amount / op.part)), 2),
+                currency: "GBP",
+              });
+              break;
+            }
+            case "promo":
+              run = s.engine.recordEvent({ key, memberId: m, type: "promo" });
+              break;
+            case "credit":
+              run = s.engine.adjust({
+                key,
+                memberId: m,
+                wallet: "points",
+                points: String(op.points),
+                reason: "goodwill",
+              });
+              break;
+            case "debit":
+              run = s.engine.adjust({
+                key,
+                memberId: m,
+                wallet: "points",
+                points: String(-op.points),
+                reason: "correction",
+              });
+              break;
+            case "redeem": {
+              const reward = ["v", "d", "p", "cash"][op.reward % 4]!;
+              run = s.engine
+                .redeem({
                   key,
                   memberId: m,
-                  wallet: "points",
-                  points: String(op.points),
-                  reason: "goodwill",
+                  rewardId: reward,
+                  quantity: op.quantity,
+                  ...(reward === "d" ? { cause: "school" } : {}),
+                })
+                .then((r) => {
+                  redemptions[m]!.push(r.redemptionId);
+                  return r;
                 });
-                break;
-              case "debit":
-                run = s.engine.adjust({
-                  key,
-                  memberId: m,
-                  wallet: "points",
-                  points: String(-op.points),
-                  reason: "correction",
-                });
-                break;
-              case "redeem": {
-                const reward = ["v", "d", "p", "cash"][op.reward % 4]!;
-                run = s.engine
-                  .redeem({
-                    key,
-                    memberId: m,
-                    rewardId: reward,
-                    quantity: op.quantity,
-                    ...(reward === "d" ? { cause: "school" } : {}),
-                  })
-                  .then((r) => {
-                    redemptions[m]!.push(r.redemptionId);
-                    return r;
-                  });
-                break;
-              }
-              case "cancel": {
-                const list = redemptions[m]!;
-                if (list.length === 0) break;
-                run = s.cancel(list[op.pick % list.length]!, key, m);
-                break;
-              }
-              case "restock":
-                run = s.engine.restock({ key, rewardId: "v", units: op.units });
-                break;
-              case "advance":
-                s.t.advance(op.hours * 3_600_000);
-                break;
-              case "sweep":
-                run =
-                  op.kind === "expire"
-                    ? s.engine.expire()
-                    : op.kind === "convert"
-                      ? s.engine.convertPoints()
-                      : s.engine.reviewTiers();
-                break;
+              break;
             }
-            if (run !== null) {
-              const outcome = await run.then(
-                () => "ok",
-                (e: unknown) => {
-                  if (!(e instanceof LoyaltyError)) throw e;
-                  return e.code;
-                },
-              );
-              seen.set(`${op.op}:${outcome}`, (seen.get(`${op.op}:${outcome}`) ?? 0) + 1);
-              if (outcome !== "ok") expect(await fingerprint()).toBe(before);
+            case "cancel": {
+              const list = redemptions[m]!;
+              if (list.length === 0) break;
+              run = s.cancel(list[op.pick % list.length]!, key, m);
+              break;
             }
-            for (const id of members)
-              expect(await memberViolations(s.store, s.id, id, s.t.now()), `${op.op} on ${id}`).toEqual([]);
-            expect(await s.engine.stock("v")).toBeGreaterThanOrEqual(0);
+            case "restock":
+              run = s.engine.restock({ key, rewardId: "v", units: op.units });
+              break;
+            case "advance":
+              s.t.advance(op.hours * 3_600_000);
+              break;
+            case "sweep":
+              run =
+                op.kind === "expire"
+                  ? s.engine.expire()
+                  : op.kind === "convert"
+                    ? s.engine.convertPoints()
+                    : s.engine.reviewTiers();
+              break;
           }
-        },
-      ),
-      { numRuns: RUNS * 2 },
+          if (run !== null) {
+            const outcome = await run.then(
+              () => "ok",
+              (e: unknown) => {
+                if (!(e instanceof LoyaltyError)) throw e;
+                return e.code;
+              },
+            );
+            seen.set(`${op.op}:${outcome}`, (seen.get(`${op.op}:${outcome}`) ?? 0) + 1);
+            if (outcome !== "ok") expect(await fingerprint()).toBe(before);
+          }
+          for (const id of members)
+            expect(await memberViolations(s.store, s.id, id, s.t.now()), `${op.op} on ${id}`).toEqual([]);
+          expect(await s.engine.stock("v")).toBeGreaterThanOrEqual(0);
+        }
+      },
     );
+    // Half the runs from a fixed seed that reaches every outcome listed below (so the check of what
+    // the scripts reached cannot fail by chance), half from a random seed, which fast-check prints
+    // if a run fails.
+    await fc.assert(scripts, { numRuns: RUNS, seed: COVERING_SEED });
+    await fc.assert(scripts, { numRuns: RUNS });
     // The scripts reached the interesting outcomes.
     for (const outcome of [
       "redeem:ok",
