@@ -18,7 +18,7 @@ import type { EngineContext } from "./context.js";
  * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
  * conversions at the tier each period end found, then expiries.
  */
-export function settleDue(
+export function runDueWork(
   ctx: EngineContext,
   writer: LedgerWriter,
   options: { expire: boolean; codes: CodeGenerator | null } = { expire: true, codes: ctx.codes },
@@ -69,6 +69,6 @@ export function asOf(ctx: EngineContext, state: MemberState, at: number): Member
     command: { key: "(view)", type: "convert" },
   });
   // The due reviews too: a conversion is priced at the tier its period end found.
-  settleDue(ctx, w, { expire: false, codes: () => "(on the next write)" });
+  runDueWork(ctx, w, { expire: false, codes: () => "(on the next write)" });
   return w.state;
 }

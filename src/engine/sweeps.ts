@@ -12,7 +12,7 @@ import { iso } from "../shared/time.js";
 import { instantMs } from "../shared/validation.js";
 import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
-import { settleDue } from "./due-work.js";
+import { runDueWork } from "./due-work.js";
 import type { LoyaltyEngine } from "./facade.js";
 import { parse } from "./inputs.js";
 import type { SweepFailure } from "./results.js";
@@ -132,7 +132,7 @@ export function sweepCommands(
 /** Writes off what is due for one member at `at` (with the reviews and conversions due before). */
 function expireMember(ctx: EngineContext, memberId: string, at: number): Promise<Entry[]> {
   return systemWrite(ctx, memberId, at, "expire", (w) => {
-    settleDue(ctx, w);
+    runDueWork(ctx, w);
     return w.entries.length > 0;
   });
 }
@@ -141,7 +141,7 @@ function expireMember(ctx: EngineContext, memberId: string, at: number): Promise
 async function reviewMember(ctx: EngineContext, memberId: string, at: number): Promise<TierEntry[]> {
   // Only a conversion or an expiry due: leave it to those sweeps.
   const entries = await systemWrite(ctx, memberId, at, "reviewTiers", (w) => {
-    settleDue(ctx, w);
+    runDueWork(ctx, w);
     return w.entries.some((e) => e.kind === "tier");
   });
   return entries.filter((e): e is TierEntry => e.kind === "tier");
@@ -150,7 +150,7 @@ async function reviewMember(ctx: EngineContext, memberId: string, at: number): P
 /** Runs one member's due conversions at `at` (and what else is due); returns its conversion entries. */
 async function convertMember(ctx: EngineContext, memberId: string, at: number): Promise<RedeemEntry[]> {
   const entries = await systemWrite(ctx, memberId, at, "convert", (w) => {
-    settleDue(ctx, w);
+    runDueWork(ctx, w);
     return w.entries.some((e) => e.kind === "redeem");
   });
   return entries.filter((e): e is RedeemEntry => e.kind === "redeem");

@@ -15,7 +15,7 @@ import { iso } from "../shared/time.js";
 import type { MemberWrite, StockChange } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
-import { dueAtOf, settleDue } from "./due-work.js";
+import { dueAtOf, runDueWork } from "./due-work.js";
 import { recordedResult, replayResult } from "./replay.js";
 import type { Replayable } from "./results.js";
 import { guard, isCommitConflict, loadState, memberNotFound, readForCommand } from "./store-calls.js";
@@ -87,7 +87,7 @@ export async function write<R extends object>(
       const w = loaded[i]
         ? LedgerWriter.adopting(loaded[i].state, writerContext)
         : LedgerWriter.forNewMember(m.id, writerContext);
-      if (loaded[i]) settleDue(ctx, w);
+      if (loaded[i]) runDueWork(ctx, w);
       qualifiedBefore.push(loaded[i] && program.tiers !== null ? qualifiedIndex(program, w.state, at) : null);
       return w;
     });

@@ -484,7 +484,7 @@ describe("conversions", () => {
     for (const m of ["m1", "m3"]) expect(conversions(await s.entries(m)).map((e) => e.points)).toEqual(["300"]);
   });
 
-  // settleDue runs convertDue (every period end up to now) before reviewTier (every review up to
+  // runDueWork runs convertDue (every period end up to now) before reviewTier (every review up to
   // now): without a sweep, a conversion at a period end after a review instant is priced (and
   // checked for eligibility) with the tier from before the review. With a review sweep in between,
   // it sees the new tier. The outcome depends on when the sweep ran.
