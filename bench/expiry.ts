@@ -8,7 +8,7 @@
  * follows the due count, not the member count (the store's due index is read, never every member).
  */
 import { createLoyaltyEngine, createMemoryStore, toSnapshot, type ProgramDefinition } from "../src/index.js";
-import { nextDueAt } from "../src/ledger/lots.js";
+import { nextLotExpiryAt } from "../src/ledger/lots.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
 import { iso } from "../src/shared/time.js";
 import { plainProgram } from "../src/testing/index.js";
@@ -60,7 +60,7 @@ export async function expiryBench(log: (text: string) => void = () => {}): Promi
           expectedVersion: null,
           snapshot: toSnapshot(w.state),
           entries: w.entries,
-          dueAt: nextDueAt(w.state, new Map()), // plainProgram has no inactivity deadlines
+          dueAt: nextLotExpiryAt(w.state, new Map()), // plainProgram has no inactivity deadlines
         },
       ],
       idempotency: null,

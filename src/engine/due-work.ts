@@ -6,7 +6,7 @@
  */
 import { expireDue } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
-import { nextDueAt } from "../ledger/lots.js";
+import { nextLotExpiryAt } from "../ledger/lots.js";
 import type { MemberState } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { convertDue, nextConversionAt, type CodeGenerator } from "../rewards/redeem.js";
@@ -48,7 +48,7 @@ export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null
   const earliest = (at: number | null) => {
     if (at !== null && (due === null || at < due)) due = at;
   };
-  earliest(nextDueAt(writer.state, deadlines(program, writer.state)));
+  earliest(nextLotExpiryAt(writer.state, deadlines(program, writer.state)));
   earliest(reviewDueAt(program, writer.state));
   if (hasAutomaticConversions) earliest(nextConversionAt(program, writer));
   return due;

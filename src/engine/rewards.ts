@@ -133,11 +133,11 @@ export function rewardCommands(
       const at = now();
       const state = asOf(ctx, await loadKnown(ctx, id), at);
       const offers: RewardOffer[] = [];
-      const due = deadlines(program, state);
+      const walletDeadlines = deadlines(program, state);
       for (const reward of program.rewards.values()) {
         const price = unitPrice(reward, state);
         const left = await stockLeft(ctx, reward);
-        const available = walletBalance(state, reward.wallet, at, due.get(reward.wallet) ?? null).available;
+        const available = walletBalance(state, reward.wallet, at, walletDeadlines.get(reward.wallet) ?? null).available;
         const affordableUnits = Math.min(available.div(price).floor().toNumber(), 1_000_000);
         const refused =
           refusal(program, reward, state, at, 1, left) ??

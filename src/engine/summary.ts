@@ -131,9 +131,9 @@ export function summarize(
   const horizon = addLocal(now, program.timeZone, { days: expiringWithinDays });
   const wallets: Record<string, WalletSummary> = {};
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
-  const due = deadlines(program, state);
+  const walletDeadlines = deadlines(program, state);
   for (const [id, wallet] of program.wallets) {
-    const deadline = due.get(id) ?? null;
+    const deadline = walletDeadlines.get(id) ?? null;
     const b = walletBalanceAt(state, id, now, deadline);
     const lots = state.lots.filter((l) => l.wallet === id && !isExpired(l, now, deadline));
     const expiring = lots
@@ -195,7 +195,7 @@ function tierSummary(program: Program, state: MemberState, now: number): TierSum
   const level = tiers.byId.get(t.id)?.index ?? 0;
   const values = metricValues(program, state, now);
   const range = windowAt(program, state, now);
-  const due = reviewDueAt(program, state);
+  const nextReviewAt = reviewDueAt(program, state);
   const places = (metric: string) =>
     metric === "points" ? program.scale : metric === "spend" ? program.currencyPlaces : 0;
   const goal = (tier: CompiledTier, by: number | null): TierGoal => ({
@@ -234,17 +234,17 @@ function tierSummary(program: Program, state: MemberState, now: number): TierSum
       tiers.schedule.kind === "daily" &&
         level > 0 &&
         t.graceUntil === null &&
-        due !== null &&
-        (t.guaranteedUntil === null || due > t.guaranteedUntil)
-        ? due
+        nextReviewAt !== null &&
+        (t.guaranteedUntil === null || nextReviewAt > t.guaranteedUntil)
+        ? nextReviewAt
         : t.guaranteedUntil,
     ),
     graceUntil: isoOrNull(t.graceUntil),
     floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
-    nextReviewAt: isoOrNull(due),
+    nextReviewAt: isoOrNull(nextReviewAt),
     window: { from: range.from, to: range.to, endsAt: isoOrNull(range.endsAt) },
     metrics,
     next: up === undefined ? null : goal(up, promotionBy),
-    keep: level === 0 ? null : goal(tiers.levels[level]!, due ?? t.guaranteedUntil),
+    keep: level === 0 ? null : goal(tiers.levels[level]!, nextReviewAt ?? t.guaranteedUntil),
   };
 }

@@ -17,11 +17,11 @@ import { deadlines } from "./policy.js";
  * instant expires each lot once.
  */
 export function expireDue(w: LedgerWriter, program: Program): void {
-  const due = deadlines(program, w.state);
+  const walletDeadlines = deadlines(program, w.state);
   const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
   // Filter first: this runs before every write, and usually nothing is due.
   const expired = w.state.lots.filter(
-    (lot) => lot.remaining.gt(0) && isExpired(lot, w.now, due.get(lot.wallet) ?? null),
+    (lot) => lot.remaining.gt(0) && isExpired(lot, w.now, walletDeadlines.get(lot.wallet) ?? null),
   );
   for (const lot of expired.sort(bySpendOrder)) {
     const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
@@ -31,12 +31,12 @@ export function expireDue(w: LedgerWriter, program: Program): void {
   }
   // A wallet whose inactivity deadline has passed lapses once per deadline, with or without lots
   // to write off: the record lets a cancellation know its points would have lapsed.
-  for (const [wallet, deadline] of due) {
+  for (const [wallet, deadline] of walletDeadlines) {
     if (deadline <= w.now && w.state.lapsed[wallet] !== deadline && !byWallet.has(wallet))
       byWallet.set(wallet, { draws: [], total: ZERO });
   }
   for (const [wallet, g] of byWallet) {
-    const deadline = due.get(wallet);
+    const deadline = walletDeadlines.get(wallet);
     const lapsed = deadline !== undefined && deadline <= w.now && w.state.lapsed[wallet] !== deadline;
     w.append({
       kind: "expire",
@@ -60,10 +60,10 @@ export interface ExpiringPoints {
  * wallet and instant, soonest first: what an "expiring soon" message lists.
  */
 export function expiringBetween(program: Program, state: MemberState, from: number, to: number): ExpiringPoints[] {
-  const due = deadlines(program, state);
+  const walletDeadlines = deadlines(program, state);
   const sums = new Map<string, { wallet: string; at: number; points: Decimal }>();
   for (const lot of state.lots) {
-    const at = effectiveExpiry(lot, due.get(lot.wallet) ?? null);
+    const at = effectiveExpiry(lot, walletDeadlines.get(lot.wallet) ?? null);
     if (at === null || at < from || at >= to || lot.remaining.lte(0)) continue;
     const key = `${lot.wallet}\u0000${at}`;
     const entry = sums.get(key) ?? { wallet: lot.wallet, at, points: ZERO };

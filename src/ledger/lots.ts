@@ -139,13 +139,14 @@ export function assertNothingDue(state: MemberState, wallet: string, at: number,
 
 /**
  * The earliest instant at which a lot with points left expires, counting inactivity deadlines
- * (`deadlines` per wallet), or null: what a store indexes as the member's due work.
+ * (`deadlines` per wallet), or null: one piece of the member's due work (engine/due-work.ts
+ * `dueAtOf` takes the earliest of all pieces for the store's due index).
  */
-export function nextDueAt(state: MemberState, deadlines: ReadonlyMap<string, number>): number | null {
-  let due: number | null = null;
+export function nextLotExpiryAt(state: MemberState, deadlines: ReadonlyMap<string, number>): number | null {
+  let soonest: number | null = null;
   for (const lot of state.lots) {
     const at = effectiveExpiry(lot, deadlines.get(lot.wallet) ?? null);
-    if (at !== null && (due === null || at < due)) due = at;
+    if (at !== null && (soonest === null || at < soonest)) soonest = at;
   }
-  return due;
+  return soonest;
 }
