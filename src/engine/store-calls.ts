@@ -9,7 +9,7 @@ import { fromSnapshot } from "../ledger/snapshot.js";
 import type { MemberState } from "../ledger/state.js";
 import type { CompiledReward } from "../program/compile.js";
 import { CommitConflict, type IdempotencyRecord, type StoredMember } from "../store/port.js";
-import { stockCount } from "../store/stock.js";
+import { stockLeftFrom } from "../store/stock.js";
 import type { EngineContext } from "./context.js";
 
 export async function guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -81,5 +81,5 @@ export async function readForCommand(
 export async function stockLeft(ctx: EngineContext, reward: CompiledReward): Promise<number | null> {
   const { program, store } = ctx;
   if (reward.stock === null) return null;
-  return stockCount(await guard(() => store.getStock(program.id, reward.id)), reward.stock);
+  return stockLeftFrom(await guard(() => store.getStock(program.id, reward.id)), reward.stock);
 }

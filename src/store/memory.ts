@@ -43,7 +43,7 @@ export class MemoryStore implements LoyaltyStore {
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, string[]>();
   private readonly idempotency = new Map<string, string>();
-  private readonly stock = new Map<string, number>();
+  private readonly stockCounts = new Map<string, number>();
   /** Per program: (dueAt, memberId) ascending. */
   private readonly dueIndex = new Map<string, { dueAt: number; memberId: string }[]>();
   private readonly faults: ((point: FaultPoint) => void) | undefined;
@@ -76,7 +76,7 @@ export class MemoryStore implements LoyaltyStore {
   }
 
   async getStock(programId: string, rewardId: string): Promise<number | null> {
-    return this.stock.get(k(programId, rewardId)) ?? null;
+    return this.stockCounts.get(k(programId, rewardId)) ?? null;
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -91,13 +91,13 @@ export class MemoryStore implements LoyaltyStore {
       const row = this.members.get(k(batch.programId, w.memberId));
       if ((row?.version ?? null) !== w.expectedVersion) throw new CommitConflict("version", w.memberId);
     }
-    const stock = [...(batch.stock ?? [])].sort((a, b) =>
+    const stockChanges = [...(batch.stock ?? [])].sort((a, b) =>
       a.rewardId < b.rewardId ? -1 : a.rewardId > b.rewardId ? 1 : 0,
     );
-    for (const c of stock) {
+    for (const c of stockChanges) {
       if (!Number.isSafeInteger(c.delta) || !Number.isSafeInteger(c.initial) || c.initial < 0)
         throw new Error(`memory store: bad stock change for ${c.rewardId}`);
-      if (stockAfter(this.stock.get(k(batch.programId, c.rewardId)), c) < 0)
+      if (stockAfter(this.stockCounts.get(k(batch.programId, c.rewardId)), c) < 0)
         throw new CommitConflict("stock", c.rewardId);
     }
 
@@ -126,11 +126,11 @@ export class MemoryStore implements LoyaltyStore {
         undo.push(() => this.setDue(batch.programId, w.memberId, w.dueAt, previous?.dueAt ?? null));
         this.faults?.("due-index");
       }
-      for (const c of stock) {
+      for (const c of stockChanges) {
         const sk = k(batch.programId, c.rewardId);
-        const previous = this.stock.get(sk);
-        this.stock.set(sk, stockAfter(previous, c));
-        undo.push(() => (previous === undefined ? this.stock.delete(sk) : this.stock.set(sk, previous)));
+        const previous = this.stockCounts.get(sk);
+        this.stockCounts.set(sk, stockAfter(previous, c));
+        undo.push(() => (previous === undefined ? this.stockCounts.delete(sk) : this.stockCounts.set(sk, previous)));
         this.faults?.("stock");
       }
       if (record !== null && idemKey !== null) {

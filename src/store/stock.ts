@@ -1,18 +1,20 @@
 /**
- * The stock default, the one rule for where a reward's count comes from. A reward with limited
+ * The stock default, the one rule for where a reward's count comes from. Words (docs/architecture.md,
+ * Words): "starting stock" is the program's `stock` for a reward; "stock left" is the units it has
+ * left now; a "stock change" is one commit's signed delta. A reward with limited
  * stock starts at the program's `stock`; the first commit that changes it (a redemption, a
  * cancellation, a restock) gives the store a count of its own, and from then on the store's count
  * is the truth. So a store that has no count for a reward means "untouched: the program's stock
  * applies", never "none left".
  *
- * The engine reads the count through `stockCount` and sends each change with the count to start
+ * The engine reads the count through `stockLeftFrom` and sends each change with the count to start
  * from (`startingStock`); the stores apply a change through `stockAfter`. PostgreSQL's upsert
  * (`changeStock`) says the same in SQL: a first change inserts initial + delta, later ones add delta.
  */
 import type { StockChange } from "./port.js";
 
-/** Units left now: the store's count once a commit has made one, else the program's stock. */
-export function stockCount(storeCount: number | null | undefined, programStock: number): number {
+/** Stock left now: the store's count once a commit has made one, else the starting stock (the program's). */
+export function stockLeftFrom(storeCount: number | null | undefined, programStock: number): number {
   return storeCount ?? programStock;
 }
 
@@ -29,5 +31,5 @@ export function startingStock(programStock: number | null | undefined): number {
  * change's delta. A store refuses a change that leaves it below zero (`CommitConflict("stock")`).
  */
 export function stockAfter(storeCount: number | null | undefined, change: StockChange): number {
-  return stockCount(storeCount, change.initial) + change.delta;
+  return stockLeftFrom(storeCount, change.initial) + change.delta;
 }
