@@ -42,33 +42,33 @@ function memberView(state: MemberState | null) {
 export function evaluatePurchase(
   program: Program,
   state: MemberState | null,
-  p: Omit<PurchaseFacts, "purchaseId">,
+  purchase: Omit<PurchaseFacts, "purchaseId">,
 ): Evaluation {
   const ctx = accrualContext(program, {
     trigger: "purchase",
-    amount: p.amount,
-    lines: p.lines,
-    attributes: p.attributes,
-    occurredAt: p.occurredAt,
+    amount: purchase.amount,
+    lines: purchase.lines,
+    attributes: purchase.attributes,
+    occurredAt: purchase.occurredAt,
     member: memberView(state),
   });
   return evaluateRules(program, ctx, state);
 }
 
-export function evaluateEvent(program: Program, state: MemberState | null, e: EventFacts): Evaluation {
+export function evaluateEvent(program: Program, state: MemberState | null, event: EventFacts): Evaluation {
   const ctx = accrualContext(program, {
-    trigger: e.type,
+    trigger: event.type,
     amount: ZERO,
     lines: null,
-    attributes: e.attributes,
-    occurredAt: e.occurredAt,
+    attributes: event.attributes,
+    occurredAt: event.occurredAt,
     member: memberView(state),
   });
   return evaluateRules(program, ctx, state);
 }
 
 export function writeAwards(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   program: Program,
   evaluation: Evaluation,
   earnedAt: number,
@@ -76,14 +76,14 @@ export function writeAwards(
   purchaseId: string | null,
 ) {
   for (const award of evaluation.awards) {
-    w.append({
+    writer.append({
       kind: "earn",
       wallet: award.wallet,
       points: award.points.toString(),
       ruleId: award.ruleId,
       purchaseId,
       lot: lotRecord(program, award.wallet, earnedAt, availableAt, award.ruleId),
-      debtRepaid: debtToRepay(w, award.wallet, award.points).toString(),
+      debtRepaid: debtToRepay(writer, award.wallet, award.points).toString(),
       capKeys: award.capKeys,
     });
   }
@@ -95,31 +95,33 @@ export interface PurchaseOutcome extends Evaluation {
   readonly availableAt: string | null;
 }
 
-export function recordPurchase(w: LedgerWriter, program: Program, p: PurchaseFacts): PurchaseOutcome {
-  if (w.state.purchases[p.purchaseId] !== undefined) {
-    throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(p.purchaseId), {
-      issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(p.purchaseId) }],
+export function recordPurchase(writer: LedgerWriter, program: Program, purchase: PurchaseFacts): PurchaseOutcome {
+  if (writer.state.purchases[purchase.purchaseId] !== undefined) {
+    throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(purchase.purchaseId), {
+      issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(purchase.purchaseId) }],
     });
   }
-  const evaluation = evaluatePurchase(program, w.state, p);
-  w.append({
+  const evaluation = evaluatePurchase(program, writer.state, purchase);
+  writer.append({
     kind: "purchase",
-    purchaseId: p.purchaseId,
-    amount: formatAmount(p.amount, program.currencyPlaces),
-    occurredAt: iso(p.occurredAt),
+    purchaseId: purchase.purchaseId,
+    amount: formatAmount(purchase.amount, program.currencyPlaces),
+    occurredAt: iso(purchase.occurredAt),
   });
   const availableAt =
-    program.pendingDays > 0 ? addLocal(p.occurredAt, program.timeZone, { days: program.pendingDays }) : p.occurredAt;
-  writeAwards(w, program, evaluation, p.occurredAt, availableAt, p.purchaseId);
+    program.pendingDays > 0
+      ? addLocal(purchase.occurredAt, program.timeZone, { days: program.pendingDays })
+      : purchase.occurredAt;
+  writeAwards(writer, program, evaluation, purchase.occurredAt, availableAt, purchase.purchaseId);
   // Each award's lot is dated so (lotRecord): the instant the earn entries record.
   return { ...evaluation, availableAt: evaluation.awards.length > 0 ? iso(availableAt) : null };
 }
 
 /** Custom events (signup, review, referral...) earn at once: there is nothing to return. */
-export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): Evaluation {
-  const evaluation = evaluateEvent(program, w.state, e);
-  w.append({ kind: "event", type: e.type, occurredAt: iso(e.occurredAt) });
-  writeAwards(w, program, evaluation, e.occurredAt, e.occurredAt, null);
+export function recordEvent(writer: LedgerWriter, program: Program, event: EventFacts): Evaluation {
+  const evaluation = evaluateEvent(program, writer.state, event);
+  writer.append({ kind: "event", type: event.type, occurredAt: iso(event.occurredAt) });
+  writeAwards(writer, program, evaluation, event.occurredAt, event.occurredAt, null);
   return evaluation;
 }
 
@@ -128,7 +130,12 @@ export function recordEvent(w: LedgerWriter, program: Program, e: EventFacts): E
  * that promotes the member into that tier (after the tier entry, so they see the new tier). Their
  * points are available at once and never count towards tier qualification.
  */
-export function awardTierBonus(w: LedgerWriter, program: Program, tierId: string, at: number = w.now): Evaluation {
+export function awardTierBonus(
+  writer: LedgerWriter,
+  program: Program,
+  tierId: string,
+  at: number = writer.now,
+): Evaluation {
   // Dated at the promotion (a review's own instant), not at the write that processed it: the lot's
   // dates, and what a conversion at a later period end finds, never depend on when a sweep ran.
   const ctx = accrualContext(program, {
@@ -137,9 +144,9 @@ export function awardTierBonus(w: LedgerWriter, program: Program, tierId: string
     lines: null,
     attributes: {},
     occurredAt: at,
-    member: memberView(w.state),
+    member: memberView(writer.state),
   });
-  const evaluation = evaluateRules(program, ctx, w.state);
-  writeAwards(w, program, evaluation, at, at, null);
+  const evaluation = evaluateRules(program, ctx, writer.state);
+  writeAwards(writer, program, evaluation, at, at, null);
   return evaluation;
 }

@@ -18,7 +18,7 @@ export function refer(
   referrer: LedgerWriter,
   referred: LedgerWriter,
   program: Program,
-  r: { occurredAt: number; attributes: Readonly<Record<string, Scalar>> },
+  referral: { occurredAt: number; attributes: Readonly<Record<string, Scalar>> },
 ): { referrer: Evaluation; referred: Evaluation } {
   const cfg = program.referrals;
   const referredId = referred.state.memberId,
@@ -29,7 +29,7 @@ export function refer(
       issues: [{ path: ["referredId"], message: messages.referralCycle(referredId) }],
     });
   }
-  if (r.occurredAt < referred.state.joinedAt) {
+  if (referral.occurredAt < referred.state.joinedAt) {
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("refer", 1), {
       issues: [{ path: ["occurredAt"], message: messages.field.beforeJoining }],
     });
@@ -41,7 +41,7 @@ export function refer(
   }
   if (
     cfg.withinDays !== null &&
-    r.occurredAt > addLocal(referred.state.joinedAt, program.timeZone, { days: cfg.withinDays })
+    referral.occurredAt > addLocal(referred.state.joinedAt, program.timeZone, { days: cfg.withinDays })
   ) {
     throw new LoyaltyError("REFERRAL_EXPIRED", messages.referralExpired(referredId, cfg.withinDays), {
       details: { memberId: referredId, joinedAt: iso(referred.state.joinedAt) },
@@ -53,7 +53,7 @@ export function refer(
       details: { memberId: referrerId, period: limit.period, count: limit.count },
     });
 
-  const occurredAt = iso(r.occurredAt);
+  const occurredAt = iso(referral.occurredAt);
   referrer.append({
     kind: "referral",
     role: "referrer",
@@ -65,13 +65,13 @@ export function refer(
   return {
     referrer: recordEvent(referrer, program, {
       type: cfg.referrerEvent,
-      occurredAt: r.occurredAt,
-      attributes: { ...r.attributes, referredId },
+      occurredAt: referral.occurredAt,
+      attributes: { ...referral.attributes, referredId },
     }),
     referred: recordEvent(referred, program, {
       type: cfg.referredEvent,
-      occurredAt: r.occurredAt,
-      attributes: { ...r.attributes, referrerId },
+      occurredAt: referral.occurredAt,
+      attributes: { ...referral.attributes, referrerId },
     }),
   };
 }

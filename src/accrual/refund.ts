@@ -114,43 +114,47 @@ function settlementTargets(
   });
 }
 
-export function refund(w: LedgerWriter, program: Program, r: RefundFacts): Reversal[] {
+export function refund(writer: LedgerWriter, program: Program, request: RefundFacts): Reversal[] {
   const reversals: Reversal[] = [];
-  if (r.purchaseId === null) {
+  if (request.purchaseId === null) {
     const base = program.baseRule;
-    w.append({ kind: "refund", purchaseId: null, amount: formatAmount(r.amount, program.currencyPlaces) });
+    writer.append({ kind: "refund", purchaseId: null, amount: formatAmount(request.amount, program.currencyPlaces) });
     if (base === null) return reversals;
     for (const award of base.awards) {
       if (award.kind !== "rate") continue;
-      const points = rateAwardPoints(program, award, r.amount);
-      const done = reverse(w, program, award.wallet, points, points, new Set(), null);
+      const points = rateAwardPoints(program, award, request.amount);
+      const done = reverse(writer, program, award.wallet, points, points, new Set(), null);
       if (done) reversals.push(done);
     }
     return reversals;
   }
 
-  const purchase = w.state.purchases[r.purchaseId];
+  const purchase = writer.state.purchases[request.purchaseId];
   if (purchase === undefined) {
-    throw new LoyaltyError("PURCHASE_NOT_FOUND", messages.purchaseNotFound(w.state.memberId, r.purchaseId), {
-      issues: [{ path: ["purchaseId"], message: messages.purchaseNotFound(w.state.memberId, r.purchaseId) }],
+    throw new LoyaltyError("PURCHASE_NOT_FOUND", messages.purchaseNotFound(writer.state.memberId, request.purchaseId), {
+      issues: [{ path: ["purchaseId"], message: messages.purchaseNotFound(writer.state.memberId, request.purchaseId) }],
     });
   }
   const refundable = purchase.amount.minus(purchase.refunded);
-  if (r.amount.gt(refundable)) {
-    const text = messages.refundExceedsPurchase(r.purchaseId, refundable.toString());
+  if (request.amount.gt(refundable)) {
+    const text = messages.refundExceedsPurchase(request.purchaseId, refundable.toString());
     throw new LoyaltyError("REFUND_EXCEEDS_PURCHASE", text, {
       issues: [{ path: ["amount"], message: text }],
       details: { refundable: refundable.toString() },
     });
   }
-  const purchaseId = r.purchaseId;
-  const ownIds = new Set(w.state.lots.filter((l) => l.purchaseId === purchaseId).map((l) => l.id));
+  const purchaseId = request.purchaseId;
+  const ownIds = new Set(writer.state.lots.filter((l) => l.purchaseId === purchaseId).map((l) => l.id));
   // Every figure read off the purchase before the first append: appending the refund entry changes
   // the record (its refunded total), and each reversal its settled and reversed totals.
-  const targets = settlementTargets(program, purchase, purchase.refunded.plus(r.amount));
-  w.append({ kind: "refund", purchaseId: r.purchaseId, amount: formatAmount(r.amount, program.currencyPlaces) });
+  const targets = settlementTargets(program, purchase, purchase.refunded.plus(request.amount));
+  writer.append({
+    kind: "refund",
+    purchaseId: request.purchaseId,
+    amount: formatAmount(request.amount, program.currencyPlaces),
+  });
   for (const t of targets) {
-    const done = reverse(w, program, t.wallet, t.wanted, t.claimable, ownIds, purchaseId);
+    const done = reverse(writer, program, t.wallet, t.wanted, t.claimable, ownIds, purchaseId);
     if (done) reversals.push(done);
   }
   return reversals;

@@ -16,12 +16,12 @@ import { deadlines } from "./policy.js";
  * per wallet, listing the lots. Writes nothing when nothing is due, so running it twice at one
  * instant expires each lot once.
  */
-export function expireDue(w: LedgerWriter, program: Program): void {
-  const walletDeadlines = deadlines(program, w.state);
+export function expireDue(writer: LedgerWriter, program: Program): void {
+  const walletDeadlines = deadlines(program, writer.state);
   const byWallet = new Map<string, { draws: LotDraw[]; total: Decimal }>();
   // Filter first: this runs before every write, and usually nothing is due.
-  const expired = w.state.lots.filter(
-    (lot) => lot.remaining.gt(0) && isExpired(lot, w.now, walletDeadlines.get(lot.wallet) ?? null),
+  const expired = writer.state.lots.filter(
+    (lot) => lot.remaining.gt(0) && isExpired(lot, writer.now, walletDeadlines.get(lot.wallet) ?? null),
   );
   for (const lot of expired.sort(bySpendOrder)) {
     const group = byWallet.get(lot.wallet) ?? { draws: [], total: ZERO };
@@ -32,13 +32,13 @@ export function expireDue(w: LedgerWriter, program: Program): void {
   // A wallet whose inactivity deadline has passed lapses once per deadline, with or without lots
   // to write off: the record lets a cancellation know its points would have lapsed.
   for (const [wallet, deadline] of walletDeadlines) {
-    if (deadline <= w.now && w.state.lapsed[wallet] !== deadline && !byWallet.has(wallet))
+    if (deadline <= writer.now && writer.state.lapsed[wallet] !== deadline && !byWallet.has(wallet))
       byWallet.set(wallet, { draws: [], total: ZERO });
   }
   for (const [wallet, g] of byWallet) {
     const deadline = walletDeadlines.get(wallet);
-    const lapsed = deadline !== undefined && deadline <= w.now && w.state.lapsed[wallet] !== deadline;
-    w.append({
+    const lapsed = deadline !== undefined && deadline <= writer.now && writer.state.lapsed[wallet] !== deadline;
+    writer.append({
       kind: "expire",
       wallet,
       points: g.total.toString(),

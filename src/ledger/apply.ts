@@ -39,17 +39,17 @@ function applyMetrics(s: MemberState, m: MetricStamp) {
 }
 
 /**
- * Folds one entry into `s`, in place. Asserts that the entry fits (no lot below zero, no seq gap):
+ * Folds one entry into `state`, in place. Asserts that the entry fits (no lot below zero, no seq gap):
  * the common part here, the kind's own in its spec (./kinds/<kind>.ts).
  */
-export function applyEntry(s: MemberState, e: Entry): void {
-  assert(e.memberId === s.memberId, `entry ${e.id} belongs to ${e.memberId}, not ${s.memberId}`);
-  assert(e.seq === s.lastSeq + 1, `entry ${e.id} has seq ${e.seq}, expected ${s.lastSeq + 1}`);
-  s.lastSeq = e.seq;
-  const at = Date.parse(e.at);
-  if (at > s.lastAt) s.lastAt = at;
-  if (e.metrics !== undefined) applyMetrics(s, e.metrics);
+export function applyEntry(state: MemberState, entry: Entry): void {
+  assert(entry.memberId === state.memberId, `entry ${entry.id} belongs to ${entry.memberId}, not ${state.memberId}`);
+  assert(entry.seq === state.lastSeq + 1, `entry ${entry.id} has seq ${entry.seq}, expected ${state.lastSeq + 1}`);
+  state.lastSeq = entry.seq;
+  const at = Date.parse(entry.at);
+  if (at > state.lastAt) state.lastAt = at;
+  if (entry.metrics !== undefined) applyMetrics(state, entry.metrics);
   // The table gives each kind the spec of its own entries; TypeScript cannot correlate the lookup
-  // with `e`'s kind, hence the widening.
-  (entryKinds[e.kind] as EntryKindSpec<Entry>).fold(s, e, at);
+  // with `entry`'s kind, hence the widening.
+  (entryKinds[entry.kind] as EntryKindSpec<Entry>).fold(state, entry, at);
 }

@@ -12,15 +12,20 @@ import { assertNothingDue, planDraws, spendableAt, walletBalanceAt } from "./lot
 import type { LedgerWriter } from "./writer.js";
 
 export function enroll(
-  w: LedgerWriter,
-  m: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> },
+  writer: LedgerWriter,
+  member: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> },
 ): void {
-  w.append({ kind: "enroll", joinedAt: iso(m.joinedAt), birthday: m.birthday, attributes: m.attributes });
+  writer.append({
+    kind: "enroll",
+    joinedAt: iso(member.joinedAt),
+    birthday: member.birthday,
+    attributes: member.attributes,
+  });
 }
 
 /** Debt is repaid by the next credit of the wallet, before anything becomes spendable. */
-export function debtToRepay(w: LedgerWriter, wallet: string, points: Decimal): Decimal {
-  return min(w.state.wallets[wallet]?.debt ?? ZERO, points);
+export function debtToRepay(writer: LedgerWriter, wallet: string, points: Decimal): Decimal {
+  return min(writer.state.wallets[wallet]?.debt ?? ZERO, points);
 }
 
 /** The refusal of a debit of `wanted` points from a wallet holding `available`. */
@@ -40,11 +45,16 @@ export function insufficientPoints(wallet: string, available: Decimal, wanted: D
  * so the caller computes it: src/expiry/policy.ts `inactivityDeadline`). The draw is at the
  * command's instant, after its due expiries were written off, which this asserts.
  */
-export function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal, deadline: number | null): LotDraw[] {
-  assertNothingDue(w.state, wallet, w.now, deadline);
-  const plan = planDraws(spendableAt(w.state, wallet, w.now, deadline), points);
+export function drawAvailable(
+  writer: LedgerWriter,
+  wallet: string,
+  points: Decimal,
+  deadline: number | null,
+): LotDraw[] {
+  assertNothingDue(writer.state, wallet, writer.now, deadline);
+  const plan = planDraws(spendableAt(writer.state, wallet, writer.now, deadline), points);
   if (plan.short.gt(0))
-    throw insufficientPoints(wallet, walletBalanceAt(w.state, wallet, w.now, deadline).available, points);
+    throw insufficientPoints(wallet, walletBalanceAt(writer.state, wallet, writer.now, deadline).available, points);
   return plan.draws;
 }
 
@@ -53,17 +63,17 @@ export function drawAvailable(w: LedgerWriter, wallet: string, points: Decimal, 
  * written. `deadline` as for `drawAvailable`.
  */
 export function spend(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   wallet: string,
   points: Decimal,
   reference: string | null,
   deadline: number | null,
 ): void {
-  w.append({
+  writer.append({
     kind: "spend",
     wallet,
     points: points.toString(),
-    lots: drawAvailable(w, wallet, points, deadline),
+    lots: drawAvailable(writer, wallet, points, deadline),
     reference,
   });
 }
@@ -75,7 +85,7 @@ export function spend(
  * wallet's inactivity deadline or null, as for `drawAvailable`).
  */
 export function adjust(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   adjustment: {
     wallet: string;
     points: Decimal;
@@ -94,13 +104,18 @@ export function adjust(
     reference: a.reference,
   } as const;
   if (a.points.gt(0)) {
-    w.append({
+    writer.append({
       ...base,
       lot: a.creditLot,
-      debtRepaid: debtToRepay(w, a.wallet, a.points).toString(),
+      debtRepaid: debtToRepay(writer, a.wallet, a.points).toString(),
       lots: [],
     });
   } else {
-    w.append({ ...base, lot: null, debtRepaid: "0", lots: drawAvailable(w, a.wallet, a.points.neg(), a.deadline) });
+    writer.append({
+      ...base,
+      lot: null,
+      debtRepaid: "0",
+      lots: drawAvailable(writer, a.wallet, a.points.neg(), a.deadline),
+    });
   }
 }

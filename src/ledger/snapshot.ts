@@ -123,14 +123,14 @@ function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string
   return out;
 }
 
-export function toSnapshot(s: MemberState): MemberSnapshot {
+export function toSnapshot(state: MemberState): MemberSnapshot {
   return {
-    memberId: s.memberId,
-    joinedAt: s.joinedAt,
-    birthday: s.birthday,
-    attributes: mapDict(s.attributes, (v) => v),
-    lots: s.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
-    wallets: mapDict(s.wallets, (t) => ({
+    memberId: state.memberId,
+    joinedAt: state.joinedAt,
+    birthday: state.birthday,
+    attributes: mapDict(state.attributes, (v) => v),
+    lots: state.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
+    wallets: mapDict(state.wallets, (t) => ({
       earned: str(t.earned),
       spent: str(t.spent),
       expired: str(t.expired),
@@ -140,12 +140,13 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
       transferredOut: str(t.transferredOut),
       debt: str(t.debt),
     })),
-    purchases: mapDict(s.purchases, purchaseSnapshot),
-    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
-    activity: mapDict(s.activity, (t) => t),
-    tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
-    metrics: mapDict(s.metrics, (m) => mapDict(m, str)),
-    redemptions: mapDict(s.redemptions, (r) => ({
+    purchases: mapDict(state.purchases, purchaseSnapshot),
+    caps: mapDict(state.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
+    activity: mapDict(state.activity, (t) => t),
+    tier:
+      state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
+    metrics: mapDict(state.metrics, (m) => mapDict(m, str)),
+    redemptions: mapDict(state.redemptions, (r) => ({
       rewardId: r.rewardId,
       wallet: r.wallet,
       points: str(r.points),
@@ -156,18 +157,18 @@ export function toSnapshot(s: MemberState): MemberSnapshot {
       cancelled: r.cancelled,
       draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
     })),
-    limits: mapDict(s.limits, (c) => countersTo(c, str)),
-    referredBy: s.referredBy,
-    lastAt: s.lastAt,
-    lapsed: mapDict(s.lapsed, (t) => t),
-    lastSeq: s.lastSeq,
+    limits: mapDict(state.limits, (c) => countersTo(c, str)),
+    referredBy: state.referredBy,
+    lastAt: state.lastAt,
+    lapsed: mapDict(state.lapsed, (t) => t),
+    lastSeq: state.lastSeq,
   };
 }
 
-export function fromSnapshot(s: MemberSnapshot): MemberState {
+export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
   const purchases = dict<PurchaseRecord>();
-  for (const id of Object.keys(s.purchases)) {
-    const p = s.purchases[id]!;
+  for (const id of Object.keys(snapshot.purchases)) {
+    const p = snapshot.purchases[id]!;
     purchases[id] = {
       id,
       amount: dec(p.amount),
@@ -180,12 +181,12 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
     };
   }
   return {
-    memberId: s.memberId,
-    joinedAt: s.joinedAt,
-    birthday: s.birthday,
-    attributes: mapDict(s.attributes, (v) => v),
-    lots: s.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
-    wallets: mapDict(s.wallets, (t) => ({
+    memberId: snapshot.memberId,
+    joinedAt: snapshot.joinedAt,
+    birthday: snapshot.birthday,
+    attributes: mapDict(snapshot.attributes, (v) => v),
+    lots: snapshot.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
+    wallets: mapDict(snapshot.wallets, (t) => ({
       earned: dec(t.earned),
       spent: dec(t.spent),
       expired: dec(t.expired),
@@ -196,16 +197,16 @@ export function fromSnapshot(s: MemberSnapshot): MemberState {
       debt: dec(t.debt),
     })),
     purchases,
-    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
-    activity: mapDict(s.activity ?? {}, (t) => t),
-    tier: s.tier ? { ...s.tier, floor: s.tier.floor ? { ...s.tier.floor } : null } : null,
-    metrics: mapDict(s.metrics ?? {}, (m) => mapDict(m, dec)),
-    redemptions: redemptionsFrom(s.redemptions ?? {}),
-    limits: mapDict(s.limits ?? {}, (c) => countersTo(c, dec)),
-    referredBy: s.referredBy ?? null,
-    lastAt: s.lastAt ?? 0,
-    lapsed: mapDict(s.lapsed ?? {}, (t) => t),
-    lastSeq: s.lastSeq,
+    caps: mapDict(snapshot.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
+    activity: mapDict(snapshot.activity ?? {}, (t) => t),
+    tier: snapshot.tier ? { ...snapshot.tier, floor: snapshot.tier.floor ? { ...snapshot.tier.floor } : null } : null,
+    metrics: mapDict(snapshot.metrics ?? {}, (m) => mapDict(m, dec)),
+    redemptions: redemptionsFrom(snapshot.redemptions ?? {}),
+    limits: mapDict(snapshot.limits ?? {}, (c) => countersTo(c, dec)),
+    referredBy: snapshot.referredBy ?? null,
+    lastAt: snapshot.lastAt ?? 0,
+    lapsed: mapDict(snapshot.lapsed ?? {}, (t) => t),
+    lastSeq: snapshot.lastSeq,
   };
 }
 

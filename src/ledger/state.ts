@@ -93,9 +93,9 @@ export function dict<T>(entries?: Iterable<readonly [string, T]>): Dict<T> {
   if (entries) for (const [k, v] of entries) out[k] = v;
   return out;
 }
-export function mapDict<A, B>(o: Readonly<Record<string, A>>, fn: (a: A) => B): Dict<B> {
+export function mapDict<A, B>(record: Readonly<Record<string, A>>, fn: (a: A) => B): Dict<B> {
   const out = dict<B>();
-  for (const k of Object.keys(o)) out[k] = fn(o[k] as A);
+  for (const k of Object.keys(record)) out[k] = fn(record[k] as A);
   return out;
 }
 
@@ -203,25 +203,26 @@ const copyCounters = (c: CapCounters): CapCounters => {
 };
 
 /** Deep copy: a state of the caller's own that no writer's fold reaches. */
-export function cloneState(s: MemberView): MemberState {
+export function cloneState(state: MemberView): MemberState {
   return {
-    ...s,
-    attributes: mapDict(s.attributes, (v) => v),
-    lots: s.lots.map((l) => ({ ...l })),
-    wallets: mapDict(s.wallets, (t) => ({ ...t })),
-    purchases: mapDict(s.purchases, (p) => ({
+    ...state,
+    attributes: mapDict(state.attributes, (v) => v),
+    lots: state.lots.map((l) => ({ ...l })),
+    wallets: mapDict(state.wallets, (t) => ({ ...t })),
+    purchases: mapDict(state.purchases, (p) => ({
       ...p,
       earned: mapDict(p.earned, (d) => d),
       settled: mapDict(p.settled, (d) => d),
       reversed: mapDict(p.reversed, (d) => d),
       expired: mapDict(p.expired, (d) => d),
     })),
-    caps: mapDict(s.caps, (byWallet) => mapDict(byWallet, copyCounters)),
-    activity: mapDict(s.activity, (t) => t),
-    tier: s.tier === null ? null : { ...s.tier, floor: s.tier.floor === null ? null : { ...s.tier.floor } },
-    metrics: mapDict(s.metrics, (m) => mapDict(m, (d) => d)),
-    redemptions: mapDict(s.redemptions, (r) => ({ ...r, limitKeys: { ...r.limitKeys }, draws: [...r.draws] })),
-    limits: mapDict(s.limits, copyCounters),
-    lapsed: mapDict(s.lapsed, (t) => t),
+    caps: mapDict(state.caps, (byWallet) => mapDict(byWallet, copyCounters)),
+    activity: mapDict(state.activity, (t) => t),
+    tier:
+      state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
+    metrics: mapDict(state.metrics, (m) => mapDict(m, (d) => d)),
+    redemptions: mapDict(state.redemptions, (r) => ({ ...r, limitKeys: { ...r.limitKeys }, draws: [...r.draws] })),
+    limits: mapDict(state.limits, copyCounters),
+    lapsed: mapDict(state.lapsed, (t) => t),
   };
 }

@@ -181,7 +181,7 @@ function intlParts(ms: number, zone: string): LocalParts {
 }
 
 /** `n` zero-padded to `width` digits, as dates are written in keys. */
-export const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+export const pad = (value: number, width = 2) => String(value).padStart(width, "0");
 
 /** The local calendar date of `ms` in `zone`, as YYYY-MM-DD. */
 export function localDateKey(ms: number, zone: string): string {

@@ -17,17 +17,17 @@ import {
 } from "../state.js";
 
 /** Activity keeps the latest time per kind: a backdated command never moves it back. */
-export function noteActivity(s: MemberState, name: string, at: number) {
-  const previous = s.activity[name];
-  if (previous === undefined || at > previous) s.activity[name] = at;
+export function noteActivity(state: MemberState, name: string, at: number) {
+  const previous = state.activity[name];
+  if (previous === undefined || at > previous) state.activity[name] = at;
 }
 
-export function totals(s: MemberState, wallet: string): WalletTotals {
-  return (s.wallets[wallet] ??= emptyTotals());
+export function totals(state: MemberState, wallet: string): WalletTotals {
+  return (state.wallets[wallet] ??= emptyTotals());
 }
 
 export function createLot(
-  s: MemberState,
+  state: MemberState,
   id: string,
   record: LotRecord,
   amount: Decimal,
@@ -38,8 +38,8 @@ export function createLot(
   assert(remaining.gte(0) && remaining.lte(amount), `lot ${id}: remaining outside [0, amount]`);
   if (remaining.isZero()) return;
   // A new array rather than a push: a decision holding the old one keeps what it read.
-  s.lots = [
-    ...s.lots,
+  state.lots = [
+    ...state.lots,
     {
       id,
       wallet: record.wallet,
@@ -55,14 +55,14 @@ export function createLot(
 }
 
 export function drawLots(
-  s: MemberState,
+  state: MemberState,
   wallet: string,
   draws: readonly LotDraw[],
   each?: (lot: Lot, points: Decimal) => void,
 ): Decimal {
   let total = ZERO;
   // Lots are values: each drawn lot is replaced by one holding less, in a new array.
-  const lots = [...s.lots];
+  const lots = [...state.lots];
   for (const draw of draws) {
     const index = lots.findIndex((l) => l.id === draw.lotId);
     const lot = lots[index];
@@ -78,25 +78,25 @@ export function drawLots(
     total = total.plus(points);
     each?.(drawn, points);
   }
-  s.lots = lots.filter((l: Lot) => !l.remaining.isZero());
+  state.lots = lots.filter((l: Lot) => !l.remaining.isZero());
   return total;
 }
 
 /** Puts `lot` in place of the lot with its id (lots are values: never changed in place). */
-export function replaceLot(s: MemberState, lot: Lot) {
-  s.lots = s.lots.map((l) => (l.id === lot.id ? lot : l));
+export function replaceLot(state: MemberState, lot: Lot) {
+  state.lots = state.lots.map((l) => (l.id === lot.id ? lot : l));
 }
 
 /** Adds `delta` to a limit counter for each of `keys`, keeping the latest LIMIT_KEYS_KEPT keys per period. */
-export function countLimit(s: MemberState, name: CounterName, keys: PeriodKeys, delta: Decimal) {
-  countInPeriods((s.limits[name] ??= {}), keys, delta, () => LIMIT_KEYS_KEPT);
+export function countLimit(state: MemberState, name: CounterName, keys: PeriodKeys, delta: Decimal) {
+  countInPeriods((state.limits[name] ??= {}), keys, delta, () => LIMIT_KEYS_KEPT);
 }
 
 /** Opens a lot again with `points` (a cancelled redemption's), from its shape as it was drawn. */
-export function reopenLot(s: MemberState, shape: LotShape, points: Decimal) {
+export function reopenLot(state: MemberState, shape: LotShape, points: Decimal) {
   assert(points.gt(0) && points.lte(shape.amount), `reopen lot ${shape.id}: ${points} of ${shape.amount}`);
   // Back where creation order put it, as near as the earned time tells.
-  const at = s.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
+  const at = state.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
   const lot: Lot = { ...shape, remaining: points };
-  s.lots = at < 0 ? [...s.lots, lot] : [...s.lots.slice(0, at), lot, ...s.lots.slice(at)];
+  state.lots = at < 0 ? [...state.lots, lot] : [...state.lots.slice(0, at), lot, ...state.lots.slice(at)];
 }

@@ -52,14 +52,14 @@ export const tier: EntryKindSpec<TierEntry> = {
 };
 
 const ms = (t: string | null) => (t === null ? null : Date.parse(t));
-export function tierFromRecord(r: TierRecord): TierState {
+export function tierFromRecord(record: TierRecord): TierState {
   return {
-    id: r.id,
-    since: Date.parse(r.since),
-    guaranteedUntil: ms(r.guaranteedUntil),
-    graceUntil: ms(r.graceUntil),
-    floor: r.floor === null ? null : { tier: r.floor.tier, until: Date.parse(r.floor.until) },
-    reviewedAt: ms(r.reviewedAt),
-    basis: r.basis,
+    id: record.id,
+    since: Date.parse(record.since),
+    guaranteedUntil: ms(record.guaranteedUntil),
+    graceUntil: ms(record.graceUntil),
+    floor: record.floor === null ? null : { tier: record.floor.tier, until: Date.parse(record.floor.until) },
+    reviewedAt: ms(record.reviewedAt),
+    basis: record.basis,
   };
 }
