@@ -33,6 +33,7 @@ export interface RedemptionSnapshot {
   points: string;
   quantity: number;
   at: number;
+  /** Units the redemption took from the reward's stock (see RedemptionRecord), not the stock left. */
   stock: number;
   limitKeys: Partial<Record<Period, string>>;
   cancelled: boolean;
@@ -61,6 +62,7 @@ export interface MemberSnapshot {
   purchases: Record<
     string,
     {
+      /** Money (the purchase's amount); `refunded` is money too; the dicts below are points per wallet. */
       amount: string;
       occurredAt: number;
       refunded?: string;

@@ -40,8 +40,10 @@ export interface WalletTotals {
 
 export interface PurchaseRecord {
   readonly id: string;
+  /** Money: the purchase's amount in the program's currency (not points). */
   readonly amount: Decimal;
   readonly occurredAt: number;
+  /** Money refunded against the purchase so far. */
   refunded: Decimal;
   /** Points earned per wallet. */
   earned: Dict<Decimal>;
@@ -66,7 +68,7 @@ export interface RedemptionRecord {
   readonly points: Decimal;
   readonly quantity: number;
   readonly at: number;
-  /** Units taken from the reward's stock. */
+  /** Units this redemption took from the reward's stock (its redeem entry's `stock`), not the stock left. */
   readonly stock: number;
   readonly limitKeys: Partial<Record<Period, string>>;
   cancelled: boolean;

@@ -14,10 +14,10 @@ export interface AdjustEntry extends EntryBase {
   readonly points: string;
   readonly reason: string;
   readonly reference: string | null;
-  /** The lot a credit creates (its id is this entry's id). */
+  /** Credit: the lot a credit creates (its id is this entry's id); null for a debit. */
   readonly lot: LotRecord | null;
   readonly debtRepaid: string;
-  /** The lots a debit draws from. */
+  /** Debit: the lots a debit draws from; empty for a credit. Opposite in direction to `lot`. */
   readonly lots: readonly LotDraw[];
 }
 

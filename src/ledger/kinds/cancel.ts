@@ -20,14 +20,17 @@ export interface CancelEntry extends EntryBase {
   readonly wallet: string;
   /** Every point of the redemption: restored + regranted + forfeited + debtRepaid. */
   readonly points: string;
-  /** Points put back into the original lots (an emptied lot is opened again with its own dates). */
+  /**
+   * Credit, unlike `lots` on every other kind: points put back into the redemption's original lots
+   * (an emptied lot is opened again with its own dates).
+   */
   readonly lots: readonly LotDraw[];
-  /** The grace lot (its id is this entry's id), or null. */
+  /** Credit: the new grace lot for `regranted` points (its id is this entry's id), or null. */
   readonly lot: LotRecord | null;
   readonly regranted: string;
   readonly forfeited: string;
   readonly debtRepaid: string;
-  /** Units given back to the reward's stock. */
+  /** Units this cancellation gave back to the reward's stock (the redemption's `stock`), not the stock left. */
   readonly stock: number;
   readonly reason: string | null;
 }

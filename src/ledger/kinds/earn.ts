@@ -12,9 +12,11 @@ import { createLot, totals } from "./steps.js";
 export interface EarnEntry extends EntryBase {
   readonly kind: "earn";
   readonly wallet: string;
+  /** Points awarded, before debt repayment: the new lot holds `points - debtRepaid`. */
   readonly points: string;
   readonly ruleId: string;
   readonly purchaseId: string | null;
+  /** Credit: the new lot this entry creates (its id is this entry's id). Not `lots`, the debit form. */
   readonly lot: LotRecord;
   /** Part of `points` that went to repay debt (so the lot holds `points - debtRepaid`). */
   readonly debtRepaid: string;

@@ -11,6 +11,7 @@ export interface ExpireEntry extends EntryBase {
   readonly kind: "expire";
   readonly wallet: string;
   readonly points: string;
+  /** Debit: the expired lots this entry empties, with the points each still held. */
   readonly lots: readonly LotDraw[];
   /**
    * Set when the wallet's balance lapsed for inactivity: the deadline that passed (the entry may

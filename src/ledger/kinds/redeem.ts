@@ -28,9 +28,13 @@ export interface RedeemEntry extends EntryBase {
   readonly wallet: string;
   /** Points paid: the unit price (the member's tier's) times the quantity. */
   readonly points: string;
+  /** Debit: the lots this entry draws points out of (`lot`, where a kind has it, is a lot it creates). */
   readonly lots: readonly LotDraw[];
   readonly quantity: number;
-  /** Units taken from the reward's global stock (0: the reward has no stock limit). */
+  /**
+   * Units this redemption took from the reward's stock (0: the reward has no stock limit), not the
+   * stock left; `quantity` is the units redeemed.
+   */
   readonly stock: number;
   /** Periods the units count towards, for the reward's per-member limits. */
   readonly limitKeys: PeriodKeys;

@@ -12,6 +12,7 @@ export interface ReverseEntry extends EntryBase {
   readonly wallet: string;
   /** Points taken back: drawn from lots plus added to debt. */
   readonly points: string;
+  /** Debit: the lots this entry draws points out of (`lot`, where a kind has it, is a lot it creates). */
   readonly lots: readonly LotDraw[];
   readonly debt: string;
   /** Points the policy let the member keep; counted as settled against the purchase. */

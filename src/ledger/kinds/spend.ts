@@ -10,6 +10,7 @@ export interface SpendEntry extends EntryBase {
   readonly kind: "spend";
   readonly wallet: string;
   readonly points: string;
+  /** Debit: the lots this entry draws points out of (`lot`, where a kind has it, is a lot it creates). */
   readonly lots: readonly LotDraw[];
   readonly reference: string | null;
 }

@@ -17,9 +17,12 @@ export interface TransferEntry extends EntryBase {
   readonly counterpartyId: string;
   readonly wallet: string;
   readonly points: string;
-  /** "out": the lots drawn, soonest-expiring first. */
+  /** Debit, "out" only: the sender's lots drawn, soonest-expiring first; empty for "in". */
   readonly lots: readonly LotDraw[];
-  /** "in": the lot credited (its id is this entry's id); it keeps the expiry of the sender's lot. */
+  /**
+   * Credit, "in" only: the receiver's new lot (its id is this entry's id), keeping the expiry of the
+   * sender's lot; null for "out".
+   */
   readonly lot: LotRecord | null;
   readonly debtRepaid: string;
   /** "out": periods the points count towards, for the program's transfer limits. */
