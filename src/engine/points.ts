@@ -15,33 +15,33 @@ export function pointCommands(ctx: EngineContext): Pick<LoyaltyEngine, "adjust" 
   const { program, fmt } = ctx;
   return {
     async adjust(input) {
-      const c = parse(schemas.adjustSchema, input, "adjust");
-      checkAgainstProgram(ctx, "adjust", c);
-      return writeOne<PointsResult>(ctx, "adjust", input, c.key, c.memberId, true, (w) => {
+      const command = parse(schemas.adjustSchema, input, "adjust");
+      checkAgainstProgram(ctx, "adjust", command);
+      return writeOne<PointsResult>(ctx, "adjust", input, command.key, command.memberId, true, (w) => {
         decideAdjust(w, {
-          wallet: c.wallet,
-          points: new Decimal(c.points),
-          reason: c.reason,
-          reference: c.reference ?? null,
-          creditLot: lotRecord(program, c.wallet, w.now, w.now),
-          deadline: inactivityDeadline(program, w.state, c.wallet),
+          wallet: command.wallet,
+          points: new Decimal(command.points),
+          reason: command.reason,
+          reference: command.reference ?? null,
+          creditLot: lotRecord(program, command.wallet, w.now, w.now),
+          deadline: inactivityDeadline(program, w.state, command.wallet),
         });
-        return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
+        return { memberId: command.memberId, wallet: command.wallet, points: fmt(new Decimal(command.points)) };
       });
     },
 
     async spend(input) {
-      const c = parse(schemas.spendSchema, input, "spend");
-      checkAgainstProgram(ctx, "spend", c, true);
-      return writeOne<PointsResult>(ctx, "spend", input, c.key, c.memberId, true, (w) => {
+      const command = parse(schemas.spendSchema, input, "spend");
+      checkAgainstProgram(ctx, "spend", command, true);
+      return writeOne<PointsResult>(ctx, "spend", input, command.key, command.memberId, true, (w) => {
         decideSpend(
           w,
-          c.wallet,
-          new Decimal(c.points),
-          c.reference ?? null,
-          inactivityDeadline(program, w.state, c.wallet),
+          command.wallet,
+          new Decimal(command.points),
+          command.reference ?? null,
+          inactivityDeadline(program, w.state, command.wallet),
         );
-        return { memberId: c.memberId, wallet: c.wallet, points: fmt(new Decimal(c.points)) };
+        return { memberId: command.memberId, wallet: command.wallet, points: fmt(new Decimal(command.points)) };
       });
     },
   };

@@ -27,36 +27,36 @@ export function purchaseCommands(
   const { program, now, fmt } = ctx;
   return {
     async enroll(input) {
-      const c = parse(schemas.enrollSchema, input, "enroll");
-      if (c.joinedAt !== undefined && instantMs(c.joinedAt) > now())
+      const command = parse(schemas.enrollSchema, input, "enroll");
+      if (command.joinedAt !== undefined && instantMs(command.joinedAt) > now())
         throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), {
           issues: [{ path: ["joinedAt"], message: f.inFuture }],
         });
-      return writeOne<EnrollResult>(ctx, "enroll", input, c.key, c.memberId, false, (w) => {
+      return writeOne<EnrollResult>(ctx, "enroll", input, command.key, command.memberId, false, (w) => {
         decideEnroll(w, {
-          joinedAt: c.joinedAt === undefined ? w.now : instantMs(c.joinedAt),
-          birthday: c.birthday ?? null,
-          attributes: attrs(c.attributes),
+          joinedAt: command.joinedAt === undefined ? w.now : instantMs(command.joinedAt),
+          birthday: command.birthday ?? null,
+          attributes: attrs(command.attributes),
         });
-        return { memberId: c.memberId };
+        return { memberId: command.memberId };
       });
     },
 
     async recordPurchase(input) {
-      const c = parse(schemas.purchaseSchema, input, "recordPurchase");
-      checkAgainstProgram(ctx, "recordPurchase", c);
-      return writeOne<EarnResult>(ctx, "purchase", input, c.key, c.memberId, true, (w) => {
-        const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
+      const command = parse(schemas.purchaseSchema, input, "recordPurchase");
+      checkAgainstProgram(ctx, "recordPurchase", command);
+      return writeOne<EarnResult>(ctx, "purchase", input, command.key, command.memberId, true, (w) => {
+        const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
         const evaluation = recordPurchase(w, program, {
-          purchaseId: c.purchaseId,
-          amount: new Decimal(c.amount),
+          purchaseId: command.purchaseId,
+          amount: new Decimal(command.amount),
           occurredAt,
-          lines: toLines(c.lines),
-          attributes: attrs(c.attributes),
+          lines: toLines(command.lines),
+          attributes: attrs(command.attributes),
         });
         return {
-          memberId: c.memberId,
-          purchaseId: c.purchaseId,
+          memberId: command.memberId,
+          purchaseId: command.purchaseId,
           ...awardLines(ctx, evaluation),
           availableAt: evaluation.availableAt,
         };
@@ -64,13 +64,17 @@ export function purchaseCommands(
     },
 
     async recordEvent(input) {
-      const c = parse(schemas.eventSchema, input, "recordEvent");
-      checkAgainstProgram(ctx, "recordEvent", c);
-      return writeOne<EarnResult>(ctx, "event", input, c.key, c.memberId, true, (w) => {
-        const occurredAt = c.occurredAt === undefined ? w.now : instantMs(c.occurredAt);
-        const evaluation = recordEvent(w, program, { type: c.type, occurredAt, attributes: attrs(c.attributes) });
+      const command = parse(schemas.eventSchema, input, "recordEvent");
+      checkAgainstProgram(ctx, "recordEvent", command);
+      return writeOne<EarnResult>(ctx, "event", input, command.key, command.memberId, true, (w) => {
+        const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
+        const evaluation = recordEvent(w, program, {
+          type: command.type,
+          occurredAt,
+          attributes: attrs(command.attributes),
+        });
         return {
-          memberId: c.memberId,
+          memberId: command.memberId,
           purchaseId: null,
           ...awardLines(ctx, evaluation),
           availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null,
@@ -79,13 +83,16 @@ export function purchaseCommands(
     },
 
     async refund(input) {
-      const c = parse(schemas.refundSchema, input, "refund");
-      checkAgainstProgram(ctx, "refund", c);
-      return writeOne<RefundResult>(ctx, "refund", input, c.key, c.memberId, true, (w) => {
-        const reversals = decideRefund(w, program, { purchaseId: c.purchaseId ?? null, amount: new Decimal(c.amount) });
+      const command = parse(schemas.refundSchema, input, "refund");
+      checkAgainstProgram(ctx, "refund", command);
+      return writeOne<RefundResult>(ctx, "refund", input, command.key, command.memberId, true, (w) => {
+        const reversals = decideRefund(w, program, {
+          purchaseId: command.purchaseId ?? null,
+          amount: new Decimal(command.amount),
+        });
         return {
-          memberId: c.memberId,
-          purchaseId: c.purchaseId ?? null,
+          memberId: command.memberId,
+          purchaseId: command.purchaseId ?? null,
           reversed: reversals.map((r) => ({
             wallet: r.wallet,
             points: fmt(r.points),
@@ -97,30 +104,30 @@ export function purchaseCommands(
     },
 
     async previewPurchase(input) {
-      const c = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
-      checkAgainstProgram(ctx, "previewPurchase", c);
-      const state = c.memberId === undefined ? null : await loadKnown(ctx, c.memberId);
+      const command = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
+      checkAgainstProgram(ctx, "previewPurchase", command);
+      const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
       return awardLines(
         ctx,
         evaluatePurchase(program, state, {
-          amount: new Decimal(c.amount),
-          occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt),
-          lines: toLines(c.lines),
-          attributes: attrs(c.attributes),
+          amount: new Decimal(command.amount),
+          occurredAt: command.occurredAt === undefined ? now() : instantMs(command.occurredAt),
+          lines: toLines(command.lines),
+          attributes: attrs(command.attributes),
         }),
       );
     },
 
     async previewEvent(input) {
-      const c = parse(schemas.previewEventSchema, input, "previewEvent");
-      checkAgainstProgram(ctx, "previewEvent", c);
-      const state = c.memberId === undefined ? null : await loadKnown(ctx, c.memberId);
+      const command = parse(schemas.previewEventSchema, input, "previewEvent");
+      checkAgainstProgram(ctx, "previewEvent", command);
+      const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
       return awardLines(
         ctx,
         evaluateEvent(program, state, {
-          type: c.type,
-          occurredAt: c.occurredAt === undefined ? now() : instantMs(c.occurredAt),
-          attributes: attrs(c.attributes),
+          type: command.type,
+          occurredAt: command.occurredAt === undefined ? now() : instantMs(command.occurredAt),
+          attributes: attrs(command.attributes),
         }),
       );
     },

@@ -28,55 +28,64 @@ export function rewardCommands(
   const { program, now, fmt, codes } = ctx;
   return {
     async redeem(input) {
-      const c = parse(schemas.redeemSchema, input, "redeem");
-      const issues = redeemCommandIssues(program, c);
+      const command = parse(schemas.redeemSchema, input, "redeem");
+      const issues = redeemCommandIssues(program, command);
       if (issues.length > 0)
         throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", issues.length), { issues });
-      const reward = program.rewards.get(c.rewardId)!;
-      const redemptionId = c.redemptionId ?? c.key;
-      return write<RedeemResult>(ctx, "redeem", input, c.key, [{ id: c.memberId, mustExist: true }], async ([w]) => {
-        const left = await stockLeft(ctx, reward);
-        const { entry, stockDelta } = decideRedeem(w!, program, {
-          reward,
-          quantity: c.quantity ?? (reward.kind === "conversion" ? null : 1),
-          redemptionId,
-          cause: c.cause ?? null,
-          reference: c.reference ?? null,
-          stockLeft: left,
-          codes,
-        });
-        return {
-          result: {
-            memberId: c.memberId,
+      const reward = program.rewards.get(command.rewardId)!;
+      const redemptionId = command.redemptionId ?? command.key;
+      return write<RedeemResult>(
+        ctx,
+        "redeem",
+        input,
+        command.key,
+        [{ id: command.memberId, mustExist: true }],
+        async ([w]) => {
+          const left = await stockLeft(ctx, reward);
+          const { entry, stockDelta } = decideRedeem(w!, program, {
+            reward,
+            quantity: command.quantity ?? (reward.kind === "conversion" ? null : 1),
             redemptionId,
-            rewardId: reward.id,
-            kind: reward.kind,
-            quantity: entry.quantity,
-            wallet: reward.wallet,
-            points: fmt(new Decimal(entry.points)),
-            grant: entry.grant,
-          },
-          stock:
-            stockDelta === 0 ? [] : [{ rewardId: reward.id, delta: stockDelta, initial: startingStock(reward.stock) }],
-        };
-      });
+            cause: command.cause ?? null,
+            reference: command.reference ?? null,
+            stockLeft: left,
+            codes,
+          });
+          return {
+            result: {
+              memberId: command.memberId,
+              redemptionId,
+              rewardId: reward.id,
+              kind: reward.kind,
+              quantity: entry.quantity,
+              wallet: reward.wallet,
+              points: fmt(new Decimal(entry.points)),
+              grant: entry.grant,
+            },
+            stock:
+              stockDelta === 0
+                ? []
+                : [{ rewardId: reward.id, delta: stockDelta, initial: startingStock(reward.stock) }],
+          };
+        },
+      );
     },
 
     async cancelRedemption(input) {
-      const c = parse(schemas.cancelRedemptionSchema, input, "cancelRedemption");
+      const command = parse(schemas.cancelRedemptionSchema, input, "cancelRedemption");
       return write<CancelResult>(
         ctx,
         "cancelRedemption",
         input,
-        c.key,
-        [{ id: c.memberId, mustExist: true }],
+        command.key,
+        [{ id: command.memberId, mustExist: true }],
         ([w]) => {
-          const out = decideCancel(w!, program, { redemptionId: c.redemptionId, reason: c.reason ?? null });
+          const out = decideCancel(w!, program, { redemptionId: command.redemptionId, reason: command.reason ?? null });
           const reward = program.rewards.get(out.rewardId);
           return {
             result: {
-              memberId: c.memberId,
-              redemptionId: c.redemptionId,
+              memberId: command.memberId,
+              redemptionId: command.redemptionId,
               rewardId: out.rewardId,
               wallet: out.wallet,
               restored: fmt(out.restored),
@@ -97,23 +106,23 @@ export function rewardCommands(
     },
 
     async restock(input) {
-      const c = parse(schemas.restockSchema, input, "restock");
-      const reward = program.rewards.get(c.rewardId);
+      const command = parse(schemas.restockSchema, input, "restock");
+      const reward = program.rewards.get(command.rewardId);
       if (reward === undefined || reward.stock === null) {
-        const message = reward === undefined ? f.unknownReward(c.rewardId) : f.unlimitedStock(c.rewardId);
+        const message = reward === undefined ? f.unknownReward(command.rewardId) : f.unlimitedStock(command.rewardId);
         throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("restock", 1), {
           issues: [{ path: ["rewardId"], message }],
         });
       }
-      return write<RestockResult>(ctx, "restock", input, c.key, [], async () => {
+      return write<RestockResult>(ctx, "restock", input, command.key, [], async () => {
         const left = (await stockLeft(ctx, reward))!;
-        if (left + c.units < 0)
-          throw new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(reward.id, left, -c.units), {
-            details: { rewardId: reward.id, left, requested: -c.units },
+        if (left + command.units < 0)
+          throw new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(reward.id, left, -command.units), {
+            details: { rewardId: reward.id, left, requested: -command.units },
           });
         return {
-          result: { rewardId: reward.id, units: c.units },
-          stock: [{ rewardId: reward.id, delta: c.units, initial: startingStock(reward.stock) }],
+          result: { rewardId: reward.id, units: command.units },
+          stock: [{ rewardId: reward.id, delta: command.units, initial: startingStock(reward.stock) }],
         };
       });
     },

@@ -19,21 +19,22 @@ export function tierCommands(ctx: EngineContext): Pick<LoyaltyEngine, "assignTie
   const { program, now } = ctx;
   return {
     async assignTier(input) {
-      const c = parse(schemas.assignTierSchema, input, "assignTier");
+      const command = parse(schemas.assignTierSchema, input, "assignTier");
       const issues: FieldIssue[] = [];
       if (program.tiers === null) issues.push({ path: ["tier"], message: f.noTiers });
-      else if (!program.tiers.byId.has(c.tier)) issues.push({ path: ["tier"], message: f.unknownTier(c.tier) });
-      if (c.until !== undefined && instantMs(c.until) <= now())
+      else if (!program.tiers.byId.has(command.tier))
+        issues.push({ path: ["tier"], message: f.unknownTier(command.tier) });
+      if (command.until !== undefined && instantMs(command.until) <= now())
         issues.push({ path: ["until"], message: f.tierFloorUntilPast });
       if (issues.length > 0)
         throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
-      return writeOne<TierResult>(ctx, "assignTier", input, c.key, c.memberId, true, (w) => {
+      return writeOne<TierResult>(ctx, "assignTier", input, command.key, command.memberId, true, (w) => {
         decideAssignTier(w, program, {
-          tier: c.tier,
-          until: c.until === undefined ? null : instantMs(c.until),
-          note: c.note ?? null,
+          tier: command.tier,
+          until: command.until === undefined ? null : instantMs(command.until),
+          note: command.note ?? null,
         });
-        return { memberId: c.memberId, tier: c.tier };
+        return { memberId: command.memberId, tier: command.tier };
       });
     },
   };

@@ -21,38 +21,39 @@ export function transferReferralCommands(ctx: EngineContext): Pick<LoyaltyEngine
   const { program, fmt } = ctx;
   return {
     async transfer(input) {
-      const c = parse(schemas.transferSchema, input, "transfer");
+      const command = parse(schemas.transferSchema, input, "transfer");
       const issues: FieldIssue[] = [];
-      if (c.toMemberId === c.fromMemberId) issues.push({ path: ["toMemberId"], message: f.transferToSelf });
-      if (decimalPlaces(c.points) > program.scale)
+      if (command.toMemberId === command.fromMemberId) issues.push({ path: ["toMemberId"], message: f.transferToSelf });
+      if (decimalPlaces(command.points) > program.scale)
         issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
-      if (!program.wallets.has(c.wallet)) issues.push({ path: ["wallet"], message: f.unknownWallet(c.wallet) });
-      else issues.push(...transferCommandIssues(program, c));
+      if (!program.wallets.has(command.wallet))
+        issues.push({ path: ["wallet"], message: f.unknownWallet(command.wallet) });
+      else issues.push(...transferCommandIssues(program, command));
       if (issues.length > 0)
         throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
       return write<TransferResult>(
         ctx,
         "transfer",
         input,
-        c.key,
+        command.key,
         [
-          { id: c.fromMemberId, mustExist: true, field: "fromMemberId" },
-          { id: c.toMemberId, mustExist: true, field: "toMemberId" },
+          { id: command.fromMemberId, mustExist: true, field: "fromMemberId" },
+          { id: command.toMemberId, mustExist: true, field: "toMemberId" },
         ],
         ([from, to]) => {
           decideTransfer(from!, to!, program, {
-            transferId: c.key,
-            wallet: c.wallet,
-            points: new Decimal(c.points),
-            reference: c.reference ?? null,
+            transferId: command.key,
+            wallet: command.wallet,
+            points: new Decimal(command.points),
+            reference: command.reference ?? null,
           });
           return {
             result: {
-              transferId: c.key,
-              fromMemberId: c.fromMemberId,
-              toMemberId: c.toMemberId,
-              wallet: c.wallet,
-              points: fmt(new Decimal(c.points)),
+              transferId: command.key,
+              fromMemberId: command.fromMemberId,
+              toMemberId: command.toMemberId,
+              wallet: command.wallet,
+              points: fmt(new Decimal(command.points)),
             },
           };
         },
@@ -60,28 +61,28 @@ export function transferReferralCommands(ctx: EngineContext): Pick<LoyaltyEngine
     },
 
     async refer(input) {
-      const c = parse(schemas.referSchema, input, "refer");
-      if (c.referrerId === c.referredId)
+      const command = parse(schemas.referSchema, input, "refer");
+      if (command.referrerId === command.referredId)
         throw new LoyaltyError("SELF_REFERRAL", messages.selfReferral, {
           issues: [{ path: ["referredId"], message: messages.selfReferral }],
         });
-      checkAgainstProgram(ctx, "refer", c);
+      checkAgainstProgram(ctx, "refer", command);
       return write<ReferralResult>(
         ctx,
         "refer",
         input,
-        c.key,
+        command.key,
         [
-          { id: c.referrerId, mustExist: true, field: "referrerId" },
-          { id: c.referredId, mustExist: true, field: "referredId" },
+          { id: command.referrerId, mustExist: true, field: "referrerId" },
+          { id: command.referredId, mustExist: true, field: "referredId" },
         ],
         ([referrer, referred]) => {
-          const occurredAt = c.occurredAt === undefined ? referrer!.now : instantMs(c.occurredAt);
-          const out = decideRefer(referrer!, referred!, program, { occurredAt, attributes: attrs(c.attributes) });
+          const occurredAt = command.occurredAt === undefined ? referrer!.now : instantMs(command.occurredAt);
+          const out = decideRefer(referrer!, referred!, program, { occurredAt, attributes: attrs(command.attributes) });
           return {
             result: {
-              referrerId: c.referrerId,
-              referredId: c.referredId,
+              referrerId: command.referrerId,
+              referredId: command.referredId,
               referrer: awardLines(ctx, out.referrer),
               referred: awardLines(ctx, out.referred),
             },
