@@ -95,9 +95,9 @@ export function dict<T>(entries?: Iterable<readonly [string, T]>): Dict<T> {
   if (entries) for (const [k, v] of entries) out[k] = v;
   return out;
 }
-export function mapDict<A, B>(record: Readonly<Record<string, A>>, fn: (a: A) => B): Dict<B> {
+export function mapDict<A, B>(byKey: Readonly<Record<string, A>>, fn: (value: A) => B): Dict<B> {
   const out = dict<B>();
-  for (const k of Object.keys(record)) out[k] = fn(record[k] as A);
+  for (const k of Object.keys(byKey)) out[k] = fn(byKey[k] as A);
   return out;
 }
 
