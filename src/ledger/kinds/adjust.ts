@@ -22,20 +22,20 @@ export interface AdjustEntry extends EntryBase {
 }
 
 export const adjust: EntryKindSpec<AdjustEntry> = {
-  fold(s, e) {
-    noteActivity(s, "adjust", Date.parse(e.at));
-    const t = totals(s, e.wallet);
-    const points = new Decimal(e.points);
+  fold(state, entry) {
+    noteActivity(state, "adjust", Date.parse(entry.at));
+    const t = totals(state, entry.wallet);
+    const points = new Decimal(entry.points);
     t.adjusted = t.adjusted.plus(points);
     if (points.gt(0)) {
-      assert(e.lot !== null, `adjust ${e.id}: a credit needs a lot`);
-      const repaid = new Decimal(e.debtRepaid);
-      assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `adjust ${e.id}: debt repaid out of range`);
+      assert(entry.lot !== null, `adjust ${entry.id}: a credit needs a lot`);
+      const repaid = new Decimal(entry.debtRepaid);
+      assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `adjust ${entry.id}: debt repaid out of range`);
       t.debt = t.debt.minus(repaid);
-      createLot(s, e.id, e.lot, points, points.minus(repaid), null, null);
+      createLot(state, entry.id, entry.lot, points, points.minus(repaid), null, null);
     } else {
-      const drawn = drawLots(s, e.wallet, e.lots);
-      assert(drawn.eq(points.neg()), `adjust ${e.id}: lots add up to ${drawn}, not ${points.neg()}`);
+      const drawn = drawLots(state, entry.wallet, entry.lots);
+      assert(drawn.eq(points.neg()), `adjust ${entry.id}: lots add up to ${drawn}, not ${points.neg()}`);
     }
   },
 };

@@ -36,56 +36,59 @@ export interface CancelEntry extends EntryBase {
 }
 
 export const cancel: EntryKindSpec<CancelEntry> = {
-  fold(s, e, at) {
-    const r = s.redemptions[e.redemptionId];
-    assert(r !== undefined && !r.cancelled, `cancel ${e.id}: no open redemption ${e.redemptionId}`);
+  fold(state, entry, at) {
+    const r = state.redemptions[entry.redemptionId];
+    assert(r !== undefined && !r.cancelled, `cancel ${entry.id}: no open redemption ${entry.redemptionId}`);
     // The member undoing a redemption is active: a grace lot must not arrive past the inactivity deadline.
-    noteActivity(s, "spend", at);
+    noteActivity(state, "spend", at);
     assert(
-      r.wallet === e.wallet && r.rewardId === e.rewardId && r.stock === e.stock,
-      `cancel ${e.id}: does not match redemption ${e.redemptionId}`,
+      r.wallet === entry.wallet && r.rewardId === entry.rewardId && r.stock === entry.stock,
+      `cancel ${entry.id}: does not match redemption ${entry.redemptionId}`,
     );
-    const t = totals(s, e.wallet);
-    const regranted = new Decimal(e.regranted),
-      forfeited = new Decimal(e.forfeited),
-      repaid = new Decimal(e.debtRepaid);
+    const t = totals(state, entry.wallet);
+    const regranted = new Decimal(entry.regranted),
+      forfeited = new Decimal(entry.forfeited),
+      repaid = new Decimal(entry.debtRepaid);
     assert(
       regranted.gte(0) && forfeited.gte(0) && repaid.gte(0) && repaid.lte(t.debt),
-      `cancel ${e.id}: figures out of range`,
+      `cancel ${entry.id}: figures out of range`,
     );
     let restored = ZERO;
-    for (const draw of e.lots) {
+    for (const draw of entry.lots) {
       const points = new Decimal(draw.points);
       const was = r.draws.find((d) => d.lot.id === draw.lotId);
       assert(
         was !== undefined && points.gt(0) && points.lte(was.points),
-        `cancel ${e.id}: restores ${draw.points} to lot ${draw.lotId}, which the redemption did not draw so much from`,
+        `cancel ${entry.id}: restores ${draw.points} to lot ${draw.lotId}, which the redemption did not draw so much from`,
       );
-      const lot = s.lots.find((l) => l.id === draw.lotId);
+      const lot = state.lots.find((l) => l.id === draw.lotId);
       if (lot) {
         assert(
           lot.remaining.plus(points).lte(lot.amount),
-          `cancel ${e.id}: lot ${draw.lotId} would hold more than its amount`,
+          `cancel ${entry.id}: lot ${draw.lotId} would hold more than its amount`,
         );
-        replaceLot(s, { ...lot, remaining: lot.remaining.plus(points) });
+        replaceLot(state, { ...lot, remaining: lot.remaining.plus(points) });
       } else {
-        reopenLot(s, was.lot, points);
+        reopenLot(state, was.lot, points);
       }
       restored = restored.plus(points);
     }
     assert(
-      restored.plus(regranted).plus(forfeited).plus(repaid).eq(r.points) && r.points.eq(e.points),
-      `cancel ${e.id}: returns ${e.points}, redemption ${e.redemptionId} took ${r.points}`,
+      restored.plus(regranted).plus(forfeited).plus(repaid).eq(r.points) && r.points.eq(entry.points),
+      `cancel ${entry.id}: returns ${entry.points}, redemption ${entry.redemptionId} took ${r.points}`,
     );
     if (regranted.gt(0)) {
-      assert(e.lot !== null && e.lot.wallet === e.wallet, `cancel ${e.id}: regranted points need a lot`);
-      createLot(s, e.id, e.lot, regranted, regranted, null, null);
+      assert(
+        entry.lot !== null && entry.lot.wallet === entry.wallet,
+        `cancel ${entry.id}: regranted points need a lot`,
+      );
+      createLot(state, entry.id, entry.lot, regranted, regranted, null, null);
     }
     t.spent = t.spent.minus(r.points);
     t.expired = t.expired.plus(forfeited);
     t.debt = t.debt.minus(repaid);
     r.cancelled = true;
     r.draws = [];
-    countLimit(s, counterName.redeemed(r.rewardId), r.limitKeys, new Decimal(-r.quantity));
+    countLimit(state, counterName.redeemed(r.rewardId), r.limitKeys, new Decimal(-r.quantity));
   },
 };

@@ -25,20 +25,25 @@ export interface EarnEntry extends EntryBase {
 }
 
 export const earn: EntryKindSpec<EarnEntry> = {
-  fold(s, e) {
-    const t = totals(s, e.wallet);
-    const points = new Decimal(e.points),
-      repaid = new Decimal(e.debtRepaid);
-    assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `earn ${e.id}: debt repaid out of range`);
+  fold(state, entry) {
+    const t = totals(state, entry.wallet);
+    const points = new Decimal(entry.points),
+      repaid = new Decimal(entry.debtRepaid);
+    assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `earn ${entry.id}: debt repaid out of range`);
     t.earned = t.earned.plus(points);
     t.debt = t.debt.minus(repaid);
-    createLot(s, e.id, e.lot, points, points.minus(repaid), e.ruleId, e.purchaseId);
-    if (e.purchaseId !== null) {
-      const p = s.purchases[e.purchaseId];
-      assert(p !== undefined, `earn ${e.id} names unknown purchase ${e.purchaseId}`);
-      p.earned[e.wallet] = (p.earned[e.wallet] ?? ZERO).plus(points);
+    createLot(state, entry.id, entry.lot, points, points.minus(repaid), entry.ruleId, entry.purchaseId);
+    if (entry.purchaseId !== null) {
+      const p = state.purchases[entry.purchaseId];
+      assert(p !== undefined, `earn ${entry.id} names unknown purchase ${entry.purchaseId}`);
+      p.earned[entry.wallet] = (p.earned[entry.wallet] ?? ZERO).plus(points);
     }
     // Keep the latest keys only; see CAP_KEYS_KEPT.
-    countInPeriods(((s.caps[e.ruleId] ??= dict())[e.wallet] ??= {}), e.capKeys, points, (p) => CAP_KEYS_KEPT[p]);
+    countInPeriods(
+      ((state.caps[entry.ruleId] ??= dict())[entry.wallet] ??= {}),
+      entry.capKeys,
+      points,
+      (p) => CAP_KEYS_KEPT[p],
+    );
   },
 };

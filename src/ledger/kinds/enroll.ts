@@ -14,9 +14,9 @@ export interface EnrollEntry extends EntryBase {
 }
 
 export const enroll: EntryKindSpec<EnrollEntry> = {
-  fold(s, e) {
-    s.joinedAt = Date.parse(e.joinedAt);
-    s.birthday = e.birthday;
-    s.attributes = dict(Object.entries(e.attributes));
+  fold(state, entry) {
+    state.joinedAt = Date.parse(entry.joinedAt);
+    state.birthday = entry.birthday;
+    state.attributes = dict(Object.entries(entry.attributes));
   },
 };

@@ -13,7 +13,7 @@ export interface EventEntry extends EntryBase {
 }
 
 export const event: EntryKindSpec<EventEntry> = {
-  fold(s, e) {
-    noteActivity(s, `event:${e.type}`, Date.parse(e.occurredAt));
+  fold(state, entry) {
+    noteActivity(state, `event:${entry.type}`, Date.parse(entry.occurredAt));
   },
 };

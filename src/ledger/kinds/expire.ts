@@ -21,17 +21,17 @@ export interface ExpireEntry extends EntryBase {
 }
 
 export const expire: EntryKindSpec<ExpireEntry> = {
-  fold(s, e) {
-    const drawn = drawLots(s, e.wallet, e.lots, (lot, points) => {
-      const p = lot.purchaseId === null ? undefined : s.purchases[lot.purchaseId];
-      if (p) p.expired[e.wallet] = (p.expired[e.wallet] ?? ZERO).plus(points);
+  fold(state, entry) {
+    const drawn = drawLots(state, entry.wallet, entry.lots, (lot, points) => {
+      const p = lot.purchaseId === null ? undefined : state.purchases[lot.purchaseId];
+      if (p) p.expired[entry.wallet] = (p.expired[entry.wallet] ?? ZERO).plus(points);
     });
-    assert(drawn.eq(e.points), `expire ${e.id}: lots add up to ${drawn}, not ${e.points}`);
-    const t = totals(s, e.wallet);
+    assert(drawn.eq(entry.points), `expire ${entry.id}: lots add up to ${drawn}, not ${entry.points}`);
+    const t = totals(state, entry.wallet);
     t.expired = t.expired.plus(drawn);
-    if (e.lapsedAt !== undefined) {
-      const lapsed = Date.parse(e.lapsedAt);
-      if (lapsed > (s.lapsed[e.wallet] ?? -Infinity)) s.lapsed[e.wallet] = lapsed;
+    if (entry.lapsedAt !== undefined) {
+      const lapsed = Date.parse(entry.lapsedAt);
+      if (lapsed > (state.lapsed[entry.wallet] ?? -Infinity)) state.lapsed[entry.wallet] = lapsed;
     }
   },
 };

@@ -17,13 +17,13 @@ export interface PurchaseEntry extends EntryBase {
 }
 
 export const purchase: EntryKindSpec<PurchaseEntry> = {
-  fold(s, e) {
-    assert(s.purchases[e.purchaseId] === undefined, `purchase ${e.purchaseId} recorded twice`);
-    noteActivity(s, "purchase", Date.parse(e.occurredAt));
-    s.purchases[e.purchaseId] = {
-      id: e.purchaseId,
-      amount: new Decimal(e.amount),
-      occurredAt: Date.parse(e.occurredAt),
+  fold(state, entry) {
+    assert(state.purchases[entry.purchaseId] === undefined, `purchase ${entry.purchaseId} recorded twice`);
+    noteActivity(state, "purchase", Date.parse(entry.occurredAt));
+    state.purchases[entry.purchaseId] = {
+      id: entry.purchaseId,
+      amount: new Decimal(entry.amount),
+      occurredAt: Date.parse(entry.occurredAt),
       refunded: ZERO,
       earned: dict(),
       settled: dict(),

@@ -45,35 +45,38 @@ export interface RedeemEntry extends EntryBase {
 }
 
 export const redeem: EntryKindSpec<RedeemEntry> = {
-  fold(s, e, at) {
-    assert(s.redemptions[e.redemptionId] === undefined, `redemption ${e.redemptionId} recorded twice`);
+  fold(state, entry, at) {
+    assert(state.redemptions[entry.redemptionId] === undefined, `redemption ${entry.redemptionId} recorded twice`);
     assert(
-      Number.isSafeInteger(e.quantity) && e.quantity >= 1 && Number.isSafeInteger(e.stock) && e.stock >= 0,
-      `redeem ${e.id}: quantity or stock out of range`,
+      Number.isSafeInteger(entry.quantity) &&
+        entry.quantity >= 1 &&
+        Number.isSafeInteger(entry.stock) &&
+        entry.stock >= 0,
+      `redeem ${entry.id}: quantity or stock out of range`,
     );
     // An automatic conversion is the program's doing, not the member's: it is no activity.
-    if (e.periodEnd === null) noteActivity(s, "spend", at);
+    if (entry.periodEnd === null) noteActivity(state, "spend", at);
     const draws: { lot: LotShape; points: Decimal }[] = [];
-    const drawn = drawLots(s, e.wallet, e.lots, (lot, points) => {
+    const drawn = drawLots(state, entry.wallet, entry.lots, (lot, points) => {
       const { remaining: _, ...shape } = lot;
       draws.push({ lot: shape, points });
     });
-    assert(drawn.eq(e.points), `redeem ${e.id}: lots add up to ${drawn}, not ${e.points}`);
-    totals(s, e.wallet).spent = totals(s, e.wallet).spent.plus(drawn);
+    assert(drawn.eq(entry.points), `redeem ${entry.id}: lots add up to ${drawn}, not ${entry.points}`);
+    totals(state, entry.wallet).spent = totals(state, entry.wallet).spent.plus(drawn);
     // An automatic conversion is dated at its period end, whenever it was written.
-    const when = e.periodEnd === null ? at : Date.parse(e.periodEnd);
-    s.redemptions[e.redemptionId] = {
-      id: e.redemptionId,
-      rewardId: e.rewardId,
-      wallet: e.wallet,
+    const when = entry.periodEnd === null ? at : Date.parse(entry.periodEnd);
+    state.redemptions[entry.redemptionId] = {
+      id: entry.redemptionId,
+      rewardId: entry.rewardId,
+      wallet: entry.wallet,
       points: drawn,
-      quantity: e.quantity,
+      quantity: entry.quantity,
       at: when,
-      stock: e.stock,
-      limitKeys: { ...e.limitKeys },
+      stock: entry.stock,
+      limitKeys: { ...entry.limitKeys },
       cancelled: false,
       draws,
     };
-    countLimit(s, counterName.redeemed(e.rewardId), e.limitKeys, new Decimal(e.quantity));
+    countLimit(state, counterName.redeemed(entry.rewardId), entry.limitKeys, new Decimal(entry.quantity));
   },
 };

@@ -19,13 +19,13 @@ export interface ReferralEntry extends EntryBase {
 }
 
 export const referral: EntryKindSpec<ReferralEntry> = {
-  fold(s, e) {
-    assert(e.counterpartyId !== s.memberId, `referral ${e.id}: the member refers itself`);
-    if (e.role === "referred") {
-      assert(s.referredBy === null, `referral ${e.id}: member already referred by ${s.referredBy}`);
-      s.referredBy = e.counterpartyId;
+  fold(state, entry) {
+    assert(entry.counterpartyId !== state.memberId, `referral ${entry.id}: the member refers itself`);
+    if (entry.role === "referred") {
+      assert(state.referredBy === null, `referral ${entry.id}: member already referred by ${state.referredBy}`);
+      state.referredBy = entry.counterpartyId;
     } else {
-      countLimit(s, counterName.referrals(), e.limitKeys, new Decimal(1));
+      countLimit(state, counterName.referrals(), entry.limitKeys, new Decimal(1));
     }
   },
 };

@@ -15,12 +15,12 @@ export interface RefundEntry extends EntryBase {
 }
 
 export const refund: EntryKindSpec<RefundEntry> = {
-  fold(s, e) {
-    noteActivity(s, "refund", Date.parse(e.at));
-    if (e.purchaseId === null) return;
-    const p = s.purchases[e.purchaseId];
-    assert(p !== undefined, `refund ${e.id} names unknown purchase ${e.purchaseId}`);
-    p.refunded = p.refunded.plus(e.amount);
-    assert(p.refunded.lte(p.amount), `refund ${e.id}: refunds exceed purchase ${e.purchaseId}`);
+  fold(state, entry) {
+    noteActivity(state, "refund", Date.parse(entry.at));
+    if (entry.purchaseId === null) return;
+    const p = state.purchases[entry.purchaseId];
+    assert(p !== undefined, `refund ${entry.id} names unknown purchase ${entry.purchaseId}`);
+    p.refunded = p.refunded.plus(entry.amount);
+    assert(p.refunded.lte(p.amount), `refund ${entry.id}: refunds exceed purchase ${entry.purchaseId}`);
   },
 };

@@ -21,31 +21,31 @@ export interface ReverseEntry extends EntryBase {
 }
 
 export const reverse: EntryKindSpec<ReverseEntry> = {
-  fold(s, e) {
-    const drawn = drawLots(s, e.wallet, e.lots);
-    const debt = new Decimal(e.debt);
+  fold(state, entry) {
+    const drawn = drawLots(state, entry.wallet, entry.lots);
+    const debt = new Decimal(entry.debt);
     assert(
-      drawn.plus(debt).eq(e.points),
-      `reverse ${e.id}: lots plus debt add up to ${drawn.plus(debt)}, not ${e.points}`,
+      drawn.plus(debt).eq(entry.points),
+      `reverse ${entry.id}: lots plus debt add up to ${drawn.plus(debt)}, not ${entry.points}`,
     );
-    const t = totals(s, e.wallet);
-    t.reversed = t.reversed.plus(e.points);
+    const t = totals(state, entry.wallet);
+    t.reversed = t.reversed.plus(entry.points);
     t.debt = t.debt.plus(debt);
-    if (e.purchaseId !== null) {
-      const p = s.purchases[e.purchaseId];
-      assert(p !== undefined, `reverse ${e.id} names unknown purchase ${e.purchaseId}`);
-      const settled = (p.settled[e.wallet] ?? ZERO).plus(e.points).plus(e.forgiven);
-      const reversed = (p.reversed[e.wallet] ?? ZERO).plus(e.points);
+    if (entry.purchaseId !== null) {
+      const p = state.purchases[entry.purchaseId];
+      assert(p !== undefined, `reverse ${entry.id} names unknown purchase ${entry.purchaseId}`);
+      const settled = (p.settled[entry.wallet] ?? ZERO).plus(entry.points).plus(entry.forgiven);
+      const reversed = (p.reversed[entry.wallet] ?? ZERO).plus(entry.points);
       assert(
-        settled.lte(p.earned[e.wallet] ?? ZERO),
-        `reverse ${e.id}: reverses more than purchase ${e.purchaseId} earned`,
+        settled.lte(p.earned[entry.wallet] ?? ZERO),
+        `reverse ${entry.id}: reverses more than purchase ${entry.purchaseId} earned`,
       );
       assert(
-        reversed.plus(p.expired[e.wallet] ?? ZERO).lte(p.earned[e.wallet] ?? ZERO),
-        `reverse ${e.id}: takes back points of purchase ${e.purchaseId} that expired`,
+        reversed.plus(p.expired[entry.wallet] ?? ZERO).lte(p.earned[entry.wallet] ?? ZERO),
+        `reverse ${entry.id}: takes back points of purchase ${entry.purchaseId} that expired`,
       );
-      p.settled[e.wallet] = settled;
-      p.reversed[e.wallet] = reversed;
+      p.settled[entry.wallet] = settled;
+      p.reversed[entry.wallet] = reversed;
     }
   },
 };

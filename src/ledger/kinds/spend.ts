@@ -16,11 +16,11 @@ export interface SpendEntry extends EntryBase {
 }
 
 export const spend: EntryKindSpec<SpendEntry> = {
-  fold(s, e) {
-    noteActivity(s, "spend", Date.parse(e.at));
-    const drawn = drawLots(s, e.wallet, e.lots);
-    assert(drawn.eq(e.points), `spend ${e.id}: lots add up to ${drawn}, not ${e.points}`);
-    const t = totals(s, e.wallet);
+  fold(state, entry) {
+    noteActivity(state, "spend", Date.parse(entry.at));
+    const drawn = drawLots(state, entry.wallet, entry.lots);
+    assert(drawn.eq(entry.points), `spend ${entry.id}: lots add up to ${drawn}, not ${entry.points}`);
+    const t = totals(state, entry.wallet);
     t.spent = t.spent.plus(drawn);
   },
 };

@@ -40,14 +40,14 @@ export interface TierEntry extends EntryBase {
 }
 
 export const tier: EntryKindSpec<TierEntry> = {
-  fold(s, e) {
+  fold(state, entry) {
     assert(
-      s.tier === null ? e.from === null : e.from === s.tier.id,
-      `tier ${e.id}: from ${e.from}, but the member holds ${s.tier?.id ?? "no tier"}`,
+      state.tier === null ? entry.from === null : entry.from === state.tier.id,
+      `tier ${entry.id}: from ${entry.from}, but the member holds ${state.tier?.id ?? "no tier"}`,
     );
-    assert(e.tier.id === e.to, `tier ${e.id}: record names ${e.tier.id}, not ${e.to}`);
-    s.tier = tierFromRecord(e.tier);
-    if (e.resetMetrics) delete s.metrics["all"];
+    assert(entry.tier.id === entry.to, `tier ${entry.id}: record names ${entry.tier.id}, not ${entry.to}`);
+    state.tier = tierFromRecord(entry.tier);
+    if (entry.resetMetrics) delete state.metrics["all"];
   },
 };
 

@@ -31,25 +31,31 @@ export interface TransferEntry extends EntryBase {
 }
 
 export const transfer: EntryKindSpec<TransferEntry> = {
-  fold(s, e, at) {
-    assert(e.counterpartyId !== s.memberId, `transfer ${e.id}: to the member itself`);
-    const t = totals(s, e.wallet);
-    const points = new Decimal(e.points);
+  fold(state, entry, at) {
+    assert(entry.counterpartyId !== state.memberId, `transfer ${entry.id}: to the member itself`);
+    const t = totals(state, entry.wallet);
+    const points = new Decimal(entry.points);
     // Sending and receiving both count as activity: a dormant receiver's wallet wakes up with
     // the points rather than receiving them already expired.
-    noteActivity(s, "transfer", at);
-    if (e.direction === "out") {
-      const drawn = drawLots(s, e.wallet, e.lots);
-      assert(drawn.eq(points), `transfer ${e.id}: lots add up to ${drawn}, not ${e.points}`);
+    noteActivity(state, "transfer", at);
+    if (entry.direction === "out") {
+      const drawn = drawLots(state, entry.wallet, entry.lots);
+      assert(drawn.eq(points), `transfer ${entry.id}: lots add up to ${drawn}, not ${entry.points}`);
       t.transferredOut = t.transferredOut.plus(drawn);
-      countLimit(s, counterName.transferred(e.wallet), e.limitKeys, drawn);
+      countLimit(state, counterName.transferred(entry.wallet), entry.limitKeys, drawn);
     } else {
-      const repaid = new Decimal(e.debtRepaid);
-      assert(e.lot !== null && e.lot.wallet === e.wallet && points.gt(0), `transfer ${e.id}: a credit needs a lot`);
-      assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points), `transfer ${e.id}: debt repaid out of range`);
+      const repaid = new Decimal(entry.debtRepaid);
+      assert(
+        entry.lot !== null && entry.lot.wallet === entry.wallet && points.gt(0),
+        `transfer ${entry.id}: a credit needs a lot`,
+      );
+      assert(
+        repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(points),
+        `transfer ${entry.id}: debt repaid out of range`,
+      );
       t.transferredIn = t.transferredIn.plus(points);
       t.debt = t.debt.minus(repaid);
-      createLot(s, e.id, e.lot, points, points.minus(repaid), null, null);
+      createLot(state, entry.id, entry.lot, points, points.minus(repaid), null, null);
     }
   },
 };
