@@ -74,31 +74,31 @@ function stringList(v: unknown, path: Path, out: FieldIssue[]) {
 }
 
 /** Validates a line filter, appending one issue per bad field. */
-export function validateLineFilter(v: unknown, path: Path, out: FieldIssue[]): void {
-  if (!isObject(v)) return void out.push({ path, message: f.expectedType("a line filter object") });
-  onlyKeys(v, ["skus", "categories", "excludeSkus", "excludeCategories"], path, out);
+export function validateLineFilter(value: unknown, path: Path, out: FieldIssue[]): void {
+  if (!isObject(value)) return void out.push({ path, message: f.expectedType("a line filter object") });
+  onlyKeys(value, ["skus", "categories", "excludeSkus", "excludeCategories"], path, out);
   for (const key of ["skus", "categories", "excludeSkus", "excludeCategories"])
-    if (v[key] !== undefined) stringList(v[key], [...path, key], out);
+    if (value[key] !== undefined) stringList(value[key], [...path, key], out);
 }
 
 /** Validates a condition tree, appending one issue per bad field (all of them, not the first). */
-export function validateCondition(v: unknown, path: Path, out: FieldIssue[], depth = 0): void {
+export function validateCondition(condition: unknown, path: Path, out: FieldIssue[], depth = 0): void {
   if (depth > MAX_DEPTH) return void out.push({ path, message: f.tooLarge(`${MAX_DEPTH} levels of nesting`) });
-  if (!isObject(v)) return void out.push({ path, message: f.expectedType("a condition object") });
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(v, k);
+  if (!isObject(condition)) return void out.push({ path, message: f.expectedType("a condition object") });
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(condition, k);
   if (has("all") || has("any")) {
     const key = has("all") ? "all" : "any";
-    onlyKeys(v, [key], path, out);
-    const list = v[key];
+    onlyKeys(condition, [key], path, out);
+    const list = condition[key];
     if (!Array.isArray(list) || list.length === 0)
       return void out.push({ path: [...path, key], message: f.expectedType("a non-empty list of conditions") });
     list.forEach((c, i) => validateCondition(c, [...path, key, i], out, depth + 1));
   } else if (has("not")) {
-    onlyKeys(v, ["not"], path, out);
-    validateCondition(v.not, [...path, "not"], out, depth + 1);
+    onlyKeys(condition, ["not"], path, out);
+    validateCondition(condition.not, [...path, "not"], out, depth + 1);
   } else if (has("field")) {
-    onlyKeys(v, ["field", "op", "value"], path, out);
-    if (typeof v.field !== "string" || !FIELD.test(v.field)) {
+    onlyKeys(condition, ["field", "op", "value"], path, out);
+    if (typeof condition.field !== "string" || !FIELD.test(condition.field)) {
       out.push({
         path: [...path, "field"],
         message: f.expectedType(
@@ -106,29 +106,29 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
         ),
       });
     }
-    if (!OPS.includes(v.op as ComparisonOp))
+    if (!OPS.includes(condition.op as ComparisonOp))
       return void out.push({ path: [...path, "op"], message: f.expectedType(`one of ${OPS.join(", ")}`) });
-    const op = v.op as ComparisonOp;
+    const op = condition.op as ComparisonOp;
     if (op === "exists") {
-      if (v.value !== undefined) out.push({ path: [...path, "value"], message: f.unknownField("value") });
+      if (condition.value !== undefined) out.push({ path: [...path, "value"], message: f.unknownField("value") });
     } else if (op === "in" || op === "nin") {
-      if (!Array.isArray(v.value) || v.value.length === 0 || !v.value.every(isScalar))
+      if (!Array.isArray(condition.value) || condition.value.length === 0 || !condition.value.every(isScalar))
         out.push({
           path: [...path, "value"],
           message: f.expectedType("a non-empty list of strings, numbers or booleans"),
         });
     } else if (op === "eq" || op === "ne") {
-      if (!isScalar(v.value))
+      if (!isScalar(condition.value))
         out.push({ path: [...path, "value"], message: f.expectedType("a string, number or boolean") });
     } else {
       const ok =
-        (typeof v.value === "string" && DECIMAL_LITERAL.test(v.value)) ||
-        (typeof v.value === "number" && Number.isSafeInteger(v.value));
+        (typeof condition.value === "string" && DECIMAL_LITERAL.test(condition.value)) ||
+        (typeof condition.value === "number" && Number.isSafeInteger(condition.value));
       if (!ok) out.push({ path: [...path, "value"], message: f.expectedType("a decimal string or a whole number") });
     }
   } else if (has("dayOfWeek")) {
-    onlyKeys(v, ["dayOfWeek"], path, out);
-    const days = v.dayOfWeek;
+    onlyKeys(condition, ["dayOfWeek"], path, out);
+    const days = condition.dayOfWeek;
     if (!Array.isArray(days) || days.length === 0 || !days.every((d) => WEEKDAY_NAMES.includes(d as Weekday))) {
       out.push({
         path: [...path, "dayOfWeek"],
@@ -136,8 +136,8 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
       });
     }
   } else if (has("dateRange")) {
-    onlyKeys(v, ["dateRange"], path, out);
-    const r = v.dateRange;
+    onlyKeys(condition, ["dateRange"], path, out);
+    const r = condition.dateRange;
     if (!isObject(r) || (r.from === undefined && r.to === undefined))
       return void out.push({
         path: [...path, "dateRange"],
@@ -151,8 +151,8 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
     if (typeof r.from === "string" && typeof r.to === "string" && r.to < r.from)
       out.push({ path: [...path, "dateRange", "to"], message: f.rangeReversed });
   } else if (has("timeOfDay")) {
-    onlyKeys(v, ["timeOfDay"], path, out);
-    const r = v.timeOfDay;
+    onlyKeys(condition, ["timeOfDay"], path, out);
+    const r = condition.timeOfDay;
     if (!isObject(r))
       return void out.push({ path: [...path, "timeOfDay"], message: f.expectedType("{ from: HH:MM, to: HH:MM }") });
     onlyKeys(r, ["from", "to"], [...path, "timeOfDay"], out);
@@ -160,18 +160,24 @@ export function validateCondition(v: unknown, path: Path, out: FieldIssue[], dep
       if (typeof r[end] !== "string" || !TIME.test(r[end] as string))
         out.push({ path: [...path, "timeOfDay", end], message: f.notTime });
   } else if (has("birthday")) {
-    onlyKeys(v, ["birthday"], path, out);
-    if (v.birthday !== "day" && v.birthday !== "month")
+    onlyKeys(condition, ["birthday"], path, out);
+    if (condition.birthday !== "day" && condition.birthday !== "month")
       out.push({ path: [...path, "birthday"], message: f.expectedType('"day" or "month"') });
   } else if (has("tier")) {
-    onlyKeys(v, ["tier"], path, out);
-    stringList(v.tier, [...path, "tier"], out);
+    onlyKeys(condition, ["tier"], path, out);
+    stringList(condition.tier, [...path, "tier"], out);
   } else if (has("lines")) {
-    onlyKeys(v, ["lines", "minQuantity", "minAmount"], path, out);
-    validateLineFilter(v.lines, [...path, "lines"], out);
-    if (v.minQuantity !== undefined && !(Number.isSafeInteger(v.minQuantity) && (v.minQuantity as number) > 0))
+    onlyKeys(condition, ["lines", "minQuantity", "minAmount"], path, out);
+    validateLineFilter(condition.lines, [...path, "lines"], out);
+    if (
+      condition.minQuantity !== undefined &&
+      !(Number.isSafeInteger(condition.minQuantity) && (condition.minQuantity as number) > 0)
+    )
       out.push({ path: [...path, "minQuantity"], message: f.expectedType("a whole number above zero") });
-    if (v.minAmount !== undefined && !(typeof v.minAmount === "string" && DECIMAL_LITERAL.test(v.minAmount)))
+    if (
+      condition.minAmount !== undefined &&
+      !(typeof condition.minAmount === "string" && DECIMAL_LITERAL.test(condition.minAmount))
+    )
       out.push({ path: [...path, "minAmount"], message: f.notDecimal });
   } else {
     out.push({

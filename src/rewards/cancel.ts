@@ -35,19 +35,25 @@ export interface CancelOutcome {
  * are forfeited when that is 0. Debt is repaid first, from the returned points in spending order.
  */
 export function cancelRedemption(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   program: Program,
-  c: { redemptionId: string; reason: string | null },
+  request: { redemptionId: string; reason: string | null },
 ): CancelOutcome {
-  const record = w.state.redemptions[c.redemptionId];
+  const record = writer.state.redemptions[request.redemptionId];
   if (record === undefined) {
-    throw new LoyaltyError("REDEMPTION_NOT_FOUND", messages.redemptionNotFound(w.state.memberId, c.redemptionId), {
-      issues: [{ path: ["redemptionId"], message: messages.redemptionNotFound(w.state.memberId, c.redemptionId) }],
-    });
+    throw new LoyaltyError(
+      "REDEMPTION_NOT_FOUND",
+      messages.redemptionNotFound(writer.state.memberId, request.redemptionId),
+      {
+        issues: [
+          { path: ["redemptionId"], message: messages.redemptionNotFound(writer.state.memberId, request.redemptionId) },
+        ],
+      },
+    );
   }
   if (record.cancelled)
-    throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(c.redemptionId), {
-      details: { redemptionId: c.redemptionId },
+    throw new LoyaltyError("REDEMPTION_CANCELLED", messages.redemptionCancelled(request.redemptionId), {
+      details: { redemptionId: request.redemptionId },
     });
   // The figures this decision needs, copied: appending the cancel entry changes the record (it is
   // marked cancelled and its draws emptied).
@@ -60,11 +66,11 @@ export function cancelRedemption(
     at: record.at,
     draws: [...record.draws],
   };
-  const deadline = inactivityDeadline(program, w.state, r.wallet);
+  const deadline = inactivityDeadline(program, writer.state, r.wallet);
   // A lapse of the wallet for inactivity after the redemption expired its points, whatever
   // activity has moved the deadline since.
-  const lapsedSince = (w.state.lapsed[r.wallet] ?? -Infinity) > r.at;
-  let debt = w.state.wallets[r.wallet]?.debt ?? ZERO;
+  const lapsedSince = (writer.state.lapsed[r.wallet] ?? -Infinity) > r.at;
+  let debt = writer.state.wallets[r.wallet]?.debt ?? ZERO;
   let debtRepaid = ZERO,
     regranted = ZERO,
     forfeited = ZERO,
@@ -81,7 +87,7 @@ export function cancelRedemption(
     debtRepaid = debtRepaid.plus(repay);
     const back = d.points.minus(repay);
     if (back.isZero()) continue;
-    if (lapsedSince || isExpired({ ...d.lot, remaining: back }, w.now, deadline)) {
+    if (lapsedSince || isExpired({ ...d.lot, remaining: back }, writer.now, deadline)) {
       if (program.cancellationGraceDays === 0) {
         forfeited = forfeited.plus(back);
         continue;
@@ -97,12 +103,12 @@ export function cancelRedemption(
   const lot = regranted.gt(0)
     ? {
         wallet: r.wallet,
-        earnedAt: iso(w.now),
-        availableAt: iso(w.now),
-        expiresAt: iso(addLocal(w.now, program.timeZone, { days: program.cancellationGraceDays })),
+        earnedAt: iso(writer.now),
+        availableAt: iso(writer.now),
+        expiresAt: iso(addLocal(writer.now, program.timeZone, { days: program.cancellationGraceDays })),
       }
     : null;
-  const cancel = w.append({
+  const cancel = writer.append({
     kind: "cancel",
     redemptionId: r.id,
     rewardId: r.rewardId,
@@ -114,13 +120,13 @@ export function cancelRedemption(
     forfeited: forfeited.toString(),
     debtRepaid: debtRepaid.toString(),
     stock: r.stock,
-    reason: c.reason,
+    reason: request.reason,
   });
   // Only within_balance forgives points because they were spent, and would have taken them had they
   // been there; only_pending forgives every available point anyway; allow_debt forgives none.
   const reclaimed =
     program.negativeBalance === "within_balance"
-      ? reclaimForgiven(w, r.wallet, returnedByPurchase, lot === null ? null : cancel.id)
+      ? reclaimForgiven(writer, r.wallet, returnedByPurchase, lot === null ? null : cancel.id)
       : ZERO;
   return {
     restored,

@@ -79,17 +79,17 @@ export function refusal(
 /** Problems of a redeem command that the catalogue shows without loading the member: unknown reward, bad cause, bad quantity. */
 export function redeemCommandIssues(
   program: Program,
-  c: { rewardId: string; quantity?: number | undefined; cause?: string | undefined },
+  command: { rewardId: string; quantity?: number | undefined; cause?: string | undefined },
 ): { path: (string | number)[]; message: string }[] {
   const f = messages.field;
-  const reward = program.rewards.get(c.rewardId);
-  if (reward === undefined) return [{ path: ["rewardId"], message: f.unknownReward(c.rewardId) }];
+  const reward = program.rewards.get(command.rewardId);
+  if (reward === undefined) return [{ path: ["rewardId"], message: f.unknownReward(command.rewardId) }];
   const issues: { path: (string | number)[]; message: string }[] = [];
   if (reward.kind === "donation") {
-    if (c.cause === undefined) issues.push({ path: ["cause"], message: f.causeRequired });
-    else if (reward.causes !== null && !reward.causes.has(c.cause))
-      issues.push({ path: ["cause"], message: f.unknownCause(c.cause) });
-  } else if (c.cause !== undefined) {
+    if (command.cause === undefined) issues.push({ path: ["cause"], message: f.causeRequired });
+    else if (reward.causes !== null && !reward.causes.has(command.cause))
+      issues.push({ path: ["cause"], message: f.unknownCause(command.cause) });
+  } else if (command.cause !== undefined) {
     issues.push({ path: ["cause"], message: f.causeNotDonation });
   }
   return issues;

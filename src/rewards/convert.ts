@@ -32,21 +32,25 @@ function spendableAtPeriodEnd(w: LedgerWriter, program: Program, wallet: string,
  * instant), then this, then the expiries.
  */
 export function convertDue(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   program: Program,
   codes: CodeGenerator | null,
-  tierAt: (at: number) => string | null = () => w.state.tier?.id ?? null,
+  tierAt: (at: number) => string | null = () => writer.state.tier?.id ?? null,
   /** The member's last write before this one (entries this write appended already move `lastAt`). */
-  lastWrite: number = w.state.lastAt,
+  lastWrite: number = writer.state.lastAt,
 ): void {
   // Every due period end of every automatic reward, in time order (then catalogue order): two
   // conversions of one wallet take their points in the order their period ends came.
   const due: { at: number; order: number; reward: CompiledReward }[] = [];
   [...program.rewards.values()].forEach((reward, order) => {
     if (reward.automatic === null || !reward.enabled) return;
-    const start = Math.max(lastWrite, w.state.joinedAt, reward.availableFrom ?? -Infinity);
+    const start = Math.max(lastWrite, writer.state.joinedAt, reward.availableFrom ?? -Infinity);
     let end = endOfPeriod(start, program.timeZone, reward.automatic);
-    for (let n = 0; n < MAX_CATCH_UP && end <= w.now; n++, end = endOfPeriod(end, program.timeZone, reward.automatic)) {
+    for (
+      let n = 0;
+      n < MAX_CATCH_UP && end <= writer.now;
+      n++, end = endOfPeriod(end, program.timeZone, reward.automatic)
+    ) {
       if (reward.availableUntil !== null && end >= reward.availableUntil) break;
       due.push({ at: end, order, reward });
     }
@@ -55,7 +59,7 @@ export function convertDue(
   for (const { at, reward } of due) {
     const tier = tierAt(at);
     if (reward.tiers !== null && !reward.tiers.has(tier ?? "")) continue;
-    convertAt(w, program, reward, at, tier, codes);
+    convertAt(writer, program, reward, at, tier, codes);
   }
 }
 
@@ -100,21 +104,24 @@ function convertAt(
  * nothing else happens to the member before it: what the store's due index is told. Candidates
  * are the next period end and the first period end after each pending lot becomes available.
  */
-export function nextConversionAt(program: Program, w: LedgerWriter): number | null {
+export function nextConversionAt(program: Program, writer: LedgerWriter): number | null {
   let due: number | null = null;
   for (const reward of program.rewards.values()) {
     if (reward.automatic === null || !reward.enabled) continue;
-    if (reward.tiers !== null && !reward.tiers.has(w.state.tier?.id ?? "")) continue;
-    const after = Math.max(w.now, w.state.joinedAt, reward.availableFrom ?? -Infinity);
+    if (reward.tiers !== null && !reward.tiers.has(writer.state.tier?.id ?? "")) continue;
+    const after = Math.max(writer.now, writer.state.joinedAt, reward.availableFrom ?? -Infinity);
     const candidates = new Set<number>([endOfPeriod(after, program.timeZone, reward.automatic)]);
-    for (const lot of w.state.lots)
+    for (const lot of writer.state.lots)
       if (lot.wallet === reward.wallet && lot.availableAt > after)
         candidates.add(endOfPeriod(lot.availableAt - 1, program.timeZone, reward.automatic));
-    const price = unitPrice(reward, w.state);
+    const price = unitPrice(reward, writer.state);
     for (const at of [...candidates].sort((a, b) => a - b)) {
       if (reward.availableUntil !== null && at >= reward.availableUntil) break;
       if (due !== null && at >= due) break;
-      const available = spendableAtPeriodEnd(w, program, reward.wallet, at).reduce((s, l) => s.plus(l.remaining), ZERO);
+      const available = spendableAtPeriodEnd(writer, program, reward.wallet, at).reduce(
+        (s, l) => s.plus(l.remaining),
+        ZERO,
+      );
       if (available.gte(price)) {
         due = at;
         break;

@@ -39,36 +39,36 @@ export interface RedeemOutcome {
 }
 
 /** Redeems a reward now, or refuses with a typed LoyaltyError and nothing written. */
-export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): RedeemOutcome {
+export function redeem(writer: LedgerWriter, program: Program, req: RedeemRequest): RedeemOutcome {
   const reward = req.reward;
   if (isAutomaticConversionId(program, req.redemptionId)) {
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", 1), {
       issues: [{ path: ["redemptionId"], message: messages.field.reservedKey }],
     });
   }
-  if (w.state.redemptions[req.redemptionId] !== undefined) {
+  if (writer.state.redemptions[req.redemptionId] !== undefined) {
     throw new LoyaltyError("DUPLICATE_REDEMPTION", messages.duplicateRedemption(req.redemptionId), {
       issues: [{ path: ["redemptionId"], message: messages.duplicateRedemption(req.redemptionId) }],
     });
   }
-  const price = unitPrice(reward, w.state);
+  const price = unitPrice(reward, writer.state);
   let quantity = req.quantity;
   // Whether it is offered at all comes before what the member can afford (the README's order).
-  const unavailable = refusal(program, reward, w.state, w.now, quantity ?? 1, req.stockLeft);
-  const deadline = inactivityDeadline(program, w.state, reward.wallet);
+  const unavailable = refusal(program, reward, writer.state, writer.now, quantity ?? 1, req.stockLeft);
+  const deadline = inactivityDeadline(program, writer.state, reward.wallet);
   if (unavailable) throw unavailable;
   if (quantity === null) {
     // A conversion on request: every whole step of the available balance, within its limits.
-    const available = walletBalanceAt(w.state, reward.wallet, w.now, deadline).available;
+    const available = walletBalanceAt(writer.state, reward.wallet, writer.now, deadline).available;
     quantity = Math.min(available.div(price).floor().toNumber(), 1_000_000);
     if (quantity < 1) throw insufficientPoints(reward.wallet, available, price);
-    const refused = refusal(program, reward, w.state, w.now, quantity, req.stockLeft);
+    const refused = refusal(program, reward, writer.state, writer.now, quantity, req.stockLeft);
     if (refused) throw refused;
   }
   const points = price.times(quantity);
-  const lots = drawAvailable(w, reward.wallet, points, deadline);
+  const lots = drawAvailable(writer, reward.wallet, points, deadline);
   const stock = reward.stock === null ? 0 : quantity;
-  const entry = w.append({
+  const entry = writer.append({
     kind: "redeem",
     redemptionId: req.redemptionId,
     rewardId: reward.id,
@@ -78,8 +78,8 @@ export function redeem(w: LedgerWriter, program: Program, req: RedeemRequest): R
     lots,
     quantity,
     stock,
-    limitKeys: limitKeys(reward.limits, w.now, program.timeZone),
-    grant: grant(program, reward, quantity, req, w.state.memberId),
+    limitKeys: limitKeys(reward.limits, writer.now, program.timeZone),
+    grant: grant(program, reward, quantity, req, writer.state.memberId),
     periodEnd: null,
     reference: req.reference,
   }) as RedeemEntry;

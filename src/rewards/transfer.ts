@@ -24,12 +24,12 @@ export interface TransferRequest {
 /** Checks that need only the program: the wallet may be transferred, the figure is big enough. */
 export function transferCommandIssues(
   program: Program,
-  c: { wallet: string; points: string },
+  command: { wallet: string; points: string },
 ): { path: (string | number)[]; message: string }[] {
   const t = program.transfers;
-  if (t === null || !t.wallets.has(c.wallet))
-    return [{ path: ["wallet"], message: messages.field.transfersNotAllowed(c.wallet) }];
-  if (t.minPoints !== null && new Decimal(c.points).lt(t.minPoints))
+  if (t === null || !t.wallets.has(command.wallet))
+    return [{ path: ["wallet"], message: messages.field.transfersNotAllowed(command.wallet) }];
+  if (t.minPoints !== null && new Decimal(command.points).lt(t.minPoints))
     return [{ path: ["points"], message: messages.field.belowMinimum(t.minPoints.toString()) }];
   return [];
 }

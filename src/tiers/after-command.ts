@@ -18,18 +18,18 @@ import { ensureTier, promote, writeTier } from "./write-tier.js";
  * review that reset the metrics is not this command's doing.
  */
 export function tiersAfterCommand(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   program: Program,
   qualifiedBefore: number | null,
   type: string,
 ): void {
   const tiers = program.tiers;
   if (tiers === null) return;
-  ensureTier(w, program);
-  const now = w.now;
-  const t = currentTier(program, w.state);
+  ensureTier(writer, program);
+  const now = writer.now;
+  const t = currentTier(program, writer.state);
   const c = indexOf(tiers, t.id);
-  const q = qualifiedIndex(program, w.state, now);
+  const q = qualifiedIndex(program, writer.state, now);
   // A cancellation's reclaim (under within_balance) is the rest of an earlier refund's take-back.
   const takesBack = type === "refund" || type === "cancelRedemption";
   if (
@@ -44,14 +44,14 @@ export function tiersAfterCommand(
     const to = Math.max(q, floor);
     if (to < c) {
       writeTier(
-        w,
+        writer,
         program,
         t.id,
         {
           ...t,
           id: tiers.levels[to]!.id,
           since: now,
-          guaranteedUntil: guaranteeFrom(program, w.state, to, now, false),
+          guaranteedUntil: guaranteeFrom(program, writer.state, to, now, false),
           graceUntil: null,
           basis: to === 0 ? "base" : "promotion",
         },
@@ -61,13 +61,13 @@ export function tiersAfterCommand(
     return;
   }
   if (tiers.promotion !== "immediate") return;
-  if (q > c) promote(w, program, q, now, null);
+  if (q > c) promote(writer, program, q, now, null);
   else if (t.graceUntil !== null && q >= c) {
     writeTier(
-      w,
+      writer,
       program,
       t.id,
-      { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, w.state, c, now, false), basis: "review" },
+      { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, writer.state, c, now, false), basis: "review" },
       "requalified",
     );
   }

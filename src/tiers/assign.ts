@@ -15,38 +15,38 @@ import { ensureTier, writeTier } from "./write-tier.js";
  * at or after `until` decides. No tier bonus is paid for a manual assignment.
  */
 export function assignTier(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   program: Program,
-  a: { tier: string; until: number | null; note: string | null },
+  assignment: { tier: string; until: number | null; note: string | null },
 ): void {
   const tiers = program.tiers!;
-  ensureTier(w, program);
-  const t = currentTier(program, w.state);
-  const to = indexOf(tiers, a.tier);
+  ensureTier(writer, program);
+  const t = currentTier(program, writer.state);
+  const to = indexOf(tiers, assignment.tier);
   // A tier assigned by hand is held at least minimumStayMonths, as one reached by promotion; with
   // `until`, to the later of `until` and the end of the stay.
   const stay =
-    tiers.minimumStayMonths > 0 ? addLocal(w.now, program.timeZone, { months: tiers.minimumStayMonths }) : null;
+    tiers.minimumStayMonths > 0 ? addLocal(writer.now, program.timeZone, { months: tiers.minimumStayMonths }) : null;
   const guaranteed =
-    a.until === null
-      ? guaranteeFrom(program, w.state, to, w.now, true)
-      : stay !== null && stay > a.until
+    assignment.until === null
+      ? guaranteeFrom(program, writer.state, to, writer.now, true)
+      : stay !== null && stay > assignment.until
         ? stay
-        : a.until;
+        : assignment.until;
   writeTier(
-    w,
+    writer,
     program,
     t.id,
     {
-      id: a.tier,
-      since: t.id === a.tier ? t.since : w.now,
-      guaranteedUntil: to === 0 ? a.until : guaranteed,
+      id: assignment.tier,
+      since: t.id === assignment.tier ? t.since : writer.now,
+      guaranteedUntil: to === 0 ? assignment.until : guaranteed,
       graceUntil: null,
-      floor: a.until === null ? null : { tier: a.tier, until: a.until },
+      floor: assignment.until === null ? null : { tier: assignment.tier, until: assignment.until },
       reviewedAt: t.reviewedAt,
       basis: "manual",
     },
     "manual",
-    a.note,
+    assignment.note,
   );
 }

@@ -167,16 +167,16 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
  * first. Writes nothing when none is due, so a second review at the same instant changes nothing.
  * Returns the changes of tier it made, in order: the tier each later instant of this write finds.
  */
-export function reviewTier(w: LedgerWriter, program: Program): TierChange[] {
+export function reviewTier(writer: LedgerWriter, program: Program): TierChange[] {
   if (program.tiers === null) return [];
-  const mark = w.entries.length;
+  const mark = writer.entries.length;
   for (let i = 0; i < MAX_REVIEWS_PER_CALL; i++) {
-    const due = reviewDueAt(program, w.state);
-    if (due === null || due > w.now) break;
-    ensureTier(w, program);
-    reviewAt(w, program, due);
+    const due = reviewDueAt(program, writer.state);
+    if (due === null || due > writer.now) break;
+    ensureTier(writer, program);
+    reviewAt(writer, program, due);
   }
-  return w.entries
+  return writer.entries
     .slice(mark)
     .flatMap((e) => (e.kind === "tier" && e.from !== e.to ? [{ since: Date.parse(e.tier.since), to: e.to }] : []));
 }

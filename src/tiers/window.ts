@@ -50,10 +50,10 @@ export function windowAt(program: Program, state: MemberState, at: number): Wind
 }
 
 /** The first day of a rolling window whose last day is `last`: N days (or months) back, inclusive. */
-export function rollingFrom(w: Extract<QualificationWindow, { kind: "rolling" }>, last: string): string {
+export function rollingFrom(window: Extract<QualificationWindow, { kind: "rolling" }>, last: string): string {
   let from = last;
-  if (w.months) from = addMonthsKey(from, -w.months);
-  if (w.days) from = addDaysKey(from, -w.days);
+  if (window.months) from = addMonthsKey(from, -window.months);
+  if (window.days) from = addDaysKey(from, -window.days);
   return addDaysKey(from, 1);
 }
 

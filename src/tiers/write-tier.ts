@@ -25,7 +25,7 @@ function record(t: TierState): TierRecord {
 }
 
 export function writeTier(
-  w: LedgerWriter,
+  writer: LedgerWriter,
   program: Program,
   from: string | null,
   next: TierState,
@@ -33,23 +33,29 @@ export function writeTier(
   note: string | null = null,
 ): void {
   const resetMetrics = program.tiers!.window.kind === "sinceTierChange" && from !== null && from !== next.id;
-  w.append({ kind: "tier", from, to: next.id, reason, tier: record(next), resetMetrics, note });
+  writer.append({ kind: "tier", from, to: next.id, reason, tier: record(next), resetMetrics, note });
 }
 
 /** Moves the member up to tier `to` at `at`, then awards the bonus rules of every tier passed (skipped ones included). */
-export function promote(w: LedgerWriter, program: Program, to: number, at: number, reviewedAt: number | null): void {
+export function promote(
+  writer: LedgerWriter,
+  program: Program,
+  to: number,
+  at: number,
+  reviewedAt: number | null,
+): void {
   const tiers = program.tiers!;
-  const t = currentTier(program, w.state);
+  const t = currentTier(program, writer.state);
   const c = indexOf(tiers, t.id);
   const id = tiers.levels[to]!.id;
   writeTier(
-    w,
+    writer,
     program,
-    state0(w, t),
+    state0(writer, t),
     {
       id,
       since: at,
-      guaranteedUntil: guaranteeFrom(program, w.state, to, at, true),
+      guaranteedUntil: guaranteeFrom(program, writer.state, to, at, true),
       graceUntil: null,
       floor: t.floor !== null && t.floor.until > at ? t.floor : null,
       reviewedAt: reviewedAt ?? t.reviewedAt,
@@ -58,14 +64,14 @@ export function promote(w: LedgerWriter, program: Program, to: number, at: numbe
     "promotion",
   );
   // Every tier crossed pays its bonus: reaching gold in one purchase pays what silver-then-gold would.
-  for (let i = c + 1; i <= to; i++) awardTierBonus(w, program, tiers.levels[i]!.id, at);
+  for (let i = c + 1; i <= to; i++) awardTierBonus(writer, program, tiers.levels[i]!.id, at);
 }
 
 /** The `from` of the next tier entry: null before the member's first tier entry. */
-export const state0 = (w: LedgerWriter, t: TierState) => (w.state.tier === null ? null : t.id);
+export const state0 = (writer: LedgerWriter, current: TierState) => (writer.state.tier === null ? null : current.id);
 
 /** Gives a member of a program with tiers its first tier entry (the base tier since joining). */
-export function ensureTier(w: LedgerWriter, program: Program): void {
-  if (program.tiers === null || w.state.tier !== null) return;
-  writeTier(w, program, null, currentTier(program, w.state), "joined");
+export function ensureTier(writer: LedgerWriter, program: Program): void {
+  if (program.tiers === null || writer.state.tier !== null) return;
+  writeTier(writer, program, null, currentTier(program, writer.state), "joined");
 }
