@@ -17,7 +17,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import { windowAt, ALL_BUCKET } from "./window.js";
 import { currentTier, indexOf, qualifiedIndex } from "./qualify.js";
 import { failsAt, guaranteeFrom, nextMidnight, nextScheduled } from "./schedule.js";
-import { ensureTier, promote, state0, writeTier } from "./write-tier.js";
+import { ensureTier, promote, tierEntryFrom, writeTier } from "./write-tier.js";
 
 // The tier decisions that used to live here, still reachable from this path.
 export { currentTier, meets, qualifiedIndex } from "./qualify.js";
@@ -107,7 +107,7 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
   const floorIdx = floorActive ? indexOf(tiers, t.floor!.tier) : 0;
   const floor = floorActive ? t.floor : null;
   const q = qualifiedIndex(program, w.state, at);
-  const from = state0(w, t);
+  const from = tierEntryFrom(w, t);
   const guaranteed = t.guaranteedUntil !== null && at < t.guaranteedUntil;
   if (q > c) return promote(w, program, q, at, at);
   // Promotion reads the current window; keeping the tier (or how far to demote) the last complete one too.

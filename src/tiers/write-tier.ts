@@ -51,7 +51,7 @@ export function promote(
   writeTier(
     writer,
     program,
-    state0(writer, t),
+    tierEntryFrom(writer, t),
     {
       id,
       since: at,
@@ -68,7 +68,8 @@ export function promote(
 }
 
 /** The `from` of the next tier entry: null before the member's first tier entry. */
-export const state0 = (writer: LedgerWriter, current: TierState) => (writer.state.tier === null ? null : current.id);
+export const tierEntryFrom = (writer: LedgerWriter, current: TierState) =>
+  writer.state.tier === null ? null : current.id;
 
 /** Gives a member of a program with tiers its first tier entry (the base tier since joining). */
 export function ensureTier(writer: LedgerWriter, program: Program): void {
