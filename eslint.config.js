@@ -11,7 +11,7 @@ const core = ["src/program", "src/ledger", "src/accrual", "src/tiers", "src/expi
 );
 
 export default tseslint.config(
-  { ignores: ["dist/", "docs/api/", "coverage/", "node_modules/"] },
+  { ignores: ["dist/", "docs/api/", "coverage/", "node_modules/", "scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -70,5 +70,10 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // Tool configs that must be CommonJS (dependency-cruiser's).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
   },
 );
