@@ -8,7 +8,7 @@ import { accrualContext, type Program, type PurchaseLine } from "../program/comp
 import type { Scalar } from "../shared/scalar.js";
 import { ZERO, formatAmount, type Decimal } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 import { debtToRepay } from "../ledger/operations.js";
 import { lotRecord } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
@@ -28,7 +28,7 @@ export interface EventFacts {
   readonly attributes: Readonly<Record<string, Scalar>>;
 }
 
-function memberView(state: MemberState | null) {
+function memberView(state: MemberView | null) {
   return state
     ? {
         attributes: state.attributes,
@@ -41,7 +41,7 @@ function memberView(state: MemberState | null) {
 /** Evaluates a purchase without writing anything: what a checkout page shows. */
 export function evaluatePurchase(
   program: Program,
-  state: MemberState | null,
+  state: MemberView | null,
   purchase: Omit<PurchaseFacts, "purchaseId">,
 ): Evaluation {
   const ctx = accrualContext(program, {
@@ -55,7 +55,7 @@ export function evaluatePurchase(
   return evaluateRules(program, ctx, state);
 }
 
-export function evaluateEvent(program: Program, state: MemberState | null, event: EventFacts): Evaluation {
+export function evaluateEvent(program: Program, state: MemberView | null, event: EventFacts): Evaluation {
   const ctx = accrualContext(program, {
     trigger: event.type,
     amount: ZERO,

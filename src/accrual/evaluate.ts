@@ -5,7 +5,7 @@
 import type { AccrualContext, CompiledAward, CompiledRule, Program } from "../program/compile.js";
 import { Decimal, ZERO, min, roundTo } from "../shared/decimal.js";
 import { periodKey, type Period } from "../shared/periods.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 
 /** The points one award of one rule gives, with what caps took off. */
 export interface Award {
@@ -67,7 +67,7 @@ function isActive(rule: CompiledRule, at: number): boolean {
  * Evaluates the rules for `ctx.trigger`. `member` supplies the per-period cap counters; pass null
  * for a guest (period caps then bound this command alone).
  */
-export function evaluateRules(program: Program, ctx: AccrualContext, member: MemberState | null): Evaluation {
+export function evaluateRules(program: Program, ctx: AccrualContext, member: MemberView | null): Evaluation {
   const rules = program.rulesByTrigger.get(ctx.trigger) ?? [];
   const awards: Award[] = [];
   const matchedRuleIds: string[] = [];
@@ -114,7 +114,7 @@ function applyCaps(
   raw: Decimal,
   awards: readonly Award[],
   ctx: AccrualContext,
-  member: MemberState | null,
+  member: MemberView | null,
   capKeys: Partial<Record<Period, string>>,
 ): Decimal {
   // Earlier awards of this rule into the wallet, in this command, count against its caps.

@@ -7,7 +7,7 @@
 import { expireDue } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
 import { nextLotExpiryAt } from "../ledger/lots.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberState, MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { convertDue, nextConversionAt, type CodeGenerator } from "../rewards/redeem.js";
 import { currentTier, reviewDueAt, reviewTier } from "../tiers/review.js";
@@ -59,7 +59,7 @@ export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null
  * reviews before them), which the next write will record exactly so, already made. Nothing is written and the
  * `codes` generator is not called. Due expiries are shown as `expiredUnswept` instead.
  */
-export function asOf(ctx: EngineContext, state: MemberState, at: number): MemberState {
+export function asOf(ctx: EngineContext, state: MemberView, at: number): MemberState {
   const { hasAutomaticConversions } = ctx;
   if (!hasAutomaticConversions) return state;
   let n = 0;

@@ -30,7 +30,7 @@ export function isCommitConflict(error: unknown): error is CommitConflict {
   return error instanceof CommitConflict || (error instanceof Error && error.name === "CommitConflict");
 }
 
-/** A member as the store holds it: its live state, and the version a commit must expect. */
+/** A member as the store holds it: its state, freshly decoded (a writer may adopt it), and the version a commit must expect. */
 export interface LoadedMember {
   readonly state: MemberState;
   readonly version: number;

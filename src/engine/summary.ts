@@ -8,7 +8,7 @@ import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { addLocal, iso } from "../shared/time.js";
 import { deadlines } from "../expiry/policy.js";
 import { effectiveExpiry, isExpired, walletBalanceAt } from "../ledger/lots.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 import type { CompiledTier } from "../program/compile.js";
 import { currentTier, meets, nextScheduled, reviewDueAt } from "../tiers/review.js";
 import { metricValues, windowAt } from "../tiers/window.js";
@@ -122,12 +122,7 @@ function grouped(items: { at: number; points: Decimal }[], scale: number): Dated
     .map(([at, points]) => ({ at: iso(at), points: formatAmount(points, scale) }));
 }
 
-export function summarize(
-  program: Program,
-  state: MemberState,
-  now: number,
-  expiringWithinDays: number,
-): MemberSummary {
+export function summarize(program: Program, state: MemberView, now: number, expiringWithinDays: number): MemberSummary {
   const horizon = addLocal(now, program.timeZone, { days: expiringWithinDays });
   const wallets: Record<string, WalletSummary> = {};
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
@@ -188,7 +183,7 @@ export function summarize(
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-function tierSummary(program: Program, state: MemberState, now: number): TierSummary | null {
+function tierSummary(program: Program, state: MemberView, now: number): TierSummary | null {
   const tiers = program.tiers;
   if (tiers === null) return null;
   const t = currentTier(program, state);

@@ -7,7 +7,7 @@ import { type Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { LotDraw } from "../ledger/entries.js";
 import { bySpendOrder, effectiveExpiry, isExpired } from "../ledger/lots.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { deadlines } from "./policy.js";
 
@@ -59,7 +59,7 @@ export interface ExpiringPoints {
  * The member's points that are still held (not expired at `from`) and expire in [from, to), by
  * wallet and instant, soonest first: what an "expiring soon" message lists.
  */
-export function expiringBetween(program: Program, state: MemberState, from: number, to: number): ExpiringPoints[] {
+export function expiringBetween(program: Program, state: MemberView, from: number, to: number): ExpiringPoints[] {
   const walletDeadlines = deadlines(program, state);
   const sums = new Map<string, { wallet: string; at: number; points: Decimal }>();
   for (const lot of state.lots) {

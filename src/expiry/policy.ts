@@ -9,7 +9,7 @@ import type { ExpiryPolicy } from "../program/schema.js";
 import { endOfPeriod } from "../shared/calendar.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { LotRecord } from "../ledger/entries.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 
 /** When a lot earned at `earnedAt` into `wallet` (by `ruleId`, if any) expires; null: never by itself. */
 export function lotExpiresAt(program: Program, wallet: string, ruleId: string | null, earnedAt: number): number | null {
@@ -41,7 +41,7 @@ export const DEFAULT_ACTIVITY: readonly string[] = ["purchase", "spend", "event"
  * month arithmetic clamps to the month's end (31 Dec + 4 months = 30 Apr, at 31 Dec's time of
  * day), so a later activity can give an earlier deadline, and activity must never shorten it.
  */
-export function inactivityDeadline(program: Program, state: MemberState, wallet: string): number | null {
+export function inactivityDeadline(program: Program, state: MemberView, wallet: string): number | null {
   const policy = program.wallets.get(wallet)?.expiry;
   if (policy?.kind !== "inactivity") return null;
   const span = { months: policy.months };
@@ -62,7 +62,7 @@ export function inactivityDeadline(program: Program, state: MemberState, wallet:
 }
 
 /** Per wallet, the inactivity deadline (only wallets that have one). */
-export function deadlines(program: Program, state: MemberState): ReadonlyMap<string, number> {
+export function deadlines(program: Program, state: MemberView): ReadonlyMap<string, number> {
   const out = new Map<string, number>();
   for (const wallet of program.wallets.keys()) {
     const d = inactivityDeadline(program, state, wallet);

@@ -5,7 +5,7 @@
  */
 import { ZERO, type Decimal } from "../shared/decimal.js";
 import { periodKey, type Period, type PeriodKeys } from "../shared/periods.js";
-import type { MemberState } from "./state.js";
+import type { MemberView } from "./state.js";
 
 /** The name of a limit counter, as `state.limits` keys it. Make one with `counterName`. */
 export type CounterName = `reward:${string}` | `transfers:${string}` | "referrals";
@@ -31,7 +31,7 @@ export function limitKeys(limits: readonly { readonly period: Period }[], now: n
 }
 
 /** How much of `counter` the member used in the period of `key`. */
-export function used(state: MemberState, counter: CounterName, period: Period, key: string): Decimal {
+export function used(state: MemberView, counter: CounterName, period: Period, key: string): Decimal {
   return state.limits[counter]?.[period]?.[key] ?? ZERO;
 }
 
@@ -40,7 +40,7 @@ export function used(state: MemberState, counter: CounterName, period: Period, k
  * (periods local to `zone`), or null: the one limit check, for count limits and points limits.
  */
 export function brokenLimit<L extends Limit>(
-  state: MemberState,
+  state: MemberView,
   counter: CounterName,
   limits: readonly L[],
   more: Decimal | number,

@@ -5,7 +5,7 @@
 import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { invariant } from "../shared/invariant.js";
 import type { LotDraw } from "./entries.js";
-import type { Lot, MemberState } from "./state.js";
+import type { Lot, MemberView } from "./state.js";
 
 /**
  * Where a lot stands at an instant. This is the one rule of which points are spendable: every
@@ -49,7 +49,7 @@ export function bySpendOrder(a: Lot, b: Lot): number {
   return a.earnedAt - b.earnedAt;
 }
 
-export function walletLots(state: MemberState, wallet: string): Lot[] {
+export function walletLots(state: MemberView, wallet: string): Lot[] {
   return state.lots.filter((l) => l.wallet === wallet);
 }
 
@@ -64,12 +64,7 @@ export interface WalletBalance {
 }
 
 /** Balances of a wallet at `at`; `deadline`: the wallet's inactivity deadline or null (see `lotStatusAt`). */
-export function walletBalanceAt(
-  state: MemberState,
-  wallet: string,
-  at: number,
-  deadline: number | null,
-): WalletBalance {
+export function walletBalanceAt(state: MemberView, wallet: string, at: number, deadline: number | null): WalletBalance {
   let available = ZERO,
     pending = ZERO,
     expiredUnswept = ZERO;
@@ -90,7 +85,7 @@ export function walletBalanceAt(
  * been written off (a stored member after any write); the library itself always passes one.
  */
 export function walletBalance(
-  state: MemberState,
+  state: MemberView,
   wallet: string,
   now: number,
   deadline: number | null = null,
@@ -119,7 +114,7 @@ export function planDraws(lots: readonly Lot[], wanted: Decimal): { draws: LotDr
  * The lots of `wallet` a spend may draw from at `at` (available, not expired), in spending order.
  * `deadline`: the wallet's inactivity deadline or null (see `lotStatusAt`).
  */
-export function spendableAt(state: MemberState, wallet: string, at: number, deadline: number | null): Lot[] {
+export function spendableAt(state: MemberView, wallet: string, at: number, deadline: number | null): Lot[] {
   return state.lots.filter((l) => l.wallet === wallet && isAvailable(l, at, deadline)).sort(bySpendOrder);
 }
 
@@ -129,7 +124,7 @@ export function spendableAt(state: MemberState, wallet: string, at: number, dead
  * runs expiry/due.ts `expireDue` before every decision): were it skipped, the write-off would be
  * recorded after the draw instead of before it, and the ledger would read differently on replay.
  */
-export function assertNothingDue(state: MemberState, wallet: string, at: number, deadline: number | null): void {
+export function assertNothingDue(state: MemberView, wallet: string, at: number, deadline: number | null): void {
   for (const lot of state.lots)
     invariant(
       lot.wallet !== wallet || lot.remaining.lte(0) || !isExpired(lot, at, deadline),
@@ -142,7 +137,7 @@ export function assertNothingDue(state: MemberState, wallet: string, at: number,
  * (`deadlines` per wallet), or null: one piece of the member's due work (engine/due-work.ts
  * `dueAtOf` takes the earliest of all pieces for the store's due index).
  */
-export function nextLotExpiryAt(state: MemberState, deadlines: ReadonlyMap<string, number>): number | null {
+export function nextLotExpiryAt(state: MemberView, deadlines: ReadonlyMap<string, number>): number | null {
   let soonest: number | null = null;
   for (const lot of state.lots) {
     const at = effectiveExpiry(lot, deadlines.get(lot.wallet) ?? null);

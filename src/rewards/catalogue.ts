@@ -9,19 +9,19 @@ import type { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { periodKey } from "../shared/periods.js";
 import { brokenLimit, counterName, used } from "../ledger/limits.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 
 /** The price of one unit for a member of `tier` (default: the member's tier now): the tier's price if the reward has one, else `price`. */
 export function unitPrice(
   reward: CompiledReward,
-  state: MemberState,
+  state: MemberView,
   tier: string | null = state.tier?.id ?? null,
 ): Decimal {
   return (tier === null ? undefined : reward.tierPrices.get(tier)) ?? reward.price;
 }
 
 /** Units the member may still redeem under the reward's tightest limit; null when it has none. */
-export function unitsLeft(program: Program, reward: CompiledReward, state: MemberState, now: number): number | null {
+export function unitsLeft(program: Program, reward: CompiledReward, state: MemberView, now: number): number | null {
   let left: number | null = null;
   for (const l of reward.limits) {
     const rest = Math.max(
@@ -42,7 +42,7 @@ export function unitsLeft(program: Program, reward: CompiledReward, state: Membe
 export function refusal(
   program: Program,
   reward: CompiledReward,
-  state: MemberState,
+  state: MemberView,
   now: number,
   quantity: number,
   stockLeft: number | null,

@@ -7,7 +7,7 @@
 import { foldEntries } from "../ledger/apply.js";
 import type { Entry } from "../ledger/entries.js";
 import { isExpired } from "../ledger/lots.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberState, MemberView } from "../ledger/state.js";
 import { toSnapshot } from "../ledger/snapshot.js";
 import { canonicalJson } from "../shared/canonical.js";
 import { ZERO } from "../shared/decimal.js";
@@ -31,7 +31,7 @@ export async function readAllEntries(
 }
 
 /** Violations of the ledger invariants in a folded state; empty when all hold. */
-export function stateViolations(state: MemberState, now: number): string[] {
+export function stateViolations(state: MemberView, now: number): string[] {
   const out: string[] = [];
   for (const lot of state.lots) {
     if (!(lot.remaining.gt(0) && lot.remaining.lte(lot.amount)))

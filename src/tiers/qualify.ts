@@ -4,11 +4,11 @@
  */
 import type { CompiledTier, CompiledTiers, Program } from "../program/compile.js";
 import type { Decimal } from "../shared/decimal.js";
-import type { MemberState, TierState } from "../ledger/state.js";
+import type { MemberView, TierState } from "../ledger/state.js";
 import { metricValues } from "./window.js";
 
 /** The member's tier; a member with no tier entry yet holds the base tier since joining. */
-export function currentTier(program: Program, state: MemberState): TierState {
+export function currentTier(program: Program, state: MemberView): TierState {
   if (state.tier !== null) return state.tier;
   return {
     id: program.tiers!.levels[0]!.id,
@@ -32,7 +32,7 @@ export function meets(tier: CompiledTier, values: Readonly<Record<string, Decima
 }
 
 /** The highest tier whose thresholds the window at `at` meets (monotone in every metric). */
-export function qualifiedIndex(program: Program, state: MemberState, at: number): number {
+export function qualifiedIndex(program: Program, state: MemberView, at: number): number {
   const tiers = program.tiers!;
   const values = metricValues(program, state, at);
   for (let i = tiers.levels.length - 1; i > 0; i--) if (meets(tiers.levels[i]!, values)) return i;

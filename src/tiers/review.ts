@@ -12,7 +12,7 @@
 import type { Program } from "../program/compile.js";
 import { dayStart } from "../shared/calendar.js";
 import { addLocal } from "../shared/time.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberState, MemberView } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { windowAt, ALL_BUCKET } from "./window.js";
 import { currentTier, indexOf, qualifiedIndex } from "./qualify.js";
@@ -35,7 +35,7 @@ const MAX_REVIEWS_PER_CALL = 1000;
  * which the metric no longer meets the tier); with promotion at review, the first review after the latest activity if the metric then
  * qualifies for a higher tier.
  */
-export function reviewDueAt(program: Program, state: MemberState): number | null {
+export function reviewDueAt(program: Program, state: MemberView): number | null {
   if (program.tiers === null) return null;
   // A decision asks again for the state it just checked (the sweep's loop, then the commit's due index).
   const memo = dueMemo.get(state);
@@ -47,7 +47,7 @@ export function reviewDueAt(program: Program, state: MemberState): number | null
 
 const dueMemo = new WeakMap<MemberState, { program: Program; seq: number; due: number | null }>();
 
-function computeReviewDueAt(program: Program, state: MemberState): number | null {
+function computeReviewDueAt(program: Program, state: MemberView): number | null {
   const tiers = program.tiers!;
   const t = currentTier(program, state);
   const c = indexOf(tiers, t.id);
@@ -91,7 +91,7 @@ function computeReviewDueAt(program: Program, state: MemberState): number | null
  * demotion on the last complete year (the window that closed at the current one's start), and the
  * partial current year only counts where it supports more.
  */
-function keepIndex(program: Program, state: MemberState, at: number, q: number): number {
+function keepIndex(program: Program, state: MemberView, at: number, q: number): number {
   if (program.tiers!.schedule.kind === "daily") return q;
   const range = windowAt(program, state, at);
   if (range.endsAt === null || range.from === null || range.endsAt === at) return q;

@@ -5,7 +5,7 @@
 import type { Program } from "../program/compile.js";
 import { addDaysKey, addMonthsKey, dayStart, endOfPeriod } from "../shared/calendar.js";
 import { addLocal } from "../shared/time.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 import { rollingFrom, windowAt, ALL_BUCKET } from "./window.js";
 import { qualifiedIndex } from "./qualify.js";
 
@@ -46,7 +46,7 @@ function exitOf(program: Program, day: string): number {
  * activity, no longer meets tier `index`; null if it never stops (lifetime windows). Used by the
  * daily (rolling) review schedule and as its guarantee.
  */
-export function failsAt(program: Program, state: MemberState, index: number, from: number): number | null {
+export function failsAt(program: Program, state: MemberView, index: number, from: number): number | null {
   const candidates = new Set<number>([from]);
   const range = windowAt(program, state, from);
   if (range.endsAt !== null) candidates.add(range.endsAt);
@@ -61,7 +61,7 @@ export function failsAt(program: Program, state: MemberState, index: number, fro
 /** Until when a tier reached (or kept) at `at` is guaranteed; null for the base tier. */
 export function guaranteeFrom(
   program: Program,
-  state: MemberState,
+  state: MemberView,
   index: number,
   at: number,
   minimumStay: boolean,

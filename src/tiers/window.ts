@@ -9,7 +9,7 @@ import type { QualificationWindow } from "../program/schema.js";
 import { ZERO, type Decimal } from "../shared/decimal.js";
 import { addDaysKey, addMonthsKey, anniversaryAfter, anniversaryOnOrBefore, dayStart } from "../shared/calendar.js";
 import { localDateKey } from "../shared/time.js";
-import type { MemberState } from "../ledger/state.js";
+import type { MemberView } from "../ledger/state.js";
 import { dict, type Dict } from "../ledger/state.js";
 
 export const ALL_BUCKET = "all";
@@ -26,7 +26,7 @@ export interface WindowRange {
 }
 
 /** The window a decision at instant `at` reads. */
-export function windowAt(program: Program, state: MemberState, at: number): WindowRange {
+export function windowAt(program: Program, state: MemberView, at: number): WindowRange {
   const w = program.tiers!.window;
   const zone = program.timeZone;
   const last = dayKey(at - 1, zone);
@@ -58,7 +58,7 @@ export function rollingFrom(window: Extract<QualificationWindow, { kind: "rollin
 }
 
 /** Sums of every metric counter over the window at `at`. Never negative (a refund may outrun a pruned day). */
-export function metricValues(program: Program, state: MemberState, at: number): Dict<Decimal> {
+export function metricValues(program: Program, state: MemberView, at: number): Dict<Decimal> {
   const range = windowAt(program, state, at);
   const out = dict<Decimal>();
   for (const bucket of Object.keys(state.metrics)) {
@@ -79,7 +79,7 @@ export function metricValues(program: Program, state: MemberState, at: number): 
  * back (a review sweep may process a review instant that is long past), so counters older than
  * that are pruned. Null for the running-bucket windows.
  */
-export function keepFrom(program: Program, state: MemberState, now: number): string | null {
+export function keepFrom(program: Program, state: MemberView, now: number): string | null {
   const w = program.tiers!.window;
   if (w.kind === "lifetime" || w.kind === "sinceTierChange") return null;
   const yearBack = dayStart(addMonthsKey(dayKey(now, program.timeZone), -12), program.timeZone);
