@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine, type LoyaltyStore } from "../../src/index.js";
 import { createPostgresStore, migrate, pgPool, type PostgresFaultPoint } from "../../src/postgres/index.js";
 import {
@@ -40,6 +40,12 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
   beforeAll(async () => {
     admin = newPool({ max: 4 });
     await migrate(pgPool(admin), { schema });
+  });
+  // A test that fails before it releases its pools must not take the next test's connection slots.
+  afterEach(async () => {
+    const left = pools.filter((pool) => pool !== admin);
+    for (const pool of left) pools.splice(pools.indexOf(pool), 1);
+    await Promise.all(left.map((pool) => pool.end()));
   });
   afterAll(async () => {
     await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -85,17 +91,9 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
 
   it("50 concurrent connections redeeming from one member: never overspent, no lot negative", async () => {
     const pool = newPool({ max: 50 });
-    let checkedOut = 0,
-      peak = 0,
-      opened = 0;
+    let opened = 0;
     pool.on("connect", () => {
       opened++;
-    });
-    pool.on("acquire", () => {
-      peak = Math.max(peak, ++checkedOut);
-    });
-    pool.on("release", () => {
-      checkedOut--;
     });
     const store = createPostgresStore(pgPool(pool), { schema });
     // Each of 50 commands may lose the race to every other one: allow that many decisions.
@@ -115,8 +113,10 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
         ),
       ),
     );
-    expect(opened).toBe(50); // 50 statements were in flight at once
-    expect(peak).toBeGreaterThanOrEqual(40); // connections checked out at one instant
+    // A pool opens a connection only when every open one is busy: 50 opened means 50 commands had a
+    // statement in flight at once. (How many stay checked out at one instant depends on the
+    // machine's speed, so it is not asserted.)
+    expect(opened).toBe(50);
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(25);
     expect(outcomes.filter((o) => o !== "ok").every((o) => o === "INSUFFICIENT_POINTS")).toBe(true);
     expect((await engine.summary("r")).wallets.points!.available).toBe("5");
