@@ -6,12 +6,9 @@
 import { TZDate } from "@date-fns/tz";
 import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter, startOfYear } from "date-fns";
 import type { CalendarUnit } from "./periods.js";
-import { pad } from "./time.js";
+import { dateKey } from "./time.js";
 
-/** A local date as its key, YYYY-MM-DD (`month` 1 to 12). */
-export function dateKey(year: number, month: number, day: number): string {
-  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
-}
+export { dateKey };
 
 /** The number of days in `month` (1 to 12) of `year`. */
 export function daysInMonth(year: number, month: number): number {
@@ -44,7 +41,7 @@ export function addMonthsKey(key: string, months: number): string {
     day = Number(key.slice(8, 10));
   const year = y + Math.floor(m / 12),
     month = ((m % 12) + 12) % 12;
-  return dateKey(year, month + 1, Math.min(day, daysInMonth(year, month + 1)));
+  return dateKey(year, month + 1, anniversaryDay(year, month + 1, day));
 }
 
 /** Local midnights already computed: zone offsets are the slow part of TZDate, and few dates recur. */

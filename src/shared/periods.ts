@@ -7,7 +7,7 @@ import { TZDate } from "@date-fns/tz";
 import { getISOWeek, getISOWeekYear } from "date-fns";
 import { ZERO, type Decimal } from "./decimal.js";
 import { invariant } from "./invariant.js";
-import { localParts, pad } from "./time.js";
+import { dateKey, localParts, pad } from "./time.js";
 
 /** The periods caps and limits count in ("lifetime": one period for ever). */
 export const COUNTING_PERIODS = ["day", "week", "month", "year", "lifetime"] as const;
@@ -50,7 +50,7 @@ export function periodKey(ms: number, zone: string, period: Period): string {
   const p = localParts(ms, zone);
   if (period === "year") return pad(p.year, 4);
   if (period === "month") return `${pad(p.year, 4)}-${pad(p.month)}`;
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  return dateKey(p.year, p.month, p.day);
 }
 
 /**
@@ -72,10 +72,9 @@ export function countInPeriods(
     byKey[key] = next.isNeg() ? ZERO : next;
     const bound = kept(period);
     const all = Object.keys(byKey);
-    if (all.length > bound) for (const old of all.sort().slice(0, all.length - bound)) delete byKey[old];
-    invariant(
-      Object.keys(byKey).length <= bound,
-      () => `counter for period ${period} keeps ${Object.keys(byKey).length} keys, more than ${bound}`,
-    );
+    const pruned = all.length > bound ? all.sort().slice(0, all.length - bound) : [];
+    for (const old of pruned) delete byKey[old];
+    const left = all.length - pruned.length;
+    invariant(left <= bound, () => `counter for period ${period} keeps ${left} keys, more than ${bound}`);
   }
 }

@@ -183,10 +183,15 @@ function intlParts(ms: number, zone: string): LocalParts {
 /** `n` zero-padded to `width` digits, as dates are written in keys. */
 export const pad = (value: number, width = 2) => String(value).padStart(width, "0");
 
+/** A local date as its key, YYYY-MM-DD (`month` 1 to 12). */
+export function dateKey(year: number, month: number, day: number): string {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
 /** The local calendar date of `ms` in `zone`, as YYYY-MM-DD. */
 export function localDateKey(ms: number, zone: string): string {
   const p = localParts(ms, zone);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  return dateKey(p.year, p.month, p.day);
 }
 
 /**
@@ -264,7 +269,7 @@ function instantAtWall(zone: string, wall: number): number {
   const shift = post - offset;
   const skipped =
     shift > 0 && wallAt(zone, at) - wall === shift * MINUTE && wallAt(zone, wall - post * MINUTE) !== wall;
-  if (post !== offset && shift && !skipped) {
+  if (shift && !skipped) {
     at = clip(at - shift * MINUTE);
     const change = post - offsetMinutes(zone, at);
     if (change && shift > 0) at = clip(at + change * MINUTE);
