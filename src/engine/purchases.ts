@@ -19,6 +19,9 @@ import type { EarnResult, EnrollResult, RefundResult } from "./results.js";
 import { loadKnown } from "./store-calls.js";
 import { writeOne } from "./write-path.js";
 
+/** The record a command names: a purchase whose duplicate it checks, or that it refunds. */
+const purchaseRecord = (purchaseId: string) => ({ purchases: [purchaseId], redemptions: [] });
+
 const f = messages.field;
 
 export function purchaseCommands(
@@ -45,22 +48,31 @@ export function purchaseCommands(
     async recordPurchase(input) {
       const command = parse(schemas.purchaseSchema, input, "recordPurchase");
       checkAgainstProgram(ctx, "recordPurchase", command);
-      return writeOne<EarnResult>(ctx, "purchase", input, command.key, command.memberId, true, (w) => {
-        const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
-        const evaluation = recordPurchase(w, program, {
-          purchaseId: command.purchaseId,
-          amount: new Decimal(command.amount),
-          occurredAt,
-          lines: toLines(command.lines),
-          attributes: attrs(command.attributes),
-        });
-        return {
-          memberId: command.memberId,
-          purchaseId: command.purchaseId,
-          ...awardLines(ctx, evaluation),
-          availableAt: evaluation.availableAt,
-        };
-      });
+      return writeOne<EarnResult>(
+        ctx,
+        "purchase",
+        input,
+        command.key,
+        command.memberId,
+        true,
+        (w) => {
+          const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
+          const evaluation = recordPurchase(w, program, {
+            purchaseId: command.purchaseId,
+            amount: new Decimal(command.amount),
+            occurredAt,
+            lines: toLines(command.lines),
+            attributes: attrs(command.attributes),
+          });
+          return {
+            memberId: command.memberId,
+            purchaseId: command.purchaseId,
+            ...awardLines(ctx, evaluation),
+            availableAt: evaluation.availableAt,
+          };
+        },
+        purchaseRecord(command.purchaseId),
+      );
     },
 
     async recordEvent(input) {
@@ -85,22 +97,33 @@ export function purchaseCommands(
     async refund(input) {
       const command = parse(schemas.refundSchema, input, "refund");
       checkAgainstProgram(ctx, "refund", command);
-      return writeOne<RefundResult>(ctx, "refund", input, command.key, command.memberId, true, (w) => {
-        const reversals = decideRefund(w, program, {
-          purchaseId: command.purchaseId ?? null,
-          amount: new Decimal(command.amount),
-        });
-        return {
-          memberId: command.memberId,
-          purchaseId: command.purchaseId ?? null,
-          reversed: reversals.map((r) => ({
-            wallet: r.wallet,
-            points: fmt(r.points),
-            debt: fmt(r.debt),
-            forgiven: fmt(r.forgiven),
-          })),
-        };
-      });
+      return writeOne<RefundResult>(
+        ctx,
+        "refund",
+        input,
+        command.key,
+        command.memberId,
+        true,
+        (w) => {
+          const reversals = decideRefund(w, program, {
+            purchaseId: command.purchaseId ?? null,
+            amount: new Decimal(command.amount),
+          });
+          return {
+            memberId: command.memberId,
+            purchaseId: command.purchaseId ?? null,
+            reversed: reversals.map((r) => ({
+              wallet: r.wallet,
+              points: fmt(r.points),
+              debt: fmt(r.debt),
+              forgiven: fmt(r.forgiven),
+            })),
+          };
+        },
+        command.purchaseId === undefined || command.purchaseId === null
+          ? undefined
+          : purchaseRecord(command.purchaseId),
+      );
     },
 
     async previewPurchase(input) {

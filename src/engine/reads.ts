@@ -9,7 +9,9 @@ import { asOf } from "./due-work.js";
 import type { LoyaltyEngine } from "./facade.js";
 import { parse } from "./inputs.js";
 import { guard, loadKnown } from "./store-calls.js";
-import { summarize } from "./summary.js";
+import { SUMMARY_REDEMPTIONS, summarize } from "./summary.js";
+import { redemptionFromSnapshot } from "../ledger/snapshot.js";
+import { dict, type RedemptionRecord } from "../ledger/state.js";
 
 export function readCommands(ctx: EngineContext): Pick<LoyaltyEngine, "summary" | "statement"> {
   const { program, store, now } = ctx;
@@ -21,7 +23,15 @@ export function readCommands(ctx: EngineContext): Pick<LoyaltyEngine, "summary" 
         "summary",
       );
       const at = now();
-      return summarize(program, asOf(ctx, await loadKnown(ctx, id.memberId), at), at, id.expiringWithinDays ?? 30);
+      const state = asOf(ctx, await loadKnown(ctx, id.memberId), at);
+      // The latest redemptions from their record rows; those the state holds (conversions due by
+      // now, shown as made; a snapshot of format 1's) are as new or newer, and win.
+      const rows = await guard(() => store.listRedemptions(program.id, id.memberId, { limit: SUMMARY_REDEMPTIONS }));
+      const redemptions = dict<RedemptionRecord>(
+        rows.map(({ redemptionId, record }) => [redemptionId, redemptionFromSnapshot(redemptionId, record)]),
+      );
+      for (const [rid, r] of Object.entries(state.redemptions)) redemptions[rid] = r;
+      return summarize(program, { ...state, redemptions }, at, id.expiringWithinDays ?? 30);
     },
 
     async statement(memberId, opts = {}) {

@@ -39,7 +39,7 @@ export function rewardCommands(
         "redeem",
         input,
         command.key,
-        [{ id: command.memberId, mustExist: true }],
+        [{ id: command.memberId, mustExist: true, records: { purchases: [], redemptions: [redemptionId] } }],
         async ([w]) => {
           const left = await stockLeft(ctx, reward);
           const { entry, stockDelta } = decideRedeem(w!, program, {
@@ -78,7 +78,24 @@ export function rewardCommands(
         "cancelRedemption",
         input,
         command.key,
-        [{ id: command.memberId, mustExist: true }],
+        [
+          {
+            id: command.memberId,
+            mustExist: true,
+            records: { purchases: [], redemptions: [command.redemptionId] },
+            // Cancelling reopens the lots it drew, whose purchases' records may have retired.
+            moreRecords: (state) => ({
+              purchases: [
+                ...new Set(
+                  (state.redemptions[command.redemptionId]?.draws ?? []).flatMap((d) =>
+                    d.lot.purchaseId === null ? [] : [d.lot.purchaseId],
+                  ),
+                ),
+              ],
+              redemptions: [],
+            }),
+          },
+        ],
         ([w]) => {
           const out = decideCancel(w!, program, { redemptionId: command.redemptionId, reason: command.reason ?? null });
           const reward = program.rewards.get(out.rewardId);

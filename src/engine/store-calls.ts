@@ -5,10 +5,16 @@
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
-import { fromSnapshot } from "../ledger/snapshot.js";
-import type { MemberState } from "../ledger/state.js";
+import { fromSnapshot, isLegacySnapshot, purchaseFromSnapshot, redemptionFromSnapshot } from "../ledger/snapshot.js";
+import type { MemberState, PurchaseRecord, RedemptionRecord } from "../ledger/state.js";
 import type { CompiledReward } from "../program/compile.js";
-import { CommitConflict, type IdempotencyRecord, type StoredMember } from "../store/port.js";
+import {
+  CommitConflict,
+  type IdempotencyRecord,
+  type MemberRecords,
+  type RecordIds,
+  type StoredMember,
+} from "../store/port.js";
 import { stockLeftFrom } from "../store/stock.js";
 import type { EngineContext } from "./context.js";
 
@@ -30,10 +36,22 @@ export function isCommitConflict(error: unknown): error is CommitConflict {
   return error instanceof CommitConflict || (error instanceof Error && error.name === "CommitConflict");
 }
 
-/** A member as the store holds it: its state, freshly decoded (a writer may adopt it), and the version a commit must expect. */
+/**
+ * A member as the store holds it: its state, freshly decoded (a writer may adopt it), the version a
+ * commit must expect, and the records as read (by id; the fold replaces a record it changes, so a
+ * commit writes the records that are no longer these: see `changedRecords` in write-path.ts).
+ */
 export interface LoadedMember {
   readonly state: MemberState;
   readonly version: number;
+  readonly read: ReadRecords;
+}
+
+/** The records a state held when it was read; `all`: a snapshot of format 1, whose every record is still to write to its row. */
+export interface ReadRecords {
+  readonly purchases: ReadonlyMap<string, PurchaseRecord>;
+  readonly redemptions: ReadonlyMap<string, RedemptionRecord>;
+  readonly all: boolean;
 }
 
 /** `field`: the command's field that named the member (fromMemberId, referredId, ...). */
@@ -54,27 +72,84 @@ export async function loadKnown(ctx: EngineContext, memberId: string): Promise<M
   return loaded.state;
 }
 
-const decoded = (stored: StoredMember | null): LoadedMember | null =>
-  stored ? { state: fromSnapshot(stored.snapshot), version: stored.version } : null;
+/** Decodes a stored member, with `records` read from its record rows added to its state. */
+function decoded(stored: StoredMember | null, records?: MemberRecords): LoadedMember | null {
+  if (!stored) return null;
+  const state = fromSnapshot(stored.snapshot);
+  if (records) addRecords(state, records);
+  return {
+    state,
+    version: stored.version,
+    read: {
+      purchases: new Map(Object.entries(state.purchases)),
+      redemptions: new Map(Object.entries(state.redemptions)),
+      all: isLegacySnapshot(stored.snapshot),
+    },
+  };
+}
 
-/** The members a command writes (null: not enrolled) and the record of its key. */
+/** Adds records read from rows to a state; a record the snapshot holds already (an open purchase's) is the same, and stays. */
+export function addRecords(state: MemberState, records: MemberRecords): void {
+  for (const [id, p] of Object.entries(records.purchases)) state.purchases[id] ??= purchaseFromSnapshot(id, p);
+  for (const [id, r] of Object.entries(records.redemptions)) state.redemptions[id] ??= redemptionFromSnapshot(id, r);
+}
+
+const noRecords = (ids: RecordIds | null | undefined) =>
+  !ids || (ids.purchases.length === 0 && ids.redemptions.length === 0);
+
+/**
+ * The members a command writes (null: not enrolled), with the records it names (`records`, per
+ * member: a refund's purchase, a cancellation's redemption), and the record of its key.
+ */
 export async function readForCommand(
   ctx: EngineContext,
   memberIds: readonly string[],
   key: string,
+  records: readonly (RecordIds | null)[] = [],
 ): Promise<{ loaded: (LoadedMember | null)[]; prior: IdempotencyRecord | null }> {
   const { program, store } = ctx;
+  const wanted = records.some((ids) => !noRecords(ids)) ? memberIds.map((_, i) => records[i] ?? null) : undefined;
   if (store.loadForCommand !== undefined && memberIds.length > 0) {
-    const read = await guard(() => store.loadForCommand!(program.id, memberIds, key));
-    if (read.members.length !== memberIds.length)
+    const read = await guard(() => store.loadForCommand!(program.id, memberIds, key, wanted));
+    if (read.members.length !== memberIds.length || (wanted && read.records?.length !== memberIds.length))
       throw new LoyaltyError(
         "STORE_FAILURE",
         messages.storeFailure(`loadForCommand returned ${read.members.length} members for ${memberIds.length}`),
       );
-    return { loaded: read.members.map(decoded), prior: read.idempotency };
+    return { loaded: read.members.map((m, i) => decoded(m, read.records?.[i])), prior: read.idempotency };
   }
-  const loaded = await Promise.all(memberIds.map((id) => loadState(ctx, id)));
+  const loaded = await Promise.all(
+    memberIds.map(async (id, i) => {
+      const stored = await guard(() => store.loadMember(program.id, id));
+      const ids = wanted?.[i];
+      if (!stored || noRecords(ids)) return decoded(stored);
+      return decoded(stored, await guard(() => store.loadRecords(program.id, id, ids!)));
+    }),
+  );
   return { loaded, prior: await guard(() => store.getIdempotency(program.id, key)) };
+}
+
+/**
+ * Reads more records into a loaded member: those a decision finds it needs only once it has the
+ * first ones (a cancellation reopens lots of purchases whose records had retired). They count as
+ * read: a commit writes them only if the command changes them.
+ */
+export async function readMoreRecords(ctx: EngineContext, loaded: LoadedMember, ids: RecordIds): Promise<LoadedMember> {
+  const { program, store } = ctx;
+  const missing: RecordIds = {
+    purchases: ids.purchases.filter((id) => loaded.state.purchases[id] === undefined),
+    redemptions: ids.redemptions.filter((id) => loaded.state.redemptions[id] === undefined),
+  };
+  if (noRecords(missing)) return loaded;
+  addRecords(loaded.state, await guard(() => store.loadRecords(program.id, loaded.state.memberId, missing)));
+  return {
+    ...loaded,
+    read: {
+      purchases: new Map(Object.entries(loaded.state.purchases)),
+      redemptions: new Map(Object.entries(loaded.state.redemptions)),
+      all: loaded.read.all,
+    },
+  };
 }
 
 /** Units left of a reward's stock now (see store/stock.ts); null: unlimited. */

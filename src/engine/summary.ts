@@ -122,6 +122,9 @@ function grouped(items: { at: number; points: Decimal }[], scale: number): Dated
     .map(([at, points]) => ({ at: iso(at), points: formatAmount(points, scale) }));
 }
 
+/** How many redemptions a summary lists, newest first. */
+export const SUMMARY_REDEMPTIONS = 50;
+
 export function summarize(program: Program, state: MemberView, now: number, expiringWithinDays: number): MemberSummary {
   const horizon = addLocal(now, program.timeZone, { days: expiringWithinDays });
   const wallets: Record<string, WalletSummary> = {};
@@ -170,7 +173,7 @@ export function summarize(program: Program, state: MemberView, now: number, expi
     redemptions: Object.values(state.redemptions)
       .filter((r) => !r.cancelled)
       .sort((a, b) => b.at - a.at)
-      .slice(0, 50)
+      .slice(0, SUMMARY_REDEMPTIONS)
       .map((r) => ({
         redemptionId: r.id,
         rewardId: r.rewardId,

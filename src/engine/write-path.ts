@@ -8,17 +8,33 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
-import { toSnapshot } from "../ledger/snapshot.js";
+import {
+  purchaseSnapshot,
+  redemptionSnapshot,
+  toSnapshot,
+  type PurchaseSnapshot,
+  type RedemptionSnapshot,
+} from "../ledger/snapshot.js";
+import type { MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { iso } from "../shared/time.js";
-import type { MemberWrite, StockChange } from "../store/port.js";
+import type { MemberRecords, MemberWrite, RecordIds, StockChange } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 import { dueAtOf, runDueWork } from "./due-work.js";
 import { recordedResult, replayResult } from "./replay.js";
 import type { Replayable } from "./results.js";
-import { guard, isCommitConflict, loadState, memberNotFound, readForCommand } from "./store-calls.js";
+import {
+  guard,
+  isCommitConflict,
+  loadState,
+  memberNotFound,
+  readForCommand,
+  readMoreRecords,
+  type LoadedMember,
+  type ReadRecords,
+} from "./store-calls.js";
 
 /** What a decision returns to the write path: the command's result, and the stock it moves. */
 export interface Decided<R> {
@@ -26,14 +42,50 @@ export interface Decided<R> {
   readonly stock?: readonly StockChange[];
 }
 
-/** What a decision commits for its member: the new entries, snapshot and due instant. */
-function memberWrite(ctx: EngineContext, writer: LedgerWriter, expectedVersion: number | null): MemberWrite {
+/** A member a command writes: whether it must exist, the command field that names it, the records it reads. */
+export interface MemberToWrite {
+  readonly id: string;
+  readonly mustExist: boolean;
+  readonly field?: string;
+  /** Records the command names (a refund's purchase, a duplicate check's id). */
+  readonly records?: RecordIds;
+  /** Records the command needs once it has read the first ones (a cancellation: its redemption's purchases). */
+  readonly moreRecords?: (state: MemberView) => RecordIds;
+}
+
+/**
+ * The records a commit writes: those the command made or changed. The fold replaces a record it
+ * changes (records are values), so a record that is no longer the one read has changed. A member
+ * read from a snapshot of format 1 writes every record it holds: they move to their rows.
+ */
+function changedRecords(state: MemberView, read: ReadRecords | null): MemberRecords | undefined {
+  const changed = <T>(now: T, before: T | undefined) => read === null || read.all || before !== now;
+  const purchases: Record<string, PurchaseSnapshot> = {};
+  const redemptions: Record<string, RedemptionSnapshot> = {};
+  let any = false;
+  for (const [id, p] of Object.entries(state.purchases)) {
+    if (!changed(p, read?.purchases.get(id))) continue;
+    purchases[id] = purchaseSnapshot(p);
+    any = true;
+  }
+  for (const [id, r] of Object.entries(state.redemptions)) {
+    if (!changed(r, read?.redemptions.get(id))) continue;
+    redemptions[id] = redemptionSnapshot(r);
+    any = true;
+  }
+  return any ? { purchases, redemptions } : undefined;
+}
+
+/** What a decision commits for its member: the new entries, snapshot, due instant and changed records. */
+function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMember | null): MemberWrite {
+  const records = changedRecords(writer.state, loaded?.read ?? null);
   return {
     memberId: writer.state.memberId,
-    expectedVersion,
+    expectedVersion: loaded?.version ?? null,
     snapshot: toSnapshot(writer.state),
     entries: writer.entries,
     dueAt: dueAtOf(ctx, writer),
+    ...(records ? { records } : {}),
   };
 }
 
@@ -48,7 +100,7 @@ export async function write<R extends object>(
   type: CommandType,
   raw: unknown,
   key: string,
-  members: readonly { id: string; mustExist: boolean; field?: string }[],
+  members: readonly MemberToWrite[],
   decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>,
 ): Promise<Replayable<R>> {
   const { program, store, now, newId, maxAttempts, stamp } = ctx;
@@ -58,7 +110,13 @@ export async function write<R extends object>(
     // members first, then the key: either way a commit whose effect the members show is visible
     // to the key read, so a delivery that loses the race to its own key replays it rather than
     // failing on its own effect (DUPLICATE_PURCHASE, MEMBER_EXISTS).
-    const { loaded, prior } = await readForCommand(ctx, attempt > maxAttempts ? [] : members.map((m) => m.id), key);
+    const last = attempt > maxAttempts;
+    const { loaded, prior } = await readForCommand(
+      ctx,
+      last ? [] : members.map((m) => m.id),
+      key,
+      last ? [] : members.map((m) => m.records ?? null),
+    );
     if (prior) {
       if (prior.payloadHash !== payloadHash) {
         throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), {
@@ -69,7 +127,7 @@ export async function write<R extends object>(
     }
     // The extra pass after the last attempt only reads the key: a command that lost its last
     // race to the same key is a replay, not a conflict.
-    if (attempt > maxAttempts) break;
+    if (last) break;
     members.forEach((m, i) => {
       if (!loaded[i] && m.mustExist) throw memberNotFound(m.id, m.field);
       if (loaded[i] && !m.mustExist)
@@ -77,6 +135,10 @@ export async function write<R extends object>(
           issues: [{ path: [m.field ?? "memberId"], message: messages.memberExists(m.id) }],
         });
     });
+    for (const [i, m] of members.entries()) {
+      const read = loaded[i];
+      if (read && m.moreRecords) loaded[i] = await readMoreRecords(ctx, read, m.moreRecords(read.state));
+    }
     const at = now();
     // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
     // did (a refund's demotion), so they note the tier the member qualified for after the due
@@ -98,7 +160,7 @@ export async function write<R extends object>(
       await guard(() =>
         store.commit({
           programId: program.id,
-          members: writers.map((w, i) => memberWrite(ctx, w, loaded[i]?.version ?? null)),
+          members: writers.map((w, i) => memberWrite(ctx, w, loaded[i] ?? null)),
           idempotency: { key, payloadHash, result: recordedResult(decided.result, writers), committedAt: iso(at) },
           ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
         }),
@@ -124,8 +186,11 @@ export function writeOne<R extends object>(
   memberId: string,
   mustExist: boolean,
   decide: (writer: LedgerWriter) => Omit<R, "entries">,
+  records?: RecordIds,
 ): Promise<Replayable<R>> {
-  return write<R>(ctx, type, raw, key, [{ id: memberId, mustExist }], ([w]) => ({ result: decide(w!) }));
+  return write<R>(ctx, type, raw, key, [{ id: memberId, mustExist, ...(records ? { records } : {}) }], ([w]) => ({
+    result: decide(w!),
+  }));
 }
 
 /**
@@ -155,7 +220,7 @@ export async function systemWrite(
       await guard(() =>
         store.commit({
           programId: program.id,
-          members: [memberWrite(ctx, writer, loaded.version)],
+          members: [memberWrite(ctx, writer, loaded)],
           idempotency: null,
         }),
       );

@@ -1,6 +1,8 @@
 /**
  * Member snapshots: the JSON form of member state a store keeps beside the entries so that loading a
- * member is one read, and its codec (toSnapshot, fromSnapshot).
+ * member is one read, and its codec (toSnapshot, fromSnapshot); and the JSON form of purchase and
+ * redemption records, which a store keeps in rows of their own (docs/ledger.md, "What a member's
+ * state holds").
  */
 import type { Scalar } from "../shared/scalar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
@@ -8,8 +10,10 @@ import type { Period } from "../shared/periods.js";
 import {
   dict,
   mapDict,
+  type DeepReadonly,
   type Dict,
   type MemberState,
+  type MemberView,
   type PurchaseRecord,
   type RedemptionRecord,
   type TierState,
@@ -39,7 +43,34 @@ export interface RedemptionSnapshot {
   cancelled: boolean;
   draws: { lot: Omit<LotSnapshot, "remaining">; points: string }[];
 }
+/**
+ * A purchase's record, as its record row and the snapshot hold it. Written without `refunded` when
+ * it is 0 and without `settled`, `reversed` and `expired` when they are empty (most purchases are
+ * never refunded). Records that spell them out load the same; `lotIds`, which snapshots of early
+ * versions hold, is ignored (a purchase's lots are those that name it).
+ */
+export interface PurchaseSnapshot {
+  /** Money (the purchase's amount); `refunded` is money too; the dicts below are points per wallet. */
+  amount: string;
+  occurredAt: number;
+  refunded?: string;
+  earned: Record<string, string>;
+  settled?: Record<string, string>;
+  reversed?: Record<string, string>;
+  expired?: Record<string, string>;
+  lotIds?: string[];
+}
+
+/**
+ * 2: purchase records of closed purchases and all redemption records live in record rows, not in
+ * the snapshot. Absent (1): every record is in the snapshot; the engine moves them to record rows
+ * on the member's next write (see `isLegacySnapshot`).
+ */
+export const SNAPSHOT_FORMAT = 2;
+
 export interface MemberSnapshot {
+  /** See SNAPSHOT_FORMAT; absent in snapshots of format 1. */
+  format?: number;
   memberId: string;
   joinedAt: number;
   birthday: string | null;
@@ -53,32 +84,14 @@ export interface MemberSnapshot {
       transferredOut?: string;
     }
   >;
-  /**
-   * Written without `refunded` when it is 0 and without `settled`, `reversed` and `expired` when
-   * they are empty (most purchases are never refunded): every command of the member reads and
-   * writes them all. Snapshots that spell them out load the same; `lotIds`, which snapshots of
-   * earlier versions hold, is ignored (a purchase's lots are those that name it).
-   */
-  purchases: Record<
-    string,
-    {
-      /** Money (the purchase's amount); `refunded` is money too; the dicts below are points per wallet. */
-      amount: string;
-      occurredAt: number;
-      refunded?: string;
-      earned: Record<string, string>;
-      settled?: Record<string, string>;
-      reversed?: Record<string, string>;
-      expired?: Record<string, string>;
-      lotIds?: string[];
-    }
-  >;
+  /** The records of purchases with a lot still open (format 1: of every purchase). */
+  purchases: Record<string, PurchaseSnapshot>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
   /** Absent in snapshots written before tiers existed. */
   tier?: TierState | null;
   metrics?: Record<string, Record<string, string>>;
-  /** Absent in snapshots written before rewards existed. */
+  /** Format 1 only (absent before rewards existed): every redemption's record. */
   redemptions?: Record<string, RedemptionSnapshot>;
   limits?: Record<string, Partial<Record<Period, Record<string, string>>>>;
   referredBy?: string | null;
@@ -112,8 +125,8 @@ const countersTo = <A, B>(
   return out;
 };
 
-function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string] {
-  const out: MemberSnapshot["purchases"][string] = {
+export function purchaseSnapshot(p: PurchaseRecord): PurchaseSnapshot {
+  const out: PurchaseSnapshot = {
     amount: str(p.amount),
     occurredAt: p.occurredAt,
     earned: mapDict(p.earned, str),
@@ -125,8 +138,24 @@ function purchaseSnapshot(p: PurchaseRecord): MemberSnapshot["purchases"][string
   return out;
 }
 
-export function toSnapshot(state: MemberState): MemberSnapshot {
+/** Ids of the purchases with a lot still open: the purchase records a snapshot holds. */
+export function openPurchaseIds(state: MemberView): Set<string> {
+  const ids = new Set<string>();
+  for (const lot of state.lots) if (lot.purchaseId !== null) ids.add(lot.purchaseId);
+  return ids;
+}
+
+/** A snapshot of format 1, whose records must move to record rows on the member's next write. */
+export const isLegacySnapshot = (snapshot: MemberSnapshot): boolean => snapshot.format === undefined;
+
+export function toSnapshot(state: MemberView): MemberSnapshot {
+  const purchases: Record<string, PurchaseSnapshot> = dict();
+  for (const id of openPurchaseIds(state)) {
+    const p = state.purchases[id];
+    if (p !== undefined) purchases[id] = purchaseSnapshot(p);
+  }
   return {
+    format: SNAPSHOT_FORMAT,
     memberId: state.memberId,
     joinedAt: state.joinedAt,
     birthday: state.birthday,
@@ -142,23 +171,12 @@ export function toSnapshot(state: MemberState): MemberSnapshot {
       transferredOut: str(t.transferredOut),
       debt: str(t.debt),
     })),
-    purchases: mapDict(state.purchases, purchaseSnapshot),
+    purchases,
     caps: mapDict(state.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
     activity: mapDict(state.activity, (t) => t),
     tier:
       state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
     metrics: mapDict(state.metrics, (m) => mapDict(m, str)),
-    redemptions: mapDict(state.redemptions, (r) => ({
-      rewardId: r.rewardId,
-      wallet: r.wallet,
-      points: str(r.points),
-      quantity: r.quantity,
-      at: r.at,
-      stock: r.stock,
-      limitKeys: { ...r.limitKeys },
-      cancelled: r.cancelled,
-      draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
-    })),
     limits: mapDict(state.limits, (c) => countersTo(c, str)),
     referredBy: state.referredBy,
     lastAt: state.lastAt,
@@ -167,21 +185,53 @@ export function toSnapshot(state: MemberState): MemberSnapshot {
   };
 }
 
+export function purchaseFromSnapshot(id: string, p: PurchaseSnapshot): PurchaseRecord {
+  return {
+    id,
+    amount: dec(p.amount),
+    occurredAt: p.occurredAt,
+    refunded: p.refunded === undefined ? ZERO : dec(p.refunded),
+    earned: mapDict(p.earned, dec),
+    settled: mapDict(p.settled ?? {}, dec),
+    reversed: mapDict(p.reversed ?? {}, dec),
+    expired: mapDict(p.expired ?? {}, dec),
+  };
+}
+
+export function redemptionSnapshot(r: DeepReadonly<RedemptionRecord>): RedemptionSnapshot {
+  return {
+    rewardId: r.rewardId,
+    wallet: r.wallet,
+    points: str(r.points),
+    quantity: r.quantity,
+    at: r.at,
+    stock: r.stock,
+    limitKeys: { ...r.limitKeys },
+    cancelled: r.cancelled,
+    draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
+  };
+}
+
+export function redemptionFromSnapshot(id: string, r: RedemptionSnapshot): RedemptionRecord {
+  return {
+    id,
+    rewardId: r.rewardId,
+    wallet: r.wallet,
+    points: dec(r.points),
+    quantity: r.quantity,
+    at: r.at,
+    stock: r.stock,
+    limitKeys: { ...r.limitKeys },
+    cancelled: r.cancelled,
+    draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: dec(d.lot.amount) }, points: dec(d.points) })),
+  };
+}
+
 export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
   const purchases = dict<PurchaseRecord>();
-  for (const id of Object.keys(snapshot.purchases)) {
-    const p = snapshot.purchases[id]!;
-    purchases[id] = {
-      id,
-      amount: dec(p.amount),
-      occurredAt: p.occurredAt,
-      refunded: p.refunded === undefined ? ZERO : dec(p.refunded),
-      earned: mapDict(p.earned, dec),
-      settled: mapDict(p.settled ?? {}, dec),
-      reversed: mapDict(p.reversed ?? {}, dec),
-      expired: mapDict(p.expired ?? {}, dec),
-    };
-  }
+  for (const id of Object.keys(snapshot.purchases)) purchases[id] = purchaseFromSnapshot(id, snapshot.purchases[id]!);
+  const redemptions = dict<RedemptionRecord>();
+  for (const [id, r] of Object.entries(snapshot.redemptions ?? {})) redemptions[id] = redemptionFromSnapshot(id, r);
   return {
     memberId: snapshot.memberId,
     joinedAt: snapshot.joinedAt,
@@ -203,31 +253,11 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     activity: mapDict(snapshot.activity ?? {}, (t) => t),
     tier: snapshot.tier ? { ...snapshot.tier, floor: snapshot.tier.floor ? { ...snapshot.tier.floor } : null } : null,
     metrics: mapDict(snapshot.metrics ?? {}, (m) => mapDict(m, dec)),
-    redemptions: redemptionsFrom(snapshot.redemptions ?? {}),
+    redemptions,
     limits: mapDict(snapshot.limits ?? {}, (c) => countersTo(c, dec)),
     referredBy: snapshot.referredBy ?? null,
     lastAt: snapshot.lastAt ?? 0,
     lapsed: mapDict(snapshot.lapsed ?? {}, (t) => t),
     lastSeq: snapshot.lastSeq,
   };
-}
-
-function redemptionsFrom(snapshots: Record<string, RedemptionSnapshot>): Dict<RedemptionRecord> {
-  const out = dict<RedemptionRecord>();
-  for (const id of Object.keys(snapshots)) {
-    const r = snapshots[id]!;
-    out[id] = {
-      id,
-      rewardId: r.rewardId,
-      wallet: r.wallet,
-      points: dec(r.points),
-      quantity: r.quantity,
-      at: r.at,
-      stock: r.stock,
-      limitKeys: { ...r.limitKeys },
-      cancelled: r.cancelled,
-      draws: r.draws.map((d) => ({ lot: { ...d.lot, amount: dec(d.lot.amount) }, points: dec(d.points) })),
-    };
-  }
-  return out;
 }

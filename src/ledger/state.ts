@@ -44,16 +44,19 @@ export interface PurchaseRecord {
   readonly amount: Decimal;
   readonly occurredAt: number;
   /** Money refunded against the purchase so far. */
-  refunded: Decimal;
+  readonly refunded: Decimal;
   /** Points earned per wallet. */
-  earned: Dict<Decimal>;
+  readonly earned: Readonly<Dict<Decimal>>;
   /** Points settled by refunds per wallet: reversed plus forgiven. Never above `earned`. */
-  settled: Dict<Decimal>;
+  readonly settled: Readonly<Dict<Decimal>>;
   /** Points actually taken back per wallet (from lots or as debt). */
-  reversed: Dict<Decimal>;
+  readonly reversed: Readonly<Dict<Decimal>>;
   /** Points of this purchase's own lots that expired unused, per wallet: never taken back. */
-  expired: Dict<Decimal>;
+  readonly expired: Readonly<Dict<Decimal>>;
 }
+// Purchase and redemption records are values, like lots: the fold puts a new record in place of
+// the old (steps.ts `updatePurchase`, `updateRedemption`), so the engine tells the records a
+// command changed, which it writes to the store's record rows, by identity.
 // The purchase's own lots are the lots whose `purchaseId` names it: only an earn entry of the
 // purchase creates such a lot (a lot reopened on cancellation keeps its id and purchaseId).
 
@@ -71,9 +74,9 @@ export interface RedemptionRecord {
   /** Units this redemption took from the reward's stock (its redeem entry's `stock`), not the stock left. */
   readonly stock: number;
   readonly limitKeys: Partial<Record<Period, string>>;
-  cancelled: boolean;
+  readonly cancelled: boolean;
   /** The lots drawn, as they were; emptied on cancellation (nothing is left to restore). */
-  draws: readonly { readonly lot: LotShape; readonly points: Decimal }[];
+  readonly draws: readonly { readonly lot: LotShape; readonly points: Decimal }[];
 }
 
 /**
@@ -120,6 +123,12 @@ export interface MemberState {
   /** Lots with points left (fully used lots are dropped), in creation order. The fold replaces the array, never changes it. */
   lots: readonly Lot[];
   wallets: Dict<WalletTotals>;
+  /**
+   * Purchase records this state holds: every purchase with a lot still open (what expiries and
+   * refunds of open lots need), plus any record the command read from the store's record rows
+   * (a refund's, a duplicate check's). A purchase whose lots have all closed retires from the
+   * snapshot to its record row (docs/ledger.md, "What a member's state holds").
+   */
   purchases: Dict<PurchaseRecord>;
   /** Per rule, per wallet, per capped period: points awarded per period key. */
   caps: Dict<Dict<CapCounters>>;
@@ -129,7 +138,11 @@ export interface MemberState {
   tier: TierState | null;
   /** Tier qualification counters: per bucket (local date, or "all"), per metric key. */
   metrics: Dict<Dict<Decimal>>;
-  /** Redemptions by id. */
+  /**
+   * Redemption records this state holds: those the command read from the store's record rows (a
+   * cancellation's, a duplicate check's) or made. Never kept in the snapshot: only a cancellation
+   * reads one again.
+   */
   redemptions: Dict<RedemptionRecord>;
   /**
    * Counters of limited actions per period key, by counter name: see `counterName` in ./limits.ts
@@ -211,19 +224,14 @@ export function cloneState(state: MemberView): MemberState {
     attributes: mapDict(state.attributes, (v) => v),
     lots: state.lots.map((l) => ({ ...l })),
     wallets: mapDict(state.wallets, (t) => ({ ...t })),
-    purchases: mapDict(state.purchases, (p) => ({
-      ...p,
-      earned: mapDict(p.earned, (d) => d),
-      settled: mapDict(p.settled, (d) => d),
-      reversed: mapDict(p.reversed, (d) => d),
-      expired: mapDict(p.expired, (d) => d),
-    })),
+    // Records are values (never changed in place): the copy shares them.
+    purchases: mapDict(state.purchases, (p) => p),
     caps: mapDict(state.caps, (byWallet) => mapDict(byWallet, copyCounters)),
     activity: mapDict(state.activity, (t) => t),
     tier:
       state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
     metrics: mapDict(state.metrics, (m) => mapDict(m, (d) => d)),
-    redemptions: mapDict(state.redemptions, (r) => ({ ...r, limitKeys: { ...r.limitKeys }, draws: [...r.draws] })),
+    redemptions: mapDict(state.redemptions, (r) => r),
     limits: mapDict(state.limits, copyCounters),
     lapsed: mapDict(state.lapsed, (t) => t),
   };

@@ -26,7 +26,7 @@ import { CommitConflict, type CommitBatch, type IdempotencyRecord, type MemberWr
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
 import { isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
-import { byId, idempotencyParams, storable, text } from "./rows.js";
+import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
 import { stockViolation, writeStockChanges } from "./stock.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -115,6 +115,7 @@ async function writeMember(
     JSON.stringify(member.entries),
     JSON.stringify(lots.upsert),
     JSON.stringify(lots.remove),
+    JSON.stringify(recordRows(member)),
   ];
   if (member.expectedVersion !== null) params.push(String(member.expectedVersion));
   if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));

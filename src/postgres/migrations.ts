@@ -16,6 +16,10 @@
  * - `loyalty_idempotency`: one row per command key and program: the payload hash and the result a
  *   retry gets back, written in the same transaction as the command's effect.
  * - `loyalty_reward_stock`: units left per reward, never below zero (for the rewards catalogue).
+ * - `loyalty_records` (migration 2): a member's purchase and redemption records, one row each,
+ *   read only by the commands that name them (a refund, a cancellation, a duplicate check) and,
+ *   for open redemptions newest first, by the summary; the snapshot holds only what is open
+ *   (docs/ledger.md, "What a member's state holds").
  *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
@@ -94,6 +98,27 @@ CREATE TABLE ${s}.loyalty_reward_stock (
   remaining bigint NOT NULL CHECK (remaining >= 0),
   PRIMARY KEY (program_id, reward_id)
 );
+`,
+  },
+  {
+    version: 2,
+    name: "purchase and redemption records in rows of their own",
+    // Snapshots written before it still hold their records; the engine moves them to rows on each
+    // member's next write (a snapshot without `format`), so no data migration is needed here.
+    sql: (s) => `
+CREATE TABLE ${s}.loyalty_records (
+  program_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('purchase', 'redemption')),
+  record_id text COLLATE "C" NOT NULL,
+  -- A redemption's time and whether it was cancelled, for the summary's list; null and false for purchases.
+  at bigint,
+  cancelled boolean NOT NULL DEFAULT false,
+  record json NOT NULL,
+  PRIMARY KEY (program_id, member_id, kind, record_id)
+);
+CREATE INDEX loyalty_records_open_redemptions ON ${s}.loyalty_records (program_id, member_id, at DESC, record_id DESC)
+  WHERE kind = 'redemption' AND NOT cancelled;
 `,
   },
 ];

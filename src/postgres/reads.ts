@@ -4,8 +4,16 @@
  * read back is cast to text in SQL, so the result does not depend on the driver's type parsers.
  */
 import type { Entry } from "../ledger/entries.js";
-import type { CommandRead, HistoryPage, IdempotencyRecord, StoredMember } from "../store/port.js";
-import { memberFrom, recordFrom, storable, text } from "./rows.js";
+import type { RedemptionSnapshot } from "../ledger/snapshot.js";
+import type {
+  CommandRead,
+  HistoryPage,
+  IdempotencyRecord,
+  MemberRecords,
+  RecordIds,
+  StoredMember,
+} from "../store/port.js";
+import { memberFrom, recordFrom, recordKeys, recordsFrom, storable, text } from "./rows.js";
 import type { SqlContext } from "./context.js";
 
 export async function loadMember(ctx: SqlContext, programId: string, memberId: string): Promise<StoredMember | null> {
@@ -27,29 +35,74 @@ export async function getIdempotency(
 /**
  * The command's members and its key in one statement, so in one snapshot of the database: one
  * round trip where `loadMember` and `getIdempotency` would take two (or three, for two members).
+ * A single member's records come in the same statement; with several members (a transfer, a
+ * referral: commands that name no records) each member's records are a read of their own, which
+ * is safe: a record changes only in a commit that moves its member's version, so a decision over
+ * records read after the member fails its compare-and-set rather than commit over them.
  */
 export async function loadForCommand(
   ctx: SqlContext,
   programId: string,
   memberIds: readonly string[],
   key: string,
+  records?: readonly (RecordIds | null)[],
 ): Promise<CommandRead> {
-  if (!storable(programId)) return { members: memberIds.map(() => null), idempotency: null };
+  const none = (): MemberRecords => ({ purchases: {}, redemptions: {} });
+  const recordsOf = (members: readonly unknown[]) =>
+    records
+      ? Promise.all(members.map((_, i) => loadRecords(ctx, programId, memberIds[i]!, records[i] ?? null)))
+      : undefined;
+  if (!storable(programId))
+    return {
+      members: memberIds.map(() => null),
+      idempotency: null,
+      ...(records ? { records: memberIds.map(none) } : {}),
+    };
   // A key PostgreSQL text cannot hold has no record; the members are read all the same.
-  if (!storable(key))
-    return { members: await Promise.all(memberIds.map((id) => loadMember(ctx, programId, id))), idempotency: null };
+  if (!storable(key)) {
+    const members = await Promise.all(memberIds.map((id) => loadMember(ctx, programId, id)));
+    return { members, idempotency: null, ...(records ? { records: (await recordsOf(members))! } : {}) };
+  }
   const wanted = memberIds.filter(storable);
-  const { rows } =
-    wanted.length === 1
-      ? await ctx.client.query(ctx.sql.loadForOne, [programId, wanted[0], key])
-      : await ctx.client.query(ctx.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
+  const one = wanted.length === 1 && memberIds.length === 1;
+  const { rows } = one
+    ? await ctx.client.query(ctx.sql.loadForOne, [programId, wanted[0], key, recordKeys(records?.[0])])
+    : await ctx.client.query(ctx.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
   const found = new Map<string, StoredMember>();
   let idempotency: IdempotencyRecord | null = null;
   for (const row of rows) {
-    if (row.version !== null) found.set(wanted.length === 1 ? wanted[0]! : text(row.member_id), memberFrom(row));
+    if (row.version !== null) found.set(one ? wanted[0]! : text(row.member_id), memberFrom(row));
     if (row.payload_hash !== null) idempotency = recordFrom(key, row);
   }
-  return { members: memberIds.map((id) => found.get(id) ?? null), idempotency };
+  const members = memberIds.map((id) => found.get(id) ?? null);
+  if (!records) return { members, idempotency };
+  return { members, idempotency, records: one ? [recordsFrom(rows[0]?.records)] : (await recordsOf(members))! };
+}
+
+export async function loadRecords(
+  ctx: SqlContext,
+  programId: string,
+  memberId: string,
+  ids: RecordIds | null,
+): Promise<MemberRecords> {
+  const keys = recordKeys(ids);
+  if (keys === null || !storable(programId) || !storable(memberId)) return recordsFrom(null);
+  const { rows } = await ctx.client.query(ctx.sql.loadRecords, [programId, memberId, keys]);
+  return recordsFrom(rows[0]?.records);
+}
+
+export async function listRedemptions(
+  ctx: SqlContext,
+  programId: string,
+  memberId: string,
+  query: { limit: number },
+): Promise<{ redemptionId: string; record: RedemptionSnapshot }[]> {
+  if (!storable(programId) || !storable(memberId) || query.limit <= 0) return [];
+  const { rows } = await ctx.client.query(ctx.sql.listRedemptions, [programId, memberId, String(query.limit)]);
+  return rows.map((r) => ({
+    redemptionId: text(r.record_id),
+    record: JSON.parse(text(r.record)) as RedemptionSnapshot,
+  }));
 }
 
 export async function readEntries(

@@ -2,8 +2,8 @@
  * Values across the SQL boundary: which ids PostgreSQL text can hold, how they are ordered, rows
  * decoded into what the port returns, and the idempotency record as statement parameters.
  */
-import type { MemberSnapshot } from "../ledger/snapshot.js";
-import type { IdempotencyRecord, StoredMember } from "../store/port.js";
+import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
+import type { IdempotencyRecord, MemberRecords, MemberWrite, RecordIds, StoredMember } from "../store/port.js";
 import { isStorableText } from "../shared/validation.js";
 import type { SqlRow } from "./client.js";
 
@@ -38,3 +38,34 @@ export const idempotencyParams = (programId: string, record: IdempotencyRecord) 
   JSON.stringify(record.result),
   record.committedAt,
 ];
+
+/** Record ids to read, as the JSON array of {kind, id} the statements take; null when there are none. */
+export function recordKeys(ids: RecordIds | null | undefined): string | null {
+  const keys = [
+    ...(ids?.purchases ?? []).filter(storable).map((id) => ({ kind: "purchase", id })),
+    ...(ids?.redemptions ?? []).filter(storable).map((id) => ({ kind: "redemption", id })),
+  ];
+  return keys.length === 0 ? null : JSON.stringify(keys);
+}
+
+/** The `records` column (a JSON array of [kind, id, record], or null) as the port returns it. */
+export function recordsFrom(column: unknown): MemberRecords {
+  const purchases: Record<string, PurchaseSnapshot> = Object.create(null) as Record<string, PurchaseSnapshot>;
+  const redemptions: Record<string, RedemptionSnapshot> = Object.create(null) as Record<string, RedemptionSnapshot>;
+  if (column !== null && column !== undefined)
+    for (const [kind, id, record] of JSON.parse(text(column)) as [string, string, unknown][]) {
+      if (kind === "purchase") purchases[id] = record as PurchaseSnapshot;
+      else redemptions[id] = record as RedemptionSnapshot;
+    }
+  return { purchases, redemptions };
+}
+
+/** A member write's records as the rows the write statement upserts. */
+export function recordRows(w: MemberWrite): unknown[] {
+  const rows: unknown[] = [];
+  for (const [id, record] of Object.entries(w.records?.purchases ?? {}))
+    rows.push({ kind: "purchase", id, at: null, cancelled: false, record });
+  for (const [id, record] of Object.entries(w.records?.redemptions ?? {}))
+    rows.push({ kind: "redemption", id, at: record.at, cancelled: record.cancelled, record });
+  return rows;
+}

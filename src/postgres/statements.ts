@@ -8,21 +8,21 @@ export type Statements = ReturnType<typeof statements>;
 
 /**
  * The statement that writes one member: $1 program, $2 member, $3 snapshot, $4 dueAt, $5 entries,
- * $6 lots to upsert, $7 lot ids to delete, then $8 the expected version (update), then the
- * idempotency record's key, hash, result and commit time. Every write after the member row's is
+ * $6 lots to upsert, $7 lot ids to delete, $8 records to upsert, then $9 the expected version
+ * (update), then the idempotency record's key, hash, result and commit time. Every write after the member row's is
  * gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing at all.
  * The parts touch different rows (the member; new entries; lots the command emptied; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
  */
 function writeMember(schema: string, kind: "insert" | "update", withIdempotency: boolean): string {
-  const next = kind === "update" ? 9 : 8;
+  const next = kind === "update" ? 10 : 9;
   const member =
     kind === "insert"
       ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at)
         VALUES ($1, $2, 1, $3::json, $4::bigint)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
       : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
-        WHERE program_id = $1 AND member_id = $2 AND version = $8::integer RETURNING 1`;
+        WHERE program_id = $1 AND member_id = $2 AND version = $9::integer RETURNING 1`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
@@ -49,6 +49,14 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         WHERE EXISTS (SELECT 1 FROM member)
         ON CONFLICT (program_id, member_id, lot_id) DO UPDATE SET remaining = EXCLUDED.remaining
           WHERE t.remaining <> EXCLUDED.remaining
+        RETURNING 1),
+      records AS (
+        INSERT INTO ${schema}.loyalty_records AS t (program_id, member_id, kind, record_id, at, cancelled, record)
+        SELECT $1, $2, r.kind, r.id, r.at, r.cancelled, r.record
+        FROM json_to_recordset($8::json) AS r(kind text, id text, at bigint, cancelled boolean, record json)
+        WHERE EXISTS (SELECT 1 FROM member)
+        ON CONFLICT (program_id, member_id, kind, record_id) DO UPDATE
+          SET at = EXCLUDED.at, cancelled = EXCLUDED.cancelled, record = EXCLUDED.record
         RETURNING 1)${idempotency}
     SELECT (SELECT count(*) FROM member)::text AS member, (SELECT count(*) FROM new_entries)::text AS entries`;
 }
@@ -61,18 +69,32 @@ const committedAt = (column: string, result = "result") =>
 export function statements(schema: string) {
   const members = `${schema}.loyalty_members`,
     entries = `${schema}.loyalty_entries`,
-    idempotency = `${schema}.loyalty_idempotency`;
+    idempotency = `${schema}.loyalty_idempotency`,
+    records = `${schema}.loyalty_records`;
   return {
     loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
 
     getIdempotency: `SELECT payload_hash, ${committedAt("committed_at")}
       FROM ${idempotency} WHERE program_id = $1 AND key = $2`,
 
-    // One member and the key: one row, its columns null where there is no member or no record.
-    loadForOne: `SELECT m.version::text AS version, m.snapshot::text AS snapshot, i.payload_hash, ${committedAt("i.committed_at", "i.result")}
+    // One member and the key: one row, its columns null where there is no member or no record;
+    // with the member's records named in $4 (a JSON array of {kind, id}; none: null).
+    loadForOne: `SELECT m.version::text AS version, m.snapshot::text AS snapshot, i.payload_hash, ${committedAt("i.committed_at", "i.result")},
+        (SELECT json_agg(json_build_array(r.kind, r.record_id, r.record))::text FROM ${records} AS r
+          WHERE $4::json IS NOT NULL AND r.program_id = $1 AND r.member_id = $2
+            AND (r.kind, r.record_id) IN (SELECT w.kind, w.id FROM json_to_recordset($4::json) AS w(kind text, id text))) AS records
       FROM (VALUES (1)) AS one
       LEFT JOIN ${members} AS m ON m.program_id = $1 AND m.member_id = $2
       LEFT JOIN ${idempotency} AS i ON i.program_id = $1 AND i.key = $3`,
+
+    // The member's records named in $3 (a JSON array of {kind, id}).
+    loadRecords: `SELECT json_agg(json_build_array(r.kind, r.record_id, r.record))::text AS records FROM ${records} AS r
+      WHERE r.program_id = $1 AND r.member_id = $2
+        AND (r.kind, r.record_id) IN (SELECT w.kind, w.id FROM json_to_recordset($3::json) AS w(kind text, id text))`,
+
+    listRedemptions: `SELECT record_id, record::text AS record FROM ${records}
+      WHERE program_id = $1 AND member_id = $2 AND kind = 'redemption' AND NOT cancelled
+      ORDER BY at DESC, record_id DESC LIMIT $3::bigint`,
 
     // Any number of members ($2: a JSON array of ids), a row each, and a row for the key if it has a record.
     loadForMany: `SELECT member_id, version::text AS version, snapshot::text AS snapshot, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at

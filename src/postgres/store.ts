@@ -17,6 +17,8 @@ import type {
   HistoryPage,
   IdempotencyRecord,
   LoyaltyStore,
+  MemberRecords,
+  RecordIds,
   StoreCapabilities,
   StoredMember,
 } from "../store/port.js";
@@ -24,7 +26,15 @@ import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
 import { quoteSchema } from "./migrate.js";
-import { findDueMembers, getIdempotency, loadForCommand, loadMember, readEntries } from "./reads.js";
+import {
+  findDueMembers,
+  getIdempotency,
+  listRedemptions,
+  loadForCommand,
+  loadMember,
+  loadRecords,
+  readEntries,
+} from "./reads.js";
 import { statements } from "./statements.js";
 import { getStock } from "./stock.js";
 
@@ -74,8 +84,21 @@ export class PostgresStore implements LoyaltyStore {
    * The command's members and its key in one statement, so in one snapshot of the database: one
    * round trip where `loadMember` and `getIdempotency` would take two (or three, for two members).
    */
-  loadForCommand(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead> {
-    return loadForCommand(this.context, programId, memberIds, key);
+  loadForCommand(
+    programId: string,
+    memberIds: readonly string[],
+    key: string,
+    records?: readonly (RecordIds | null)[],
+  ): Promise<CommandRead> {
+    return loadForCommand(this.context, programId, memberIds, key, records);
+  }
+
+  loadRecords(programId: string, memberId: string, ids: RecordIds): Promise<MemberRecords> {
+    return loadRecords(this.context, programId, memberId, ids);
+  }
+
+  listRedemptions(programId: string, memberId: string, query: { limit: number }) {
+    return listRedemptions(this.context, programId, memberId, query);
   }
 
   commit(batch: CommitBatch): Promise<void> {

@@ -1,11 +1,14 @@
 /**
  * The in-memory store: the embedded default, for tests, demos and single-process tools. It keeps
- * JSON copies (never live objects) so that nothing a caller holds can change stored state, and it
- * writes a commit step by step with an undo log, so that a fault injected half-way through really
+ * what a commit hands it as deeply frozen values (./frozen.ts) rather than live objects or JSON
+ * text: nothing a caller holds can change stored state, and a load costs no parse. It writes a
+ * commit step by step with an undo log, so that a fault injected half-way through really
  * exercises the rollback path rather than an all-or-nothing swap.
  */
 import type { Entry } from "../ledger/entries.js";
-import type { MemberSnapshot } from "../ledger/snapshot.js";
+import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
+import { DueIndex } from "./due-index.js";
+import { frozen } from "./frozen.js";
 import {
   CommitConflict,
   type CommandRead,
@@ -13,13 +16,15 @@ import {
   type HistoryPage,
   type IdempotencyRecord,
   type LoyaltyStore,
+  type MemberRecords,
+  type RecordIds,
   type StoreCapabilities,
   type StoredMember,
 } from "./port.js";
 import { stockAfter } from "./stock.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
-export type FaultPoint = "entries" | "snapshot" | "due-index" | "stock" | "idempotency";
+export type FaultPoint = "entries" | "snapshot" | "due-index" | "records" | "stock" | "idempotency";
 
 export interface MemoryStoreOptions {
   /** Called after each write step of a commit; throw to simulate a crash at that point. */
@@ -27,25 +32,29 @@ export interface MemoryStoreOptions {
 }
 
 interface MemberRow {
-  snapshot: string;
-  version: number;
-  dueAt: number | null;
+  readonly snapshot: MemberSnapshot;
+  readonly version: number;
+  readonly dueAt: number | null;
+}
+
+/** A member's record rows: frozen JSON forms by id. */
+interface RecordRows {
+  readonly purchases: Map<string, PurchaseSnapshot>;
+  readonly redemptions: Map<string, RedemptionSnapshot>;
 }
 
 const k = (programId: string, id: string) => `${programId}\u0000${id}`;
 
-function dueCompare(a: { dueAt: number; memberId: string }, b: { dueAt: number; memberId: string }) {
-  return a.dueAt - b.dueAt || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
-}
-
 export class MemoryStore implements LoyaltyStore {
   readonly capabilities: StoreCapabilities = { durable: false, multiProcess: false };
   private readonly members = new Map<string, MemberRow>();
-  private readonly entries = new Map<string, string[]>();
+  private readonly entries = new Map<string, Entry[]>();
+  private readonly records = new Map<string, RecordRows>();
+  /** JSON text: a record holds the command's result, which the caller holds too (not frozen under it). */
   private readonly idempotency = new Map<string, string>();
   private readonly stockCounts = new Map<string, number>();
-  /** Per program: (dueAt, memberId) ascending. */
-  private readonly dueIndex = new Map<string, { dueAt: number; memberId: string }[]>();
+  /** Per program. */
+  private readonly dueIndex = new Map<string, DueIndex>();
   private readonly faults: ((point: FaultPoint) => void) | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -60,19 +69,58 @@ export class MemoryStore implements LoyaltyStore {
     return this.record(programId, key);
   }
 
-  /** Both reads with no await between them: nothing can commit in the middle. */
-  async loadForCommand(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead> {
-    return { members: memberIds.map((id) => this.member(programId, id)), idempotency: this.record(programId, key) };
+  /** All reads with no await between them: nothing can commit in the middle. */
+  async loadForCommand(
+    programId: string,
+    memberIds: readonly string[],
+    key: string,
+    records?: readonly (RecordIds | null)[],
+  ): Promise<CommandRead> {
+    return {
+      members: memberIds.map((id) => this.member(programId, id)),
+      idempotency: this.record(programId, key),
+      ...(records ? { records: memberIds.map((id, i) => this.recordsOf(programId, id, records[i] ?? null)) } : {}),
+    };
   }
 
+  async loadRecords(programId: string, memberId: string, ids: RecordIds): Promise<MemberRecords> {
+    return this.recordsOf(programId, memberId, ids);
+  }
+
+  async listRedemptions(programId: string, memberId: string, query: { limit: number }) {
+    const rows = this.records.get(k(programId, memberId))?.redemptions ?? new Map<string, RedemptionSnapshot>();
+    return [...rows]
+      .filter(([, r]) => !r.cancelled)
+      .sort(([ia, a], [ib, b]) => b.at - a.at || (ia < ib ? 1 : ia > ib ? -1 : 0))
+      .slice(0, query.limit)
+      .map(([redemptionId, record]) => ({ redemptionId, record }));
+  }
+
+  // Stored values are frozen: handed out as they are, no copy needed.
   private member(programId: string, memberId: string): StoredMember | null {
     const row = this.members.get(k(programId, memberId));
-    return row ? { snapshot: JSON.parse(row.snapshot) as MemberSnapshot, version: row.version } : null;
+    return row ? { snapshot: row.snapshot, version: row.version } : null;
   }
 
   private record(programId: string, key: string): IdempotencyRecord | null {
     const row = this.idempotency.get(k(programId, key));
     return row === undefined ? null : (JSON.parse(row) as IdempotencyRecord);
+  }
+
+  private recordsOf(programId: string, memberId: string, ids: RecordIds | null): MemberRecords {
+    const rows = this.records.get(k(programId, memberId));
+    const pick = <T>(from: Map<string, T> | undefined, wanted: readonly string[]) => {
+      const out: Record<string, T> = Object.create(null) as Record<string, T>;
+      for (const id of wanted) {
+        const row = from?.get(id);
+        if (row !== undefined) out[id] = row;
+      }
+      return out;
+    };
+    return {
+      purchases: pick(rows?.purchases, ids?.purchases ?? []),
+      redemptions: pick(rows?.redemptions, ids?.redemptions ?? []),
+    };
   }
 
   async getStock(programId: string, rewardId: string): Promise<number | null> {
@@ -108,23 +156,29 @@ export class MemoryStore implements LoyaltyStore {
         const log = this.entries.get(mk);
         const before = log?.length ?? 0;
         const next = log ?? [];
-        for (const e of w.entries) next.push(JSON.stringify(e));
+        for (const e of w.entries) next.push(frozen(e));
         if (!log) this.entries.set(mk, next);
         undo.push(() => (log ? log.splice(before) : this.entries.delete(mk)));
         this.faults?.("entries");
 
         const previous = this.members.get(mk);
         this.members.set(mk, {
-          snapshot: JSON.stringify(w.snapshot),
+          snapshot: frozen(w.snapshot),
           version: (w.expectedVersion ?? 0) + 1,
           dueAt: w.dueAt,
         });
         undo.push(() => (previous ? this.members.set(mk, previous) : this.members.delete(mk)));
         this.faults?.("snapshot");
 
-        this.setDue(batch.programId, w.memberId, previous?.dueAt ?? null, w.dueAt);
-        undo.push(() => this.setDue(batch.programId, w.memberId, w.dueAt, previous?.dueAt ?? null));
+        const due = this.dueOf(batch.programId);
+        due.set(w.memberId, w.dueAt);
+        undo.push(() => due.set(w.memberId, previous?.dueAt ?? null));
         this.faults?.("due-index");
+
+        if (w.records) {
+          this.writeRecords(mk, w.records, undo);
+          this.faults?.("records");
+        }
       }
       for (const c of stockChanges) {
         const sk = k(batch.programId, c.rewardId);
@@ -151,7 +205,7 @@ export class MemoryStore implements LoyaltyStore {
   ): Promise<HistoryPage> {
     const log = this.entries.get(k(programId, memberId)) ?? [];
     // seq n lives at index n - 1: the log has no gaps.
-    const slice = log.slice(page.afterSeq, page.afterSeq + page.limit).map((s) => JSON.parse(s) as Entry);
+    const slice = log.slice(page.afterSeq, page.afterSeq + page.limit);
     const last = slice.at(-1);
     return { entries: slice, nextAfterSeq: last && last.seq < log.length ? last.seq : null };
   }
@@ -160,48 +214,33 @@ export class MemoryStore implements LoyaltyStore {
     programId: string,
     query: { before: number; limit: number; after?: { dueAt: number; memberId: string } },
   ) {
-    const index = this.dueIndex.get(programId) ?? [];
-    let i = query.after ? upperBound(index, query.after) : 0;
-    const out: { memberId: string; dueAt: number }[] = [];
-    for (; i < index.length && out.length < query.limit; i++) {
-      const item = index[i]!;
-      if (item.dueAt > query.before) break;
-      out.push({ ...item });
-    }
-    return out;
+    return this.dueOf(programId).find(query);
   }
 
-  private setDue(programId: string, memberId: string, from: number | null, to: number | null) {
-    if (from === to) return;
+  private dueOf(programId: string): DueIndex {
     let index = this.dueIndex.get(programId);
-    if (!index) this.dueIndex.set(programId, (index = []));
-    if (from !== null) {
-      const at = lowerBound(index, { dueAt: from, memberId });
-      if (at < index.length && index[at]!.memberId === memberId && index[at]!.dueAt === from) index.splice(at, 1);
-    }
-    if (to !== null) index.splice(lowerBound(index, { dueAt: to, memberId }), 0, { dueAt: to, memberId });
+    if (!index) this.dueIndex.set(programId, (index = new DueIndex()));
+    return index;
   }
-}
 
-function lowerBound(index: { dueAt: number; memberId: string }[], item: { dueAt: number; memberId: string }): number {
-  let lo = 0,
-    hi = index.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (dueCompare(index[mid]!, item) < 0) lo = mid + 1;
-    else hi = mid;
+  /** Inserts or replaces each record, logging how to undo it. */
+  private writeRecords(memberKey: string, records: MemberRecords, undo: (() => void)[]) {
+    let rows = this.records.get(memberKey);
+    if (!rows) {
+      const created: RecordRows = { purchases: new Map(), redemptions: new Map() };
+      this.records.set(memberKey, (rows = created));
+      undo.push(() => this.records.delete(memberKey));
+    }
+    const put = <T>(table: Map<string, T>, byId: Readonly<Record<string, T>>) => {
+      for (const id of Object.keys(byId)) {
+        const previous = table.get(id);
+        table.set(id, frozen(byId[id]!));
+        undo.push(() => (previous === undefined ? table.delete(id) : table.set(id, previous)));
+      }
+    };
+    put(rows.purchases, records.purchases);
+    put(rows.redemptions, records.redemptions);
   }
-  return lo;
-}
-function upperBound(index: { dueAt: number; memberId: string }[], item: { dueAt: number; memberId: string }): number {
-  let lo = 0,
-    hi = index.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (dueCompare(index[mid]!, item) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The embedded default store. */

@@ -6,7 +6,7 @@
  * against it.
  */
 import type { Entry } from "../ledger/entries.js";
-import type { MemberSnapshot } from "../ledger/snapshot.js";
+import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
 
 /** A member as stored: the snapshot (the fold of its entries) and its version. */
 export interface StoredMember {
@@ -26,10 +26,29 @@ export interface IdempotencyRecord {
   readonly committedAt: string;
 }
 
+/**
+ * A member's purchase and redemption records by id, in their JSON form: what a refund, a
+ * cancellation or a duplicate check reads of the past. The snapshot holds only the records of
+ * purchases with a lot still open; every record also has a row of its own, which commands that
+ * do not name it never read (docs/ledger.md, "What a member's state holds").
+ */
+export interface MemberRecords {
+  readonly purchases: Readonly<Record<string, PurchaseSnapshot>>;
+  readonly redemptions: Readonly<Record<string, RedemptionSnapshot>>;
+}
+
+/** Ids of a member's records to read. */
+export interface RecordIds {
+  readonly purchases: readonly string[];
+  readonly redemptions: readonly string[];
+}
+
 /** What `loadForCommand` returns: the members in the order asked (null: never committed) and the key's record. */
 export interface CommandRead {
   readonly members: readonly (StoredMember | null)[];
   readonly idempotency: IdempotencyRecord | null;
+  /** Per member, in the same order: the records asked for that exist (absent when none were asked for). */
+  readonly records?: readonly MemberRecords[];
 }
 
 /** The writes of one member in a commit. */
@@ -42,6 +61,11 @@ export interface MemberWrite {
   readonly entries: readonly Entry[];
   /** Epoch ms of the member's next due work (earliest lot expiry), or null; index it. */
   readonly dueAt: number | null;
+  /**
+   * Records the command made or changed: insert each, or replace the one with its id. Absent:
+   * none. A record is never deleted.
+   */
+  readonly records?: MemberRecords;
 }
 
 /** A change to a reward's global stock count, made in the same commit as the redemption. */
@@ -119,11 +143,34 @@ export interface LoyaltyStore {
    * for each member, then `getIdempotency`, when it is absent. The conformance suite holds a
    * store that offers it to the same answers as the two single reads.
    */
-  loadForCommand?(programId: string, memberIds: readonly string[], key: string): Promise<CommandRead>;
+  loadForCommand?(
+    programId: string,
+    memberIds: readonly string[],
+    key: string,
+    records?: readonly (RecordIds | null)[],
+  ): Promise<CommandRead>;
+
+  /**
+   * The member's records with these ids, as last committed; ids with no record are left out.
+   * `loadForCommand`, where offered, takes the same ids (`records`, per member) and reads them at
+   * the same instant as the member.
+   */
+  loadRecords(programId: string, memberId: string, ids: RecordIds): Promise<MemberRecords>;
+
+  /**
+   * The member's redemptions that are not cancelled, newest first (by `at`, then by id,
+   * descending), at most `limit`: what the member summary lists. Served by an index.
+   */
+  listRedemptions(
+    programId: string,
+    memberId: string,
+    query: { limit: number },
+  ): Promise<readonly { readonly redemptionId: string; readonly record: RedemptionSnapshot }[]>;
 
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
-   * entries, replace the snapshot, set version to expected + 1 (or 1), and index `dueAt`; apply
+   * entries, replace the snapshot, set version to expected + 1 (or 1), index `dueAt`, and write
+   * its records (insert, or replace by id); apply
    * each stock change (a missing count starts at `initial`; none may end below zero); and insert
    * the idempotency record (if any), whose key must not exist yet. On a failed check throw
    * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written.

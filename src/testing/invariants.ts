@@ -8,7 +8,7 @@ import { foldEntries } from "../ledger/apply.js";
 import type { Entry } from "../ledger/entries.js";
 import { isExpired } from "../ledger/lots.js";
 import type { MemberState, MemberView } from "../ledger/state.js";
-import { toSnapshot } from "../ledger/snapshot.js";
+import { purchaseSnapshot, redemptionSnapshot, toSnapshot } from "../ledger/snapshot.js";
 import { canonicalJson } from "../shared/canonical.js";
 import { ZERO } from "../shared/decimal.js";
 import type { LoyaltyStore } from "../store/port.js";
@@ -72,7 +72,8 @@ export function stateViolations(state: MemberView, now: number): string[] {
 
 /**
  * Loads a member and its entries from a store and checks: seqs are 1..n without gaps; the stored
- * snapshot equals the fold of the entries; every lot, wallet and purchase holds its invariants.
+ * snapshot equals the fold of the entries, and so does every purchase and redemption record row;
+ * every lot, wallet and purchase holds its invariants.
  */
 export async function memberViolations(
   store: LoyaltyStore,
@@ -95,7 +96,29 @@ export async function memberViolations(
   }
   if (canonicalJson(toSnapshot(folded)) !== canonicalJson(stored.snapshot))
     out.push(`member ${memberId}: stored snapshot differs from the fold of its ${entries.length} entries`);
+  // A snapshot of format 1 still holds its records; they move to rows on the member's next write.
+  if (stored.snapshot.format !== undefined) out.push(...(await recordViolations(store, programId, folded)));
   return [...out, ...stateViolations(folded, now)];
+}
+
+/** Every record of the fold, compared with its row. */
+async function recordViolations(store: LoyaltyStore, programId: string, folded: MemberView): Promise<string[]> {
+  const out: string[] = [];
+  const rows = await store.loadRecords(programId, folded.memberId, {
+    purchases: Object.keys(folded.purchases),
+    redemptions: Object.keys(folded.redemptions),
+  });
+  for (const [id, p] of Object.entries(folded.purchases)) {
+    const row = rows.purchases[id];
+    if (row === undefined || canonicalJson(row) !== canonicalJson(purchaseSnapshot(p)))
+      out.push(`member ${folded.memberId}: purchase ${id}'s record row differs from the fold of its entries`);
+  }
+  for (const [id, r] of Object.entries(folded.redemptions)) {
+    const row = rows.redemptions[id];
+    if (row === undefined || canonicalJson(row) !== canonicalJson(redemptionSnapshot(r)))
+      out.push(`member ${folded.memberId}: redemption ${id}'s record row differs from the fold of its entries`);
+  }
+  return out;
 }
 
 /** A fingerprint of everything a store holds for these members, keys and rewards' stock: equal before and after means nothing was written. */
@@ -107,8 +130,14 @@ export async function storeFingerprint(
   rewardIds: readonly string[] = [],
 ): Promise<string> {
   const parts: unknown[] = [];
-  for (const id of memberIds)
-    parts.push([id, await store.loadMember(programId, id), await readAllEntries(store, programId, id)]);
+  for (const id of memberIds) {
+    const entries = await readAllEntries(store, programId, id);
+    // The records its entries name (a failed command's would name none), and its open redemptions.
+    const purchaseIds = [...new Set(entries.flatMap((e) => ("purchaseId" in e && e.purchaseId ? [e.purchaseId] : [])))];
+    const records = await store.loadRecords(programId, id, { purchases: purchaseIds, redemptions: [] });
+    const redemptions = await store.listRedemptions(programId, id, { limit: 10_000 });
+    parts.push([id, await store.loadMember(programId, id), entries, records, redemptions]);
+  }
   for (const key of keys) parts.push([key, await store.getIdempotency(programId, key)]);
   for (const reward of rewardIds) parts.push([`stock:${reward}`, await store.getStock(programId, reward)]);
   return canonicalJson(parts);

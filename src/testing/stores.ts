@@ -8,7 +8,7 @@ import { CommitConflict, type LoyaltyStore } from "../store/port.js";
  * sees every read the engine makes.
  */
 export function wrapStore(inner: LoyaltyStore, overrides: Partial<Omit<LoyaltyStore, "capabilities">>): LoyaltyStore {
-  return {
+  const wrapped: LoyaltyStore = {
     capabilities: inner.capabilities,
     loadMember: (p, m) => inner.loadMember(p, m),
     getIdempotency: (p, k) => inner.getIdempotency(p, k),
@@ -16,8 +16,12 @@ export function wrapStore(inner: LoyaltyStore, overrides: Partial<Omit<LoyaltySt
     readEntries: (p, m, q) => inner.readEntries(p, m, q),
     findDueMembers: (p, q) => inner.findDueMembers(p, q),
     getStock: (p, r) => inner.getStock(p, r),
-    ...overrides,
+    loadRecords: (p, m, ids) => inner.loadRecords(p, m, ids),
+    listRedemptions: (p, m, q) => inner.listRedemptions(p, m, q),
   };
+  // Only the overrides given: an override set to undefined would drop a required method.
+  for (const [name, fn] of Object.entries(overrides)) if (fn !== undefined) Object.assign(wrapped, { [name]: fn });
+  return wrapped;
 }
 
 /**

@@ -32,8 +32,8 @@ describe("createLoyaltyEngine", () => {
       const slow =
         how === "in one read"
           ? wrapStore(inner, {
-              loadForCommand: async (p, ids, k) => {
-                const read = await inner.loadForCommand(p, ids, k);
+              loadForCommand: async (p, ids, k, r) => {
+                const read = await inner.loadForCommand(p, ids, k, r);
                 await meet();
                 return read;
               },
@@ -87,9 +87,9 @@ describe("createLoyaltyEngine", () => {
       const reads: string[] = [];
       const store = combined
         ? wrapStore(inner, {
-            loadForCommand: (p, ids, k) => {
+            loadForCommand: (p, ids, k, r) => {
               reads.push("one");
-              return inner.loadForCommand(p, ids, k);
+              return inner.loadForCommand(p, ids, k, r);
             },
           })
         : wrapStore(inner, {
@@ -210,8 +210,8 @@ describe("createLoyaltyEngine", () => {
       const inner = createMemoryStore();
       const { results } = await history(inner);
       const old = wrapStore(inner, {
-        loadForCommand: async (p, ids, k) => {
-          const read = await inner.loadForCommand(p, ids, k);
+        loadForCommand: async (p, ids, k, r) => {
+          const read = await inner.loadForCommand(p, ids, k, r);
           if (read.idempotency === null) return read;
           const { entryRefs: _, ...rest } = read.idempotency.result as Record<string, unknown>;
           return {

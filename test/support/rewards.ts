@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import {
-  fromSnapshot,
+  foldEntries,
   type CancelEntry,
   type CodeGenerator,
   type Entry,
@@ -100,8 +100,9 @@ export async function setup(
       engine.cancelRedemption({ key, memberId, redemptionId }),
     wallet: async (memberId = "m") => (await engine.summary(memberId)).wallets.points!,
     entries: (memberId = "m") => readAllEntries(store, def.id, memberId),
+    /** The member's state with every record (its snapshot holds only open ones): the fold of its entries. */
     state: async (memberId = "m"): Promise<MemberState> =>
-      fromSnapshot((await store.loadMember(def.id, memberId))!.snapshot),
+      foldEntries(memberId, await readAllEntries(store, def.id, memberId)),
     violations: (memberId = "m") => memberViolations(store, def.id, memberId, t.now()),
   };
 }

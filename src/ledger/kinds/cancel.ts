@@ -6,7 +6,7 @@ import type { EntryBase, LotDraw, LotRecord } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import type { EntryKindSpec } from "./spec.js";
 import { counterName } from "../limits.js";
-import { countLimit, createLot, noteActivity, reopenLot, replaceLot, totals } from "./steps.js";
+import { countLimit, createLot, noteActivity, reopenLot, replaceLot, totals, updateRedemption } from "./steps.js";
 
 /**
  * A cancelled redemption: its points come back to the lots they were drawn from (`lots`), except
@@ -87,8 +87,11 @@ export const cancel: EntryKindSpec<CancelEntry> = {
     t.spent = t.spent.minus(r.points);
     t.expired = t.expired.plus(forfeited);
     t.debt = t.debt.minus(repaid);
-    r.cancelled = true;
-    r.draws = [];
+    updateRedemption(state, entry.redemptionId, `cancel ${entry.id}`, (record) => ({
+      ...record,
+      cancelled: true,
+      draws: [],
+    }));
     countLimit(state, counterName.redeemed(r.rewardId), r.limitKeys, new Decimal(-r.quantity));
   },
 };

@@ -1,13 +1,13 @@
 /**
  * The `earn` entry: its wire form and how the fold applies it (asserting that it fits the state).
  */
-import { Decimal, ZERO } from "../../shared/decimal.js";
+import { Decimal } from "../../shared/decimal.js";
 import { countInPeriods } from "../../shared/periods.js";
 import type { EntryBase, LotRecord, PeriodKeys } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import { CAP_KEYS_KEPT, dict } from "../state.js";
 import type { EntryKindSpec } from "./spec.js";
-import { createLot, totals } from "./steps.js";
+import { createLot, plusIn, totals, updatePurchase } from "./steps.js";
 
 export interface EarnEntry extends EntryBase {
   readonly kind: "earn";
@@ -33,11 +33,11 @@ export const earn: EntryKindSpec<EarnEntry> = {
     t.earned = t.earned.plus(points);
     t.debt = t.debt.minus(repaid);
     createLot(state, entry.id, entry.lot, points, points.minus(repaid), entry.ruleId, entry.purchaseId);
-    if (entry.purchaseId !== null) {
-      const p = state.purchases[entry.purchaseId];
-      assert(p !== undefined, `earn ${entry.id} names unknown purchase ${entry.purchaseId}`);
-      p.earned[entry.wallet] = (p.earned[entry.wallet] ?? ZERO).plus(points);
-    }
+    if (entry.purchaseId !== null)
+      updatePurchase(state, entry.purchaseId, `earn ${entry.id}`, (p) => ({
+        ...p,
+        earned: plusIn(p.earned, entry.wallet, points),
+      }));
     // Keep the latest keys only; see CAP_KEYS_KEPT.
     countInPeriods(
       ((state.caps[entry.ruleId] ??= dict())[entry.wallet] ??= {}),

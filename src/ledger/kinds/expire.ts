@@ -1,11 +1,10 @@
 /**
  * The `expire` entry: its wire form and how the fold applies it (asserting that it fits the state).
  */
-import { ZERO } from "../../shared/decimal.js";
 import type { EntryBase, LotDraw } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import type { EntryKindSpec } from "./spec.js";
-import { drawLots, totals } from "./steps.js";
+import { drawLots, plusIn, totals, updatePurchase } from "./steps.js";
 
 export interface ExpireEntry extends EntryBase {
   readonly kind: "expire";
@@ -22,9 +21,14 @@ export interface ExpireEntry extends EntryBase {
 
 export const expire: EntryKindSpec<ExpireEntry> = {
   fold(state, entry) {
+    // A purchase's record is in the state while any of its lots is open (state.ts): it learns
+    // what expired unused, which a later refund of it will not take back.
     const drawn = drawLots(state, entry.wallet, entry.lots, (lot, points) => {
-      const p = lot.purchaseId === null ? undefined : state.purchases[lot.purchaseId];
-      if (p) p.expired[entry.wallet] = (p.expired[entry.wallet] ?? ZERO).plus(points);
+      if (lot.purchaseId === null) return;
+      updatePurchase(state, lot.purchaseId, `expire ${entry.id}`, (p) => ({
+        ...p,
+        expired: plusIn(p.expired, entry.wallet, points),
+      }));
     });
     assert(drawn.eq(entry.points), `expire ${entry.id}: lots add up to ${drawn}, not ${entry.points}`);
     const t = totals(state, entry.wallet);

@@ -4,7 +4,7 @@
 import type { EntryBase } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import type { EntryKindSpec } from "./spec.js";
-import { noteActivity } from "./steps.js";
+import { noteActivity, updatePurchase } from "./steps.js";
 
 /** A refund of money: moves no points by itself; reverse entries follow it per wallet. */
 export interface RefundEntry extends EntryBase {
@@ -18,9 +18,10 @@ export const refund: EntryKindSpec<RefundEntry> = {
   fold(state, entry) {
     noteActivity(state, "refund", Date.parse(entry.at));
     if (entry.purchaseId === null) return;
-    const p = state.purchases[entry.purchaseId];
-    assert(p !== undefined, `refund ${entry.id} names unknown purchase ${entry.purchaseId}`);
-    p.refunded = p.refunded.plus(entry.amount);
+    const p = updatePurchase(state, entry.purchaseId, `refund ${entry.id}`, (record) => ({
+      ...record,
+      refunded: record.refunded.plus(entry.amount),
+    }));
     assert(p.refunded.lte(p.amount), `refund ${entry.id}: refunds exceed purchase ${entry.purchaseId}`);
   },
 };

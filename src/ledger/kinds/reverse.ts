@@ -5,7 +5,7 @@ import { Decimal, ZERO } from "../../shared/decimal.js";
 import type { EntryBase, LotDraw } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import type { EntryKindSpec } from "./spec.js";
-import { drawLots, totals } from "./steps.js";
+import { drawLots, totals, updatePurchase, withFigure } from "./steps.js";
 
 export interface ReverseEntry extends EntryBase {
   readonly kind: "reverse";
@@ -32,20 +32,24 @@ export const reverse: EntryKindSpec<ReverseEntry> = {
     t.reversed = t.reversed.plus(entry.points);
     t.debt = t.debt.plus(debt);
     if (entry.purchaseId !== null) {
-      const p = state.purchases[entry.purchaseId];
-      assert(p !== undefined, `reverse ${entry.id} names unknown purchase ${entry.purchaseId}`);
-      const settled = (p.settled[entry.wallet] ?? ZERO).plus(entry.points).plus(entry.forgiven);
-      const reversed = (p.reversed[entry.wallet] ?? ZERO).plus(entry.points);
-      assert(
-        settled.lte(p.earned[entry.wallet] ?? ZERO),
-        `reverse ${entry.id}: reverses more than purchase ${entry.purchaseId} earned`,
-      );
-      assert(
-        reversed.plus(p.expired[entry.wallet] ?? ZERO).lte(p.earned[entry.wallet] ?? ZERO),
-        `reverse ${entry.id}: takes back points of purchase ${entry.purchaseId} that expired`,
-      );
-      p.settled[entry.wallet] = settled;
-      p.reversed[entry.wallet] = reversed;
+      const wallet = entry.wallet;
+      updatePurchase(state, entry.purchaseId, `reverse ${entry.id}`, (p) => {
+        const settled = (p.settled[wallet] ?? ZERO).plus(entry.points).plus(entry.forgiven);
+        const reversed = (p.reversed[wallet] ?? ZERO).plus(entry.points);
+        assert(
+          settled.lte(p.earned[wallet] ?? ZERO),
+          `reverse ${entry.id}: reverses more than purchase ${entry.purchaseId} earned`,
+        );
+        assert(
+          reversed.plus(p.expired[wallet] ?? ZERO).lte(p.earned[wallet] ?? ZERO),
+          `reverse ${entry.id}: takes back points of purchase ${entry.purchaseId} that expired`,
+        );
+        return {
+          ...p,
+          settled: withFigure(p.settled, wallet, settled),
+          reversed: withFigure(p.reversed, wallet, reversed),
+        };
+      });
     }
   },
 };

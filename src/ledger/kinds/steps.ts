@@ -9,10 +9,14 @@ import type { LotDraw, LotRecord, PeriodKeys } from "../entry-base.js";
 import { assert } from "../invariant.js";
 import {
   LIMIT_KEYS_KEPT,
+  dict,
   emptyTotals,
+  type Dict,
   type Lot,
   type LotShape,
   type MemberState,
+  type PurchaseRecord,
+  type RedemptionRecord,
   type WalletTotals,
 } from "../state.js";
 
@@ -99,4 +103,43 @@ export function reopenLot(state: MemberState, shape: LotShape, points: Decimal) 
   const at = state.lots.findIndex((l) => l.earnedAt > shape.earnedAt);
   const lot: Lot = { ...shape, remaining: points };
   state.lots = at < 0 ? [...state.lots, lot] : [...state.lots.slice(0, at), lot, ...state.lots.slice(at)];
+}
+
+/** `byWallet` with `wallet`'s figure set to `value`, as a new dict (records are values). */
+export function withFigure(byWallet: Readonly<Dict<Decimal>>, wallet: string, value: Decimal): Dict<Decimal> {
+  const out = dict<Decimal>(Object.entries(byWallet));
+  out[wallet] = value;
+  return out;
+}
+
+/** `byWallet` with `points` added to `wallet`'s figure, as a new dict (records are values). */
+export function plusIn(byWallet: Readonly<Dict<Decimal>>, wallet: string, points: Decimal | string): Dict<Decimal> {
+  return withFigure(byWallet, wallet, (byWallet[wallet] ?? ZERO).plus(points));
+}
+
+/**
+ * Puts `change(record)` in place of purchase `id`'s record, asserting the state holds it (the
+ * engine reads a purchase's record row before any command that names it). `what` names the entry.
+ */
+export function updatePurchase(
+  state: MemberState,
+  id: string,
+  what: string,
+  change: (record: PurchaseRecord) => PurchaseRecord,
+): PurchaseRecord {
+  const record = state.purchases[id];
+  assert(record !== undefined, `${what} names unknown purchase ${id}`);
+  return (state.purchases[id] = change(record));
+}
+
+/** Puts `change(record)` in place of redemption `id`'s record (see `updatePurchase`). */
+export function updateRedemption(
+  state: MemberState,
+  id: string,
+  what: string,
+  change: (record: RedemptionRecord) => RedemptionRecord,
+): RedemptionRecord {
+  const record = state.redemptions[id];
+  assert(record !== undefined, `${what} names unknown redemption ${id}`);
+  return (state.redemptions[id] = change(record));
 }

@@ -91,11 +91,16 @@ export function portBehaviour(context: ConformanceContext): void {
       await close(store);
     });
 
-    it("returns copies: changing a loaded snapshot changes nothing stored", async () => {
+    it("returns copies or frozen values: changing a loaded snapshot changes nothing stored", async () => {
       const store = await make();
       await store.commit(enrollBatch("m1", "k1"));
       const loaded = await store.loadMember(P, "m1");
-      (loaded!.snapshot.attributes as Record<string, unknown>).tier = "mutated";
+      try {
+        (loaded!.snapshot.attributes as Record<string, unknown>).tier = "mutated";
+      } catch (error) {
+        // A store that hands out frozen values refuses the change (strict mode: TypeError).
+        expect(error).toBeInstanceOf(TypeError);
+      }
       expect((await store.loadMember(P, "m1"))!.snapshot.attributes.tier).toBe("x");
       await close(store);
     });
