@@ -90,6 +90,7 @@ export type {
   CancelEntry,
   TransferEntry,
   ReferralEntry,
+  ConsolidateEntry,
   Grant,
   PeriodKeys,
 } from "./ledger/entries.js";

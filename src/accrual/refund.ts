@@ -14,7 +14,8 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
 import { Decimal, ZERO, formatAmount, roundTo } from "../shared/decimal.js";
-import { inactivityDeadline } from "../expiry/policy.js";
+import { iso } from "../shared/time.js";
+import { inactivityDeadline, refundWindowClosesAt } from "../expiry/policy.js";
 import type { LotDraw } from "../ledger/entries.js";
 import { assertNothingDue, bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
 import type { DeepReadonly, Lot, PurchaseRecord } from "../ledger/state.js";
@@ -133,6 +134,14 @@ export function refund(writer: LedgerWriter, program: Program, request: RefundFa
   if (purchase === undefined) {
     throw new LoyaltyError("PURCHASE_NOT_FOUND", messages.purchaseNotFound(writer.state.memberId, request.purchaseId), {
       issues: [{ path: ["purchaseId"], message: messages.purchaseNotFound(writer.state.memberId, request.purchaseId) }],
+    });
+  }
+  const closesAt = refundWindowClosesAt(program, purchase);
+  if (closesAt !== null && writer.now >= closesAt) {
+    const text = messages.refundWindowClosed(request.purchaseId, iso(closesAt));
+    throw new LoyaltyError("REFUND_WINDOW_CLOSED", text, {
+      issues: [{ path: ["purchaseId"], message: text }],
+      details: { closedAt: iso(closesAt) },
     });
   }
   const refundable = purchase.amount.minus(purchase.refunded);

@@ -4,6 +4,7 @@
  * depends on when a sweep ran; the store's due index keeps each member's earliest instant, and
  * reads show the conversions already made.
  */
+import { consolidateLots } from "../expiry/consolidate.js";
 import { expireDue } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
 import { nextLotExpiryAt } from "../ledger/lots.js";
@@ -16,7 +17,8 @@ import type { EngineContext } from "./context.js";
 /**
  * The due work every write does first, each piece at its own instant, so that nothing depends on
  * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
- * conversions at the tier each period end found, then expiries.
+ * conversions at the tier each period end found, then expiries, then consolidation of lots no
+ * later command can tell apart (src/expiry/consolidate.ts).
  */
 export function runDueWork(
   ctx: EngineContext,
@@ -38,7 +40,10 @@ export function runDueWork(
     },
     lastWrite,
   );
-  if (options.expire) expireDue(writer, program);
+  if (options.expire) {
+    expireDue(writer, program);
+    consolidateLots(writer, program);
+  }
 }
 
 /** The member's earliest due work: a lot's expiry, a tier review or an automatic conversion, whichever comes first. */

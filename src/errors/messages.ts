@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "PURCHASE_NOT_FOUND",
   "DUPLICATE_PURCHASE",
   "REFUND_EXCEEDS_PURCHASE",
+  "REFUND_WINDOW_CLOSED",
   "CURRENCY_MISMATCH",
   "INSUFFICIENT_POINTS",
   "IDEMPOTENCY_CONFLICT",
@@ -42,6 +43,8 @@ export const messages = {
     `Purchase "${purchaseId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
   refundExceedsPurchase: (purchaseId: string, refundable: string) =>
     `The refund exceeds what is left of purchase "${purchaseId}": at most ${refundable} can still be refunded.`,
+  refundWindowClosed: (purchaseId: string, closedAt: string) =>
+    `Purchase "${purchaseId}" can no longer be refunded: its refund window closed at ${closedAt}.`,
   currencyMismatch: (expected: string, got: string) => `The program runs in ${expected}; this amount is in ${got}.`,
   insufficientPoints: (wallet: string, available: string, wanted: string) =>
     `Wallet "${wallet}" has ${available} points available; ${wanted} were asked for.`,

@@ -71,6 +71,12 @@ export function deadlines(program: Program, state: MemberView): ReadonlyMap<stri
   return out;
 }
 
+/** When a purchase's refund window closes (the program's `refunds.windowDays`, local days); null: never. */
+export function refundWindowClosesAt(program: Program, purchase: { readonly occurredAt: number }): number | null {
+  const days = program.refundWindowDays;
+  return days === null ? null : addLocal(purchase.occurredAt, program.timeZone, { days });
+}
+
 /** The lot a credit into `wallet` creates, given when it was earned and when it becomes available. */
 export function lotRecord(
   program: Program,

@@ -18,6 +18,7 @@ import type { RedeemEntry, Grant } from "./kinds/redeem.js";
 import type { CancelEntry } from "./kinds/cancel.js";
 import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
+import type { ConsolidateEntry } from "./kinds/consolidate.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -38,6 +39,7 @@ export type {
   CancelEntry,
   TransferEntry,
   ReferralEntry,
+  ConsolidateEntry,
 };
 
 export type Entry =
@@ -54,7 +56,8 @@ export type Entry =
   | RedeemEntry
   | CancelEntry
   | TransferEntry
-  | ReferralEntry;
+  | ReferralEntry
+  | ConsolidateEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

@@ -8,6 +8,7 @@
  * compile-tiers.ts, compile-rewards.ts, compile-transfers.ts, compile-referrals.ts. The compiled
  * types are in compiled.ts and re-exported here, so importers keep one path.
  */
+import { frozen } from "../shared/frozen.js";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { decimalPlaces } from "../shared/decimal.js";
@@ -52,7 +53,7 @@ export function compileProgram(input: unknown): Program {
   if (!parsed.success || issues.length > 0)
     throw new LoyaltyError("INVALID_PROGRAM", messages.invalidProgram(issues.length), { issues });
   // A private, frozen copy: changing the caller's object later cannot change the program.
-  return compileValid(deepFreeze(structuredClone(parsed.data)));
+  return compileValid(frozen(structuredClone(parsed.data)));
 }
 
 /**
@@ -96,6 +97,7 @@ function compileValid(def: ValidDefinition): Program {
     pendingDays: def.pending?.days ?? 0,
     negativeBalance: def.refunds.negativeBalance,
     baseRule: def.refunds.baseRule === undefined ? null : (rules.get(def.refunds.baseRule) ?? null),
+    refundWindowDays: def.refunds.windowDays ?? null,
     rulesByTrigger,
     rules,
     tiers: compileTiers(def.tiers),
@@ -104,12 +106,4 @@ function compileValid(def: ValidDefinition): Program {
     transfers: compileTransfers(def),
     referrals: compileReferrals(def),
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

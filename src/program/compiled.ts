@@ -172,6 +172,8 @@ export interface Program {
   readonly pendingDays: number;
   readonly negativeBalance: NegativeBalancePolicy;
   readonly baseRule: CompiledRule | null;
+  /** Local days a purchase may be refunded in; null: for ever. */
+  readonly refundWindowDays: number | null;
   /** Rules per trigger, in evaluation order (priority high to low, then list order). */
   readonly rulesByTrigger: ReadonlyMap<string, readonly CompiledRule[]>;
   readonly rules: ReadonlyMap<string, CompiledRule>;

@@ -51,6 +51,12 @@ export const programSchema = z.strictObject({
     negativeBalance: z.enum(["only_pending", "within_balance", "allow_debt"]),
     /** The rate rule that prices a return with no receipt. */
     baseRule: idString.optional(),
+    /**
+     * Local days after a purchase during which it may be refunded (the shop's return window);
+     * omit to accept refunds of a purchase for ever. Once it closes, a refund of the purchase is
+     * refused (REFUND_WINDOW_CLOSED), and its lots may be consolidated (docs/ledger.md).
+     */
+    windowDays: z.number().int().min(1).max(36_500).optional(),
   }),
   rules: z.array(ruleSchema),
   /** Member tiers: the ladder, qualification, promotion, reviews and demotion. Omit for none. */

@@ -1,6 +1,6 @@
 /**
  * The in-memory store: the embedded default, for tests, demos and single-process tools. It keeps
- * what a commit hands it as deeply frozen values (./frozen.ts) rather than live objects or JSON
+ * what a commit hands it as deeply frozen values (shared/frozen.ts) rather than live objects or JSON
  * text: nothing a caller holds can change stored state, and a load costs no parse. It writes a
  * commit step by step with an undo log, so that a fault injected half-way through really
  * exercises the rollback path rather than an all-or-nothing swap.
@@ -8,7 +8,7 @@
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
 import { DueIndex } from "./due-index.js";
-import { frozen } from "./frozen.js";
+import { frozen } from "../shared/frozen.js";
 import {
   CommitConflict,
   type CommandRead,

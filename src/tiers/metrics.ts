@@ -67,6 +67,7 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   enroll: null,
   spend: null,
   expire: null,
+  consolidate: null,
   tier: null,
   redeem: null,
   cancel: null,

@@ -18,6 +18,7 @@ import { redeem } from "./redeem.js";
 import { cancel } from "./cancel.js";
 import { transfer } from "./transfer.js";
 import { referral } from "./referral.js";
+import { consolidate } from "./consolidate.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -36,4 +37,5 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   cancel,
   transfer,
   referral,
+  consolidate,
 };
