@@ -24,6 +24,8 @@ export interface EngineContext {
   readonly stamp: ReturnType<typeof metricStamper>;
   /** Whether any reward converts automatically (due work then includes conversions). */
   readonly hasAutomaticConversions: boolean;
+  /** Lots consolidation must be able to remove before a write merges them (EngineOptions.consolidateAt). */
+  readonly consolidateAt: number;
   /** Points as results show them: at the program's scale. */
   readonly fmt: (points: Decimal) => string;
 }

@@ -42,7 +42,7 @@ export function runDueWork(
   );
   if (options.expire) {
     expireDue(writer, program);
-    consolidateLots(writer, program);
+    consolidateLots(writer, program, ctx.consolidateAt);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
+import { CONSOLIDATE_AT } from "../expiry/consolidate.js";
 import { compileProgram, type Program } from "../program/compile.js";
 import type { CodeGenerator } from "../rewards/redeem.js";
 import { formatAmount, type Decimal } from "../shared/decimal.js";
@@ -41,6 +42,12 @@ export interface EngineOptions {
    * Return 1 to 200 characters of plain text, unique as your shop needs them.
    */
   readonly codes?: CodeGenerator;
+  /**
+   * How many lots consolidation must be able to remove before a write merges them
+   * (src/expiry/consolidate.ts). Default 8; `Infinity` never merges (the state then keeps a lot
+   * per credit of a wallet that never expires). For tests and tuning; outcomes never depend on it.
+   */
+  readonly consolidateAt?: number;
 }
 
 const f = messages.field;
@@ -71,7 +78,24 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
   const stamp = metricStamper(program);
   const hasAutomaticConversions = [...program.rewards.values()].some((r) => r.automatic !== null);
-  const ctx: EngineContext = { program, store, now, newId, maxAttempts, codes, stamp, hasAutomaticConversions, fmt };
+  const consolidateAt = options.consolidateAt ?? CONSOLIDATE_AT;
+  if (!(consolidateAt === Infinity || (Number.isSafeInteger(consolidateAt) && consolidateAt >= 1))) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), {
+      issues: [{ path: ["consolidateAt"], message: f.expectedType("a whole number of at least 1, or Infinity") }],
+    });
+  }
+  const ctx: EngineContext = {
+    program,
+    store,
+    now,
+    newId,
+    maxAttempts,
+    codes,
+    stamp,
+    hasAutomaticConversions,
+    fmt,
+    consolidateAt,
+  };
   return {
     program,
     ...purchaseCommands(ctx),

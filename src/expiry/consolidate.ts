@@ -64,11 +64,15 @@ export function mergeableGroups(program: Program, state: MemberView, now: number
   return out;
 }
 
-/** Merges the mergeable lots, one consolidate entry per wallet and expiry instant, once they are CONSOLIDATE_AT lots too many. */
-export function consolidateLots(writer: LedgerWriter, program: Program): void {
+/**
+ * Merges the mergeable lots, one consolidate entry per wallet and expiry instant, once merging
+ * would remove `threshold` lots or more (default CONSOLIDATE_AT; Infinity: never).
+ */
+export function consolidateLots(writer: LedgerWriter, program: Program, threshold = CONSOLIDATE_AT): void {
+  if (threshold === Infinity) return;
   const groups = mergeableGroups(program, writer.state, writer.now);
   const removable = groups.reduce((n, g) => n + g.length - 1, 0);
-  if (removable < CONSOLIDATE_AT) return;
+  if (removable < threshold) return;
   for (const lots of groups) {
     const first = lots[0]!;
     writer.append({

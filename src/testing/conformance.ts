@@ -22,6 +22,7 @@ import { concurrencyOnOneMember } from "./conformance/concurrency.js";
 import type { ConformanceContext } from "./conformance/context.js";
 import { idempotency } from "./conformance/idempotency.js";
 import { portBehaviour } from "./conformance/port.js";
+import { recordRows } from "./conformance/records.js";
 import { rewardsRaces } from "./conformance/rewards-races.js";
 import { stockAndTwoMemberCommits } from "./conformance/stock.js";
 import { dueWorkSweeps } from "./conformance/sweeps.js";
@@ -51,6 +52,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
   // Each part is a describe block of its own, in this order (the test names are the suite's API).
   describe(`store conformance: ${options.name}`, () => {
     portBehaviour(context);
+    recordRows(context);
     stockAndTwoMemberCommits(context);
     rewardsRaces(context);
     throughTheEngine(context);
