@@ -21,6 +21,11 @@ export interface HistoryStore {
    */
   readonly walLsn: (() => Promise<string>) | null;
   readonly walBytes: (from: string, to: string) => Promise<number>;
+  /**
+   * Whether another session is at work on the server right now (a non-idle client backend not of
+   * this bench, whose commands are sequential): its writes would count in the WAL figure.
+   */
+  readonly othersBusy: (() => Promise<boolean>) | null;
   /** What the WAL figure leaves out, if anything. */
   readonly walNote?: string;
   readonly close: () => Promise<void>;
@@ -41,17 +46,30 @@ async function postgresStore(
     short,
     store: createPostgresStore(client, { schema }),
     walLsn: async () => String((await one("SELECT pg_current_wal_lsn()::text AS lsn")).lsn),
+    othersBusy: async () =>
+      Number(
+        (
+          await one(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name <> $1`,
+            [APP],
+          )
+        ).n,
+      ) > 0,
     walBytes: async (from: string, to: string) =>
       Number((await one("SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS bytes", [to, from])).bytes),
     close,
   } satisfies HistoryStore;
 }
 
+/** The bench's own connections, which `othersBusy` leaves out. */
+const APP = "loyalty-engine history bench";
+
 const memoryStore = (): HistoryStore => ({
   name: "memory store",
   short: "memory",
   store: createMemoryStore(),
   walLsn: null,
+  othersBusy: null,
   walBytes: () => Promise.resolve(0),
   close: () => Promise.resolve(),
 });
@@ -61,7 +79,7 @@ export async function historyStores(log: (text: string) => void): Promise<Histor
   const schema = `bench_history_${process.pid}_${Date.now().toString(36)}`;
   const server = await findServer();
   if ("url" in server) {
-    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    const pool = new pg.Pool({ connectionString: server.url, max: 2, application_name: APP });
     const client = pgPool(pool);
     const version = (await pool.query("SHOW server_version")).rows[0].server_version as string;
     log(`PostgreSQL ${version} via ${server.how}, schema ${schema}`);
@@ -88,5 +106,5 @@ export async function historyStores(log: (text: string) => void): Promise<Histor
   // PGlite writes a server's WAL (wal_level replica, full-page writes on), but runs PostgreSQL in
   // single-user mode: no checkpointer, so no full-page images after the first change of a page,
   // which a server writes after each checkpoint. Its figure is a lower bound, printed as such.
-  return [memoryStore(), { ...lite, walNote: "PGlite: no checkpoints, so a lower bound" }];
+  return [memoryStore(), { ...lite, othersBusy: null, walNote: "PGlite: no checkpoints, so a lower bound" }];
 }

@@ -29,6 +29,8 @@ const DAY = 86_400_000;
 const EVERY = 3 * DAY;
 const START = Date.parse("2020-01-06T10:00:00Z");
 const PROGRESS_EVERY = 500;
+/** Commands between two looks at the server's other sessions while measuring. */
+const BUSY_EVERY = 4;
 
 const log = (text: string) => process.stderr.write(`  … ${text}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
@@ -44,6 +46,8 @@ export interface Checkpoint {
   readonly rounds: readonly number[];
   /** WAL bytes per command of each round; null without a server. */
   readonly wal: readonly number[] | null;
+  /** Rounds during which another session was seen at work on the server (0 without a server). */
+  readonly disturbed: number;
 }
 
 /** Basket totals from a seeded PRNG (mulberry32): the same run to run, £3 to ~£150. */
@@ -158,13 +162,22 @@ export async function historyRun(definition: (typeof historyPrograms)[number], t
     const snapshot = await snapshotBytes(target, program.id, cohort[0]!.memberId);
     const rounds: number[] = [];
     const wal: number[] = [];
+    let disturbed = 0;
     let next = 0;
     for (let r = 0; r < ROUNDS; r++) {
       const lsn = target.walLsn ? await target.walLsn() : null;
-      const t0 = performance.now();
-      for (let i = 0; i < PER_ROUND; i++) await e.purchase(cohort[next++ % cohort.length]!);
-      rounds.push((performance.now() - t0) / PER_ROUND);
+      let elapsed = 0;
+      let busy = false;
+      for (let i = 0; i < PER_ROUND; i++) {
+        const t0 = performance.now();
+        await e.purchase(cohort[next++ % cohort.length]!);
+        elapsed += performance.now() - t0;
+        // Untimed: is anyone else writing to the server meanwhile (their WAL would count as ours)?
+        if (target.othersBusy && i % BUSY_EVERY === 0) busy = (await target.othersBusy()) || busy;
+      }
+      rounds.push(elapsed / PER_ROUND);
       if (lsn !== null && target.walLsn) wal.push((await target.walBytes(lsn, await target.walLsn())) / PER_ROUND);
+      if (busy) disturbed++;
     }
     checkpoints.push({
       prior,
@@ -172,6 +185,7 @@ export async function historyRun(definition: (typeof historyPrograms)[number], t
       snapshotBytes: snapshot,
       rounds,
       wal: target.walLsn ? wal : null,
+      disturbed,
     });
     checked.push(cohort[0]!);
   }
@@ -190,7 +204,9 @@ function table(label: string, target: HistoryStore, run: Awaited<ReturnType<type
   const base = run.checkpoints[0] ? median(run.checkpoints[0].rounds) : NaN;
   for (const c of run.checkpoints) {
     const mid = median(c.rounds);
-    const wal = c.wal ? `${kb(Math.min(...c.wal))} / ${kb(median(c.wal))}` : "not measured";
+    const wal = c.wal
+      ? `${kb(Math.min(...c.wal))} / ${kb(median(c.wal))}${c.disturbed > 0 ? ` (other sessions at work in ${c.disturbed} of ${ROUNDS} rounds)` : ""}`
+      : "not measured";
     lines.push(
       `     ${fmt(c.prior).padStart(15)}  ${String(c.members).padStart(7)}  ${kb(c.snapshotBytes).padStart(9)}   ${`${ms(Math.min(...c.rounds))} / ${ms(mid)} ms`.padStart(26)}   ${`${(mid / base).toFixed(1)}×`.padStart(20)}   ${wal}`,
     );
@@ -209,6 +225,10 @@ function table(label: string, target: HistoryStore, run: Awaited<ReturnType<type
     );
   }
   if (target.walNote) lines.push(`     WAL: ${target.walNote}`);
+  if (run.checkpoints.some((c) => c.disturbed > 0))
+    lines.push(
+      "     note: other sessions were at work on the server while measuring: their WAL counts in the figure, and they shared the CPU (rerun on a quiet server)",
+    );
   for (const v of run.violations.slice(0, 3)) lines.push(`     check FAILED: ${v}`);
   if (run.violations.length === 0) lines.push(`     check: the members measured fold to their snapshots -> ok`);
   return lines;
