@@ -8,6 +8,8 @@
  *     beside pgbench's TPC-B on the same server, and a bulk replay of the CDNOW history.
  *  e. The expiry sweep over 1,000,000 lots (bench/expiry.ts): 1% due, then 9% more, then none.
  *  f. The tier review sweep over 100,000 members (bench/tiers.ts): 1% due, then 10%, then none.
+ *  g. The cost of one purchase by the length of the member's history (bench/history.ts), 10 to
+ *     10,000 prior purchases (BENCH_HISTORY_MAX), on the memory store and on PostgreSQL.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -22,6 +24,7 @@ import {
   type BenchInput,
 } from "./accrual.js";
 import { expiryBench } from "./expiry.js";
+import { historyBench } from "./history.js";
 import { postgresBench } from "./postgres.js";
 import { tierBench } from "./tiers.js";
 
@@ -192,12 +195,16 @@ async function main() {
   }
   console.log("");
 
+  // Before c and d: its PostgreSQL part is one connection at a time, and its WAL figure wants a quiet server.
+  const h = await historyBench(log);
+  console.log(`${h.lines.join("\n")}\n   (${(h.ms / 1000).toFixed(1)} s)\n`);
+
   // The PostgreSQL figures last: they fork client processes and load the server, not this heap.
   const pgFigures = await postgresBench();
   console.log(`${pgFigures.lines.join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree || pgFigures.failed) process.exitCode = 1;
+  if (!agree || h.failed || pgFigures.failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
