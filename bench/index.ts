@@ -4,8 +4,9 @@
  *     by json-rules-engine and by hand-written TypeScript.
  *  b. The demo's replay (UCI Online Retail invoices through the example program, in-memory store):
  *     events per second and peak memory.
- *  c, d. The PostgreSQL store (bench/postgres.ts): purchase commands per second with 4 clients
- *     beside pgbench's TPC-B on the same server, and a bulk replay of the CDNOW history.
+ *  c, d. The PostgreSQL store (bench/postgres.ts): purchase commands per second at 1, 4 and 8 clients
+ *     on members with real histories, beside pgbench -M prepared TPC-B on the same server
+ *     (bench/pg-throughput.ts), and a bulk replay of the CDNOW history.
  *  e. The expiry sweep over 1,000,000 lots (bench/expiry.ts): 1% due, then 9% more, then none.
  *  f. The tier review sweep over 100,000 members (bench/tiers.ts): 1% due, then 10%, then none.
  *  g. The cost of one purchase by the length of the member's history (bench/history.ts), 10 to

@@ -1,13 +1,14 @@
 /**
- * A bench client process for the PostgreSQL figures (bench/postgres.ts forks two, as `pgbench -j 2`
- * runs two threads): its own engine, its own `pg` pool, and a few concurrent command streams.
+ * A bench client process for the PostgreSQL figures (bench/postgres.ts forks several, as `pgbench -j`
+ * runs several threads): its own engine, its own `pg` pool, and a few concurrent command streams.
  * Told what to do by one IPC message; answers with one.
  */
 import { TZDate } from "@date-fns/tz";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { compileProgram, createLoyaltyEngine, type ProgramDefinition } from "../src/index.js";
 import { createPostgresStore, pgPool } from "../src/postgres/index.js";
+import { cpuSplit, sampleCpu, type CpuSplit } from "./cpu.js";
 
 export type ClientTask =
   | {
@@ -29,12 +30,25 @@ export type ClientTask =
       readonly workers: number;
       readonly streams: number;
       readonly file: string;
+    }
+  | {
+      /** Builds histories: enrols each member, then its purchases, one every `everyDays`, the last at `endAt`. */
+      readonly mode: "history";
+      readonly url: string;
+      readonly schema: string;
+      readonly streams: number;
+      readonly members: readonly { readonly memberId: string; readonly purchases: number }[];
+      readonly endAt: number;
+      readonly everyDays: number;
     };
 
 export type ClientReport =
   | {
       readonly mode: "purchases";
+      /** Commands in the measured window. */
       readonly commands: number;
+      /** Commands of the whole run, warm-up included (what the WAL of the run was written for). */
+      readonly allCommands: number;
       readonly elapsedMs: number;
       readonly conflicts: number;
       readonly latenciesMs: readonly number[];
@@ -52,123 +66,8 @@ export type ClientReport =
       readonly elapsedMs: number;
       readonly startedAt: number;
       readonly endedAt: number;
-    };
-
-// ---- Where the CPU went (Linux /proc) ------------------------------------------------------------
-
-interface CpuSample {
-  readonly at: number;
-  /** Jiffies of all CPUs: total; idle + iowait; stolen by the hypervisor. */
-  readonly total: number;
-  readonly idle: number;
-  readonly steal: number;
-  /** Per process alive at the time: command name, parent pid, start time, command line, user + system jiffies. */
-  readonly procs: ReadonlyMap<
-    number,
-    {
-      readonly comm: string;
-      readonly ppid: number;
-      readonly started: number;
-      readonly cmdline: string;
-      readonly ticks: number;
     }
-  >;
-}
-
-/**
- * CPU use over a window, in cores (1 = one core busy all the time). Per process, only processes
- * alive at both ends of the window are seen, so a window should start after the measured processes
- * (and their server backends) started, and end before they end.
- */
-export interface CpuSplit {
-  readonly cores: number;
-  /** All CPU time that was not idle: processes, kernel, interrupts (loopback TCP is mostly here), steal. */
-  readonly busy: number;
-  /** Time the hypervisor gave to someone else (a virtual machine's neighbours). */
-  readonly steal: number;
-  /** PostgreSQL: the server's own processes and the backends of the bench's database user. */
-  readonly postgres: number;
-  /** The bench's client processes (or pgbench). */
-  readonly clients: number;
-  /** Kernel threads (kworker: mostly writing back the server's files). */
-  readonly kernel: number;
-  /** Everything else: other processes (those that ended within the window are not seen), and backends of other database users. Should be near 0. */
-  readonly other: number;
-}
-
-export function sampleCpu(): CpuSample | null {
-  if (!existsSync("/proc/stat")) return null;
-  const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const procs = new Map<number, { comm: string; ppid: number; started: number; cmdline: string; ticks: number }>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const f = stat.slice(close + 2).split(" ");
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-      procs.set(Number(name), {
-        comm: stat.slice(stat.indexOf("(") + 1, close),
-        ppid: Number(f[1]),
-        started: Number(f[19]),
-        cmdline,
-        ticks: Number(f[11]) + Number(f[12]),
-      });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return {
-    at: performance.now(),
-    total: cpu.reduce((a, b) => a + b, 0),
-    idle: (cpu[3] ?? 0) + (cpu[4] ?? 0),
-    steal: cpu[7] ?? 0,
-    procs,
-  };
-}
-
-/**
- * Where the CPU went between two samples. `clientPids`: the measured client processes (their
- * children count too); `dbUser`: the database user the bench connects as (backends show it in
- * their command line, `postgres: 15/main: user db host(port) state`).
- */
-export function cpuSplit(
-  a: CpuSample | null,
-  b: CpuSample | null,
-  clientPids: readonly number[],
-  dbUser: string,
-): CpuSplit | null {
-  if (!a || !b || b.total <= a.total) return null;
-  const cores = readFileSync("/proc/stat", "utf8")
-    .split("\n")
-    .filter((l) => /^cpu\d/.test(l)).length;
-  const perCore = (b.total - a.total) / cores; // jiffies of one CPU over the window
-  let postgres = 0,
-    clients = 0,
-    kernel = 0,
-    other = 0;
-  for (const [pid, p] of b.procs) {
-    const before = a.procs.get(pid);
-    const used = (p.ticks - (before?.started === p.started ? before.ticks : 0)) / perCore; // a process started meanwhile: all of its time
-    if (clientPids.includes(pid) || clientPids.includes(p.ppid)) clients += used;
-    else if (pid === 2 || p.ppid === 2) kernel += used;
-    else if (p.comm === "postgres" || p.cmdline.startsWith("postgres:")) {
-      const backend = /^postgres: [^:]+: (\S+) /.exec(p.cmdline);
-      if (!backend || backend[1] === dbUser) postgres += used;
-      else other += used;
-    } else other += used;
-  }
-  const share = (x: number) => (x / (b.total - a.total)) * cores;
-  return {
-    cores,
-    busy: cores - share(b.idle - a.idle),
-    steal: share(b.steal - a.steal),
-    postgres,
-    clients,
-    kernel,
-    other,
-  };
-}
+  | { readonly mode: "history"; readonly purchases: number; readonly elapsedMs: number };
 
 /** The bench's program: 1 point per unit of money, 12-month expiry, USD, as a US store might run it. */
 export const benchProgram = {
@@ -242,6 +141,7 @@ async function purchases(task: Extract<ClientTask, { mode: "purchases" }>): Prom
   const store = createPostgresStore(pgPool(pool), { schema: task.schema });
   const engine = createLoyaltyEngine({ program: compileProgram(benchProgram), store });
   let commands = 0,
+    allCommands = 0,
     conflicts = 0,
     measuring = false;
   const latencies: number[] = [];
@@ -287,6 +187,7 @@ async function purchases(task: Extract<ClientTask, { mode: "purchases" }>): Prom
           if ((error as { code?: string }).code === "CONCURRENCY_CONFLICT") conflicts++;
           else throw error;
         }
+        allCommands++;
         if (measuring) {
           commands++;
           latencies.push(performance.now() - t0);
@@ -301,6 +202,7 @@ async function purchases(task: Extract<ClientTask, { mode: "purchases" }>): Prom
   return {
     mode: "purchases",
     commands,
+    allCommands,
     elapsedMs,
     conflicts,
     latenciesMs: latencies,
@@ -371,9 +273,50 @@ async function cdnow(task: Extract<ClientTask, { mode: "cdnow" }>): Promise<Clie
   };
 }
 
+/**
+ * Builds histories through the public API: one engine per member with its clock at the member's
+ * current purchase (the program is compiled once), `streams` members at a time.
+ */
+async function history(task: Extract<ClientTask, { mode: "history" }>): Promise<ClientReport> {
+  const program = compileProgram(benchProgram);
+  const pool = new pg.Pool({ connectionString: task.url, max: task.streams });
+  const store = createPostgresStore(pgPool(pool), { schema: task.schema });
+  const day = 86_400_000;
+  let next = 0,
+    done = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: task.streams }, async () => {
+      while (next < task.members.length) {
+        const { memberId, purchases: count } = task.members[next++]!;
+        let now = task.endAt - count * task.everyDays * day;
+        const engine = createLoyaltyEngine({ program, store, clock: () => now });
+        await engine.enroll({ key: `enroll:${memberId}`, memberId, joinedAt: new Date(now) });
+        for (let k = 1; k <= count; k++) {
+          now += task.everyDays * day;
+          await engine.recordPurchase({
+            key: `history:${memberId}:${k}`,
+            memberId,
+            purchaseId: `history-${k}`,
+            amount: `${10 + ((k * 37) % 90)}.${String((k * 13) % 100).padStart(2, "0")}`,
+            currency: "USD",
+          });
+          done++;
+        }
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - t0;
+  await pool.end();
+  return { mode: "history", purchases: done, elapsedMs };
+}
+
+const run = (task: ClientTask): Promise<ClientReport> =>
+  task.mode === "purchases" ? purchases(task) : task.mode === "cdnow" ? cdnow(task) : history(task);
+
 if (process.send) {
   process.once("message", (task: ClientTask) => {
-    (task.mode === "purchases" ? purchases(task) : cdnow(task)).then(
+    run(task).then(
       (report) => process.send!(report, () => process.exit(0)),
       (error: unknown) => {
         console.error(error);
