@@ -8,6 +8,8 @@
  *     beside pgbench's TPC-B on the same server, and a bulk replay of the CDNOW history.
  *  e. The expiry sweep over 1,000,000 lots (bench/expiry.ts): 1% due, then 9% more, then none.
  *  f. The tier review sweep over 100,000 members (bench/tiers.ts): 1% due, then 10%, then none.
+ *  g. Both real histories (UCI, CDNOW) replayed in memory beside a hand-written loop of the same
+ *     rules' arithmetic (bench/replay-loop.ts): commands/s, the ratio, peak memory per member.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -23,6 +25,7 @@ import {
 } from "./accrual.js";
 import { expiryBench } from "./expiry.js";
 import { postgresBench } from "./postgres.js";
+import { replayLoopBench } from "./replay-loop.js";
 import { tierBench } from "./tiers.js";
 
 const INPUTS = 20_000;
@@ -196,8 +199,12 @@ async function main() {
   const pgFigures = await postgresBench();
   console.log(`${pgFigures.lines.join("\n")}\n`);
 
+  // Each history in a process of its own, so that its memory figures start from a fresh heap.
+  const replayFigures = replayLoopBench();
+  console.log(`${replayFigures.lines.join("\n")}\n`);
+
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree || pgFigures.failed) process.exitCode = 1;
+  if (!agree || pgFigures.failed || replayFigures.failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
