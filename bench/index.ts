@@ -11,6 +11,8 @@
  *  f. The tier review sweep over 100,000 members (bench/tiers.ts): 1% due, then 10%, then none.
  *  g. The cost of one purchase by the length of the member's history (bench/history.ts), 10 to
  *     10,000 prior purchases (BENCH_HISTORY_MAX), on the memory store and on PostgreSQL.
+ *  h. Both real histories (UCI, CDNOW) replayed in memory beside a hand-written loop of the same
+ *     rules' arithmetic (bench/replay-loop.ts): commands/s, the ratio, peak memory per member.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -27,6 +29,7 @@ import {
 import { expiryBench } from "./expiry.js";
 import { historyBench } from "./history.js";
 import { postgresBench } from "./postgres.js";
+import { replayLoopBench } from "./replay-loop.js";
 import { tierBench } from "./tiers.js";
 
 const INPUTS = 20_000;
@@ -204,8 +207,12 @@ async function main() {
   const pgFigures = await postgresBench();
   console.log(`${pgFigures.lines.join("\n")}\n`);
 
+  // Each history in a process of its own, so that its memory figures start from a fresh heap.
+  const replayFigures = replayLoopBench();
+  console.log(`${replayFigures.lines.join("\n")}\n`);
+
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree || h.failed || pgFigures.failed) process.exitCode = 1;
+  if (!agree || h.failed || pgFigures.failed || replayFigures.failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
