@@ -9,6 +9,8 @@
  *    months after they are earned, so that expiry of `points` is the same in both and the
  *    never-expiring wallet is the only difference.
  *  - "everything expires after 12 months": both wallets, and tiers on a rolling 12-month window.
+ * Both accept refunds for 30 days (`refunds.windowDays`): a purchase older than that can no longer
+ * be refunded, so its lots may be consolidated (src/expiry/consolidate.ts).
  */
 import type { ProgramDefinition } from "../src/index.js";
 
@@ -36,7 +38,8 @@ const base = {
   points: { scale: 0, rounding: "down" },
   expiry: { after: { months: 12 } },
   pending: { days: 0 },
-  refunds: { negativeBalance: "within_balance", baseRule: "base" },
+  // A 30-day return window, as shops have: after it a purchase's lots may merge (issue 11).
+  refunds: { negativeBalance: "within_balance", baseRule: "base", windowDays: 30 },
   rules: [
     {
       id: "base",

@@ -39,27 +39,31 @@ function purchaseSettled(program: Program, state: MemberView, purchaseId: string
 
 /** Per wallet and expiry instant, the oldest lots that may merge (in spending order), where there are two or more. */
 export function mergeableGroups(program: Program, state: MemberView, now: number): Lot[][] {
-  const groups = new Map<string, Lot[]>();
+  // By wallet, then by expiry instant (null: never); no string keys, as this runs on every write.
+  const groups = new Map<string, Map<number | null, Lot[]>>();
   for (const lot of state.lots) {
-    const key = `${lot.wallet}\u0000${lot.expiresAt ?? "never"}`;
-    const group = groups.get(key);
+    let byExpiry = groups.get(lot.wallet);
+    if (!byExpiry) groups.set(lot.wallet, (byExpiry = new Map()));
+    const group = byExpiry.get(lot.expiresAt);
     if (group) group.push(lot);
-    else groups.set(key, [lot]);
+    else byExpiry.set(lot.expiresAt, [lot]);
   }
   const out: Lot[][] = [];
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
-    const deadline = inactivityDeadline(program, state, group[0]!.wallet);
-    const prefix: Lot[] = [];
-    // Sorting is stable: lots of equal age keep their order in the state, as spending sees them.
-    for (const lot of group.sort(bySpendOrder)) {
-      const mergeable =
-        isAvailable(lot, now, deadline) &&
-        (lot.purchaseId === null || purchaseSettled(program, state, lot.purchaseId, now));
-      if (!mergeable) break;
-      prefix.push(lot);
+  for (const [wallet, byExpiry] of groups) {
+    const deadline = inactivityDeadline(program, state, wallet);
+    for (const group of byExpiry.values()) {
+      if (group.length < 2) continue;
+      const prefix: Lot[] = [];
+      // Sorting is stable: lots of equal age keep their order in the state, as spending sees them.
+      for (const lot of group.sort(bySpendOrder)) {
+        const mergeable =
+          isAvailable(lot, now, deadline) &&
+          (lot.purchaseId === null || purchaseSettled(program, state, lot.purchaseId, now));
+        if (!mergeable) break;
+        prefix.push(lot);
+      }
+      if (prefix.length >= 2) out.push(prefix);
     }
-    if (prefix.length >= 2) out.push(prefix);
   }
   return out;
 }

@@ -32,8 +32,10 @@ export function foldEntries(memberId: string, entries: readonly Entry[]): Member
 
 /** Adds an entry's metric deltas to its bucket, and prunes dated buckets older than `keepFrom`. */
 function applyMetrics(s: MemberState, m: MetricStamp) {
-  const bucket = (s.metrics[m.bucket] ??= dict());
+  // A new bucket in place of the old (buckets are values, like lots: see snapshot.ts).
+  const bucket = dict(Object.entries(s.metrics[m.bucket] ?? {}));
   for (const key of Object.keys(m.deltas)) bucket[key] = (bucket[key] ?? ZERO).plus(m.deltas[key]!);
+  s.metrics[m.bucket] = bucket;
   // Dated buckets (YYYY-MM-DD) sort in time order; "all" sorts after every date and is never pruned.
   if (m.keepFrom !== null) for (const key of Object.keys(s.metrics)) if (key < m.keepFrom) delete s.metrics[key];
 }

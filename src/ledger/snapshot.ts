@@ -6,12 +6,14 @@
  */
 import type { Scalar } from "../shared/scalar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
+import { frozen } from "../shared/frozen.js";
 import type { Period } from "../shared/periods.js";
 import {
   dict,
   mapDict,
   type DeepReadonly,
   type Dict,
+  type Lot,
   type MemberState,
   type MemberView,
   type PurchaseRecord,
@@ -116,6 +118,53 @@ const dec = (s: string): Decimal => {
   }
   return d;
 };
+/**
+ * Lots, purchase records and metric buckets are values: the fold never changes one, it puts a new
+ * one in its place. So each keeps its JSON form once made, frozen, and a frozen JSON form (what the
+ * memory store hands back) its decoded value: encoding and decoding a member then cost what
+ * changed since, not every open lot again. Weak: a value no state holds any more is let go.
+ */
+function valueCodec<V extends object, J extends object>(
+  encode: (value: V) => J,
+  decode: (json: J, key: string) => V,
+  keyOf: (value: V) => string = () => "",
+) {
+  const jsonOf = new WeakMap<V, J>();
+  const valueOf = new WeakMap<J, V>();
+  return {
+    encode(value: V): J {
+      let json = jsonOf.get(value);
+      if (json === undefined) {
+        json = frozen(encode(value));
+        jsonOf.set(value, json);
+        valueOf.set(json, value);
+      }
+      return json;
+    },
+    /** `key`: what the value is known by beside its JSON form (a purchase record's id). */
+    decode(json: J, key = ""): V {
+      const known = valueOf.get(json);
+      if (known !== undefined && keyOf(known) === key) return known;
+      const value = decode(json, key);
+      // Only a frozen form is known never to change under the cache.
+      if (Object.isFrozen(json)) {
+        valueOf.set(json, value);
+        jsonOf.set(value, json);
+      }
+      return value;
+    },
+  };
+}
+
+const lots = valueCodec<Lot, LotSnapshot>(
+  (l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) }),
+  (l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) }),
+);
+const buckets = valueCodec<Readonly<Dict<Decimal>>, Record<string, string>>(
+  (m) => mapDict(m, str),
+  (m) => mapDict(m, dec),
+);
+
 const countersTo = <A, B>(
   c: Partial<Record<Period, Record<string, A>>>,
   fn: (a: A) => B,
@@ -125,7 +174,11 @@ const countersTo = <A, B>(
   return out;
 };
 
-export function purchaseSnapshot(p: PurchaseRecord): PurchaseSnapshot {
+export function purchaseSnapshot(p: DeepReadonly<PurchaseRecord>): PurchaseSnapshot {
+  return purchases.encode(p as PurchaseRecord);
+}
+
+function encodePurchase(p: PurchaseRecord): PurchaseSnapshot {
   const out: PurchaseSnapshot = {
     amount: str(p.amount),
     occurredAt: p.occurredAt,
@@ -160,7 +213,7 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
     joinedAt: state.joinedAt,
     birthday: state.birthday,
     attributes: mapDict(state.attributes, (v) => v),
-    lots: state.lots.map((l) => ({ ...l, amount: str(l.amount), remaining: str(l.remaining) })),
+    lots: state.lots.map((l) => lots.encode(l)),
     wallets: mapDict(state.wallets, (t) => ({
       earned: str(t.earned),
       spent: str(t.spent),
@@ -176,7 +229,7 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
     activity: mapDict(state.activity, (t) => t),
     tier:
       state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
-    metrics: mapDict(state.metrics, (m) => mapDict(m, str)),
+    metrics: mapDict(state.metrics, (m) => buckets.encode(m)),
     limits: mapDict(state.limits, (c) => countersTo(c, str)),
     referredBy: state.referredBy,
     lastAt: state.lastAt,
@@ -186,6 +239,10 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
 }
 
 export function purchaseFromSnapshot(id: string, p: PurchaseSnapshot): PurchaseRecord {
+  return purchases.decode(p, id);
+}
+
+function decodePurchase(p: PurchaseSnapshot, id: string): PurchaseRecord {
   return {
     id,
     amount: dec(p.amount),
@@ -237,7 +294,7 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     joinedAt: snapshot.joinedAt,
     birthday: snapshot.birthday,
     attributes: mapDict(snapshot.attributes, (v) => v),
-    lots: snapshot.lots.map((l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) })),
+    lots: snapshot.lots.map((l) => lots.decode(l)),
     wallets: mapDict(snapshot.wallets, (t) => ({
       earned: dec(t.earned),
       spent: dec(t.spent),
@@ -252,7 +309,7 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     caps: mapDict(snapshot.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
     activity: mapDict(snapshot.activity ?? {}, (t) => t),
     tier: snapshot.tier ? { ...snapshot.tier, floor: snapshot.tier.floor ? { ...snapshot.tier.floor } : null } : null,
-    metrics: mapDict(snapshot.metrics ?? {}, (m) => mapDict(m, dec)),
+    metrics: mapDict(snapshot.metrics ?? {}, (m) => buckets.decode(m)),
     redemptions,
     limits: mapDict(snapshot.limits ?? {}, (c) => countersTo(c, dec)),
     referredBy: snapshot.referredBy ?? null,
@@ -261,3 +318,5 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     lastSeq: snapshot.lastSeq,
   };
 }
+
+const purchases = valueCodec<PurchaseRecord, PurchaseSnapshot>(encodePurchase, decodePurchase, (p) => p.id);

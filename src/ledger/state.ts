@@ -136,8 +136,11 @@ export interface MemberState {
   activity: Dict<number>;
   /** The member's tier; null in a program without tiers (or before the first tier entry). */
   tier: TierState | null;
-  /** Tier qualification counters: per bucket (local date, or "all"), per metric key. */
-  metrics: Dict<Dict<Decimal>>;
+  /**
+   * Tier qualification counters: per bucket (local date, or "all"), per metric key. A bucket is a
+   * value: the fold puts a new one in place of the old.
+   */
+  metrics: Dict<Readonly<Dict<Decimal>>>;
   /**
    * Redemption records this state holds: those the command read from the store's record rows (a
    * cancellation's, a duplicate check's) or made. Never kept in the snapshot: only a cancellation
@@ -230,7 +233,7 @@ export function cloneState(state: MemberView): MemberState {
     activity: mapDict(state.activity, (t) => t),
     tier:
       state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
-    metrics: mapDict(state.metrics, (m) => mapDict(m, (d) => d)),
+    metrics: mapDict(state.metrics, (m) => m),
     redemptions: mapDict(state.redemptions, (r) => r),
     limits: mapDict(state.limits, copyCounters),
     lapsed: mapDict(state.lapsed, (t) => t),
