@@ -17,9 +17,13 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, name: stri
   return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
 }
 
-/** Checks that need the program: currency, precision, wallets, time. All issues at once. */
+/**
+ * Checks that need the program: currency, precision, wallets, time (`at`: the decision's instant).
+ * All issues at once. A write runs them after its key's lookup (write-path.ts `check`).
+ */
 export function checkAgainstProgram(
   ctx: EngineContext,
+  at: number,
   name: string,
   command: {
     currency?: string;
@@ -31,7 +35,7 @@ export function checkAgainstProgram(
   },
   spendOnly = false,
 ): void {
-  const { program, now } = ctx;
+  const { program } = ctx;
   const issues: FieldIssue[] = [];
   let currencyWrong = false;
   if (command.currency !== undefined && command.currency !== program.currency) {
@@ -61,7 +65,7 @@ export function checkAgainstProgram(
   }
   if (command.points !== undefined && decimalPlaces(command.points) > program.scale)
     issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
-  if (command.occurredAt !== undefined && instantMs(command.occurredAt) > now())
+  if (command.occurredAt !== undefined && instantMs(command.occurredAt) > at)
     issues.push({ path: ["occurredAt"], message: f.inFuture });
   if (issues.length === 0) return;
   if (currencyWrong && issues.length === 1) {

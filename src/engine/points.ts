@@ -16,33 +16,53 @@ export function pointCommands(ctx: EngineContext): Pick<LoyaltyEngine, "adjust" 
   return {
     async adjust(input) {
       const command = parse(schemas.adjustSchema, input, "adjust");
-      checkAgainstProgram(ctx, "adjust", command);
-      return writeOne<PointsResult>(ctx, "adjust", input, command.key, command.memberId, true, (w) => {
-        decideAdjust(w, {
-          wallet: command.wallet,
-          points: new Decimal(command.points),
-          reason: command.reason,
-          reference: command.reference ?? null,
-          creditLot: lotRecord(program, command.wallet, w.now, w.now),
-          deadline: inactivityDeadline(program, w.state, command.wallet),
-        });
-        return { memberId: command.memberId, wallet: command.wallet, points: fmt(new Decimal(command.points)) };
-      });
+      const payload = { raw: input, parsed: command };
+      const check = (at: number) => checkAgainstProgram(ctx, at, "adjust", command);
+      return writeOne<PointsResult>(
+        ctx,
+        "adjust",
+        payload,
+        command.key,
+        command.memberId,
+        true,
+        (w) => {
+          decideAdjust(w, {
+            wallet: command.wallet,
+            points: new Decimal(command.points),
+            reason: command.reason,
+            reference: command.reference ?? null,
+            creditLot: lotRecord(program, command.wallet, w.now, w.now),
+            deadline: inactivityDeadline(program, w.state, command.wallet),
+          });
+          return { memberId: command.memberId, wallet: command.wallet, points: fmt(new Decimal(command.points)) };
+        },
+        { check },
+      );
     },
 
     async spend(input) {
       const command = parse(schemas.spendSchema, input, "spend");
-      checkAgainstProgram(ctx, "spend", command, true);
-      return writeOne<PointsResult>(ctx, "spend", input, command.key, command.memberId, true, (w) => {
-        decideSpend(
-          w,
-          command.wallet,
-          new Decimal(command.points),
-          command.reference ?? null,
-          inactivityDeadline(program, w.state, command.wallet),
-        );
-        return { memberId: command.memberId, wallet: command.wallet, points: fmt(new Decimal(command.points)) };
-      });
+      const payload = { raw: input, parsed: command };
+      const check = (at: number) => checkAgainstProgram(ctx, at, "spend", command, true);
+      return writeOne<PointsResult>(
+        ctx,
+        "spend",
+        payload,
+        command.key,
+        command.memberId,
+        true,
+        (w) => {
+          decideSpend(
+            w,
+            command.wallet,
+            new Decimal(command.points),
+            command.reference ?? null,
+            inactivityDeadline(program, w.state, command.wallet),
+          );
+          return { memberId: command.memberId, wallet: command.wallet, points: fmt(new Decimal(command.points)) };
+        },
+        { check },
+      );
     },
   };
 }

@@ -31,27 +31,38 @@ export function purchaseCommands(
   return {
     async enroll(input) {
       const command = parse(schemas.enrollSchema, input, "enroll");
-      if (command.joinedAt !== undefined && instantMs(command.joinedAt) > now())
-        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), {
-          issues: [{ path: ["joinedAt"], message: f.inFuture }],
-        });
-      return writeOne<EnrollResult>(ctx, "enroll", input, command.key, command.memberId, false, (w) => {
-        decideEnroll(w, {
-          joinedAt: command.joinedAt === undefined ? w.now : instantMs(command.joinedAt),
-          birthday: command.birthday ?? null,
-          attributes: attrs(command.attributes),
-        });
-        return { memberId: command.memberId };
-      });
+      const check = (at: number) => {
+        if (command.joinedAt !== undefined && instantMs(command.joinedAt) > at)
+          throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), {
+            issues: [{ path: ["joinedAt"], message: f.inFuture }],
+          });
+      };
+      const payload = { raw: input, parsed: command };
+      return writeOne<EnrollResult>(
+        ctx,
+        "enroll",
+        payload,
+        command.key,
+        command.memberId,
+        false,
+        (w) => {
+          decideEnroll(w, {
+            joinedAt: command.joinedAt === undefined ? w.now : instantMs(command.joinedAt),
+            birthday: command.birthday ?? null,
+            attributes: attrs(command.attributes),
+          });
+          return { memberId: command.memberId };
+        },
+        { check },
+      );
     },
 
     async recordPurchase(input) {
       const command = parse(schemas.purchaseSchema, input, "recordPurchase");
-      checkAgainstProgram(ctx, "recordPurchase", command);
       return writeOne<EarnResult>(
         ctx,
         "purchase",
-        input,
+        { raw: input, parsed: command },
         command.key,
         command.memberId,
         true,
@@ -71,36 +82,48 @@ export function purchaseCommands(
             availableAt: evaluation.availableAt,
           };
         },
-        purchaseRecord(command.purchaseId),
+        {
+          records: purchaseRecord(command.purchaseId),
+          check: (at) => checkAgainstProgram(ctx, at, "recordPurchase", command),
+        },
       );
     },
 
     async recordEvent(input) {
       const command = parse(schemas.eventSchema, input, "recordEvent");
-      checkAgainstProgram(ctx, "recordEvent", command);
-      return writeOne<EarnResult>(ctx, "event", input, command.key, command.memberId, true, (w) => {
-        const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
-        const evaluation = recordEvent(w, program, {
-          type: command.type,
-          occurredAt,
-          attributes: attrs(command.attributes),
-        });
-        return {
-          memberId: command.memberId,
-          purchaseId: null,
-          ...awardLines(ctx, evaluation),
-          availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null,
-        };
-      });
+      const payload = { raw: input, parsed: command };
+      const check = (at: number) => checkAgainstProgram(ctx, at, "recordEvent", command);
+      return writeOne<EarnResult>(
+        ctx,
+        "event",
+        payload,
+        command.key,
+        command.memberId,
+        true,
+        (w) => {
+          const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
+          const evaluation = recordEvent(w, program, {
+            type: command.type,
+            occurredAt,
+            attributes: attrs(command.attributes),
+          });
+          return {
+            memberId: command.memberId,
+            purchaseId: null,
+            ...awardLines(ctx, evaluation),
+            availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null,
+          };
+        },
+        { check },
+      );
     },
 
     async refund(input) {
       const command = parse(schemas.refundSchema, input, "refund");
-      checkAgainstProgram(ctx, "refund", command);
       return writeOne<RefundResult>(
         ctx,
         "refund",
-        input,
+        { raw: input, parsed: command },
         command.key,
         command.memberId,
         true,
@@ -120,15 +143,16 @@ export function purchaseCommands(
             })),
           };
         },
-        command.purchaseId === undefined || command.purchaseId === null
-          ? undefined
-          : purchaseRecord(command.purchaseId),
+        {
+          records: command.purchaseId === undefined ? undefined : purchaseRecord(command.purchaseId),
+          check: (at) => checkAgainstProgram(ctx, at, "refund", command),
+        },
       );
     },
 
     async previewPurchase(input) {
       const command = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
-      checkAgainstProgram(ctx, "previewPurchase", command);
+      checkAgainstProgram(ctx, now(), "previewPurchase", command);
       const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
       return awardLines(
         ctx,
@@ -143,7 +167,7 @@ export function purchaseCommands(
 
     async previewEvent(input) {
       const command = parse(schemas.previewEventSchema, input, "previewEvent");
-      checkAgainstProgram(ctx, "previewEvent", command);
+      checkAgainstProgram(ctx, now(), "previewEvent", command);
       const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
       return awardLines(
         ctx,

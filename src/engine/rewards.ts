@@ -29,18 +29,21 @@ export function rewardCommands(
   return {
     async redeem(input) {
       const command = parse(schemas.redeemSchema, input, "redeem");
-      const issues = redeemCommandIssues(program, command);
-      if (issues.length > 0)
-        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", issues.length), { issues });
-      const reward = program.rewards.get(command.rewardId)!;
       const redemptionId = command.redemptionId ?? command.key;
+      const check = () => {
+        const issues = redeemCommandIssues(program, command);
+        if (issues.length > 0)
+          throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("redeem", issues.length), { issues });
+      };
       return write<RedeemResult>(
         ctx,
         "redeem",
-        input,
+        { raw: input, parsed: command },
         command.key,
         [{ id: command.memberId, mustExist: true, records: { purchases: [], redemptions: [redemptionId] } }],
         async ([w]) => {
+          // The check has passed: the reward is in the catalogue.
+          const reward = program.rewards.get(command.rewardId)!;
           const left = await stockLeft(ctx, reward);
           const { entry, stockDelta } = decideRedeem(w!, program, {
             reward,
@@ -68,6 +71,7 @@ export function rewardCommands(
                 : [{ rewardId: reward.id, delta: stockDelta, initial: startingStock(reward.stock) }],
           };
         },
+        check,
       );
     },
 
@@ -76,7 +80,7 @@ export function rewardCommands(
       return write<CancelResult>(
         ctx,
         "cancelRedemption",
-        input,
+        { raw: input, parsed: command },
         command.key,
         [
           {
@@ -131,7 +135,7 @@ export function rewardCommands(
           issues: [{ path: ["rewardId"], message }],
         });
       }
-      return write<RestockResult>(ctx, "restock", input, command.key, [], async () => {
+      return write<RestockResult>(ctx, "restock", { raw: input, parsed: command }, command.key, [], async () => {
         const left = (await stockLeft(ctx, reward))!;
         if (left + command.units < 0)
           throw new LoyaltyError("OUT_OF_STOCK", messages.outOfStock(reward.id, left, -command.units), {

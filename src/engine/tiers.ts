@@ -20,22 +20,34 @@ export function tierCommands(ctx: EngineContext): Pick<LoyaltyEngine, "assignTie
   return {
     async assignTier(input) {
       const command = parse(schemas.assignTierSchema, input, "assignTier");
-      const issues: FieldIssue[] = [];
-      if (program.tiers === null) issues.push({ path: ["tier"], message: f.noTiers });
-      else if (!program.tiers.byId.has(command.tier))
-        issues.push({ path: ["tier"], message: f.unknownTier(command.tier) });
-      if (command.until !== undefined && instantMs(command.until) <= now())
-        issues.push({ path: ["until"], message: f.tierFloorUntilPast });
-      if (issues.length > 0)
-        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
-      return writeOne<TierResult>(ctx, "assignTier", input, command.key, command.memberId, true, (w) => {
-        decideAssignTier(w, program, {
-          tier: command.tier,
-          until: command.until === undefined ? null : instantMs(command.until),
-          note: command.note ?? null,
-        });
-        return { memberId: command.memberId, tier: command.tier };
-      });
+      const check = (at: number) => {
+        const issues: FieldIssue[] = [];
+        if (program.tiers === null) issues.push({ path: ["tier"], message: f.noTiers });
+        else if (!program.tiers.byId.has(command.tier))
+          issues.push({ path: ["tier"], message: f.unknownTier(command.tier) });
+        if (command.until !== undefined && instantMs(command.until) <= at)
+          issues.push({ path: ["until"], message: f.tierFloorUntilPast });
+        if (issues.length > 0)
+          throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("assignTier", issues.length), { issues });
+      };
+      const payload = { raw: input, parsed: command };
+      return writeOne<TierResult>(
+        ctx,
+        "assignTier",
+        payload,
+        command.key,
+        command.memberId,
+        true,
+        (w) => {
+          decideAssignTier(w, program, {
+            tier: command.tier,
+            until: command.until === undefined ? null : instantMs(command.until),
+            note: command.note ?? null,
+          });
+          return { memberId: command.memberId, tier: command.tier };
+        },
+        { check },
+      );
     },
   };
 }

@@ -22,19 +22,22 @@ export function transferReferralCommands(ctx: EngineContext): Pick<LoyaltyEngine
   return {
     async transfer(input) {
       const command = parse(schemas.transferSchema, input, "transfer");
-      const issues: FieldIssue[] = [];
-      if (command.toMemberId === command.fromMemberId) issues.push({ path: ["toMemberId"], message: f.transferToSelf });
-      if (decimalPlaces(command.points) > program.scale)
-        issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
-      if (!program.wallets.has(command.wallet))
-        issues.push({ path: ["wallet"], message: f.unknownWallet(command.wallet) });
-      else issues.push(...transferCommandIssues(program, command));
-      if (issues.length > 0)
-        throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
+      const check = () => {
+        const issues: FieldIssue[] = [];
+        if (command.toMemberId === command.fromMemberId)
+          issues.push({ path: ["toMemberId"], message: f.transferToSelf });
+        if (decimalPlaces(command.points) > program.scale)
+          issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
+        if (!program.wallets.has(command.wallet))
+          issues.push({ path: ["wallet"], message: f.unknownWallet(command.wallet) });
+        else issues.push(...transferCommandIssues(program, command));
+        if (issues.length > 0)
+          throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("transfer", issues.length), { issues });
+      };
       return write<TransferResult>(
         ctx,
         "transfer",
-        input,
+        { raw: input, parsed: command },
         command.key,
         [
           { id: command.fromMemberId, mustExist: true, field: "fromMemberId" },
@@ -57,6 +60,7 @@ export function transferReferralCommands(ctx: EngineContext): Pick<LoyaltyEngine
             },
           };
         },
+        check,
       );
     },
 
@@ -66,11 +70,10 @@ export function transferReferralCommands(ctx: EngineContext): Pick<LoyaltyEngine
         throw new LoyaltyError("SELF_REFERRAL", messages.selfReferral, {
           issues: [{ path: ["referredId"], message: messages.selfReferral }],
         });
-      checkAgainstProgram(ctx, "refer", command);
       return write<ReferralResult>(
         ctx,
         "refer",
-        input,
+        { raw: input, parsed: command },
         command.key,
         [
           { id: command.referrerId, mustExist: true, field: "referrerId" },
@@ -88,6 +91,7 @@ export function transferReferralCommands(ctx: EngineContext): Pick<LoyaltyEngine
             },
           };
         },
+        (at) => checkAgainstProgram(ctx, at, "refer", command),
       );
     },
   };

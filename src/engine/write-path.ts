@@ -18,6 +18,7 @@ import {
 import type { MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { canonicalJson, sha256Hex } from "../shared/canonical.js";
+import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { MemberRecords, MemberWrite, RecordIds, StockChange } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
@@ -35,6 +36,34 @@ import {
   type LoadedMember,
   type ReadRecords,
 } from "./store-calls.js";
+
+/**
+ * A command's payload: as the caller sent it (`raw`) and as its schema parsed it (`parsed`). The
+ * idempotency key's record keeps the hash of the parsed payload with its amounts written the one
+ * way (`payloadText`), so "10", "10.0" and "10.00" are the same command; a record written before
+ * (the hash of the raw payload) still matches a retry sent as it was.
+ */
+export interface Payload {
+  readonly raw: unknown;
+  readonly parsed: object;
+}
+
+/** Fields that hold a decimal amount in some command; attributes (the caller's own values) are never read. */
+const AMOUNT_FIELDS = new Set(["amount", "points"]);
+
+/** The parsed payload with its amounts normalised (`10.00` as `10`), for the hash. */
+function normalised(value: unknown, field = ""): unknown {
+  if (typeof value === "string") return AMOUNT_FIELDS.has(field) ? new Decimal(value).toFixed() : value;
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item) => normalised(item));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = k === "attributes" ? v : normalised(v, k);
+  return out;
+}
+
+/** The text a payload's hash is taken of. */
+export const payloadText = (type: CommandType, parsed: object): string =>
+  canonicalJson({ command: type, input: normalised(parsed) });
 
 /** What a decision returns to the write path: the command's result, and the stock it moves. */
 export interface Decided<R> {
@@ -98,13 +127,14 @@ function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMem
 export async function write<R extends object>(
   ctx: EngineContext,
   type: CommandType,
-  raw: unknown,
+  payload: Payload,
   key: string,
   members: readonly MemberToWrite[],
   decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>,
+  check?: (at: number) => void,
 ): Promise<Replayable<R>> {
   const { program, store, now, newId, maxAttempts, stamp } = ctx;
-  const payloadHash = await sha256Hex(canonicalJson({ command: type, input: raw }));
+  const payloadHash = await sha256Hex(payloadText(type, payload.parsed));
   for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
     // The members and the key at one instant (one read, where the store offers it), else the
     // members first, then the key: either way a commit whose effect the members show is visible
@@ -118,7 +148,10 @@ export async function write<R extends object>(
       last ? [] : members.map((m) => m.records ?? null),
     );
     if (prior) {
-      if (prior.payloadHash !== payloadHash) {
+      if (
+        prior.payloadHash !== payloadHash &&
+        prior.payloadHash !== (await sha256Hex(canonicalJson({ command: type, input: payload.raw })))
+      ) {
         throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), {
           issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }],
         });
@@ -128,6 +161,10 @@ export async function write<R extends object>(
     // The extra pass after the last attempt only reads the key: a command that lost its last
     // race to the same key is a replay, not a conflict.
     if (last) break;
+    const at = now();
+    // Checks against the program and the clock come after the key's lookup: a recorded command
+    // replays whatever changed since (the clock, the catalogue); only its schema is checked first.
+    check?.(at);
     members.forEach((m, i) => {
       if (!loaded[i] && m.mustExist) throw memberNotFound(m.id, m.field);
       if (loaded[i] && !m.mustExist)
@@ -139,7 +176,6 @@ export async function write<R extends object>(
       const read = loaded[i];
       if (read && m.moreRecords) loaded[i] = await readMoreRecords(ctx, read, m.moreRecords(read.state));
     }
-    const at = now();
     // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
     // did (a refund's demotion), so they note the tier the member qualified for after the due
     // work, before the command.
@@ -181,16 +217,23 @@ export async function write<R extends object>(
 export function writeOne<R extends object>(
   ctx: EngineContext,
   type: CommandType,
-  raw: unknown,
+  payload: Payload,
   key: string,
   memberId: string,
   mustExist: boolean,
   decide: (writer: LedgerWriter) => Omit<R, "entries">,
-  records?: RecordIds,
+  options: { readonly records?: RecordIds | undefined; readonly check?: (at: number) => void } = {},
 ): Promise<Replayable<R>> {
-  return write<R>(ctx, type, raw, key, [{ id: memberId, mustExist, ...(records ? { records } : {}) }], ([w]) => ({
-    result: decide(w!),
-  }));
+  const { records, check } = options;
+  return write<R>(
+    ctx,
+    type,
+    payload,
+    key,
+    [{ id: memberId, mustExist, ...(records ? { records } : {}) }],
+    ([w]) => ({ result: decide(w!) }),
+    check,
+  );
 }
 
 /**
