@@ -16,7 +16,7 @@ import { writeOne } from "./write-path.js";
 const f = messages.field;
 
 export function tierCommands(ctx: EngineContext): Pick<LoyaltyEngine, "assignTier"> {
-  const { program, now } = ctx;
+  const { program } = ctx;
   return {
     async assignTier(input) {
       const command = parse(schemas.assignTierSchema, input, "assignTier");
