@@ -122,7 +122,7 @@ export { toSnapshot, fromSnapshot } from "./ledger/snapshot.js";
 
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
-export { CommitConflict } from "./store/port.js";
+export { CommitConflict, CommitOutcomeUnknown } from "./store/port.js";
 export type {
   LoyaltyStore,
   StoredMember,

@@ -10,6 +10,7 @@ import type { MemberState, PurchaseRecord, RedemptionRecord } from "../ledger/st
 import type { CompiledReward } from "../program/compile.js";
 import {
   CommitConflict,
+  CommitOutcomeUnknown,
   type IdempotencyRecord,
   type MemberRecords,
   type RecordIds,
@@ -22,7 +23,7 @@ export async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof LoyaltyError || isCommitConflict(error)) throw error;
+    if (error instanceof LoyaltyError || isCommitConflict(error) || isOutcomeUnknown(error)) throw error;
     throw new LoyaltyError(
       "STORE_FAILURE",
       messages.storeFailure(error instanceof Error ? error.message : String(error)),
@@ -34,6 +35,10 @@ export async function guard<T>(fn: () => Promise<T>): Promise<T> {
 /** By name as well as class: a store bundled with another copy of the library throws its own class. */
 export function isCommitConflict(error: unknown): error is CommitConflict {
   return error instanceof CommitConflict || (error instanceof Error && error.name === "CommitConflict");
+}
+
+export function isOutcomeUnknown(error: unknown): error is CommitOutcomeUnknown {
+  return error instanceof CommitOutcomeUnknown || (error instanceof Error && error.name === "CommitOutcomeUnknown");
 }
 
 /**

@@ -29,6 +29,7 @@ import type { Replayable } from "./results.js";
 import {
   guard,
   isCommitConflict,
+  isOutcomeUnknown,
   loadState,
   memberNotFound,
   readForCommand,
@@ -204,12 +205,38 @@ export async function write<R extends object>(
       return { ...result, replayed: false };
     } catch (error) {
       if (isCommitConflict(error)) continue; // someone else wrote first: read again, decide again
+      if (isOutcomeUnknown(error)) return settleUnknown<R>(ctx, key, payloadHash, error);
       throw error;
     }
   }
   const subject = members.map((m) => m.id).join(", ") || key;
   throw new LoyaltyError("CONCURRENCY_CONFLICT", messages.concurrencyConflict(subject, maxAttempts), {
     details: { memberIds: members.map((m) => m.id), attempts: maxAttempts },
+  });
+}
+
+/**
+ * A commit whose reply was lost: if the key's record can be read and is this command's, it was
+ * written, and its result is returned as a replay would return it. Otherwise the outcome stays
+ * unknown (a record not found yet may still land: the server may not have finished with the lost
+ * connection), and so says the error: retry with the same key.
+ */
+async function settleUnknown<R extends object>(
+  ctx: EngineContext,
+  key: string,
+  payloadHash: string,
+  lost: Error,
+): Promise<Replayable<R>> {
+  try {
+    const record = await ctx.store.getIdempotency(ctx.program.id, key);
+    if (record !== null && record.payloadHash === payloadHash)
+      return { ...(await replayResult<R>(ctx, record.result)), replayed: false };
+  } catch {
+    // The store is still unreachable: the outcome stays unknown.
+  }
+  throw new LoyaltyError("OUTCOME_UNKNOWN", messages.outcomeUnknown(key, lost.message), {
+    cause: lost,
+    details: { key },
   });
 }
 
@@ -270,6 +297,12 @@ export async function systemWrite(
       return [...writer.entries];
     } catch (error) {
       if (isCommitConflict(error)) continue;
+      // System work has no key: running it again is safe (a lot cannot expire twice), so say so.
+      if (isOutcomeUnknown(error))
+        throw new LoyaltyError("OUTCOME_UNKNOWN", messages.outcomeUnknown(`${type}@${iso(at)}`, error.message), {
+          cause: error,
+          details: { memberId },
+        });
       throw error;
     }
   }

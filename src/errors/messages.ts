@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "IDEMPOTENCY_CONFLICT",
   "CONCURRENCY_CONFLICT",
   "STORE_FAILURE",
+  "OUTCOME_UNKNOWN",
   "CODES_FAILURE",
   "REWARD_UNAVAILABLE",
   "OUT_OF_STOCK",
@@ -52,7 +53,9 @@ export const messages = {
     `Idempotency key "${key}" was already used for a different command; use a new key for a new command.`,
   concurrencyConflict: (memberId: string, attempts: number) =>
     `Member "${memberId}" changed under this command ${attempts} times in a row; nothing was written, retry it.`,
-  storeFailure: (detail: string) => `The store failed while committing; nothing was written. ${detail}`,
+  storeFailure: (detail: string) => `The store failed; nothing was written. ${detail}`,
+  outcomeUnknown: (key: string, detail: string) =>
+    `The store lost its connection while committing, so whether the command was written is unknown. Retry it with the same idempotency key ("${key}"): it replays if it was written and commits once if it was not. ${detail}`,
   codesFailure: (reward: string, redemptionId: string, detail: string) =>
     `The \`codes\` generator could not make a code for reward "${reward}" (redemption "${redemptionId}"); nothing was written, retry the command. ${detail}`,
   rewardDisabled: (reward: string) => `Reward "${reward}" is withdrawn from the catalogue.`,

@@ -36,6 +36,7 @@ export interface SqlClient extends SqlQueryable {
 export interface PgPoolLike {
   query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ readonly rows: readonly SqlRow[] }>;
   connect(): Promise<PgPoolClientLike>;
+  on?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** The part of a `pg` PoolClient the adapter uses. */
@@ -54,7 +55,18 @@ export interface PgPoolAdapterOptions {
    * transaction mode before 1.21).
    */
   readonly prepare?: boolean;
+  /**
+   * Told of each error of an idle pooled connection (the server dropped it: a restart, a failover,
+   * an idle timeout, `pg_terminate_backend`). The pool discards that connection and opens another
+   * when needed; without a listener, the `'error'` event it emits would end the process. Default:
+   * ignore it (statements that meet a dropped connection fail on their own). The first adapter made
+   * for a pool sets the listener.
+   */
+  readonly onIdleError?: (error: Error) => void;
 }
+
+/** Pools the adapter listens to already, so that making several adapters adds one listener. */
+const listening = new WeakSet<object>();
 
 /** Prepared statement names, one per distinct text, process-wide: `pg` refuses a name reused for another text. */
 const statementNames = new Map<string, string>();
@@ -72,6 +84,11 @@ function statementName(text: string): string {
  */
 export function pgPool(pool: PgPoolLike, options: PgPoolAdapterOptions = {}): SqlClient {
   const prepare = options.prepare ?? true;
+  if (typeof pool.on === "function" && !listening.has(pool)) {
+    listening.add(pool);
+    const told = options.onIdleError ?? (() => undefined);
+    pool.on("error", (error) => told(error));
+  }
   const config = (text: string, params: readonly unknown[] | undefined) =>
     params === undefined || params.length === 0
       ? { text }
@@ -114,8 +131,11 @@ export function pgPool(pool: PgPoolLike, options: PgPoolAdapterOptions = {}): Sq
         await control("COMMIT");
         return result;
       } finally {
-        conn.removeListener?.("error", onError);
-        conn.release(broken ?? lost);
+        const destroy = broken ?? lost;
+        // A connection given back to the pool gets the pool's own listener; one destroyed keeps
+        // ours, as its socket may still report an error after it is gone.
+        if (destroy === undefined) conn.removeListener?.("error", onError);
+        conn.release(destroy);
       }
     },
   };

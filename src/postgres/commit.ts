@@ -22,10 +22,16 @@
  * other error is rethrown, with nothing written.
  */
 import type { MemberSnapshot } from "../ledger/snapshot.js";
-import { CommitConflict, type CommitBatch, type IdempotencyRecord, type MemberWrite } from "../store/port.js";
+import {
+  CommitConflict,
+  CommitOutcomeUnknown,
+  type CommitBatch,
+  type IdempotencyRecord,
+  type MemberWrite,
+} from "../store/port.js";
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
-import { isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
+import { certainlyNotWritten, isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
 import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
 import { stockViolation, writeStockChanges } from "./stock.js";
 
@@ -48,12 +54,24 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
   // `faults` it runs inside BEGIN ... COMMIT, so that a test can fail the commit after the write.
   const single = writes.length === 1 && ctx.faults === undefined && (batch.stock ?? []).length === 0;
   for (let attempt = 0; ; attempt++) {
+    // Whether the commit may have reached the server: the single statement once sent, a
+    // transaction once its work is done and COMMIT is on its way. A failure before that wrote
+    // nothing, whatever it was (a transaction that never commits is rolled back).
+    let committing = false;
     try {
-      if (single) await writeMember(ctx, ctx.client, batch.programId, writes[0]!, batch.idempotency);
-      else await ctx.client.transaction((tx) => writeBatch(ctx, tx, batch, writes));
+      if (single) {
+        committing = true;
+        await writeMember(ctx, ctx.client, batch.programId, writes[0]!, batch.idempotency);
+      } else
+        await ctx.client.transaction(async (tx) => {
+          await writeBatch(ctx, tx, batch, writes);
+          committing = true;
+        });
       return;
     } catch (error) {
       if (error instanceof CommitConflict) throw error;
+      if (committing && !certainlyNotWritten(error))
+        throw new CommitOutcomeUnknown(error instanceof Error ? error.message : String(error), { cause: error });
       if (isIdempotencyViolation(error) && batch.idempotency)
         throw new CommitConflict("idempotency", batch.idempotency.key);
       const stockShort = stockViolation(error, batch);

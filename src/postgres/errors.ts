@@ -11,6 +11,23 @@ export function isTransientPostgresError(error: unknown): boolean {
   return typeof code === "string" && TRANSIENT.has(code);
 }
 
+/** Client errors raised before anything was sent: no connection could be made. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * Whether a failed commit statement certainly wrote nothing: the server answered with an error
+ * (a SQLSTATE: the statement or transaction was rolled back; a backend terminated in the middle of
+ * a statement, 57P01, answers so too), or no connection was ever made. A lost connection (a client
+ * error without a SQLSTATE, such as "Connection terminated unexpectedly", or a connection exception
+ * of class 08) may have lost the reply of a commit that went through: its outcome is unknown.
+ */
+export function certainlyNotWritten(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  if (/^[0-9A-Z]{5}$/.test(code)) return !code.startsWith("08");
+  return NEVER_SENT.has(code);
+}
+
 /** A unique violation of the idempotency table's key: another command committed the key first. */
 export function isIdempotencyViolation(error: unknown): boolean {
   const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;

@@ -111,6 +111,19 @@ export class CommitConflict extends Error {
   }
 }
 
+/**
+ * Thrown by `commit` when the commit may or may not have been applied: the connection dropped after
+ * the commit was sent, so its reply was lost. Any other error from `commit` must mean that nothing
+ * was written. The engine reports it as `OUTCOME_UNKNOWN`: a retry with the same idempotency key
+ * replays the command or commits it once.
+ */
+export class CommitOutcomeUnknown extends Error {
+  override readonly name = "CommitOutcomeUnknown";
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`commit outcome unknown: ${detail}`, options);
+  }
+}
+
 /** What a store can do; the conformance suite reads this rather than assuming. */
 export interface StoreCapabilities {
   /** Commits are atomic even when the process dies half-way (a database transaction). */
@@ -173,7 +186,9 @@ export interface LoyaltyStore {
    * its records (insert, or replace by id); apply
    * each stock change (a missing count starts at `initial`; none may end below zero); and insert
    * the idempotency record (if any), whose key must not exist yet. On a failed check throw
-   * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written.
+   * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written;
+   * the one exception is a commit whose outcome the store cannot know (the connection dropped
+   * after the commit was sent): throw `CommitOutcomeUnknown` then, never a plain error.
    * Members must be written (locked) in ascending memberId order, then stock in ascending rewardId
    * order, so that two commits cannot deadlock.
    */

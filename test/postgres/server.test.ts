@@ -266,6 +266,36 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     },
   );
 
+  it("a pool with no error listener of its own survives the server dropping its idle connections (issue 19, defect 2)", async () => {
+    const applicationName = `loyalty-idle-${process.pid}`;
+    // As the README sets one up: no pool.on("error"). The adapter listens.
+    const pool = newPool({ max: 3, application_name: applicationName });
+    const told: Error[] = [];
+    const store = createPostgresStore(pgPool(pool, { onIdleError: (e) => told.push(e) }), { schema });
+    const { engine } = engineOn(store);
+    await engine.enroll({ key: "idle-enroll", memberId: "idle" });
+    // Three connections in the pool, idle; then the server drops them all.
+    const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+    for (const c of clients) c.release();
+    const { rows } = await admin.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`,
+      [applicationName],
+    );
+    expect(rows.filter((r) => r.ok === true).length).toBe(3);
+    for (let i = 0; i < 100 && told.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(told.length).toBe(3);
+    // Still alive, and the next commands run on new connections, in a transaction too.
+    const result = await engine.recordPurchase({
+      key: "idle-p1",
+      memberId: "idle",
+      purchaseId: "o1",
+      amount: "10.00",
+      currency: "GBP",
+    });
+    expect(result.replayed).toBe(false);
+    await pgPool(pool).transaction(async (tx) => tx.query("SELECT 1"));
+  });
+
   it("a connection dropped while its one-statement commit waits on a lock (no fault hooks): nothing written; the retry succeeds", async () => {
     const memberId = "x-blocked";
     const applicationName = `loyalty-drop-${process.pid}-blocked`;
