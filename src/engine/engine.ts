@@ -33,7 +33,10 @@ export interface EngineOptions {
   readonly clock?: () => Date | number;
   /** New entry ids; defaults to random UUIDs. */
   readonly ids?: () => string;
-  /** Decisions attempted per command before CONCURRENCY_CONFLICT. Default 10. */
+  /**
+   * Decisions attempted per command before CONCURRENCY_CONFLICT. Default 20: with the jittered
+   * wait between attempts (engine/backoff.ts), enough for 100 commands on one member at once.
+   */
   readonly maxAttempts?: number;
   /**
    * Voucher codes: called once per code a redemption grants (a voucher unit, a conversion), inside
@@ -57,7 +60,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   const store = options.store;
   const clock = options.clock ?? (() => Date.now());
   const newId = options.ids ?? (() => globalThis.crypto.randomUUID());
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxAttempts = options.maxAttempts ?? 20;
   const codes = options.codes ?? null;
   // Automatic conversions run inside any write (a purchase's too): their codes must never be missing.
   // Vouchers redeemed on request are refused at redemption instead, so an engine that only earns needs none.

@@ -20,6 +20,7 @@ import { LedgerWriter } from "../ledger/writer.js";
 import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
+import { backoff } from "./backoff.js";
 import type { MemberRecords, MemberWrite, RecordIds, StockChange } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
@@ -137,6 +138,7 @@ export async function write<R extends object>(
   const { program, store, now, newId, maxAttempts, stamp } = ctx;
   const payloadHash = await sha256Hex(payloadText(type, payload.parsed));
   for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
+    if (attempt > 1) await backoff(attempt);
     // The members and the key at one instant (one read, where the store offers it), else the
     // members first, then the key: either way a commit whose effect the members show is visible
     // to the key read, so a delivery that loses the race to its own key replays it rather than
@@ -277,6 +279,7 @@ export async function systemWrite(
 ): Promise<Entry[]> {
   const { program, store, newId, maxAttempts, stamp } = ctx;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (attempt > 1) await backoff(attempt);
     const loaded = await loadState(ctx, memberId);
     if (!loaded) return [];
     const writer = LedgerWriter.adopting(loaded.state, {

@@ -128,6 +128,36 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     await release(pool);
   });
 
+  it("100 concurrent spends from 50 connections on one member, default settings: every one the balance covers succeeds (issue 19, defect 3)", async () => {
+    const pool = newPool({ max: 50 });
+    const store = createPostgresStore(pgPool(pool), { schema });
+    const t = testClock("2026-03-01T12:00:00Z");
+    // Default maxAttempts: the engine's own waits between attempts must be enough.
+    const engine = createLoyaltyEngine({ program: plainProgram, store, clock: t.clock, ids: t.ids });
+    await engine.enroll({ key: "c-enroll", memberId: "c" });
+    await engine.adjust({ key: "c-credit", memberId: "c", wallet: "points", points: "500", reason: "float" });
+    const started = performance.now();
+    const latencies: number[] = [];
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => {
+        const t0 = performance.now();
+        return engine.spend({ key: `c-s${i}`, memberId: "c", wallet: "points", points: "10" }).then(
+          () => (latencies.push(performance.now() - t0), "ok"),
+          (e: unknown) => (latencies.push(performance.now() - t0), isLoyaltyError(e) ? e.code : String(e)),
+        );
+      }),
+    );
+    const count = (code: string) => outcomes.filter((o) => o === code).length;
+    expect({ ok: count("ok"), insufficient: count("INSUFFICIENT_POINTS") }).toEqual({ ok: 50, insufficient: 50 });
+    expect((await engine.summary("c")).wallets.points!.available).toBe("0");
+    expect(await memberViolations(store, P, "c", t.now())).toEqual([]);
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `100 spends on one member: ${count("ok")} ok, ${count("CONCURRENCY_CONFLICT")} conflicts, p99 ${latencies[98]!.toFixed(0)} ms, all in ${(performance.now() - started).toFixed(0)} ms`,
+    );
+    await release(pool);
+  });
+
   it("50 members on 50 connections redeeming the last 3 units of a reward, and 50 redemptions of one member: stock and balance never overspent", async () => {
     const rewardsProgram = {
       ...plainProgram,
