@@ -74,9 +74,14 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
       issues: [{ path: ["maxAttempts"], message: f.expectedType("a whole number of at least 1") }],
     });
   }
+  // A clock that returns no time (NaN, a string, an invalid Date) must not reach a decision: every
+  // instant the engine computes or stores would be wrong, or throw where nothing expects it.
   const now = () => {
-    const t = clock();
-    return typeof t === "number" ? t : t.getTime();
+    const t: unknown = clock();
+    const ms = typeof t === "number" ? t : t instanceof Date ? t.getTime() : NaN;
+    if (!Number.isSafeInteger(ms) || Math.abs(ms) > 8.64e15)
+      throw new LoyaltyError("CLOCK_FAILURE", messages.clockFailure(describeValue(t)));
+    return ms;
   };
   const fmt = (d: Decimal) => formatAmount(d, program.scale);
   const stamp = metricStamper(program);
@@ -109,6 +114,12 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     ...rewardCommands(ctx),
     ...transferReferralCommands(ctx),
   };
+}
+
+function describeValue(value: unknown): string {
+  if (value instanceof Date) return "an invalid Date";
+  if (typeof value === "number") return String(value);
+  return typeof value === "string" ? `the string ${JSON.stringify(value.slice(0, 40))}` : typeof value;
 }
 
 function isCompiled(value: unknown): value is Program {

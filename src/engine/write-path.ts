@@ -63,6 +63,15 @@ function normalised(value: unknown, field = ""): unknown {
   return out;
 }
 
+/** The hash earlier versions took, of the raw payload; "" if the raw payload cannot be read again. */
+async function legacyHash(type: CommandType, raw: unknown): Promise<string> {
+  try {
+    return await sha256Hex(canonicalJson({ command: type, input: raw }));
+  } catch {
+    return "";
+  }
+}
+
 /** The text a payload's hash is taken of. */
 export const payloadText = (type: CommandType, parsed: object): string =>
   canonicalJson({ command: type, input: normalised(parsed) });
@@ -151,10 +160,7 @@ export async function write<R extends object>(
       last ? [] : members.map((m) => m.records ?? null),
     );
     if (prior) {
-      if (
-        prior.payloadHash !== payloadHash &&
-        prior.payloadHash !== (await sha256Hex(canonicalJson({ command: type, input: payload.raw })))
-      ) {
+      if (prior.payloadHash !== payloadHash && prior.payloadHash !== (await legacyHash(type, payload.raw))) {
         throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), {
           issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }],
         });

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   "STORE_FAILURE",
   "OUTCOME_UNKNOWN",
   "CODES_FAILURE",
+  "CLOCK_FAILURE",
+  "IDS_FAILURE",
   "REWARD_UNAVAILABLE",
   "OUT_OF_STOCK",
   "LIMIT_REACHED",
@@ -56,6 +58,10 @@ export const messages = {
   storeFailure: (detail: string) => `The store failed; nothing was written. ${detail}`,
   outcomeUnknown: (key: string, detail: string) =>
     `The store lost its connection while committing, so whether the command was written is unknown. Retry it with the same idempotency key ("${key}"): it replays if it was written and commits once if it was not. ${detail}`,
+  clockFailure: (got: string) =>
+    `The engine's clock returned ${got}, not a time: give createLoyaltyEngine a clock that returns a valid Date or epoch milliseconds. Nothing was written.`,
+  idsFailure: (detail: string) =>
+    `The engine's ids generator ${detail}: give createLoyaltyEngine one that returns a new, non-empty string on every call. Nothing was written.`,
   codesFailure: (reward: string, redemptionId: string, detail: string) =>
     `The \`codes\` generator could not make a code for reward "${reward}" (redemption "${redemptionId}"); nothing was written, retry the command. ${detail}`,
   rewardDisabled: (reward: string) => `Reward "${reward}" is withdrawn from the catalogue.`,
@@ -86,6 +92,8 @@ export const messages = {
   // Field-level issue texts.
   field: {
     required: "Required.",
+    unreadable: (detail: string) =>
+      `The input could not be read (${detail}): pass plain data, not objects whose getters or proxies throw.`,
     unknownField: (key: string) => `Unknown field "${key}"; remove it or check its spelling.`,
     expectedType: (expected: string) => `Expected ${expected}.`,
     amountNotString: 'Amounts are decimal strings such as "12.50" (numbers would carry float error).',

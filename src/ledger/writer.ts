@@ -11,6 +11,8 @@
  * read from the view may change when an entry is appended (lots never do: they are values), so a
  * decision copies the figures it needs before it appends.
  */
+import { LoyaltyError } from "../errors/loyalty-error.js";
+import { messages } from "../errors/messages.js";
 import { iso } from "../shared/time.js";
 import { applyEntry } from "./apply.js";
 import type { CommandType, Entry, EntryDraft, MetricStamp } from "./entries.js";
@@ -77,13 +79,25 @@ export class LedgerWriter {
     return this.ctx.now;
   }
 
-  /** Appends an entry and folds it in. Returns the entry, with its id (a credit's lot id). */
+  /**
+   * Appends an entry and folds it in. Returns the entry, with its id (a credit's lot id). An id that
+   * is not a new non-empty string (one this command used, or an open lot's) is refused before
+   * anything is committed (IDS_FAILURE): committed, it would make a lot that cannot be drawn.
+   */
   append<B extends DraftBody>(body: B): Entry {
     const metrics = this.ctx.stamp?.(body, this.#state, this.ctx.now);
+    const id: unknown = this.ctx.newId();
+    if (typeof id !== "string" || id.length === 0 || id.length > 200)
+      throw new LoyaltyError(
+        "IDS_FAILURE",
+        messages.idsFailure(`returned ${typeof id === "string" ? "an empty or over-long string" : typeof id}`),
+      );
+    if (this.#entries.some((e) => e.id === id) || this.#state.lots.some((l) => l.id === id))
+      throw new LoyaltyError("IDS_FAILURE", messages.idsFailure(`returned ${JSON.stringify(id)} again`));
     const entry = {
       ...body,
       ...(metrics === undefined ? {} : { metrics }),
-      id: this.ctx.newId(),
+      id,
       memberId: this.#state.memberId,
       seq: this.#state.lastSeq + 1,
       at: iso(this.ctx.now),

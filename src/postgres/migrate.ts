@@ -3,6 +3,7 @@
  * start-up and from several processes at once: it runs in one transaction under an advisory lock,
  * applies only what `loyalty_migrations` does not list yet, and does nothing when all is applied.
  */
+import { LoyaltyError } from "../errors/loyalty-error.js";
 import type { SqlClient } from "./client.js";
 import { migrations as allMigrations, type Migration } from "./migrations.js";
 
@@ -22,10 +23,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** Checks a schema name and returns it double-quoted for SQL. Throws on anything but a plain identifier. */
 export function quoteSchema(schema: string): string {
-  if (!IDENTIFIER.test(schema))
-    throw new Error(
-      `Schema name ${JSON.stringify(schema)} is not a plain SQL identifier: use letters, digits and _, at most 63, not starting with a digit.`,
-    );
+  if (typeof schema !== "string" || !IDENTIFIER.test(schema)) {
+    const named = typeof schema === "string" ? JSON.stringify(schema.slice(0, 100)) : `of type ${typeof schema}`;
+    const text = `Schema name ${named} is not a plain SQL identifier: use letters, digits and _, at most 63, not starting with a digit.`;
+    throw new LoyaltyError("INVALID_COMMAND", text, { issues: [{ path: ["schema"], message: text }] });
+  }
   return `"${schema}"`;
 }
 

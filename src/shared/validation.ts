@@ -51,7 +51,14 @@ export function safeParse<S extends z.ZodType>(
   schema: S,
   input: unknown,
 ): { success: true; data: z.output<S> } | { success: false; issues: FieldIssue[] } {
-  const result = schema.safeParse(input, { error: errorMap });
+  let result: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    result = schema.safeParse(input, { error: errorMap });
+  } catch (error) {
+    // A getter or a proxy of the input threw while zod read it.
+    const detail = error instanceof Error ? error.message : "it threw";
+    return { success: false, issues: [{ path: [], message: messages.field.unreadable(detail) }] };
+  }
   return result.success
     ? { success: true, data: result.data }
     : { success: false, issues: toFieldIssues(result.error) };
