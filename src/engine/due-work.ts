@@ -60,13 +60,16 @@ export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null
 }
 
 /**
- * A member as reads show them at `at`: with the automatic conversions due by then (and the tier
- * reviews before them), which the next write will record exactly so, already made. Nothing is written and the
+ * A member as reads show them at `at`: with the tier reviews and automatic conversions due by
+ * then, which the next write will record exactly so, already made. Nothing is written and the
  * `codes` generator is not called. Due expiries are shown as `expiredUnswept` instead.
  */
 export function asOf(ctx: EngineContext, state: MemberView, at: number): MemberState {
-  const { hasAutomaticConversions } = ctx;
-  if (!hasAutomaticConversions) return state;
+  const { program, hasAutomaticConversions } = ctx;
+  // A tier review already due is shown as made too (issue 19, defect 7): the tier a read shows never
+  // depends on whether a sweep ran.
+  const reviewDue = program.tiers !== null && (reviewDueAt(program, state) ?? Infinity) <= at;
+  if (!hasAutomaticConversions && !reviewDue) return state;
   let n = 0;
   const w = LedgerWriter.copying(state, {
     now: at,
