@@ -9,7 +9,7 @@
 /** The first retry waits up to this; each later one up to twice the previous cap. */
 const FIRST_CAP_MS = 2;
 /** No single wait is longer than this. */
-const MAX_CAP_MS = 100;
+const MAX_CAP_MS = 250;
 
 /** The longest wait before attempt `attempt` (2 for the first retry: attempt 2). */
 export const backoffCap = (attempt: number): number =>

@@ -34,8 +34,9 @@ export interface EngineOptions {
   /** New entry ids; defaults to random UUIDs. */
   readonly ids?: () => string;
   /**
-   * Decisions attempted per command before CONCURRENCY_CONFLICT. Default 20: with the jittered
-   * wait between attempts (engine/backoff.ts), enough for 100 commands on one member at once.
+   * Decisions attempted per command before CONCURRENCY_CONFLICT. Default 30: with the jittered
+   * wait between attempts (engine/backoff.ts), enough for 100 commands on one member, or 120
+   * transfers between two members, at once (a loser waits up to ~6 s in all before giving up).
    */
   readonly maxAttempts?: number;
   /**
@@ -60,7 +61,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
   const store = options.store;
   const clock = options.clock ?? (() => Date.now());
   const newId = options.ids ?? (() => globalThis.crypto.randomUUID());
-  const maxAttempts = options.maxAttempts ?? 20;
+  const maxAttempts = options.maxAttempts ?? 30;
   const codes = options.codes ?? null;
   // Automatic conversions run inside any write (a purchase's too): their codes must never be missing.
   // Vouchers redeemed on request are refused at redemption instead, so an engine that only earns needs none.

@@ -158,6 +158,39 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     await release(pool);
   });
 
+  it("120 transfers between two members both ways at once, default settings: every one the balances cover succeeds", async () => {
+    const pool = newPool({ max: 40 });
+    const store = createPostgresStore(pgPool(pool), { schema });
+    const t = testClock("2026-03-01T12:00:00Z");
+    const program = { ...plainProgram, id: "server-transfers", transfers: { wallets: ["points"] } };
+    const engine = createLoyaltyEngine({ program, store, clock: t.clock, ids: t.ids });
+    for (const id of ["ta", "tb"]) {
+      await engine.enroll({ key: `${id}-enroll`, memberId: id });
+      await engine.adjust({ key: `${id}-credit`, memberId: id, wallet: "points", points: "600", reason: "float" });
+    }
+    const latencies: number[] = [];
+    const outcomes = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => {
+        const [from, to] = i % 2 === 0 ? ["ta", "tb"] : ["tb", "ta"];
+        const t0 = performance.now();
+        return engine
+          .transfer({ key: `t-${i}`, fromMemberId: from, toMemberId: to, wallet: "points", points: "10" })
+          .then(
+            () => (latencies.push(performance.now() - t0), "ok"),
+            (e: unknown) => (latencies.push(performance.now() - t0), isLoyaltyError(e) ? e.code : String(e)),
+          );
+      }),
+    );
+    // 60 each way, 600 points each way: every one is covered, whatever the order.
+    expect(outcomes.filter((o) => o !== "ok")).toEqual([]);
+    const balance = async (id: string) => (await engine.summary(id)).wallets.points!.available;
+    expect([await balance("ta"), await balance("tb")]).toEqual(["600", "600"]);
+    for (const id of ["ta", "tb"]) expect(await memberViolations(store, program.id, id, t.now())).toEqual([]);
+    latencies.sort((a, b) => a - b);
+    console.log(`120 transfers both ways: all ok, p99 ${latencies[118]!.toFixed(0)} ms`);
+    await release(pool);
+  });
+
   it("50 members on 50 connections redeeming the last 3 units of a reward, and 50 redemptions of one member: stock and balance never overspent", async () => {
     const rewardsProgram = {
       ...plainProgram,
