@@ -95,7 +95,22 @@ export interface PurchaseOutcome extends Evaluation {
   readonly availableAt: string | null;
 }
 
+/**
+ * A purchase or event dated before the member joined is refused: no program earns for a time the
+ * member was not in it, and a date a century back is a mistake, not history. (A member brought in
+ * from another system is enrolled with their original `joinedAt`.)
+ */
+function refuseBeforeJoining(writer: LedgerWriter, occurredAt: number, command: string): void {
+  if (occurredAt >= writer.state.joinedAt) return;
+  const text = messages.field.beforeJoining(iso(writer.state.joinedAt));
+  throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(command, 1), {
+    issues: [{ path: ["occurredAt"], message: text }],
+    details: { joinedAt: iso(writer.state.joinedAt) },
+  });
+}
+
 export function recordPurchase(writer: LedgerWriter, program: Program, purchase: PurchaseFacts): PurchaseOutcome {
+  refuseBeforeJoining(writer, purchase.occurredAt, "recordPurchase");
   if (writer.state.purchases[purchase.purchaseId] !== undefined) {
     throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(purchase.purchaseId), {
       issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(purchase.purchaseId) }],
@@ -119,6 +134,7 @@ export function recordPurchase(writer: LedgerWriter, program: Program, purchase:
 
 /** Custom events (signup, review, referral...) earn at once: there is nothing to return. */
 export function recordEvent(writer: LedgerWriter, program: Program, event: EventFacts): Evaluation {
+  refuseBeforeJoining(writer, event.occurredAt, "recordEvent");
   const evaluation = evaluateEvent(program, writer.state, event);
   writer.append({ kind: "event", type: event.type, occurredAt: iso(event.occurredAt) });
   writeAwards(writer, program, evaluation, event.occurredAt, event.occurredAt, null);

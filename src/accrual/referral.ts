@@ -31,7 +31,7 @@ export function refer(
   }
   if (referral.occurredAt < referred.state.joinedAt) {
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("refer", 1), {
-      issues: [{ path: ["occurredAt"], message: messages.field.beforeJoining }],
+      issues: [{ path: ["occurredAt"], message: messages.field.referralBeforeJoining }],
     });
   }
   if (referred.state.referredBy !== null) {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "./messages.js";
+import { messages, type ErrorCode } from "./messages.js";
 
 /** One problem with one field: where it is (`path`, as in zod) and what to fix. */
 export interface FieldIssue {
@@ -11,7 +11,9 @@ export interface FieldIssue {
  * callers branch on; `issues` lists every bad field of a validation failure; `details` carries the
  * figures of a business refusal (how many points were available, for instance).
  *
- * Every LoyaltyError means that nothing was written.
+ * Every LoyaltyError means that nothing was written, except OUTCOME_UNKNOWN (the store lost its
+ * connection after the commit was sent: retry with the same key). A validation failure's message
+ * names its first problem too, since many logs print only `.message`.
  */
 export class LoyaltyError extends Error {
   override readonly name = "LoyaltyError";
@@ -24,7 +26,12 @@ export class LoyaltyError extends Error {
     message: string,
     options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const first = options.issues?.[0];
+    const text =
+      first !== undefined && (code === "INVALID_COMMAND" || code === "INVALID_PROGRAM")
+        ? messages.firstProblem(message, first.path, first.message)
+        : message;
+    super(text, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options.issues ?? [];
     this.details = options.details ?? {};

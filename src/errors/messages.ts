@@ -55,6 +55,9 @@ export const messages = {
     `Idempotency key "${key}" was already used for a different command; use a new key for a new command.`,
   concurrencyConflict: (memberId: string, attempts: number) =>
     `Member "${memberId}" changed under this command ${attempts} times in a row; nothing was written, retry it.`,
+  /** A validation failure's message with its first problem: `amount: Not a decimal number...`. */
+  firstProblem: (message: string, path: readonly (string | number)[], problem: string) =>
+    `${message} First: ${path.length === 0 ? "the input" : path.join(".")}: ${problem}`,
   storeFailure: (detail: string) => `The store failed; nothing was written. ${detail}`,
   outcomeUnknown: (key: string, detail: string) =>
     `The store lost its connection while committing, so whether the command was written is unknown. Retry it with the same idempotency key ("${key}"): it replays if it was written and commits once if it was not. ${detail}`,
@@ -111,6 +114,8 @@ export const messages = {
     tooLong: (max: number) => `At most ${max} characters.`,
     empty: "Must not be empty.",
     inFuture: "Lies in the future; a command records what has happened.",
+    beforeJoining: (joinedAt: string) =>
+      `Lies before the member joined (${joinedAt}); enroll a member brought in from another system with their original joinedAt.`,
     unknownWallet: (wallet: string) => `No wallet "${wallet}" in this program.`,
     walletNotSpendable: (wallet: string) => `Wallet "${wallet}" holds qualifying points, which are never spent.`,
     unknownRule: (rule: string) => `No earning rule "${rule}" in this program.`,
@@ -150,7 +155,7 @@ export const messages = {
       `Reward "${reward}" has no stock limit; give it a \`stock\` in the program to count units.`,
     notWholeSteps: "A quantity is a whole number of units.",
     causeRequired: "A donation names its cause.",
-    beforeJoining: "Lies before the referred member joined.",
+    referralBeforeJoining: "Lies before the referred member joined.",
     unknownCause: (cause: string) => `Cause "${cause}" is not one this reward accepts.`,
     causeNotDonation: "Only donations name a cause.",
     transfersNotAllowed: (wallet: string) => `Points of wallet "${wallet}" cannot be transferred in this program.`,

@@ -825,7 +825,7 @@ describe("campaign windows", () => {
   it("the window is judged on the command's occurredAt, not on the clock", async () => {
     const def = earningProgram([rule("campaign", fixed("10"), { active: { from, until } })]);
     const h = harness(def, "2026-06-01T00:00:00Z");
-    await h.engine.enroll({ key: key(), memberId: "m" });
+    await h.engine.enroll({ key: key(), memberId: "m", joinedAt: "2026-01-01T00:00:00Z" });
     const r = await h.engine.recordPurchase({
       key: key(),
       memberId: "m",
@@ -930,7 +930,7 @@ describe("earning into wallets, pending and immediate points", () => {
 
   it("custom events (signup, review) earn immediately: no pending", async () => {
     const h = harness(exampleProgram, "2026-05-05T10:00:00Z");
-    await h.engine.enroll({ key: key(), memberId: "m" });
+    await h.engine.enroll({ key: key(), memberId: "m", joinedAt: "2026-05-01T00:00:00Z" });
     const signup = await h.engine.recordEvent({ key: key(), memberId: "m", type: "signup" });
     expect(signup.totals).toEqual({ points: "100" });
     expect(signup.availableAt).toBe("2026-05-05T10:00:00.000Z");

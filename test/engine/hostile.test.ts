@@ -92,6 +92,44 @@ describe("hostile input and misbehaving collaborators", () => {
     ).toBe("IDS_FAILURE");
   });
 
+  it("a purchase or event dated before the member joined (year 1900): INVALID_COMMAND on occurredAt, nothing written", async () => {
+    const store = createMemoryStore();
+    const t = testClock(T0);
+    const engine = createLoyaltyEngine({ program, store, clock: t.clock, ids: t.ids });
+    await engine.enroll({ key: "e", memberId: "m", joinedAt: "2026-01-01T00:00:00Z" });
+    const before = await storeFingerprint(store, program.id, ["m"], ["p1", "v1"]);
+    for (const occurredAt of ["1900-01-01T00:00:00Z", "2025-12-31T23:59:59.999Z"]) {
+      const p = await refusal(
+        engine.recordPurchase({
+          key: "p1",
+          memberId: "m",
+          purchaseId: "o1",
+          amount: "5.00",
+          currency: "GBP",
+          occurredAt,
+        }),
+      );
+      expect(p.code).toBe("INVALID_COMMAND");
+      expect(p.issues).toEqual([
+        { path: ["occurredAt"], message: expect.stringMatching(/before the member joined/) as string },
+      ]);
+      expect((await refusal(engine.recordEvent({ key: "v1", memberId: "m", type: "signup", occurredAt }))).code).toBe(
+        "INVALID_COMMAND",
+      );
+    }
+    expect(await storeFingerprint(store, program.id, ["m"], ["p1", "v1"])).toBe(before);
+    // The instant of joining itself is fine.
+    const ok = await engine.recordPurchase({
+      key: "p2",
+      memberId: "m",
+      purchaseId: "o2",
+      amount: "5.00",
+      currency: "GBP",
+      occurredAt: "2026-01-01T00:00:00Z",
+    });
+    expect(ok.replayed).toBe(false);
+  });
+
   describe("migrate() with a schema name that is not a name", () => {
     let db: PGlite | undefined;
     afterAll(async () => {

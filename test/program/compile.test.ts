@@ -428,7 +428,13 @@ describe("JSON round trip", () => {
         return () => `id-${++n}`;
       })(),
     });
-    await engine.enroll({ key: "e", memberId: "m", birthday: "1990-05-17", attributes: { segment: "gold" } });
+    await engine.enroll({
+      key: "e",
+      memberId: "m",
+      joinedAt: "2026-01-01T00:00:00Z",
+      birthday: "1990-05-17",
+      attributes: { segment: "gold" },
+    });
     const out: unknown[] = [];
     for (const [i, purchase] of purchases.entries()) {
       out.push(await engine.previewPurchase({ ...purchase, currency: "GBP", memberId: "m" }));
