@@ -6,7 +6,7 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { deadlines } from "../expiry/policy.js";
 import { walletBalance } from "../ledger/lots.js";
-import { insufficientPoints } from "../ledger/operations.js";
+import { insufficientPoints, pendingIn } from "../ledger/operations.js";
 import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/catalogue.js";
 import { cancelRedemption as decideCancel, redeem as decideRedeem } from "../rewards/redeem.js";
 import { Decimal, formatAmount } from "../shared/decimal.js";
@@ -171,7 +171,14 @@ export function rewardCommands(
         const affordableUnits = Math.min(available.div(price).floor().toNumber(), 1_000_000);
         const refused =
           refusal(program, reward, state, at, 1, left) ??
-          (affordableUnits < 1 ? insufficientPoints(reward.wallet, available, price) : null);
+          (affordableUnits < 1
+            ? insufficientPoints(
+                reward.wallet,
+                available,
+                price,
+                pendingIn(state, reward.wallet, at, walletDeadlines.get(reward.wallet) ?? null),
+              )
+            : null);
         offers.push({
           rewardId: reward.id,
           name: reward.name ?? null,

@@ -49,8 +49,9 @@ export const messages = {
   refundWindowClosed: (purchaseId: string, closedAt: string) =>
     `Purchase "${purchaseId}" can no longer be refunded: its refund window closed at ${closedAt}.`,
   currencyMismatch: (expected: string, got: string) => `The program runs in ${expected}; this amount is in ${got}.`,
-  insufficientPoints: (wallet: string, available: string, wanted: string) =>
-    `Wallet "${wallet}" has ${available} points available; ${wanted} were asked for.`,
+  insufficientPoints: (wallet: string, available: string, wanted: string, pending: string, nextAt: string | null) =>
+    `Wallet "${wallet}" has ${available} points available; ${wanted} were asked for.` +
+    (nextAt === null ? "" : ` ${pending} more are pending; the first become available at ${nextAt}.`),
   idempotencyConflict: (key: string) =>
     `Idempotency key "${key}" was already used for a different command; use a new key for a new command.`,
   concurrencyConflict: (memberId: string, attempts: number) =>

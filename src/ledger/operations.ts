@@ -8,7 +8,8 @@ import type { Scalar } from "../shared/scalar.js";
 import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { LotDraw, LotRecord } from "./entries.js";
-import { assertNothingDue, planDraws, spendableAt, walletBalanceAt } from "./lots.js";
+import { assertNothingDue, isPending, planDraws, spendableAt, walletBalanceAt } from "./lots.js";
+import type { MemberView } from "./state.js";
 import type { LedgerWriter } from "./writer.js";
 
 export function enroll(
@@ -28,13 +29,45 @@ export function debtToRepay(writer: LedgerWriter, wallet: string, points: Decima
   return min(writer.state.wallets[wallet]?.debt ?? ZERO, points);
 }
 
-/** The refusal of a debit of `wanted` points from a wallet holding `available`. */
-export function insufficientPoints(wallet: string, available: Decimal, wanted: Decimal): LoyaltyError {
+/** Points of a wallet still pending at `at`, and when the first of them become available (null: none pending). */
+export function pendingIn(
+  state: MemberView,
+  wallet: string,
+  at: number,
+  deadline: number | null,
+): { readonly points: Decimal; readonly nextAt: number | null } {
+  let points = ZERO,
+    nextAt: number | null = null;
+  for (const lot of state.lots) {
+    if (lot.wallet !== wallet || !isPending(lot, at, deadline)) continue;
+    points = points.plus(lot.remaining);
+    if (nextAt === null || lot.availableAt < nextAt) nextAt = lot.availableAt;
+  }
+  return { points, nextAt };
+}
+
+/**
+ * The refusal of a debit of `wanted` points from a wallet holding `available`; with what is
+ * pending and when it arrives, so that the member can be told when to come back.
+ */
+export function insufficientPoints(
+  wallet: string,
+  available: Decimal,
+  wanted: Decimal,
+  pending: { readonly points: Decimal; readonly nextAt: number | null } = { points: ZERO, nextAt: null },
+): LoyaltyError {
+  const nextAt = pending.nextAt === null ? null : iso(pending.nextAt);
   return new LoyaltyError(
     "INSUFFICIENT_POINTS",
-    messages.insufficientPoints(wallet, available.toString(), wanted.toString()),
+    messages.insufficientPoints(wallet, available.toString(), wanted.toString(), pending.points.toString(), nextAt),
     {
-      details: { wallet, available: available.toString(), requested: wanted.toString() },
+      details: {
+        wallet,
+        available: available.toString(),
+        requested: wanted.toString(),
+        pending: pending.points.toString(),
+        nextAvailableAt: nextAt,
+      },
     },
   );
 }
@@ -54,7 +87,12 @@ export function drawAvailable(
   assertNothingDue(writer.state, wallet, writer.now, deadline);
   const plan = planDraws(spendableAt(writer.state, wallet, writer.now, deadline), points);
   if (plan.short.gt(0))
-    throw insufficientPoints(wallet, walletBalanceAt(writer.state, wallet, writer.now, deadline).available, points);
+    throw insufficientPoints(
+      wallet,
+      walletBalanceAt(writer.state, wallet, writer.now, deadline).available,
+      points,
+      pendingIn(writer.state, wallet, writer.now, deadline),
+    );
   return plan.draws;
 }
 

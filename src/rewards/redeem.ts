@@ -9,7 +9,7 @@ import type { CompiledReward, Program } from "../program/compile.js";
 import { inactivityDeadline } from "../expiry/policy.js";
 import type { RedeemEntry } from "../ledger/entries.js";
 import { walletBalanceAt } from "../ledger/lots.js";
-import { drawAvailable, insufficientPoints } from "../ledger/operations.js";
+import { drawAvailable, insufficientPoints, pendingIn } from "../ledger/operations.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { refusal, unitPrice } from "./catalogue.js";
 import { limitKeys } from "../ledger/limits.js";
@@ -61,7 +61,13 @@ export function redeem(writer: LedgerWriter, program: Program, req: RedeemReques
     // A conversion on request: every whole step of the available balance, within its limits.
     const available = walletBalanceAt(writer.state, reward.wallet, writer.now, deadline).available;
     quantity = Math.min(available.div(price).floor().toNumber(), 1_000_000);
-    if (quantity < 1) throw insufficientPoints(reward.wallet, available, price);
+    if (quantity < 1)
+      throw insufficientPoints(
+        reward.wallet,
+        available,
+        price,
+        pendingIn(writer.state, reward.wallet, writer.now, deadline),
+      );
     const refused = refusal(program, reward, writer.state, writer.now, quantity, req.stockLeft);
     if (refused) throw refused;
   }

@@ -34,3 +34,27 @@ describe("a validation failure's message", () => {
     expect(message).toMatch(/^The program is invalid: 1 problem \(see issues\)\. First: currency: /);
   });
 });
+
+describe("INSUFFICIENT_POINTS", () => {
+  it("says how many points are pending and when the first become available", async () => {
+    const { engine } = testEngine(poundsProgram({ pending: { days: 14 } }), "2026-03-02T10:00:00Z");
+    await engine.enroll({ key: "e", memberId: "m" });
+    await engine.adjust({ key: "a", memberId: "m", wallet: "points", points: "5", reason: "welcome" });
+    await engine.recordPurchase({ key: "p", memberId: "m", purchaseId: "o", amount: "40.00", currency: "GBP" });
+    const error = await engine.spend({ key: "s", memberId: "m", wallet: "points", points: "20" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isLoyaltyError(error, "INSUFFICIENT_POINTS")).toBe(true);
+    const e = error as Error & { details: Record<string, unknown> };
+    expect(e.message).toBe(
+      'Wallet "points" has 5 points available; 20 were asked for. 40 more are pending; the first become available at 2026-03-16T10:00:00.000Z.',
+    );
+    expect(e.details).toMatchObject({
+      available: "5",
+      requested: "20",
+      pending: "40",
+      nextAvailableAt: "2026-03-16T10:00:00.000Z",
+    });
+  });
+});

@@ -288,7 +288,13 @@ describe("refusals: a typed error, and nothing written", () => {
     s.t.set(T0 + 10 * DAY);
     expect(await s.wallet()).toMatchObject({ available: "110", pending: "500" });
     const e = await refuses(s, "r", () => s.redeem("mug", { key: "r" }), "INSUFFICIENT_POINTS");
-    expect(e.details).toEqual({ wallet: "points", available: "110", requested: "120" });
+    expect(e.details).toEqual({
+      wallet: "points",
+      available: "110",
+      requested: "120",
+      pending: "500",
+      nextAvailableAt: "2026-03-16T10:00:00.000Z",
+    });
     // After the expiry, with the sweep still to run: the 50 expired points do not count either.
     s.t.set(T0 + 31 * DAY);
     await refuses(s, "r5", () => s.redeem("mug", { key: "r5", quantity: 5 }), "INSUFFICIENT_POINTS");
