@@ -13,6 +13,8 @@
  *     10,000 prior purchases (BENCH_HISTORY_MAX), on the memory store and on PostgreSQL.
  *  h. Both real histories (UCI, CDNOW) replayed in memory beside a hand-written loop of the same
  *     rules' arithmetic (bench/replay-loop.ts): commands/s, the ratio, peak memory per member.
+ *  i. Contention on PostgreSQL with default settings (bench/contention.ts): 100 spends on one member,
+ *     120 transfers both ways between two, at once: successes, refusals, p50 / p99.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -27,6 +29,7 @@ import {
   type BenchInput,
 } from "./accrual.js";
 import { expiryBench } from "./expiry.js";
+import { contentionBench } from "./contention.js";
 import { historyBench } from "./history.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
@@ -210,6 +213,9 @@ async function main() {
   // Each history in a process of its own, so that its memory figures start from a fresh heap.
   const replayFigures = replayLoopBench();
   console.log(`${replayFigures.lines.join("\n")}\n`);
+
+  const contention = await contentionBench();
+  console.log(`${contention.lines.join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (!agree || h.failed || pgFigures.failed || replayFigures.failed) process.exitCode = 1;
