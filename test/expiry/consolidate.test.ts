@@ -2,7 +2,7 @@
  * Consolidation (src/expiry/consolidate.ts): merged lots change no outcome. The same random
  * histories run on an engine that merges as soon as it can and on one that never merges; after
  * every step the two give the same refusals and the same summary (every balance, total, tier and
- * expiring-soon figure), and the merging one keeps every ledger invariant with fewer lots.
+ * expiring-soon figure), and the merging one keeps every ledger invariant.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -42,7 +42,7 @@ async function run(def: ProgramDefinition, ops: readonly Operation[], consolidat
 }
 
 describe("consolidation", () => {
-  it("changes no refusal, balance, total, tier or expiring-soon figure, and keeps every invariant with fewer lots", async () => {
+  it("changes no refusal, balance, total, tier or expiring-soon figure, and keeps every invariant", async () => {
     let merged = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -56,12 +56,13 @@ describe("consolidation", () => {
           expect(merging.violations).toEqual([]);
           expect(merging.refusals).toEqual(never.refusals);
           expect(merging.summaries).toEqual(never.summaries);
-          expect(merging.lots).toBeLessThanOrEqual(never.lots);
+          // (No per-run bound on lots: a cancellation may reopen a lot that was merged away since,
+          // beside the merged one, so a history can end with one lot more than without merging.)
         },
       ),
       { numRuns: Math.max(20, Math.floor(RUNS / 4)) },
     );
-    // The histories did merge lots, in a good share of the runs.
+    // The histories did merge lots (ending with fewer), in a good share of the runs.
     expect(merged).toBeGreaterThan(2);
   });
 
