@@ -85,13 +85,16 @@ function decoded(stored: StoredMember | null, records?: MemberRecords): LoadedMe
   return {
     state,
     version: stored.version,
-    read: {
-      purchases: new Map(Object.entries(state.purchases)),
-      redemptions: new Map(Object.entries(state.redemptions)),
-      all: isLegacySnapshot(stored.snapshot),
-    },
+    read: recordsRead(state, isLegacySnapshot(stored.snapshot)),
   };
 }
+
+/** The records `state` holds now, as read (see ReadRecords). */
+const recordsRead = (state: MemberState, all: boolean): ReadRecords => ({
+  purchases: new Map(Object.entries(state.purchases)),
+  redemptions: new Map(Object.entries(state.redemptions)),
+  all,
+});
 
 /** Adds records read from rows to a state; a record the snapshot holds already (an open purchase's) is the same, and stays. */
 export function addRecords(state: MemberState, records: MemberRecords): void {
@@ -149,11 +152,7 @@ export async function readMoreRecords(ctx: EngineContext, loaded: LoadedMember, 
   addRecords(loaded.state, await guard(() => store.loadRecords(program.id, loaded.state.memberId, missing)));
   return {
     ...loaded,
-    read: {
-      purchases: new Map(Object.entries(loaded.state.purchases)),
-      redemptions: new Map(Object.entries(loaded.state.redemptions)),
-      all: loaded.read.all,
-    },
+    read: recordsRead(loaded.state, loaded.read.all),
   };
 }
 

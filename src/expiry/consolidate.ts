@@ -73,7 +73,9 @@ export function mergeableGroups(program: Program, state: MemberView, now: number
  * would remove `threshold` lots or more (default CONSOLIDATE_AT; Infinity: never).
  */
 export function consolidateLots(writer: LedgerWriter, program: Program, threshold = CONSOLIDATE_AT): void {
-  if (threshold === Infinity) return;
+  // Merging n lots removes at most n - 1: with too few lots (or an Infinity threshold) there is
+  // nothing to look at, and most writes stop here.
+  if (writer.state.lots.length - 1 < threshold) return;
   const groups = mergeableGroups(program, writer.state, writer.now);
   const removable = groups.reduce((n, g) => n + g.length - 1, 0);
   if (removable < threshold) return;
