@@ -7,6 +7,8 @@
  * optional, and the store never loads one itself.
  */
 
+import { StatementNotSent } from "./errors.js";
+
 /** A row as the store reads it. The store casts every column it reads to text or JSON text in SQL. */
 export type SqlRow = Record<string, unknown>;
 
@@ -112,6 +114,12 @@ export function pgPool(pool: PgPoolLike, options: PgPoolAdapterOptions = {}): Sq
       // Set when the connection may be unusable: it is then destroyed, not returned to the pool.
       let broken: Error | undefined;
       const control = async (statement: string) => {
+        // pg marks the client unqueryable and tells us in the same tick; a COMMIT refused here was
+        // never sent, which the commit path must know to report "nothing written", not "unknown".
+        if (lost !== undefined && statement !== "ROLLBACK") {
+          broken = lost;
+          throw new StatementNotSent(statement, lost);
+        }
         try {
           await conn.query({ text: statement });
         } catch (error) {

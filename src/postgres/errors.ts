@@ -15,6 +15,21 @@ export function isTransientPostgresError(error: unknown): boolean {
 const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /**
+ * A statement the adapter never sent because the connection was already lost (the server dropped
+ * it while the transaction sat idle between statements): whatever that transaction did is rolled
+ * back, so a COMMIT refused this way certainly wrote nothing.
+ */
+export class StatementNotSent extends Error {
+  constructor(statement: string, lost: Error) {
+    super(`${statement} not sent: the connection was lost first (${lost.message})`, { cause: lost });
+    this.name = "StatementNotSent";
+  }
+}
+
+/** pg's own refusals of a query on a client it knows is broken or closed: nothing was sent. */
+const PG_NOT_QUERYABLE = /^Client (has encountered a connection error|was closed) and is not queryable$/;
+
+/**
  * Whether a failed commit statement certainly wrote nothing: the server answered with an error
  * (a SQLSTATE: the statement or transaction was rolled back; a backend terminated in the middle of
  * a statement, 57P01, answers so too), or no connection was ever made. A lost connection (a client
@@ -22,6 +37,8 @@ const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNRE
  * of class 08) may have lost the reply of a commit that went through: its outcome is unknown.
  */
 export function certainlyNotWritten(error: unknown): boolean {
+  if (error instanceof StatementNotSent) return true;
+  if (error instanceof Error && PG_NOT_QUERYABLE.test(error.message)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return false;
   if (/^[0-9A-Z]{5}$/.test(code)) return !code.startsWith("08");

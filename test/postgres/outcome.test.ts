@@ -8,7 +8,16 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, describe, expect, it } from "vitest";
 import { CommitOutcomeUnknown, createLoyaltyEngine, isLoyaltyError, type LoyaltyStore } from "../../src/index.js";
-import { createPostgresStore, migrate, pglite, type SqlClient } from "../../src/postgres/index.js";
+import { certainlyNotWritten, StatementNotSent } from "../../src/postgres/errors.js";
+import {
+  createPostgresStore,
+  migrate,
+  pglite,
+  pgPool,
+  type PgPoolClientLike,
+  type PgPoolLike,
+  type SqlClient,
+} from "../../src/postgres/index.js";
 import { readAllEntries, storeFingerprint, testClock, wrapStore } from "../../src/testing/index.js";
 import { poundsProgram } from "../support/programs.js";
 
@@ -109,5 +118,54 @@ describe("a commit whose reply is lost", () => {
     expect((error as Error).message).toMatch(/nothing was written/);
     expect(await storeFingerprint(store, program.id, ["m"], ["p1"])).toBe(before);
     expect((await engine.recordPurchase(purchase)).replayed).toBe(false);
+  });
+});
+
+describe("a transaction whose connection the server drops while it sits between statements", () => {
+  /** A fake pg pool: one connection that records what it was sent and can report a lost socket. */
+  function fakePool() {
+    const sent: string[] = [];
+    const listeners: ((e: Error) => void)[] = [];
+    let released: unknown = "not released";
+    const conn: PgPoolClientLike = {
+      async query({ text }) {
+        sent.push(text);
+        return { rows: [] };
+      },
+      release: (destroy) => void (released = destroy),
+      on: (_event, listener) => void listeners.push(listener),
+      removeListener: () => undefined,
+    };
+    const pool: PgPoolLike = {
+      query: async () => ({ rows: [] }),
+      connect: async () => conn,
+    };
+    const drop = () => listeners.forEach((l) => l(new Error("terminating connection due to administrator command")));
+    return { pool, sent, drop, released: () => released };
+  }
+
+  it("never sends COMMIT, and says so: the commit path reports nothing written, not an unknown outcome", async () => {
+    const { pool, sent, drop, released } = fakePool();
+    const error = await pgPool(pool)
+      .transaction(async (tx) => {
+        await tx.query("UPDATE loyalty_members SET version = version + 1");
+        drop(); // pg emits 'error' on the checked-out client as the FATAL message arrives
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(StatementNotSent);
+    expect(certainlyNotWritten(error)).toBe(true);
+    expect(sent).toEqual(["BEGIN", "UPDATE loyalty_members SET version = version + 1"]);
+    expect(released()).toBeInstanceOf(Error); // destroyed, not given back to the pool
+  });
+
+  it("tells a lost reply (unknown) from pg's refusal of a query on a broken client (not sent)", () => {
+    expect(certainlyNotWritten(new Error("Connection terminated unexpectedly"))).toBe(false);
+    expect(certainlyNotWritten(Object.assign(new Error("x"), { code: "08006" }))).toBe(false);
+    expect(certainlyNotWritten(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
+    expect(certainlyNotWritten(new Error("Client was closed and is not queryable"))).toBe(true);
+    expect(certainlyNotWritten(Object.assign(new Error("x"), { code: "57P01" }))).toBe(true);
   });
 });
