@@ -1,4 +1,7 @@
+import { brand, hasBrand, mark } from "./brand.js";
 import { messages, type ErrorCode } from "./messages.js";
+
+const LOYALTY_ERROR = brand("LoyaltyError");
 
 /** One problem with one field: where it is (`path`, as in zod) and what to fix. */
 export interface FieldIssue {
@@ -14,6 +17,9 @@ export interface FieldIssue {
  * Every LoyaltyError means that nothing was written, except OUTCOME_UNKNOWN (the store lost its
  * connection after the commit was sent: retry with the same key). A validation failure's message
  * names its first problem too, since many logs print only `.message`.
+ *
+ * `instanceof LoyaltyError` and `isLoyaltyError` hold for an error thrown by any copy of the
+ * library in the process (its ESM and CJS builds, another bundle): see errors/brand.ts.
  */
 export class LoyaltyError extends Error {
   override readonly name = "LoyaltyError";
@@ -35,6 +41,12 @@ export class LoyaltyError extends Error {
     this.code = code;
     this.issues = options.issues ?? [];
     this.details = options.details ?? {};
+    mark(this, LOYALTY_ERROR);
+  }
+
+  /** True for a LoyaltyError of any copy of the library. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, LOYALTY_ERROR);
   }
 
   /** A plain object for logs and HTTP responses. */
@@ -49,5 +61,5 @@ export class LoyaltyError extends Error {
 }
 
 export function isLoyaltyError(value: unknown, code?: ErrorCode): value is LoyaltyError {
-  return value instanceof LoyaltyError && (code === undefined || value.code === code);
+  return hasBrand(value, LOYALTY_ERROR) && (code === undefined || (value as LoyaltyError).code === code);
 }

@@ -5,6 +5,7 @@
  * engine's state in your own database, then run `runStoreConformance` from `loyalty-engine/testing`
  * against it.
  */
+import { brand, hasBrand, mark } from "../errors/brand.js";
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
 
@@ -95,6 +96,9 @@ export interface CommitBatch {
   readonly idempotency: IdempotencyRecord | null;
 }
 
+const COMMIT_CONFLICT = brand("CommitConflict");
+const COMMIT_OUTCOME_UNKNOWN = brand("CommitOutcomeUnknown");
+
 /**
  * Thrown by `commit` when the batch cannot be applied as read: another command changed a member
  * first (`version`), another command committed the same idempotency key first (`idempotency`), or
@@ -108,6 +112,12 @@ export class CommitConflict extends Error {
     readonly subject: string,
   ) {
     super(`commit conflict on ${reason} of ${subject}`);
+    mark(this, COMMIT_CONFLICT);
+  }
+
+  /** True for a CommitConflict of any copy of the library (a store from its CJS build, the engine from ESM). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, COMMIT_CONFLICT);
   }
 }
 
@@ -121,6 +131,12 @@ export class CommitOutcomeUnknown extends Error {
   override readonly name = "CommitOutcomeUnknown";
   constructor(detail: string, options?: { cause?: unknown }) {
     super(`commit outcome unknown: ${detail}`, options);
+    mark(this, COMMIT_OUTCOME_UNKNOWN);
+  }
+
+  /** True for a CommitOutcomeUnknown of any copy of the library. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, COMMIT_OUTCOME_UNKNOWN);
   }
 }
 
