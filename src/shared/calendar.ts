@@ -3,8 +3,14 @@
  * date), anniversaries, the first instant of a local date, and the end of a local period. Instant
  * arithmetic in a zone's wall-clock time (`addLocal`) and wall-clock fields stay in time.ts.
  */
-import { TZDate } from "@date-fns/tz";
-import { addDays, addMonths, addYears, startOfDay, startOfMonth, startOfQuarter, startOfYear } from "date-fns";
+import { TZDate } from "@date-fns/tz/date";
+import { addDays } from "date-fns/addDays";
+import { addMonths } from "date-fns/addMonths";
+import { addYears } from "date-fns/addYears";
+import { startOfDay } from "date-fns/startOfDay";
+import { startOfMonth } from "date-fns/startOfMonth";
+import { startOfQuarter } from "date-fns/startOfQuarter";
+import { startOfYear } from "date-fns/startOfYear";
 import type { CalendarUnit } from "./periods.js";
 import { dateKey } from "./time.js";
 

@@ -3,8 +3,9 @@
  * and the type), the key of the local period an instant falls in, and the bounded update of a
  * counter kept per period key.
  */
-import { TZDate } from "@date-fns/tz";
-import { getISOWeek, getISOWeekYear } from "date-fns";
+import { TZDate } from "@date-fns/tz/date";
+import { getISOWeek } from "date-fns/getISOWeek";
+import { getISOWeekYear } from "date-fns/getISOWeekYear";
 import { ZERO, type Decimal } from "./decimal.js";
 import { invariant } from "./invariant.js";
 import { dateKey, localParts, pad } from "./time.js";

@@ -1,4 +1,4 @@
-import { tzOffset } from "@date-fns/tz";
+import { tzOffset } from "@date-fns/tz/tzOffset";
 
 /*
  * Zone offsets are the slow part of local time: each one is an Intl.DateTimeFormat call (about
