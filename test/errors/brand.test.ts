@@ -6,12 +6,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { isLoyaltyError, LoyaltyError } from "../../src/errors/index.js";
+import type * as errorsModule from "../../src/errors/loyalty-error.js";
+import type * as portModule from "../../src/store/port.js";
 import { CommitConflict, CommitOutcomeUnknown } from "../../src/store/port.js";
+
+/** The module at `path` loaded again, as a module of its own: a second copy of the library's classes. */
+const secondCopy = <M>(path: string): Promise<M> => import(`${path}?copy=2`) as Promise<M>;
 
 describe("errors from another copy of the library", () => {
   it("are LoyaltyErrors to this copy's instanceof and isLoyaltyError, and the other way round", async () => {
-    const other =
-      (await import("../../src/errors/loyalty-error.js?copy=2")) as typeof import("../../src/errors/loyalty-error.js");
+    const other = await secondCopy<typeof errorsModule>("../../src/errors/loyalty-error.js");
     expect(other.LoyaltyError).not.toBe(LoyaltyError); // two classes, as in a dual-package process
     const theirs = new other.LoyaltyError("INSUFFICIENT_POINTS", "not enough");
     expect(theirs instanceof LoyaltyError).toBe(true);
@@ -24,7 +28,7 @@ describe("errors from another copy of the library", () => {
   });
 
   it("a store's CommitConflict and CommitOutcomeUnknown are recognised by another copy's engine", async () => {
-    const other = (await import("../../src/store/port.js?copy=2")) as typeof import("../../src/store/port.js");
+    const other = await secondCopy<typeof portModule>("../../src/store/port.js");
     expect(new other.CommitConflict("version", "m") instanceof CommitConflict).toBe(true);
     expect(new other.CommitOutcomeUnknown("lost") instanceof CommitOutcomeUnknown).toBe(true);
     expect(new other.CommitConflict("version", "m") instanceof CommitOutcomeUnknown).toBe(false);
