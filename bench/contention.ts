@@ -1,9 +1,11 @@
 /**
  * Section i of `npm run bench`: contention on PostgreSQL with the engine's default settings
  * (issue 19, defect 3). 100 spends at once from 50 connections on one member whose balance covers
- * 50, and 120 transfers at once between two members, both ways. Printed per scenario over 3 runs:
- * successes, refusals by code (CONCURRENCY_CONFLICT must be 0), and latency p50 / p99 (min and
- * median of the runs). Run alone: `npx tsx bench/contention.ts`.
+ * 50, and 120 transfers at once between two members, both ways; each sent by one engine (its
+ * commands on a member take turns: engine/member-queue.ts) and by 50 engines with a store object
+ * each, as 50 processes would (they meet in the compare-and-set and retry with jittered waits).
+ * Printed per scenario over 3 runs: successes, refusals by code (CONCURRENCY_CONFLICT must be 0),
+ * and latency p50 / p99 (min and median of the runs). Run alone: `npx tsx bench/contention.ts`.
  */
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -40,20 +42,26 @@ async function timed(commands: (() => Promise<unknown>)[]): Promise<Round> {
   return { outcomes, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }
 
-async function spends(engine: LoyaltyEngine, run: number): Promise<Round> {
-  const m = `s${run}`;
+/** The engine that sends command `i`: one engine, or one of many (processes). */
+type Senders = readonly LoyaltyEngine[];
+const by = (engines: Senders, i: number) => engines[i % engines.length]!;
+
+async function spends(engines: Senders, run: number): Promise<Round> {
+  const engine = engines[0]!;
+  const m = `s${engines.length}-${run}`;
   await engine.enroll({ key: `${m}-e`, memberId: m });
   await engine.adjust({ key: `${m}-a`, memberId: m, wallet: "points", points: "500", reason: "float" });
   return timed(
     Array.from(
       { length: 100 },
-      (_, i) => () => engine.spend({ key: `${m}-${i}`, memberId: m, wallet: "points", points: "10" }),
+      (_, i) => () => by(engines, i).spend({ key: `${m}-${i}`, memberId: m, wallet: "points", points: "10" }),
     ),
   );
 }
 
-async function transfers(engine: LoyaltyEngine, run: number): Promise<Round> {
-  const [a, b] = [`ta${run}`, `tb${run}`];
+async function transfers(engines: Senders, run: number): Promise<Round> {
+  const engine = engines[0]!;
+  const [a, b] = [`ta${engines.length}-${run}`, `tb${engines.length}-${run}`];
   for (const id of [a, b]) {
     await engine.enroll({ key: `${id}-e`, memberId: id });
     await engine.adjust({ key: `${id}-a`, memberId: id, wallet: "points", points: "600", reason: "float" });
@@ -61,7 +69,13 @@ async function transfers(engine: LoyaltyEngine, run: number): Promise<Round> {
   return timed(
     Array.from({ length: 120 }, (_, i) => () => {
       const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
-      return engine.transfer({ key: `${a}-t${i}`, fromMemberId: from, toMemberId: to, wallet: "points", points: "10" });
+      return by(engines, i).transfer({
+        key: `${a}-t${i}`,
+        fromMemberId: from,
+        toMemberId: to,
+        wallet: "points",
+        points: "10",
+      });
     }),
   );
 }
@@ -96,26 +110,28 @@ export async function contentionBench(): Promise<{ lines: string[]; failed: bool
   try {
     await migrate(client, { schema });
     const t = testClock("2026-03-01T12:00:00Z");
-    const engine = createLoyaltyEngine({
-      program,
-      store: createPostgresStore(client, { schema }),
-      clock: t.clock,
-      ids: t.ids,
-    });
-    const s: Round[] = [],
-      x: Round[] = [];
-    for (let run = 1; run <= RUNS; run++) {
-      s.push(await spends(engine, run));
-      x.push(await transfers(engine, run));
+    // A store object per engine: engines sharing one would share its member queue.
+    const engines = (n: number) =>
+      Array.from({ length: n }, () =>
+        createLoyaltyEngine({ program, store: createPostgresStore(client, { schema }), clock: t.clock, ids: t.ids }),
+      );
+    const lines = [`${title}, via ${server.how}:`];
+    for (const [senders, who] of [
+      [engines(1), "one engine"],
+      [engines(50), "50 engines (as 50 processes)"],
+    ] as const) {
+      const s: Round[] = [],
+        x: Round[] = [];
+      for (let run = 1; run <= RUNS; run++) {
+        s.push(await spends(senders, run));
+        x.push(await transfers(senders, run));
+      }
+      lines.push(
+        describe(`${who}: 100 spends of 10 at once from 50 connections, one member holding 500`, s, 50).line,
+        describe(`${who}: 120 transfers of 10 at once between two members, both ways, each holding 600`, x, 120).line,
+      );
     }
-    return {
-      lines: [
-        `${title}, via ${server.how}:`,
-        describe("100 spends of 10 at once from 50 connections, one member holding 500", s, 50).line,
-        describe("120 transfers of 10 at once between two members, both ways, each holding 600", x, 120).line,
-      ],
-      failed: false,
-    };
+    return { lines, failed: false };
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();

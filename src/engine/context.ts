@@ -7,6 +7,7 @@ import type { Program } from "../program/compile.js";
 import type { CodeGenerator } from "../rewards/redeem.js";
 import type { Decimal } from "../shared/decimal.js";
 import type { LoyaltyStore } from "../store/port.js";
+import type { MemberQueue } from "./member-queue.js";
 import type { metricStamper } from "../tiers/metrics.js";
 
 export interface EngineContext {
@@ -26,6 +27,8 @@ export interface EngineContext {
   readonly hasAutomaticConversions: boolean;
   /** Lots consolidation must be able to remove before a write merges them (EngineOptions.consolidateAt). */
   readonly consolidateAt: number;
+  /** Commands of this process on one member take turns (member-queue.ts); shared by the store's engines. */
+  readonly queue: MemberQueue;
   /** Points as results show them: at the program's scale. */
   readonly fmt: (points: Decimal) => string;
 }

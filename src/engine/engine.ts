@@ -15,6 +15,7 @@ import type { LoyaltyStore } from "../store/port.js";
 import { metricStamper } from "../tiers/metrics.js";
 import type { EngineContext } from "./context.js";
 import type { LoyaltyEngine } from "./facade.js";
+import { memberQueueOf } from "./member-queue.js";
 import { pointCommands } from "./points.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
@@ -34,9 +35,11 @@ export interface EngineOptions {
   /** New entry ids; defaults to random UUIDs. */
   readonly ids?: () => string;
   /**
-   * Decisions attempted per command before CONCURRENCY_CONFLICT. Default 30: with the jittered
-   * wait between attempts (engine/backoff.ts), enough for 100 commands on one member, or 120
-   * transfers between two members, at once (a loser waits up to ~6 s in all before giving up).
+   * Decisions attempted per command before CONCURRENCY_CONFLICT. Commands of one process on one
+   * member take turns (engine/member-queue.ts), so attempts are lost only to other processes
+   * sharing the store. Default 30: with the jittered wait between attempts (engine/backoff.ts),
+   * enough for 100 commands on one member from 50 engines at once (a loser waits up to ~6 s in
+   * all before giving up).
    */
   readonly maxAttempts?: number;
   /**
@@ -104,6 +107,7 @@ export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
     hasAutomaticConversions,
     fmt,
     consolidateAt,
+    queue: memberQueueOf(store),
   };
   return {
     program,

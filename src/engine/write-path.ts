@@ -135,7 +135,24 @@ function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMem
  * member's state with its due work done); `decide` returns the command's result and any stock
  * changes, or throws a LoyaltyError to refuse. Everything commits in one store call.
  */
-export async function write<R extends object>(
+export function write<R extends object>(
+  ctx: EngineContext,
+  type: CommandType,
+  payload: Payload,
+  key: string,
+  members: readonly MemberToWrite[],
+  decide: (writers: LedgerWriter[]) => Decided<R> | Promise<Decided<R>>,
+  check?: (at: number) => void,
+): Promise<Replayable<R>> {
+  // In this process, a command waits for those before it on its members (member-queue.ts).
+  return ctx.queue.run(
+    ctx.program.id,
+    members.map((m) => m.id),
+    () => writeInTurn(ctx, type, payload, key, members, decide, check),
+  );
+}
+
+async function writeInTurn<R extends object>(
   ctx: EngineContext,
   type: CommandType,
   payload: Payload,
@@ -276,7 +293,17 @@ export function writeOne<R extends object>(
  * record, decided again on a lost race. `decide` says whether there is anything to write; the
  * entries written are returned (none: nothing was due, or another sweep got there first).
  */
-export async function systemWrite(
+export function systemWrite(
+  ctx: EngineContext,
+  memberId: string,
+  at: number,
+  type: "expire" | "reviewTiers" | "convert",
+  decide: (writer: LedgerWriter) => boolean,
+): Promise<Entry[]> {
+  return ctx.queue.run(ctx.program.id, [memberId], () => systemWriteInTurn(ctx, memberId, at, type, decide));
+}
+
+async function systemWriteInTurn(
   ctx: EngineContext,
   memberId: string,
   at: number,

@@ -29,7 +29,9 @@ describe("createLoyaltyEngine", () => {
             waiting = [];
           }
         });
-      const slow =
+      // Two store objects over one store, as two processes have: an engine queues its own
+      // commands on a member (engine/member-queue.ts), so the race is between two engines.
+      const slow = () =>
         how === "in one read"
           ? wrapStore(inner, {
               loadForCommand: async (p, ids, k, r) => {
@@ -50,15 +52,11 @@ describe("createLoyaltyEngine", () => {
         key: "e",
         memberId: "m",
       });
-      const engine = createLoyaltyEngine({
-        program: exampleProgram,
-        store: slow,
-        clock: t.clock,
-        ids: t.ids,
-        maxAttempts: 1,
-      });
+      const [one, two] = [slow(), slow()].map((store) =>
+        createLoyaltyEngine({ program: exampleProgram, store, clock: t.clock, ids: t.ids, maxAttempts: 1 }),
+      );
       const cmd = { key: "p", memberId: "m", purchaseId: "p", amount: "10.00", currency: "GBP" };
-      const results = await Promise.all([engine.recordPurchase(cmd), engine.recordPurchase({ ...cmd })]);
+      const results = await Promise.all([one!.recordPurchase(cmd), two!.recordPurchase({ ...cmd })]);
       expect(results.map((r) => r.replayed).sort()).toEqual([false, true]);
     },
   );
