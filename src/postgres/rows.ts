@@ -4,7 +4,7 @@
  */
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
 import type { IdempotencyRecord, MemberRecords, MemberWrite, RecordIds, StoredMember } from "../store/port.js";
-import { isStorableText } from "../shared/validation.js";
+import { isStorableText } from "../shared/storable-text.js";
 import type { SqlRow } from "./client.js";
 
 // NUL cannot be stored in a PostgreSQL text value, and a lone surrogate would be replaced on the

@@ -6,7 +6,8 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { CompiledReward, Program } from "../program/compile.js";
 import { formatAmount } from "../shared/decimal.js";
-import { MAX_ID_LENGTH, isStorableText } from "../shared/validation.js";
+import { isStorableText } from "../shared/storable-text.js";
+import { MAX_ID_LENGTH } from "../shared/validation.js";
 import type { Grant } from "../ledger/entries.js";
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages, type ErrorCode } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "./decimal.js";
+import { isStorableText } from "./storable-text.js";
 
 /** Longest id or idempotency key accepted anywhere: long enough for a UUID with a prefix or a hash. */
 export const MAX_ID_LENGTH = 200;
@@ -117,13 +118,6 @@ export function decimalString(rule: DecimalRule) {
       if (value.abs().gt(max)) ctx.addIssue({ code: "custom", message: f.tooLarge(max.toString()) });
     });
 }
-
-/** NUL or a lone surrogate: text that databases cannot store as it is (PostgreSQL refuses NUL). */
-// eslint-disable-next-line no-control-regex -- NUL is the character this pattern exists to find
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether a store can keep `text` as it is: no NUL, no lone surrogate. */
-export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
 
 /** Text a store can keep: `min` to `max` characters, no NUL, no lone surrogate. */
 export function storableText(min: number, max: number) {
