@@ -98,6 +98,12 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     const store = createPostgresStore(pgPool(pool), { schema });
     // Each of 50 commands may lose the race to every other one: allow that many decisions.
     const { engine, t } = engineOn(store, 60);
+    // One engine queues its own commands on a member (one connection at a time); 50 engines, each
+    // with its own store object as in 50 processes, meet in the database instead.
+    const engines = Array.from(
+      { length: 50 },
+      () => engineOn(createPostgresStore(pgPool(pool), { schema }), 60, t).engine,
+    );
     await engine.enroll({ key: "r-enroll", memberId: "r" });
     // Three lots, so that spends draw across lots: 120 + 95 + 40 = 255 points; 25 spends of 10 fit.
     for (const [i, amount] of ["120.00", "95.00", "40.00"].entries()) {
@@ -107,7 +113,7 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL store on a real server", () => {
     t.advance(DAY);
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        engine.spend({ key: `r-s${i}`, memberId: "r", wallet: "points", points: "10" }).then(
+        engines[i]!.spend({ key: `r-s${i}`, memberId: "r", wallet: "points", points: "10" }).then(
           () => "ok",
           (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)),
         ),
