@@ -11,7 +11,7 @@ const core = ["src/program", "src/ledger", "src/accrual", "src/tiers", "src/expi
 );
 
 export default tseslint.config(
-  { ignores: ["dist/", "docs/api/", "coverage/", "node_modules/", "scratch/"] },
+  { ignores: ["dist/", "docs/api/", "coverage/", "node_modules/", "scratch/", "packaging/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,6 +15,8 @@
  *     rules' arithmetic (bench/replay-loop.ts): commands/s, the ratio, peak memory per member.
  *  i. Contention on PostgreSQL with default settings (bench/contention.ts): 100 spends on one member,
  *     120 transfers both ways between two, at once: successes, refusals, p50 / p99.
+ *  j. The package where it is deployed (bench/package-size.ts): core and PostgreSQL bundle sizes
+ *     against their budget, cold start beside `node -e 0`, first and second compile.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -31,6 +33,7 @@ import {
 import { expiryBench } from "./expiry.js";
 import { contentionBench } from "./contention.js";
 import { historyBench } from "./history.js";
+import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
 import { tierBench } from "./tiers.js";
@@ -216,6 +219,9 @@ async function main() {
 
   const contention = await contentionBench();
   console.log(`${contention.lines.join("\n")}\n`);
+
+  const size = await packageSizeBench();
+  console.log(`${size.lines.join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (!agree || h.failed || pgFigures.failed || replayFigures.failed) process.exitCode = 1;
