@@ -2,7 +2,7 @@
  * The commands' input schemas: what the facade accepts, validated at the boundary with zod. Every
  * write carries an idempotency `key`. Amounts and points are decimal strings.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { messages } from "../errors/messages.js";
 import { birthday, storableText, currencyCode, decimalString, idString, instant } from "../shared/validation.js";
 

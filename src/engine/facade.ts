@@ -2,7 +2,7 @@
  * The engine's public shape: every command, read and sweep it offers. `createLoyaltyEngine`
  * (engine.ts) assembles it from one module per command family.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";

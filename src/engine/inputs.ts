@@ -2,7 +2,7 @@
  * Commands as callers send them, made into what the core takes: parsed by their zod schemas, then
  * checked against the program (currency, precision, wallets, time), every issue reported at once.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { PurchaseLine } from "../program/compile.js";

@@ -2,7 +2,7 @@
  * Expiry in a program definition: calendar spans, and the policies by which a wallet's points
  * expire (a term, a calendar period, inactivity, never).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { messages } from "../errors/messages.js";
 import { CALENDAR_UNITS, PERIOD_END_UNITS } from "../shared/periods.js";
 import { count } from "./schema-values.js";

@@ -2,7 +2,7 @@
  * The reward catalogue in a program definition: what every reward has (price, availability, tiers,
  * limits, stock) and the five kinds (voucher, product, discount, donation, conversion).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Decimal } from "../shared/decimal.js";
 import { COUNTING_PERIODS, PERIOD_END_UNITS } from "../shared/periods.js";
 import { decimalString, idString, instant } from "../shared/validation.js";

@@ -2,7 +2,7 @@
  * Earning rules in a program definition: what triggers a rule, its conditions, its awards (rate,
  * fixed, multiplier), its caps, its expiry override and its campaign window.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { decimalString, idString, instant } from "../shared/validation.js";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { validateCondition, validateLineFilter, type Condition, type LineFilter } from "./conditions.js";

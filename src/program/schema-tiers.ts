@@ -2,7 +2,7 @@
  * Tiers in a program definition: the ladder and its thresholds, the qualification window, the
  * review schedule, promotion, demotion, grace and minimum stay.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { messages } from "../errors/messages.js";
 import { PERIOD_END_UNITS } from "../shared/periods.js";
 import { decimalString, idString } from "../shared/validation.js";

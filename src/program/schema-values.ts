@@ -2,7 +2,7 @@
  * Small value schemas the sections of a program definition share: a rounding mode, a count of
  * calendar units, a positive number of points.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ROUNDING_MODES, type RoundingMode } from "../shared/decimal.js";
 import { decimalString } from "../shared/validation.js";
 

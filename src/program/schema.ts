@@ -4,7 +4,7 @@
  * Each section's schema has its own module (schema-expiry, schema-rules, schema-tiers,
  * schema-rewards); this one assembles them with wallets, refunds, transfers and referrals.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { currencyCode, idString, timeZone } from "../shared/validation.js";
 import { durationSchema, expiryPolicySchema, termPolicy } from "./schema-expiry.js";

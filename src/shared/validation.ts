@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages, type ErrorCode } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "./decimal.js";
