@@ -9,7 +9,7 @@ import { validateCondition, validateLineFilter, type Condition, type LineFilter 
 import { termPolicy } from "./schema-expiry.js";
 import { points, roundingMode } from "./schema-values.js";
 
-const condition = z
+export const conditionSchema = z
   .custom<Condition>(() => true)
   .superRefine((value, ctx) => {
     const issues: { path: (string | number)[]; message: string }[] = [];
@@ -17,7 +17,7 @@ const condition = z
     for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
   });
 
-const lineFilter = z
+export const lineFilterSchema = z
   .custom<LineFilter>(() => true)
   .superRefine((value, ctx) => {
     const issues: { path: (string | number)[]; message: string }[] = [];
@@ -32,7 +32,7 @@ const awardSchema = z.discriminatedUnion("kind", [
     points,
     per: decimalString({ sign: "positive" }),
     wallet: idString,
-    lines: lineFilter.optional(),
+    lines: lineFilterSchema.optional(),
     rounding: roundingMode.optional(),
   }),
   /** A fixed number of points each time the rule matches. */
@@ -60,7 +60,7 @@ export const ruleSchema = z.strictObject({
   name: z.string().max(500).optional(),
   /** What triggers the rule: "purchase", or the type of a custom event ("signup", "review", ...). */
   on: idString,
-  when: condition.optional(),
+  when: conditionSchema.optional(),
   awards: z.array(awardSchema).min(1),
   /** Caps bound the points the rule awards into each wallet: per command and per member per period. */
   caps: z.strictObject({ perCommand: points.optional(), perMember: z.array(periodCap).min(1).optional() }).optional(),

@@ -30,6 +30,8 @@ const walletSchema = z.strictObject({
 });
 
 export const programSchema = z.strictObject({
+  /** Where an editor finds the program file's JSON Schema (program.schema.json in the package); ignored here. */
+  $schema: z.string().optional(),
   id: idString,
   version: z.number().int().min(1),
   name: z.string().max(500).optional(),
