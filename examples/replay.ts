@@ -17,6 +17,8 @@ import {
   type LoyaltyEngine,
   type LoyaltyStore,
   type MemberSummary,
+  type Program,
+  type ProgramInput,
 } from "../src/index.js";
 import { exampleProgram } from "./program.js";
 
@@ -169,7 +171,7 @@ export interface ReplayTarget {
 
 /** An engine on `store` (default: a fresh in-memory store) with a settable clock and sequential ids. */
 export function createReplayEngine(
-  program: unknown = exampleProgram,
+  program: ProgramInput | Program = exampleProgram,
   store: LoyaltyStore = createMemoryStore(),
 ): ReplayTarget {
   let t = 0;

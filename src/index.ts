@@ -48,6 +48,8 @@ export type {
 export type { CodeGenerator } from "./rewards/grant.js";
 
 export { compileProgram } from "./program/compile.js";
+export { defineProgram } from "./program/define.js";
+export type { DeepReadonly, ProgramInput, TypedProgram } from "./program/define.js";
 export type { Program, PurchaseLine, AccrualContext } from "./program/compile.js";
 export { programSchema } from "./program/schema.js";
 export type {

@@ -2047,7 +2047,7 @@ describe("ids that are also Object.prototype keys", () => {
     const def = programWith((p) => {
       p.rules[2].when = { field: "attributes.toString", op: "exists" };
     });
-    const engine = createLoyaltyEngine({ program: def, store: createMemoryStore(), clock: () => NOW });
+    const engine = createLoyaltyEngine({ program: compileProgram(def), store: createMemoryStore(), clock: () => NOW });
     const preview = await engine.previewPurchase({
       amount: "10.00",
       currency: "GBP",

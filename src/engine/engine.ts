@@ -9,6 +9,7 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { CONSOLIDATE_AT } from "../expiry/consolidate.js";
 import { compileProgram, type Program } from "../program/compile.js";
+import type { ProgramInput, TypedProgram } from "../program/define.js";
 import type { CodeGenerator } from "../rewards/redeem.js";
 import { formatAmount, type Decimal } from "../shared/decimal.js";
 import type { LoyaltyStore } from "../store/port.js";
@@ -26,9 +27,13 @@ import { transferReferralCommands } from "./transfers-referrals.js";
 
 export type { LoyaltyEngine } from "./facade.js";
 
-export interface EngineOptions {
-  /** A program definition (validated and compiled here) or an already compiled program. */
-  readonly program: unknown;
+export interface EngineOptions<W extends string = string, R extends string = string> {
+  /**
+   * A program definition (validated and compiled here), one from `defineProgram` (its wallet and
+   * reward ids then type the commands), or an already compiled program. A definition of unknown
+   * shape (read from a file or a database) goes through `compileProgram` first, which checks it.
+   */
+  readonly program: TypedProgram<W, R> | ProgramInput | Program;
   readonly store: LoyaltyStore;
   /** The current time; defaults to the system clock. Inject one in tests and replays. */
   readonly clock?: () => Date | number;
@@ -59,7 +64,9 @@ export interface EngineOptions {
 
 const f = messages.field;
 
-export function createLoyaltyEngine(options: EngineOptions): LoyaltyEngine {
+export function createLoyaltyEngine<W extends string = string, R extends string = string>(
+  options: EngineOptions<W, R>,
+): LoyaltyEngine<W, R> {
   const program = isCompiled(options.program) ? options.program : compileProgram(options.program);
   const store = options.store;
   const clock = options.clock ?? (() => Date.now());

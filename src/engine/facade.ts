@@ -27,14 +27,21 @@ import type {
   TransferResult,
 } from "./results.js";
 
-export interface LoyaltyEngine {
+/** Replaces the type of `K` in a command: how a typed program's ids reach the command types. */
+type With<C, K extends keyof C, T> = Omit<C, K> & { readonly [P in K]: T };
+
+/**
+ * What an engine offers. `W` and `R` are the program's wallet and reward ids when it was written
+ * with `defineProgram`; `string` otherwise.
+ */
+export interface LoyaltyEngine<W extends string = string, R extends string = string> {
   readonly program: Program;
   enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
   recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
   recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
   refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;
-  adjust(command: schemas.AdjustCommand): Promise<Replayable<PointsResult>>;
-  spend(command: schemas.SpendCommand): Promise<Replayable<PointsResult>>;
+  adjust(command: With<schemas.AdjustCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
+  spend(command: With<schemas.SpendCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
   summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
   statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<Statement>;
   previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
@@ -64,17 +71,17 @@ export interface LoyaltyEngine {
    * member's limits and the grant. Refuses with REWARD_UNAVAILABLE, TIER_NOT_ELIGIBLE,
    * LIMIT_REACHED, OUT_OF_STOCK or INSUFFICIENT_POINTS, writing nothing.
    */
-  redeem(command: schemas.RedeemCommand): Promise<Replayable<RedeemResult>>;
+  redeem(command: With<schemas.RedeemCommand, "rewardId", R>): Promise<Replayable<RedeemResult>>;
   /** Cancels a redemption: stock and points come back (see README, Rewards, for expired lots). */
   cancelRedemption(command: schemas.CancelRedemptionCommand): Promise<Replayable<CancelResult>>;
   /** Moves points between two members in one commit: the sender's soonest-expiring lots first, their expiry kept. */
-  transfer(command: schemas.TransferCommand): Promise<Replayable<TransferResult>>;
+  transfer(command: With<schemas.TransferCommand, "wallet", W>): Promise<Replayable<TransferResult>>;
   /** Records a referral on both members in one commit; the program's referral event rules award the points. */
   refer(command: schemas.ReferCommand): Promise<Replayable<ReferralResult>>;
   /** Adds units to (or takes units from) a reward's stock. */
-  restock(command: schemas.RestockCommand): Promise<Replayable<RestockResult>>;
+  restock(command: With<schemas.RestockCommand, "rewardId", R>): Promise<Replayable<RestockResult>>;
   /** Units left of a reward's stock; null: unlimited. */
-  stock(rewardId: string): Promise<number | null>;
+  stock(rewardId: R): Promise<number | null>;
   /** The catalogue as one member sees it now: each reward with its price and whether they may redeem it. */
   rewards(memberId: string): Promise<readonly RewardOffer[]>;
   /**

@@ -17,6 +17,7 @@ import {
   type LoyaltyEngine,
   type MemberState,
   type PreviewResult,
+  type ProgramInput,
 } from "../../src/index.js";
 import { Decimal, formatAmount, roundTo } from "../../src/shared/decimal.js";
 import type { MemoryStore } from "../../src/store/memory.js";
@@ -62,7 +63,7 @@ interface Harness {
   set(at: string | number): void;
 }
 
-function harness(def: unknown, start: string | number = LATE): Harness {
+function harness(def: ProgramInput, start: string | number = LATE): Harness {
   const { engine, store, t } = testEngine(def, start);
   return { engine, store, set: t.set };
 }
@@ -70,7 +71,7 @@ function harness(def: unknown, start: string | number = LATE): Harness {
 const total = (r: PreviewResult, wallet = "points") => r.totals[wallet] ?? "0";
 
 /** Points a purchase would earn into `wallet` (a guest preview unless memberId is given). */
-async function earns(def: unknown, input: Json, wallet = "points"): Promise<string> {
+async function earns(def: ProgramInput, input: Json, wallet = "points"): Promise<string> {
   const { engine } = harness(def);
   return total(await engine.previewPurchase({ currency: "GBP", ...input }), wallet);
 }

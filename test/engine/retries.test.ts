@@ -4,7 +4,7 @@
  * Amounts are compared as values: "10", "10.0" and "10.00" are the same payload.
  */
 import { describe, expect, it } from "vitest";
-import { createLoyaltyEngine, createMemoryStore } from "../../src/index.js";
+import { createLoyaltyEngine, createMemoryStore, type ProgramInput } from "../../src/index.js";
 import { canonicalJson, sha256Hex } from "../../src/shared/canonical.js";
 import { testClock } from "../../src/testing/index.js";
 import { expectError } from "../support/errors.js";
@@ -15,7 +15,7 @@ const MUG = { kind: "product", id: "mug", wallet: "points", price: "100" } as co
 const program = rewardsProgram([MUG], { pending: { days: 0 } });
 const withoutMug = rewardsProgram([], { pending: { days: 0 } });
 
-function engineAt(def: unknown, start: string | number, store = createMemoryStore(), prefix = "id") {
+function engineAt(def: ProgramInput, start: string | number, store = createMemoryStore(), prefix = "id") {
   const t = testClock(start);
   let n = 0;
   return {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  type ProgramInput,
   compileProgram,
   createLoyaltyEngine,
   createMemoryStore,
@@ -417,7 +418,7 @@ describe("JSON round trip", () => {
     { amount: "999.99", occurredAt: "2026-05-09T23:30:00Z" }, // Sunday 00:30 in London
   ];
 
-  async function behaviour(program: unknown) {
+  async function behaviour(program: ProgramInput) {
     const t = Date.parse("2026-06-01T00:00:00Z");
     const engine = createLoyaltyEngine({
       program,

@@ -3,7 +3,14 @@
  * settable test clock and counter ids, so that every run decides the same. Each test file adds its
  * own domain helpers (buy, credit, tierOf...) on top of what this returns.
  */
-import { createLoyaltyEngine, createMemoryStore, type EngineOptions, type LoyaltyStore } from "../../src/index.js";
+import {
+  createLoyaltyEngine,
+  createMemoryStore,
+  type EngineOptions,
+  type LoyaltyStore,
+  type Program,
+  type ProgramInput,
+} from "../../src/index.js";
 import type { MemoryStore } from "../../src/store/memory.js";
 import { testClock } from "../../src/testing/index.js";
 
@@ -22,7 +29,7 @@ export type TestEngineOptions<Store extends LoyaltyStore = MemoryStore> = Omit<
  * otherwise; maxAttempts and codes are the engine's defaults unless given.
  */
 export function testEngine<Store extends LoyaltyStore = MemoryStore>(
-  program: unknown,
+  program: ProgramInput | Program,
   start: string | number,
   options: TestEngineOptions<Store> = {},
 ) {
