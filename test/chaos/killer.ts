@@ -28,7 +28,11 @@ export async function startKiller(
           `SELECT pid, state FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()`,
           [`${appPrefix}-%`],
         );
-        const victim = rows[Math.floor(Math.random() * rows.length)];
+        // Mostly a backend at work (a statement in flight, a transaction open): an idle one only
+        // tests the pool's reconnection, which the server tests cover already.
+        const busy = rows.filter((r) => r.state !== "idle");
+        const from = busy.length > 0 && Math.random() < 0.75 ? busy : rows;
+        const victim = from[Math.floor(Math.random() * from.length)];
         if (victim === undefined) continue;
         const { rows: done } = await conn.query("SELECT pg_terminate_backend($1) AS ok", [victim.pid]);
         if (done[0]?.ok === true) killed[victim.state ?? "unknown"] = (killed[victim.state ?? "unknown"] ?? 0) + 1;

@@ -73,8 +73,9 @@ export function tally(lines: readonly CommandLine[]): Tally {
  * Problems in what the deliveries were told. `recordedBeforeReplay`: the keys that held an
  * idempotency record when every chaos process had ended (read between the phases); `recorded`: at
  * the end. Every delivery of a key that succeeded got the same result; at most one of them was not
- * a replay; a key that succeeded has its record; and every replay-phase delivery of a key recorded
- * before that phase was a replay of it.
+ * a replay; a key that succeeded has its record; a chaos-phase delivery replayed only what an
+ * earlier delivery of its own was told had an unknown outcome; and every replay-phase delivery of
+ * a key recorded before that phase was a replay of it.
  */
 export function replayProblems(
   lines: readonly CommandLine[],
@@ -90,6 +91,15 @@ export function replayProblems(
     if (new Set(ok.map((d) => d.result)).size > 1) add("replay returned another result", key);
     if (ok.filter((d) => !d.replayed).length > 1) add("key committed more than once", key);
     if (ok.length > 0 && !recorded.has(key)) add("done without an idempotency record", key);
+    // In the chaos phase each key has one delivering worker: a replay there means one of its own
+    // earlier deliveries committed, so it must have been told OUTCOME_UNKNOWN, never an error that
+    // says nothing was written (STORE_FAILURE, CONCURRENCY_CONFLICT).
+    for (const d of ok)
+      if (d.phase === "chaos" && d.replayed && !d.retried.OUTCOME_UNKNOWN)
+        add(
+          "told nothing was written, yet it was",
+          `${key} (sent again after ${Object.keys(d.retried).join(", ") || "nothing"})`,
+        );
     if (recordedBeforeReplay.has(key))
       for (const d of deliveries.filter((d) => d.phase === "replay" && !(d.outcome === "ok" && d.replayed)))
         add("recorded key not replayed", `${key} (replay process ${d.proc}: ${d.outcome})`);
