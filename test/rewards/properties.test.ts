@@ -22,7 +22,7 @@ import { RUNS, setup, startArb, type RewardInput } from "../support/rewards.js";
 
 describe("properties", () => {
   /** A seed whose first runs reach every outcome the check at the end lists (found by trying seeds). */
-  const COVERING_SEED = 1;
+  const COVERING_SEED = 6;
 
   it("(3) after every command, the ledger invariants hold for every member, and a refused command writes nothing", async () => {
     type Op =
@@ -223,7 +223,9 @@ describe("properties", () => {
               run = s.cancel(r.id, key, m).then(async (c) => {
                 if (((await s.state(m)).lapsed.points ?? -Infinity) > r.at) {
                   expect({ restored: c.restored, regranted: c.regranted }).toEqual({ restored: "0", regranted: "0" });
-                  seen.set("cancel:lapsed", (seen.get("cancel:lapsed") ?? 0) + 1);
+                  // Counted where a grace lot was possible, so that the seeded runs show the check can fail.
+                  if (v.graceDays !== 0 && c.forfeited !== "0")
+                    seen.set("cancel:lapsed", (seen.get("cancel:lapsed") ?? 0) + 1);
                 }
                 return c;
               });
