@@ -4,7 +4,7 @@
  * proportion to the money refunded, computed on the running total so that rounding never lets
  * partial refunds together take back more than the purchase earned. A return without a receipt is
  * priced at the base rule's rate. Points come back from pending lots first, then available lots,
- * and what is left follows the program's negative-balance policy:
+ * each soonest-expiring first, and what is left follows the program's negative-balance policy:
  * - `only_pending`: only points still pending are taken back; the rest is forgiven.
  * - `within_balance`: pending, then available points; the rest is forgiven.
  * - `allow_debt`: pending, available, then any other pending points; the rest becomes debt,
@@ -36,9 +36,6 @@ export interface Reversal {
   readonly forgiven: Decimal;
 }
 
-/** Latest first: the most recent pending points are the likeliest to belong to what comes back. */
-const byNewestFirst = (a: Lot, b: Lot) => b.earnedAt - a.earnedAt;
-
 /**
  * Settles `wanted` points of `wallet`, taking back at most `claimable` of them (the rest of a
  * purchase's points expired unused: the member never had the benefit, so they are forgiven).
@@ -64,16 +61,19 @@ function reverse(
   const policy = program.negativeBalance;
 
   // Stage order: this purchase's pending points, (receipt-less: any pending points), then available
-  // points (this purchase's own first), then, with allow_debt, any other pending points.
+  // points (this purchase's own first), then, with allow_debt, any other pending points. Within a
+  // stage, soonest-expiring first (ties: oldest earned), as spends draw: a receipt-less return names
+  // no purchase, so it takes the points worth least to the member, those with the least life left,
+  // rather than guessing that the newest purchase is the one coming back.
   const pending = (l: Lot) => isPending(l, now, deadline);
   const available = (l: Lot) => isAvailable(l, now, deadline);
-  const stages: Lot[][] = [own.filter(pending).sort(byNewestFirst)];
-  if (purchaseId === null) stages.push(others.filter(pending).sort(byNewestFirst));
+  const stages: Lot[][] = [own.filter(pending).sort(bySpendOrder)];
+  if (purchaseId === null) stages.push(others.filter(pending).sort(bySpendOrder));
   if (policy !== "only_pending") {
     stages.push(own.filter(available).sort(bySpendOrder));
     stages.push(others.filter(available).sort(bySpendOrder));
   }
-  if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter(pending).sort(byNewestFirst));
+  if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter(pending).sort(bySpendOrder));
 
   const draws: LotDraw[] = [];
   const claim = Decimal.max(ZERO, Decimal.min(wanted, claimable));

@@ -27,9 +27,9 @@ export interface CancelResult {
   readonly wallet: string;
   /** Points put back into their original lots. */
   readonly restored: string;
-  /** Points whose lot had expired, given back as a new lot with the program's grace term. */
+  /** Points whose lot had expired by its own date, given back as a new lot with the program's grace term. */
   readonly regranted: string;
-  /** Points whose lot had expired, forfeited (grace 0). */
+  /** Points forfeited: their lot had expired (grace 0), or the wallet lapsed for inactivity after the redemption. */
   readonly forfeited: string;
   /** Points that went to repay debt. */
   readonly debtRepaid: string;

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "SELF_REFERRAL",
   "ALREADY_REFERRED",
   "REFERRAL_EXPIRED",
+  "RECIPIENT_INACTIVE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -86,6 +87,8 @@ export const messages = {
   redemptionCancelled: (redemptionId: string) => `Redemption "${redemptionId}" is already cancelled.`,
   duplicateRedemption: (redemptionId: string) =>
     `Redemption "${redemptionId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
+  recipientInactive: (memberId: string, wallet: string, lapsedAt: string) =>
+    `Member "${memberId}"'s wallet "${wallet}" lapsed for inactivity at ${lapsedAt}, and receiving a transfer is not activity in this program: the points would arrive expired. Nothing was sent; the member must be active again first.`,
   selfReferral: "A member cannot refer themselves.",
   referralCycle: (memberId: string) =>
     `Member "${memberId}" referred this member; a member cannot refer their own referrer back.`,

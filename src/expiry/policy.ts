@@ -33,6 +33,12 @@ export function lotExpiresAt(program: Program, wallet: string, ruleId: string | 
 /** Activities that keep an inactivity balance alive unless the program names others. */
 export const DEFAULT_ACTIVITY: readonly string[] = ["purchase", "spend", "event", "transfer"];
 
+/** Whether `kind` of activity keeps `wallet`'s inactivity balance alive (false for wallets with another policy). */
+export function countsAsActivity(program: Program, wallet: string, kind: "transfer"): boolean {
+  const policy = program.wallets.get(wallet)?.expiry;
+  return policy?.kind === "inactivity" && (policy.activity ?? DEFAULT_ACTIVITY).includes(kind);
+}
+
 /**
  * When the wallet's whole balance expires for inactivity: `months` after the latest qualifying
  * activity, or after joining if there was none. Null for wallets with another policy.

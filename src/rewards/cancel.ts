@@ -1,6 +1,6 @@
 /**
  * Cancelling a redemption: the points go back where they came from (or to a grace lot when their
- * lot has expired since), debt is repaid first, and points a refund had forgiven are taken back.
+ * lot has expired since by its own date; forfeited when the wallet lapsed since), debt is repaid first, and points a refund had forgiven are taken back.
  * A pure decision over a LedgerWriter; the stock it gives back is returned for the engine to commit.
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
@@ -30,9 +30,10 @@ export interface CancelOutcome {
 
 /**
  * Cancels a redemption: its points go back to the lots they came from, in spending order, except
- * those whose lot has expired since (its own expiry, or the wallet's inactivity deadline): they
- * come back as one new lot that expires `program.cancellationGraceDays` local days from now, or
- * are forfeited when that is 0. Debt is repaid first, from the returned points in spending order.
+ * those whose lot has expired since by its own date: they come back as one new lot that expires
+ * `program.cancellationGraceDays` local days from now, or are forfeited when that is 0. If the
+ * wallet lapsed for inactivity after the redemption, every point is forfeited (counted as expired).
+ * Debt is repaid first, from the returned points in spending order.
  */
 export function cancelRedemption(
   writer: LedgerWriter,
@@ -67,9 +68,15 @@ export function cancelRedemption(
     draws: [...record.draws],
   };
   const deadline = inactivityDeadline(program, writer.state, r.wallet);
-  // A lapse of the wallet for inactivity after the redemption expired its points, whatever
-  // activity has moved the deadline since.
-  const lapsedSince = (writer.state.lapsed[r.wallet] ?? -Infinity) > r.at;
+  // Had the points not been redeemed, a lapse of the wallet for inactivity after the redemption
+  // would have taken them: they are forfeited, whatever activity has moved the deadline since (the
+  // cancellation is activity too, but it comes after the lapse and revives nothing). The lapse is
+  // the one due work recorded, or a deadline that has passed without due work having run.
+  const lapsedAt = Math.max(
+    writer.state.lapsed[r.wallet] ?? -Infinity,
+    deadline !== null && deadline <= writer.now ? deadline : -Infinity,
+  );
+  const lapsedSince = lapsedAt > r.at;
   let debt = writer.state.wallets[r.wallet]?.debt ?? ZERO;
   let debtRepaid = ZERO,
     regranted = ZERO,
@@ -87,7 +94,12 @@ export function cancelRedemption(
     debtRepaid = debtRepaid.plus(repay);
     const back = d.points.minus(repay);
     if (back.isZero()) continue;
-    if (lapsedSince || isExpired({ ...d.lot, remaining: back }, writer.now, deadline)) {
+    if (lapsedSince) {
+      forfeited = forfeited.plus(back);
+      continue;
+    }
+    if (isExpired({ ...d.lot, remaining: back }, writer.now, deadline)) {
+      // Expired by the lot's own date: a grace lot, so a late cancellation is not a loss.
       if (program.cancellationGraceDays === 0) {
         forfeited = forfeited.plus(back);
         continue;

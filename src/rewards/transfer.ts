@@ -10,7 +10,7 @@ import { Decimal, ZERO } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { drawAvailable, debtToRepay } from "../ledger/operations.js";
 import { effectiveExpiry } from "../ledger/lots.js";
-import { inactivityDeadline } from "../expiry/policy.js";
+import { countsAsActivity, inactivityDeadline } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { brokenLimit, counterName, limitKeys } from "../ledger/limits.js";
 
@@ -34,8 +34,23 @@ export function transferCommandIssues(
   return [];
 }
 
-/** Moves points from `from` to `to`; refuses with LIMIT_REACHED or INSUFFICIENT_POINTS, writing nothing. */
+/**
+ * Moves points from `from` to `to`; refuses with RECIPIENT_INACTIVE, LIMIT_REACHED or
+ * INSUFFICIENT_POINTS, writing nothing. Both writers have run their due work at this instant: a
+ * receiver whose wallet lapsed for inactivity has had their own points written off.
+ */
 export function transfer(from: LedgerWriter, to: LedgerWriter, program: Program, req: TransferRequest): void {
+  // Receiving is activity where the program counts transfers (the default): the receiver's deadline
+  // moves on and the points arrive alive. Where it does not, the points would arrive past the
+  // receiver's deadline, expired at once: the sender would lose them and nobody would ever hold them.
+  const receiverDeadline = inactivityDeadline(program, to.state, req.wallet);
+  if (receiverDeadline !== null && receiverDeadline <= to.now && !countsAsActivity(program, req.wallet, "transfer")) {
+    const text = messages.recipientInactive(to.state.memberId, req.wallet, iso(receiverDeadline));
+    throw new LoyaltyError("RECIPIENT_INACTIVE", text, {
+      issues: [{ path: ["toMemberId"], message: text }],
+      details: { toMemberId: to.state.memberId, wallet: req.wallet, lapsedAt: iso(receiverDeadline) },
+    });
+  }
   const counter = counterName.transferred(req.wallet);
   const l = brokenLimit(from.state, counter, program.transfers?.limits ?? [], req.points, from.now, program.timeZone);
   if (l !== null)

@@ -448,7 +448,7 @@ describe("a return without a receipt (no purchaseId)", () => {
     expect(await h.wallet("points")).toMatchObject({ available: "150", reversed: "50" });
   });
 
-  it("takes pending points first, the newest purchase's first", async () => {
+  it("takes pending points first (soonest-expiring first: receiptless-return.test.ts)", async () => {
     const h = await harness(refundProgram("within_balance"));
     await buy(h, "p1", "100.00");
     h.setTime(AFTER + DAY);

@@ -84,9 +84,6 @@ export class ReferenceModel {
   private static spendOrder(a: MLot, b: MLot) {
     return a.expiresAt - b.expiresAt || a.earnedAt - b.earnedAt || a.seq - b.seq;
   }
-  private static newestFirst(a: MLot, b: MLot) {
-    return b.earnedAt - a.earnedAt || a.seq - b.seq;
-  }
 
   availablePoints() {
     return this.lots.filter((l) => this.available(l)).reduce((s, l) => s + l.remaining, 0);
@@ -210,14 +207,14 @@ export class ReferenceModel {
   private reverse(wanted: number, own: Set<number>, withReceipt: boolean): number {
     const mine = this.lots.filter((l) => own.has(l.seq));
     const others = this.lots.filter((l) => !own.has(l.seq));
-    const stages: MLot[][] = [mine.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst)];
-    if (!withReceipt) stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
+    const stages: MLot[][] = [mine.filter((l) => this.pending(l)).sort(ReferenceModel.spendOrder)];
+    if (!withReceipt) stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.spendOrder));
     if (this.policy !== "only_pending") {
       stages.push(mine.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder));
       stages.push(others.filter((l) => this.available(l)).sort(ReferenceModel.spendOrder));
     }
     if (this.policy === "allow_debt" && withReceipt)
-      stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.newestFirst));
+      stages.push(others.filter((l) => this.pending(l)).sort(ReferenceModel.spendOrder));
     let left = wanted;
     for (const stage of stages) {
       left = this.draw(stage, left);

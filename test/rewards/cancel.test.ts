@@ -303,7 +303,7 @@ describe("cancelling a redemption", () => {
       });
     });
 
-    it("graceDays 30: the same points come back with no expiry at all instead of a 30-day grace lot", async () => {
+    it("graceDays 30: the same points are forfeited too, not revived as a grace lot (the lapse took them)", async () => {
       const s = memberSetup(mugProgram({ expiry: { kind: "inactivity", months: 1 } as never }));
       await s.enroll("m");
       await s.buy("m", "100", "P1");
@@ -311,7 +311,11 @@ describe("cancelling a redemption", () => {
       s.t.set(T0 + 40 * DAY);
       await s.engine.recordEvent({ key: "ev", memberId: "m", type: "bonus" }); // activity after the lapse (+100 points)
       const c = await s.engine.cancelRedemption({ key: "c1", memberId: "m", redemptionId: "r1" });
-      expect({ restored: c.restored, regranted: c.regranted }).toEqual({ restored: "0", regranted: "100" });
+      expect({ restored: c.restored, regranted: c.regranted, forfeited: c.forfeited }).toEqual({
+        restored: "0",
+        regranted: "0",
+        forfeited: "100",
+      });
     });
 
     it("without activity in between, the same cancel forfeits the points", async () => {
@@ -367,10 +371,10 @@ describe("cancelling a redemption", () => {
     );
   });
 
-  // The grace lot of a cancellation expires at its own date, but also at the wallet's inactivity
-  // deadline, which has already passed (that is why the points expired) and which a cancellation
-  // does not move: the member never gets the graceDays the program promises.
-  it("inactivity expiry: a cancellation's grace lot is spendable for graceDays, not expired on arrival", async () => {
+  // Points whose wallet lapsed for inactivity after the redemption are forfeited, not given a grace
+  // lot (defect 9; cancel-lapsed.test.ts). A grace lot in an inactivity wallet (a lot expired by its
+  // own date) is spendable for graceDays: the cancellation is activity and moves the deadline.
+  it("inactivity expiry: points the lapse took are forfeited on cancellation, not revived as a grace lot", async () => {
     const s = await setup(rewardsProgram([mug], { expiry: { kind: "inactivity", months: 2 } }), "2026-06-01T11:00:00Z");
     await s.enroll();
     await s.credit("400");
@@ -379,9 +383,10 @@ describe("cancelling a redemption", () => {
     s.t.set("2026-09-01T11:00:00Z");
     await s.engine.expire(); // 280 lapse
     const c = await s.cancel("k");
-    expect(c.regranted).toBe("120");
-    expect(cancelEntry(c).lot!.expiresAt).toBe("2026-10-01T11:00:00.000Z");
-    expect(await s.wallet()).toMatchObject({ available: "120", expiredUnswept: "0" });
+    expect(c).toMatchObject({ regranted: "0", forfeited: "120" });
+    expect(cancelEntry(c).lot).toBeNull();
+    expect(await s.wallet()).toMatchObject({ available: "0", expiredUnswept: "0" });
+    expect(await s.violations()).toEqual([]);
   });
 
   // Under within_balance a refund forgives the points of a purchase that were spent. When the

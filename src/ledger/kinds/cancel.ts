@@ -10,8 +10,9 @@ import { countLimit, createLot, noteActivity, reopenLot, replaceLot, totals, upd
 
 /**
  * A cancelled redemption: its points come back to the lots they were drawn from (`lots`), except
- * those whose lot has expired since: they come back as a new lot with a short grace term (`lot`,
- * `regranted`), or are forfeited (graceDays 0). Debt is repaid first, as by any credit.
+ * those whose lot has expired since by its own date: they come back as a new lot with a short grace
+ * term (`lot`, `regranted`), or are forfeited (graceDays 0); all are forfeited when the wallet lapsed
+ * for inactivity after the redemption. Debt is repaid first, as by any credit.
  */
 export interface CancelEntry extends EntryBase {
   readonly kind: "cancel";
