@@ -119,7 +119,8 @@ export async function runScript(
       });
       purchases.push({ id: `o${i}`, amount: op.amount, refunded: 0 });
     } else if (op.kind === "refund" && purchases.length > 0) {
-      const p = purchases[op.index % purchases.length]!;
+      // A negative index counts from the latest purchase (-1: the latest).
+      const p = purchases[((op.index % purchases.length) + purchases.length) % purchases.length]!;
       const amount = op.part === 1 ? p.amount - p.refunded : Math.floor((p.amount - p.refunded) / 2);
       if (amount <= 0) continue;
       await engine.refund({ key: `r${i}`, memberId: "m", purchaseId: p.id, amount: `${amount}.00`, currency: "GBP" });
