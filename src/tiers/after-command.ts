@@ -72,15 +72,7 @@ export function tiersAfterCommand(
     }
     return;
   }
-  if (tiers.promotion !== "immediate") return;
-  if (q > c) promote(writer, program, q, now, null);
-  else if (t.graceUntil !== null && q >= c) {
-    writeTier(
-      writer,
-      program,
-      t.id,
-      { ...t, graceUntil: null, guaranteedUntil: guaranteeFrom(program, writer.state, c, now, false), basis: "review" },
-      "requalified",
-    );
-  }
+  // Only promotion happens between reviews: a member in a grace period whose window meets the tier
+  // again stays in grace, and the review at its end requalifies (dated when its window meets it).
+  if (tiers.promotion === "immediate" && q > c) promote(writer, program, q, now, null);
 }

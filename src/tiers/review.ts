@@ -91,7 +91,7 @@ function computeReviewDueAt(program: Program, state: MemberView): number | null 
  * demotion on the last complete year (the window that closed at the current one's start), and the
  * partial current year only counts where it supports more.
  */
-function keepIndex(program: Program, state: MemberView, at: number, q: number): number {
+export function keepIndex(program: Program, state: MemberView, at: number, q: number): number {
   if (program.tiers!.schedule.kind === "daily") return q;
   const range = windowAt(program, state, at);
   if (range.endsAt === null || range.from === null || range.endsAt === at) return q;

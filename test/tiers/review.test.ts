@@ -133,19 +133,22 @@ describe("Voucherify: a downgrade grace period", () => {
     expect(await s.tierOf()).toMatchObject({ id: "bronze", graceUntil: null });
   });
 
-  it("a member who requalifies during the grace period keeps the tier and leaves grace", async () => {
+  it("a member whose window meets the tier again during the grace period keeps it, and the review at its end requalifies", async () => {
     const s = await failedReview();
     s.t.set("2028-02-10T12:00:00Z");
     const result = await s.buy("550.00");
-    expect(tierEntries(result.entries).map((e) => e.reason)).toEqual(["requalified"]);
+    // Requalifying is a review's step: the purchase leaves the grace running (issue 19, defect 10).
+    expect(tierEntries(result.entries)).toEqual([]);
+    expect(await s.tierOf()).toMatchObject({ id: "silver", graceUntil: "2028-03-31T23:00:00.000Z" });
+    s.t.set("2028-04-01T00:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({ requalified: 1 });
     expect(await s.tierOf()).toMatchObject({
       id: "silver",
       graceUntil: null,
       guaranteedUntil: "2029-01-01T00:00:00.000Z",
     });
-    s.t.set("2028-04-01T00:00:00Z");
-    expect((await s.engine.reviewTiers()).members).toBe(0);
-    expect((await s.tierOf()).id).toBe("silver");
+    const last = tierEntries(await readAllEntries(s.store, s.id, "m")).at(-1)!;
+    expect(last.tier.reviewedAt).toBe("2028-03-31T23:00:00.000Z");
   });
 
   it("a sweep that runs late still decides at the end of grace, not at the time it runs", async () => {
