@@ -90,8 +90,8 @@ export interface MemberSnapshot {
   purchases: Record<string, PurchaseSnapshot>;
   caps: Record<string, Record<string, Partial<Record<Period, Record<string, string>>>>>;
   activity: Record<string, number>;
-  /** Absent in snapshots written before tiers existed. */
-  tier?: TierState | null;
+  /** Absent in snapshots written before tiers existed; `confirmed` absent before it existed. */
+  tier?: (Omit<TierState, "confirmed"> & { confirmed?: TierState["confirmed"] }) | null;
   metrics?: Record<string, Record<string, string>>;
   /** Format 1 only (absent before rewards existed): every redemption's record. */
   redemptions?: Record<string, RedemptionSnapshot>;
@@ -308,7 +308,13 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     purchases,
     caps: mapDict(snapshot.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, dec))),
     activity: mapDict(snapshot.activity ?? {}, (t) => t),
-    tier: snapshot.tier ? { ...snapshot.tier, floor: snapshot.tier.floor ? { ...snapshot.tier.floor } : null } : null,
+    tier: snapshot.tier
+      ? {
+          ...snapshot.tier,
+          floor: snapshot.tier.floor ? { ...snapshot.tier.floor } : null,
+          confirmed: snapshot.tier.confirmed ?? null,
+        }
+      : null,
     metrics: mapDict(snapshot.metrics ?? {}, (m) => buckets.decode(m)),
     redemptions,
     limits: mapDict(snapshot.limits ?? {}, (c) => countersTo(c, dec)),

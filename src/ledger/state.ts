@@ -113,6 +113,14 @@ export interface TierState {
   floor: { tier: string; until: number } | null;
   reviewedAt: number | null;
   basis: "base" | "promotion" | "review" | "manual";
+  confirmed: TierHold | null;
+}
+
+/** The tier the last review left the member in, and until when that review holds it (TierRecord.confirmed). */
+export interface TierHold {
+  readonly tier: string;
+  readonly until: number;
+  readonly grace: boolean;
 }
 
 export interface MemberState {
@@ -231,6 +239,7 @@ export function cloneState(state: MemberView): MemberState {
     purchases: mapDict(state.purchases, (p) => p),
     caps: mapDict(state.caps, (byWallet) => mapDict(byWallet, copyCounters)),
     activity: mapDict(state.activity, (t) => t),
+    // The tier's hold (`confirmed`) is read-only: the copy shares it.
     tier:
       state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
     metrics: mapDict(state.metrics, (m) => m),

@@ -45,6 +45,8 @@ export function assignTier(
       floor: assignment.until === null ? null : { tier: assignment.tier, until: assignment.until },
       reviewedAt: t.reviewedAt,
       basis: "manual",
+      // A manual assignment overrides what the last review decided.
+      confirmed: null,
     },
     "manual",
     assignment.note,

@@ -18,6 +18,7 @@ export function currentTier(program: Program, state: MemberView): TierState {
     floor: null,
     reviewedAt: null,
     basis: "base",
+    confirmed: null,
   };
 }
 

@@ -17,7 +17,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import { windowAt, ALL_BUCKET } from "./window.js";
 import { currentTier, indexOf, qualifiedIndex } from "./qualify.js";
 import { failsAt, guaranteeFrom, nextMidnight, nextScheduled } from "./schedule.js";
-import { ensureTier, promote, tierEntryFrom, writeTier } from "./write-tier.js";
+import { ensureTier, promote, reviewHold, tierEntryFrom, writeTier } from "./write-tier.js";
 
 // The tier decisions that used to live here, still reachable from this path.
 export { currentTier, meets, qualifiedIndex } from "./qualify.js";
@@ -91,7 +91,7 @@ function computeReviewDueAt(program: Program, state: MemberView): number | null 
  * demotion on the last complete year (the window that closed at the current one's start), and the
  * partial current year only counts where it supports more.
  */
-function keepIndex(program: Program, state: MemberView, at: number, q: number): number {
+export function keepIndex(program: Program, state: MemberView, at: number, q: number): number {
   if (program.tiers!.schedule.kind === "daily") return q;
   const range = windowAt(program, state, at);
   if (range.endsAt === null || range.from === null || range.endsAt === at) return q;
@@ -117,6 +117,7 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
     return writeTier(w, program, from, { ...t, floor, reviewedAt: at }, floorEnded ? "floor_ended" : "held");
   }
   if (k >= c || c === 0) {
+    const guaranteedUntil = guaranteeFrom(program, w.state, c, at, false);
     return writeTier(
       w,
       program,
@@ -125,9 +126,10 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
         ...t,
         floor,
         graceUntil: null,
-        guaranteedUntil: guaranteeFrom(program, w.state, c, at, false),
+        guaranteedUntil,
         reviewedAt: at,
         basis: c === 0 ? "base" : "review",
+        confirmed: reviewHold(program, c, guaranteedUntil),
       },
       floorEnded ? "floor_ended" : "requalified",
     );
@@ -138,13 +140,21 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
       w,
       program,
       from,
-      { ...t, floor, graceUntil, guaranteedUntil: graceUntil, reviewedAt: at },
+      {
+        ...t,
+        floor,
+        graceUntil,
+        guaranteedUntil: graceUntil,
+        reviewedAt: at,
+        confirmed: reviewHold(program, c, graceUntil, true),
+      },
       "grace_started",
     );
   }
   const target = Math.max(floorIdx, tiers.demotion === "oneDown" ? Math.max(k, c - 1) : k);
   // A demotion the ended floor would have stopped is the floor's end: the statement says so.
   const reason = floorEnded && indexOf(tiers, t.floor!.tier) > target ? "floor_ended" : "demotion";
+  const guaranteedUntil = guaranteeFrom(program, w.state, target, at, false);
   writeTier(
     w,
     program,
@@ -152,11 +162,12 @@ function reviewAt(w: LedgerWriter, program: Program, at: number): void {
     {
       id: tiers.levels[target]!.id,
       since: at,
-      guaranteedUntil: guaranteeFrom(program, w.state, target, at, false),
+      guaranteedUntil,
       graceUntil: null,
       floor,
       reviewedAt: at,
       basis: target === 0 ? "base" : "review",
+      confirmed: reviewHold(program, target, guaranteedUntil),
     },
     reason,
   );

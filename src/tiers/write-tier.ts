@@ -21,6 +21,7 @@ function record(t: TierState): TierRecord {
     floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
     reviewedAt: isoOrNull(t.reviewedAt),
     basis: t.basis,
+    confirmed: t.confirmed === null ? null : { ...t.confirmed, until: iso(t.confirmed.until) },
   };
 }
 
@@ -60,11 +61,26 @@ export function promote(
       floor: t.floor !== null && t.floor.until > at ? t.floor : null,
       reviewedAt: reviewedAt ?? t.reviewedAt,
       basis: "promotion",
+      // A promotion leaves the last review's hold in place: a refund may take the member back to it, no lower.
+      confirmed: t.confirmed !== null && t.confirmed.until > at ? t.confirmed : null,
     },
     "promotion",
   );
   // Every tier crossed pays its bonus: reaching gold in one purchase pays what silver-then-gold would.
   for (let i = c + 1; i <= to; i++) awardTierBonus(writer, program, tiers.levels[i]!.id, at);
+}
+
+/**
+ * What a review that leaves the member in tier `index` holds until `until` (its guarantee, or the
+ * end of the grace period it starts): null for the base tier or a tier held without end.
+ */
+export function reviewHold(
+  program: Program,
+  index: number,
+  until: number | null,
+  grace = false,
+): TierState["confirmed"] {
+  return index === 0 || until === null ? null : { tier: program.tiers!.levels[index]!.id, until, grace };
 }
 
 /** The `from` of the next tier entry: null before the member's first tier entry. */

@@ -11,24 +11,23 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   applyEntries,
-  createLoyaltyEngine,
   createMemoryStore,
   foldEntries,
   isLoyaltyError,
   compileProgram,
   Decimal,
-  type Entry,
   type LoyaltyStore,
   type ProgramDefinition,
   type TierEntry,
 } from "../../src/index.js";
-import { memberViolations, racingStore, readAllEntries, testClock } from "../../src/testing/index.js";
+import { memberViolations, readAllEntries } from "../../src/testing/index.js";
 import { emptyState } from "../../src/ledger/state.js";
 import { qualifiedIndex } from "../../src/tiers/qualify.js";
 import { windowAt } from "../../src/tiers/window.js";
 import { testEngine } from "../support/engine.js";
 import { mugProgram, tierProgram } from "../support/programs.js";
 import { T0, memberSetup } from "../support/members.js";
+import { opArb, runScript, tierEntries, tierPath, variantArb, variantProgram } from "../support/tier-scripts.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const DAY = 86_400_000;
@@ -43,8 +42,6 @@ async function setup(def: ProgramDefinition, start: string, store: LoyaltyStore 
   const tierOf = async (memberId = "m") => (await engine.summary(memberId)).tier!;
   return { engine, store, t, buy, tierOf, id: def.id };
 }
-
-const tierEntries = (entries: readonly Entry[]) => entries.filter((e): e is TierEntry => e.kind === "tier");
 
 describe("Talon.One: one_down versus balance-based downgrades", () => {
   // Talon.One's tier downgrade policies: one_down moves a member who failed to requalify down one
@@ -136,19 +133,22 @@ describe("Voucherify: a downgrade grace period", () => {
     expect(await s.tierOf()).toMatchObject({ id: "bronze", graceUntil: null });
   });
 
-  it("a member who requalifies during the grace period keeps the tier and leaves grace", async () => {
+  it("a member whose window meets the tier again during the grace period keeps it, and the review at its end requalifies", async () => {
     const s = await failedReview();
     s.t.set("2028-02-10T12:00:00Z");
     const result = await s.buy("550.00");
-    expect(tierEntries(result.entries).map((e) => e.reason)).toEqual(["requalified"]);
+    // Requalifying is a review's step: the purchase leaves the grace running (issue 19, defect 10).
+    expect(tierEntries(result.entries)).toEqual([]);
+    expect(await s.tierOf()).toMatchObject({ id: "silver", graceUntil: "2028-03-31T23:00:00.000Z" });
+    s.t.set("2028-04-01T00:00:00Z");
+    expect((await s.engine.reviewTiers()).changes).toEqual({ requalified: 1 });
     expect(await s.tierOf()).toMatchObject({
       id: "silver",
       graceUntil: null,
       guaranteedUntil: "2029-01-01T00:00:00.000Z",
     });
-    s.t.set("2028-04-01T00:00:00Z");
-    expect((await s.engine.reviewTiers()).members).toBe(0);
-    expect((await s.tierOf()).id).toBe("silver");
+    const last = tierEntries(await readAllEntries(s.store, s.id, "m")).at(-1)!;
+    expect(last.tier.reviewedAt).toBe("2028-03-31T23:00:00.000Z");
   });
 
   it("a sweep that runs late still decides at the end of grace, not at the time it runs", async () => {
@@ -960,129 +960,7 @@ describe("validation", () => {
   });
 });
 
-// ---- Properties ---------------------------------------------------------------------------------
-
-type Op =
-  | { kind: "buy"; amount: number }
-  | { kind: "refund"; index: number; part: number }
-  | { kind: "advance"; days: number }
-  | { kind: "review" };
-
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 1, max: 900 }).map((amount) => ({ kind: "buy" as const, amount })) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant("refund" as const),
-      index: fc.nat(),
-      part: fc.integer({ min: 1, max: 2 }),
-    }),
-  },
-  { weight: 3, arbitrary: fc.integer({ min: 1, max: 200 }).map((days) => ({ kind: "advance" as const, days })) },
-  { weight: 2, arbitrary: fc.constant({ kind: "review" as const }) },
-);
-
-const variantArb = fc.record({
-  demotion: fc.constantFrom("recompute" as const, "oneDown" as const),
-  graceMonths: fc.constantFrom(0, 2),
-  minimumStayMonths: fc.constantFrom(0, 3),
-  promotion: fc.constantFrom("immediate" as const, "atReview" as const),
-  refunds: fc.constantFrom("atOnce" as const, "atReview" as const),
-  window: fc.constantFrom<Tiers["window"]>(
-    { kind: "calendarYear" },
-    { kind: "rolling", months: 6 },
-    { kind: "rolling", days: 45 },
-    { kind: "membershipYear" },
-  ),
-  schedule: fc.constantFrom<Tiers["review"]["schedule"]>(
-    { kind: "periodEnd", period: "quarter" },
-    { kind: "periodEnd", period: "month" },
-    { kind: "daily" },
-    { kind: "tierAnniversary" },
-  ),
-});
-
-type Variant = typeof variantArb extends fc.Arbitrary<infer T> ? T : never;
-
-function variantProgram(v: Variant): ProgramDefinition {
-  return tierProgram(
-    {
-      levels: [
-        { id: "t0" },
-        { id: "t1", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
-        { id: "t2", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "800" }] } },
-        {
-          id: "t3",
-          qualify: {
-            match: "all",
-            thresholds: [
-              { metric: "points", wallet: "status", min: "1500" },
-              { metric: "purchases", min: 3 },
-            ],
-          },
-        },
-      ],
-      window: v.window,
-      promotion: v.promotion,
-      refunds: v.refunds,
-      review: {
-        schedule: v.schedule,
-        demotion: v.demotion,
-        graceMonths: v.graceMonths,
-        minimumStayMonths: v.minimumStayMonths,
-      },
-    },
-    { id: "prop" },
-  );
-}
-
-/** Runs a script on a fresh engine; `sweep` decides how reviews run (batch size, racing store). */
-async function runScript(
-  def: ProgramDefinition,
-  script: readonly Op[],
-  opts: { batchSize: number; racing?: boolean; reviewTwice?: boolean } = { batchSize: 500 },
-) {
-  const inner = createMemoryStore();
-  let flip = 0;
-  const store = opts.racing ? racingStore(inner, () => ++flip % 3 === 0) : inner;
-  const t = testClock("2026-01-15T10:00:00Z");
-  const engine = createLoyaltyEngine({ program: def, store, clock: t.clock, ids: t.ids, maxAttempts: 50 });
-  await engine.enroll({ key: "e", memberId: "m" });
-  const purchases: { id: string; amount: number; refunded: number }[] = [];
-  const reviewResults: number[] = [];
-  for (const [i, op] of script.entries()) {
-    if (op.kind === "buy") {
-      await engine.recordPurchase({
-        key: `p${i}`,
-        memberId: "m",
-        purchaseId: `o${i}`,
-        amount: `${op.amount}.00`,
-        currency: "GBP",
-      });
-      purchases.push({ id: `o${i}`, amount: op.amount, refunded: 0 });
-    } else if (op.kind === "refund" && purchases.length > 0) {
-      const p = purchases[op.index % purchases.length]!;
-      const amount = op.part === 1 ? p.amount - p.refunded : Math.floor((p.amount - p.refunded) / 2);
-      if (amount <= 0) continue;
-      await engine.refund({ key: `r${i}`, memberId: "m", purchaseId: p.id, amount: `${amount}.00`, currency: "GBP" });
-      p.refunded += amount;
-    } else if (op.kind === "advance") {
-      t.advance(op.days * DAY);
-    } else if (op.kind === "review") {
-      await engine.reviewTiers({ batchSize: opts.batchSize });
-      if (opts.reviewTwice) reviewResults.push((await engine.reviewTiers({ batchSize: opts.batchSize })).members);
-    }
-  }
-  await engine.reviewTiers({ batchSize: opts.batchSize });
-  return { entries: await readAllEntries(inner, def.id, "m"), reviewResults, inner, now: t.now() };
-}
-
-/** A member's tier history, without when or by which command each entry was written. */
-const tierPath = (entries: readonly Entry[]) =>
-  tierEntries(entries).map(
-    (e) =>
-      `${e.reason} ${e.from}>${e.to} since=${e.tier.since} guaranteed=${e.tier.guaranteedUntil} grace=${e.tier.graceUntil} reviewed=${e.tier.reviewedAt}`,
-  );
+// ---- Properties (the scripts and program variants: test/support/tier-scripts.ts) ------------------
 
 describe("tier properties", () => {
   it("the tier is a pure function of the entries and the review instants: sweeps at any time, in any batch size, or none, lost races and chunked folds agree", async () => {

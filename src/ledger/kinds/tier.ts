@@ -24,6 +24,13 @@ export interface TierRecord {
   readonly reviewedAt: string | null;
   /** How the tier was last reached: "promotion" tiers can be taken back at once by a refund (program option). */
   readonly basis: "base" | "promotion" | "review" | "manual";
+  /**
+   * The tier the last review left the member in (requalified, kept through a grace period, or
+   * demoted to) and until when that review holds it: a refund under `refunds: "atOnce"` never takes
+   * the member below it before `until`; `grace`: the hold is a grace period. Null: none (the base
+   * tier, a manual assignment); absent in entries written before it existed.
+   */
+  readonly confirmed?: { readonly tier: string; readonly until: string; readonly grace: boolean } | null;
 }
 
 /** A tier change, or a review outcome (requalified, grace started, held), with its reason. */
@@ -53,6 +60,7 @@ export const tier: EntryKindSpec<TierEntry> = {
 
 const ms = (t: string | null) => (t === null ? null : Date.parse(t));
 export function tierFromRecord(record: TierRecord): TierState {
+  const held = record.confirmed ?? null;
   return {
     id: record.id,
     since: Date.parse(record.since),
@@ -61,5 +69,6 @@ export function tierFromRecord(record: TierRecord): TierState {
     floor: record.floor === null ? null : { tier: record.floor.tier, until: Date.parse(record.floor.until) },
     reviewedAt: ms(record.reviewedAt),
     basis: record.basis,
+    confirmed: held === null ? null : { tier: held.tier, until: Date.parse(held.until), grace: held.grace },
   };
 }
