@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "SELF_REFERRAL",
   "ALREADY_REFERRED",
   "REFERRAL_EXPIRED",
+  "PRECISION_EXCEEDED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -92,6 +93,8 @@ export const messages = {
   alreadyReferred: (memberId: string, by: string) => `Member "${memberId}" was already referred by "${by}".`,
   referralExpired: (memberId: string, days: number) =>
     `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
+  precisionExceeded: (wallet: string, total: string, max: string) =>
+    `This command would take wallet "${wallet}"'s ${total} total to ${max} points or more, beyond what the engine keeps exactly; nothing was written.`,
 
   // Field-level issue texts.
   field: {
@@ -106,6 +109,8 @@ export const messages = {
     negative: "Must not be negative.",
     tooPrecise: (places: number) => `At most ${places} decimal place${places === 1 ? "" : "s"} allowed here.`,
     tooLarge: (max: string) => `Must be at most ${max}.`,
+    awardTooLarge: (points: string, max: string) =>
+      `This would earn ${points} points in one award, more than ${max}, the most one award may be (exact arithmetic); use a smaller amount.`,
     notCurrency: "Not an ISO 4217 currency code (three capital letters such as GBP).",
     notTimeZone: "Not an IANA time zone (such as Europe/London).",
     notInstant: "Not an ISO 8601 timestamp with an offset, such as 2026-03-01T12:00:00Z.",
