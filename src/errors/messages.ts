@@ -45,6 +45,8 @@ export const messages = {
     `Member "${memberId}" has no purchase "${purchaseId}"; record the purchase first, or refund without purchaseId for a return with no receipt.`,
   duplicatePurchase: (purchaseId: string) =>
     `Purchase "${purchaseId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
+  purchaseOfAnotherMember: (purchaseId: string) =>
+    `Purchase "${purchaseId}" is already recorded for another member, and this program records each purchase id once across members (purchases.uniqueAcrossMembers).`,
   refundExceedsPurchase: (purchaseId: string, refundable: string) =>
     `The refund exceeds what is left of purchase "${purchaseId}": at most ${refundable} can still be refunded.`,
   refundWindowClosed: (purchaseId: string, closedAt: string) =>
@@ -109,6 +111,8 @@ export const messages = {
     negative: "Must not be negative.",
     tooPrecise: (places: number) => `At most ${places} decimal place${places === 1 ? "" : "s"} allowed here.`,
     tooLarge: (max: string) => `Must be at most ${max}.`,
+    noPurchaseClaims:
+      "The program sets purchases.uniqueAcrossMembers, and this store cannot claim purchase ids across members (capabilities.purchaseClaims, findPurchaseOwner); use a store that can, or leave the setting off.",
     awardTooLarge: (points: string, max: string) =>
       `This would earn ${points} points in one award, more than ${max}, the most one award may be (exact arithmetic); use a smaller amount.`,
     notCurrency: "Not an ISO 4217 currency code (three capital letters such as GBP).",
