@@ -4,8 +4,9 @@ import { Decimal as DecimalJs } from "decimal.js";
  * Significant digits of every result. With the figures bounded (src/shared/figures.ts: at most
  * 10^15 and 8 decimals, so at most 23 digits; wallet totals below 10^30, at most 38 digits), every
  * product the engine computes has at most 38 + 23 = 61 digits and is exact, every sum of totals is
- * exact, and a quotient (1 point per £3) keeps at least 30 digits beyond the point's scale, more
- * than the divisor has, so its one rounding to the scale is the exact quotient's (docs/ledger.md).
+ * exact, and a quotient (1 point per £3; below 10^30) keeps at least 26 digits beyond the point's
+ * scale, more than its divisor has (at most 23), so its one rounding to the scale is the exact
+ * quotient's (docs/ledger.md, "Exact arithmetic").
  */
 export const PRECISION = 64;
 
