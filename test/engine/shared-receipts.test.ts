@@ -36,7 +36,7 @@ describe("purchases.uniqueAcrossMembers", () => {
   it("is a boolean, refused otherwise with its path", () => {
     const paths = (() => {
       try {
-        compileProgram(poundsProgram({ purchases: { uniqueAcrossMembers: "yes", other: 1 } }));
+        compileProgram({ ...poundsProgram(), purchases: { uniqueAcrossMembers: "yes", other: 1 } });
       } catch (e) {
         return (e as LoyaltyError).issues.map((i) => i.path.join("."));
       }
