@@ -4,6 +4,7 @@
  */
 import type { AccrualContext, CompiledAward, CompiledRule, Program } from "../program/compile.js";
 import { Decimal, ZERO, min, roundTo } from "../shared/decimal.js";
+import { boundedAward } from "../shared/figures.js";
 import { periodKey, type Period } from "../shared/periods.js";
 import type { MemberView } from "../ledger/state.js";
 
@@ -94,6 +95,9 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
           break;
         }
       }
+      // Before caps: an award beyond the bound is refused, never cut (src/shared/figures.ts).
+      if (ctx.trigger === "purchase") boundedAward(raw, "recordPurchase", ["amount"]);
+      else boundedAward(raw, "recordEvent", []);
       let points = raw;
       const capKeys: Partial<Record<Period, string>> = {};
       if (rule.perCommandCap !== null || rule.periodCaps.length > 0)

@@ -14,6 +14,7 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
 import { Decimal, ZERO, formatAmount, roundTo } from "../shared/decimal.js";
+import { boundedAward } from "../shared/figures.js";
 import { iso } from "../shared/time.js";
 import { inactivityDeadline, refundWindowClosesAt } from "../expiry/policy.js";
 import type { LotDraw } from "../ledger/entries.js";
@@ -123,7 +124,7 @@ export function refund(writer: LedgerWriter, program: Program, request: RefundFa
     if (base === null) return reversals;
     for (const award of base.awards) {
       if (award.kind !== "rate") continue;
-      const points = rateAwardPoints(program, award, request.amount);
+      const points = boundedAward(rateAwardPoints(program, award, request.amount), "refund", ["amount"]);
       const done = reverse(writer, program, award.wallet, points, points, new Set(), null);
       if (done) reversals.push(done);
     }

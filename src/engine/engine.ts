@@ -103,6 +103,12 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
       issues: [{ path: ["consolidateAt"], message: f.expectedType("a whole number of at least 1, or Infinity") }],
     });
   }
+  // Purchase ids unique across members need the store to claim them atomically (port.ts).
+  if (program.uniquePurchaseIds && !(store.capabilities.purchaseClaims === true && store.findPurchaseOwner)) {
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("createLoyaltyEngine", 1), {
+      issues: [{ path: ["store"], message: f.noPurchaseClaims }],
+    });
+  }
   const ctx: EngineContext = {
     program,
     store,

@@ -16,8 +16,8 @@ import type { EngineContext } from "./context.js";
 import type { LoyaltyEngine } from "./facade.js";
 import { attrs, checkAgainstProgram, parse, toLines } from "./inputs.js";
 import type { EarnResult, EnrollResult, RefundResult } from "./results.js";
-import { loadKnown } from "./store-calls.js";
-import { writeOne } from "./write-path.js";
+import { guard, loadKnown } from "./store-calls.js";
+import { write, writeOne } from "./write-path.js";
 
 /** The record a command names: a purchase whose duplicate it checks, or that it refunds. */
 const purchaseRecord = (purchaseId: string) => ({ purchases: [purchaseId], redemptions: [] });
@@ -59,33 +59,30 @@ export function purchaseCommands(
 
     async recordPurchase(input) {
       const command = parse(schemas.purchaseSchema, input, "recordPurchase");
-      return writeOne<EarnResult>(
+      const { memberId, purchaseId } = command;
+      return write<EarnResult>(
         ctx,
         "purchase",
         { raw: input, parsed: command },
         command.key,
-        command.memberId,
-        true,
-        (w) => {
-          const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
-          const evaluation = recordPurchase(w, program, {
-            purchaseId: command.purchaseId,
+        [{ id: memberId, mustExist: true, records: purchaseRecord(purchaseId) }],
+        async ([w]) => {
+          const occurredAt = command.occurredAt === undefined ? w!.now : instantMs(command.occurredAt);
+          const evaluation = recordPurchase(w!, program, {
+            purchaseId,
             amount: new Decimal(command.amount),
             occurredAt,
             lines: toLines(command.lines),
             attributes: attrs(command.attributes),
           });
-          return {
-            memberId: command.memberId,
-            purchaseId: command.purchaseId,
-            ...awardLines(ctx, evaluation),
-            availableAt: evaluation.availableAt,
-          };
+          const result = { memberId, purchaseId, ...awardLines(ctx, evaluation), availableAt: evaluation.availableAt };
+          if (!program.uniquePurchaseIds) return { result };
+          // Another member's claim refuses it; a claim that lands first while this one commits
+          // makes the commit conflict, and the decision runs again and finds it here.
+          await refuseOtherOwner(ctx, memberId, purchaseId);
+          return { result, purchaseClaims: [{ purchaseId, memberId }] };
         },
-        {
-          records: purchaseRecord(command.purchaseId),
-          check: (at) => checkAgainstProgram(ctx, at, "recordPurchase", command),
-        },
+        (at) => checkAgainstProgram(ctx, at, "recordPurchase", command),
       );
     },
 
@@ -179,4 +176,12 @@ export function purchaseCommands(
       );
     },
   };
+}
+
+/** Refuses a purchase id another member claimed (`purchases.uniqueAcrossMembers`): DUPLICATE_PURCHASE. */
+async function refuseOtherOwner(ctx: EngineContext, memberId: string, purchaseId: string): Promise<void> {
+  const owner = await guard(() => ctx.store.findPurchaseOwner!(ctx.program.id, purchaseId));
+  if (owner === null || owner === memberId) return;
+  const message = messages.purchaseOfAnotherMember(purchaseId);
+  throw new LoyaltyError("DUPLICATE_PURCHASE", message, { issues: [{ path: ["purchaseId"], message }] });
 }

@@ -21,7 +21,7 @@ import { canonicalJson, sha256Hex } from "../shared/canonical.js";
 import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { backoff } from "./backoff.js";
-import type { MemberRecords, MemberWrite, RecordIds, StockChange } from "../store/port.js";
+import type { MemberRecords, MemberWrite, PurchaseClaim, RecordIds, StockChange } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 import { dueAtOf, runDueWork } from "./due-work.js";
@@ -76,10 +76,11 @@ async function legacyHash(type: CommandType, raw: unknown): Promise<string> {
 export const payloadText = (type: CommandType, parsed: object): string =>
   canonicalJson({ command: type, input: normalised(parsed) });
 
-/** What a decision returns to the write path: the command's result, and the stock it moves. */
+/** What a decision returns to the write path: the command's result, the stock it moves, the purchase ids it claims. */
 export interface Decided<R> {
   readonly result: Omit<R, "entries">;
   readonly stock?: readonly StockChange[];
+  readonly purchaseClaims?: readonly PurchaseClaim[];
 }
 
 /** A member a command writes: whether it must exist, the command field that names it, the records it reads. */
@@ -225,6 +226,9 @@ async function writeInTurn<R extends object>(
           members: writers.map((w, i) => memberWrite(ctx, w, loaded[i] ?? null)),
           idempotency: { key, payloadHash, result: recordedResult(decided.result, writers), committedAt: iso(at) },
           ...(decided.stock && decided.stock.length > 0 ? { stock: decided.stock } : {}),
+          ...(decided.purchaseClaims && decided.purchaseClaims.length > 0
+            ? { purchaseClaims: decided.purchaseClaims }
+            : {}),
         }),
       );
       return { ...result, replayed: false };

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   "ALREADY_REFERRED",
   "REFERRAL_EXPIRED",
   "RECIPIENT_INACTIVE",
+  "PRECISION_EXCEEDED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -45,6 +46,8 @@ export const messages = {
     `Member "${memberId}" has no purchase "${purchaseId}"; record the purchase first, or refund without purchaseId for a return with no receipt.`,
   duplicatePurchase: (purchaseId: string) =>
     `Purchase "${purchaseId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
+  purchaseOfAnotherMember: (purchaseId: string) =>
+    `Purchase "${purchaseId}" is already recorded for another member, and this program records each purchase id once across members (purchases.uniqueAcrossMembers).`,
   refundExceedsPurchase: (purchaseId: string, refundable: string) =>
     `The refund exceeds what is left of purchase "${purchaseId}": at most ${refundable} can still be refunded.`,
   refundWindowClosed: (purchaseId: string, closedAt: string) =>
@@ -95,6 +98,8 @@ export const messages = {
   alreadyReferred: (memberId: string, by: string) => `Member "${memberId}" was already referred by "${by}".`,
   referralExpired: (memberId: string, days: number) =>
     `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
+  precisionExceeded: (wallet: string, total: string, max: string) =>
+    `This command would take wallet "${wallet}"'s ${total} total to ${max} points or more, beyond what the engine keeps exactly; nothing was written.`,
 
   // Field-level issue texts.
   field: {
@@ -109,6 +114,10 @@ export const messages = {
     negative: "Must not be negative.",
     tooPrecise: (places: number) => `At most ${places} decimal place${places === 1 ? "" : "s"} allowed here.`,
     tooLarge: (max: string) => `Must be at most ${max}.`,
+    noPurchaseClaims:
+      "The program sets purchases.uniqueAcrossMembers, and this store cannot claim purchase ids across members (capabilities.purchaseClaims, findPurchaseOwner); use a store that can, or leave the setting off.",
+    awardTooLarge: (points: string, max: string) =>
+      `This would earn ${points} points in one award, more than ${max}, the most one award may be (exact arithmetic); use a smaller amount.`,
     notCurrency: "Not an ISO 4217 currency code (three capital letters such as GBP).",
     notTimeZone: "Not an IANA time zone (such as Europe/London).",
     notInstant: "Not an ISO 8601 timestamp with an offset, such as 2026-03-01T12:00:00Z.",

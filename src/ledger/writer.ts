@@ -13,6 +13,7 @@
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
+import { checkTotal } from "../shared/figures.js";
 import { iso } from "../shared/time.js";
 import { applyEntry } from "./apply.js";
 import type { CommandType, Entry, EntryDraft, MetricStamp } from "./entries.js";
@@ -104,6 +105,10 @@ export class LedgerWriter {
       command: this.ctx.command,
     } as unknown as Entry;
     applyEntry(this.#state, entry);
+    // The last guard of exact arithmetic: a total that reached the bound refuses the command
+    // (PRECISION_EXCEEDED), before anything is committed, instead of growing past exact sums.
+    for (const [wallet, totals] of Object.entries(this.#state.wallets))
+      for (const [name, total] of Object.entries(totals)) checkTotal(wallet, name, total);
     this.#entries.push(entry);
     return entry;
   }

@@ -14,6 +14,9 @@
  *   stock change in ascending reward id, an upsert that refuses to go below zero (no row back, or
  *   the CHECK failing on a first insert: `CommitConflict("stock")`); COMMIT. Members before stock,
  *   each in a fixed order: two commits cannot wait on each other in a cycle.
+ * - Purchase claims (a program with `purchases.uniqueAcrossMembers`) also take the transaction:
+ *   after the stock, each claim in ascending purchase id, an upsert that returns no row when
+ *   another member holds the id (`CommitConflict("purchase")`).
  *
  * Under READ COMMITTED (the default) a compare-and-set that meets a concurrent writer waits for it,
  * then re-reads the row and finds the new version, so two commits on one member never both land.
@@ -43,6 +46,7 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
     ...batch.members.map((m) => m.memberId),
     ...(batch.idempotency ? [batch.idempotency.key] : []),
     ...(batch.stock ?? []).map((c) => c.rewardId),
+    ...(batch.purchaseClaims ?? []).map((c) => c.purchaseId),
   ];
   const bad = ids.find((id) => !storable(id));
   if (bad !== undefined)
@@ -52,7 +56,11 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
   const writes = [...batch.members].sort((a, b) => byId(a.memberId, b.memberId));
   // One member (most commands): one statement, which is a transaction of its own. With
   // `faults` it runs inside BEGIN ... COMMIT, so that a test can fail the commit after the write.
-  const single = writes.length === 1 && ctx.faults === undefined && (batch.stock ?? []).length === 0;
+  const single =
+    writes.length === 1 &&
+    ctx.faults === undefined &&
+    (batch.stock ?? []).length === 0 &&
+    (batch.purchaseClaims ?? []).length === 0;
   for (let attempt = 0; ; attempt++) {
     // Whether the commit may have reached the server: the single statement once sent, a
     // transaction once its work is done and COMMIT is on its way. A failure before that wrote
@@ -110,6 +118,16 @@ async function writeBatch(
     await ctx.faults?.("idempotency");
   }
   await writeStockChanges(ctx, tx, batch);
+  await writePurchaseClaims(ctx, tx, batch);
+}
+
+/** The batch's purchase claims, in ascending purchase id; one another member holds refuses the commit. */
+async function writePurchaseClaims(ctx: CommitContext, tx: SqlQueryable, batch: CommitBatch): Promise<void> {
+  for (const c of [...(batch.purchaseClaims ?? [])].sort((a, b) => byId(a.purchaseId, b.purchaseId))) {
+    const { rows } = await tx.query(ctx.sql.claimPurchase, [batch.programId, c.purchaseId, c.memberId]);
+    if (rows.length === 0) throw new CommitConflict("purchase", c.purchaseId);
+    await ctx.faults?.("claim");
+  }
 }
 
 /**

@@ -8,9 +8,9 @@ import type { Statements } from "./statements.js";
 /**
  * Where a test may make a commit fail, inside its transaction: after locking the members of a
  * multi-member commit, after each member's statement, after a lone idempotency record, after each
- * stock change.
+ * stock change, after each purchase claim.
  */
-export type PostgresFaultPoint = "lock" | "member" | "stock" | "idempotency";
+export type PostgresFaultPoint = "lock" | "member" | "stock" | "claim" | "idempotency";
 
 /** What every read runs on: a client (or an open transaction) and the statements. */
 export interface SqlContext {

@@ -20,6 +20,11 @@
  *   read only by the commands that name them (a refund, a cancellation, a duplicate check) and,
  *   for open redemptions newest first, by the summary; the snapshot holds only what is open
  *   (docs/ledger.md, "What a member's state holds").
+ * - `loyalty_purchase_claims` (migration 3): which member recorded a purchase id, for programs with
+ *   `purchases.uniqueAcrossMembers`; its primary key is what stops two members recording one
+ *   purchase id at once (the second insert waits for the first, then finds it taken). On a
+ *   distributed Postgres partitioned by member it is keyed by purchase id, not member: a
+ *   reference table, or a two-shard transaction, like idempotency keys.
  *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
@@ -119,6 +124,20 @@ CREATE TABLE ${s}.loyalty_records (
 );
 CREATE INDEX loyalty_records_open_redemptions ON ${s}.loyalty_records (program_id, member_id, at DESC, record_id DESC)
   WHERE kind = 'redemption' AND NOT cancelled;
+`,
+  },
+  {
+    version: 3,
+    name: "purchase id claims across members",
+    // Only programs with purchases.uniqueAcrossMembers write claims: purchases recorded before the
+    // setting was turned on have none, and are not checked.
+    sql: (s) => `
+CREATE TABLE ${s}.loyalty_purchase_claims (
+  program_id text COLLATE "C" NOT NULL,
+  purchase_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  PRIMARY KEY (program_id, purchase_id)
+);
 `,
   },
 ];

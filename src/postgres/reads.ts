@@ -1,6 +1,6 @@
 /**
  * The store's reads: a member, an idempotency record, both at once for a command, a member's
- * history by pages, and the due index (members with work due before an instant). Every column
+ * history by pages, a purchase id's owner, and the due index (members with work due before an instant). Every column
  * read back is cast to text in SQL, so the result does not depend on the driver's type parsers.
  */
 import type { Entry } from "../ledger/entries.js";
@@ -20,6 +20,17 @@ export async function loadMember(ctx: SqlContext, programId: string, memberId: s
   if (!storable(programId) || !storable(memberId)) return null;
   const { rows } = await ctx.client.query(ctx.sql.loadMember, [programId, memberId]);
   return rows[0] ? memberFrom(rows[0]) : null;
+}
+
+/** The member that claimed a purchase id in the program, or null (`purchases.uniqueAcrossMembers`). */
+export async function findPurchaseOwner(
+  ctx: SqlContext,
+  programId: string,
+  purchaseId: string,
+): Promise<string | null> {
+  if (!storable(programId) || !storable(purchaseId)) return null;
+  const { rows } = await ctx.client.query(ctx.sql.findPurchaseOwner, [programId, purchaseId]);
+  return rows[0] ? text(rows[0].member_id) : null;
 }
 
 export async function getIdempotency(

@@ -115,6 +115,14 @@ export function statements(schema: string) {
     insertIdempotency: `INSERT INTO ${idempotency} (program_id, key, payload_hash, result, committed_at)
       VALUES ($1, $2, $3, $4::json, $5::timestamptz)`,
 
+    findPurchaseOwner: `SELECT member_id FROM ${schema}.loyalty_purchase_claims WHERE program_id = $1 AND purchase_id = $2`,
+
+    // A claim another member holds returns no row (the WHERE of DO UPDATE fails on it); under READ
+    // COMMITTED a concurrent claim of the same id waits for the first to commit, then sees it.
+    claimPurchase: `INSERT INTO ${schema}.loyalty_purchase_claims AS c (program_id, purchase_id, member_id) VALUES ($1, $2, $3)
+      ON CONFLICT (program_id, purchase_id) DO UPDATE SET member_id = c.member_id WHERE c.member_id = EXCLUDED.member_id
+      RETURNING 1`,
+
     getStock: `SELECT remaining::text AS remaining FROM ${schema}.loyalty_reward_stock WHERE program_id = $1 AND reward_id = $2`,
 
     // A first change starts the count at $3 (the program's stock); later ones add to it unless the

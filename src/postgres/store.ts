@@ -28,6 +28,7 @@ import type { CommitContext, PostgresFaultPoint } from "./context.js";
 import { quoteSchema } from "./migrate.js";
 import {
   findDueMembers,
+  findPurchaseOwner,
   getIdempotency,
   listRedemptions,
   loadForCommand,
@@ -58,7 +59,7 @@ export interface PostgresStoreOptions {
 }
 
 export class PostgresStore implements LoyaltyStore {
-  readonly capabilities: StoreCapabilities = { durable: true, multiProcess: true };
+  readonly capabilities: StoreCapabilities = { durable: true, multiProcess: true, purchaseClaims: true };
   readonly schema: string;
   private readonly context: CommitContext;
 
@@ -103,6 +104,10 @@ export class PostgresStore implements LoyaltyStore {
 
   commit(batch: CommitBatch): Promise<void> {
     return commitBatch(this.context, batch);
+  }
+
+  findPurchaseOwner(programId: string, purchaseId: string): Promise<string | null> {
+    return findPurchaseOwner(this.context, programId, purchaseId);
   }
 
   getStock(programId: string, rewardId: string): Promise<number | null> {

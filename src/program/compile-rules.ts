@@ -153,11 +153,20 @@ export function compileRules(def: ValidDefinition): {
   return { rules, rulesByTrigger };
 }
 
-/** The rate's figures, with `ratio` only when points / per is an exact (terminating) decimal. */
+/**
+ * Digits a rate's `ratio` may have: an amount has at most 19 (10^15 with 4 decimals), so an amount
+ * times the ratio stays within the precision, exact (src/shared/figures.ts).
+ */
+const RATIO_DIGITS = Decimal.precision - 20;
+
+/**
+ * The rate's figures, with `ratio` only when points / per is an exact (terminating) decimal short
+ * enough that an amount times it is exact; otherwise evaluation multiplies first and divides once.
+ */
 function rate(pointsText: string, perText: string) {
   const points = new Decimal(pointsText),
     per = new Decimal(perText);
   const ratio = points.div(per);
   // A quotient that used every significant digit may have been rounded: treat it as inexact.
-  return { points, per, ratio: ratio.sd() < Decimal.precision ? ratio : null };
+  return { points, per, ratio: ratio.sd() <= RATIO_DIGITS ? ratio : null };
 }

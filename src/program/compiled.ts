@@ -170,6 +170,8 @@ export interface Program {
   readonly rounding: RoundingMode;
   readonly wallets: ReadonlyMap<string, CompiledWallet>;
   readonly pendingDays: number;
+  /** A purchase id is recorded once across members (`purchases.uniqueAcrossMembers`). */
+  readonly uniquePurchaseIds: boolean;
   readonly negativeBalance: NegativeBalancePolicy;
   readonly baseRule: CompiledRule | null;
   /** Local days a purchase may be refunded in; null: for ever. */

@@ -46,6 +46,12 @@ export const programSchema = z.strictObject({
   expiry: z
     .union([z.strictObject({ after: durationSchema, roundUpTo: termPolicy.shape.roundUpTo }), expiryPolicySchema])
     .optional(),
+  /**
+   * Purchases across members. `uniqueAcrossMembers: true` refuses a purchase id another member
+   * already recorded (a shared receipt) with DUPLICATE_PURCHASE; it needs a store that claims
+   * purchase ids (`capabilities.purchaseClaims`). Default false: ids are unique per member only.
+   */
+  purchases: z.strictObject({ uniqueAcrossMembers: z.boolean().optional() }).optional(),
   /** Purchase points become available this many days after the purchase (the return window). */
   pending: z.strictObject({ days: z.number().int().min(0).max(3650) }).optional(),
   refunds: z.strictObject({

@@ -1,12 +1,21 @@
 import { Decimal as DecimalJs } from "decimal.js";
 
 /**
+ * Significant digits of every result. With the figures bounded (src/shared/figures.ts: at most
+ * 10^15 and 8 decimals, so at most 23 digits; wallet totals below 10^30, at most 38 digits), every
+ * product the engine computes has at most 38 + 23 = 61 digits and is exact, every sum of totals is
+ * exact, and a quotient (1 point per £3; below 10^30) keeps at least 26 digits beyond the point's
+ * scale, more than its divisor has (at most 23), so its one rounding to the scale is the exact
+ * quotient's (docs/ledger.md, "Exact arithmetic").
+ */
+export const PRECISION = 64;
+
+/**
  * The one Decimal constructor the library uses. A clone, so that a host application that changes
- * the global decimal.js configuration cannot change our arithmetic; 40 significant digits is far
- * beyond any amount or rate a program can declare, so intermediate products are exact.
+ * the global decimal.js configuration cannot change our arithmetic.
  */
 export const Decimal = DecimalJs.clone({
-  precision: 40,
+  precision: PRECISION,
   rounding: DecimalJs.ROUND_HALF_UP,
   toExpNeg: -40,
   toExpPos: 40,

@@ -2,12 +2,12 @@ import * as z from "zod";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages, type ErrorCode } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "./decimal.js";
+import { MAX_FIGURE, MAX_FIGURE_PLACES } from "./figures.js";
 import { isStorableText } from "./storable-text.js";
 
 /** Longest id or idempotency key accepted anywhere: long enough for a UUID with a prefix or a hash. */
 export const MAX_ID_LENGTH = 200;
-/** Largest amount or point figure accepted: beyond any real purchase, within exact arithmetic. */
-export const MAX_FIGURE = new Decimal("1e15");
+export { MAX_FIGURE } from "./figures.js";
 
 const f = messages.field;
 
@@ -86,7 +86,7 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 }
 
 export interface DecimalRule {
-  /** Most decimals allowed. */
+  /** Most decimals allowed; MAX_FIGURE_PLACES (8) unless given (src/shared/figures.ts). */
   readonly places?: number;
   /** "positive": > 0; "nonNegative": >= 0; "any": signed, but never zero. */
   readonly sign: "positive" | "nonNegative" | "nonZero" | "any";
@@ -106,9 +106,8 @@ export function decimalString(rule: DecimalRule) {
     })
     .superRefine((text, ctx) => {
       if (!DECIMAL_LITERAL.test(text)) return void ctx.addIssue({ code: "custom", message: f.notDecimal });
-      if (rule.places !== undefined && decimalPlaces(text) > rule.places) {
-        return void ctx.addIssue({ code: "custom", message: f.tooPrecise(rule.places) });
-      }
+      const places = rule.places ?? MAX_FIGURE_PLACES;
+      if (decimalPlaces(text) > places) return void ctx.addIssue({ code: "custom", message: f.tooPrecise(places) });
       const value = new Decimal(text);
       if (rule.sign === "positive" && !value.gt(0)) ctx.addIssue({ code: "custom", message: f.notPositive });
       if (rule.sign === "nonNegative" && value.isNeg() && !value.isZero())

@@ -24,7 +24,7 @@ import {
 import { stockAfter } from "./stock.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
-export type FaultPoint = "entries" | "snapshot" | "due-index" | "records" | "stock" | "idempotency";
+export type FaultPoint = "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "idempotency";
 
 export interface MemoryStoreOptions {
   /** Called after each write step of a commit; throw to simulate a crash at that point. */
@@ -46,13 +46,15 @@ interface RecordRows {
 const k = (programId: string, id: string) => `${programId}\u0000${id}`;
 
 export class MemoryStore implements LoyaltyStore {
-  readonly capabilities: StoreCapabilities = { durable: false, multiProcess: false };
+  readonly capabilities: StoreCapabilities = { durable: false, multiProcess: false, purchaseClaims: true };
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, Entry[]>();
   private readonly records = new Map<string, RecordRows>();
   /** JSON text: a record holds the command's result, which the caller holds too (not frozen under it). */
   private readonly idempotency = new Map<string, string>();
   private readonly stockCounts = new Map<string, number>();
+  /** Purchase id claims (program, purchase id) to member id. */
+  private readonly claims = new Map<string, string>();
   /** Per program. */
   private readonly dueIndex = new Map<string, DueIndex>();
   private readonly faults: ((point: FaultPoint) => void) | undefined;
@@ -127,6 +129,10 @@ export class MemoryStore implements LoyaltyStore {
     return this.stockCounts.get(k(programId, rewardId)) ?? null;
   }
 
+  async findPurchaseOwner(programId: string, purchaseId: string): Promise<string | null> {
+    return this.claims.get(k(programId, purchaseId)) ?? null;
+  }
+
   async commit(batch: CommitBatch): Promise<void> {
     // Checks first, all of them, before any write: the critical section below has no await, so
     // no other commit can interleave with it.
@@ -147,6 +153,11 @@ export class MemoryStore implements LoyaltyStore {
         throw new Error(`memory store: bad stock change for ${c.rewardId}`);
       if (stockAfter(this.stockCounts.get(k(batch.programId, c.rewardId)), c) < 0)
         throw new CommitConflict("stock", c.rewardId);
+    }
+    const claims = batch.purchaseClaims ?? [];
+    for (const c of claims) {
+      const owner = this.claims.get(k(batch.programId, c.purchaseId));
+      if (owner !== undefined && owner !== c.memberId) throw new CommitConflict("purchase", c.purchaseId);
     }
 
     const undo: (() => void)[] = [];
@@ -186,6 +197,13 @@ export class MemoryStore implements LoyaltyStore {
         this.stockCounts.set(sk, stockAfter(previous, c));
         undo.push(() => (previous === undefined ? this.stockCounts.delete(sk) : this.stockCounts.set(sk, previous)));
         this.faults?.("stock");
+      }
+      for (const c of claims) {
+        const ck = k(batch.programId, c.purchaseId);
+        if (this.claims.has(ck)) continue;
+        this.claims.set(ck, c.memberId);
+        undo.push(() => this.claims.delete(ck));
+        this.faults?.("claims");
       }
       if (record !== null && idemKey !== null) {
         this.idempotency.set(idemKey, JSON.stringify(record));

@@ -78,6 +78,16 @@ export interface StockChange {
   readonly initial: number;
 }
 
+/**
+ * A purchase id claimed for a member across the program: what a program with
+ * `purchases.uniqueAcrossMembers` commits with each purchase, so that two members cannot both
+ * record one (a shared receipt). Only stores with `capabilities.purchaseClaims` receive them.
+ */
+export interface PurchaseClaim {
+  readonly purchaseId: string;
+  readonly memberId: string;
+}
+
 /** Everything one command writes. A store applies all of it or none of it. */
 export interface CommitBatch {
   readonly programId: string;
@@ -94,6 +104,12 @@ export interface CommitBatch {
    * compare-and-set stops two sweeps writing the same expiry).
    */
   readonly idempotency: IdempotencyRecord | null;
+  /**
+   * Purchase ids to claim for their members, in the same transaction (only for a store with
+   * `capabilities.purchaseClaims`). A claim another member already holds is refused:
+   * `CommitConflict("purchase")`, nothing written. Claiming an id the same member holds is a no-op.
+   */
+  readonly purchaseClaims?: readonly PurchaseClaim[];
 }
 
 const COMMIT_CONFLICT = brand("CommitConflict");
@@ -101,14 +117,15 @@ const COMMIT_OUTCOME_UNKNOWN = brand("CommitOutcomeUnknown");
 
 /**
  * Thrown by `commit` when the batch cannot be applied as read: another command changed a member
- * first (`version`), another command committed the same idempotency key first (`idempotency`), or
- * a stock count would go below zero (`stock`: other redemptions took the last units first).
- * Nothing was written. The engine reloads and decides again.
+ * first (`version`), another command committed the same idempotency key first (`idempotency`),
+ * a stock count would go below zero (`stock`: other redemptions took the last units first), or
+ * another member claimed a purchase id first (`purchase`). Nothing was written. The engine
+ * reloads and decides again.
  */
 export class CommitConflict extends Error {
   override readonly name = "CommitConflict";
   constructor(
-    readonly reason: "version" | "idempotency" | "stock",
+    readonly reason: "version" | "idempotency" | "stock" | "purchase",
     readonly subject: string,
   ) {
     super(`commit conflict on ${reason} of ${subject}`);
@@ -146,6 +163,11 @@ export interface StoreCapabilities {
   readonly durable: boolean;
   /** Several processes can share the store (the engine's optimistic concurrency is enough). */
   readonly multiProcess: boolean;
+  /**
+   * Purchase ids are claimed across members: the store offers `findPurchaseOwner` and honours
+   * `CommitBatch.purchaseClaims`. A program with `purchases.uniqueAcrossMembers` needs it.
+   */
+  readonly purchaseClaims?: boolean;
 }
 
 export interface HistoryPage {
@@ -185,6 +207,12 @@ export interface LoyaltyStore {
    * the same instant as the member.
    */
   loadRecords(programId: string, memberId: string, ids: RecordIds): Promise<MemberRecords>;
+
+  /**
+   * Optional, with `capabilities.purchaseClaims`: the member that claimed `purchaseId` in this
+   * program (`CommitBatch.purchaseClaims`), or null if none has. Served by the claim's key.
+   */
+  findPurchaseOwner?(programId: string, purchaseId: string): Promise<string | null>;
 
   /**
    * The member's redemptions that are not cancelled, newest first (by `at`, then by id,

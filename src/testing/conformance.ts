@@ -9,10 +9,12 @@
  *
  * It covers the port's behaviour (stock and two-member commits included), idempotency, atomicity
  * when a failure is injected inside a commit, concurrent commits on one member, and the rewards
- * races: redemptions against one balance, the last unit of stock, transfers among members.
+ * races: redemptions against one balance, the last unit of stock, transfers among members, and
+ * purchase ids claimed across members (for stores with `capabilities.purchaseClaims`).
  *
  * Each concern is a module of its own in conformance/ (port.ts, load-for-command.ts, stock.ts,
- * rewards-races.ts, through-engine.ts, sweeps.ts, idempotency.ts, atomicity.ts, concurrency.ts),
+ * rewards-races.ts, through-engine.ts, sweeps.ts, idempotency.ts, purchase-claims.ts, atomicity.ts,
+ * concurrency.ts),
  * a function of the shared context in conformance/context.ts; this file only assembles them.
  */
 import { describe } from "vitest";
@@ -22,6 +24,7 @@ import { concurrencyOnOneMember } from "./conformance/concurrency.js";
 import type { ConformanceContext } from "./conformance/context.js";
 import { idempotency } from "./conformance/idempotency.js";
 import { portBehaviour } from "./conformance/port.js";
+import { purchaseClaims } from "./conformance/purchase-claims.js";
 import { recordRows } from "./conformance/records.js";
 import { rewardsRaces } from "./conformance/rewards-races.js";
 import { stockAndTwoMemberCommits } from "./conformance/stock.js";
@@ -58,6 +61,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     throughTheEngine(context);
     dueWorkSweeps(context);
     idempotency(context);
+    purchaseClaims(context);
     atomicityUnderFaults(context);
     concurrencyOnOneMember(context);
   });

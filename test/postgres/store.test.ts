@@ -139,6 +139,7 @@ describe("PostgreSQL store on PGlite: migrations", () => {
       "loyalty_lots",
       "loyalty_members",
       "loyalty_migrations",
+      "loyalty_purchase_claims",
       "loyalty_records",
       "loyalty_reward_stock",
     ]);
