@@ -6,7 +6,7 @@
  */
 export { createLoyaltyEngine } from "./engine/engine.js";
 export type { EngineOptions } from "./engine/engine.js";
-export type { LoyaltyEngine } from "./engine/facade.js";
+export type { LoyaltyEngine, WithField } from "./engine/facade.js";
 export type {
   EarnResult,
   RefundResult,
@@ -44,12 +44,19 @@ export type {
   TransferCommand,
   ReferCommand,
   RestockCommand,
+  SummaryOptions,
+  StatementOptions,
+  ExpireOptions,
+  ExpiringSoonOptions,
+  ReviewTiersOptions,
+  ConvertOptions,
 } from "./engine/commands.js";
 export type { CodeGenerator } from "./rewards/grant.js";
 
 export { compileProgram } from "./program/compile.js";
 export { defineProgram } from "./program/define.js";
-export type { DeepReadonly, ProgramInput, TypedProgram } from "./program/define.js";
+export type { ProgramInput, TypedProgram } from "./program/define.js";
+export type { DeepReadonly } from "./shared/frozen.js";
 export type { Program, PurchaseLine, AccrualContext } from "./program/compile.js";
 export { programSchema } from "./program/schema.js";
 export type {
@@ -63,7 +70,16 @@ export type {
   QualificationWindow,
   RewardDefinition,
 } from "./program/schema.js";
-export type { CompiledTiers, CompiledTier, CompiledThreshold, CompiledReward, CountLimit } from "./program/compile.js";
+export type {
+  CompiledTiers,
+  CompiledTier,
+  CompiledThreshold,
+  CompiledReward,
+  CompiledRule,
+  CompiledWallet,
+  CountLimit,
+} from "./program/compile.js";
+export type { CompiledAward, Predicate, LinePredicate } from "./program/compiled.js";
 export type { Condition, LineFilter, Weekday, ComparisonOp } from "./program/conditions.js";
 export type { Scalar } from "./shared/scalar.js";
 
@@ -93,6 +109,7 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  EventEntry,
   Grant,
   PeriodKeys,
 } from "./ledger/entries.js";
@@ -105,9 +122,10 @@ export type {
   CapCounters,
   Dict,
   TierState,
+  TierHold,
   RedemptionRecord,
 } from "./ledger/state.js";
-export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot } from "./ledger/snapshot.js";
+export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot, PurchaseSnapshot } from "./ledger/snapshot.js";
 export type {
   MemberSummary,
   WalletSummary,
@@ -135,7 +153,16 @@ export type {
   StoreCapabilities,
   StockChange,
   CommandRead,
+  MemberRecords,
+  RecordIds,
+  PurchaseClaim,
 } from "./store/port.js";
+export type { DueItem } from "./store/due-index.js";
+export type { LedgerWriter, WriterContext } from "./ledger/writer.js";
+export type { Duration } from "./shared/time.js";
+export type { ExpiringPoints } from "./expiry/due.js";
+export type { TierChange } from "./tiers/review.js";
+export type { Period, PeriodCounters } from "./shared/periods.js";
 
 export { Decimal } from "./shared/decimal.js";
 export type { RoundingMode } from "./shared/decimal.js";

@@ -192,17 +192,44 @@ export const expiringSoonOptionsSchema = z.strictObject({
   after: z.strictObject({ dueAt: z.number().int(), memberId: idString }).optional(),
 });
 
+// `@interface`: typedoc shows each command type with its fields, as an interface, not as `z.input<...>`.
+/** @interface */
 export type EnrollCommand = z.input<typeof enrollSchema>;
+/** @interface */
 export type PurchaseCommand = z.input<typeof purchaseSchema>;
+/** @interface */
 export type EventCommand = z.input<typeof eventSchema>;
+/** @interface */
 export type RefundCommand = z.input<typeof refundSchema>;
+/** @interface */
 export type AdjustCommand = z.input<typeof adjustSchema>;
+/** @interface */
 export type SpendCommand = z.input<typeof spendSchema>;
+/** @interface */
 export type AssignTierCommand = z.input<typeof assignTierSchema>;
+/** @interface */
 export type RedeemCommand = z.input<typeof redeemSchema>;
+/** @interface */
 export type CancelRedemptionCommand = z.input<typeof cancelRedemptionSchema>;
+/** @interface */
 export type TransferCommand = z.input<typeof transferSchema>;
+/** @interface */
 export type ReferCommand = z.input<typeof referSchema>;
+/** @interface */
 export type RestockCommand = z.input<typeof restockSchema>;
+/** @interface */
 export type PreviewPurchaseInput = z.input<typeof previewPurchaseSchema>;
+/** @interface */
 export type PreviewEventInput = z.input<typeof previewEventSchema>;
+/** @interface */
+export type SummaryOptions = z.input<typeof summaryOptionsSchema>;
+/** @interface */
+export type StatementOptions = z.input<typeof statementOptionsSchema>;
+/** @interface */
+export type ExpireOptions = z.input<typeof expireOptionsSchema>;
+/** @interface */
+export type ExpiringSoonOptions = z.input<typeof expiringSoonOptionsSchema>;
+/** @interface */
+export type ReviewTiersOptions = z.input<typeof reviewTiersOptionsSchema>;
+/** @interface */
+export type ConvertOptions = z.input<typeof convertOptionsSchema>;

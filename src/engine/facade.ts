@@ -2,7 +2,6 @@
  * The engine's public shape: every command, read and sweep it offers. `createLoyaltyEngine`
  * (engine.ts) assembles it from one module per command family.
  */
-import type * as z from "zod";
 import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
@@ -28,7 +27,7 @@ import type {
 } from "./results.js";
 
 /** Replaces the type of `K` in a command: how a typed program's ids reach the command types. */
-type With<C, K extends keyof C, T> = Omit<C, K> & { readonly [P in K]: T };
+export type WithField<C, K extends keyof C, T> = Omit<C, K> & { readonly [P in K]: T };
 
 /**
  * What an engine offers. `W` and `R` are the program's wallet and reward ids when it was written
@@ -40,22 +39,22 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
   recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
   recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
   refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;
-  adjust(command: With<schemas.AdjustCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
-  spend(command: With<schemas.SpendCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
-  summary(memberId: string, options?: z.input<typeof schemas.summaryOptionsSchema>): Promise<MemberSummary>;
-  statement(memberId: string, options?: z.input<typeof schemas.statementOptionsSchema>): Promise<Statement>;
+  adjust(command: WithField<schemas.AdjustCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
+  spend(command: WithField<schemas.SpendCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
+  summary(memberId: string, options?: schemas.SummaryOptions): Promise<MemberSummary>;
+  statement(memberId: string, options?: schemas.StatementOptions): Promise<Statement>;
   previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;
   /**
    * The expiry sweep: writes off every lot due by now (its expiresAt, or its wallet's inactivity
    * deadline), member by member, touching only members the store's due index names, in batches.
    * Safe to re-run, to resume after a crash, and to run twice at once: each lot expires once.
    */
-  expire(options?: z.input<typeof schemas.expireOptionsSchema>): Promise<SweepResult>;
+  expire(options?: schemas.ExpireOptions): Promise<SweepResult>;
   /**
    * Across the program: members with points that expire in [from, to) (default from now), a page at
    * a time, for the "your points expire soon" message. Pass `after` from the last page to go on.
    */
-  expiringSoon(options: z.input<typeof schemas.expiringSoonOptionsSchema>): Promise<ExpiringSoonPage>;
+  expiringSoon(options: schemas.ExpiringSoonOptions): Promise<ExpiringSoonPage>;
   previewEvent(input: schemas.PreviewEventInput): Promise<PreviewResult>;
   /**
    * The tier review sweep: processes every member whose review is due by now (each review at its
@@ -63,7 +62,7 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * idempotent: a rerun, or two sweeps at once, write each review once. Commands also process
    * their member's overdue reviews first, so the outcome never depends on when the sweep runs.
    */
-  reviewTiers(options?: z.input<typeof schemas.reviewTiersOptionsSchema>): Promise<TierSweepResult>;
+  reviewTiers(options?: schemas.ReviewTiersOptions): Promise<TierSweepResult>;
   /** Assigns a tier by hand, optionally as a floor until a date (see README, Tiers). */
   assignTier(command: schemas.AssignTierCommand): Promise<Replayable<TierResult>>;
   /**
@@ -71,15 +70,15 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * member's limits and the grant. Refuses with REWARD_UNAVAILABLE, TIER_NOT_ELIGIBLE,
    * LIMIT_REACHED, OUT_OF_STOCK or INSUFFICIENT_POINTS, writing nothing.
    */
-  redeem(command: With<schemas.RedeemCommand, "rewardId", R>): Promise<Replayable<RedeemResult>>;
+  redeem(command: WithField<schemas.RedeemCommand, "rewardId", R>): Promise<Replayable<RedeemResult>>;
   /** Cancels a redemption: stock and points come back (see README, Rewards, for expired lots). */
   cancelRedemption(command: schemas.CancelRedemptionCommand): Promise<Replayable<CancelResult>>;
   /** Moves points between two members in one commit: the sender's soonest-expiring lots first, their expiry kept. */
-  transfer(command: With<schemas.TransferCommand, "wallet", W>): Promise<Replayable<TransferResult>>;
+  transfer(command: WithField<schemas.TransferCommand, "wallet", W>): Promise<Replayable<TransferResult>>;
   /** Records a referral on both members in one commit; the program's referral event rules award the points. */
   refer(command: schemas.ReferCommand): Promise<Replayable<ReferralResult>>;
   /** Adds units to (or takes units from) a reward's stock. */
-  restock(command: With<schemas.RestockCommand, "rewardId", R>): Promise<Replayable<RestockResult>>;
+  restock(command: WithField<schemas.RestockCommand, "rewardId", R>): Promise<Replayable<RestockResult>>;
   /** Units left of a reward's stock; null: unlimited. */
   stock(rewardId: R): Promise<number | null>;
   /** The catalogue as one member sees it now: each reward with its price and whether they may redeem it. */
@@ -89,5 +88,5 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * only members the due index names. Commands and the other sweeps run due conversions too (each
    * at its own period end), so the outcome never depends on when this runs.
    */
-  convertPoints(options?: z.input<typeof schemas.convertOptionsSchema>): Promise<ConversionSweepResult>;
+  convertPoints(options?: schemas.ConvertOptions): Promise<ConversionSweepResult>;
 }

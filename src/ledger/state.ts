@@ -5,6 +5,7 @@
 import type { Scalar } from "../shared/scalar.js";
 import { ZERO, type Decimal } from "../shared/decimal.js";
 import type { Period, PeriodCounters } from "../shared/periods.js";
+import type { DeepReadonly } from "../shared/frozen.js";
 
 /**
  * A lot is a value: the fold never changes one in place but puts a new one (with its new
@@ -170,15 +171,7 @@ export interface MemberState {
   lastSeq: number;
 }
 
-/**
- * `T` with every property read-only, all the way down (a Decimal is a value already). A type, not a
- * freeze: it makes the compiler refuse an assignment, at no cost at run time.
- */
-export type DeepReadonly<T> = T extends Decimal | string | number | boolean | null | undefined
-  ? T
-  : T extends readonly (infer U)[]
-    ? readonly DeepReadonly<U>[]
-    : { readonly [K in keyof T]: DeepReadonly<T[K]> };
+export type { DeepReadonly } from "../shared/frozen.js";
 
 /**
  * The member state as a decision sees it (LedgerWriter.state): read-only, because only the fold

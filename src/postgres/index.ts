@@ -32,4 +32,5 @@ export {
   type PgPoolLike,
   type PgPoolClientLike,
   type PGliteLike,
+  type PgPoolAdapterOptions,
 } from "./client.js";

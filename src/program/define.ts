@@ -5,17 +5,8 @@
  * `spend`, `adjust`, `transfer`, `redeem`, `restock` and `stock`. Nothing happens at run time: the
  * program is still validated and compiled by `createLoyaltyEngine` or `compileProgram`.
  */
+import type { DeepReadonly } from "../shared/frozen.js";
 import type { ProgramDefinition } from "./schema.js";
-
-type Immutable =
-  string | number | boolean | bigint | symbol | null | undefined | Date | ((...args: never[]) => unknown);
-
-/** T with every object and array readonly, all the way down (`as const` objects fit it). */
-export type DeepReadonly<T> = T extends Immutable
-  ? T
-  : T extends readonly (infer U)[]
-    ? readonly DeepReadonly<U>[]
-    : { readonly [K in keyof T]: DeepReadonly<T[K]> };
 
 /** A program definition as written: `ProgramDefinition`, readonly so that `as const` objects fit. */
 export type ProgramInput = DeepReadonly<ProgramDefinition>;

@@ -74,5 +74,6 @@ export const ruleSchema = z.strictObject({
   stopFurtherRules: z.boolean().optional(),
 });
 
+/** @interface */
 export type RuleDefinition = z.output<typeof ruleSchema>;
 export type AwardDefinition = z.output<typeof awardSchema>;

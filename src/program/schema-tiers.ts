@@ -74,6 +74,7 @@ export const tiersSchema = z.strictObject({
   refunds: z.enum(["atOnce", "atReview"]),
 });
 
+/** @interface */
 export type TiersDefinition = z.output<typeof tiersSchema>;
 export type TierThreshold = z.output<typeof thresholdSchema>;
 export type QualificationWindow = z.output<typeof qualificationWindowSchema>;

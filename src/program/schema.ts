@@ -107,7 +107,10 @@ export const programSchema = z.strictObject({
     .optional(),
 });
 
-/** A program as its owner writes it (JSON). */
+/**
+ * A program as its owner writes it (JSON).
+ * @interface
+ */
 export type ProgramDefinition = z.input<typeof programSchema>;
 export type WalletDefinition = z.output<typeof walletSchema>;
 export type NegativeBalancePolicy = z.output<typeof programSchema>["refunds"]["negativeBalance"];

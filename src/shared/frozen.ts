@@ -1,3 +1,5 @@
+import type { Decimal } from "./decimal.js";
+
 /**
  * Deep freezing of plain data (objects, arrays, strings, numbers, booleans, null): a frozen value
  * can be handed to any caller as it is, since none can change it. The compiled program's
@@ -11,3 +13,18 @@ export function frozen<T>(value: T): T {
   }
   return value;
 }
+
+/** Values that are read-only already: a Decimal is a value, a Date is taken as one, functions are code. */
+type Immutable =
+  Decimal | Date | string | number | boolean | bigint | symbol | null | undefined | ((...args: never[]) => unknown);
+
+/**
+ * `T` with every property read-only, all the way down. A type, not a freeze: it makes the compiler
+ * refuse an assignment, at no cost at run time. The ledger's decisions see member state so; a
+ * program definition is accepted so, which lets `as const` objects in.
+ */
+export type DeepReadonly<T> = T extends Immutable
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly DeepReadonly<U>[]
+    : { readonly [K in keyof T]: DeepReadonly<T[K]> };
