@@ -83,7 +83,15 @@ export type { CompiledAward, Predicate, LinePredicate } from "./program/compiled
 export type { Condition, LineFilter, Weekday, ComparisonOp } from "./program/conditions.js";
 export type { Scalar } from "./shared/scalar.js";
 
-export { LoyaltyError, isLoyaltyError, ERROR_CODES, messages } from "./errors/index.js";
+export {
+  LoyaltyError,
+  isLoyaltyError,
+  ERROR_CODES,
+  messages,
+  HTTP_STATUS,
+  RETRY_WITH_SAME_KEY,
+  httpStatusOf,
+} from "./errors/index.js";
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
 
 export type {
