@@ -60,6 +60,7 @@ interface CatalogIndex {
   readonly primary: boolean;
   /** Unique, or backing an exclusion constraint: either must be enforceable on one shard. */
   readonly enforced: boolean;
+  readonly exclusion: boolean;
   /** Key columns in order (INCLUDE columns left out); an expression shows as "(expression)". */
   readonly columns: readonly string[];
 }
@@ -85,7 +86,8 @@ async function readCatalog(client: SqlClient, schema: string): Promise<Catalog> 
   }
   const indexes = await client.query(
     `SELECT c.relname AS table_name, i.relname AS index_name, x.indisprimary::text AS is_primary,
-        (x.indisunique OR EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = x.indexrelid AND k.contype = 'x'))::text AS enforced,
+        EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = x.indexrelid AND k.contype = 'x')::text AS exclusion,
+        x.indisunique::text AS is_unique,
         (SELECT string_agg(coalesce(a.attname::text, '(expression)'), ',' ORDER BY k.ord)
           FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
           LEFT JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = k.attnum
@@ -103,7 +105,8 @@ async function readCatalog(client: SqlClient, schema: string): Promise<Catalog> 
       table: String(r.table_name),
       name: String(r.index_name),
       primary: r.is_primary === "true",
-      enforced: r.enforced === "true",
+      enforced: r.is_unique === "true" || r.exclusion === "true",
+      exclusion: r.exclusion === "true",
       columns: String(r.columns).split(","),
     })),
   };
@@ -154,7 +157,7 @@ function violations(catalog: Catalog, tables: Readonly<Record<string, TableLayou
         found.push(`${table}: index ${index.name} is not classified in the layout`);
       if (by !== null && index.enforced && !index.columns.includes(by))
         found.push(
-          `${table}: unique index ${index.name} (${index.columns.join(", ")}) lacks the distribution column ${by}`,
+          `${table}: ${index.exclusion ? "exclusion constraint" : "unique index"} ${index.name} (${index.columns.join(", ")}) lacks the distribution column ${by}`,
         );
     }
     for (const name of indexes) {
@@ -237,7 +240,7 @@ describe("the schema on a Postgres distributed by member id (docs/distributed.md
       [
         "table loyalty_events is not classified in the layout",
         "loyalty_lots: index loyalty_lots_one_per_purchase is not classified in the layout",
-        "loyalty_lots: unique index loyalty_lots_one_per_purchase (program_id, purchase_id) lacks the distribution column member_id",
+        "loyalty_lots: exclusion constraint loyalty_lots_one_per_purchase (program_id, purchase_id) lacks the distribution column member_id",
         "loyalty_entries: index loyalty_entries_by_command is not classified in the layout",
         "loyalty_entries: unique index loyalty_entries_by_command (program_id, command_key, seq) lacks the distribution column member_id",
         "loyalty_members: index loyalty_members_updated is not classified in the layout",
