@@ -250,6 +250,24 @@ describe("the schema on a Postgres distributed by member id (docs/distributed.md
     );
   });
 
+  it("reports a distribution column the table lacks or that may be null", async () => {
+    const catalog = await readCatalog(await migrated("distribution_column"), "distribution_column");
+    const wrong = {
+      ...layout,
+      loyalty_idempotency: { placement: { kind: "exception", by: "member_id", reason: "test" }, indexes: [] },
+      loyalty_lots: {
+        placement: { kind: "exception", by: "rule_id", reason: "test" },
+        indexes: ["loyalty_lots_expiry"],
+      },
+    } as const;
+    expect(violations(catalog, wrong, doc).filter((v) => !v.includes("the doc"))).toEqual([
+      "loyalty_lots: distribution column rule_id may be null",
+      "loyalty_lots: unique index loyalty_lots_pkey (program_id, member_id, lot_id) lacks the distribution column rule_id",
+      "loyalty_idempotency: no column member_id to distribute by",
+      "loyalty_idempotency: unique index loyalty_idempotency_pkey (program_id, key) lacks the distribution column member_id",
+    ]);
+  });
+
   it("reports a classification the doc does not bear out", async () => {
     const catalog = await readCatalog(await migrated("distribution_doc"), "distribution_doc");
     const drifted = doc
