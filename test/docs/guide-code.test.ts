@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { blocksOf, root } from "./snippets.js";
+import { blocksOf, extractSnippets, root } from "./snippets.js";
 
 const GUIDE = "docs/testing.md";
 /** The test files of the guide, in the order of its block groups. */
@@ -61,5 +61,13 @@ describe(`${GUIDE} and its test files`, () => {
     expect(edited).not.toEqual(blockGroups(read(GUIDE))[0]);
     expect(regionsOf(`${source}\nconsole.log("hidden");\n`).outside).toEqual(['console.log("hidden");']);
     expect(() => regionsOf(`${START}const x = 1;\n`)).toThrow(/region/);
+  });
+
+  it("type-check a `continued` block as the rest of the one before it", () => {
+    const fence = "```";
+    const markdown = `${fence}ts typecheck\nconst a = 1;\n${fence}\n\nprose\n\n${fence}ts typecheck continued\nconsole.log(a);\n${fence}\n`;
+    expect(extractSnippets(markdown, "guide.md")).toEqual([
+      { where: "guide.md:1", code: "const a = 1;\nconsole.log(a);\n", mode: "typecheck", claims: [] },
+    ]);
   });
 });
