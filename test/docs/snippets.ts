@@ -3,7 +3,7 @@
  * the code. A block is run as an ES module (`loyalty-engine` resolves to src/, see vitest.config.ts);
  * a block whose info string says `typecheck` (it needs a server, or registers vitest suites) is
  * type-checked instead. A `console.log(x); // "455"` line is a claim: the value logged must equal
- * the JSON literal after `//`.
+ * the JSON literal after `//`. A block marked `continued` is the rest of the block before it.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -25,22 +25,50 @@ export interface Snippet {
 const FENCE = /^```(ts|typescript)((?:[ \t]+[\w-]+)*)[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
 const CLAIM = /console\.log\(.*\);\s*\/\/\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/;
 
+/** A fenced TypeScript block as written: the line of its fence, the words after `ts`, its code. */
+export interface Block {
+  readonly line: number;
+  readonly words: readonly string[];
+  readonly code: string;
+}
+
+export function blocksOf(markdown: string): Block[] {
+  return [...markdown.matchAll(FENCE)].map((match) => ({
+    line: markdown.slice(0, match.index).split("\n").length,
+    words: match[2]!.trim().split(/\s+/),
+    code: match[3]!,
+  }));
+}
+
+/**
+ * The blocks of a Markdown file as snippets. A block marked `continued` goes on the one before it
+ * (a guide shows one test file in parts, with prose between them): the two are one snippet, named
+ * and run (or type-checked) as the first.
+ */
 export function extractSnippets(markdown: string, file: string): Snippet[] {
-  const snippets: Snippet[] = [];
-  for (const match of markdown.matchAll(FENCE)) {
-    const line = markdown.slice(0, match.index).split("\n").length;
-    const words = match[2]!.trim().split(/\s+/);
-    const code = match[3]!;
-    const claims = code
-      .split("\n")
-      .filter((l) => l.includes("console.log("))
-      .flatMap((l, call) => {
-        const claim = CLAIM.exec(l)?.[1];
-        return claim === undefined ? [] : [{ call, value: JSON.parse(claim) as unknown }];
+  const merged: { where: string; code: string; mode: Snippet["mode"] }[] = [];
+  for (const block of blocksOf(markdown)) {
+    const previous = merged.at(-1);
+    if (block.words.includes("continued") && previous) previous.code += block.code;
+    else
+      merged.push({
+        where: `${file}:${block.line}`,
+        code: block.code,
+        mode: block.words.includes("typecheck") ? "typecheck" : "run",
       });
-    snippets.push({ where: `${file}:${line}`, code, mode: words.includes("typecheck") ? "typecheck" : "run", claims });
   }
-  return snippets;
+  return merged.map((s) => ({ ...s, claims: claimsOf(s.code) }));
+}
+
+/** What a block's console.log lines claim: the n-th call logs the JSON literal after its `//`. */
+function claimsOf(code: string): Snippet["claims"] {
+  return code
+    .split("\n")
+    .filter((l) => l.includes("console.log("))
+    .flatMap((l, call) => {
+      const claim = CLAIM.exec(l)?.[1];
+      return claim === undefined ? [] : [{ call, value: JSON.parse(claim) as unknown }];
+    });
 }
 
 export function snippetsOf(files: readonly string[]): Snippet[] {
