@@ -1,9 +1,6 @@
 // The store part of docs/testing.md, run by `npm test`: the region below is, byte for byte, a block of
 // the guide (test/docs/guide-code.test.ts holds them together). Outside it there are only comments.
-// Like guide-testing.test.ts, it imports the package's names, which only vitest resolves to src/, so
-// tsc skips it and test/docs/snippets.test.ts type-checks the same code from the guide.
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- the names resolve only through the alias (see above)
-// @ts-nocheck
+// Like guide-testing.test.ts, it imports the package's names, which vitest and tsc resolve to src/.
 
 // #region docs/testing.md
 import { createMemoryStore } from "loyalty-engine";

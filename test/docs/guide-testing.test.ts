@@ -2,12 +2,8 @@
 // the guide (test/docs/guide-code.test.ts holds them together), so the guide cannot drift from code
 // that runs. Outside the regions there are only comments.
 //
-// The imports are the package's own names, as a user writes them: vitest resolves them to src/
-// (vitest.config.ts). `tsc -p .` would resolve them to dist/, which a check does not build, so tsc
-// skips this file; test/docs/snippets.test.ts type-checks the same code, from the guide, with the
-// names mapped to src/.
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- the names resolve only through the alias (see above)
-// @ts-nocheck
+// The imports are the package's own names, as a user writes them: vitest (vitest.config.ts) and
+// tsc (tsconfig.json paths) resolve them to src/.
 
 // #region docs/testing.md
 import fc from "fast-check";
