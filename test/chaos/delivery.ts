@@ -4,14 +4,14 @@
  * commands: they meet in the database), and appends one line per delivered command to its outcome
  * file, synchronously, so that what a SIGKILL interrupts is all that is lost.
  *
- * A command that fails with OUTCOME_UNKNOWN, STORE_FAILURE or CONCURRENCY_CONFLICT (a killed
- * backend, a lost race) is sent again with the same key, as a client would; anything else is its
+ * A command that fails with a code the library says to retry with the same key (RETRY_WITH_SAME_KEY:
+ * a killed backend, a lost race) is sent again with that key, as a client would; anything else is its
  * outcome. An uncaught exception or unhandled rejection is counted and written down, never
  * swallowed: the process then exits non-zero.
  */
 import { appendFileSync } from "node:fs";
 import pg from "pg";
-import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine } from "../../src/index.js";
+import { createLoyaltyEngine, isLoyaltyError, RETRY_WITH_SAME_KEY, type LoyaltyEngine } from "../../src/index.js";
 import { createPostgresStore, pgPool } from "../../src/postgres/index.js";
 import { canonicalJson } from "../../src/shared/canonical.js";
 import { commandList, type ChaosCommand } from "./commands.js";
@@ -33,8 +33,6 @@ const onUncaught = (error: unknown) => {
 process.on("uncaughtException", onUncaught);
 process.on("unhandledRejection", onUncaught);
 
-/** Codes after which the same key is sent again: the outcome is unknown, or nothing was written for a passing reason. */
-const RETRIED = new Set(["OUTCOME_UNKNOWN", "STORE_FAILURE", "CONCURRENCY_CONFLICT"]);
 const MAX_DELIVERIES = 12;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -59,47 +57,28 @@ function send(engine: LoyaltyEngine, command: ChaosCommand): Promise<{ replayed:
 
 async function deliver(engine: LoyaltyEngine, list: number, index: number, command: ChaosCommand) {
   const retried: Record<string, number> = {};
+  // What every line of this command says; the outcome fields vary.
+  const record = (outcome: { outcome: string; replayed?: boolean; result?: string; message?: string }) =>
+    write({
+      kind: "command",
+      phase: task.phase,
+      proc: task.proc,
+      list,
+      index,
+      key: command.input.key,
+      ...outcome,
+      retried,
+    });
   for (let attempt = 1; ; attempt++) {
     try {
       const { replayed, ...result } = await send(engine, command);
-      return write({
-        kind: "command",
-        phase: task.phase,
-        proc: task.proc,
-        list,
-        index,
-        key: command.input.key,
-        outcome: "ok",
-        replayed,
-        result: canonicalJson(result),
-        retried,
-      });
+      return record({ outcome: "ok", replayed, result: canonicalJson(result) });
     } catch (error) {
-      if (!isLoyaltyError(error)) {
-        const message = error instanceof Error ? error.message : String(error);
-        return write({
-          kind: "command",
-          phase: task.phase,
-          proc: task.proc,
-          list,
-          index,
-          key: command.input.key,
-          outcome: "untyped",
-          message,
-          retried,
-        });
-      }
-      if (!RETRIED.has(error.code) || attempt === MAX_DELIVERIES)
-        return write({
-          kind: "command",
-          phase: task.phase,
-          proc: task.proc,
-          list,
-          index,
-          key: command.input.key,
-          outcome: error.code,
-          retried,
-        });
+      if (!isLoyaltyError(error))
+        return record({ outcome: "untyped", message: error instanceof Error ? error.message : String(error) });
+      // The library's own list: the outcome is unknown, or nothing was written for a passing reason.
+      if (!RETRY_WITH_SAME_KEY.includes(error.code) || attempt === MAX_DELIVERIES)
+        return record({ outcome: error.code });
       retried[error.code] = (retried[error.code] ?? 0) + 1;
       await sleep(5 * attempt + Math.random() * 10);
     }
