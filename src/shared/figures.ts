@@ -30,9 +30,14 @@ export function boundedAward(points: Decimal, command: string, path: readonly (s
   });
 }
 
-/** Refuses a running total of `wallet` that reached MAX_TOTAL (PRECISION_EXCEEDED). */
+const MIN_TOTAL = MAX_TOTAL.neg();
+
+/**
+ * Refuses a running total of `wallet` that reached MAX_TOTAL (PRECISION_EXCEEDED). Runs on every
+ * entry a writer appends, so it compares without allocating.
+ */
 export function checkTotal(wallet: string, name: string, total: Decimal): void {
-  if (total.abs().lt(MAX_TOTAL)) return;
+  if (total.lt(MAX_TOTAL) && total.gt(MIN_TOTAL)) return;
   throw new LoyaltyError("PRECISION_EXCEEDED", messages.precisionExceeded(wallet, name, MAX_TOTAL.toFixed()), {
     details: { wallet, total: name },
   });

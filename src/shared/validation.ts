@@ -7,7 +7,6 @@ import { isStorableText } from "./storable-text.js";
 
 /** Longest id or idempotency key accepted anywhere: long enough for a UUID with a prefix or a hash. */
 export const MAX_ID_LENGTH = 200;
-export { MAX_FIGURE } from "./figures.js";
 
 const f = messages.field;
 
