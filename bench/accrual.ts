@@ -12,6 +12,7 @@ import { Engine, type RuleProperties } from "json-rules-engine";
 import { evaluatePurchase } from "../src/accrual/earn.js";
 import { compileProgram, type Program } from "../src/program/compile.js";
 import { Decimal, type ProgramDefinition } from "../src/index.js";
+import { mulberry32 } from "../test/support/mulberry32.js";
 
 export const CATEGORIES = ["garden", "toys", "books"] as const;
 export const SEGMENTS = ["gold", "platinum"] as const;
@@ -69,20 +70,8 @@ export interface BenchInput {
   readonly facts: Readonly<Record<string, string | number>>;
 }
 
-/** mulberry32: a tiny seeded PRNG, so every run measures the same inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generateInputs(count: number, seed = 20101201): BenchInput[] {
-  const random = prng(seed);
+  const random = mulberry32(seed); // the same inputs every run
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const channels = ["app", "web", "web", "store"];
   const segments = ["bronze", "silver", "gold", "platinum"];

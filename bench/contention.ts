@@ -13,10 +13,10 @@ import { createLoyaltyEngine, isLoyaltyError, type LoyaltyEngine } from "../src/
 import { createPostgresStore, migrate, pgPool } from "../src/postgres/index.js";
 import { plainProgram, testClock } from "../src/testing/index.js";
 import { findServer } from "./postgres.js";
+import { median } from "./median.js";
 
 const RUNS = 3;
 const program = { ...plainProgram, id: "bench-contention", transfers: { wallets: ["points"] } };
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.ceil(q * xs.length) - 1]!;
 
 interface Round {

@@ -17,6 +17,8 @@ import { compileProgram, createLoyaltyEngine, type LoyaltyEngine, type Program }
 import { memberViolations } from "../src/testing/index.js";
 import { historyPrograms } from "./history-programs.js";
 import { historyStores, type HistoryStore } from "./history-stores.js";
+import { mulberry32 } from "../test/support/mulberry32.js";
+import { median } from "./median.js";
 
 const CHECKPOINTS = [10, 100, 1_000, 10_000];
 const ROUNDS = 5;
@@ -34,7 +36,6 @@ const BUSY_EVERY = 4;
 
 const log = (text: string) => process.stderr.write(`  … ${text}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kb = (bytes: number) => (bytes < 10_240 ? `${(bytes / 1024).toFixed(1)} kB` : `${fmt(bytes / 1024)} kB`);
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
@@ -52,13 +53,9 @@ export interface Checkpoint {
 
 /** Basket totals from a seeded PRNG (mulberry32): the same run to run, £3 to ~£150. */
 function amounts(seed: number) {
-  let a = seed >>> 0;
+  const random = mulberry32(seed);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const r = random();
     return (3 + Math.floor(r * r * 14_700) / 100).toFixed(2);
   };
 }

@@ -37,6 +37,7 @@ import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
 import { tierBench } from "./tiers.js";
+import { median } from "./median.js";
 
 const INPUTS = 20_000;
 const WARMUP_INPUTS = 5_000;
@@ -48,7 +49,6 @@ const SAMPLE_EVERY = 250; // replay commands between memory samples
 const log = (text: string) => process.stderr.write(`  … ${text}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Impl {
   readonly name: string;

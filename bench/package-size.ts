@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { exampleProgram } from "../examples/program.js";
+import { median } from "./median.js";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 const dist = join(root, "dist");
@@ -62,7 +63,6 @@ export function bundleSizes(): Promise<BundleSize[]> {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Wall time of `node <args>` in a fresh process. */
 function timeNode(args: readonly string[]): number {

@@ -17,6 +17,7 @@ import { Decimal } from "../src/index.js";
 import { benchProgram } from "./postgres-client.js";
 import { cdnowCommands, loadCdnow, replayCdnow, uciCommands, type LoopCommand } from "./replay-histories.js";
 import { benchProgramLoop, exampleProgramLoop, type LoopResult } from "./replay-rules.js";
+import { median } from "./median.js";
 
 const HISTORIES = ["uci", "cdnow"] as const;
 type History = (typeof HISTORIES)[number];
@@ -29,7 +30,6 @@ const BUSY_SHARE = 0.8;
 
 const log = (text: string) => process.stderr.write(`  … ${text}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-GB");
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Check {
   readonly figure: string;

@@ -5,6 +5,7 @@
  * replaying processes deliver exactly the same payloads under the same keys.
  */
 import { members, rewardIds } from "./program.js";
+import { mulberry32 } from "../support/mulberry32.js";
 
 export type ChaosCommand =
   | {
@@ -30,21 +31,10 @@ export type ChaosCommand =
 export const LISTS = 25;
 export const COMMANDS_PER_LIST = 20;
 
-/** mulberry32: a small seeded generator, so that the lists are the same in every process and every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** The list with this index: the same commands, keys and payloads on every call. */
 export function commandList(list: number): ChaosCommand[] {
-  const random = seeded(19_000 + list);
+  // Seeded, so that the lists are the same in every process and every run.
+  const random = mulberry32(19_000 + list);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const purchases: { memberId: string; purchaseId: string }[] = [];
