@@ -20,7 +20,7 @@ interface Row {
 function describeType(schema: Json): string {
   if (typeof schema.$ref === "string") return schema.$ref.replace("#/$defs/", "");
   if ("const" in schema) return JSON.stringify(schema.const);
-  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(" \\| ");
+  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
   const variants = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
   if (variants) return [...new Set(variants.map(describeType))].join(" or ");
   if (schema.type === "array") return `${isObject(schema.items) ? describeType(schema.items) : "value"}[]`;
@@ -92,7 +92,8 @@ export function programReference(schema: Json): string {
     seen.add(key);
     return true;
   });
-  const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\\\\|", "\\|");
+  // A table cell: its pipes escaped, once.
+  const cell = (text: string) => text.replaceAll("|", "\\|");
   return [
     "# Program reference",
     "",
