@@ -13,6 +13,9 @@
 //   engine                         the facade: the only core-side folder that does I/O (through a store)
 //   postgres                       a store: knows the port and the ledger's shapes, never the engine
 //   testing                        the conformance kit: may use everything
+//   insights                       loyalty measures over purchase histories (its own subpath export)
+//   simulate                       a program replayed over a history: the engine on the memory store
+//   cli                            `loyalty-engine`: reads files and argv, may use everything
 const layers = {
   errors: [],
   shared: ["errors"],
@@ -26,10 +29,52 @@ const layers = {
   engine: ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store"],
   postgres: ["errors", "shared", "ledger", "store"],
   testing: ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store", "engine"],
+  insights: ["errors", "shared"],
+  simulate: [
+    "errors",
+    "shared",
+    "program",
+    "ledger",
+    "expiry",
+    "accrual",
+    "tiers",
+    "rewards",
+    "store",
+    "engine",
+    "insights",
+  ],
+  cli: [
+    "errors",
+    "shared",
+    "program",
+    "ledger",
+    "expiry",
+    "accrual",
+    "tiers",
+    "rewards",
+    "store",
+    "engine",
+    "postgres",
+    "insights",
+    "simulate",
+  ],
 };
 
 /** The core decides; none of it may import a Node built-in (it runs on edge runtimes). */
-const core = ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store", "engine"];
+const core = [
+  "errors",
+  "shared",
+  "program",
+  "ledger",
+  "expiry",
+  "accrual",
+  "tiers",
+  "rewards",
+  "store",
+  "engine",
+  "insights",
+  "simulate",
+];
 
 module.exports = {
   forbidden: [

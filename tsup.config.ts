@@ -28,4 +28,7 @@ export default defineConfig([
     entry: { index: "src/index.ts", testing: "src/testing/index.ts", postgres: "src/postgres/index.ts" },
     format: ["esm"],
   },
+  // The `loyalty-engine` command (package.json "bin"): ESM only, built apart from the library, whose
+  // bundle it does not enlarge. tsup keeps the source's shebang and marks the file executable.
+  { ...shared, entry: { cli: "src/cli/main.ts" }, format: ["esm"], dts: false },
 ]);

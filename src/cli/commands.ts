@@ -1,0 +1,7 @@
+import type { CliCommand } from "./io.js";
+
+/**
+ * The subcommands of `loyalty-engine`, by name. Each lives in a file of its own in this folder and
+ * adds one line here.
+ */
+export const commands: Readonly<Record<string, CliCommand>> = {};
