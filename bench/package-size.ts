@@ -142,6 +142,11 @@ function coldStart(builds: readonly { label: string; dir: string }[]): string[] 
     lines.push(
       `   ${name.padEnd(width)} wall ${row(wall[name]!, wall["node -e 0"]!)}   cpu ${row(cpu[name]!, cpu["node -e 0"]!)}`,
     );
+  const ratio = (xs: Record<string, number[]>) => median(xs["import + compile"]!) / median(xs["node -e 0"]!);
+  const met = ratio(cpu) <= 2 && ratio(wall) <= 2;
+  lines.push(
+    `   target, import + compile within 2x node -e 0 (medians): ${met ? "met" : "NOT met"} (CPU ${ratio(cpu).toFixed(2)}x, wall ${ratio(wall).toFixed(2)}x)`,
+  );
   // First and second compile in a fresh process: the first pays for building zod's lazy parts.
   for (const { label, dir } of builds) {
     const index = JSON.stringify(join(dir, "index.js"));
