@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { defineConfig, type Options } from "tsup";
 
 // Why tsup, though its README points to tsdown: tsdown 0.23 (rolldown 1.3) requires Node 22.18 or
@@ -15,16 +17,42 @@ const shared: Options = {
   external: ["vitest", "fast-check", "pg", "@electric-sql/pglite"],
 };
 
+// The library's entries carry their own copy of zod and of the date-fns functions they use (issue 12,
+// cold start): from node_modules, `import * as z from "zod"` makes Node load zod's ~100 files, every
+// locale among them, and date-fns's subpaths another twenty, about half of a bare import's time;
+// inlined and tree-shaken, zod keeps its English messages and what our schemas call. decimal.js
+// stays a dependency: one file, and `Decimal` is part of our API. Consequences, in bench/README.md j:
+// zod stays in "dependencies" because the .d.ts files name zod's types (programSchema is exported).
+export const INLINED = ["zod", "date-fns", "@date-fns/tz"] as const;
+
+/** The licence texts of the inlined packages, which their MIT licences ask a copy to carry. */
+export function thirdPartyNotices(modules = "node_modules"): string {
+  const parts = INLINED.map((name) => {
+    const dir = join(modules, name);
+    const { version, license } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, string>;
+    const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+    if (file === undefined) throw new Error(`${name} ships no licence file to copy into dist/`);
+    return `## ${name} ${version} (${license})\n\n${readFileSync(join(dir, file), "utf8").trim()}\n`;
+  });
+  return `# Third-party code inlined in this package's dist/\n\n${parts.join("\n")}`;
+}
+
+const library: Options = {
+  ...shared,
+  noExternal: [...INLINED],
+  onSuccess: async () => writeFileSync("dist/THIRD_PARTY_LICENSES.md", thirdPartyNotices()),
+};
+
 export default defineConfig([
   // The library and the PostgreSQL store for CommonJS (dist/index.cjs, dist/postgres.cjs, with .d.cts). Split into
   // shared chunks so that both entry points share one copy of the core: the store's CommitConflict must be the
   // class the engine checks with `instanceof`.
-  { ...shared, entry: { index: "src/index.ts", postgres: "src/postgres/index.ts" }, format: ["cjs"], splitting: true },
+  { ...library, entry: { index: "src/index.ts", postgres: "src/postgres/index.ts" }, format: ["cjs"], splitting: true },
   // The library, the PostgreSQL store and the testing kit for ESM. The testing kit is ESM only, because vitest (which the conformance suite runs on) cannot be
   // required from CommonJS. Built in the same ESM graph as the library so that all share one
   // copy of the core and `instanceof LoyaltyError` holds across the entry points.
   {
-    ...shared,
+    ...library,
     entry: { index: "src/index.ts", testing: "src/testing/index.ts", postgres: "src/postgres/index.ts" },
     format: ["esm"],
   },

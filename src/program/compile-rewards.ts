@@ -6,7 +6,8 @@
 import type { FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "../shared/decimal.js";
-import { currencyPlaces, instantMs, isCurrency } from "../shared/validation.js";
+import { currencyPlaces, isCurrency } from "../shared/currencies.js";
+import { instantMs } from "../shared/validation.js";
 import type { CompiledReward } from "./compiled.js";
 import { spendableWalletCheck } from "./compile-wallets.js";
 import { instantOf, isObj, list, text } from "./raw-input.js";

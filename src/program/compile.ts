@@ -12,7 +12,8 @@ import { frozen } from "../shared/frozen.js";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { decimalPlaces } from "../shared/decimal.js";
-import { currencyPlaces, safeParse } from "../shared/validation.js";
+import { currencyPlaces } from "../shared/currencies.js";
+import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
 import { compileReferrals, referralIssues } from "./compile-referrals.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
@@ -46,7 +47,7 @@ export { accrualContext, compileCondition, compileLineFilter } from "./compile-c
  * together, so that one round of fixes is enough.
  */
 export function compileProgram(input: unknown): Program {
-  const parsed = safeParse(programSchema, input);
+  const parsed = safeParse(programSchema, input, { once: true });
   const schemaIssues = parsed.success ? [] : parsed.issues;
   const seen = new Set(schemaIssues.map((i) => i.path.join("\u0000")));
   const issues = [...schemaIssues, ...crossReferenceIssues(input).filter((i) => !seen.has(i.path.join("\u0000")))];
