@@ -2,19 +2,22 @@
  * The program reference (docs/program-reference.md): every field of a program file with its type,
  * whether it is required, and its allowed values or bounds, generated from program.schema.json so
  * that it cannot drift from the zod schema. `npm run schema` writes it with the schema;
- * test/docs/program-reference.test.ts fails when it is stale. What each field means is in the
- * README's program sections; conditions are described in the README's "Earning rules".
+ * test/docs/program-reference.test.ts fails when it is stale. What each field means comes from its
+ * `description` (the zod schema's `.describe()`, taken from the README's program sections, which say
+ * more); conditions are described in the README's "Earning rules".
  */
 type Json = { [key: string]: unknown };
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** One row: a field path (`[]` for list items, `(kind: voucher)` for a variant), type, required, constraints. */
-interface Row {
+/** One row: a field path (`[]` for list items, `(kind: voucher)` for a variant), type, required, constraints, meaning. */
+export interface Row {
   readonly path: string;
   readonly type: string;
   readonly required: boolean;
   readonly constraints: string;
+  /** The field's description: what it means, and its default where it has one; "" when it has none. */
+  readonly meaning: string;
 }
 
 function describeType(schema: Json): string {
@@ -57,7 +60,8 @@ function discriminator(schema: Json): { key: string; value: string } | null {
 
 /** A field's row, then what is inside it. */
 function walk(schema: Json, path: string, required: boolean, rows: Row[]): void {
-  rows.push({ path, type: describeType(schema), required, constraints: describeConstraints(schema) });
+  const meaning = typeof schema.description === "string" ? schema.description : "";
+  rows.push({ path, type: describeType(schema), required, constraints: describeConstraints(schema), meaning });
   if (typeof schema.$ref !== "string") walkInto(schema, path, rows); // Condition, LineFilter: in the README
 }
 
@@ -81,17 +85,22 @@ function walkInto(schema: Json, path: string, rows: Row[]): void {
   }
 }
 
-/** The reference page, in Markdown. */
-export function programReference(schema: Json): string {
+/** Every field of a program, once (a field two variants share the same way is one row). */
+export function referenceRows(schema: Json): Row[] {
   const rows: Row[] = [];
   walkInto(schema, "", rows);
   const seen = new Set<string>();
-  const unique = rows.filter((r) => {
+  return rows.filter((r) => {
     const key = `${r.path}|${r.type}|${r.constraints}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** The reference page, in Markdown. */
+export function programReference(schema: Json): string {
+  const unique = referenceRows(schema);
   // A table cell: its pipes escaped, once.
   const cell = (text: string) => text.replaceAll("|", "\\|");
   return [
@@ -99,14 +108,18 @@ export function programReference(schema: Json): string {
     "",
     "Every field of a program file, generated from `program.schema.json` (itself generated from the zod",
     "schema) by `npm run schema`; do not edit by hand. `[]` marks the items of a list; `(kind: voucher)`",
-    "a variant chosen by that field's value. What each field means is in the README (The program, Earning",
-    "rules, Refunds, Expiry policies, Tiers, Rewards); `Condition` and `LineFilter` are described under",
-    "Earning rules. Decimal figures are strings; `compileProgram` checks what a schema cannot (ids",
-    "referenced, time zone, currency, decimal bounds).",
+    "a variant chosen by that field's value. Each field's meaning and default come from the schema's",
+    "descriptions; the README says more (The program, Earning rules, Refunds, Expiry policies, Tiers,",
+    "Rewards), and `Condition` and `LineFilter` are described under Earning rules. Decimal figures are",
+    "strings; `compileProgram` checks what a schema cannot (ids referenced, time zone, currency, decimal",
+    "bounds).",
     "",
-    "| field | type | required | constraints |",
-    "| --- | --- | --- | --- |",
-    ...unique.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.constraints)} |`),
+    "| field | type | required | constraints | meaning |",
+    "| --- | --- | --- | --- | --- |",
+    ...unique.map(
+      (r) =>
+        `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.constraints)} | ${cell(r.meaning)} |`,
+    ),
     "",
   ].join("\n");
 }

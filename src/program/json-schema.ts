@@ -115,9 +115,11 @@ export function programJsonSchema(): Json {
     // test fails on any `{}` left in the output.
     unrepresentable: "any",
     override: ({ zodSchema, jsonSchema }) => {
+      // A field's description (`.describe()` on the field) is kept: only the type is replaced.
       const replace = (by: Json) => {
+        const { description } = jsonSchema as Json;
         for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Json)[key];
-        Object.assign(jsonSchema, by);
+        Object.assign(jsonSchema, by, description === undefined ? {} : { description });
       };
       if (zodSchema === conditionSchema) replace(ref("Condition"));
       else if (zodSchema === lineFilterSchema) replace(ref("LineFilter"));

@@ -11,15 +11,22 @@ const f = messages.field;
 
 /** A calendar span with at least one part above zero. */
 export const durationSchema = z
-  .strictObject({ years: count.optional(), months: count.optional(), days: count.optional() })
+  .strictObject({
+    years: count.optional().describe("Calendar years."),
+    months: count.optional().describe("Calendar months."),
+    days: count.optional().describe("Local days."),
+  })
   .refine((d) => (d.years ?? 0) + (d.months ?? 0) + (d.days ?? 0) > 0, { error: f.notPositive });
 
 /** Expiry that is a span after earning, optionally rounded up to the end of a local period. */
 export const termPolicy = z.strictObject({
   kind: z.literal("term"),
-  after: durationSchema,
+  after: durationSchema.describe("The span after earning at which each lot expires."),
   /** Round the expiry up to the end of the local day, month, quarter or year it falls in. */
-  roundUpTo: z.enum(CALENDAR_UNITS).optional(),
+  roundUpTo: z
+    .enum(CALENDAR_UNITS)
+    .optional()
+    .describe("Round the expiry up to the end of the local day, month, quarter or year it falls in."),
 });
 
 /**
@@ -37,14 +44,30 @@ export const expiryPolicySchema = z.discriminatedUnion("kind", [
   /** Points earned in a local period expire at the end of the period `after` periods later (after 1, year: end of next year). */
   z.strictObject({
     kind: z.literal("calendar"),
-    period: z.enum(PERIOD_END_UNITS),
-    after: z.number().int().min(0).max(100),
+    period: z.enum(PERIOD_END_UNITS).describe("The local period points are grouped by."),
+    after: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .describe("Points earned in a period expire at the end of the period this many periods later."),
   }),
   /** The whole balance expires `months` after the member's last qualifying activity (or joining). */
   z.strictObject({
     kind: z.literal("inactivity"),
-    months: z.number().int().min(1).max(1200),
-    activity: z.array(activityName).min(1).optional(),
+    months: z
+      .number()
+      .int()
+      .min(1)
+      .max(1200)
+      .describe("The whole balance expires this many months after the last activity (or joining)."),
+    activity: z
+      .array(activityName)
+      .min(1)
+      .optional()
+      .describe(
+        "What counts as activity: purchase, spend, adjust, refund, transfer, event, event:<type>. Default purchase, spend, event, transfer.",
+      ),
   }),
   z.strictObject({ kind: z.literal("none") }),
 ]);

@@ -43,6 +43,15 @@ describe("links in README.md and docs/", () => {
     expect(links.filter((t) => !published(t))).toEqual([]);
   });
 
+  it("list every page of docs/ in the README's Documentation list and in docs/README.md", () => {
+    const pages = docs.filter((f) => f.startsWith("docs/") && f !== "docs/README.md");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const list = readme.slice(readme.indexOf("## Documentation"), readme.indexOf("\n## ", readme.indexOf("## Documentation") + 1));
+    const index = relativeLinks("docs/README.md");
+    expect(pages.filter((page) => !list.includes(`](${page})`))).toEqual([]);
+    expect(pages.filter((page) => !index.includes(page))).toEqual([]);
+  });
+
   it("tells published files from unpublished ones", () => {
     expect(published("docs/ledger.md")).toBe(true);
     expect(published("src/index.ts")).toBe(false);

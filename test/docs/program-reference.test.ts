@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { programReference } from "../../scripts/program-reference.js";
+import { programReference, referenceRows } from "../../scripts/program-reference.js";
 import { root } from "./snippets.js";
 
 const schema = JSON.parse(readFileSync(join(root, "program.schema.json"), "utf8")) as {
@@ -25,9 +25,23 @@ describe("docs/program-reference.md", () => {
     expect(page).toContain("| `rules[].awards[] (kind: multiplier).factor` |");
   });
 
+  it("gives every field a meaning (its description in the zod schema)", () => {
+    const rows = referenceRows(schema);
+    expect(rows.length).toBeGreaterThan(150);
+    expect(rows.filter((r) => r.meaning === "").map((r) => r.path)).toEqual([]);
+    // Through the custom types too, whose JSON Schema json-schema.ts writes by hand.
+    expect(page).toContain("| `rules[].when` | Condition |  |  | A condition the command must meet. Default: always. |");
+  });
+
+  it("finds a field without a description", () => {
+    const changed = structuredClone(schema);
+    changed.properties.loyaltyTax = { type: "string" };
+    expect(referenceRows(changed).filter((r) => r.meaning === "").map((r) => r.path)).toEqual(["loyaltyTax"]);
+  });
+
   it("changes when the schema does", () => {
     const changed = structuredClone(schema);
     changed.properties.loyaltyTax = { type: "string", maxLength: 9 };
-    expect(programReference(changed)).toContain("| `loyaltyTax` | string |  | length ≤ 9 |");
+    expect(programReference(changed)).toContain("| `loyaltyTax` | string |  | length ≤ 9 |  |");
   });
 });
