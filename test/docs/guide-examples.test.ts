@@ -14,6 +14,7 @@ const read = (file: string) => readFileSync(join(root, file), "utf8");
 const GUIDES: Record<string, readonly string[]> = {
   "docs/http-backend.md": ["examples/http-backend/app.ts", "examples/http-backend/engine.ts"],
   "docs/writing-a-store.md": ["examples/custom-store/json-kv-store.ts"],
+  "docs/serverless.md": ["examples/serverless/handler.ts"],
 };
 
 const shown = (guide: string) =>
