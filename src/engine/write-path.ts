@@ -53,9 +53,18 @@ export interface Payload {
 /** Fields that hold a decimal amount in some command; attributes (the caller's own values) are never read. */
 const AMOUNT_FIELDS = new Set(["amount", "points"]);
 
+/**
+ * An amount already written the one way (no leading zero, no trailing fractional zero, not -0):
+ * `new Decimal(text).toFixed()` gives it back unchanged, so the hash needs no Decimal for it.
+ */
+const NORMAL_AMOUNT = /^(?:0|-?[1-9]\d*(?:\.\d*[1-9])?|-?0\.\d*[1-9])$/;
+
+/** An amount in its one form for the hash: `10.00` as `10`. */
+export const normalAmount = (text: string) => (NORMAL_AMOUNT.test(text) ? text : new Decimal(text).toFixed());
+
 /** The parsed payload with its amounts normalised (`10.00` as `10`), for the hash. */
 function normalised(value: unknown, field = ""): unknown {
-  if (typeof value === "string") return AMOUNT_FIELDS.has(field) ? new Decimal(value).toFixed() : value;
+  if (typeof value === "string") return AMOUNT_FIELDS.has(field) ? normalAmount(value) : value;
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((item) => normalised(item));
   const out: Record<string, unknown> = {};
