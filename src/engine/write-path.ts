@@ -17,7 +17,7 @@ import {
 } from "../ledger/snapshot.js";
 import type { MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
-import { canonicalJson, sha256Hex } from "../shared/canonical.js";
+import { canonicalJson, sha256Hex, sha256HexSync } from "../shared/canonical.js";
 import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { backoff } from "./backoff.js";
@@ -172,7 +172,7 @@ async function writeInTurn<R extends object>(
   check?: (at: number) => void,
 ): Promise<Replayable<R>> {
   const { program, store, now, newId, maxAttempts, stamp } = ctx;
-  const payloadHash = await sha256Hex(payloadText(type, payload.parsed));
+  const payloadHash = sha256HexSync(payloadText(type, payload.parsed));
   for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
     if (attempt > 1) await backoff(attempt);
     // The members and the key at one instant (one read, where the store offers it), else the
