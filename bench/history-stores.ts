@@ -76,6 +76,8 @@ const memoryStore = (): HistoryStore => ({
 
 /** The memory store, then PostgreSQL (a server if one is reachable, else PGlite). */
 export async function historyStores(log: (text: string) => void): Promise<HistoryStore[]> {
+  // BENCH_HISTORY_STORES=memory: the memory store alone, for quick runs while working on the engine.
+  if (process.env.BENCH_HISTORY_STORES === "memory") return [memoryStore()];
   const schema = `bench_history_${process.pid}_${Date.now().toString(36)}`;
   const server = await findServer();
   if ("url" in server) {

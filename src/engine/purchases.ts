@@ -15,6 +15,7 @@ import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
 import type { LoyaltyEngine } from "./facade.js";
 import { attrs, checkAgainstProgram, parse, toLines } from "./inputs.js";
+import { quickEnroll, quickPurchase } from "./quick-inputs.js";
 import type { EarnResult, EnrollResult, RefundResult } from "./results.js";
 import { guard, loadKnown } from "./store-calls.js";
 import { write, writeOne } from "./write-path.js";
@@ -30,7 +31,7 @@ export function purchaseCommands(
   const { program, now, fmt } = ctx;
   return {
     async enroll(input) {
-      const command = parse(schemas.enrollSchema, input, "enroll");
+      const command = quickEnroll(input) ?? parse(schemas.enrollSchema, input, "enroll");
       const check = (at: number) => {
         if (command.joinedAt !== undefined && instantMs(command.joinedAt) > at)
           throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), {
@@ -58,7 +59,7 @@ export function purchaseCommands(
     },
 
     async recordPurchase(input) {
-      const command = parse(schemas.purchaseSchema, input, "recordPurchase");
+      const command = quickPurchase(input) ?? parse(schemas.purchaseSchema, input, "recordPurchase");
       const { memberId, purchaseId } = command;
       return write<EarnResult>(
         ctx,

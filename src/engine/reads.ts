@@ -13,15 +13,15 @@ import { SUMMARY_REDEMPTIONS, summarize } from "./summary.js";
 import { redemptionFromSnapshot } from "../ledger/snapshot.js";
 import { dict, type RedemptionRecord } from "../ledger/state.js";
 
+// Made once: extending a zod schema builds (and later compiles) a new one.
+const summaryArgsSchema = schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId });
+const statementArgsSchema = schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId });
+
 export function readCommands(ctx: EngineContext): Pick<LoyaltyEngine, "summary" | "statement"> {
   const { program, store, now } = ctx;
   return {
     async summary(memberId, opts = {}) {
-      const id = parse(
-        schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }),
-        { ...opts, memberId },
-        "summary",
-      );
+      const id = parse(summaryArgsSchema, { ...opts, memberId }, "summary");
       const at = now();
       const state = asOf(ctx, await loadKnown(ctx, id.memberId), at);
       // The latest redemptions from their record rows; those the state holds (conversions due by
@@ -35,11 +35,7 @@ export function readCommands(ctx: EngineContext): Pick<LoyaltyEngine, "summary" 
     },
 
     async statement(memberId, opts = {}) {
-      const o = parse(
-        schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId }),
-        { ...opts, memberId },
-        "statement",
-      );
+      const o = parse(statementArgsSchema, { ...opts, memberId }, "statement");
       await loadKnown(ctx, o.memberId);
       const page = await guard(() =>
         store.readEntries(program.id, o.memberId, { afterSeq: o.afterSeq ?? 0, limit: o.limit ?? 50 }),

@@ -17,7 +17,7 @@ import {
 } from "../ledger/snapshot.js";
 import type { MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
-import { canonicalJson, sha256Hex } from "../shared/canonical.js";
+import { canonicalJson, sha256Hex, sha256HexSync } from "../shared/canonical.js";
 import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { backoff } from "./backoff.js";
@@ -53,9 +53,18 @@ export interface Payload {
 /** Fields that hold a decimal amount in some command; attributes (the caller's own values) are never read. */
 const AMOUNT_FIELDS = new Set(["amount", "points"]);
 
+/**
+ * An amount already written the one way (no leading zero, no trailing fractional zero, not -0):
+ * `new Decimal(text).toFixed()` gives it back unchanged, so the hash needs no Decimal for it.
+ */
+const NORMAL_AMOUNT = /^(?:0|-?[1-9]\d*(?:\.\d*[1-9])?|-?0\.\d*[1-9])$/;
+
+/** An amount in its one form for the hash: `10.00` as `10`. */
+export const normalAmount = (text: string) => (NORMAL_AMOUNT.test(text) ? text : new Decimal(text).toFixed());
+
 /** The parsed payload with its amounts normalised (`10.00` as `10`), for the hash. */
 function normalised(value: unknown, field = ""): unknown {
-  if (typeof value === "string") return AMOUNT_FIELDS.has(field) ? new Decimal(value).toFixed() : value;
+  if (typeof value === "string") return AMOUNT_FIELDS.has(field) ? normalAmount(value) : value;
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((item) => normalised(item));
   const out: Record<string, unknown> = {};
@@ -163,7 +172,7 @@ async function writeInTurn<R extends object>(
   check?: (at: number) => void,
 ): Promise<Replayable<R>> {
   const { program, store, now, newId, maxAttempts, stamp } = ctx;
-  const payloadHash = await sha256Hex(payloadText(type, payload.parsed));
+  const payloadHash = sha256HexSync(payloadText(type, payload.parsed));
   for (let attempt = 1; attempt <= maxAttempts + 1; attempt++) {
     if (attempt > 1) await backoff(attempt);
     // The members and the key at one instant (one read, where the store offers it), else the

@@ -103,6 +103,25 @@ export interface MemberSnapshot {
 }
 
 const str = (d: Decimal) => d.toString();
+
+/**
+ * `mapDict` for the JSON form: an ordinary object rather than a prototype-less one. A snapshot is
+ * kept (the memory store keeps thousands), frozen and walked on every commit, and V8 keeps an
+ * object without a prototype as a hash table, several times the size of an ordinary object and
+ * slower to walk. Ids come from users, so a "__proto__" key is defined as an own property (an
+ * assignment would set the prototype); the JSON text is the same either way. Readers of the JSON
+ * form go by own keys (Object.keys), as the decoder does.
+ */
+function mapJson<A, B>(byKey: Readonly<Record<string, A>>, fn: (value: A) => B): Record<string, B> {
+  const out: Record<string, B> = {};
+  for (const k of Object.keys(byKey)) {
+    const value = fn(byKey[k] as A);
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
+}
 /**
  * Decoded amounts by their text. A snapshot repeats few distinct values ("0", the points of a
  * typical purchase), and parsing a decimal string is most of what decoding a snapshot costs; a
@@ -161,16 +180,17 @@ const lots = valueCodec<Lot, LotSnapshot>(
   (l) => ({ ...l, amount: dec(l.amount), remaining: dec(l.remaining) }),
 );
 const buckets = valueCodec<Readonly<Dict<Decimal>>, Record<string, string>>(
-  (m) => mapDict(m, str),
+  (m) => mapJson(m, str),
   (m) => mapDict(m, dec),
 );
 
 const countersTo = <A, B>(
   c: Partial<Record<Period, Record<string, A>>>,
   fn: (a: A) => B,
+  map: (byKey: Readonly<Record<string, A>>, fn: (a: A) => B) => Record<string, B> = mapDict,
 ): Partial<Record<Period, Dict<B>>> => {
   const out: Partial<Record<Period, Dict<B>>> = {};
-  for (const period of Object.keys(c) as Period[]) out[period] = mapDict(c[period]!, fn);
+  for (const period of Object.keys(c) as Period[]) out[period] = map(c[period]!, fn);
   return out;
 };
 
@@ -182,12 +202,12 @@ function encodePurchase(p: PurchaseRecord): PurchaseSnapshot {
   const out: PurchaseSnapshot = {
     amount: str(p.amount),
     occurredAt: p.occurredAt,
-    earned: mapDict(p.earned, str),
+    earned: mapJson(p.earned, str),
   };
   if (!p.refunded.isZero()) out.refunded = str(p.refunded);
-  if (Object.keys(p.settled).length > 0) out.settled = mapDict(p.settled, str);
-  if (Object.keys(p.reversed).length > 0) out.reversed = mapDict(p.reversed, str);
-  if (Object.keys(p.expired).length > 0) out.expired = mapDict(p.expired, str);
+  if (Object.keys(p.settled).length > 0) out.settled = mapJson(p.settled, str);
+  if (Object.keys(p.reversed).length > 0) out.reversed = mapJson(p.reversed, str);
+  if (Object.keys(p.expired).length > 0) out.expired = mapJson(p.expired, str);
   return out;
 }
 
@@ -202,19 +222,27 @@ export function openPurchaseIds(state: MemberView): Set<string> {
 export const isLegacySnapshot = (snapshot: MemberSnapshot): boolean => snapshot.format === undefined;
 
 export function toSnapshot(state: MemberView): MemberSnapshot {
-  const purchases: Record<string, PurchaseSnapshot> = dict();
+  const purchases: Record<string, PurchaseSnapshot> = {};
   for (const id of openPurchaseIds(state)) {
     const p = state.purchases[id];
-    if (p !== undefined) purchases[id] = purchaseSnapshot(p);
+    if (p === undefined) continue;
+    if (id === "__proto__")
+      Object.defineProperty(purchases, id, {
+        value: purchaseSnapshot(p),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else purchases[id] = purchaseSnapshot(p);
   }
   return {
     format: SNAPSHOT_FORMAT,
     memberId: state.memberId,
     joinedAt: state.joinedAt,
     birthday: state.birthday,
-    attributes: mapDict(state.attributes, (v) => v),
+    attributes: mapJson(state.attributes, (v) => v),
     lots: state.lots.map((l) => lots.encode(l)),
-    wallets: mapDict(state.wallets, (t) => ({
+    wallets: mapJson(state.wallets, (t) => ({
       earned: str(t.earned),
       spent: str(t.spent),
       expired: str(t.expired),
@@ -225,15 +253,15 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
       debt: str(t.debt),
     })),
     purchases,
-    caps: mapDict(state.caps, (byWallet) => mapDict(byWallet, (c) => countersTo(c, str))),
-    activity: mapDict(state.activity, (t) => t),
+    caps: mapJson(state.caps, (byWallet) => mapJson(byWallet, (c) => countersTo(c, str, mapJson))),
+    activity: mapJson(state.activity, (t) => t),
     tier:
       state.tier === null ? null : { ...state.tier, floor: state.tier.floor === null ? null : { ...state.tier.floor } },
-    metrics: mapDict(state.metrics, (m) => buckets.encode(m)),
-    limits: mapDict(state.limits, (c) => countersTo(c, str)),
+    metrics: mapJson(state.metrics, (m) => buckets.encode(m)),
+    limits: mapJson(state.limits, (c) => countersTo(c, str, mapJson)),
     referredBy: state.referredBy,
     lastAt: state.lastAt,
-    lapsed: mapDict(state.lapsed, (t) => t),
+    lapsed: mapJson(state.lapsed, (t) => t),
     lastSeq: state.lastSeq,
   };
 }

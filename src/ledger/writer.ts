@@ -17,7 +17,7 @@ import { checkTotal } from "../shared/figures.js";
 import { iso } from "../shared/time.js";
 import { applyEntry } from "./apply.js";
 import type { CommandType, Entry, EntryDraft, MetricStamp } from "./entries.js";
-import { cloneState, emptyState, type MemberState, type MemberView } from "./state.js";
+import { cloneState, emptyState, type MemberState, type MemberView, type WalletTotals } from "./state.js";
 
 export type DraftBody = EntryDraft extends infer D
   ? D extends EntryDraft
@@ -36,10 +36,29 @@ export interface WriterContext {
   readonly stamp?: (body: DraftBody, state: MemberView, now: number) => MetricStamp | undefined;
 }
 
+/** Every running total of a wallet, in WalletTotals' order (a `satisfies` keeps the list complete). */
+const TOTAL_NAMES = Object.keys({
+  earned: 0,
+  spent: 0,
+  expired: 0,
+  reversed: 0,
+  adjusted: 0,
+  transferredIn: 0,
+  transferredOut: 0,
+  debt: 0,
+} satisfies Record<keyof WalletTotals, 0>) as (keyof WalletTotals)[];
+
 export class LedgerWriter {
   /** The state this writer owns: changed by its fold only. */
   readonly #state: MemberState;
   readonly #entries: Entry[] = [];
+  /**
+   * Ids this writer may not hand out again: the open lots' as it found them (made on the first
+   * append, so a command pays one pass over its member's lots, not one per entry) and its entries'.
+   * Lots the command opens are its entries' (a lot's id is its entry's), so this covers every open
+   * lot's id; a lot that closes keeps its id here, which only makes the check stricter.
+   */
+  #usedIds: Set<string> | null = null;
   readonly ctx: WriterContext;
 
   private constructor(owned: MemberState, ctx: WriterContext) {
@@ -93,7 +112,8 @@ export class LedgerWriter {
         "IDS_FAILURE",
         messages.idsFailure(`returned ${typeof id === "string" ? "an empty or over-long string" : typeof id}`),
       );
-    if (this.#entries.some((e) => e.id === id) || this.#state.lots.some((l) => l.id === id))
+    const used = (this.#usedIds ??= new Set(this.#state.lots.map((l) => l.id)));
+    if (used.has(id))
       throw new LoyaltyError("IDS_FAILURE", messages.idsFailure(`returned ${JSON.stringify(id)} again`));
     const entry = {
       ...body,
@@ -107,8 +127,12 @@ export class LedgerWriter {
     applyEntry(this.#state, entry);
     // The last guard of exact arithmetic: a total that reached the bound refuses the command
     // (PRECISION_EXCEEDED), before anything is committed, instead of growing past exact sums.
-    for (const [wallet, totals] of Object.entries(this.#state.wallets))
-      for (const [name, total] of Object.entries(totals)) checkTotal(wallet, name, total);
+    const wallets = this.#state.wallets;
+    for (const wallet of Object.keys(wallets)) {
+      const totals = wallets[wallet]!;
+      for (const name of TOTAL_NAMES) checkTotal(wallet, name, totals[name]);
+    }
+    used.add(id);
     this.#entries.push(entry);
     return entry;
   }

@@ -9,7 +9,9 @@ import type { Decimal } from "./decimal.js";
 export function frozen<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const key of Object.keys(value)) frozen((value as Record<string, unknown>)[key]);
+    // Arrays by index: Object.keys would make a string per element (a snapshot's lots, a year of them).
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) frozen(value[i]);
+    else for (const key of Object.keys(value)) frozen((value as Record<string, unknown>)[key]);
   }
   return value;
 }

@@ -175,10 +175,12 @@ export function isLocalDate(text: string): boolean {
 }
 export const localDate = z.string().refine(isLocalDate, { error: f.notLocalDate });
 
+/** Whether `s` is a birthday: MM-DD or YYYY-MM-DD (29 February allowed). */
+export const isBirthday = (s: string): boolean =>
+  isLocalDate(s) || (/^\d{2}-\d{2}$/.test(s) && isLocalDate(`2000-${s}`));
+
 /** A birthday: MM-DD or YYYY-MM-DD (29 February allowed). */
-export const birthday = z
-  .string()
-  .refine((s) => isLocalDate(s) || (/^\d{2}-\d{2}$/.test(s) && isLocalDate(`2000-${s}`)), { error: f.notBirthday });
+export const birthday = z.string().refine(isBirthday, { error: f.notBirthday });
 
 export const timeOfDay = z.string().refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), { error: f.notTime });
 

@@ -140,7 +140,10 @@ export class MemoryStore implements LoyaltyStore {
     const idemKey = record === null ? null : k(batch.programId, record.key);
     if (record !== null && idemKey !== null && this.idempotency.has(idemKey))
       throw new CommitConflict("idempotency", record.key);
-    const writes = [...batch.members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+    const writes =
+      batch.members.length === 1
+        ? batch.members
+        : [...batch.members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
     for (const w of writes) {
       const row = this.members.get(k(batch.programId, w.memberId));
       if ((row?.version ?? null) !== w.expectedVersion) throw new CommitConflict("version", w.memberId);

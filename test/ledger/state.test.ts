@@ -98,3 +98,31 @@ describe("snapshot codec", () => {
     );
   });
 });
+
+describe("snapshot JSON form with ids that are Object.prototype keys", () => {
+  it('keeps "__proto__" and "constructor" as own keys, and its JSON text decodes to the same snapshot', async () => {
+    const { engine, store } = testEngine(exampleProgram, "2026-03-02T10:00:00Z");
+    const ids = ["__proto__", "constructor", "toString"];
+    await engine.enroll({ key: "enroll", memberId: "m", attributes: { constructor: "x", toString: 1 } });
+    for (const purchaseId of ids)
+      await engine.recordPurchase({
+        key: `p-${purchaseId}`,
+        memberId: "m",
+        purchaseId,
+        amount: "20.00",
+        currency: "GBP",
+      });
+    const snapshot = (await store.loadMember(P, "m"))!.snapshot;
+    // Own keys, one per open purchase; an assignment of "__proto__" would have set the prototype instead.
+    expect(Object.keys(snapshot.purchases).sort()).toEqual([...ids].sort());
+    expect(Object.getPrototypeOf(snapshot.purchases)).toBe(Object.prototype);
+    expect(Object.hasOwn(snapshot.purchases, "__proto__")).toBe(true);
+    const text = JSON.stringify(snapshot);
+    expect(text).toContain('"__proto__":{');
+    const again = toSnapshot(fromSnapshot(JSON.parse(text) as MemberSnapshot));
+    expect(JSON.stringify(again)).toBe(text);
+    expect(canonicalJson(toSnapshot(foldEntries("m", await readAllEntries(store, P, "m"))))).toBe(
+      canonicalJson(snapshot),
+    );
+  });
+});
