@@ -7,8 +7,9 @@
  * test/engine/quick-inputs.test.ts holds both to the same answers on fuzzed inputs.
  */
 import type * as z from "zod";
+import { isCurrency } from "../shared/currencies.js";
 import { isStorableText } from "../shared/storable-text.js";
-import { MAX_ID_LENGTH, isBirthday, isCurrency, parseInstant } from "../shared/validation.js";
+import { MAX_ID_LENGTH, isBirthday, parseInstant } from "../shared/validation.js";
 import type { enrollSchema, purchaseSchema } from "./commands.js";
 
 export type PurchaseCommand = z.output<typeof purchaseSchema>;
