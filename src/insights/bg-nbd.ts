@@ -55,6 +55,8 @@ export function probabilityAlive(p: BgNbdParameters, m: BgNbdMember): number {
   return 1 / (1 + Math.exp(logOdds));
 }
 
+const A_NEAR_ONE = 1e-4;
+
 /**
  * E[purchases in (T, T+t] | x, tₓ, T] (equation 10 of the paper):
  * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + [x>0] a/(b+x−1) ((α+T)/(α+tₓ))^(r+x)).
@@ -62,6 +64,11 @@ export function probabilityAlive(p: BgNbdParameters, m: BgNbdMember): number {
  */
 export function expectedPurchases(p: BgNbdParameters, m: BgNbdMember, t: number): number {
   if (t <= 0) return 0;
+  // The closed form divides 0 by 0 at a = 1; it is continuous there, so take the mean of its neighbours.
+  if (Math.abs(p.a - 1) < A_NEAR_ONE)
+    return (
+      (expectedPurchases({ ...p, a: 1 - A_NEAR_ONE }, m, t) + expectedPurchases({ ...p, a: 1 + A_NEAR_ONE }, m, t)) / 2
+    );
   const { r, alpha, a, b } = p;
   const { x, tx, T } = m;
   const z = t / (alpha + T + t);
