@@ -25,6 +25,11 @@ export interface MinimizeOptions {
   readonly maxEvaluations?: number;
   /** Stop when the simplex's values differ by less than this (default 1e-10, absolute). */
   readonly tolerance?: number;
+  /**
+   * Not converged when a coordinate of the best point lies beyond ±bound (default 30: on log
+   * parameters, a parameter under e⁻³⁰ or over e³⁰ has run off to 0 or infinity, not to an optimum).
+   */
+  readonly bound?: number;
 }
 
 /** Minimises `f` from each start; the result is the best, polished by restarts until it stops improving. */
@@ -47,8 +52,12 @@ export function minimize(f: (point: readonly number[]) => number, options: Minim
     const again = nelderMead(counted, best.point, max, tolerance);
     const gained = best.value - again.value;
     if (again.value < best.value) best = again;
-    if (gained <= 1e-7 * Math.max(1, Math.abs(best.value)) && again.settled)
-      return { point: best.point, value: best.value, evaluations, converged: true };
+    if (gained <= 1e-7 * Math.max(1, Math.abs(best.value)) && again.settled) {
+      const bound = options.bound ?? 30;
+      if (best.point.every((v) => Math.abs(v) <= bound))
+        return { point: best.point, value: best.value, evaluations, converged: true };
+      return { ...best, evaluations, converged: false, reason: "a parameter ran off towards 0 or infinity." };
+    }
   }
   return { ...best, evaluations, converged: false, reason: "restarts from the optimum kept improving on it." };
 }

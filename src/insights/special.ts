@@ -43,7 +43,7 @@ export const HYP2F1_MAX_TERMS = 1_000_000;
  * The Gaussian hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 by its power series, each term
  * from the last by the ratio (a+n)(b+n)z / ((c+n)(n+1)), summed until a term no longer changes the
  * sum. In the BG/NBD conditional expectation a, b, c > 0, so every term is positive and the sum
- * cannot cancel. Returns NaN when the series has not settled within HYP2F1_MAX_TERMS terms (z too
+ * cannot cancel. Returns NaN when the series overflows or has not settled within HYP2F1_MAX_TERMS terms (z too
  * close to 1): callers report that rather than a wrong number.
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
@@ -53,6 +53,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   for (let n = 0; n < HYP2F1_MAX_TERMS; n++) {
     term *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
     const next = sum + term;
+    if (!Number.isFinite(next)) return Number.NaN;
     if (next === sum && Math.abs(term) <= Number.EPSILON * Math.abs(sum)) return sum;
     sum = next;
   }
