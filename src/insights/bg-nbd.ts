@@ -57,6 +57,9 @@ export function probabilityAlive(p: BgNbdParameters, m: BgNbdMember): number {
 
 const A_NEAR_ONE = 1e-4;
 
+const DROPOUT_RIDGE =
+  "its dropout parameters run off towards a → 0, b → ∞ (the mean dropout probability a/(a+b) below 0.001): in this calibration period almost no member appears to drop out, and the model has no maximum (it tends to the NBD model). Calibrate on a longer period.";
+
 /**
  * E[purchases in (T, T+t] | x, tₓ, T] (equation 10 of the paper):
  * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + [x>0] a/(b+x−1) ((α+T)/(α+tₓ))^(r+x)).
@@ -93,12 +96,7 @@ const toParameters = (v: readonly number[]): BgNbdParameters => ({ r: v[0]!, alp
  */
 export function fitBgNbd(members: readonly BgNbdMember[]): BgNbdFit {
   const groups = groupMembers(members);
-  const negLogLikelihood = (v: readonly number[]) => {
-    const params = toParameters(v);
-    let total = 0;
-    for (const g of groups) total += g.count * bgNbdLogLikelihood(params, g);
-    return -total;
-  };
+  const negLogLikelihood = (v: readonly number[]) => -totalLogLikelihood(toParameters(v), groups);
   const meanRate =
     members.reduce((s, m) => s + m.x, 0) /
     Math.max(
@@ -111,7 +109,13 @@ export function fitBgNbd(members: readonly BgNbdMember[]): BgNbdFit {
     [Math.log(2), Math.log(10), Math.log(0.5), Math.log(5)],
   ];
   const found = minimize((v) => negLogLikelihood(v.map(Math.exp)), { starts });
-  if (!found.converged || members.length === 0) notConverged("BG/NBD", found.reason ?? "no members to fit.");
+  if (members.length === 0) notConverged("BG/NBD", "no members to fit.");
+  if (!found.converged) {
+    const [, , a, b] = found.point.map(Math.exp) as [number, number, number, number];
+    // The best-known way for BG/NBD to fail: the likelihood keeps rising as a → 0 and b → ∞.
+    if (a / (a + b) < 1e-3) notConverged("BG/NBD", DROPOUT_RIDGE);
+    notConverged("BG/NBD", found.reason ?? "");
+  }
   const estimates = found.point.map(Math.exp);
   const errors = standardErrors(negLogLikelihood, estimates);
   if (errors === null)
@@ -125,15 +129,40 @@ export function fitBgNbd(members: readonly BgNbdMember[]): BgNbdFit {
   };
 }
 
+/**
+ * Σ count · bgNbdLogLikelihood over groups of members with the same (x, tₓ, T), with the terms that
+ * depend only on x worked out once per distinct x: a fit evaluates this a thousand times or more.
+ */
+export function totalLogLikelihood(p: BgNbdParameters, groups: readonly Group[]): number {
+  const { r, alpha, a, b } = p;
+  const base = r * Math.log(alpha) - lnGamma(r) - lnBeta(a, b);
+  const alive = new Map<number, number>();
+  const dropped = new Map<number, number>();
+  let total = 0;
+  for (const g of groups) {
+    const x = g.x;
+    let stillAlive = alive.get(x);
+    if (stillAlive === undefined) {
+      stillAlive = base + lnGamma(r + x) + lnBeta(a, b + x);
+      alive.set(x, stillAlive);
+      if (x > 0) dropped.set(x, base + lnGamma(r + x) + lnBeta(a + 1, b + x - 1));
+    }
+    const one = stillAlive - (r + x) * Math.log(alpha + g.T);
+    total += g.count * (x === 0 ? one : logSumExp(one, dropped.get(x)! - (r + x) * Math.log(alpha + g.tx)));
+  }
+  return total;
+}
+
 export function notConverged(model: string, detail: string): never {
   throw new LoyaltyError("FIT_NOT_CONVERGED", messages.fitNotConverged(model, detail), { details: { model } });
 }
 
-interface Group extends BgNbdMember {
+/** Members who share (x, tₓ, T), counted once. */
+export interface Group extends BgNbdMember {
   readonly count: number;
 }
 
-function groupMembers(members: readonly BgNbdMember[]): Group[] {
+export function groupMembers(members: readonly BgNbdMember[]): Group[] {
   const groups = new Map<string, { x: number; tx: number; T: number; count: number }>();
   for (const { x, tx, T } of members) {
     const key = `${x}|${tx}|${T}`;

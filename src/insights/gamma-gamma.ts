@@ -60,12 +60,7 @@ export function expectedSpend(g: GammaGammaParameters, m: SpendMember): number {
 /** Fits p, q, γ by maximum likelihood on the members with a repeat purchase and a positive mean spend. */
 export function fitGammaGamma(members: readonly SpendMember[]): GammaGammaFit {
   const fitted = members.filter((m) => m.x > 0 && m.meanRepeatSpend > 0);
-  const negLogLikelihood = (v: readonly number[]) => {
-    const g = { p: v[0]!, q: v[1]!, gamma: v[2]! };
-    let total = 0;
-    for (const m of fitted) total += gammaGammaLogLikelihood(g, m);
-    return -total;
-  };
+  const negLogLikelihood = (v: readonly number[]) => -totalLogLikelihood({ p: v[0]!, q: v[1]!, gamma: v[2]! }, fitted);
   const mean = fitted.reduce((s, m) => s + m.meanRepeatSpend, 0) / Math.max(1, fitted.length);
   const starts = [
     [0, 0, 0],
@@ -89,4 +84,21 @@ export function fitGammaGamma(members: readonly SpendMember[]): GammaGammaFit {
     members: fitted.length,
     evaluations: found.evaluations,
   };
+}
+
+/** Σ gammaGammaLogLikelihood over members, with the ln Γ terms worked out once per distinct x. */
+export function totalLogLikelihood(g: GammaGammaParameters, members: readonly SpendMember[]): number {
+  const { p, q, gamma } = g;
+  const base = q * Math.log(gamma) - lnGamma(q);
+  const byX = new Map<number, number>();
+  let total = 0;
+  for (const { x, meanRepeatSpend: spend } of members) {
+    let terms = byX.get(x);
+    if (terms === undefined) {
+      terms = base + lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x);
+      byX.set(x, terms);
+    }
+    total += terms + (p * x - 1) * Math.log(spend) - (p * x + q) * Math.log(gamma + x * spend);
+  }
+  return total;
 }

@@ -48,7 +48,7 @@ export function minimize(f: (point: readonly number[]) => number, options: Minim
     return { ...best, evaluations, converged: false, reason: "the likelihood is not finite at any start." };
   // Restart from the optimum with a fresh simplex until a restart gains nothing: a collapsed simplex
   // can stop short of the optimum, a fresh one cannot stop there twice.
-  for (let round = 0; round < 10; round++) {
+  for (let round = 0; round < 6; round++) {
     const again = nelderMead(counted, best.point, max, tolerance);
     const gained = best.value - again.value;
     if (again.value < best.value) best = again;

@@ -13,6 +13,8 @@ import {
   probabilityAlive,
   type BgNbdParameters,
 } from "../../src/insights/index.js";
+import { groupMembers, totalLogLikelihood } from "../../src/insights/bg-nbd.js";
+import { totalLogLikelihood as totalSpendLogLikelihood } from "../../src/insights/gamma-gamma.js";
 import { integratePositive, integrateUnit } from "./quadrature.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
@@ -59,6 +61,27 @@ describe("BG/NBD", () => {
       fc.property(parameters, member, (g, m) => {
         const direct = Math.log(directLikelihood(g, m.x, m.tx, m.T));
         expect(Math.abs(bgNbdLogLikelihood(g, m) - direct)).toBeLessThan(1e-7 * Math.max(1, Math.abs(direct)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the fit's grouped total is the sum of the members' log-likelihoods", () => {
+    // Few distinct values, so that members share (x, tₓ, T) and the grouping has work to do.
+    const coarse = fc.record({
+      x: fc.integer({ min: 0, max: 3 }),
+      T: fc.constantFrom(10, 20),
+      tx: fc.constantFrom(0, 5),
+    });
+    fc.assert(
+      fc.property(parameters, fc.array(coarse, { maxLength: 40 }), (g, list) => {
+        const members = list.map((m) => ({ ...m, tx: m.x === 0 ? 0 : m.tx }));
+        const direct = members.reduce((s, m) => s + bgNbdLogLikelihood(g, m), 0);
+        expect(totalLogLikelihood(g, groupMembers(members))).toBeCloseTo(direct, 8);
+        const spenders = members.filter((m) => m.x > 0).map((m) => ({ x: m.x, meanRepeatSpend: 3 + m.tx }));
+        const spend = { p: g.r * 3, q: g.b + 1, gamma: g.alpha };
+        const spendDirect = spenders.reduce((s, m) => s + gammaGammaLogLikelihood(spend, m), 0);
+        expect(totalSpendLogLikelihood(spend, spenders)).toBeCloseTo(spendDirect, 8);
       }),
       { numRuns: RUNS },
     );
