@@ -102,10 +102,6 @@ export const messages = {
     `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
   precisionExceeded: (wallet: string, total: string, max: string) =>
     `This command would take wallet "${wallet}"'s ${total} total to ${max} points or more, beyond what the engine keeps exactly; nothing was written.`,
-  invalidHistory: (count: number) =>
-    `The purchase history has ${count} bad row${count === 1 ? "" : "s"} (see issues: each names its line and field).`,
-  fitNotConverged: (model: string, detail: string) =>
-    `The ${model} fit did not converge, so it gives no parameters: ${detail} More history (more members, more repeat purchases) usually helps.`,
 
   // Field-level issue texts.
   field: {
@@ -182,10 +178,6 @@ export const messages = {
     belowMinimum: (min: string) => `Must be at least ${min}.`,
     codeGenerator:
       "Vouchers and conversions get their codes from the `codes` generator: pass `codes` to createLoyaltyEngine.",
-    noMember: "No member: every purchase row names its member.",
-    notHistoryDate: (format: string) => `Not a date in the history's format (${format}).`,
-    notHistoryAmount: 'Not a decimal amount such as "12.50" or "-3.99" (a return).',
-    returnBeforePurchase: "A return with no purchase by this member on or before its date.",
     badCode: "The `codes` generator returned something other than 1 to 200 characters of storable text.",
   },
 } as const;

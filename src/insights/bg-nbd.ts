@@ -4,7 +4,8 @@
  * probability p ~ Beta(a, b). From each member's (x, tₓ, T) it gives the likelihood, the probability
  * that the member is still alive and the purchases to expect in the next t time units.
  */
-import { LoyaltyError, messages } from "../errors/index.js";
+import { insightsMessages } from "./messages.js";
+import { LoyaltyError } from "../errors/index.js";
 import type { MemberSummary } from "./calibration.js";
 import { standardErrors } from "./hessian.js";
 import { minimize } from "./optimise.js";
@@ -79,7 +80,7 @@ export function expectedPurchases(p: BgNbdParameters, m: BgNbdMember, t: number)
   if (!Number.isFinite(f))
     throw new LoyaltyError(
       "FIT_NOT_CONVERGED",
-      messages.fitNotConverged("BG/NBD expectation", `the ₂F₁ series did not settle for a horizon of ${t}.`),
+      insightsMessages.fitNotConverged("BG/NBD expectation", `the ₂F₁ series did not settle for a horizon of ${t}.`),
     );
   const bracket = -Math.expm1((r + x) * Math.log((alpha + T) / (alpha + T + t)) + Math.log(f));
   const alive = x === 0 ? 1 : 1 + (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx)));
@@ -154,7 +155,7 @@ export function totalLogLikelihood(p: BgNbdParameters, groups: readonly Group[])
 }
 
 export function notConverged(model: string, detail: string): never {
-  throw new LoyaltyError("FIT_NOT_CONVERGED", messages.fitNotConverged(model, detail), { details: { model } });
+  throw new LoyaltyError("FIT_NOT_CONVERGED", insightsMessages.fitNotConverged(model, detail), { details: { model } });
 }
 
 /** Members who share (x, tₓ, T), counted once. */

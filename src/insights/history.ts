@@ -4,6 +4,7 @@
  * arrive as decimal text and are summed exactly (decimal.js); they become plain numbers only where a
  * statistical model takes them (calibration.ts), never here.
  */
+import { insightsMessages } from "./messages.js";
 import { LoyaltyError, messages, type FieldIssue } from "../errors/index.js";
 import { DECIMAL_LITERAL, Decimal, ZERO, roundTo } from "../shared/decimal.js";
 import { parseDay, type DateFormat } from "./dates.js";
@@ -59,7 +60,7 @@ interface GoodRow {
   readonly amount: Decimal;
 }
 
-const f = messages.field;
+const f = insightsMessages.field;
 
 /** Validates and groups the rows of a purchase history. Writes nothing; throws only INVALID_HISTORY. */
 export function readPurchaseHistory(rows: Iterable<HistoryRow>, options: HistoryOptions = {}): ReadHistory {
@@ -82,7 +83,7 @@ export function readPurchaseHistory(rows: Iterable<HistoryRow>, options: History
     const sorted = issues.sort(byLine);
     throw new LoyaltyError(
       "INVALID_HISTORY",
-      messages.firstProblem(messages.invalidHistory(sorted.length), sorted[0]!.path, sorted[0]!.message),
+      messages.firstProblem(insightsMessages.invalidHistory(sorted.length), sorted[0]!.path, sorted[0]!.message),
       {
         issues: sorted,
         details: { lines: sorted.map((i) => i.path[0]) },
