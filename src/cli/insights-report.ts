@@ -2,12 +2,26 @@
  * The human-readable report of `loyalty-engine insights`: fitted parameters with standard errors,
  * the holdout check, the retention table by joining cohort, and the members most at risk.
  */
-import type { BgNbdFit, CohortRow, GammaGammaFit, MemberScore, RepeatPurchaseRate } from "../insights/index.js";
+import type {
+  BgNbdFit,
+  CohortRow,
+  GammaGammaFit,
+  MemberScore,
+  RepeatPurchaseRate,
+  SlippingReason,
+} from "../insights/index.js";
 import { mostAtRisk } from "../insights/index.js";
 import type { CliIo } from "./io.js";
 
-/** A member's score, with their expected spend per purchase day and value when the spend model fitted. */
-export type ScoredMember = MemberScore & { readonly expectedSpend?: number; readonly value?: number };
+/**
+ * A member's score, whether they are slipping on the calibration's last day (and why), and their
+ * expected spend per purchase day and value when the spend model fitted.
+ */
+export type ScoredMember = MemberScore & {
+  readonly slipping: readonly SlippingReason[];
+  readonly expectedSpend?: number;
+  readonly value?: number;
+};
 
 /** Everything the command works out; `--json` prints it as it is. */
 export interface InsightsReport {
@@ -74,7 +88,7 @@ export function printReport(io: CliIo, report: InsightsReport, top: number): voi
   out();
   printCohorts(out, report.cohorts);
   out();
-  printAtRisk(out, mostAtRisk(report.scores, top) as ScoredMember[], report.horizonWeeks);
+  printAtRisk(out, mostAtRisk(report.scores, top), report.horizonWeeks);
 }
 
 function printCohorts(out: (line?: string) => void, cohorts: readonly CohortRow[]): void {
@@ -88,10 +102,10 @@ function printCohorts(out: (line?: string) => void, cohorts: readonly CohortRow[
 function printAtRisk(out: (line?: string) => void, members: readonly ScoredMember[], horizon: number): void {
   out(`Members most at risk (came back at least once; lowest P(alive) first; next ${sig(horizon)} weeks):`);
   out(
-    `  ${"member".padEnd(12)} ${"x".padStart(4)} ${"tx".padStart(7)} ${"T".padStart(7)} ${"P(alive)".padStart(9)} ${"expected".padStart(9)} ${"value".padStart(10)}`,
+    `  ${"member".padEnd(12)} ${"x".padStart(4)} ${"tx".padStart(7)} ${"T".padStart(7)} ${"P(alive)".padStart(9)} ${"expected".padStart(9)} ${"value".padStart(10)}  slipping`,
   );
   for (const m of members)
     out(
-      `  ${m.member.padEnd(12)} ${String(m.x).padStart(4)} ${m.tx.toFixed(1).padStart(7)} ${m.T.toFixed(1).padStart(7)} ${m.pAlive.toFixed(3).padStart(9)} ${m.expectedPurchases.toFixed(3).padStart(9)} ${(m.value === undefined ? "-" : m.value.toFixed(2)).padStart(10)}`,
+      `  ${m.member.padEnd(12)} ${String(m.x).padStart(4)} ${m.tx.toFixed(1).padStart(7)} ${m.T.toFixed(1).padStart(7)} ${m.pAlive.toFixed(3).padStart(9)} ${m.expectedPurchases.toFixed(3).padStart(9)} ${(m.value === undefined ? "-" : m.value.toFixed(2)).padStart(10)}  ${m.slipping.join(", ") || "-"}`,
     );
 }

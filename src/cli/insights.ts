@@ -17,6 +17,7 @@ import {
   repeatPurchaseRate,
   retentionByCohort,
   scoreMembers,
+  slipping,
   summarizeHistory,
   type DateFormat,
   type GammaGammaFit,
@@ -166,10 +167,12 @@ function analyse(read: ReadHistory, rows: number, choices: Choices): InsightsRep
   const endDay = Date.parse(`${end}T00:00:00Z`) / 86_400_000;
   const holdoutWeeks = lastDay > endDay ? (lastDay - endDay) / 7 : undefined;
   const horizon = horizonWeeks ?? holdoutWeeks ?? 52;
+  const byId = new Map(history.members.map((m) => [m.member, m]));
   const scores = scoreMembers(bgNbd.parameters, members, horizon).map((score, i) => {
-    if ("error" in gammaGamma) return score;
+    const slips = slipping(byId.get(score.member)!, score.pAlive, { now: end }).reasons;
+    if ("error" in gammaGamma) return { ...score, slipping: slips };
     const value = customerValue(bgNbd.parameters, gammaGamma.parameters, members[i]!, { horizon, discountRate });
-    return { ...score, expectedSpend: value.expectedSpend, value: value.value };
+    return { ...score, slipping: slips, expectedSpend: value.expectedSpend, value: value.value };
   });
   let holdout: InsightsReport["holdout"] = null;
   if (holdoutWeeks !== undefined) {

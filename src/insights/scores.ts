@@ -35,7 +35,7 @@ export function scoreMembers(
  * The members most at risk: those who came back at least once (a one-time buyer is, to the model,
  * alive), by P(alive) ascending, then by how much they used to buy.
  */
-export function mostAtRisk(scores: readonly MemberScore[], count: number): MemberScore[] {
+export function mostAtRisk<S extends MemberScore>(scores: readonly S[], count: number): S[] {
   return scores
     .filter((s) => s.x > 0)
     .sort((a, b) => a.pAlive - b.pAlive || b.x - a.x)

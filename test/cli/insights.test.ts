@@ -83,7 +83,11 @@ describe("loyalty-engine insights", () => {
       expect(s.pAlive).toBeLessThanOrEqual(1);
       if (s.x === 0) expect(s.pAlive).toBe(1);
       expect(s.expectedPurchases).toBeGreaterThanOrEqual(0);
+      // Slipping on P(alive) exactly when P(alive) is under the default 0.5.
+      expect(s.slipping.includes("unlikely_alive")).toBe(s.pAlive < 0.5);
+      expect(s.value).toBeGreaterThanOrEqual(0);
     }
+    expect(report.scores.some((s) => s.slipping.includes("spend_falling"))).toBe(false); // no member has two half-year windows of history yet
     expect(report.holdout).toMatchObject({ from: "1997-10-01", to: "1998-06-30", weeks: 39, members: 2357 });
     expect(report.holdout!.expected).toBeCloseTo(
       report.scores.reduce((s, m) => s + m.expectedPurchases, 0),
