@@ -47,13 +47,24 @@ export default defineConfig([
   // The library and the PostgreSQL store for CommonJS (dist/index.cjs, dist/postgres.cjs, with .d.cts). Split into
   // shared chunks so that both entry points share one copy of the core: the store's CommitConflict must be the
   // class the engine checks with `instanceof`.
-  { ...library, entry: { index: "src/index.ts", postgres: "src/postgres/index.ts" }, format: ["cjs"], splitting: true },
+  // loyalty-engine/insights rides in both graphs so that its LoyaltyError is the core's.
+  {
+    ...library,
+    entry: { index: "src/index.ts", postgres: "src/postgres/index.ts", insights: "src/insights/index.ts" },
+    format: ["cjs"],
+    splitting: true,
+  },
   // The library, the PostgreSQL store and the testing kit for ESM. The testing kit is ESM only, because vitest (which the conformance suite runs on) cannot be
   // required from CommonJS. Built in the same ESM graph as the library so that all share one
   // copy of the core and `instanceof LoyaltyError` holds across the entry points.
   {
     ...library,
-    entry: { index: "src/index.ts", testing: "src/testing/index.ts", postgres: "src/postgres/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      testing: "src/testing/index.ts",
+      postgres: "src/postgres/index.ts",
+      insights: "src/insights/index.ts",
+    },
     format: ["esm"],
   },
   // The `loyalty-engine` command (package.json "bin"): ESM only, built apart from the library, whose

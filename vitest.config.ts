@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^loyalty-engine$/, replacement: src("index.ts") },
       { find: /^loyalty-engine\/postgres$/, replacement: src("postgres/index.ts") },
       { find: /^loyalty-engine\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^loyalty-engine\/insights$/, replacement: src("insights/index.ts") },
     ],
   },
   test: {

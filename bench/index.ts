@@ -17,6 +17,9 @@
  *     120 transfers both ways between two, at once: successes, refusals, p50 / p99.
  *  j. The package where it is deployed (bench/package-size.ts): core and PostgreSQL bundle sizes
  *     against their budget, cold start beside `node -e 0`, first and second compile.
+ *  k. loyalty-engine/insights on the full CDNOW history (bench/insights.ts): BG/NBD and Gamma-Gamma
+ *     fitted with the published sample's conventions, expected against actual repeat purchase days in
+ *     the 39-week holdout, each fit's CPU and wall time, the grouped likelihood beside a plain sum.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -33,6 +36,7 @@ import {
 import { expiryBench } from "./expiry.js";
 import { contentionBench } from "./contention.js";
 import { historyBench } from "./history.js";
+import { insightsBench } from "./insights.js";
 import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
@@ -222,6 +226,9 @@ async function main() {
 
   const size = await packageSizeBench();
   console.log(`${size.lines.join("\n")}\n`);
+
+  const insights = insightsBench(log);
+  console.log(`${insights.lines.join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (!agree || h.failed || pgFigures.failed || replayFigures.failed) process.exitCode = 1;

@@ -61,6 +61,10 @@ export function bundleSizes(): Promise<BundleSize[]> {
       "postgres",
       `import { createPostgresStore, pgPool, migrate } from "./dist/postgres.js"; console.log(createPostgresStore, pgPool, migrate);`,
     ),
+    bundle(
+      "insights",
+      `import { readPurchaseHistory, summarizeHistory, fitBgNbd, fitGammaGamma, customerValue, retentionByCohort } from "./dist/insights.js"; console.log(readPurchaseHistory, summarizeHistory, fitBgNbd, fitGammaGamma, customerValue, retentionByCohort);`,
+    ),
   ]);
 }
 

@@ -36,6 +36,8 @@ export const HTTP_STATUS = {
   REFERRAL_EXPIRED: 422,
   RECIPIENT_INACTIVE: 422,
   PRECISION_EXCEEDED: 422,
+  INVALID_HISTORY: 400,
+  FIT_NOT_CONVERGED: 422, // the history does not pin the model down: more data, not a retry, changes that
 } as const satisfies Record<ErrorCode, number>;
 
 /**

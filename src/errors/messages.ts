@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   "REFERRAL_EXPIRED",
   "RECIPIENT_INACTIVE",
   "PRECISION_EXCEEDED",
+  "INVALID_HISTORY",
+  "FIT_NOT_CONVERGED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
