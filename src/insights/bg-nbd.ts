@@ -82,7 +82,10 @@ export function expectedPurchases(p: BgNbdParameters, m: BgNbdMember, t: number)
       "FIT_NOT_CONVERGED",
       insightsMessages.fitNotConverged("BG/NBD expectation", `the ₂F₁ series did not settle for a horizon of ${t}.`),
     );
-  const bracket = -Math.expm1((r + x) * Math.log((alpha + T) / (alpha + T + t)) + Math.log(f));
+  // ₂F₁'s c = a + b + x − 1 is negative for a member with no repeat purchase when a + b < 1: its
+  // terms after the first are then negative and the sum may be too, so take its log only when positive.
+  const logShare = (r + x) * Math.log((alpha + T) / (alpha + T + t));
+  const bracket = f > 0 ? -Math.expm1(logShare + Math.log(f)) : 1 - Math.exp(logShare) * f;
   const alive = x === 0 ? 1 : 1 + (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx)));
   // bracket and (a−1) share their sign (both negative when a < 1): the ratio is positive either way.
   return Math.max(0, ((a + b + x - 1) / (a - 1)) * (bracket / alive));

@@ -42,8 +42,9 @@ export const HYP2F1_MAX_TERMS = 1_000_000;
 /**
  * The Gaussian hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 by its power series, each term
  * from the last by the ratio (a+n)(b+n)z / ((c+n)(n+1)), summed until a term no longer changes the
- * sum. In the BG/NBD conditional expectation a, b, c > 0, so every term is positive and the sum
- * cannot cancel. Returns NaN when the series overflows or has not settled within HYP2F1_MAX_TERMS terms (z too
+ * sum. In the BG/NBD conditional expectation a, b > 0; c is positive but for a member with no repeat
+ * purchase when the dropout parameters a + b < 1, where the terms after the first are negative (the
+ * sum may be negative too: callers must not take its log blindly). Returns NaN when the series overflows or has not settled within HYP2F1_MAX_TERMS terms (z too
  * close to 1): callers report that rather than a wrong number.
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
