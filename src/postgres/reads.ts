@@ -13,13 +13,14 @@ import type {
   RecordIds,
   StoredMember,
 } from "../store/port.js";
-import { memberFrom, recordFrom, recordKeys, recordsFrom, storable, text } from "./rows.js";
+import { memberFromRow } from "./layout.js";
+import { recordFrom, recordKeys, recordsFrom, storable, text } from "./rows.js";
 import type { SqlContext } from "./context.js";
 
 export async function loadMember(ctx: SqlContext, programId: string, memberId: string): Promise<StoredMember | null> {
   if (!storable(programId) || !storable(memberId)) return null;
   const { rows } = await ctx.client.query(ctx.sql.loadMember, [programId, memberId]);
-  return rows[0] ? memberFrom(rows[0]) : null;
+  return rows[0] ? memberFromRow(rows[0], ctx.layouts, programId, memberId) : null;
 }
 
 /** The member that claimed a purchase id in the program, or null (`purchases.uniqueAcrossMembers`). */
@@ -82,7 +83,10 @@ export async function loadForCommand(
   const found = new Map<string, StoredMember>();
   let idempotency: IdempotencyRecord | null = null;
   for (const row of rows) {
-    if (row.version !== null) found.set(one ? wanted[0]! : text(row.member_id), memberFrom(row));
+    if (row.version !== null) {
+      const id = one ? wanted[0]! : text(row.member_id);
+      found.set(id, memberFromRow(row, ctx.layouts, programId, id));
+    }
     if (row.payload_hash !== null) idempotency = recordFrom(key, row);
   }
   const members = memberIds.map((id) => found.get(id) ?? null);

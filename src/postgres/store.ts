@@ -25,6 +25,7 @@ import type {
 import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
+import { LayoutCache } from "./layout.js";
 import { quoteSchema } from "./migrate.js";
 import {
   findDueMembers,
@@ -70,6 +71,7 @@ export class PostgresStore implements LoyaltyStore {
       maxRetries: options.maxRetries ?? 5,
       faults: options.faults,
       sql: statements(quoteSchema(this.schema)),
+      layouts: new LayoutCache(),
     };
   }
 

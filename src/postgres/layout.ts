@@ -1,0 +1,251 @@
+/**
+ * How a member is laid out in the tables (migration 4), so that a command writes what it changed:
+ * - the member row's `snapshot` holds the snapshot without `lots` and without `purchases` (with
+ *   `lots_in_rows` true). Its lots are `loyalty_lots` rows, each with `ord`, its place in the
+ *   snapshot's lot order; the records of purchases with an open lot are their `loyalty_records`
+ *   rows. A read puts the snapshot back together, exactly as the fold made it: lots by `ord`, the
+ *   purchases in the order of their first open lot (`openPurchaseIds`).
+ * - A row written before migration 4 (`lots_in_rows` false) holds the whole snapshot; it loads as
+ *   it is, and its next write moves it to the new layout (`full`: every lot row and ord written).
+ *
+ * A commit writes the lot rows a command touched (lotChanges) and the purchase records that are
+ * not, as text, what the store read: for that it remembers, per member and version, the ords and
+ * record texts it read (`LayoutCache`). A commit whose member the cache does not hold at the
+ * expected version reads them first (one more round trip; the compare-and-set still decides).
+ */
+import type { LotSnapshot, MemberSnapshot, PurchaseSnapshot } from "../ledger/snapshot.js";
+import type { MemberWrite, StoredMember } from "../store/port.js";
+import type { SqlRow } from "./client.js";
+import { text } from "./rows.js";
+
+/** What the store read of a member: its version, layout, each lot's ord and its open purchases' record texts. */
+export interface MemberLayout {
+  readonly version: number;
+  readonly lotsInRows: boolean;
+  readonly ords: ReadonlyMap<string, number>;
+  readonly purchases: ReadonlyMap<string, string>;
+}
+
+/**
+ * The layouts last read or written, per (program, member), at most `limit` of them (the oldest go
+ * first). One per store: a hit saves a commit a read; a miss costs that read, never a wrong write.
+ */
+export class LayoutCache {
+  private readonly members = new Map<string, MemberLayout>();
+  constructor(private readonly limit = 10_000) {}
+
+  get(programId: string, memberId: string): MemberLayout | undefined {
+    return this.members.get(`${programId}\u0000${memberId}`);
+  }
+
+  set(programId: string, memberId: string, layout: MemberLayout): void {
+    const key = `${programId}\u0000${memberId}`;
+    this.members.delete(key);
+    if (this.members.size >= this.limit) this.members.delete(this.members.keys().next().value!);
+    this.members.set(key, layout);
+  }
+}
+
+type LotColumns = [string, string, string, string, number, number, number | null, string | null, string | null, number];
+
+/**
+ * A member row (`version`, `snapshot`, and `lots` and `open_purchases` as JSON text when its lots
+ * are in rows) as the port returns it; remembers its layout in `cache`.
+ */
+export function memberFromRow(
+  row: SqlRow,
+  cache: LayoutCache | undefined,
+  programId: string,
+  memberId: string,
+): StoredMember {
+  const version = Number(text(row.version));
+  const stored = JSON.parse(text(row.snapshot)) as MemberSnapshot;
+  if (row.lots === null || row.lots === undefined) {
+    cache?.set(programId, memberId, { version, lotsInRows: false, ords: new Map(), purchases: new Map() });
+    return { snapshot: stored, version };
+  }
+  const ords = new Map<string, number>();
+  const lots = (JSON.parse(text(row.lots)) as LotColumns[]).map((c): LotSnapshot => {
+    ords.set(c[0], c[9]);
+    return {
+      id: c[0],
+      wallet: c[1],
+      amount: c[2],
+      remaining: c[3],
+      earnedAt: c[4],
+      availableAt: c[5],
+      expiresAt: c[6],
+      ruleId: c[7],
+      purchaseId: c[8],
+    };
+  });
+  const records = new Map<string, PurchaseSnapshot>();
+  if (row.open_purchases !== null && row.open_purchases !== undefined)
+    for (const [id, record] of JSON.parse(text(row.open_purchases)) as [string, PurchaseSnapshot][])
+      records.set(id, record);
+  // In the order toSnapshot writes them: by each purchase's first open lot.
+  const purchases: Record<string, PurchaseSnapshot> = {};
+  const texts = new Map<string, string>();
+  for (const lot of lots) {
+    const id = lot.purchaseId;
+    if (id === null || texts.has(id)) continue;
+    const record = records.get(id);
+    if (record === undefined) continue;
+    purchases[id] = record;
+    texts.set(id, JSON.stringify(record));
+  }
+  cache?.set(programId, memberId, { version, lotsInRows: true, ords, purchases: texts });
+  // Field order as toSnapshot writes it (lots after attributes, purchases after wallets).
+  const {
+    format,
+    memberId: id,
+    joinedAt,
+    birthday,
+    attributes,
+    wallets,
+    lots: _lots,
+    purchases: _open,
+    ...rest
+  } = stored;
+  const snapshot = {
+    ...(format === undefined ? {} : { format }),
+    memberId: id,
+    joinedAt,
+    birthday,
+    attributes,
+    lots,
+    wallets,
+    purchases,
+    ...rest,
+  } as MemberSnapshot;
+  return { snapshot, version };
+}
+
+/**
+ * Whether a snapshot can be laid out in rows: one the engine made (a format, so no records of
+ * closed purchases or redemptions inside) whose purchases are exactly those of its open lots, in
+ * the order of their first lot, as a read puts them back. Any other stays whole in the member row.
+ */
+export function splittable(snapshot: MemberSnapshot): boolean {
+  if (snapshot.format === undefined) return false;
+  const open: string[] = [];
+  const seen = new Set<string>();
+  for (const lot of snapshot.lots)
+    if (lot.purchaseId !== null && !seen.has(lot.purchaseId)) {
+      seen.add(lot.purchaseId);
+      open.push(lot.purchaseId);
+    }
+  const held = Object.keys(snapshot.purchases);
+  return held.length === open.length && held.every((id, i) => id === open[i]);
+}
+
+/** The member row's `snapshot` text: without what lives in rows when `split`. */
+export function rowSnapshot(snapshot: MemberSnapshot, split: boolean): string {
+  if (!split) return JSON.stringify(snapshot);
+  const { lots: _lots, purchases: _purchases, ...rest } = snapshot;
+  return JSON.stringify(rest);
+}
+
+/** A lot row as the write statement takes it: the lot and its ord. */
+export type LotRow = LotSnapshot & { ord: number };
+
+export interface LotPlan {
+  /** Lot rows to insert or update (by id). */
+  readonly upsert: readonly LotRow[];
+  /** Lot ids whose rows go. */
+  readonly remove: readonly string[];
+  /** Whether every lot row not in `upsert` goes (a layout rewritten whole). */
+  readonly full: boolean;
+  /** The open purchases whose records the rows may not hold as the snapshot does. */
+  readonly purchases: Readonly<Record<string, PurchaseSnapshot>>;
+  /** The layout once the write has landed. */
+  readonly next: (version: number) => MemberLayout;
+}
+
+/**
+ * The rows a member write changes, given the layout read at its expected version (undefined: a
+ * new member). Lots change only through entries (ledger/apply.ts): a crediting entry creates the
+ * lot that bears its id, a debit lists the lots it draws (`lots`, each with a `lotId`). So the
+ * touched lots are those ids; the others keep their rows and their ords, and their order (the fold
+ * only inserts, removes and replaces lots in place). A lot new to the rows gets an ord between its
+ * neighbours'; where that cannot be done (no room left between two floats, a lot that moved), every
+ * lot gets its index as ord, and every row is written (`full`), as for a member not yet laid out.
+ * `split`: whether the member row leaves lots and purchases to rows (`splittable`).
+ */
+export function planLots(w: MemberWrite, known: MemberLayout | undefined, split: boolean): LotPlan {
+  const lots = w.snapshot.lots;
+  const inRows = known !== undefined && known.lotsInRows;
+  let ords = inRows ? incrementalOrds(lots, known.ords) : null;
+  const full = ords === null;
+  ords ??= lots.map((_, i) => i + 1);
+  const touched = new Set<string>();
+  for (const e of w.entries) {
+    touched.add(e.id);
+    const draws = (e as { lots?: unknown }).lots;
+    if (Array.isArray(draws)) for (const d of draws) touched.add((d as { lotId: string }).lotId);
+  }
+  const upsert: LotRow[] = [];
+  const next = new Map<string, number>();
+  lots.forEach((lot, i) => {
+    const ord = ords[i]!;
+    next.set(lot.id, ord);
+    if (full || touched.has(lot.id) || known?.ords.get(lot.id) !== ord) upsert.push({ ...lot, ord });
+  });
+  const remove = full ? [] : [...touched].filter((id) => !next.has(id));
+  // Records of open purchases that the rows may not hold as they are here: the write's own
+  // records cover most; the rest are a backstop for a caller that changed one without saying so.
+  const purchases: Record<string, PurchaseSnapshot> = {};
+  const texts = new Map<string, string>();
+  for (const [id, record] of Object.entries(w.snapshot.purchases)) {
+    const json = JSON.stringify(record);
+    texts.set(id, json);
+    if (split && w.records?.purchases[id] === undefined && (!inRows || known.purchases.get(id) !== json))
+      purchases[id] = record;
+  }
+  return {
+    upsert,
+    remove,
+    full,
+    purchases,
+    next: (version) => ({ version, lotsInRows: split, ords: next, purchases: texts }),
+  };
+}
+
+/**
+ * Ords for `lots` (in snapshot order) that keep every known lot's ord, or null when they cannot:
+ * a known lot out of order, or no float left between two neighbours.
+ */
+function incrementalOrds(lots: readonly LotSnapshot[], known: ReadonlyMap<string, number>): number[] | null {
+  const ords: number[] = [];
+  let i = 0;
+  while (i < lots.length) {
+    const ord = known.get(lots[i]!.id);
+    if (ord !== undefined) {
+      if (ords.length > 0 && !(ord > ords.at(-1)!)) return null;
+      ords.push(ord);
+      i++;
+      continue;
+    }
+    // A run of new lots, between the last ord and the next known one.
+    let end = i;
+    while (end < lots.length && !known.has(lots[end]!.id)) end++;
+    const after = ords.at(-1);
+    const before = end < lots.length ? known.get(lots[end]!.id)! : undefined;
+    const count = end - i;
+    for (let k = 1; k <= count; k++) {
+      const ord =
+        after === undefined
+          ? before === undefined
+            ? k
+            : before - (count + 1 - k)
+          : before === undefined
+            ? Math.floor(after) + k
+            : after + ((before - after) * k) / (count + 1);
+      if (!Number.isFinite(ord) || (ords.length > 0 && !(ord > ords.at(-1)!))) return null;
+      ords.push(ord);
+    }
+    if (before !== undefined && !(before > ords.at(-1)!)) return null;
+    i = end;
+  }
+  return ords;
+}
