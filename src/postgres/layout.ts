@@ -16,23 +16,36 @@
 import type { LotSnapshot, MemberSnapshot, PurchaseSnapshot } from "../ledger/snapshot.js";
 import type { MemberWrite, StoredMember } from "../store/port.js";
 import type { SqlRow } from "./client.js";
+import { frozen } from "../shared/frozen.js";
 import { text } from "./rows.js";
 
-/** What the store read of a member: its version, layout, each lot's ord and its open purchases' record texts. */
+/**
+ * What the store read or wrote of a member at a version: its layout, each lot's ord and, when its
+ * lots are in rows, the lots and open purchase records themselves (frozen: handed to every caller
+ * as they are). A read that finds the member still at this version takes them from here instead
+ * of the rows: a member's long history then costs a command nothing on the wire.
+ */
 export interface MemberLayout {
   readonly version: number;
   readonly lotsInRows: boolean;
   readonly ords: ReadonlyMap<string, number>;
-  readonly purchases: ReadonlyMap<string, string>;
+  readonly lots: readonly LotSnapshot[];
+  readonly purchases: Readonly<Record<string, PurchaseSnapshot>>;
 }
 
 /**
- * The layouts last read or written, per (program, member), at most `limit` of them (the oldest go
- * first). One per store: a hit saves a commit a read; a miss costs that read, never a wrong write.
+ * The layouts last read or written, per (program, member): at most `limit` members and about
+ * `lotLimit` lots in all (the least recently used go first). One per store: a hit saves a read of
+ * the member's lot rows and a commit a read; a miss costs those reads, never a wrong write, since
+ * each use checks the version against the row's.
  */
 export class LayoutCache {
   private readonly members = new Map<string, MemberLayout>();
-  constructor(private readonly limit = 10_000) {}
+  private lots = 0;
+  constructor(
+    private readonly limit = 10_000,
+    private readonly lotLimit = 200_000,
+  ) {}
 
   get(programId: string, memberId: string): MemberLayout | undefined {
     return this.members.get(`${programId}\u0000${memberId}`);
@@ -40,61 +53,57 @@ export class LayoutCache {
 
   set(programId: string, memberId: string, layout: MemberLayout): void {
     const key = `${programId}\u0000${memberId}`;
-    this.members.delete(key);
-    if (this.members.size >= this.limit) this.members.delete(this.members.keys().next().value!);
+    this.drop(key);
+    while (this.members.size > 0 && (this.members.size >= this.limit || this.lots + layout.lots.length > this.lotLimit))
+      this.drop(this.members.keys().next().value!);
     this.members.set(key, layout);
+    this.lots += layout.lots.length;
   }
+
+  private drop(key: string): void {
+    const old = this.members.get(key);
+    if (old === undefined) return;
+    this.lots -= old.lots.length;
+    this.members.delete(key);
+  }
+}
+
+/**
+ * What a read of a member remembers before it is sent: the layout in the cache (which the cache
+ * may drop meanwhile) and the version at which the read may skip the lot rows (a parameter).
+ */
+export function remembered(cache: LayoutCache | undefined, programId: string, memberId: string) {
+  const layout = cache?.get(programId, memberId);
+  return { layout, version: layout?.lotsInRows ? String(layout.version) : null };
 }
 
 type LotColumns = [string, string, string, string, number, number, number | null, string | null, string | null, number];
 
 /**
- * A member row (`version`, `snapshot`, and `lots` and `open_purchases` as JSON text when its lots
- * are in rows) as the port returns it; remembers its layout in `cache`.
+ * A member row as the port returns it: `version`, `snapshot`, `in_rows` and, when its lots are in
+ * rows and the cache does not hold them at this version, `lots` and `open_purchases` (JSON
+ * text; else `known`, as `remembered` found it). Remembers what it read in `cache`.
  */
 export function memberFromRow(
   row: SqlRow,
   cache: LayoutCache | undefined,
   programId: string,
   memberId: string,
+  known: MemberLayout | undefined,
 ): StoredMember {
   const version = Number(text(row.version));
   const stored = JSON.parse(text(row.snapshot)) as MemberSnapshot;
-  if (row.lots === null || row.lots === undefined) {
-    cache?.set(programId, memberId, { version, lotsInRows: false, ords: new Map(), purchases: new Map() });
+  if (text(row.in_rows) !== "true") {
+    cache?.set(programId, memberId, { version, lotsInRows: false, ords: new Map(), lots: [], purchases: {} });
     return { snapshot: stored, version };
   }
-  const ords = new Map<string, number>();
-  const lots = (JSON.parse(text(row.lots)) as LotColumns[]).map((c): LotSnapshot => {
-    ords.set(c[0], c[9]);
-    return {
-      id: c[0],
-      wallet: c[1],
-      amount: c[2],
-      remaining: c[3],
-      earnedAt: c[4],
-      availableAt: c[5],
-      expiresAt: c[6],
-      ruleId: c[7],
-      purchaseId: c[8],
-    };
-  });
-  const records = new Map<string, PurchaseSnapshot>();
-  if (row.open_purchases !== null && row.open_purchases !== undefined)
-    for (const [id, record] of JSON.parse(text(row.open_purchases)) as [string, PurchaseSnapshot][])
-      records.set(id, record);
-  // In the order toSnapshot writes them: by each purchase's first open lot.
-  const purchases: Record<string, PurchaseSnapshot> = {};
-  const texts = new Map<string, string>();
-  for (const lot of lots) {
-    const id = lot.purchaseId;
-    if (id === null || texts.has(id)) continue;
-    const record = records.get(id);
-    if (record === undefined) continue;
-    purchases[id] = record;
-    texts.set(id, JSON.stringify(record));
-  }
-  cache?.set(programId, memberId, { version, lotsInRows: true, ords, purchases: texts });
+  let layout = known;
+  if (row.lots !== null && row.lots !== undefined) layout = layoutFrom(version, text(row.lots), row.open_purchases);
+  else if (layout?.version !== version || !layout.lotsInRows)
+    throw new Error(
+      `PostgreSQL store: member ${memberId}'s lots were not read, and are not remembered at version ${version}`,
+    );
+  cache?.set(programId, memberId, layout);
   // Field order as toSnapshot writes it (lots after attributes, purchases after wallets).
   const {
     format,
@@ -113,12 +122,43 @@ export function memberFromRow(
     joinedAt,
     birthday,
     attributes,
-    lots,
+    lots: [...layout.lots],
     wallets,
-    purchases,
+    purchases: { ...layout.purchases },
     ...rest,
   } as MemberSnapshot;
   return { snapshot, version };
+}
+
+/** The layout of lot rows (`lots`) and the records of their purchases (`open`) as read. */
+function layoutFrom(version: number, lotsText: string, open: unknown): MemberLayout {
+  const ords = new Map<string, number>();
+  const lots = (JSON.parse(lotsText) as LotColumns[]).map((c): LotSnapshot => {
+    ords.set(c[0], c[9]);
+    return Object.freeze({
+      id: c[0],
+      wallet: c[1],
+      amount: c[2],
+      remaining: c[3],
+      earnedAt: c[4],
+      availableAt: c[5],
+      expiresAt: c[6],
+      ruleId: c[7],
+      purchaseId: c[8],
+    });
+  });
+  const records = new Map<string, PurchaseSnapshot>();
+  if (open !== null && open !== undefined)
+    for (const [id, record] of JSON.parse(text(open)) as [string, PurchaseSnapshot][]) records.set(id, record);
+  // In the order toSnapshot writes them: by each purchase's first open lot.
+  const purchases: Record<string, PurchaseSnapshot> = {};
+  for (const lot of lots) {
+    const id = lot.purchaseId;
+    if (id === null || id in purchases) continue;
+    const record = records.get(id);
+    if (record !== undefined) purchases[id] = frozen(record);
+  }
+  return { version, lotsInRows: true, ords, lots, purchases };
 }
 
 /**
@@ -146,8 +186,11 @@ export function rowSnapshot(snapshot: MemberSnapshot, split: boolean): string {
   return JSON.stringify(rest);
 }
 
-/** A lot row as the write statement takes it: the lot and its ord. */
-export type LotRow = LotSnapshot & { ord: number };
+/**
+ * A lot row as the write statement takes it: the lot, its ord, and `fresh` when the row is known
+ * not to exist (a plain insert: no speculative insertion, whose confirmation costs WAL too).
+ */
+export type LotRow = LotSnapshot & { ord: number; fresh?: true };
 
 export interface LotPlan {
   /** Lot rows to insert or update (by id). */
@@ -189,27 +232,38 @@ export function planLots(w: MemberWrite, known: MemberLayout | undefined, split:
   lots.forEach((lot, i) => {
     const ord = ords[i]!;
     next.set(lot.id, ord);
-    if (full || touched.has(lot.id) || known?.ords.get(lot.id) !== ord) upsert.push({ ...lot, ord });
+    const held = full ? undefined : known?.ords.get(lot.id);
+    if (full || touched.has(lot.id) || held !== ord)
+      upsert.push(held === undefined && !full ? { ...lot, ord, fresh: true } : { ...lot, ord });
   });
   const remove = full ? [] : [...touched].filter((id) => !next.has(id));
   // Records of open purchases that the rows may not hold as they are here: the write's own
   // records cover most; the rest are a backstop for a caller that changed one without saying so.
   const purchases: Record<string, PurchaseSnapshot> = {};
-  const texts = new Map<string, string>();
-  for (const [id, record] of Object.entries(w.snapshot.purchases)) {
-    const json = JSON.stringify(record);
-    texts.set(id, json);
-    if (split && w.records?.purchases[id] === undefined && (!inRows || known.purchases.get(id) !== json))
+  for (const [id, record] of Object.entries(w.snapshot.purchases))
+    if (split && w.records?.purchases[id] === undefined && !(inRows && sameRecord(known.purchases[id], record)))
       purchases[id] = record;
-  }
   return {
     upsert,
     remove,
     full,
     purchases,
-    next: (version) => ({ version, lotsInRows: split, ords: next, purchases: texts }),
+    next: (version) => ({
+      version,
+      lotsInRows: split,
+      ords: next,
+      lots: split ? lots.map(kept) : [],
+      purchases: split ? Object.fromEntries(Object.entries(w.snapshot.purchases).map(([id, p]) => [id, kept(p)])) : {},
+    }),
   };
 }
+
+/** The record as read, or one equal to it (what the engine hands back unchanged is the same object). */
+const sameRecord = (read: PurchaseSnapshot | undefined, now: PurchaseSnapshot) =>
+  read === now || (read !== undefined && JSON.stringify(read) === JSON.stringify(now));
+
+/** A value to remember: as it is when frozen (nobody can change it), else a frozen copy. */
+const kept = <T>(value: T): T => (Object.isFrozen(value) ? value : frozen(structuredClone(value)));
 
 /**
  * Ords for `lots` (in snapshot order) that keep every known lot's ord, or null when they cannot:

@@ -170,6 +170,19 @@ describe("PostgreSQL store layout on PGlite", () => {
     expect(rows).toEqual([{ lots_in_rows: true }]);
   });
 
+  it("loads a member as the fold of its entries from what the store remembers of its own last commit", async () => {
+    const { client, schema } = await liteSchema();
+    const store = createPostgresStore(client, { schema });
+    await history(store, 23, 60, async (now) => {
+      // The same store skips the lot rows (it wrote this version); a fresh one reads them.
+      expect(await memberViolations(store, exampleProgram.id, "m", now)).toEqual([]);
+      expect(await memberViolations(createPostgresStore(client, { schema }), exampleProgram.id, "m", now)).toEqual([]);
+    });
+    expect(await store.loadMember(exampleProgram.id, "m")).toEqual(
+      await createPostgresStore(client, { schema }).loadMember(exampleProgram.id, "m"),
+    );
+  });
+
   it("loads a member row written before migration 4 as it was, and lays it out in rows on its next write", async () => {
     const { client, schema } = await liteSchema();
     const store = createPostgresStore(client, { schema });
