@@ -8,8 +8,9 @@
  * (`loadForCommand`), so at one instant: a member that shows a commit comes with that commit's key.
  *
  * Amounts never pass through a JS number: the snapshot and entries travel as JSON text in which
- * amounts are decimal strings, and the lot rows cast them to `numeric` in SQL (layout.ts: what lives where). Every column read
- * back is cast to text in SQL, so the result does not depend on the driver's type parsers.
+ * amounts are decimal strings, and the lot rows cast them to `numeric` in SQL (`layout.ts` says
+ * what lives where). Every column read back is cast to text in SQL, so the result does not depend
+ * on the driver's type parsers.
  */
 import type {
   CommandRead,
