@@ -34,7 +34,8 @@ import {
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
 import { certainlyNotWritten, isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
-import { planLots, rowSnapshot, splittable, type MemberLayout } from "./layout.js";
+import { rowSnapshot, splittable, type MemberLayout } from "./layout.js";
+import { planLots } from "./lot-plan.js";
 import { loadMember } from "./reads.js";
 import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
 import { stockViolation, writeStockChanges } from "./stock.js";

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL store's layout (src/postgres/layout.ts): lots and open purchase records live in
+ * The PostgreSQL store's layout (src/postgres/layout.ts, lot-plan.ts): lots and open purchase records live in
  * rows, the member row holds the rest, and a read puts the snapshot back together exactly as the
  * fold made it. The ord planning is checked as a model (any sequence of the fold's lot moves keeps
  * rows in snapshot order, writing only touched rows); the layout on PGlite through random
@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { exampleProgram } from "../../examples/program.js";
 import { createLoyaltyEngine, type LoyaltyStore, type MemberWrite } from "../../src/index.js";
 import type { LotSnapshot, MemberSnapshot } from "../../src/ledger/snapshot.js";
-import { planLots, type MemberLayout } from "../../src/postgres/layout.js";
+import type { MemberLayout } from "../../src/postgres/layout.js";
+import { planLots } from "../../src/postgres/lot-plan.js";
 import { createPostgresStore, migrate, pglite, type SqlClient } from "../../src/postgres/index.js";
 import { memberViolations, operationArb, runOperations, testClock } from "../../src/testing/index.js";
 
