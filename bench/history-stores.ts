@@ -74,10 +74,20 @@ const memoryStore = (): HistoryStore => ({
   close: () => Promise.resolve(),
 });
 
-/** The memory store, then PostgreSQL (a server if one is reachable, else PGlite). */
+/**
+ * The memory store, then PostgreSQL (a server if one is reachable, else PGlite).
+ * `BENCH_HISTORY_STORES=postgres` (or `memory`) keeps only that half.
+ */
 export async function historyStores(log: (text: string) => void): Promise<HistoryStore[]> {
-  // BENCH_HISTORY_STORES=memory: the memory store alone, for quick runs while working on the engine.
-  if (process.env.BENCH_HISTORY_STORES === "memory") return [memoryStore()];
+  const only = process.env.BENCH_HISTORY_STORES;
+  if (only !== undefined && only !== "memory" && only !== "postgres")
+    throw new Error(`BENCH_HISTORY_STORES must be memory or postgres, not ${only}`);
+  if (only === "memory") return [memoryStore()];
+  const both = await postgresStores(log);
+  return only === "postgres" ? both.slice(1) : both;
+}
+
+async function postgresStores(log: (text: string) => void): Promise<HistoryStore[]> {
   const schema = `bench_history_${process.pid}_${Date.now().toString(36)}`;
   const server = await findServer();
   if ("url" in server) {

@@ -159,7 +159,7 @@ function priorPurchases(i: number): number {
 }
 
 const describe = (h: HistoryStats) =>
-  `purchases per member min ${h.min}, median ${h.median}, max ${h.max}; snapshots (JSON) median ${fmt(h.snapshotMedian)} bytes, max ${fmt(h.snapshotMax)}`;
+  `purchases per member min ${h.min}, median ${h.median}, max ${h.max}; snapshots (JSON) median ${fmt(h.snapshotMedian)} bytes, max ${fmt(h.snapshotMax)}, of which the member row median ${fmt(h.rowMedian)}`;
 
 export async function throughputBench(
   admin: pg.Pool,

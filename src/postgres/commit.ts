@@ -24,7 +24,6 @@
  * retried a bounded number of times with jittered back-off: nothing of the failed try remains. Any
  * other error is rethrown, with nothing written.
  */
-import type { MemberSnapshot } from "../ledger/snapshot.js";
 import {
   CommitConflict,
   CommitOutcomeUnknown,
@@ -35,6 +34,9 @@ import {
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
 import { certainlyNotWritten, isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
+import { rowSnapshot, splittable, type MemberLayout } from "./layout.js";
+import { planLots } from "./lot-plan.js";
+import { loadMember } from "./reads.js";
 import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
 import { stockViolation, writeStockChanges } from "./stock.js";
 
@@ -66,15 +68,19 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
     // transaction once its work is done and COMMIT is on its way. A failure before that wrote
     // nothing, whatever it was (a transaction that never commits is rolled back).
     let committing = false;
+    const landed: (() => void)[] = [];
     try {
       if (single) {
+        const w = writes[0]!;
+        const prepared = await prepareMember(ctx, ctx.client, batch.programId, w, batch.idempotency, landed);
         committing = true;
-        await writeMember(ctx, ctx.client, batch.programId, writes[0]!, batch.idempotency);
+        await writeMember(ctx, ctx.client, batch.programId, w, prepared);
       } else
         await ctx.client.transaction(async (tx) => {
-          await writeBatch(ctx, tx, batch, writes);
+          await writeBatch(ctx, tx, batch, writes, landed);
           committing = true;
         });
+      for (const remember of landed) remember();
       return;
     } catch (error) {
       if (error instanceof CommitConflict) throw error;
@@ -95,6 +101,7 @@ async function writeBatch(
   tx: SqlQueryable,
   batch: CommitBatch,
   writes: readonly MemberWrite[],
+  landed: (() => void)[],
 ): Promise<void> {
   const p = batch.programId;
   if (writes.length > 1) {
@@ -110,7 +117,8 @@ async function writeBatch(
   }
   // The idempotency record goes with the last member's statement (or alone, for a batch of none).
   for (const [i, w] of writes.entries()) {
-    await writeMember(ctx, tx, p, w, i === writes.length - 1 ? batch.idempotency : null);
+    const record = i === writes.length - 1 ? batch.idempotency : null;
+    await writeMember(ctx, tx, p, w, await prepareMember(ctx, tx, p, w, record, landed));
     await ctx.faults?.("member");
   }
   if (writes.length === 0 && batch.idempotency !== null) {
@@ -133,25 +141,75 @@ async function writePurchaseClaims(ctx: CommitContext, tx: SqlQueryable, batch: 
 /**
  * One member's writes in one statement: compare-and-set on the member row, then, only if that
  * took, the entries, the lot rows and the idempotency record (whose duplicate key fails the whole
- * statement with 23505: the caller turns that into CommitConflict).
+ * statement with 23505: the caller turns that into CommitConflict). `prepared`: the statement and
+ * its parameters (`prepareMember`), made before anything is sent.
  */
 async function writeMember(
   ctx: CommitContext,
   queryable: SqlQueryable,
   programId: string,
   member: MemberWrite,
-  record: IdempotencyRecord | null,
+  prepared: PreparedMember,
 ): Promise<void> {
-  const lots = lotChanges(member);
+  const { rows } = await queryable.query(prepared.statement, prepared.params);
+  const row = rows[0];
+  if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", member.memberId);
+  if (Number(text(row?.entries)) !== member.entries.length)
+    throw new Error(
+      `PostgreSQL store: wrote ${String(row?.entries)} of ${member.entries.length} entries of member ${member.memberId}`,
+    );
+  prepared.landed.push(() =>
+    ctx.layouts.set(programId, member.memberId, prepared.layout((member.expectedVersion ?? 0) + 1)),
+  );
+}
+
+interface PreparedMember {
+  readonly statement: string;
+  readonly params: unknown[];
+  readonly layout: (version: number) => MemberLayout;
+  /** What to remember once the commit has landed (the layout at the new version). */
+  readonly landed: (() => void)[];
+}
+
+/**
+ * The statement that writes `member` and its parameters. The lot rows to write follow the layout
+ * read at the expected version (layout.ts); when this store has not read the member at that
+ * version, it reads it now (a version that moved meanwhile: the compare-and-set would fail, so
+ * it fails here, having written nothing).
+ */
+async function prepareMember(
+  ctx: CommitContext,
+  queryable: SqlQueryable,
+  programId: string,
+  member: MemberWrite,
+  record: IdempotencyRecord | null,
+  landed: (() => void)[],
+): Promise<PreparedMember> {
+  let known: MemberLayout | undefined;
+  if (member.expectedVersion !== null) {
+    known = ctx.layouts.get(programId, member.memberId);
+    if (known?.version !== member.expectedVersion) {
+      await loadMember({ ...ctx, client: queryable }, programId, member.memberId);
+      known = ctx.layouts.get(programId, member.memberId);
+      if (known?.version !== member.expectedVersion) throw new CommitConflict("version", member.memberId);
+    }
+  }
+  const split = splittable(member.snapshot);
+  const lots = planLots(member, known, split);
+  const records = recordRows(member);
+  for (const [id, p] of Object.entries(lots.purchases))
+    records.push({ kind: "purchase", id, at: null, cancelled: false, record: p });
   const params: unknown[] = [
     programId,
     member.memberId,
-    JSON.stringify(member.snapshot),
+    rowSnapshot(member.snapshot, split),
     member.dueAt === null ? null : String(member.dueAt),
     JSON.stringify(member.entries),
     JSON.stringify(lots.upsert),
     JSON.stringify(lots.remove),
-    JSON.stringify(recordRows(member)),
+    JSON.stringify(records),
+    lots.full,
+    split,
   ];
   if (member.expectedVersion !== null) params.push(String(member.expectedVersion));
   if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));
@@ -159,30 +217,5 @@ async function writeMember(
     ctx.sql.writeMember[member.expectedVersion === null ? "insert" : "update"][
       record === null ? "plain" : "withIdempotency"
     ];
-  const { rows } = await queryable.query(statement, params);
-  const row = rows[0];
-  if (Number(text(row?.member)) !== 1) throw new CommitConflict("version", member.memberId);
-  if (Number(text(row?.entries)) !== member.entries.length)
-    throw new Error(
-      `PostgreSQL store: wrote ${String(row?.entries)} of ${member.entries.length} entries of member ${member.memberId}`,
-    );
-}
-
-/**
- * The lot rows a member write changes. Lots change only through entries (ledger/apply.ts): a
- * crediting entry creates the lot that bears its id, and a debit lists the lots it draws (`lots`,
- * each with a `lotId`). So the lots to write are the snapshot's lots among those ids, and the lots
- * to delete are those ids that the snapshot no longer holds (emptied): the cost follows the
- * command, not the number of lots the member holds.
- */
-function lotChanges(w: MemberWrite): { upsert: MemberSnapshot["lots"]; remove: string[] } {
-  const touched = new Set<string>();
-  for (const e of w.entries) {
-    touched.add(e.id);
-    const draws = (e as { lots?: unknown }).lots;
-    if (Array.isArray(draws)) for (const d of draws) touched.add((d as { lotId: string }).lotId);
-  }
-  const upsert = w.snapshot.lots.filter((l) => touched.has(l.id));
-  const kept = new Set(upsert.map((l) => l.id));
-  return { upsert, remove: [...touched].filter((id) => !kept.has(id)) };
+  return { statement, params, layout: lots.next, landed };
 }

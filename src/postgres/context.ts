@@ -3,6 +3,7 @@
  * for a commit the retry bound and the faults a test injects.
  */
 import type { SqlClient, SqlQueryable } from "./client.js";
+import type { LayoutCache } from "./layout.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -16,6 +17,8 @@ export type PostgresFaultPoint = "lock" | "member" | "stock" | "claim" | "idempo
 export interface SqlContext {
   readonly client: SqlQueryable;
   readonly sql: Statements;
+  /** Where the reads remember each member's layout for its next commit (layout.ts). */
+  readonly layouts?: LayoutCache;
 }
 
 /** What a commit runs with: the store's client, statements, retry bound and test faults. */
@@ -24,4 +27,5 @@ export interface CommitContext {
   readonly sql: Statements;
   readonly maxRetries: number;
   readonly faults: ((point: PostgresFaultPoint) => void | Promise<void>) | undefined;
+  readonly layouts: LayoutCache;
 }

@@ -26,6 +26,10 @@
  *   distributed Postgres partitioned by member it is keyed by purchase id, not member: a
  *   reference table, or a two-shard transaction, like idempotency keys.
  *
+ * - Migration 4 (src/postgres/layout.ts): the member row's snapshot leaves out its lots, which are
+ *   the `loyalty_lots` rows (ordered by their new `ord`), and the records of its open purchases,
+ *   which are their `loyalty_records` rows; `lots_in_rows` says which rows are laid out so.
+ *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
  * snapshot is rewritten by every command) and buy nothing; `json` still checks the text is JSON and
@@ -138,6 +142,17 @@ CREATE TABLE ${s}.loyalty_purchase_claims (
   member_id text COLLATE "C" NOT NULL,
   PRIMARY KEY (program_id, purchase_id)
 );
+`,
+  },
+  {
+    version: 4,
+    name: "lots and open purchase records out of the member row",
+    // Rows written before it keep the whole snapshot (lots_in_rows false) and load as they are;
+    // each member's next write moves it to the new layout (src/postgres/layout.ts), so no data
+    // migration is needed here. Both ALTERs only change the catalogue (no table rewrite).
+    sql: (s) => `
+ALTER TABLE ${s}.loyalty_members ADD COLUMN lots_in_rows boolean NOT NULL DEFAULT false;
+ALTER TABLE ${s}.loyalty_lots ADD COLUMN ord double precision;
 `,
   },
 ];

@@ -13,13 +13,15 @@ import type {
   RecordIds,
   StoredMember,
 } from "../store/port.js";
-import { memberFrom, recordFrom, recordKeys, recordsFrom, storable, text } from "./rows.js";
+import { memberFromRow, remembered } from "./layout.js";
+import { recordFrom, recordKeys, recordsFrom, storable, text } from "./rows.js";
 import type { SqlContext } from "./context.js";
 
 export async function loadMember(ctx: SqlContext, programId: string, memberId: string): Promise<StoredMember | null> {
   if (!storable(programId) || !storable(memberId)) return null;
-  const { rows } = await ctx.client.query(ctx.sql.loadMember, [programId, memberId]);
-  return rows[0] ? memberFrom(rows[0]) : null;
+  const known = remembered(ctx.layouts, programId, memberId);
+  const { rows } = await ctx.client.query(ctx.sql.loadMember, [programId, memberId, known.version]);
+  return rows[0] ? memberFromRow(rows[0], ctx.layouts, programId, memberId, known.layout) : null;
 }
 
 /** The member that claimed a purchase id in the program, or null (`purchases.uniqueAcrossMembers`). */
@@ -76,13 +78,17 @@ export async function loadForCommand(
   }
   const wanted = memberIds.filter(storable);
   const one = wanted.length === 1 && memberIds.length === 1;
+  const known = one ? remembered(ctx.layouts, programId, wanted[0]!) : undefined;
   const { rows } = one
-    ? await ctx.client.query(ctx.sql.loadForOne, [programId, wanted[0], key, recordKeys(records?.[0])])
+    ? await ctx.client.query(ctx.sql.loadForOne, [programId, wanted[0], key, recordKeys(records?.[0]), known!.version])
     : await ctx.client.query(ctx.sql.loadForMany, [programId, JSON.stringify(wanted), key]);
   const found = new Map<string, StoredMember>();
   let idempotency: IdempotencyRecord | null = null;
   for (const row of rows) {
-    if (row.version !== null) found.set(one ? wanted[0]! : text(row.member_id), memberFrom(row));
+    if (row.version !== null) {
+      const id = one ? wanted[0]! : text(row.member_id);
+      found.set(id, memberFromRow(row, ctx.layouts, programId, id, known?.layout));
+    }
     if (row.payload_hash !== null) idempotency = recordFrom(key, row);
   }
   const members = memberIds.map((id) => found.get(id) ?? null);

@@ -2,8 +2,8 @@
  * Values across the SQL boundary: which ids PostgreSQL text can hold, how they are ordered, rows
  * decoded into what the port returns, and the idempotency record as statement parameters.
  */
-import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
-import type { IdempotencyRecord, MemberRecords, MemberWrite, RecordIds, StoredMember } from "../store/port.js";
+import type { PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
+import type { IdempotencyRecord, MemberRecords, MemberWrite, RecordIds } from "../store/port.js";
 import { isStorableText } from "../shared/storable-text.js";
 import type { SqlRow } from "./client.js";
 
@@ -16,12 +16,6 @@ export const text = (value: unknown): string => {
   if (typeof value !== "string") throw new Error(`PostgreSQL store: expected a text column, got ${typeof value}`);
   return value;
 };
-
-/** A member row (`version`, `snapshot` as text) as the port returns it. */
-export const memberFrom = (row: SqlRow): StoredMember => ({
-  snapshot: JSON.parse(text(row.snapshot)) as MemberSnapshot,
-  version: Number(text(row.version)),
-});
 
 /** An idempotency row (`payload_hash`, `result` and `committed_at` as text) as the port returns it. */
 export const recordFrom = (key: string, row: SqlRow): IdempotencyRecord => ({

@@ -7,22 +7,31 @@
 export type Statements = ReturnType<typeof statements>;
 
 /**
- * The statement that writes one member: $1 program, $2 member, $3 snapshot, $4 dueAt, $5 entries,
- * $6 lots to upsert, $7 lot ids to delete, $8 records to upsert, then $9 the expected version
- * (update), then the idempotency record's key, hash, result and commit time. Every write after the member row's is
- * gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing at all.
+ * The statement that writes one member: $1 program, $2 member, $3 the member row's snapshot, $4
+ * dueAt, $5 entries, $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
+ * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
+ * row leaves lots and open purchases to rows (layout.ts), then $11 the expected version (update),
+ * then the idempotency record's key, hash, result and commit time. Every write after the member
+ * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
  * The parts touch different rows (the member; new entries; lots the command emptied; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
  */
+const lotColumns =
+  "program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at, expires_at, rule_id, purchase_id, ord";
+const lotValues = `l.id, l.wallet, l.amount, l.remaining, l."earnedAt", l."availableAt", l."expiresAt", l."ruleId", l."purchaseId", l.ord`;
+const lotRecord = `l(id text, wallet text, amount numeric, remaining numeric, "earnedAt" bigint, "availableAt" bigint,
+  "expiresAt" bigint, "ruleId" text, "purchaseId" text, ord float8, fresh boolean)`;
+
 function writeMember(schema: string, kind: "insert" | "update", withIdempotency: boolean): string {
-  const next = kind === "update" ? 10 : 9;
+  const next = kind === "update" ? 12 : 11;
   const member =
     kind === "insert"
-      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at)
-        VALUES ($1, $2, 1, $3::json, $4::bigint)
+      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at, lots_in_rows)
+        VALUES ($1, $2, 1, $3::json, $4::bigint, $10::boolean)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
-      : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint, updated_at = now()
-        WHERE program_id = $1 AND member_id = $2 AND version = $9::integer RETURNING 1`;
+      : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint,
+          lots_in_rows = $10::boolean, updated_at = now()
+        WHERE program_id = $1 AND member_id = $2 AND version = $11::integer RETURNING 1`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
@@ -39,16 +48,21 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         RETURNING 1),
       emptied AS (
         DELETE FROM ${schema}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2
-          AND t.lot_id IN (SELECT json_array_elements_text($7::json)) AND EXISTS (SELECT 1 FROM member)
+          AND (t.lot_id IN (SELECT json_array_elements_text($7::json))
+            OR $9::boolean AND t.lot_id NOT IN (SELECT l.id FROM json_to_recordset($6::json) AS l(id text)))
+          AND EXISTS (SELECT 1 FROM member)
+        RETURNING 1),
+      fresh_lots AS (
+        INSERT INTO ${schema}.loyalty_lots (${lotColumns})
+        SELECT $1, $2, ${lotValues} FROM json_to_recordset($6::json) AS ${lotRecord}
+        WHERE l.fresh AND EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       kept AS (
-        INSERT INTO ${schema}.loyalty_lots AS t (program_id, member_id, lot_id, wallet, amount, remaining, earned_at, available_at, expires_at, rule_id, purchase_id)
-        SELECT $1, $2, l.id, l.wallet, l.amount, l.remaining, l."earnedAt", l."availableAt", l."expiresAt", l."ruleId", l."purchaseId"
-        FROM json_to_recordset($6::json) AS l(id text, wallet text, amount numeric, remaining numeric,
-          "earnedAt" bigint, "availableAt" bigint, "expiresAt" bigint, "ruleId" text, "purchaseId" text)
-        WHERE EXISTS (SELECT 1 FROM member)
-        ON CONFLICT (program_id, member_id, lot_id) DO UPDATE SET remaining = EXCLUDED.remaining
-          WHERE t.remaining <> EXCLUDED.remaining
+        INSERT INTO ${schema}.loyalty_lots AS t (${lotColumns})
+        SELECT $1, $2, ${lotValues} FROM json_to_recordset($6::json) AS ${lotRecord}
+        WHERE l.fresh IS NOT TRUE AND EXISTS (SELECT 1 FROM member)
+        ON CONFLICT (program_id, member_id, lot_id) DO UPDATE SET remaining = EXCLUDED.remaining, ord = EXCLUDED.ord
+          WHERE t.remaining <> EXCLUDED.remaining OR t.ord IS DISTINCT FROM EXCLUDED.ord
         RETURNING 1),
       records AS (
         INSERT INTO ${schema}.loyalty_records AS t (program_id, member_id, kind, record_id, at, cancelled, record)
@@ -65,6 +79,24 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
 const committedAt = (column: string, result = "result") =>
   `${result}::text AS result, to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at`;
 
+/**
+ * A member row's columns as the reads return them (`m` the member row): version, snapshot,
+ * `in_rows` and, when its lots are in rows (layout.ts) and the member is not at `cached` (the
+ * version whose lots the store remembers, or null), `lots` (by ord, each an array of its columns
+ * and ord) and `open_purchases` (the records of the purchases those lots name, each [id, record]).
+ */
+const memberColumns = (schema: string, cached: string) => {
+  const read = `m.lots_in_rows AND m.version IS DISTINCT FROM ${cached}`;
+  const lots = `${schema}.loyalty_lots AS l WHERE l.program_id = m.program_id AND l.member_id = m.member_id`;
+  return `m.version::text AS version, m.snapshot::text AS snapshot, m.lots_in_rows::text AS in_rows,
+  CASE WHEN ${read} THEN coalesce((SELECT json_agg(json_build_array(l.lot_id, l.wallet, l.amount::text, l.remaining::text,
+      l.earned_at, l.available_at, l.expires_at, l.rule_id, l.purchase_id, l.ord) ORDER BY l.ord, l.lot_id)
+    FROM ${lots}), '[]')::text END AS lots,
+  CASE WHEN ${read} THEN (SELECT json_agg(json_build_array(r.record_id, r.record))
+    FROM ${schema}.loyalty_records AS r WHERE r.program_id = m.program_id AND r.member_id = m.member_id AND r.kind = 'purchase'
+      AND r.record_id IN (SELECT l.purchase_id FROM ${lots} AND l.purchase_id IS NOT NULL))::text END AS open_purchases`;
+};
+
 /** Every statement of the store, for one (quoted) schema. */
 export function statements(schema: string) {
   const members = `${schema}.loyalty_members`,
@@ -72,14 +104,15 @@ export function statements(schema: string) {
     idempotency = `${schema}.loyalty_idempotency`,
     records = `${schema}.loyalty_records`;
   return {
-    loadMember: `SELECT version::text AS version, snapshot::text AS snapshot FROM ${members} WHERE program_id = $1 AND member_id = $2`,
+    // $3: the version whose lots the store remembers (or null).
+    loadMember: `SELECT ${memberColumns(schema, "$3::integer")} FROM ${members} AS m WHERE m.program_id = $1 AND m.member_id = $2`,
 
     getIdempotency: `SELECT payload_hash, ${committedAt("committed_at")}
       FROM ${idempotency} WHERE program_id = $1 AND key = $2`,
 
     // One member and the key: one row, its columns null where there is no member or no record;
     // with the member's records named in $4 (a JSON array of {kind, id}; none: null).
-    loadForOne: `SELECT m.version::text AS version, m.snapshot::text AS snapshot, i.payload_hash, ${committedAt("i.committed_at", "i.result")},
+    loadForOne: `SELECT ${memberColumns(schema, "$5::integer")}, i.payload_hash, ${committedAt("i.committed_at", "i.result")},
         (SELECT json_agg(json_build_array(r.kind, r.record_id, r.record))::text FROM ${records} AS r
           WHERE $4::json IS NOT NULL AND r.program_id = $1 AND r.member_id = $2
             AND (r.kind, r.record_id) IN (SELECT w.kind, w.id FROM json_to_recordset($4::json) AS w(kind text, id text))) AS records
@@ -97,10 +130,10 @@ export function statements(schema: string) {
       ORDER BY at DESC, record_id DESC LIMIT $3::bigint`,
 
     // Any number of members ($2: a JSON array of ids), a row each, and a row for the key if it has a record.
-    loadForMany: `SELECT member_id, version::text AS version, snapshot::text AS snapshot, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at
-        FROM ${members} WHERE program_id = $1 AND member_id IN (SELECT json_array_elements_text($2::json))
+    loadForMany: `SELECT m.member_id, ${memberColumns(schema, "NULL::integer")}, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at
+        FROM ${members} AS m WHERE m.program_id = $1 AND m.member_id IN (SELECT json_array_elements_text($2::json))
       UNION ALL
-      SELECT NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
         FROM ${idempotency} WHERE program_id = $1 AND key = $3`,
 
     lockMembers: `SELECT member_id, version::text AS version FROM ${members}

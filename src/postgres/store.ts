@@ -8,8 +8,9 @@
  * (`loadForCommand`), so at one instant: a member that shows a commit comes with that commit's key.
  *
  * Amounts never pass through a JS number: the snapshot and entries travel as JSON text in which
- * amounts are decimal strings, and the lot mirror casts them to `numeric` in SQL. Every column read
- * back is cast to text in SQL, so the result does not depend on the driver's type parsers.
+ * amounts are decimal strings, and the lot rows cast them to `numeric` in SQL (`layout.ts` says
+ * what lives where). Every column read back is cast to text in SQL, so the result does not depend
+ * on the driver's type parsers.
  */
 import type {
   CommandRead,
@@ -25,6 +26,7 @@ import type {
 import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
+import { LayoutCache } from "./layout.js";
 import { quoteSchema } from "./migrate.js";
 import {
   findDueMembers,
@@ -70,6 +72,7 @@ export class PostgresStore implements LoyaltyStore {
       maxRetries: options.maxRetries ?? 5,
       faults: options.faults,
       sql: statements(quoteSchema(this.schema)),
+      layouts: new LayoutCache(),
     };
   }
 
