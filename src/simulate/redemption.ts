@@ -3,7 +3,6 @@
  * simulation needs a stated model of behaviour; the report prints it beside every figure it moves.
  * Random choices come from a seeded generator, so a seed gives the same report every time.
  */
-import { Decimal } from "../shared/decimal.js";
 import type { Program } from "../program/compile.js";
 import type { CompiledReward } from "../program/compiled.js";
 
@@ -42,29 +41,4 @@ export function consideredRewards(program: Program, wallet: string, model: Redem
       ? all.filter((r) => model.rewards!.includes(r.id))
       : all.filter((r) => r.value !== null);
   return chosen.sort((a, b) => a.price.cmp(b.price) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/**
- * What one point is worth in money: the value given, or the rate of the wallet's conversion rewards
- * (value per step / points per step; the lowest when there are several, the prudent figure for a
- * liability), or else of its other rewards with a value; null when the program gives no rate.
- */
-export function pointValue(
-  program: Program,
-  wallet: string,
-  given: string | null,
-): { value: Decimal | null; source: string } {
-  if (given !== null) return { value: new Decimal(given), source: "given" };
-  const valued = [...program.rewards.values()].filter((r) => r.wallet === wallet && r.value !== null);
-  const rate = (r: CompiledReward) => r.value!.div(r.price);
-  for (const kinds of [["conversion"], ["voucher", "discount"]]) {
-    const candidates = valued.filter((r) => kinds.includes(r.kind));
-    if (candidates.length === 0) continue;
-    const lowest = candidates.reduce((a, b) => (rate(b).lt(rate(a)) ? b : a));
-    return {
-      value: rate(lowest),
-      source: `derived from reward "${lowest.id}" (${lowest.value} for ${lowest.price} points)`,
-    };
-  }
-  return { value: null, source: "none: no point value given and no reward with a money value" };
 }

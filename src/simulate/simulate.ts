@@ -9,7 +9,8 @@ import { LoyaltyError } from "../errors/loyalty-error.js";
 import { comparePrograms, type Comparison } from "./compare.js";
 import { programFigures, type ProgramFigures } from "./figures.js";
 import { inReplayOrder, type HistoryEvent } from "./history.js";
-import { DEFAULT_REDEMPTION, consideredRewards, pointValue, type RedemptionModel } from "./redemption.js";
+import { pointValue } from "../engine/liability.js";
+import { DEFAULT_REDEMPTION, consideredRewards, type RedemptionModel } from "./redemption.js";
 import { runProgram, type ProgressTick, type RunRecord } from "./run.js";
 
 export interface SimulateOptions {
