@@ -17,6 +17,8 @@
  *     120 transfers both ways between two, at once: successes, refusals, p50 / p99.
  *  j. The package where it is deployed (bench/package-size.ts): core and PostgreSQL bundle sizes
  *     against their budget, cold start beside `node -e 0`, first and second compile.
+ *  l. `simulate` over CDNOW beside the plain engine replay of the same purchases (bench/simulate.ts):
+ *     time per command of each, their ratio, the 10 s target.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -36,6 +38,7 @@ import { historyBench } from "./history.js";
 import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
+import { simulateBench } from "./simulate.js";
 import { tierBench } from "./tiers.js";
 import { median } from "./median.js";
 
@@ -223,8 +226,12 @@ async function main() {
   const size = await packageSizeBench();
   console.log(`${size.lines.join("\n")}\n`);
 
+  // In a process of its own, like h: a fresh heap.
+  const simulation = simulateBench();
+  console.log(`${simulation.lines.join("\n")}\n`);
+
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree || h.failed || pgFigures.failed || replayFigures.failed) process.exitCode = 1;
+  if (!agree || h.failed || pgFigures.failed || replayFigures.failed || simulation.failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
