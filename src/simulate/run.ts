@@ -182,7 +182,14 @@ export async function runProgram(
       if (stopped) break;
     }
   }
-  if (monthEnd !== null && !stopped) await closeMonth(monthEnd);
+  if (monthEnd !== null && !stopped) {
+    // The month of the last event, then on to `until`'s month: what the points still held do after the history ends.
+    const last = o.until === null ? monthEnd : Math.max(monthEnd, endOfPeriod(o.until, zone, "month"));
+    while (monthEnd <= last) {
+      await closeMonth(monthEnd);
+      monthEnd = endOfPeriod(monthEnd, zone, "month");
+    }
+  }
   o.onProgress?.({ events, totalEvents: history.length, members: enrolled.size, commands });
   return { months, refused, stopped, commands, events, tally, engine };
 }

@@ -18,7 +18,7 @@ export interface SimulateOptions {
   readonly history: readonly HistoryEvent[];
   /** A variant to compare with (a proposed change). */
   readonly compare?: ProgramInput | Program;
-  /** Epoch ms or Date: events after it are left out. */
+  /** Epoch ms or Date: events after it are left out, and month ends run on to its month after the history ends. */
   readonly until?: number | Date;
   /** Seed of the redemption model's draws. Default 1. */
   readonly seed?: number;
@@ -148,7 +148,13 @@ function sharedAssumptions(model: RedemptionModel, seed: number, until: number |
     },
     ...(until === null
       ? []
-      : [{ id: "until", text: `Events after ${new Date(until).toISOString()} are left out.`, affects: ["all"] }]),
+      : [
+          {
+            id: "until",
+            text: `Events after ${new Date(until).toISOString()} are left out; month ends (expiry, reviews, redemptions) run on to that month even after the history ends.`,
+            affects: ["all"],
+          },
+        ]),
   ];
 }
 
