@@ -38,6 +38,13 @@ describe("loyalty-engine simulate", () => {
     }
   });
 
+  it("draws a progress bar on a terminal only: members, commands, rate, time left", async () => {
+    const { io, code } = await simulateSmall([], true);
+    expect(code).toBe(0);
+    expect(io.stderr).toMatch(/\r\[#+ *\] program 2\/2 · 3 members · [\d,]+ commands · [\d,]+\/s · \d+ s left/);
+    expect(io.stderr.endsWith("\n")).toBe(true);
+  });
+
   it("stops at the first refused row with --strict and exits 1", async () => {
     const { io, code, file } = await simulateSmall(["--strict"]);
     expect(code).toBe(1);

@@ -6,11 +6,11 @@ import { runCli } from "../../src/cli/run.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { tierProgram } from "../support/programs.js";
 
-export function capture(): CliIo & { stdout: string; stderr: string } {
+export function capture(interactive = false): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
     stderr: "",
-    interactive: false,
+    interactive,
     out: (t: string) => void (io.stdout += t),
     err: (t: string) => void (io.stderr += t),
   };
@@ -40,7 +40,7 @@ export const SMALL_HISTORY = [
   ",2025-02-27T13:00:00Z,80.00,o99,",
 ].join("\n");
 
-export async function simulateSmall(extra: string[] = []) {
+export async function simulateSmall(extra: string[] = [], interactive = false) {
   const dir = mkdtempSync(join(tmpdir(), "simulate-"));
   const file = (name: string) => join(dir, name);
   writeFileSync(file("program.json"), JSON.stringify(smallProgram));
@@ -49,7 +49,7 @@ export async function simulateSmall(extra: string[] = []) {
     JSON.stringify({ ...smallProgram, version: 2, expiry: { after: { months: 18 } } }),
   );
   writeFileSync(file("history.csv"), SMALL_HISTORY);
-  const io = capture();
+  const io = capture(interactive);
   const code = await runCli(
     [
       "simulate",
