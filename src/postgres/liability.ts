@@ -1,9 +1,10 @@
 /**
  * The PostgreSQL store's `liability`: outstanding points by wallet and expiry month, summed by the
  * server over the lots table (the commit keeps it as the snapshots' lots), in two aggregate
- * queries, however many members there are. Sums travel as numeric text, never as JS numbers.
+ * queries, however many members there are. Sums stay numeric in SQL and come back as text
+ * (`trim_scale`: "10.5", as the memory store writes it), never as JS numbers; no decimal library
+ * is needed here, which keeps it out of the PostgreSQL bundle.
  */
-import { Decimal } from "../shared/decimal.js";
 import type { LiabilityQuery, WalletLiability } from "../store/port.js";
 import type { SqlQueryable } from "./client.js";
 import { text } from "./rows.js";
@@ -14,56 +15,45 @@ export async function liabilityQuery(
   programId: string,
   { asOf, timeZone }: LiabilityQuery,
 ): Promise<WalletLiability[]> {
-  const lots = `${schema}.loyalty_lots`;
-  const groups = await client.query(
+  const open = `SELECT *, (expires_at IS NOT NULL AND expires_at <= $2::bigint) AS expired
+    FROM ${schema}.loyalty_lots WHERE program_id = $1 AND remaining > 0`;
+  const totals = await client.query(
+    `SELECT wallet,
+       trim_scale(coalesce(sum(remaining) FILTER (WHERE NOT expired), 0))::text AS points,
+       trim_scale(coalesce(sum(remaining) FILTER (WHERE NOT expired AND available_at > $2::bigint), 0))::text AS pending,
+       trim_scale(coalesce(sum(remaining) FILTER (WHERE expired), 0))::text AS expired_unswept,
+       (count(DISTINCT member_id) FILTER (WHERE NOT expired))::text AS members
+     FROM (${open}) AS l GROUP BY wallet`,
+    [programId, String(asOf)],
+  );
+  const months = await client.query(
     `SELECT wallet,
        CASE WHEN expires_at IS NULL THEN 'never'
             ELSE to_char(to_timestamp(expires_at / 1000.0) AT TIME ZONE $3, 'YYYY-MM') END AS month,
-       (expires_at IS NOT NULL AND expires_at <= $2::bigint)::text AS expired,
-       sum(remaining)::text AS points,
-       coalesce(sum(remaining) FILTER (WHERE available_at > $2::bigint), 0)::text AS pending
-     FROM ${lots} WHERE program_id = $1 AND remaining > 0
-     GROUP BY 1, 2, 3`,
+       trim_scale(sum(remaining))::text AS points
+     FROM (${open}) AS l WHERE NOT expired GROUP BY 1, 2`,
     [programId, String(asOf), timeZone],
   );
-  const holders = await client.query(
-    `SELECT wallet, count(DISTINCT member_id)::text AS members FROM ${lots}
-     WHERE program_id = $1 AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2::bigint) GROUP BY 1`,
-    [programId, String(asOf)],
-  );
-  const zero = new Decimal(0);
-  const wallets = new Map<
-    string,
-    { points: Decimal; pending: Decimal; expiredUnswept: Decimal; byMonth: Map<string | null, Decimal> }
-  >();
-  for (const row of groups.rows) {
+  const byWallet = new Map<string, { month: string | null; points: string }[]>();
+  for (const row of months.rows) {
     const wallet = text(row.wallet);
-    let w = wallets.get(wallet);
-    if (w === undefined) {
-      w = { points: zero, pending: zero, expiredUnswept: zero, byMonth: new Map() };
-      wallets.set(wallet, w);
-    }
-    const points = new Decimal(text(row.points));
-    if (text(row.expired) === "true") {
-      w.expiredUnswept = w.expiredUnswept.plus(points);
-      continue;
-    }
-    const month = text(row.month) === "never" ? null : text(row.month);
-    w.points = w.points.plus(points);
-    w.pending = w.pending.plus(text(row.pending));
-    w.byMonth.set(month, (w.byMonth.get(month) ?? zero).plus(points));
+    const list = byWallet.get(wallet) ?? [];
+    list.push({ month: text(row.month) === "never" ? null : text(row.month), points: text(row.points) });
+    byWallet.set(wallet, list);
   }
-  const members = new Map(holders.rows.map((r) => [text(r.wallet), Number(text(r.members))]));
-  return [...wallets]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([wallet, w]) => ({
-      wallet,
-      points: w.points.toFixed(),
-      pending: w.pending.toFixed(),
-      expiredUnswept: w.expiredUnswept.toFixed(),
-      members: members.get(wallet) ?? 0,
-      byExpiryMonth: [...w.byMonth]
-        .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : 1))
-        .map(([month, points]) => ({ month, points: points.toFixed() })),
-    }));
+  const order = (a: string | null, b: string | null) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
+  return totals.rows
+    .map((row) => {
+      const wallet = text(row.wallet);
+      return {
+        wallet,
+        points: text(row.points),
+        pending: text(row.pending),
+        expiredUnswept: text(row.expired_unswept),
+        members: Number(text(row.members)),
+        byExpiryMonth: (byWallet.get(wallet) ?? []).sort((a, b) => order(a.month, b.month)),
+      };
+    })
+    .sort((a, b) => order(a.wallet, b.wallet));
 }
