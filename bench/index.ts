@@ -20,6 +20,8 @@
  *  k. loyalty-engine/insights on the full CDNOW history (bench/insights.ts): BG/NBD and Gamma-Gamma
  *     fitted with the published sample's conventions, expected against actual repeat purchase days in
  *     the 39-week holdout, each fit's CPU and wall time, the grouped likelihood beside a plain sum.
+ *  l. `simulate` over CDNOW beside the plain engine replay of the same purchases (bench/simulate.ts):
+ *     time per command of each, their ratio, the 10 s target.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -40,6 +42,7 @@ import { insightsBench } from "./insights.js";
 import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
+import { simulateBench } from "./simulate.js";
 import { tierBench } from "./tiers.js";
 import { median } from "./median.js";
 
@@ -229,9 +232,12 @@ async function main() {
 
   const insights = insightsBench(log);
   console.log(`${insights.lines.join("\n")}\n`);
+  // In a process of its own, like h: a fresh heap.
+  const simulation = simulateBench();
+  console.log(`${simulation.lines.join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree || h.failed || pgFigures.failed || replayFigures.failed) process.exitCode = 1;
+  if (!agree || h.failed || pgFigures.failed || replayFigures.failed || simulation.failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -164,7 +164,27 @@ export type {
   MemberRecords,
   RecordIds,
   PurchaseClaim,
+  LiabilityQuery,
+  WalletLiability,
 } from "./store/port.js";
+export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
+// Simulating a program over a purchase history (docs/simulate.md).
+export { simulate } from "./simulate/index.js";
+export type {
+  SimulateOptions,
+  SimulationResult,
+  Assumption,
+  HistoryEvent,
+  HistoryLine,
+  RedemptionModel,
+  ProgramFigures,
+  MonthFigures,
+  Comparison,
+  FigureDifference,
+  MemberMove,
+  RefusedRow,
+  ProgressTick,
+} from "./simulate/index.js";
 export type { DueItem } from "./store/due-index.js";
 export type { LedgerWriter, WriterContext } from "./ledger/writer.js";
 export type { Duration } from "./shared/time.js";

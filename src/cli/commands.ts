@@ -1,5 +1,6 @@
 import type { CliCommand } from "./io.js";
 import { insightsCommand } from "./insights.js";
+import { simulateCommand } from "./simulate.js";
 
 /**
  * The subcommands of `loyalty-engine`, by name. Each lives in a file of its own in this folder and
@@ -7,4 +8,5 @@ import { insightsCommand } from "./insights.js";
  */
 export const commands: Readonly<Record<string, CliCommand>> = {
   insights: insightsCommand,
+  simulate: simulateCommand,
 };

@@ -20,6 +20,7 @@ import { memberQueueOf } from "./member-queue.js";
 import { pointCommands } from "./points.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
+import { liabilityCommands } from "./liability.js";
 import { rewardCommands } from "./rewards.js";
 import { sweepCommands } from "./sweeps.js";
 import { tierCommands } from "./tiers.js";
@@ -127,6 +128,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...purchaseCommands(ctx),
     ...pointCommands(ctx),
     ...readCommands(ctx),
+    ...liabilityCommands(ctx),
     ...sweepCommands(ctx),
     ...tierCommands(ctx),
     ...rewardCommands(ctx),

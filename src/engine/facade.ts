@@ -5,6 +5,7 @@
 import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
+import type { LiabilityOptions, LiabilityReport } from "./liability.js";
 import type {
   CancelResult,
   ConversionSweepResult,
@@ -89,4 +90,9 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * at its own period end), so the outcome never depends on when this runs.
    */
   convertPoints(options?: schemas.ConvertOptions): Promise<ConversionSweepResult>;
+  /**
+   * Outstanding points by wallet and by expiry month, with their money value, summed by the store
+   * (`capabilities.liability`): the month-end liability. STORE_FAILURE on a store without it.
+   */
+  liability(options?: LiabilityOptions): Promise<LiabilityReport>;
 }

@@ -17,14 +17,17 @@ import type {
   CommitBatch,
   HistoryPage,
   IdempotencyRecord,
+  LiabilityQuery,
   LoyaltyStore,
   MemberRecords,
   RecordIds,
   StoreCapabilities,
   StoredMember,
+  WalletLiability,
 } from "../store/port.js";
 import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
+import { liabilityQuery } from "./liability.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
 import { LayoutCache } from "./layout.js";
 import { quoteSchema } from "./migrate.js";
@@ -61,7 +64,12 @@ export interface PostgresStoreOptions {
 }
 
 export class PostgresStore implements LoyaltyStore {
-  readonly capabilities: StoreCapabilities = { durable: true, multiProcess: true, purchaseClaims: true };
+  readonly capabilities: StoreCapabilities = {
+    durable: true,
+    multiProcess: true,
+    purchaseClaims: true,
+    liability: true,
+  };
   readonly schema: string;
   private readonly context: CommitContext;
 
@@ -111,6 +119,10 @@ export class PostgresStore implements LoyaltyStore {
 
   findPurchaseOwner(programId: string, purchaseId: string): Promise<string | null> {
     return findPurchaseOwner(this.context, programId, purchaseId);
+  }
+
+  liability(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]> {
+    return liabilityQuery(this.context.client, quoteSchema(this.schema), programId, query);
   }
 
   getStock(programId: string, rewardId: string): Promise<number | null> {

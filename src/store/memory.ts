@@ -15,13 +15,16 @@ import {
   type CommitBatch,
   type HistoryPage,
   type IdempotencyRecord,
+  type LiabilityQuery,
   type LoyaltyStore,
   type MemberRecords,
   type RecordIds,
   type StoreCapabilities,
   type StoredMember,
+  type WalletLiability,
 } from "./port.js";
 import { stockAfter } from "./stock.js";
+import { liabilityOf } from "./liability.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
 export type FaultPoint = "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "idempotency";
@@ -46,7 +49,12 @@ interface RecordRows {
 const k = (programId: string, id: string) => `${programId}\u0000${id}`;
 
 export class MemoryStore implements LoyaltyStore {
-  readonly capabilities: StoreCapabilities = { durable: false, multiProcess: false, purchaseClaims: true };
+  readonly capabilities: StoreCapabilities = {
+    durable: false,
+    multiProcess: false,
+    purchaseClaims: true,
+    liability: true,
+  };
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, Entry[]>();
   private readonly records = new Map<string, RecordRows>();
@@ -61,6 +69,12 @@ export class MemoryStore implements LoyaltyStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.faults = options.faults;
+  }
+
+  liability(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]> {
+    const prefix = k(programId, "");
+    const snapshots = [...this.members].filter(([key]) => key.startsWith(prefix)).map(([, row]) => row.snapshot);
+    return Promise.resolve(liabilityOf(snapshots, query));
   }
 
   async loadMember(programId: string, memberId: string): Promise<StoredMember | null> {

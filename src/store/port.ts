@@ -168,6 +168,32 @@ export interface StoreCapabilities {
    * `CommitBatch.purchaseClaims`. A program with `purchases.uniqueAcrossMembers` needs it.
    */
   readonly purchaseClaims?: boolean;
+  /** The store offers `liability`: outstanding points summed in the store, not member by member. */
+  readonly liability?: boolean;
+}
+
+/** What `liability` is asked: the instant to count at, and the time zone of the expiry months. */
+export interface LiabilityQuery {
+  readonly asOf: number;
+  readonly timeZone: string;
+}
+
+/**
+ * One wallet's outstanding points across a program, from the lots' remaining points: what finance
+ * books as the programme's liability at a month end. Debt (points owed after refunds) is not netted.
+ */
+export interface WalletLiability {
+  readonly wallet: string;
+  /** Remaining points of lots not expired at `asOf`, pending ones included (decimal text). */
+  readonly points: string;
+  /** Of `points`, those not yet available at `asOf` (the return window). */
+  readonly pending: string;
+  /** Remaining points of lots past their expiry at `asOf` that no write has written off yet (not in `points`). */
+  readonly expiredUnswept: string;
+  /** Members holding any of `points`. */
+  readonly members: number;
+  /** `points` by the local month (YYYY-MM) their lots expire in, ascending; null: lots that never expire, last. */
+  readonly byExpiryMonth: readonly { readonly month: string | null; readonly points: string }[];
 }
 
 export interface HistoryPage {
@@ -241,6 +267,12 @@ export interface LoyaltyStore {
   /** Units left of a reward's stock, or null if no commit has touched it yet (the program's `stock` applies). */
   getStock(programId: string, rewardId: string): Promise<number | null>;
 
+  /**
+   * Optional, with `capabilities.liability`: every wallet's outstanding points in the program at
+   * `asOf` (wallets ascending), summed by the store (an aggregate query), never by loading each
+   * member into the caller. Lots with no remaining points are left out.
+   */
+  liability?(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]>;
   /** Entries of a member with seq > afterSeq, ascending, at most `limit`. */
   readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage>;
 

@@ -23,6 +23,7 @@ import { atomicityUnderFaults } from "./conformance/atomicity.js";
 import { concurrencyOnOneMember } from "./conformance/concurrency.js";
 import type { ConformanceContext } from "./conformance/context.js";
 import { idempotency } from "./conformance/idempotency.js";
+import { liabilityAggregate } from "./conformance/liability.js";
 import { portBehaviour } from "./conformance/port.js";
 import { purchaseClaims } from "./conformance/purchase-claims.js";
 import { recordRows } from "./conformance/records.js";
@@ -60,6 +61,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     rewardsRaces(context);
     throughTheEngine(context);
     dueWorkSweeps(context);
+    liabilityAggregate(context);
     idempotency(context);
     purchaseClaims(context);
     atomicityUnderFaults(context);

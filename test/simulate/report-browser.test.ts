@@ -1,0 +1,56 @@
+/**
+ * The report as a browser shows it: headless Chromium loads the page from disk (no network), runs
+ * its script, and dumps the DOM; the charts must have drawn (each series laid out with a size) and
+ * every figure the page shows must equal the JSON's. Skips, saying why, where Chromium is missing
+ * (.ci/run installs it).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { shown } from "../../src/simulate/report-html.js";
+import { at, figureCells, readJson, simulateSmall } from "./report-support.js";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+if (CHROMIUM === undefined)
+  console.warn("report-browser: skipped, no chromium at /usr/bin/chromium (apt-get install chromium)");
+
+describe.skipIf(CHROMIUM === undefined)("the report in headless Chromium", () => {
+  it("draws its charts and shows the JSON's figures", async () => {
+    const { code, file } = await simulateSmall();
+    expect(code).toBe(0);
+    const dom = execFileSync(
+      CHROMIUM!,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        `--user-data-dir=${mkdtempSync(join(tmpdir(), "chromium-"))}`,
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        pathToFileURL(file("report.html")).href,
+      ],
+      { encoding: "utf8", timeout: 90_000, stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const charts = [...dom.matchAll(/<svg id="(chart-[a-z]+)"[^>]*data-drawn="(\d+)"/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(charts.map(([id]) => id)).toEqual(["chart-points", "chart-liability", "chart-tiers"]);
+    for (const [, drawn] of charts) expect(drawn).toBeGreaterThan(0);
+    const json = readJson(file("report.json"));
+    const cells = figureCells(dom);
+    expect(cells.length).toBeGreaterThan(300);
+    for (const c of cells) {
+      const value = at(json, c.path) as string | number | null;
+      expect({ path: c.path, text: c.text }).toEqual({
+        path: c.path,
+        text: shown(value, c.kind as "number" | "ratio"),
+      });
+    }
+  });
+});
