@@ -82,7 +82,8 @@ export interface CompiledRule {
   /** This rule's own expiry term for its points, overriding the wallet's. */
   readonly expiry: {
     readonly after: Duration;
-    readonly roundUpTo?: CalendarUnit | undefined;
+    readonly roundUpTo?: CalendarUnit | { readonly month: number } | undefined;
+    readonly roundDownTo?: "day" | undefined;
   } | null;
 }
 

@@ -7,7 +7,7 @@
 import * as z from "zod";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { currencyCode, idString, timeZone } from "../shared/validation.js";
-import { durationSchema, expiryPolicySchema, termPolicy } from "./schema-expiry.js";
+import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
 import { countLimitSchema, rewardSchema } from "./schema-rewards.js";
 import { ruleSchema } from "./schema-rules.js";
 import { tiersSchema } from "./schema-tiers.js";
@@ -63,10 +63,8 @@ export const programSchema = z.strictObject({
   expiry: z
     .union([
       z
-        .strictObject({
-          after: durationSchema.describe("The span after earning at which each lot expires."),
-          roundUpTo: termPolicy.shape.roundUpTo,
-        })
+        .strictObject(termFields)
+        .refine(...oneRounding)
         .describe("Shorthand for a term: `{ after: { months: 12 } }`."),
       expiryPolicySchema,
     ])
