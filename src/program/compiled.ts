@@ -171,6 +171,8 @@ export interface Program {
   readonly rounding: RoundingMode;
   readonly wallets: ReadonlyMap<string, CompiledWallet>;
   readonly pendingDays: number;
+  /** "day": pending points are released at the next local midnight after `pendingDays`; null: at the purchase's time of day. */
+  readonly pendingRoundUpTo: "day" | null;
   /** A purchase id is recorded once across members (`purchases.uniqueAcrossMembers`). */
   readonly uniquePurchaseIds: boolean;
   readonly negativeBalance: NegativeBalancePolicy;

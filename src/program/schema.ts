@@ -86,7 +86,10 @@ export const programSchema = z.strictObject({
     })
     .optional()
     .describe("How purchase ids are checked across members."),
-  /** Purchase points become available this many days after the purchase (the return window). */
+  /**
+   * Purchase points become available this many days after the purchase (the return window),
+   * optionally at the next local midnight after that (`roundUpTo: "day"`).
+   */
   pending: z
     .strictObject({
       days: z
@@ -95,6 +98,12 @@ export const programSchema = z.strictObject({
         .min(0)
         .max(3650)
         .describe("Purchase points become available this many days after the purchase (the return window)."),
+      roundUpTo: z
+        .enum(["day"])
+        .optional()
+        .describe(
+          "Release at the end of the local day the pending days end in (the next local midnight: Capillary's next morning) rather than at the purchase's time of day.",
+        ),
     })
     .optional()
     .describe("Pending purchase points. Default: available at once."),
