@@ -7,6 +7,7 @@ import { messages } from "../errors/messages.js";
 import { accrualContext, type Program, type PurchaseLine } from "../program/compile.js";
 import type { Scalar } from "../shared/scalar.js";
 import { ZERO, formatAmount, type Decimal } from "../shared/decimal.js";
+import { endOfPeriod } from "../shared/calendar.js";
 import { addLocal, iso } from "../shared/time.js";
 import type { MemberView } from "../ledger/state.js";
 import { debtToRepay } from "../ledger/operations.js";
@@ -123,13 +124,21 @@ export function recordPurchase(writer: LedgerWriter, program: Program, purchase:
     amount: formatAmount(purchase.amount, program.currencyPlaces),
     occurredAt: iso(purchase.occurredAt),
   });
-  const availableAt =
-    program.pendingDays > 0
-      ? addLocal(purchase.occurredAt, program.timeZone, { days: program.pendingDays })
-      : purchase.occurredAt;
+  const availableAt = pendingUntil(program, purchase.occurredAt);
   writeAwards(writer, program, evaluation, purchase.occurredAt, availableAt, purchase.purchaseId);
   // Each award's lot is dated so (lotRecord): the instant the earn entries record.
   return { ...evaluation, availableAt: evaluation.awards.length > 0 ? iso(availableAt) : null };
+}
+
+/**
+ * When a purchase's points become available: `pending.days` local days after it, then, with
+ * `pending.roundUpTo: "day"`, at the end of that local day (the next local midnight), so points are
+ * released in the morning rather than at the purchase's time of day.
+ */
+export function pendingUntil(program: Program, occurredAt: number): number {
+  const days = program.pendingDays;
+  const at = days > 0 ? addLocal(occurredAt, program.timeZone, { days }) : occurredAt;
+  return program.pendingRoundUpTo === null ? at : endOfPeriod(at, program.timeZone, program.pendingRoundUpTo);
 }
 
 /** Custom events (signup, review, referral...) earn at once: there is nothing to return. */

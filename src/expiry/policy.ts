@@ -6,8 +6,8 @@
  */
 import type { Program } from "../program/compile.js";
 import type { ExpiryPolicy } from "../program/schema.js";
-import { endOfPeriod } from "../shared/calendar.js";
-import { addLocal, iso } from "../shared/time.js";
+import { endOfPeriod, startOfPeriod } from "../shared/calendar.js";
+import { addLocal, iso, localParts } from "../shared/time.js";
 import type { LotRecord } from "../ledger/entries.js";
 import type { MemberView } from "../ledger/state.js";
 
@@ -19,8 +19,7 @@ export function lotExpiresAt(program: Program, wallet: string, ruleId: string | 
     : (program.wallets.get(wallet)?.expiry ?? { kind: "none" });
   switch (policy.kind) {
     case "term": {
-      const at = addLocal(earnedAt, program.timeZone, policy.after);
-      return policy.roundUpTo === undefined ? at : endOfPeriod(at, program.timeZone, policy.roundUpTo);
+      return roundTerm(addLocal(earnedAt, program.timeZone, policy.after), program.timeZone, policy);
     }
     case "calendar":
       return endOfPeriod(earnedAt, program.timeZone, policy.period, policy.after);
@@ -28,6 +27,24 @@ export function lotExpiresAt(program: Program, wallet: string, ruleId: string | 
     case "none":
       return null;
   }
+}
+
+/**
+ * A term's expiry rounded as the policy says, in the zone's local calendar: up to the end of a
+ * period (or of the next chosen month), down to the start of the day, or left as it is.
+ */
+export function roundTerm(
+  at: number,
+  zone: string,
+  rounding: Pick<Extract<ExpiryPolicy, { kind: "term" }>, "roundUpTo" | "roundDownTo">,
+): number {
+  const up = rounding.roundUpTo;
+  if (rounding.roundDownTo !== undefined) return startOfPeriod(at, zone, rounding.roundDownTo);
+  if (up === undefined) return at;
+  if (typeof up === "string") return endOfPeriod(at, zone, up);
+  // The chosen month's end on or after `at`: this month's end if it is the chosen one, else a later one's.
+  const monthsAhead = (up.month - localParts(at, zone).month + 12) % 12;
+  return endOfPeriod(at, zone, "month", monthsAhead);
 }
 
 /** Activities that keep an inactivity balance alive unless the program names others. */

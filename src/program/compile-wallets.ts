@@ -46,11 +46,7 @@ export function spendableWalletCheck(wallets: readonly unknown[], issues: FieldI
 export function compileWallets(def: ValidDefinition): Map<string, CompiledWallet> {
   const wallets = new Map<string, CompiledWallet>();
   const programExpiry: ExpiryPolicy =
-    def.expiry === undefined
-      ? { kind: "none" }
-      : "kind" in def.expiry
-        ? def.expiry
-        : { kind: "term", after: def.expiry.after, roundUpTo: def.expiry.roundUpTo };
+    def.expiry === undefined ? { kind: "none" } : "kind" in def.expiry ? def.expiry : { kind: "term", ...def.expiry };
   for (const w of def.wallets) {
     const expiry: ExpiryPolicy =
       w.expiry ??

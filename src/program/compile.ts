@@ -96,6 +96,7 @@ function compileValid(def: ValidDefinition): Program {
     rounding: def.points.rounding,
     wallets,
     pendingDays: def.pending?.days ?? 0,
+    pendingRoundUpTo: def.pending?.roundUpTo ?? null,
     uniquePurchaseIds: def.purchases?.uniqueAcrossMembers ?? false,
     negativeBalance: def.refunds.negativeBalance,
     baseRule: def.refunds.baseRule === undefined ? null : (rules.get(def.refunds.baseRule) ?? null),

@@ -82,7 +82,8 @@ export interface CompiledRule {
   /** This rule's own expiry term for its points, overriding the wallet's. */
   readonly expiry: {
     readonly after: Duration;
-    readonly roundUpTo?: CalendarUnit | undefined;
+    readonly roundUpTo?: CalendarUnit | { readonly month: number } | undefined;
+    readonly roundDownTo?: "day" | undefined;
   } | null;
 }
 
@@ -170,6 +171,8 @@ export interface Program {
   readonly rounding: RoundingMode;
   readonly wallets: ReadonlyMap<string, CompiledWallet>;
   readonly pendingDays: number;
+  /** "day": pending points are released at the next local midnight after `pendingDays`; null: at the purchase's time of day. */
+  readonly pendingRoundUpTo: "day" | null;
   /** A purchase id is recorded once across members (`purchases.uniqueAcrossMembers`). */
   readonly uniquePurchaseIds: boolean;
   readonly negativeBalance: NegativeBalancePolicy;

@@ -18,16 +18,52 @@ export const durationSchema = z
   })
   .refine((d) => (d.years ?? 0) + (d.months ?? 0) + (d.days ?? 0) > 0, { error: f.notPositive });
 
-/** Expiry that is a span after earning, optionally rounded up to the end of a local period. */
-export const termPolicy = z.strictObject({
-  kind: z.literal("term"),
+/**
+ * Where a term's expiry is rounded up to: the end of the local day, ISO week (Monday first), month,
+ * quarter, half-year (end of June or December) or year it falls in, or `{ month }`: the end of the
+ * first such month on or after it (Voucherify's "particular month": `{ month: 3 }`, the next March).
+ */
+const roundUpTo = z
+  .union([
+    z.enum(CALENDAR_UNITS),
+    z.strictObject({
+      month: z
+        .number()
+        .int()
+        .min(1)
+        .max(12)
+        .describe("The month (1 January to 12 December) the expiry is rounded up to the end of."),
+    }),
+  ])
+  .optional()
+  .describe(
+    "Round the expiry up to the end of the local day, ISO week (Monday first), month, quarter, half-year or year it falls in, or to the end of the next chosen month ({ month: 3 }: the next March).",
+  );
+
+/** Round the expiry down to the start of the local day it falls in (Talon.One's `_D`). */
+const roundDownTo = z
+  .enum(["day"])
+  .optional()
+  .describe("Round the expiry down to the start (local midnight) of the day it falls in. Not with roundUpTo.");
+
+/** The fields of a term: a span after earning, optionally rounded (up or down, not both). */
+export const termFields = {
   after: durationSchema.describe("The span after earning at which each lot expires."),
-  /** Round the expiry up to the end of the local day, month, quarter or year it falls in. */
-  roundUpTo: z
-    .enum(CALENDAR_UNITS)
-    .optional()
-    .describe("Round the expiry up to the end of the local day, month, quarter or year it falls in."),
-});
+  roundUpTo,
+  roundDownTo,
+};
+
+/** A term rounds one way only: both directions at once has no meaning. */
+export const oneRounding: [
+  (t: { roundUpTo?: unknown; roundDownTo?: unknown }) => boolean,
+  { path: PropertyKey[]; error: string },
+] = [
+  (t) => t.roundUpTo === undefined || t.roundDownTo === undefined,
+  { path: ["roundDownTo"], error: "A term rounds up or down, not both." },
+];
+
+/** Expiry that is a span after earning, optionally rounded to a local calendar boundary. */
+export const termPolicy = z.strictObject({ kind: z.literal("term"), ...termFields }).refine(...oneRounding);
 
 /**
  * The commands that count as activity for inactivity expiry: "purchase", "spend" (spends and

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { decimalString, idString, instant } from "../shared/validation.js";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { validateCondition, validateLineFilter, type Condition, type LineFilter } from "./conditions.js";
-import { termPolicy } from "./schema-expiry.js";
+import { oneRounding, termFields } from "./schema-expiry.js";
 import { points, roundingMode } from "./schema-values.js";
 
 export const conditionSchema = z
@@ -81,8 +81,9 @@ export const ruleSchema = z.strictObject({
     .optional()
     .describe("Bounds on the points the rule awards into each wallet. Default: none."),
   /** Overrides the wallet's expiry for the points this rule awards (campaign points that last 30 days). */
-  expiry: termPolicy
-    .omit({ kind: true })
+  expiry: z
+    .strictObject(termFields)
+    .refine(...oneRounding)
     .optional()
     .describe("A term for this rule's points instead of the wallet's expiry (campaign points)."),
   /** Campaign window: the rule applies to commands that occur in [from, until). */

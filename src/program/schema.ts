@@ -7,7 +7,7 @@
 import * as z from "zod";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { currencyCode, idString, timeZone } from "../shared/validation.js";
-import { durationSchema, expiryPolicySchema, termPolicy } from "./schema-expiry.js";
+import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
 import { countLimitSchema, rewardSchema } from "./schema-rewards.js";
 import { ruleSchema } from "./schema-rules.js";
 import { tiersSchema } from "./schema-tiers.js";
@@ -63,10 +63,8 @@ export const programSchema = z.strictObject({
   expiry: z
     .union([
       z
-        .strictObject({
-          after: durationSchema.describe("The span after earning at which each lot expires."),
-          roundUpTo: termPolicy.shape.roundUpTo,
-        })
+        .strictObject(termFields)
+        .refine(...oneRounding)
         .describe("Shorthand for a term: `{ after: { months: 12 } }`."),
       expiryPolicySchema,
     ])
@@ -88,7 +86,10 @@ export const programSchema = z.strictObject({
     })
     .optional()
     .describe("How purchase ids are checked across members."),
-  /** Purchase points become available this many days after the purchase (the return window). */
+  /**
+   * Purchase points become available this many days after the purchase (the return window),
+   * optionally at the next local midnight after that (`roundUpTo: "day"`).
+   */
   pending: z
     .strictObject({
       days: z
@@ -97,6 +98,12 @@ export const programSchema = z.strictObject({
         .min(0)
         .max(3650)
         .describe("Purchase points become available this many days after the purchase (the return window)."),
+      roundUpTo: z
+        .enum(["day"])
+        .optional()
+        .describe(
+          "Release at the end of the local day the pending days end in (the next local midnight: Capillary's next morning) rather than at the purchase's time of day.",
+        ),
     })
     .optional()
     .describe("Pending purchase points. Default: available at once."),

@@ -7,9 +7,11 @@ import { TZDate } from "@date-fns/tz/date";
 import { addDays } from "date-fns/addDays";
 import { addMonths } from "date-fns/addMonths";
 import { addYears } from "date-fns/addYears";
+import { addWeeks } from "date-fns/addWeeks";
 import { startOfDay } from "date-fns/startOfDay";
 import { startOfMonth } from "date-fns/startOfMonth";
 import { startOfQuarter } from "date-fns/startOfQuarter";
+import { startOfWeek } from "date-fns/startOfWeek";
 import { startOfYear } from "date-fns/startOfYear";
 import type { CalendarUnit } from "./periods.js";
 import { dateKey } from "./time.js";
@@ -99,10 +101,14 @@ function startOf(date: Date, unit: CalendarUnit): Date {
   switch (unit) {
     case "day":
       return startOfDay(date);
+    case "week":
+      return startOfWeek(date, { weekStartsOn: 1 });
     case "month":
       return startOfMonth(date);
     case "quarter":
       return startOfQuarter(date);
+    case "halfYear":
+      return date.getMonth() < 6 ? startOfYear(date) : addMonths(startOfYear(date), 6);
     case "year":
       return startOfYear(date);
   }
@@ -112,13 +118,22 @@ function addUnits(date: Date, unit: CalendarUnit, n: number): Date {
   switch (unit) {
     case "day":
       return addDays(date, n);
+    case "week":
+      return addWeeks(date, n);
     case "month":
       return addMonths(date, n);
     case "quarter":
       return addMonths(date, 3 * n);
+    case "halfYear":
+      return addMonths(date, 6 * n);
     case "year":
       return addYears(date, n);
   }
+}
+
+/** The first instant of the local period that contains `ms` (the local midnight, for a day). */
+export function startOfPeriod(ms: number, zone: string, unit: CalendarUnit): number {
+  return startOf(new TZDate(ms, zone), unit).getTime();
 }
 
 /** The end of the local period `periodsLater` periods after the one containing `ms` (0: its own end). */

@@ -14,8 +14,12 @@ import { dateKey, localParts, pad } from "./time.js";
 export const COUNTING_PERIODS = ["day", "week", "month", "year", "lifetime"] as const;
 export type Period = (typeof COUNTING_PERIODS)[number];
 
-/** Calendar units an instant rounds up to the end of (a term expiry's `roundUpTo`). */
-export const CALENDAR_UNITS = ["day", "month", "quarter", "year"] as const;
+/**
+ * Calendar units an instant rounds up to the end of (a term expiry's `roundUpTo`). Weeks are ISO
+ * weeks (Monday first): neither Talon.One nor Voucherify states another first day. Half-years end
+ * at the end of June and of December (Voucherify).
+ */
+export const CALENDAR_UNITS = ["day", "week", "month", "quarter", "halfYear", "year"] as const;
 export type CalendarUnit = (typeof CALENDAR_UNITS)[number];
 
 /** Periods at whose ends things happen: calendar expiry, tier reviews, automatic conversions. */
