@@ -190,6 +190,11 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     INVALID_COMMAND: async () => (await world()).engine.expiringSoon({} as never),
     STORE_FAILURE: async () => storeDown((w) => w.engine.expiringSoon({ to: "2027-01-01T00:00:00Z" })),
   },
+  liability: {
+    INVALID_COMMAND: async () => (await world()).engine.liability({ pointValue: "-1" }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.liability()),
+    CLOCK_FAILURE: async () => clockDown((w) => w.engine.liability()),
+  },
   reviewTiers: {
     INVALID_COMMAND: async () => (await world()).engine.reviewTiers({ batchSize: 0 }),
     STORE_FAILURE: async () => storeDown((w) => w.engine.reviewTiers()),
