@@ -16,52 +16,8 @@
 //   insights                       loyalty measures over purchase histories (its own subpath export)
 //   simulate                       a program replayed over a history: the engine on the memory store
 //   cli                            `loyalty-engine`: reads files and argv, may use everything
-const layers = {
-  errors: [],
-  shared: ["errors"],
-  program: ["errors", "shared"],
-  ledger: ["errors", "shared"],
-  expiry: ["errors", "shared", "program", "ledger"],
-  accrual: ["errors", "shared", "program", "ledger", "expiry"],
-  tiers: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
-  rewards: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
-  store: ["errors", "shared", "ledger"],
-  engine: ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store"],
-  postgres: ["errors", "shared", "ledger", "store"],
-  testing: ["errors", "shared", "program", "ledger", "expiry", "accrual", "tiers", "rewards", "store", "engine"],
-  insights: ["errors", "shared"],
-  simulate: [
-    "errors",
-    "shared",
-    "program",
-    "ledger",
-    "expiry",
-    "accrual",
-    "tiers",
-    "rewards",
-    "store",
-    "engine",
-    "insights",
-  ],
-  cli: [
-    "errors",
-    "shared",
-    "program",
-    "ledger",
-    "expiry",
-    "accrual",
-    "tiers",
-    "rewards",
-    "store",
-    "engine",
-    "postgres",
-    "insights",
-    "simulate",
-  ],
-};
-
-/** The core decides; none of it may import a Node built-in (it runs on edge runtimes). */
-const core = [
+/** Everything a command's decision and the engine run on. */
+const engineAndBelow = [
   "errors",
   "shared",
   "program",
@@ -72,9 +28,28 @@ const core = [
   "rewards",
   "store",
   "engine",
-  "insights",
-  "simulate",
 ];
+
+const layers = {
+  errors: [],
+  shared: ["errors"],
+  program: ["errors", "shared"],
+  ledger: ["errors", "shared"],
+  expiry: ["errors", "shared", "program", "ledger"],
+  accrual: ["errors", "shared", "program", "ledger", "expiry"],
+  tiers: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
+  rewards: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
+  store: ["errors", "shared", "ledger"],
+  engine: engineAndBelow.filter((folder) => folder !== "engine"),
+  postgres: ["errors", "shared", "ledger", "store"],
+  testing: engineAndBelow,
+  insights: ["errors", "shared"],
+  simulate: [...engineAndBelow, "insights"],
+  cli: [...engineAndBelow, "postgres", "insights", "simulate"],
+};
+
+/** The core decides; none of it may import a Node built-in (it runs on edge runtimes). */
+const core = [...engineAndBelow, "insights", "simulate"];
 
 module.exports = {
   forbidden: [

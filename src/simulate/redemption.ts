@@ -5,6 +5,7 @@
  */
 import type { Program } from "../program/compile.js";
 import type { CompiledReward } from "../program/compiled.js";
+import { mulberry32 } from "../shared/mulberry32.js";
 
 export type RedemptionModel =
   | { readonly kind: "never" }
@@ -21,17 +22,8 @@ export type RedemptionModel =
 
 export const DEFAULT_REDEMPTION: RedemptionModel = { kind: "cheapest", probability: 0.5 };
 
-/** mulberry32: a tiny seeded generator of numbers in [0, 1), the same sequence for a seed everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The model's draws: mulberry32 (src/shared/mulberry32.ts), the same sequence for a seed everywhere. */
+export const seededRandom = mulberry32;
 
 /** The rewards the model considers on `wallet`, cheapest first (ties: id). */
 export function consideredRewards(program: Program, wallet: string, model: RedemptionModel): CompiledReward[] {

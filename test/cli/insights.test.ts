@@ -4,20 +4,9 @@
  * UCI Online Retail invoices (by header name, with a quantity column and a "(blank)" member).
  */
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/run.js";
+import { capture } from "../support/cli-io.js";
 import type { InsightsReport } from "../../src/cli/insights-report.js";
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    interactive: false,
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  return io;
-}
 
 const SAMPLE = [
   "--history",

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CliCommand, CliIo } from "../../src/cli/io.js";
+import type { CliCommand } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/run.js";
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    interactive: false,
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  return io;
-}
+import { capture } from "../support/cli-io.js";
 
 const echo: CliCommand = {
   summary: "prints its arguments",

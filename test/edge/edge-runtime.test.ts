@@ -4,32 +4,22 @@
  * Node built-ins and no code generation from strings (so zod falls back from its compiled fast
  * paths). A purchase, a spend, a refusal and a summary, with the in-memory store.
  */
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { edgeBundle, root } from "../support/edge-bundle.js";
 
 /** The core and the example program as one script that sets `globalThis.loyalty`. */
-async function edgeBundle(): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: `export * from "./src/index.ts"; export { exampleProgram } from "./examples/program.ts";`,
-      resolveDir: root,
-      loader: "ts",
+const coreBundle = () =>
+  edgeBundle(
+    {
+      stdin: {
+        contents: `export * from "./src/index.ts"; export { exampleProgram } from "./examples/program.ts";`,
+        resolveDir: root,
+        loader: "ts",
+      },
     },
-    bundle: true,
-    format: "iife",
-    globalName: "loyalty",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
+    "loyalty",
+  );
 
 /** What runs inside the VM: plain JavaScript over the bundle's exports; returns JSON. */
 const scenario = `
@@ -59,7 +49,7 @@ const scenario = `
 
 describe("inside edge-runtime (Vercel's Edge Functions VM)", () => {
   it("records a purchase, replays it, spends, refuses an overspend with a typed error and summarises", async () => {
-    const runtime = new EdgeRuntime({ initialCode: await edgeBundle() });
+    const runtime = new EdgeRuntime({ initialCode: await coreBundle() });
     const out = JSON.parse(await (runtime.evaluate(scenario) as Promise<string>)) as {
       purchase: { replayed: boolean };
       replay: unknown;

@@ -4,29 +4,12 @@
  * Vercel's edge-runtime, a Web-standard VM with no Node built-ins. Requests go in through its
  * `fetch` export; what a client sees comes back as JSON.
  */
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { edgeBundle, root } from "../support/edge-bundle.js";
 
 /** The example as one script that sets `globalThis.example` to its module. */
-async function edgeBundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [`${root}examples/serverless/handler.ts`],
-    alias: { "loyalty-engine": `${root}src/index.ts` },
-    bundle: true,
-    format: "iife",
-    globalName: "example",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
+const handlerBundle = () => edgeBundle({ entryPoints: [`${root}examples/serverless/handler.ts`] }, "example");
 
 /** What a client does, inside the VM, through the handler's `fetch` export. */
 const client = `
@@ -57,7 +40,7 @@ interface Reply {
 
 describe("examples/serverless/handler.ts inside edge-runtime", () => {
   it("enrols, earns, replays a retried purchase, refuses a bad body with 400 and summarises", async () => {
-    const runtime = new EdgeRuntime({ initialCode: await edgeBundle() });
+    const runtime = new EdgeRuntime({ initialCode: await handlerBundle() });
     const out = JSON.parse(await (runtime.evaluate(client) as Promise<string>)) as Record<string, Reply> & {
       hasProcess: boolean;
     };

@@ -3,19 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run.js";
-import type { CliIo } from "../../src/cli/io.js";
+import { capture } from "../support/cli-io.js";
 import { tierProgram } from "../support/programs.js";
 
-export function capture(interactive = false): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    interactive,
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  return io;
-}
+export { capture };
 
 export const smallProgram = tierProgram(
   {},
