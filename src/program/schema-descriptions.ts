@@ -3,22 +3,24 @@
  * program.schema.json and the "meaning" column of docs/program-reference.md.
  *
  * Why here and not as `.describe()` on the zod schema: the engine never reads these texts, and on the
- * zod schema they rode in every user's runtime bundle (~8 kB). Only the JSON Schema generator
- * (json-schema.ts, `npm run schema`) imports this module; the runtime graph (src/index.ts) must not
- * (.dependency-cruiser.cjs, rule "descriptions-not-at-runtime").
+ * zod schema they rode in every user's runtime bundle (9.3 kB minified, 3.1 kB gzip). Only the JSON
+ * Schema generator (json-schema.ts, `npm run schema`) imports this module; the runtime graph
+ * (src/index.ts) must not (.dependency-cruiser.cjs, rule "descriptions-not-at-runtime").
  *
  * Format: one entry per field, `"path": "text"`. The path is the field's place in the program as the
  * generator walks the generated JSON Schema:
  * - property names joined by `.` (`points.scale`);
  * - `[]` for the items of a list (`wallets[].id`);
  * - `|N` for the Nth alternative (from 0) of a union, in the order the zod schema lists them
- *   (`expiry|1` is the second alternative of `expiry`; `rewards[]|2.cost` a field of the third kind
- *   of reward);
+ *   (`rewards[]|0.price`: a field of the first kind of reward; `expiry|1|0.after`: in `expiry`'s
+ *   second alternative, a policy, its first kind, a term);
  * - `{}` for the values of a map (`z.record`) and `{key}` for its keys.
  * A schema shared by two fields (the expiry policy of the program and of a wallet) has its entries
- * under both paths. test/program/json-schema.test.ts fails on a field with no entry and on an entry
- * that names no field (a text left behind by a rename); `npm run schema` refuses the latter too.
- * Conditions and line filters are described by hand in json-schema.ts.
+ * under both paths; a variant's tag (`kind`, `metric`) needs none. A text on a union alternative or
+ * a list's items (`expiry|0`) is allowed but not required. test/program/schema-descriptions.test.ts
+ * fails on a field with no entry and on an entry that names no field (a text left behind by a
+ * rename); `npm run schema` refuses the latter too. Conditions and line filters are described by
+ * hand in json-schema.ts.
  */
 export const programDescriptions: Readonly<Record<string, string>> = {
   $schema: "Where an editor finds this JSON Schema; ignored by the engine.",
