@@ -76,6 +76,14 @@ module.exports = {
       to: { dependencyTypes: ["core"] },
     },
     {
+      name: "descriptions-not-at-runtime",
+      comment:
+        "The program fields' texts are for program.schema.json only (npm run schema): the engine never reads them, so they stay out of the bundle.",
+      severity: "error",
+      from: { path: "^src/index\\.ts$" },
+      to: { path: "^src/program/schema-descriptions\\.ts$", reachable: true },
+    },
+    {
       name: "not-to-unresolvable",
       severity: "error",
       from: {},

@@ -3,7 +3,7 @@
  * whether it is required, and its allowed values or bounds, generated from program.schema.json so
  * that it cannot drift from the zod schema. `npm run schema` writes it with the schema;
  * test/docs/program-reference.test.ts fails when it is stale. What each field means comes from its
- * `description` (the zod schema's `.describe()`, taken from the README's program sections, which say
+ * `description` (src/program/schema-descriptions.ts, taken from the README's program sections, which say
  * more); conditions are described in the README's "Earning rules".
  */
 type Json = { [key: string]: unknown };

@@ -12,11 +12,15 @@
  * program names (wallets, rules, tiers) are defined. So a program the JSON Schema accepts may still
  * be refused by `compileProgram`, never the other way round.
  *
- * Not part of the package's runtime: `npm run schema` writes program.schema.json from it.
+ * Not part of the package's runtime: `npm run schema` writes program.schema.json from it. Each
+ * field's description comes from schema-descriptions.ts (kept off the zod schema so that the runtime
+ * bundle does not carry the texts), put where zod put a `.describe()` text: first in an optional
+ * field, last elsewhere.
  */
 import * as z from "zod";
 import { instant } from "../shared/validation.js";
 import { WEEKDAY_NAMES } from "./conditions.js";
+import { programDescriptions } from "./schema-descriptions.js";
 import { programSchema } from "./schema.js";
 import { conditionSchema, lineFilterSchema } from "./schema-rules.js";
 
@@ -109,24 +113,54 @@ const condition: Json = {
 
 /** The JSON Schema (draft 2020-12) of a program file. */
 export function programJsonSchema(): Json {
-  const generated = z.toJSONSchema(programSchema, {
+  const { schema, stale } = describedJsonSchema(programSchema, programDescriptions);
+  // A text that names no field was left behind by a rename: refuse rather than drop it silently.
+  if (stale.length > 0) throw new Error(`schema-descriptions.ts names no field at: ${stale.join(", ")}`);
+  return schema;
+}
+
+/**
+ * The JSON Schema of `source` with the `texts` put in (`programJsonSchema` with its parts as
+ * arguments, so that tests can change them); `undescribed` lists the fields with no text, `stale` the
+ * texts that name no field.
+ */
+export function describedJsonSchema(
+  source: z.ZodType,
+  texts: Readonly<Record<string, string>>,
+): { schema: Json; undescribed: string[]; stale: string[] } {
+  const generated = z.toJSONSchema(source, {
     io: "input",
     // The custom types are filled in below; anything else unrepresentable would be a gap, and the
     // test fails on any `{}` left in the output.
     unrepresentable: "any",
     override: ({ zodSchema, jsonSchema }) => {
-      // A field's description (`.describe()` on the field) is kept: only the type is replaced.
       const replace = (by: Json) => {
-        const { description } = jsonSchema as Json;
         for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Json)[key];
-        Object.assign(jsonSchema, by, description === undefined ? {} : { description });
+        Object.assign(jsonSchema, by);
       };
       if (zodSchema === conditionSchema) replace(ref("Condition"));
       else if (zodSchema === lineFilterSchema) replace(ref("LineFilter"));
       else if (zodSchema === instant) replace({ type: "string", format: "date-time" });
     },
   }) as Json;
-  return {
+  const used = new Set<string>();
+  const undescribed: string[] = [];
+  walkFields(generated, "", (node, path, field, optional) => {
+    const text = texts[path];
+    if (text === undefined) {
+      if (field) undescribed.push(path);
+      return;
+    }
+    used.add(path);
+    // Where zod put a `.describe()` text, so that the output stays as it was: before the type of an
+    // optional field (zod describes the optional wrapper), after it elsewhere.
+    if (optional) {
+      const rest = { ...node };
+      for (const key of Object.keys(node)) delete node[key];
+      Object.assign(node, { description: text }, rest);
+    } else node.description = text;
+  });
+  const schema = {
     $schema: generated.$schema,
     title: "loyalty-engine program",
     description:
@@ -134,6 +168,38 @@ export function programJsonSchema(): Json {
     ...generated,
     $defs: { ...((generated.$defs as Json | undefined) ?? {}), Condition: condition, LineFilter: lineFilter },
   };
+  return { schema, undescribed, stale: Object.keys(texts).filter((path) => !used.has(path)) };
+}
+
+type Visit = (node: Json, path: string, field: boolean, optional: boolean) => void;
+
+const isJson = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Every value inside a generated schema with its path as schema-descriptions.ts writes it (`.name`,
+ * `[]`, `|N`, `{}`, `{key}`); `field` for an object's property (bar a variant's tag), `optional` when
+ * it is not required.
+ */
+function walkFields(node: Json, path: string, visit: Visit): void {
+  const step = (child: unknown, segment: string, field = false, optionalChild = false) => {
+    if (!isJson(child)) return;
+    const childPath = path === "" || !/^[A-Za-z0-9_$]/.test(segment) ? `${path}${segment}` : `${path}.${segment}`;
+    visit(child, childPath, field, optionalChild);
+    walkFields(child, childPath, visit);
+  };
+  if (isJson(node.properties)) {
+    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
+    // A variant's tag (its first constant field: `kind`, `metric`) is named by the variant, not described.
+    const tag = Object.entries(node.properties).find(([, child]) => isJson(child) && "const" in child)?.[0];
+    for (const [name, child] of Object.entries(node.properties)) step(child, name, name !== tag, !required.has(name));
+  }
+  step(node.items, "[]");
+  for (const key of ["anyOf", "oneOf"] as const) {
+    const variants = node[key];
+    if (Array.isArray(variants)) variants.forEach((variant, i) => step(variant, `|${i}`));
+  }
+  step(node.additionalProperties, "{}");
+  step(node.propertyNames, "{key}");
 }
 
 /** For tests: the hand-written parts, each checked against the function it mirrors. */

@@ -12,9 +12,9 @@ const f = messages.field;
 /** A calendar span with at least one part above zero. */
 export const durationSchema = z
   .strictObject({
-    years: count.optional().describe("Calendar years."),
-    months: count.optional().describe("Calendar months."),
-    days: count.optional().describe("Local days."),
+    years: count.optional(),
+    months: count.optional(),
+    days: count.optional(),
   })
   .refine((d) => (d.years ?? 0) + (d.months ?? 0) + (d.days ?? 0) > 0, { error: f.notPositive });
 
@@ -27,28 +27,17 @@ const roundUpTo = z
   .union([
     z.enum(CALENDAR_UNITS),
     z.strictObject({
-      month: z
-        .number()
-        .int()
-        .min(1)
-        .max(12)
-        .describe("The month (1 January to 12 December) the expiry is rounded up to the end of."),
+      month: z.number().int().min(1).max(12),
     }),
   ])
-  .optional()
-  .describe(
-    "Round the expiry up to the end of the local day, ISO week (Monday first), month, quarter, half-year or year it falls in, or to the end of the next chosen month ({ month: 3 }: the next March).",
-  );
+  .optional();
 
 /** Round the expiry down to the start of the local day it falls in (Talon.One's `_D`). */
-const roundDownTo = z
-  .enum(["day"])
-  .optional()
-  .describe("Round the expiry down to the start (local midnight) of the day it falls in. Not with roundUpTo.");
+const roundDownTo = z.enum(["day"]).optional();
 
 /** The fields of a term: a span after earning, optionally rounded (up or down, not both). */
 export const termFields = {
-  after: durationSchema.describe("The span after earning at which each lot expires."),
+  after: durationSchema,
   roundUpTo,
   roundDownTo,
 };
@@ -80,30 +69,14 @@ export const expiryPolicySchema = z.discriminatedUnion("kind", [
   /** Points earned in a local period expire at the end of the period `after` periods later (after 1, year: end of next year). */
   z.strictObject({
     kind: z.literal("calendar"),
-    period: z.enum(PERIOD_END_UNITS).describe("The local period points are grouped by."),
-    after: z
-      .number()
-      .int()
-      .min(0)
-      .max(100)
-      .describe("Points earned in a period expire at the end of the period this many periods later."),
+    period: z.enum(PERIOD_END_UNITS),
+    after: z.number().int().min(0).max(100),
   }),
   /** The whole balance expires `months` after the member's last qualifying activity (or joining). */
   z.strictObject({
     kind: z.literal("inactivity"),
-    months: z
-      .number()
-      .int()
-      .min(1)
-      .max(1200)
-      .describe("The whole balance expires this many months after the last activity (or joining)."),
-    activity: z
-      .array(activityName)
-      .min(1)
-      .optional()
-      .describe(
-        "What counts as activity: purchase, spend, adjust, refund, transfer, event, event:<type>. Default purchase, spend, event, transfer.",
-      ),
+    months: z.number().int().min(1).max(1200),
+    activity: z.array(activityName).min(1).optional(),
   }),
   z.strictObject({ kind: z.literal("none") }),
 ]);

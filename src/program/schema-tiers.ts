@@ -15,46 +15,38 @@ const thresholdSchema = z.discriminatedUnion("metric", [
   /** Points earned into a wallet in the window (net of points taken back by refunds), not the balance. */
   z.strictObject({
     metric: z.literal("points"),
-    wallet: idString.describe("The wallet whose earned points count."),
-    min: points.describe("Points earned in the window that reach the tier."),
+    wallet: idString,
+    min: points,
   }),
   /** Money spent in the window, net of refunds. */
   z.strictObject({
     metric: z.literal("spend"),
-    min: decimalString({ sign: "positive" }).describe("Money spent in the window, net of refunds."),
+    min: decimalString({ sign: "positive" }),
   }),
   /** Purchases in the window; a purchase refunded in full no longer counts. */
   z.strictObject({
     metric: z.literal("purchases"),
-    min: z.number().int().min(1).max(1_000_000_000).describe("Purchases in the window."),
+    min: z.number().int().min(1).max(1_000_000_000),
   }),
   /** Custom events of one type in the window (reviews, referrals, ...). */
   z.strictObject({
     metric: z.literal("events"),
-    type: idString.describe("The custom event type counted."),
-    min: z.number().int().min(1).max(1_000_000_000).describe("Events of that type in the window."),
+    type: idString,
+    min: z.number().int().min(1).max(1_000_000_000),
   }),
 ]);
 
 const tierLevelSchema = z.strictObject({
-  id: idString.describe("The tier's id, named by conditions, rewards and assignTier."),
-  name: z.string().max(500).optional().describe("A name to show members."),
+  id: idString,
+  name: z.string().max(500).optional(),
   /** What reaching (and keeping) the tier takes; the first (base) tier has none, every other tier has some. */
   qualify: z
     .strictObject({
       /** "all": every threshold (5 purchases and £500); "any": one of them. Default all. */
-      match: z
-        .enum(["all", "any"])
-        .optional()
-        .describe("all: every threshold must be met; any: one of them. Default all."),
-      thresholds: z
-        .array(thresholdSchema)
-        .min(1)
-        .max(20)
-        .describe("Thresholds on points earned, spend, purchases or events, summed over the window."),
+      match: z.enum(["all", "any"]).optional(),
+      thresholds: z.array(thresholdSchema).min(1).max(20),
     })
-    .optional()
-    .describe("What reaching and keeping the tier takes; the base tier has none, every other tier has some."),
+    .optional(),
 });
 
 /** The span the qualification metrics are summed over, local to the program's zone. */
@@ -62,8 +54,8 @@ const qualificationWindowSchema = z.discriminatedUnion("kind", [
   z
     .strictObject({
       kind: z.literal("rolling"),
-      days: count.optional().describe("The last N local days, today included."),
-      months: count.optional().describe("The last N months, today included."),
+      days: count.optional(),
+      months: count.optional(),
     })
     .refine((w) => (w.days ?? 0) + (w.months ?? 0) > 0, { error: f.notPositive }),
   z.strictObject({ kind: z.literal("calendarYear") }),
@@ -76,7 +68,7 @@ const reviewScheduleSchema = z.discriminatedUnion("kind", [
   /** At the end of every local month, quarter or year. */
   z.strictObject({
     kind: z.literal("periodEnd"),
-    period: z.enum(PERIOD_END_UNITS).describe("Reviews at the end of every local month, quarter or year."),
+    period: z.enum(PERIOD_END_UNITS),
   }),
   /** On each anniversary of the member's last tier change. */
   z.strictObject({ kind: z.literal("tierAnniversary") }),
@@ -86,49 +78,21 @@ const reviewScheduleSchema = z.discriminatedUnion("kind", [
 
 export const tiersSchema = z.strictObject({
   /** The ladder, lowest first. The first tier is the base tier every member starts in. */
-  levels: z
-    .array(tierLevelSchema)
-    .min(1)
-    .max(50)
-    .describe("The ladder, lowest first; the first is the base tier every member starts in."),
-  window: qualificationWindowSchema.describe(
-    "The span the metrics are summed over: rolling, calendarYear, membershipYear, sinceTierChange or lifetime.",
-  ),
+  levels: z.array(tierLevelSchema).min(1).max(50),
+  window: qualificationWindowSchema,
   /** "immediate": as soon as a command lifts the metric over a threshold; "atReview": at the next review. */
-  promotion: z
-    .enum(["immediate", "atReview"])
-    .describe("immediate: in the commit that lifts the metric over a threshold; atReview: at the next review."),
-  review: z
-    .strictObject({
-      schedule: reviewScheduleSchema.describe("When reviews happen: periodEnd, tierAnniversary or daily."),
-      /** "recompute": to whatever tier the metric supports; "oneDown": at most one level per review. */
-      demotion: z
-        .enum(["recompute", "oneDown"])
-        .describe("recompute: to whatever tier the window supports; oneDown: at most one level per review."),
-      /** Months a tier is held after a review the member fails, before the demotion. Default 0. */
-      graceMonths: z
-        .number()
-        .int()
-        .min(0)
-        .max(120)
-        .optional()
-        .describe("Months a tier is held after a failed review, before the demotion. Default 0."),
-      /** Months a tier is held at least after it was reached, whatever the reviews say. Default 0. */
-      minimumStayMonths: z
-        .number()
-        .int()
-        .min(0)
-        .max(120)
-        .optional()
-        .describe("Months a tier is held at least after it was reached, whatever the reviews say. Default 0."),
-    })
-    .describe("Tier reviews: their schedule and what they do to a member who no longer qualifies."),
+  promotion: z.enum(["immediate", "atReview"]),
+  review: z.strictObject({
+    schedule: reviewScheduleSchema,
+    /** "recompute": to whatever tier the metric supports; "oneDown": at most one level per review. */
+    demotion: z.enum(["recompute", "oneDown"]),
+    /** Months a tier is held after a review the member fails, before the demotion. Default 0. */
+    graceMonths: z.number().int().min(0).max(120).optional(),
+    /** Months a tier is held at least after it was reached, whatever the reviews say. Default 0. */
+    minimumStayMonths: z.number().int().min(0).max(120).optional(),
+  }),
   /** A refund that takes the metric back under the threshold of a tier reached by promotion: demote "atOnce" or "atReview". */
-  refunds: z
-    .enum(["atOnce", "atReview"])
-    .describe(
-      "A refund that takes the metric under the threshold of a tier reached by promotion demotes atOnce or atReview.",
-    ),
+  refunds: z.enum(["atOnce", "atReview"]),
 });
 
 /** @interface */

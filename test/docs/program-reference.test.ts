@@ -25,7 +25,7 @@ describe("docs/program-reference.md", () => {
     expect(page).toContain("| `rules[].awards[] (kind: multiplier).factor` |");
   });
 
-  it("gives every field a meaning (its description in the zod schema)", () => {
+  it("gives every field a meaning (its text in src/program/schema-descriptions.ts)", () => {
     const rows = referenceRows(schema);
     expect(rows.length).toBeGreaterThan(150);
     expect(rows.filter((r) => r.meaning === "").map((r) => r.path)).toEqual([]);
