@@ -38,3 +38,9 @@ export function bgNbdHistory(members: number, seed: number, days = 540): History
   }
   return events.sort((a, b) => a.at - b.at);
 }
+
+/** The same history as the CSV simulateSmall reads (customer, when, total, order, returns). */
+export function csvOf(events: readonly HistoryEvent[]): string {
+  const rows = events.map((e) => `${e.memberId ?? ""},${new Date(e.at).toISOString()},${e.amount},${e.id ?? ""},`);
+  return ["customer,when,total,order,returns", ...rows].join("\n");
+}
