@@ -12,7 +12,7 @@ function fitRow(name: string, path: string, fit: ModelFit<object>, names: readon
   if (fit.parameters === null)
     return `<tr><th>${name}</th><td colspan="${names.length + 1}" class="not-converged">did not converge: ${esc(fit.notConverged ?? "")}</td></tr>`;
   const p = fit.parameters as Record<string, number>;
-  return `<tr><th>${name}</th>${names.map((n) => cell(`${path}.parameters.${n}`, p[n]!)).join("")}${cell(`${path}.logLikelihood`, fit.logLikelihood)}</tr>`;
+  return `<tr><th>${name}</th>${names.map((n) => cell(`${path}.parameters.${n}`, p[n]!, "estimate")).join("")}${cell(`${path}.logLikelihood`, fit.logLikelihood, "estimate")}</tr>`;
 }
 
 const COST: readonly [keyof ProgramCustomerFigures, "number" | "ratio"][] = [

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run.js";
 import { shown } from "../../src/simulate/report-html.js";
+import type { FigureKind } from "../../src/simulate/report-cells.js";
 import { at, capture, figureCells, readJson, simulateSmall } from "./report-support.js";
 
 describe("loyalty-engine simulate", () => {
@@ -33,7 +34,7 @@ describe("loyalty-engine simulate", () => {
       expect({ path: c.path, value: c.value }).toEqual({ path: c.path, value: value === null ? "" : String(value) });
       expect({ path: c.path, text: c.text }).toEqual({
         path: c.path,
-        text: shown(value as string | null, c.kind as "number" | "ratio"),
+        text: shown(value as string | null, c.kind as FigureKind),
       });
     }
   });

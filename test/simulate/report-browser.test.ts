@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { shown } from "../../src/simulate/report-html.js";
+import type { FigureKind } from "../../src/simulate/report-cells.js";
 import { bgNbdHistory, csvOf } from "./customer-history.js";
 import { at, figureCells, readJson, simulateSmall } from "./report-support.js";
 
@@ -82,7 +83,7 @@ function figuresEqualJson(dom: string, json: unknown) {
     const value = at(json, c.path) as string | number | null;
     expect({ path: c.path, text: c.text }).toEqual({
       path: c.path,
-      text: shown(value, c.kind as "number" | "ratio"),
+      text: shown(value, c.kind as FigureKind),
     });
   }
   return cells;
