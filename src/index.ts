@@ -184,6 +184,12 @@ export type {
   MemberMove,
   RefusedRow,
   ProgressTick,
+  CustomerOptions,
+  CustomerFigures,
+  ProgramCustomerFigures,
+  ModelFit,
+  MemberOutlook,
+  TierValue,
 } from "./simulate/index.js";
 export type { DueItem } from "./store/due-index.js";
 export type { LedgerWriter, WriterContext } from "./ledger/writer.js";

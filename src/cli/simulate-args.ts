@@ -3,6 +3,7 @@
  * docs/simulate.md. Parsing only: simulate.ts reads the files and runs.
  */
 import { parseArgs } from "node:util";
+import type { CustomerOptions } from "../simulate/customers.js";
 
 export const SIMULATE_USAGE = `Usage: loyalty-engine simulate --program program.json --history history.csv --out report.html [options]
 
@@ -15,6 +16,9 @@ Replays the history through the program on the in-memory engine and writes the e
   --redeem MODEL          "cheapest" (default) or "never"          --redeem-probability P  per member per month (default 0.5)
   --redeem-rewards IDS    rewards the model considers (comma-separated; default: those with a money value)
   --point-value V         money per point (default: from the conversion rewards)   --wallet ID  (default: first spendable)
+Churn risk and customer value (the BG/NBD and Gamma-Gamma models on the same history):
+  --horizon-weeks N       how far ahead (default 52)               --periods N      discounting periods in it (default 12)
+  --discount-rate R       per period (default 0.01)                --alive-below P  at risk under this P(alive) (default 0.5)
 History columns (header names; JSON Lines: field names):
   --format csv|jsonl      default from the file's extension        --delimiter D    "," (default), ";", "tab", "whitespace"
   --member COL (member)   --time COL (time)   --amount COL or COL*COL (amount)   --currency-column COL
@@ -51,6 +55,7 @@ export interface SimulateArgs {
   readonly timeFormat: string;
   readonly timeZone: string | null;
   readonly noMember: readonly string[];
+  readonly customers: CustomerOptions;
 }
 
 const text = { type: "string" } as const;
@@ -90,6 +95,10 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | { pro
         "time-format": text,
         "time-zone": text,
         "no-member": { type: "string", multiple: true },
+        "horizon-weeks": text,
+        periods: text,
+        "discount-rate": text,
+        "alive-below": text,
       },
     }).values;
   } catch (e) {
@@ -111,6 +120,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | { pro
   const history = s("history") ?? "";
   const format = s("format") ?? (/\.(jsonl|ndjson)$/i.test(history) ? "jsonl" : "csv");
   if (format !== "csv" && format !== "jsonl") problems.push(`--format ${format}: use "csv" or "jsonl"`);
+  const customers = customerOptions(s, problems);
   if (problems.length > 0) return { problems };
   return {
     program: s("program")!,
@@ -146,5 +156,25 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | { pro
     timeFormat: s("time-format") ?? "iso",
     timeZone: s("time-zone"),
     noMember: (v["no-member"] as string[] | undefined) ?? [""],
+    customers,
   };
+}
+
+/** The customer-value flags given, each checked as simulate() would check it. */
+function customerOptions(s: (name: string) => string | null, problems: string[]): CustomerOptions {
+  const options: Record<string, number> = {};
+  const flags = [
+    ["horizon-weeks", "horizonWeeks", (x: number) => x > 0, "is not a positive number"],
+    ["periods", "periods", (x: number) => Number.isInteger(x) && x > 0, "is not a positive whole number"],
+    ["discount-rate", "discountRate", (x: number) => x > -1, "is not a number above -1"],
+    ["alive-below", "aliveBelow", (x: number) => x >= 0 && x <= 1, "is not from 0 to 1"],
+  ] as const;
+  for (const [flag, key, ok, problem] of flags) {
+    const given = s(flag);
+    if (given === null) continue;
+    const x = Number(given);
+    if (given.trim() === "" || !Number.isFinite(x) || !ok(x)) problems.push(`--${flag} ${given} ${problem}`);
+    else options[key] = x;
+  }
+  return options;
 }

@@ -90,6 +90,7 @@ export const simulateCommand: CliCommand = {
       ...(args.pointValue !== null ? { pointValue: args.pointValue } : {}),
       ...(args.wallet !== null ? { wallet: args.wallet } : {}),
       strict: args.strict,
+      customers: args.customers,
       ...(bar ? { onProgress: bar.tick } : {}),
     });
     const ms = performance.now() - t0;
@@ -124,6 +125,12 @@ export const simulateCommand: CliCommand = {
           `outstanding ${p.totals.outstanding} (${p.totals.liability ?? "–"} ${p.currency}); ${p.refused.length} rows refused\n`,
       );
     }
+    const c = result.customers;
+    io.out(
+      c.purchases.parameters === null
+        ? `churn model did not converge: ${c.purchases.notConverged}\n`
+        : `members at risk ${c.atRisk} of ${c.members}; expected value over ${c.horizonWeeks} weeks ${c.expectedValue ?? "– (spend model did not converge)"}\n`,
+    );
     if (args.out !== null) io.out(`report: ${args.out}\n`);
     if (args.json !== null) io.out(`figures: ${args.json}\n`);
     return result.base.stopped || result.variant?.stopped ? EXIT.failed : EXIT.ok;

@@ -6,3 +6,11 @@ export type { RedemptionModel } from "./redemption.js";
 export type { ProgramFigures, MonthFigures } from "./figures.js";
 export type { Comparison, FigureDifference, MemberMove } from "./compare.js";
 export type { RefusedRow, ProgressTick } from "./run.js";
+export type {
+  CustomerOptions,
+  CustomerFigures,
+  ProgramCustomerFigures,
+  ModelFit,
+  MemberOutlook,
+  TierValue,
+} from "./customers.js";

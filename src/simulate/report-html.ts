@@ -7,6 +7,10 @@
 import type { Assumption, SimulationResult } from "./simulate.js";
 import type { ProgramFigures } from "./figures.js";
 import { escapeHtml as esc, lineChart, stackedBars } from "./svg.js";
+import { assumptionsFor, cell } from "./report-cells.js";
+import { customersSection } from "./report-customers.js";
+
+export { shown } from "./report-cells.js";
 
 /** What the report's JSON holds: the simulation's result and what reading the history found. */
 export interface SimulationReport extends SimulationResult {
@@ -19,27 +23,6 @@ export interface SimulationReport extends SimulationResult {
 }
 
 const LISTED = 100; // refused or unread rows listed in the page; the JSON has them all
-
-const grouped = (t: string) =>
-  t.replace(/^(-?)(\d+)/, (_, s: string, w: string) => s + w.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
-/** The displayed text of a value: thousands separated, or a ratio as a percentage to 2 places. */
-export function shown(value: string | number | null, kind: "number" | "ratio"): string {
-  if (value === null) return "–";
-  if (kind === "ratio") {
-    const [w, f = ""] = String(value).split(".");
-    const digits = `${w}${f.padEnd(4, "0")}`.replace(/^(-?)0+(?=\d{3})/, "$1");
-    return `${digits.slice(0, -2)}.${digits.slice(-2)}%`;
-  }
-  return grouped(String(value));
-}
-const cell = (path: string, value: string | number | null, kind: "number" | "ratio" = "number") =>
-  `<td class="figure" data-figure="${path}" data-value="${value === null ? "" : esc(String(value))}" data-kind="${kind}">${shown(value, kind)}</td>`;
-
-function assumptionsFor(all: readonly Assumption[], figures: readonly string[]): string {
-  const hit = all.filter((a) => a.affects.includes("all") || a.affects.some((f) => figures.includes(f)));
-  if (hit.length === 0) return "";
-  return `<ul class="assumptions">${hit.map((a) => `<li><b>${esc(a.id)}</b>: ${esc(a.text)}</li>`).join("")}</ul>`;
-}
 
 const TOTALS: readonly [string, "number" | "ratio"][] = [
   ["issued", "number"],
@@ -193,6 +176,7 @@ export function renderReport(r: SimulationReport): string {
 <p>History: ${esc(r.history.source)}, ${cell("history.rows", r.history.rows).replace(/<\/?td[^>]*>/g, "")} rows (${r.history.mergedRows} merged into an earlier row of the same purchase), ${r.base.events} events, ${r.base.members} members, ${r.base.commands} commands. Seed ${r.seed}.${r.until ? ` Until ${esc(r.until)}.` : ""}</p>
 <h2>Assumptions</h2>${assumptionsFor(r.assumptions, ["all"]) || `<ul class="assumptions">${r.assumptions.map((a) => `<li><b>${esc(a.id)}</b>: ${esc(a.text)}</li>`).join("")}</ul>`}
 <h2>Totals</h2>${totalsTable(r)}
+${customersSection(r)}
 ${charts(r)}
 <h2>Per month: base</h2>${monthTable("base", r.base, r.assumptions)}
 ${v ? `<h2>Per month: variant</h2>${monthTable("variant", v, r.assumptions)}` : ""}

@@ -11,6 +11,14 @@ import { programFigures, type ProgramFigures } from "./figures.js";
 import { inReplayOrder, type HistoryEvent } from "./history.js";
 import { pointValue } from "../engine/liability.js";
 import { DEFAULT_REDEMPTION, consideredRewards, type RedemptionModel } from "./redemption.js";
+import {
+  customerFigures,
+  programCustomers,
+  type CustomerFigures,
+  type CustomerOptions,
+  type ProgramCustomerFigures,
+} from "./customers.js";
+import { NO_TIER } from "./tally.js";
 import { runProgram, type ProgressTick, type RunRecord } from "./run.js";
 
 export interface SimulateOptions {
@@ -32,6 +40,8 @@ export interface SimulateOptions {
   readonly strict?: boolean;
   /** How many of the members a change moves most to list. Default 20. */
   readonly movers?: number;
+  /** Churn risk and customer value: horizon, discounting and the at-risk threshold (customers.ts). */
+  readonly customers?: CustomerOptions;
   readonly onProgress?: (tick: ProgressTick & { readonly program: number; readonly programs: number }) => void;
 }
 
@@ -47,6 +57,11 @@ export interface SimulationResult {
   readonly base: ProgramFigures;
   readonly variant: ProgramFigures | null;
   readonly comparison: Comparison | null;
+  /** Churn risk and customer value of the members, and each program's cost against it. */
+  readonly customers: CustomerFigures & {
+    readonly base: ProgramCustomerFigures;
+    readonly variant: ProgramCustomerFigures | null;
+  };
   readonly seed: number;
   readonly until: string | null;
 }
@@ -71,6 +86,8 @@ export async function simulateRuns(options: SimulateOptions): Promise<Simulation
     });
   const until = options.until === undefined ? null : new Date(options.until).getTime();
   const history = inReplayOrder(options.history);
+  // Before the runs: bad options fail before any replay, and the fits read the history as given.
+  const customers = customerFigures(history, programs[0]!.timeZone, until, options.customers);
   const runs: RunRecord[] = [];
   const figures: ProgramFigures[] = [];
   const assumptions: Assumption[] = [];
@@ -96,8 +113,17 @@ export async function simulateRuns(options: SimulateOptions): Promise<Simulation
     figures.push(programFigures(program, run, wallet, point, cheapest));
     assumptions.push(...programAssumptions(i === 0 ? "base" : "variant", program, wallet, point.source, cheapest?.id));
   }
-  assumptions.unshift(...sharedAssumptions(redemption, seed, until));
+  assumptions.unshift(...sharedAssumptions(redemption, seed, until), ...customerAssumptions(customers));
   const [base, variant] = figures as [ProgramFigures, ProgramFigures | undefined];
+  const costs = figures.map((f, i) =>
+    programCustomers(
+      customers,
+      f.totals,
+      f.pointValue,
+      f.members,
+      (m) => runs[i]!.tally.members.get(m)?.tier ?? NO_TIER,
+    ),
+  );
   return {
     result: {
       assumptions,
@@ -105,6 +131,7 @@ export async function simulateRuns(options: SimulateOptions): Promise<Simulation
       variant: variant ?? null,
       comparison:
         variant === undefined ? null : comparePrograms(base, variant, runs[0]!.tally, runs[1]!.tally, options.movers),
+      customers: { ...customers, base: costs[0]!, variant: costs[1] ?? null },
       seed,
       until: until === null ? null : new Date(until).toISOString(),
     },
@@ -155,6 +182,33 @@ function sharedAssumptions(model: RedemptionModel, seed: number, until: number |
             affects: ["all"],
           },
         ]),
+  ];
+}
+
+function customerAssumptions(c: CustomerFigures): Assumption[] {
+  return [
+    {
+      id: "customer-models",
+      text:
+        `Churn risk and customer value come from the BG/NBD and Gamma-Gamma models (docs/insights.md) fitted on members' ` +
+        `purchases in the history up to ${c.calibrationEnd ?? "its end"} (the calibration's end), counted by purchase day ` +
+        "in the program's time zone, whatever the program: they do not depend on the program simulated.",
+      affects: ["purchasesFit", "spendFit", "atRisk", "expectedValue"],
+    },
+    {
+      id: "customer-horizon",
+      text:
+        `Expected purchases and value look ${c.horizonWeeks} weeks ahead; value is spend (margin 1) summed over ` +
+        `${c.periods} equal periods, discounted at ${c.discountRate} per period; a member is at risk when P(alive) < ${c.aliveBelow}.`,
+      affects: ["atRisk", "expectedValue", "costToValue"],
+    },
+    {
+      id: "customer-cost",
+      text:
+        "Points cost is the points issued over the whole history × the point value; cost to value sets it (and the reward cost) " +
+        "against the members' expected value over the horizon ahead: a past cost against a future value, not a margin.",
+      affects: ["costToValue"],
+    },
   ];
 }
 

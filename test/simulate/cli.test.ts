@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run.js";
 import { shown } from "../../src/simulate/report-html.js";
+import type { FigureKind } from "../../src/simulate/report-cells.js";
 import { at, capture, figureCells, readJson, simulateSmall } from "./report-support.js";
 
 describe("loyalty-engine simulate", () => {
@@ -33,7 +34,7 @@ describe("loyalty-engine simulate", () => {
       expect({ path: c.path, value: c.value }).toEqual({ path: c.path, value: value === null ? "" : String(value) });
       expect({ path: c.path, text: c.text }).toEqual({
         path: c.path,
-        text: shown(value as string | null, c.kind as "number" | "ratio"),
+        text: shown(value as string | null, c.kind as FigureKind),
       });
     }
   });
@@ -75,5 +76,21 @@ describe("loyalty-engine simulate", () => {
     expect(io.stderr).toContain("--program is required");
     expect(io.stderr).toContain("--seed x is not a whole number");
     expect(io.stderr).toContain("give --out");
+  });
+
+  it("takes the customer-value options, states them, and refuses bad ones", async () => {
+    const flags = ["--horizon-weeks", "26", "--periods", "6", "--discount-rate", "0.02", "--alive-below", "0.3"];
+    const { io, code, file } = await simulateSmall(flags);
+    expect(code).toBe(0);
+    const c = (readJson(file("report.json")) as any).customers;
+    expect([c.horizonWeeks, c.periods, c.discountRate, c.aliveBelow]).toEqual([26, 6, 0.02, 0.3]);
+    expect(io.stdout).toContain(`churn model did not converge: ${c.purchases.notConverged}`);
+    expect(readFileSync(file("report.html"), "utf8")).toContain("look 26 weeks ahead");
+    const bad = capture();
+    const args = ["simulate", "--program", "p.json", "--history", "h.csv", "--json", "o.json"];
+    expect(await runCli([...args, "--periods", "1.5", "--alive-below", "2", "--horizon-weeks", ""], bad)).toBe(2);
+    expect(bad.stderr).toContain("--periods 1.5 is not a positive whole number");
+    expect(bad.stderr).toContain("--alive-below 2 is not from 0 to 1");
+    expect(bad.stderr).toContain("--horizon-weeks  is not a positive number");
   });
 });

@@ -31,7 +31,7 @@ export const SMALL_HISTORY = [
   ",2025-02-27T13:00:00Z,80.00,o99,",
 ].join("\n");
 
-export async function simulateSmall(extra: string[] = [], interactive = false) {
+export async function simulateSmall(extra: string[] = [], interactive = false, history = SMALL_HISTORY) {
   const dir = mkdtempSync(join(tmpdir(), "simulate-"));
   const file = (name: string) => join(dir, name);
   writeFileSync(file("program.json"), JSON.stringify(smallProgram));
@@ -39,7 +39,7 @@ export async function simulateSmall(extra: string[] = [], interactive = false) {
     file("variant.json"),
     JSON.stringify({ ...smallProgram, version: 2, expiry: { after: { months: 18 } } }),
   );
-  writeFileSync(file("history.csv"), SMALL_HISTORY);
+  writeFileSync(file("history.csv"), history);
   const io = capture(interactive);
   const code = await runCli(
     [
