@@ -57,6 +57,8 @@ export function probabilityAlive(p: BgNbdParameters, m: BgNbdMember): number {
 }
 
 const A_NEAR_ONE = 1e-4;
+/** |ln p| beyond which a fitted BG/NBD parameter has run off rather than settled (see fitBgNbd). */
+const SHAPE_RUN_OFF = 15;
 
 const DROPOUT_RIDGE =
   "its dropout parameters run off towards a → 0, b → ∞ (the mean dropout probability a/(a+b) below 0.001): in this calibration period almost no member appears to drop out, and the model has no maximum (it tends to the NBD model). Calibrate on a longer period.";
@@ -121,6 +123,18 @@ export function fitBgNbd(members: readonly BgNbdMember[]): BgNbdFit {
     notConverged("BG/NBD", found.reason ?? "");
   }
   const estimates = found.point.map(Math.exp);
+  // The optimiser's own run-off bound (e^±30) suits any unit; r, a and b are shapes and α a scale
+  // in the time unit (weeks by default), so one beyond e^±15 (3.3 million) is a likelihood still
+  // rising towards a boundary (no heterogeneity left, every member dropping at once) that a small
+  // history leaves unpinned.
+  const off = estimates.findIndex((v) => Math.abs(Math.log(v)) > SHAPE_RUN_OFF);
+  if (off >= 0) {
+    const named = (["r", "α", "a", "b"] as const).map((n, i) => `${n} = ${estimates[i]!.toPrecision(3)}`).join(", ");
+    notConverged(
+      "BG/NBD",
+      `a parameter ran off towards 0 or infinity (${named}): the history does not pin the model down.`,
+    );
+  }
   const errors = standardErrors(negLogLikelihood, estimates);
   if (errors === null)
     notConverged("BG/NBD", "the likelihood is flat or curved the wrong way at the best point found.");

@@ -102,6 +102,23 @@ describe("fits the data cannot pin down", () => {
     expect(() => fitBgNbd([])).toThrow(expect.objectContaining({ code: "FIT_NOT_CONVERGED" }));
   });
 
+  it("BG/NBD on a history too small to pin it down throws FIT_NOT_CONVERGED, not parameters in the millions", () => {
+    // Both once gave a "fit": a ≈ 7.8e6 with b ≈ 0.045, and r ≈ 4.7e10 with α ≈ 4.2e11.
+    for (const members of [
+      [
+        { x: 1, tx: 10, T: 40 },
+        { x: 0, tx: 0, T: 40 },
+      ],
+      [
+        { x: 2, tx: 20, T: 40 },
+        { x: 1, tx: 5, T: 30 },
+      ],
+    ])
+      expect(() => fitBgNbd(members)).toThrow(
+        expect.objectContaining({ code: "FIT_NOT_CONVERGED", message: expect.stringContaining("ran off") }),
+      );
+  });
+
   it("Gamma-Gamma with no repeat buyer, or with every member spending the same, throws FIT_NOT_CONVERGED", () => {
     let caught: unknown;
     try {
