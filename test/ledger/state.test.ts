@@ -11,6 +11,7 @@ import { operationArb, readAllEntries, runOperations } from "../../src/testing/i
 import { canonicalJson } from "../../src/shared/canonical.js";
 import { applyEntry } from "../../src/ledger/apply.js";
 import { testEngine } from "../support/engine.js";
+import { exampleTarget } from "../support/example-scripts.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const P = exampleProgram.id;
@@ -23,17 +24,7 @@ async function history(script: Parameters<typeof runOperations>[1]) {
     codes: ({ redemptionId, index }) => `${redemptionId}/${index}`,
   });
   await engine.enroll({ key: "enroll", memberId: "m", birthday: "1990-06-15" });
-  await runOperations(
-    {
-      engine,
-      memberId: "m",
-      currency: "GBP",
-      spendWallet: "points",
-      advance: t.advance,
-      rewards: ["voucher-5", "tote-bag", "school", "clubcard"],
-    },
-    script,
-  );
+  await runOperations(exampleTarget(engine, t.advance), script);
   return readAllEntries(store, P, "m");
 }
 

@@ -16,6 +16,7 @@ import type { MemberLayout } from "../../src/postgres/layout.js";
 import { planLots } from "../../src/postgres/lot-plan.js";
 import { createPostgresStore, migrate, pglite, type SqlClient } from "../../src/postgres/index.js";
 import { memberViolations, operationArb, runOperations, testClock } from "../../src/testing/index.js";
+import { exampleTarget } from "../support/example-scripts.js";
 
 /** One move of the fold on a member's lots (ledger/kinds/steps.ts, consolidate.ts). */
 type Move =
@@ -139,20 +140,9 @@ async function history(store: LoyaltyStore, seed: number, steps: number, check: 
     },
   )[0]!;
   let step = 0;
-  await runOperations(
-    {
-      engine,
-      memberId: "m",
-      currency: "GBP",
-      spendWallet: "points",
-      advance: t.advance,
-      rewards: ["voucher-5", "tote-bag", "school", "clubcard"],
-    },
-    script,
-    async () => {
-      if (++step % 5 === 0) await check(t.now());
-    },
-  );
+  await runOperations(exampleTarget(engine, t.advance), script, async () => {
+    if (++step % 5 === 0) await check(t.now());
+  });
   return t;
 }
 

@@ -35,6 +35,7 @@ import {
   testClock,
 } from "../../src/testing/index.js";
 import fc from "fast-check";
+import { exampleTarget } from "../support/example-scripts.js";
 
 let db: PGlite | undefined;
 async function litedb(): Promise<PGlite> {
@@ -195,34 +196,23 @@ describe("PostgreSQL store on PGlite: storage", () => {
       seed: 7,
     })[0]!;
     let step = 0;
-    await runOperations(
-      {
-        engine,
-        memberId: "m",
-        currency: "GBP",
-        spendWallet: "points",
-        advance: t.advance,
-        rewards: ["voucher-5", "tote-bag", "school", "clubcard"],
-      },
-      script,
-      async () => {
-        // Every tenth step, part of the balance goes to a friend, and now and then comes back.
-        if (++step % 10 === 0) {
-          const [from, to] = step % 20 === 0 ? ["friend", "m"] : ["m", "friend"];
-          const available = Number((await engine.summary(from!)).wallets.points!.available);
-          if (available >= 50)
-            await engine.transfer({
-              key: `gift-${step}`,
-              fromMemberId: from!,
-              toMemberId: to!,
-              wallet: "points",
-              points: String(Math.max(50, Math.floor(available / 3))),
-            });
-        }
-        await mirror("m");
-        await mirror("friend");
-      },
-    );
+    await runOperations(exampleTarget(engine, t.advance), script, async () => {
+      // Every tenth step, part of the balance goes to a friend, and now and then comes back.
+      if (++step % 10 === 0) {
+        const [from, to] = step % 20 === 0 ? ["friend", "m"] : ["m", "friend"];
+        const available = Number((await engine.summary(from!)).wallets.points!.available);
+        if (available >= 50)
+          await engine.transfer({
+            key: `gift-${step}`,
+            fromMemberId: from!,
+            toMemberId: to!,
+            wallet: "points",
+            points: String(Math.max(50, Math.floor(available / 3))),
+          });
+      }
+      await mirror("m");
+      await mirror("friend");
+    });
     const kinds = new Set((await readAllEntries(store, exampleProgram.id, "m")).map((e) => e.kind));
     for (const kind of ["redeem", "cancel", "transfer"]) expect(kinds.has(kind as never)).toBe(true);
     for (const id of ["m", "friend"]) expect(await memberViolations(store, exampleProgram.id, id, t.now())).toEqual([]);
