@@ -110,6 +110,7 @@ export function typecheckConfig(paths: readonly string[]): string {
         "loyalty-engine": [rel(join(root, "src/index.ts"))],
         "loyalty-engine/postgres": [rel(join(root, "src/postgres/index.ts"))],
         "loyalty-engine/testing": [rel(join(root, "src/testing/index.ts"))],
+        "loyalty-engine/insights": [rel(join(root, "src/insights/index.ts"))],
       },
     },
     include: paths.map(rel),
