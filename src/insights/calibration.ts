@@ -86,7 +86,7 @@ export function dayParameter(text: string, name: string): number {
   throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("insights", 1), { issues });
 }
 
-export function timeUnitOf(days: number | undefined): number {
+function timeUnitOf(days: number | undefined): number {
   if (days === undefined) return 7;
   if (Number.isFinite(days) && days > 0) return days;
   const issues = [{ path: ["timeUnitDays"], message: messages.field.notPositive }];

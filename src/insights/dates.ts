@@ -28,7 +28,7 @@ export function parseDay(text: string, format: DateFormat): number | null {
 }
 
 /** The day number of a calendar date, or null when the date does not exist (2026-02-30). */
-export function dayNumber(year: number, month: number, day: number): number | null {
+function dayNumber(year: number, month: number, day: number): number | null {
   if (month < 1 || month > 12 || day < 1) return null;
   const ms = Date.UTC(year, month - 1, day);
   const back = new Date(ms);

@@ -6,7 +6,7 @@
  */
 
 /** The Hessian of `f` at `x` by central differences with relative steps `h·max(|xᵢ|, 1e-3)`. */
-export function numericalHessian(f: (x: readonly number[]) => number, x: readonly number[], h = 1e-4): number[][] {
+function numericalHessian(f: (x: readonly number[]) => number, x: readonly number[], h = 1e-4): number[][] {
   const n = x.length;
   const step = x.map((v) => h * Math.max(Math.abs(v), 1e-3));
   const at = (di: number, si: number, dj: number, sj: number) =>

@@ -37,7 +37,7 @@ export function logSumExp(a: number, b: number): number {
 }
 
 /** Terms summed at most before ₂F₁ gives up: enough for z up to about 0.999 with the models' parameters. */
-export const HYP2F1_MAX_TERMS = 1_000_000;
+const HYP2F1_MAX_TERMS = 1_000_000;
 
 /**
  * The Gaussian hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 by its power series, each term
