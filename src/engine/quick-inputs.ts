@@ -12,8 +12,9 @@ import { isStorableText } from "../shared/storable-text.js";
 import { MAX_ID_LENGTH, isBirthday, parseInstant } from "../shared/validation.js";
 import type { enrollSchema, purchaseSchema } from "./commands.js";
 
-export type PurchaseCommand = z.output<typeof purchaseSchema>;
-export type EnrollCommand = z.output<typeof enrollSchema>;
+// The parsed forms (z.output), not commands.ts's public PurchaseCommand/EnrollCommand (z.input).
+type ParsedPurchase = z.output<typeof purchaseSchema>;
+type ParsedEnroll = z.output<typeof enrollSchema>;
 
 /**
  * A positive amount within MAX_FIGURE (at most 15 integer digits, so below 10^15) with at most
@@ -71,8 +72,8 @@ const purchaseAllowed = new Set(Object.keys(purchaseFields));
 const purchaseRequired = ["key", "memberId", "purchaseId", "amount", "currency"];
 
 /** A recordPurchase input without lines or attributes, as purchaseSchema parses it; else null. */
-export const quickPurchase = (input: unknown): PurchaseCommand | null =>
-  quick<PurchaseCommand>(input, purchaseFields, purchaseAllowed, purchaseRequired);
+export const quickPurchase = (input: unknown): ParsedPurchase | null =>
+  quick<ParsedPurchase>(input, purchaseFields, purchaseAllowed, purchaseRequired);
 
 const enrollFields: FieldChecks = {
   key: isId,
@@ -84,5 +85,5 @@ const enrollAllowed = new Set(Object.keys(enrollFields));
 const enrollRequired = ["key", "memberId"];
 
 /** An enroll input without attributes, as enrollSchema parses it; else null. */
-export const quickEnroll = (input: unknown): EnrollCommand | null =>
-  quick<EnrollCommand>(input, enrollFields, enrollAllowed, enrollRequired);
+export const quickEnroll = (input: unknown): ParsedEnroll | null =>
+  quick<ParsedEnroll>(input, enrollFields, enrollAllowed, enrollRequired);

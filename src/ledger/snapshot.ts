@@ -114,13 +114,14 @@ const str = (d: Decimal) => d.toString();
  */
 function mapJson<A, B>(byKey: Readonly<Record<string, A>>, fn: (value: A) => B): Record<string, B> {
   const out: Record<string, B> = {};
-  for (const k of Object.keys(byKey)) {
-    const value = fn(byKey[k] as A);
-    if (k === "__proto__")
-      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-    else out[k] = value;
-  }
+  for (const k of Object.keys(byKey)) setJson(out, k, fn(byKey[k] as A));
   return out;
+}
+
+/** `out[k] = value` on an ordinary object, "__proto__" included (defined as an own property). */
+function setJson<B>(out: Record<string, B>, k: string, value: B): void {
+  if (k === "__proto__") Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  else out[k] = value;
 }
 /**
  * Decoded amounts by their text. A snapshot repeats few distinct values ("0", the points of a
@@ -225,15 +226,7 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
   const purchases: Record<string, PurchaseSnapshot> = {};
   for (const id of openPurchaseIds(state)) {
     const p = state.purchases[id];
-    if (p === undefined) continue;
-    if (id === "__proto__")
-      Object.defineProperty(purchases, id, {
-        value: purchaseSnapshot(p),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else purchases[id] = purchaseSnapshot(p);
+    if (p !== undefined) setJson(purchases, id, purchaseSnapshot(p));
   }
   return {
     format: SNAPSHOT_FORMAT,

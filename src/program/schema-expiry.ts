@@ -11,11 +11,7 @@ const f = messages.field;
 
 /** A calendar span with at least one part above zero. */
 export const durationSchema = z
-  .strictObject({
-    years: count.optional(),
-    months: count.optional(),
-    days: count.optional(),
-  })
+  .strictObject({ years: count.optional(), months: count.optional(), days: count.optional() })
   .refine((d) => (d.years ?? 0) + (d.months ?? 0) + (d.days ?? 0) > 0, { error: f.notPositive });
 
 /**

@@ -28,12 +28,7 @@ const rewardFields = {
   /** Prices for members of some tiers ({ "gold": "400" }); other tiers pay `price`. */
   tierPrices: z.record(idString, points).optional(),
   /** Offered to redemptions in [from, until); omit either end for open. */
-  available: z
-    .strictObject({
-      from: instant.optional(),
-      until: instant.optional(),
-    })
-    .optional(),
+  available: z.strictObject({ from: instant.optional(), until: instant.optional() }).optional(),
   /** false withdraws the reward without removing it (cancellations still work). Default true. */
   enabled: z.boolean().optional(),
   /** Only members holding one of these tiers may redeem it. */
@@ -50,34 +45,20 @@ const rewardFields = {
 /** The reward catalogue: what members redeem points for. */
 export const rewardSchema = z.discriminatedUnion("kind", [
   /** A voucher or coupon: each unit gets a code from the generator the engine is given (`codes`). */
-  z.strictObject({
-    kind: z.literal("voucher"),
-    ...rewardFields,
-    value: money.optional(),
-  }),
+  z.strictObject({ kind: z.literal("voucher"), ...rewardFields, value: money.optional() }),
   /** A product: a gift, a free coffee. */
-  z.strictObject({
-    kind: z.literal("product"),
-    ...rewardFields,
-    sku: idString.optional(),
-  }),
+  z.strictObject({ kind: z.literal("product"), ...rewardFields, sku: idString.optional() }),
   /** A discount on a next order: a percentage or an amount off. */
   z.strictObject({
     kind: z.literal("discount"),
     ...rewardFields,
     discount: z.union([
-      z.strictObject({
-        percent: decimalString({ sign: "positive", max: new Decimal(100) }),
-      }),
+      z.strictObject({ percent: decimalString({ sign: "positive", max: new Decimal(100) }) }),
       z.strictObject({ amount: money }),
     ]),
   }),
   /** Points given to a cause the member names (a school, a charity): `causes` lists the allowed ones; omit for any. */
-  z.strictObject({
-    kind: z.literal("donation"),
-    ...rewardFields,
-    causes: z.array(idString).min(1).optional(),
-  }),
+  z.strictObject({ kind: z.literal("donation"), ...rewardFields, causes: z.array(idString).min(1).optional() }),
   /**
    * Points converted into a money voucher, `value` per `price` points (Tesco: 150 points become
    * £1.50). On request, or with `automatic` at the end of every local period, for every whole step
@@ -87,11 +68,7 @@ export const rewardSchema = z.discriminatedUnion("kind", [
     kind: z.literal("conversion"),
     ...rewardFields,
     value: money,
-    automatic: z
-      .strictObject({
-        period: z.enum(PERIOD_END_UNITS),
-      })
-      .optional(),
+    automatic: z.strictObject({ period: z.enum(PERIOD_END_UNITS) }).optional(),
   }),
 ]);
 

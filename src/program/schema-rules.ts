@@ -29,18 +29,14 @@ const awardSchema = z.discriminatedUnion("kind", [
   /** `points` per `per` units of money: 1 per 1 (Tesco), 2.5 per 1, 1 per 10. */
   z.strictObject({
     kind: z.literal("rate"),
-    points: points,
+    points,
     per: decimalString({ sign: "positive" }),
     wallet: idString,
     lines: lineFilterSchema.optional(),
     rounding: roundingMode.optional(),
   }),
   /** A fixed number of points each time the rule matches. */
-  z.strictObject({
-    kind: z.literal("fixed"),
-    points: points,
-    wallet: idString,
-  }),
+  z.strictObject({ kind: z.literal("fixed"), points, wallet: idString }),
   /**
    * Multiplies the points that earlier rules awarded into `wallet` in the same command: factor 2
    * adds as many again ("double points"). `rules` limits which rules count; default all earlier.
@@ -56,7 +52,7 @@ const awardSchema = z.discriminatedUnion("kind", [
 
 const periodCap = z.strictObject({
   period: z.enum(COUNTING_PERIODS),
-  points: points,
+  points,
 });
 
 export const ruleSchema = z.strictObject({
@@ -67,24 +63,14 @@ export const ruleSchema = z.strictObject({
   when: conditionSchema.optional(),
   awards: z.array(awardSchema).min(1),
   /** Caps bound the points the rule awards into each wallet: per command and per member per period. */
-  caps: z
-    .strictObject({
-      perCommand: points.optional(),
-      perMember: z.array(periodCap).min(1).optional(),
-    })
-    .optional(),
+  caps: z.strictObject({ perCommand: points.optional(), perMember: z.array(periodCap).min(1).optional() }).optional(),
   /** Overrides the wallet's expiry for the points this rule awards (campaign points that last 30 days). */
   expiry: z
     .strictObject(termFields)
     .refine(...oneRounding)
     .optional(),
   /** Campaign window: the rule applies to commands that occur in [from, until). */
-  active: z
-    .strictObject({
-      from: instant.optional(),
-      until: instant.optional(),
-    })
-    .optional(),
+  active: z.strictObject({ from: instant.optional(), until: instant.optional() }).optional(),
   /** Higher runs first; equal priorities keep the order of the list. */
   priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   /** When this rule matches, no later rule is evaluated for the command. */

@@ -13,27 +13,13 @@ const f = messages.field;
 /** One threshold on a qualification metric, summed over the program's qualification window. */
 const thresholdSchema = z.discriminatedUnion("metric", [
   /** Points earned into a wallet in the window (net of points taken back by refunds), not the balance. */
-  z.strictObject({
-    metric: z.literal("points"),
-    wallet: idString,
-    min: points,
-  }),
+  z.strictObject({ metric: z.literal("points"), wallet: idString, min: points }),
   /** Money spent in the window, net of refunds. */
-  z.strictObject({
-    metric: z.literal("spend"),
-    min: decimalString({ sign: "positive" }),
-  }),
+  z.strictObject({ metric: z.literal("spend"), min: decimalString({ sign: "positive" }) }),
   /** Purchases in the window; a purchase refunded in full no longer counts. */
-  z.strictObject({
-    metric: z.literal("purchases"),
-    min: z.number().int().min(1).max(1_000_000_000),
-  }),
+  z.strictObject({ metric: z.literal("purchases"), min: z.number().int().min(1).max(1_000_000_000) }),
   /** Custom events of one type in the window (reviews, referrals, ...). */
-  z.strictObject({
-    metric: z.literal("events"),
-    type: idString,
-    min: z.number().int().min(1).max(1_000_000_000),
-  }),
+  z.strictObject({ metric: z.literal("events"), type: idString, min: z.number().int().min(1).max(1_000_000_000) }),
 ]);
 
 const tierLevelSchema = z.strictObject({
@@ -52,11 +38,7 @@ const tierLevelSchema = z.strictObject({
 /** The span the qualification metrics are summed over, local to the program's zone. */
 const qualificationWindowSchema = z.discriminatedUnion("kind", [
   z
-    .strictObject({
-      kind: z.literal("rolling"),
-      days: count.optional(),
-      months: count.optional(),
-    })
+    .strictObject({ kind: z.literal("rolling"), days: count.optional(), months: count.optional() })
     .refine((w) => (w.days ?? 0) + (w.months ?? 0) > 0, { error: f.notPositive }),
   z.strictObject({ kind: z.literal("calendarYear") }),
   z.strictObject({ kind: z.literal("membershipYear") }),
@@ -66,10 +48,7 @@ const qualificationWindowSchema = z.discriminatedUnion("kind", [
 
 const reviewScheduleSchema = z.discriminatedUnion("kind", [
   /** At the end of every local month, quarter or year. */
-  z.strictObject({
-    kind: z.literal("periodEnd"),
-    period: z.enum(PERIOD_END_UNITS),
-  }),
+  z.strictObject({ kind: z.literal("periodEnd"), period: z.enum(PERIOD_END_UNITS) }),
   /** On each anniversary of the member's last tier change. */
   z.strictObject({ kind: z.literal("tierAnniversary") }),
   /** Rolling: at the first local midnight at which the member no longer meets the tier's thresholds. */

@@ -36,11 +36,8 @@ export const programSchema = z.strictObject({
   version: z.number().int().min(1),
   name: z.string().max(500).optional(),
   currency: currencyCode,
-  timeZone: timeZone,
-  points: z.strictObject({
-    scale: z.number().int().min(0).max(8),
-    rounding: roundingMode,
-  }),
+  timeZone,
+  points: z.strictObject({ scale: z.number().int().min(0).max(8), rounding: roundingMode }),
   wallets: z.array(walletSchema).min(1),
   /**
    * The default expiry of every wallet, in the program's time zone: a policy, or `{ after }` as
@@ -52,11 +49,7 @@ export const programSchema = z.strictObject({
    * already recorded (a shared receipt) with DUPLICATE_PURCHASE; it needs a store that claims
    * purchase ids (`capabilities.purchaseClaims`). Default false: ids are unique per member only.
    */
-  purchases: z
-    .strictObject({
-      uniqueAcrossMembers: z.boolean().optional(),
-    })
-    .optional(),
+  purchases: z.strictObject({ uniqueAcrossMembers: z.boolean().optional() }).optional(),
   /**
    * Purchase points become available this many days after the purchase (the return window),
    * optionally at the next local midnight after that (`roundUpTo: "day"`).
@@ -89,11 +82,7 @@ export const programSchema = z.strictObject({
    * come back as a new lot that expires `graceDays` local days after the cancellation (default 30);
    * 0 forfeits them (written off as expired at once).
    */
-  cancellation: z
-    .strictObject({
-      graceDays: z.number().int().min(0).max(3650),
-    })
-    .optional(),
+  cancellation: z.strictObject({ graceDays: z.number().int().min(0).max(3650) }).optional(),
   /** Transfers of points between members: allowed only from and to the wallets listed here. Omit to allow none. */
   transfers: z
     .strictObject({
@@ -102,12 +91,7 @@ export const programSchema = z.strictObject({
       minPoints: points.optional(),
       /** Points a member may send per local period. */
       limits: z
-        .array(
-          z.strictObject({
-            period: z.enum(COUNTING_PERIODS),
-            points: points,
-          }),
-        )
+        .array(z.strictObject({ period: z.enum(COUNTING_PERIODS), points }))
         .min(1)
         .optional(),
     })

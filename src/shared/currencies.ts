@@ -8,7 +8,7 @@
  * `maximumFractionDigits`, so no program changes meaning. CLDR's digits differ from ISO 4217's minor
  * units for a few codes (CLDR says 0 where ISO says 2 for HUF, IDR, COP, PKR and others; IQD is 0
  * against ISO's 3): we keep CLDR's, which is what the engine has always used.
- * test/package/currencies.test.ts checks the table against the running runtime's Intl.
+ * test/package/intl-free-checks.test.ts checks the table against the running runtime's Intl.
  */
 
 /** Codes with no minor unit (JPY, KRW, ...). */
