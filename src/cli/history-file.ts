@@ -160,7 +160,7 @@ function* rowsOf(text: string, layout: HistoryLayout): Generator<{ line: number;
     }
     return;
   }
-  const split = splitter(layout.delimiter);
+  const split = fieldSplitter(layout.delimiter);
   const header = split(lines[0] ?? "");
   for (let i = 1; i < lines.length; i++) {
     const raw = lines[i]!;
@@ -174,7 +174,8 @@ function* rowsOf(text: string, layout: HistoryLayout): Generator<{ line: number;
   }
 }
 
-function splitter(delimiter: string): (line: string) => string[] {
+/** Splits a line on `delimiter` ("tab", "whitespace" or the text itself), honouring RFC 4180 quotes. */
+export function fieldSplitter(delimiter: string): (line: string) => string[] {
   if (delimiter === "whitespace") return (line) => line.trim().split(/\s+/);
   const d = delimiter === "tab" ? "\t" : delimiter;
   return (line) => {

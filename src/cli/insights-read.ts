@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { HistoryRow } from "../insights/index.js";
+import { fieldSplitter } from "./history-file.js";
 
 export interface ColumnMapping {
   /** `,` (default for .csv files) or `whitespace` (default otherwise). */
@@ -20,7 +21,7 @@ export interface ColumnMapping {
 /** The file's rows, each with its 1-based line number, or a usage message when a column is missing. */
 export function readHistoryFile(path: string, mapping: ColumnMapping): HistoryRow[] | string {
   const lines = readFileSync(path, "utf8").split(/\r?\n/);
-  const split = mapping.separator === "," ? splitCsv : (line: string) => line.trim().split(/\s+/);
+  const split = fieldSplitter(mapping.separator);
   const names = mapping.header ? split(lines[0] ?? "").map((n) => n.trim()) : [];
   const index = (column: string): number | string => {
     if (/^\d+$/.test(column)) return Number(column) - 1;
@@ -48,24 +49,4 @@ export function readHistoryFile(path: string, mapping: ColumnMapping): HistoryRo
     });
   }
   return rows;
-}
-
-/** One CSV line's cells: commas separate, double quotes enclose, a doubled quote inside is a quote. */
-export function splitCsv(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted && c === '"' && line[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (c === "," && !quoted) {
-      cells.push(cell);
-      cell = "";
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
 }

@@ -71,12 +71,12 @@ export interface CustomerFigures {
   readonly outlook: readonly MemberOutlook[];
 }
 
-export const CUSTOMER_DEFAULTS = { horizonWeeks: 52, periods: 12, discountRate: 0.01, aliveBelow: 0.5 } as const;
+const CUSTOMER_DEFAULTS = { horizonWeeks: 52, periods: 12, discountRate: 0.01, aliveBelow: 0.5 } as const;
 
 export const money = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 
 /** The history as insights reads it: members' purchases and returns (negative) up to `until`, by local day. */
-export function insightsRows(history: readonly HistoryEvent[], zone: string, until: number | null): HistoryRow[] {
+function insightsRows(history: readonly HistoryEvent[], zone: string, until: number | null): HistoryRow[] {
   return history
     .filter((e) => e.memberId !== null && (until === null || e.at <= until))
     .map((e) => ({
@@ -138,7 +138,7 @@ export function customerFigures(
 }
 
 /** The members' values summed exactly from their floating-point estimates; null without a value model. */
-export function totalValue(outlook: readonly MemberOutlook[]): Decimal | null {
+function totalValue(outlook: readonly MemberOutlook[]): Decimal | null {
   if (outlook.length === 0 || outlook.some((m) => m.value === null)) return null;
   return sumOf(outlook.map((m) => m.value!));
 }

@@ -8,6 +8,7 @@ import { createLoyaltyEngine } from "../engine/engine.js";
 import type { LoyaltyEngine } from "../engine/facade.js";
 import { isLoyaltyError } from "../errors/loyalty-error.js";
 import type { Program } from "../program/compile.js";
+import type { CompiledReward } from "../program/compiled.js";
 import { Decimal } from "../shared/decimal.js";
 import { endOfPeriod } from "../shared/calendar.js";
 import { periodKey } from "../shared/periods.js";
@@ -63,6 +64,8 @@ export interface RunRecord {
   readonly events: number;
   readonly tally: LedgerTally;
   readonly engine: LoyaltyEngine;
+  /** The cheapest reward the redemption model considers (reach is measured against it); null: none. */
+  readonly reachReward: CompiledReward | null;
 }
 
 const PROGRESS_EVERY = 500;
@@ -191,7 +194,7 @@ export async function runProgram(
     }
   }
   o.onProgress?.({ events, totalEvents: history.length, members: enrolled.size, commands });
-  return { months, refused, stopped, commands, events, tally, engine };
+  return { months, refused, stopped, commands, events, tally, engine, reachReward: rewards[0] ?? null };
 }
 
 /** The redemption model's month-end round; returns the redemptions sent. */

@@ -10,7 +10,7 @@ import { comparePrograms, type Comparison } from "./compare.js";
 import { programFigures, type ProgramFigures } from "./figures.js";
 import { inReplayOrder, type HistoryEvent } from "./history.js";
 import { pointValue } from "../engine/liability.js";
-import { DEFAULT_REDEMPTION, consideredRewards, type RedemptionModel } from "./redemption.js";
+import { DEFAULT_REDEMPTION, type RedemptionModel } from "./redemption.js";
 import {
   customerFigures,
   programCustomers,
@@ -108,7 +108,7 @@ export async function simulateRuns(options: SimulateOptions): Promise<Simulation
         : {}),
     });
     const point = pointValue(program, wallet, options.pointValue ?? null);
-    const cheapest = consideredRewards(program, wallet, redemption)[0] ?? null;
+    const cheapest = run.reachReward;
     runs.push(run);
     figures.push(programFigures(program, run, wallet, point, cheapest));
     assumptions.push(...programAssumptions(i === 0 ? "base" : "variant", program, wallet, point.source, cheapest?.id));
