@@ -148,7 +148,7 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "tiers.levels[].qualify.thresholds[]|3.type": "The custom event type counted.",
   "tiers.levels[].qualify.thresholds[]|3.min": "Events of that type in the window.",
   "tiers.window":
-    "The span the metrics are summed over: rolling, calendarYear, membershipYear, sinceTierChange or lifetime.",
+    "The span the metrics are summed over: rolling, calendarMonth, calendarQuarter, calendarHalfYear, calendarYear, membershipYear, sinceTierChange or lifetime.",
   "tiers.window|0.days": "The last N local days, today included.",
   "tiers.window|0.months": "The last N months, today included.",
   "tiers.promotion": "immediate: in the commit that lifts the metric over a threshold; atReview: at the next review.",

@@ -41,6 +41,9 @@ const qualificationWindowSchema = z.discriminatedUnion("kind", [
     .strictObject({ kind: z.literal("rolling"), days: count.optional(), months: count.optional() })
     .refine((w) => (w.days ?? 0) + (w.months ?? 0) > 0, { error: f.notPositive }),
   z.strictObject({ kind: z.literal("calendarYear") }),
+  z.strictObject({ kind: z.literal("calendarHalfYear") }),
+  z.strictObject({ kind: z.literal("calendarQuarter") }),
+  z.strictObject({ kind: z.literal("calendarMonth") }),
   z.strictObject({ kind: z.literal("membershipYear") }),
   z.strictObject({ kind: z.literal("sinceTierChange") }),
   z.strictObject({ kind: z.literal("lifetime") }),

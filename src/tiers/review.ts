@@ -87,7 +87,7 @@ function computeReviewDueAt(program: Program, state: MemberView): number | null 
 
 /**
  * The tier a review at `at` may keep or demote to: the highest the window supports. A review
- * inside a calendar or membership year (not at its close) would read a partial year, so it judges
+ * inside a calendar period or membership year (not at its close) would read a partial one, so it judges
  * demotion on the last complete year (the window that closed at the current one's start), and the
  * partial current year only counts where it supports more.
  */

@@ -72,7 +72,7 @@ export function guaranteeFrom(
     tiers.schedule.kind === "daily"
       ? (failsAt(program, state, index, nextMidnight(program, at)) ?? null)
       : nextScheduled(program, at, at);
-  // A calendar or membership year decides only when it closes: a review inside it (monthly
+  // A calendar period or membership year decides only when it closes: a review inside it (monthly
   // reviews of a calendar-year window) would read a partial year, so it may promote but not demote.
   const closes = windowAt(program, state, at + 1).endsAt;
   if (tiers.schedule.kind !== "daily" && closes !== null && until !== null && until < closes) {

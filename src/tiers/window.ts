@@ -25,6 +25,16 @@ export interface WindowRange {
   readonly endsAt: number | null;
 }
 
+/** The length in months of each calendar window: a period starts on 1 January and every N months after. */
+const CALENDAR_MONTHS = { calendarMonth: 1, calendarQuarter: 3, calendarHalfYear: 6, calendarYear: 12 } as const;
+
+/** The first local date of the calendar period of `months` months that holds `day` (YYYY-MM-DD). */
+function calendarPeriodStart(day: string, months: number): string {
+  const month = Number(day.slice(5, 7));
+  const first = Math.floor((month - 1) / months) * months + 1;
+  return `${day.slice(0, 4)}-${String(first).padStart(2, "0")}-01`;
+}
+
 /** The window a decision at instant `at` reads. */
 export function windowAt(program: Program, state: MemberView, at: number): WindowRange {
   const w = program.tiers!.window;
@@ -36,9 +46,13 @@ export function windowAt(program: Program, state: MemberView, at: number): Windo
       return { from: null, to: null, endsAt: null };
     case "rolling":
       return { from: rollingFrom(w, last), to: last, endsAt: null };
-    case "calendarYear": {
-      const from = `${last.slice(0, 4)}-01-01`;
-      return { from, to: last, endsAt: dayStart(addMonthsKey(from, 12), zone) };
+    case "calendarYear":
+    case "calendarHalfYear":
+    case "calendarQuarter":
+    case "calendarMonth": {
+      const months = CALENDAR_MONTHS[w.kind];
+      const from = calendarPeriodStart(last, months);
+      return { from, to: last, endsAt: dayStart(addMonthsKey(from, months), zone) };
     }
     case "membershipYear": {
       const joined = dayKey(state.joinedAt, zone);

@@ -48,6 +48,8 @@ export const variantArb = fc.record({
   refunds: fc.constantFrom("atOnce" as const, "atReview" as const),
   window: fc.constantFrom<Tiers["window"]>(
     { kind: "calendarYear" },
+    { kind: "calendarQuarter" },
+    { kind: "calendarMonth" },
     { kind: "rolling", months: 6 },
     { kind: "rolling", days: 45 },
     { kind: "membershipYear" },
