@@ -71,7 +71,7 @@ export interface MemberSummary {
 
 /** One threshold's progress: what the window holds and what is still missing. */
 export interface ThresholdProgress {
-  readonly metric: "points" | "spend" | "purchases" | "events";
+  readonly metric: "points" | "balance" | "spend" | "purchases" | "events";
   readonly wallet?: string;
   readonly type?: string;
   readonly required: string;
@@ -195,7 +195,7 @@ function tierSummary(program: Program, state: MemberView, now: number): TierSumm
   const range = windowAt(program, state, now);
   const nextReviewAt = reviewDueAt(program, state);
   const places = (metric: string) =>
-    metric === "points" ? program.scale : metric === "spend" ? program.currencyPlaces : 0;
+    metric === "points" || metric === "balance" ? program.scale : metric === "spend" ? program.currencyPlaces : 0;
   const goal = (tier: CompiledTier, by: number | null): TierGoal => ({
     tier: tier.id,
     match: tier.match,

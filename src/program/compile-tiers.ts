@@ -55,7 +55,7 @@ export function tierIssues(
         issues.push({ path: ["tiers", "levels", i, "qualify"], message: f.tierNeedsThresholds });
       if (!isObj(level.qualify)) return;
       list(level.qualify.thresholds).forEach((t, k) => {
-        if (!isObj(t) || t.metric !== "points") return;
+        if (!isObj(t) || (t.metric !== "points" && t.metric !== "balance")) return;
         const wallet = text(t.wallet);
         if (wallet !== undefined && walletIds.size > 0 && !walletIds.has(wallet))
           issues.push({
@@ -94,7 +94,8 @@ export function tierIssues(
 }
 
 function thresholdKey(t: { metric: string; wallet?: string; type?: string }): string {
-  return t.metric === "points" ? `points:${t.wallet}` : t.metric === "events" ? `events:${t.type}` : t.metric;
+  if (t.metric === "points" || t.metric === "balance") return `${t.metric}:${t.wallet}`;
+  return t.metric === "events" ? `events:${t.type}` : t.metric;
 }
 
 export function compileTiers(def: TiersDefinition | undefined): CompiledTiers | null {
@@ -112,7 +113,7 @@ export function compileTiers(def: TiersDefinition | undefined): CompiledTiers | 
         key,
         metric: t.metric,
         min: new Decimal(String(t.min)),
-        ...(t.metric === "points" ? { wallet: t.wallet } : {}),
+        ...(t.metric === "points" || t.metric === "balance" ? { wallet: t.wallet } : {}),
         ...(t.metric === "events" ? { type: t.type } : {}),
       };
     }),

@@ -96,7 +96,7 @@ export interface CompiledWallet {
 /** One threshold of a tier: `key` names the metric counter it reads ("points:status", "spend", ...). */
 export interface CompiledThreshold {
   readonly key: string;
-  readonly metric: "points" | "spend" | "purchases" | "events";
+  readonly metric: "points" | "balance" | "spend" | "purchases" | "events";
   readonly min: Decimal;
   readonly wallet?: string;
   readonly type?: string;

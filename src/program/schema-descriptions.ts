@@ -147,6 +147,9 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "tiers.levels[].qualify.thresholds[]|2.min": "Purchases in the window.",
   "tiers.levels[].qualify.thresholds[]|3.type": "The custom event type counted.",
   "tiers.levels[].qualify.thresholds[]|3.min": "Events of that type in the window.",
+  "tiers.levels[].qualify.thresholds[]|4.wallet": "The wallet whose balance counts.",
+  "tiers.levels[].qualify.thresholds[]|4.min":
+    "The available balance (net of debt) at the decision's instant that reaches the tier; no window.",
   "tiers.window":
     "The span the metrics are summed over: rolling, calendarMonth, calendarQuarter, calendarHalfYear, calendarYear, membershipYear, sinceTierChange or lifetime.",
   "tiers.window|0.days": "The last N local days, today included.",

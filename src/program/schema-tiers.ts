@@ -20,6 +20,11 @@ const thresholdSchema = z.discriminatedUnion("metric", [
   z.strictObject({ metric: z.literal("purchases"), min: z.number().int().min(1).max(1_000_000_000) }),
   /** Custom events of one type in the window (reviews, referrals, ...). */
   z.strictObject({ metric: z.literal("events"), type: idString, min: z.number().int().min(1).max(1_000_000_000) }),
+  /**
+   * The wallet's available balance (net of debt) at the decision's own instant: not a window sum,
+   * so the window does not apply to it (Voucherify's balance qualification).
+   */
+  z.strictObject({ metric: z.literal("balance"), wallet: idString, min: points }),
 ]);
 
 const tierLevelSchema = z.strictObject({

@@ -32,10 +32,13 @@ export function meets(tier: CompiledTier, values: Readonly<Record<string, Decima
   return tier.match === "all" ? tier.thresholds.every(ok) : tier.thresholds.some(ok);
 }
 
-/** The highest tier whose thresholds the window at `at` meets (monotone in every metric). */
-export function qualifiedIndex(program: Program, state: MemberView, at: number): number {
+/**
+ * The highest tier whose thresholds the window at `at` meets (monotone in every metric); balance
+ * thresholds read the balance at `balanceAt` (window.ts, metricValues).
+ */
+export function qualifiedIndex(program: Program, state: MemberView, at: number, balanceAt = at): number {
   const tiers = program.tiers!;
-  const values = metricValues(program, state, at);
+  const values = metricValues(program, state, at, balanceAt);
   for (let i = tiers.levels.length - 1; i > 0; i--) if (meets(tiers.levels[i]!, values)) return i;
   return 0;
 }

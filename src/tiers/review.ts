@@ -96,7 +96,8 @@ export function keepIndex(program: Program, state: MemberView, at: number, q: nu
   const range = windowAt(program, state, at);
   if (range.endsAt === null || range.from === null || range.endsAt === at) return q;
   const closed = dayStart(range.from, program.timeZone);
-  return closed < at ? Math.max(q, qualifiedIndex(program, state, closed)) : q;
+  // The closed window's counters, but today's balance: a balance is never read in the past.
+  return closed < at ? Math.max(q, qualifiedIndex(program, state, closed, at)) : q;
 }
 /** One review of one member at its scheduled instant `at`. Always writes one tier entry (at least `reviewedAt` moves on). */
 function reviewAt(w: LedgerWriter, program: Program, at: number): void {

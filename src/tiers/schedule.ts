@@ -8,8 +8,13 @@ import { addLocal } from "../shared/time.js";
 import type { MemberView } from "../ledger/state.js";
 import { rollingFrom, windowAt, ALL_BUCKET } from "./window.js";
 import { qualifiedIndex } from "./qualify.js";
+import { effectiveExpiry } from "../ledger/lots.js";
+import { deadlines as inactivityDeadlines } from "../expiry/policy.js";
 
 export const nextMidnight = (program: Program, after: number) => endOfPeriod(after, program.timeZone, "day");
+
+const hasBalanceThreshold = (program: Program) =>
+  program.tiers!.levels.some((level) => level.thresholds.some((t) => t.metric === "balance"));
 
 /** The first scheduled review strictly after `after` for a tier held since `since`. */
 export function nextScheduled(program: Program, since: number, after: number): number {
@@ -55,6 +60,16 @@ export function failsAt(program: Program, state: MemberView, index: number, from
       const x = exitOf(program, bucket);
       if (x > from && Number.isFinite(x)) candidates.add(x);
     }
+  // A balance threshold falls when a lot expires: the first midnight at or after each expiry.
+  if (hasBalanceThreshold(program)) {
+    const deadlines = inactivityDeadlines(program, state);
+    for (const lot of state.lots) {
+      const expires = effectiveExpiry(lot, deadlines.get(lot.wallet) ?? null);
+      if (expires === null) continue;
+      const midnight = nextMidnight(program, expires - 1);
+      if (midnight > from) candidates.add(midnight);
+    }
+  }
   for (const at of [...candidates].sort((a, b) => a - b)) if (qualifiedIndex(program, state, at) < index) return at;
   return null;
 }
@@ -68,10 +83,15 @@ export function guaranteeFrom(
 ): number | null {
   if (index === 0) return null;
   const tiers = program.tiers!;
+  // Daily reviews guarantee a tier until its metric, left alone, would fail; a balance is not left
+  // alone (any spend lowers it), so a ladder with balance thresholds is guaranteed to the next midnight
+  // only, and the review is due at the first midnight its balance no longer supports (review.ts).
   let until =
-    tiers.schedule.kind === "daily"
-      ? (failsAt(program, state, index, nextMidnight(program, at)) ?? null)
-      : nextScheduled(program, at, at);
+    tiers.schedule.kind !== "daily"
+      ? nextScheduled(program, at, at)
+      : hasBalanceThreshold(program)
+        ? nextMidnight(program, at)
+        : (failsAt(program, state, index, nextMidnight(program, at)) ?? null);
   // A calendar period or membership year decides only when it closes: a review inside it (monthly
   // reviews of a calendar-year window) would read a partial year, so it may promote but not demote.
   const closes = windowAt(program, state, at + 1).endsAt;

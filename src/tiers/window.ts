@@ -10,6 +10,8 @@ import { ZERO, type Decimal } from "../shared/decimal.js";
 import { addDaysKey, addMonthsKey, anniversaryAfter, anniversaryOnOrBefore, dayStart } from "../shared/calendar.js";
 import { localDateKey } from "../shared/time.js";
 import type { MemberView } from "../ledger/state.js";
+import { walletBalanceAt } from "../ledger/lots.js";
+import { inactivityDeadline } from "../expiry/policy.js";
 import { dict, type Dict } from "../ledger/state.js";
 
 export const ALL_BUCKET = "all";
@@ -63,6 +65,14 @@ export function windowAt(program: Program, state: MemberView, at: number): Windo
   }
 }
 
+const BALANCE_PREFIX = "balance:";
+
+/** A wallet's available balance at `at` less its debt, as a balance threshold reads it. */
+function balanceOf(program: Program, state: MemberView, wallet: string, at: number): Decimal {
+  const b = walletBalanceAt(state, wallet, at, inactivityDeadline(program, state, wallet));
+  return b.available.minus(b.debt);
+}
+
 /** The first day of a rolling window whose last day is `last`: N days (or months) back, inclusive. */
 export function rollingFrom(window: Extract<QualificationWindow, { kind: "rolling" }>, last: string): string {
   let from = last;
@@ -71,8 +81,12 @@ export function rollingFrom(window: Extract<QualificationWindow, { kind: "rollin
   return addDaysKey(from, 1);
 }
 
-/** Sums of every metric counter over the window at `at`. Never negative (a refund may outrun a pruned day). */
-export function metricValues(program: Program, state: MemberView, at: number): Dict<Decimal> {
+/**
+ * Sums of every metric counter over the window at `at`. Never negative (a refund may outrun a pruned
+ * day). Balance metrics (`balance:<wallet>`) are no sum: the wallet's available balance net of
+ * debt at `balanceAt` (default `at`), never a past one, since the lots spent since are gone.
+ */
+export function metricValues(program: Program, state: MemberView, at: number, balanceAt = at): Dict<Decimal> {
   const range = windowAt(program, state, at);
   const out = dict<Decimal>();
   for (const bucket of Object.keys(state.metrics)) {
@@ -84,6 +98,9 @@ export function metricValues(program: Program, state: MemberView, at: number): D
     const counters = state.metrics[bucket]!;
     for (const key of Object.keys(counters)) out[key] = (out[key] ?? ZERO).plus(counters[key]!);
   }
+  for (const key of program.tiers!.metricKeys)
+    if (key.startsWith(BALANCE_PREFIX))
+      out[key] = balanceOf(program, state, key.slice(BALANCE_PREFIX.length), balanceAt);
   for (const key of Object.keys(out)) if (out[key]!.lt(0)) out[key] = ZERO;
   return out;
 }

@@ -54,6 +54,8 @@ export const variantArb = fc.record({
     { kind: "rolling", days: 45 },
     { kind: "membershipYear" },
   ),
+  /** t2 on points earned in the window, or on the spendable wallet's balance (which expiry lowers). */
+  t2Metric: fc.constantFrom("points" as const, "balance" as const),
   schedule: fc.constantFrom<Tiers["review"]["schedule"]>(
     { kind: "periodEnd", period: "quarter" },
     { kind: "periodEnd", period: "month" },
@@ -70,7 +72,16 @@ export function variantProgram(v: Variant): ProgramDefinition {
       levels: [
         { id: "t0" },
         { id: "t1", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "300" }] } },
-        { id: "t2", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "800" }] } },
+        {
+          id: "t2",
+          qualify: {
+            thresholds: [
+              v.t2Metric === "balance"
+                ? { metric: "balance", wallet: "points", min: "800" }
+                : { metric: "points", wallet: "status", min: "800" },
+            ],
+          },
+        },
         {
           id: "t3",
           qualify: {

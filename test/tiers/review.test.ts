@@ -1046,6 +1046,7 @@ describe("tier properties", () => {
         promotion: "immediate",
         refunds: "atOnce",
         window: { kind: "lifetime" },
+        t2Metric: "points",
         schedule: { kind: "periodEnd", period: "year" },
       }),
     );
