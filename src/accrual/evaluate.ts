@@ -7,6 +7,7 @@ import { Decimal, ZERO, min, roundTo } from "../shared/decimal.js";
 import { boundedAward } from "../shared/figures.js";
 import { periodKey, type Period } from "../shared/periods.js";
 import type { MemberView } from "../ledger/state.js";
+import { cappedShares, sharedOn, sharesOf, unitsOf, type EarlierAward } from "./line-shares.js";
 
 /** The points one award of one rule gives, with what caps took off. */
 export interface Award {
@@ -71,6 +72,8 @@ function isActive(rule: CompiledRule, at: number): boolean {
 export function evaluateRules(program: Program, ctx: AccrualContext, member: MemberView | null): Evaluation {
   const rules = program.rulesByTrigger.get(ctx.trigger) ?? [];
   const awards: Award[] = [];
+  // Each award's points per purchase line (line-shares.ts), for multipliers limited to lines.
+  const earlier: EarlierAward[] = [];
   const matchedRuleIds: string[] = [];
   for (const rule of rules) {
     if (!isActive(rule, ctx.occurredAt)) continue;
@@ -86,11 +89,20 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
         case "fixed":
           raw = award.points;
           break;
+        case "perUnit":
+          raw = award.points.times(unitsOf(award.lines, ctx.lines));
+          break;
         case "multiplier": {
           let base = ZERO;
-          for (const a of awards)
-            if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId)))
-              base = base.plus(a.points);
+          if (award.lines === null) {
+            for (const a of awards)
+              if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId)))
+                base = base.plus(a.points);
+          } else {
+            for (const a of earlier)
+              if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId)))
+                base = base.plus(sharedOn(a.shares, award.lines, ctx.lines));
+          }
           raw = roundTo(base.times(award.extra), program.scale, award.rounding);
           break;
         }
@@ -102,8 +114,14 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
       const capKeys: Partial<Record<Period, string>> = {};
       if (rule.perCommandCap !== null || rule.periodCaps.length > 0)
         points = applyCaps(program, rule, award.wallet, raw, awards, ctx, member, capKeys);
-      if (points.gt(0))
+      if (points.gt(0)) {
         awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
+        if (ctx.lines !== null) {
+          const price = (amount: Decimal) => (award.kind === "rate" ? rateOf(award, amount) : ZERO);
+          const shares = sharesOf(award, ctx.lines, price, earlier);
+          earlier.push({ ruleId: rule.id, wallet: award.wallet, shares: cappedShares(shares, points, raw) });
+        }
+      }
     }
     if (rule.stopFurtherRules) break;
   }

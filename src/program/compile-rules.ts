@@ -53,10 +53,12 @@ export function ruleIssues(
     }
     list(rule.awards).forEach((award, a) => {
       if (!isObj(award)) return;
-      if (award.kind === "fixed" && finerThanScale(award.points))
+      if ((award.kind === "fixed" || award.kind === "perUnit") && finerThanScale(award.points))
         issues.push({ path: [...at, "awards", a, "points"], message: f.finerThanScale(scale!) });
       if (award.kind === "rate" && typeof rule.on === "string" && rule.on !== "purchase")
         issues.push({ path: [...at, "awards", a, "kind"], message: f.rateOnEvent });
+      if (award.kind === "perUnit" && typeof rule.on === "string" && rule.on !== "purchase")
+        issues.push({ path: [...at, "awards", a, "kind"], message: f.perUnitOnEvent });
       if (
         award.kind === "multiplier" &&
         typeof award.factor === "string" &&
@@ -128,7 +130,15 @@ export function compileRules(def: ValidDefinition): {
             wallet: award.wallet,
             extra: new Decimal(award.factor).minus(1),
             rules: award.rules ? new Set(award.rules) : null,
+            lines: award.lines ? compileLineFilter(award.lines) : null,
             rounding: award.rounding ?? def.points.rounding,
+          };
+        case "perUnit":
+          return {
+            kind: "perUnit",
+            wallet: award.wallet,
+            points: new Decimal(award.points),
+            lines: award.lines ? compileLineFilter(award.lines) : null,
           };
       }
     });

@@ -65,8 +65,11 @@ export type CompiledAward =
       readonly wallet: string;
       readonly extra: Decimal;
       readonly rules: ReadonlySet<string> | null;
+      /** Limits the multiplied points to those earned on these lines; null: all of them. */
+      readonly lines: LinePredicate | null;
       readonly rounding: RoundingMode;
-    };
+    }
+  | { readonly kind: "perUnit"; readonly wallet: string; readonly points: Decimal; readonly lines: LinePredicate | null };
 
 export interface CompiledRule {
   readonly id: string;

@@ -1,6 +1,6 @@
 /**
  * Earning rules in a program definition: what triggers a rule, its conditions, its awards (rate,
- * fixed, multiplier), its caps, its expiry override and its campaign window.
+ * fixed, multiplier, per unit), its caps, its expiry override and its campaign window.
  */
 import * as z from "zod";
 import { decimalString, idString, instant } from "../shared/validation.js";
@@ -46,8 +46,12 @@ const awardSchema = z.discriminatedUnion("kind", [
     factor: decimalString({ sign: "positive", max: undefined }),
     wallet: idString,
     rules: z.array(idString).min(1).optional(),
+    /** Only the points earlier rules earned on the lines this filter selects are multiplied (×3 on one SKU). */
+    lines: lineFilterSchema.optional(),
     rounding: roundingMode.optional(),
   }),
+  /** `points` for every unit (line quantity) of the lines a filter selects, or of every line. */
+  z.strictObject({ kind: z.literal("perUnit"), points, wallet: idString, lines: lineFilterSchema.optional() }),
 ]);
 
 const periodCap = z.strictObject({
