@@ -69,7 +69,12 @@ export type CompiledAward =
       readonly lines: LinePredicate | null;
       readonly rounding: RoundingMode;
     }
-  | { readonly kind: "perUnit"; readonly wallet: string; readonly points: Decimal; readonly lines: LinePredicate | null };
+  | {
+      readonly kind: "perUnit";
+      readonly wallet: string;
+      readonly points: Decimal;
+      readonly lines: LinePredicate | null;
+    };
 
 export interface CompiledRule {
   readonly id: string;
