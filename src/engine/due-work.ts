@@ -1,6 +1,6 @@
 /**
- * Due work: what falls due on a member by the clock alone (a tier review, an automatic conversion,
- * a lot's expiry). Every write runs it first, each piece at its own instant, so that no outcome
+ * Due work: what falls due on a member by the clock alone (a tier review, a birthday or anniversary
+ * bonus, an automatic conversion, a lot's expiry). Every write runs it first, each piece at its own instant, so that no outcome
  * depends on when a sweep ran; the store's due index keeps each member's earliest instant, and
  * reads show the conversions already made.
  */
@@ -11,6 +11,7 @@ import { nextLotExpiryAt } from "../ledger/lots.js";
 import type { MemberState, MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { convertDue, nextConversionAt, type CodeGenerator } from "../rewards/redeem.js";
+import { nextScheduledBonusAt, payScheduledBonuses } from "../accrual/scheduled.js";
 import { currentTier, reviewDueAt, reviewTier } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 
@@ -29,24 +30,22 @@ export function runDueWork(
   const before = program.tiers === null ? null : currentTier(program, writer.state).id;
   const lastWrite = writer.state.lastAt;
   const changes = reviewTier(writer, program);
-  convertDue(
-    writer,
-    program,
-    options.codes,
-    (at) => {
-      let tier = before;
-      for (const c of changes) if (c.since <= at) tier = c.to;
-      return tier;
-    },
-    lastWrite,
-  );
+  const tierAt = (at: number) => {
+    let tier = before;
+    for (const c of changes) if (c.since <= at) tier = c.to;
+    return tier;
+  };
+  // Birthday and anniversary bonuses before conversions: a period end after a birthday converts
+  // its points too (each lot is available from its own instant, so the order cannot pay early).
+  payScheduledBonuses(writer, program, lastWrite, tierAt);
+  convertDue(writer, program, options.codes, tierAt, lastWrite);
   if (options.expire) {
     expireDue(writer, program);
     consolidateLots(writer, program, ctx.consolidateAt);
   }
 }
 
-/** The member's earliest due work: a lot's expiry, a tier review or an automatic conversion, whichever comes first. */
+/** The member's earliest due work: a lot's expiry, a tier review, a scheduled bonus or an automatic conversion, whichever comes first. */
 export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null {
   const { program, hasAutomaticConversions } = ctx;
   let due: number | null = null;
@@ -56,6 +55,7 @@ export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null
   earliest(nextLotExpiryAt(writer.state, deadlines(program, writer.state)));
   earliest(reviewDueAt(program, writer.state));
   if (hasAutomaticConversions) earliest(nextConversionAt(program, writer));
+  earliest(nextScheduledBonusAt(program, writer.state, writer.now));
   return due;
 }
 
@@ -69,7 +69,9 @@ export function asOf(ctx: EngineContext, state: MemberView, at: number): MemberS
   // A tier review already due is shown as made too (issue 19, defect 7): the tier a read shows never
   // depends on whether a sweep ran.
   const reviewDue = program.tiers !== null && (reviewDueAt(program, state) ?? Infinity) <= at;
-  if (!hasAutomaticConversions && !reviewDue) return state;
+  // So is a birthday or anniversary bonus whose instant has passed.
+  const bonusDue = (nextScheduledBonusAt(program, state, state.lastAt) ?? Infinity) <= at;
+  if (!hasAutomaticConversions && !reviewDue && !bonusDue) return state;
   let n = 0;
   const w = LedgerWriter.copying(state, {
     now: at,

@@ -150,6 +150,8 @@ export const messages = {
       `Points have ${scale} decimal place${scale === 1 ? "" : "s"} in this program; this figure has more.`,
     factorBelowOne: "A multiplier factor below 1 would take points away; use at least 1.",
     rateOnEvent: "A rate award needs an amount; custom events have none. Use a fixed award.",
+    unknownSchedule: (on: string) =>
+      `"${on}" is no trigger the engine schedules; use schedule:birthday or schedule:anniversary.`,
     perUnitOnEvent: "A perUnit award counts purchase lines; custom events have none. Use a fixed award.",
     multiplierTrigger: (rule: string) => `Rule "${rule}" runs on another trigger and can never feed this multiplier.`,
     baseRuleNotPurchase: (rule: string) => `Rule "${rule}" must be a purchase rule to price receipt-less returns.`,

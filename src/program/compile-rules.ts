@@ -3,6 +3,7 @@
  * rules of the same trigger, campaign windows, the refunds' base rule) and their compiled form, in
  * evaluation order per trigger.
  */
+import { SCHEDULED_TRIGGERS } from "./scheduled-triggers.js";
 import type { FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal } from "../shared/decimal.js";
@@ -43,6 +44,9 @@ export function ruleIssues(
     const id = text(rule.id);
     if (id !== undefined && ruleIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
     if (id !== undefined) ruleIds.add(id);
+    const on = text(rule.on);
+    if (on !== undefined && on.startsWith("schedule:") && !(SCHEDULED_TRIGGERS as readonly string[]).includes(on))
+      issues.push({ path: [...at, "on"], message: f.unknownSchedule(on) });
     if (isObj(rule.caps)) {
       if (finerThanScale(rule.caps.perCommand))
         issues.push({ path: [...at, "caps", "perCommand"], message: f.finerThanScale(scale!) });

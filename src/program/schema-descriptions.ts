@@ -97,7 +97,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   rules: "The earning rules.",
   "rules[].id": "The rule's id, named by multipliers and statements.",
   "rules[].name": "A name to show members on statements.",
-  "rules[].on": 'What triggers the rule: "purchase", a custom event type ("signup", "review"), or tier:<id>.',
+  "rules[].on":
+    'What triggers the rule: "purchase", a custom event type ("signup", "review"), tier:<id>, or schedule:birthday / schedule:anniversary (paid by the engine once a year).',
   "rules[].when": "A condition the command must meet. Default: always.",
   "rules[].awards": "What the rule awards: rate, fixed, multiplier or perUnit awards.",
   "rules[].awards[]|0.points": "Points per `per` units of money.",
