@@ -16,7 +16,7 @@ import { poundsProgram, purchaseRule } from "../support/programs.js";
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const DAY = 86_400_000;
 
-function program(rules: unknown[] = [], over: Partial<ProgramDefinition> = {}): ProgramDefinition {
+function program(rules: any[] = [], over: Partial<ProgramDefinition> = {}): ProgramDefinition {
   return poundsProgram({
     id: "scheduled",
     rules: [
