@@ -14,6 +14,7 @@ import { debtToRepay } from "../ledger/operations.js";
 import { lotRecord } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
+import type { BudgetsLeft } from "./budgets.js";
 
 export interface PurchaseFacts {
   readonly purchaseId: string;
@@ -44,6 +45,7 @@ export function evaluatePurchase(
   program: Program,
   state: MemberView | null,
   purchase: Omit<PurchaseFacts, "purchaseId">,
+  budgets?: BudgetsLeft,
 ): Evaluation {
   const ctx = accrualContext(program, {
     trigger: "purchase",
@@ -53,10 +55,15 @@ export function evaluatePurchase(
     occurredAt: purchase.occurredAt,
     member: memberView(state),
   });
-  return evaluateRules(program, ctx, state);
+  return evaluateRules(program, ctx, state, budgets);
 }
 
-export function evaluateEvent(program: Program, state: MemberView | null, event: EventFacts): Evaluation {
+export function evaluateEvent(
+  program: Program,
+  state: MemberView | null,
+  event: EventFacts,
+  budgets?: BudgetsLeft,
+): Evaluation {
   const ctx = accrualContext(program, {
     trigger: event.type,
     amount: ZERO,
@@ -65,7 +72,7 @@ export function evaluateEvent(program: Program, state: MemberView | null, event:
     occurredAt: event.occurredAt,
     member: memberView(state),
   });
-  return evaluateRules(program, ctx, state);
+  return evaluateRules(program, ctx, state, budgets);
 }
 
 export function writeAwards(
@@ -110,14 +117,19 @@ function refuseBeforeJoining(writer: LedgerWriter, occurredAt: number, command: 
   });
 }
 
-export function recordPurchase(writer: LedgerWriter, program: Program, purchase: PurchaseFacts): PurchaseOutcome {
+export function recordPurchase(
+  writer: LedgerWriter,
+  program: Program,
+  purchase: PurchaseFacts,
+  budgets?: BudgetsLeft,
+): PurchaseOutcome {
   refuseBeforeJoining(writer, purchase.occurredAt, "recordPurchase");
   if (writer.state.purchases[purchase.purchaseId] !== undefined) {
     throw new LoyaltyError("DUPLICATE_PURCHASE", messages.duplicatePurchase(purchase.purchaseId), {
       issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(purchase.purchaseId) }],
     });
   }
-  const evaluation = evaluatePurchase(program, writer.state, purchase);
+  const evaluation = evaluatePurchase(program, writer.state, purchase, budgets);
   writer.append({
     kind: "purchase",
     purchaseId: purchase.purchaseId,
@@ -142,9 +154,14 @@ export function pendingUntil(program: Program, occurredAt: number): number {
 }
 
 /** Custom events (signup, review, referral...) earn at once: there is nothing to return. */
-export function recordEvent(writer: LedgerWriter, program: Program, event: EventFacts): Evaluation {
+export function recordEvent(
+  writer: LedgerWriter,
+  program: Program,
+  event: EventFacts,
+  budgets?: BudgetsLeft,
+): Evaluation {
   refuseBeforeJoining(writer, event.occurredAt, "recordEvent");
-  const evaluation = evaluateEvent(program, writer.state, event);
+  const evaluation = evaluateEvent(program, writer.state, event, budgets);
   writer.append({ kind: "event", type: event.type, occurredAt: iso(event.occurredAt) });
   writeAwards(writer, program, evaluation, event.occurredAt, event.occurredAt, null);
   return evaluation;

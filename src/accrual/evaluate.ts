@@ -7,6 +7,8 @@ import { Decimal, ZERO, min, roundTo } from "../shared/decimal.js";
 import { boundedAward } from "../shared/figures.js";
 import { periodKey, type Period } from "../shared/periods.js";
 import type { MemberView } from "../ledger/state.js";
+import { assert } from "../ledger/invariant.js";
+import type { BudgetsLeft } from "./budgets.js";
 import { cappedShares, sharedOn, sharesOf, unitsOf, type EarlierAward } from "./line-shares.js";
 
 /** The points one award of one rule gives, with what caps took off. */
@@ -21,10 +23,23 @@ export interface Award {
   readonly capKeys: Partial<Record<Period, string>>;
 }
 
+/** What a matched rule with a campaign budget took from it (accrual/budgets.ts). */
+export interface BudgetUse {
+  readonly ruleId: string;
+  /** Points the command's awards took from the budget. */
+  readonly taken: Decimal;
+  /** Points the budget has left after them. */
+  readonly left: Decimal;
+  /** The budget cut the rule's awards (it ran out). */
+  readonly cut: boolean;
+}
+
 export interface Evaluation {
   readonly awards: readonly Award[];
   /** Rules that matched but awarded nothing (a zero-amount line filter, an exhausted cap). */
   readonly matchedRuleIds: readonly string[];
+  /** Budgeted rules that matched, with what they took; empty when none did. */
+  readonly budgets: readonly BudgetUse[];
 }
 
 function eligibleAmount(award: Extract<CompiledAward, { kind: "rate" }>, ctx: AccrualContext): Decimal {
@@ -61,6 +76,8 @@ export function rateAwardPoints(
   return roundTo(rateOf(award, amount), program.scale, award.rounding);
 }
 
+const NO_BUDGETS: BudgetsLeft = new Map();
+
 function isActive(rule: CompiledRule, at: number): boolean {
   return (rule.activeFrom === null || at >= rule.activeFrom) && (rule.activeUntil === null || at < rule.activeUntil);
 }
@@ -69,16 +86,27 @@ function isActive(rule: CompiledRule, at: number): boolean {
  * Evaluates the rules for `ctx.trigger`. `member` supplies the per-period cap counters; pass null
  * for a guest (period caps then bound this command alone).
  */
-export function evaluateRules(program: Program, ctx: AccrualContext, member: MemberView | null): Evaluation {
+export function evaluateRules(
+  program: Program,
+  ctx: AccrualContext,
+  member: MemberView | null,
+  budgets: BudgetsLeft = NO_BUDGETS,
+): Evaluation {
   const rules = program.rulesByTrigger.get(ctx.trigger) ?? [];
   const awards: Award[] = [];
   // Each award's points per purchase line (line-shares.ts), for multipliers limited to lines.
   const earlier: EarlierAward[] = [];
   const matchedRuleIds: string[] = [];
+  const uses: BudgetUse[] = [];
   for (const rule of rules) {
     if (!isActive(rule, ctx.occurredAt)) continue;
     if (rule.test !== null && !rule.test(ctx)) continue;
     matchedRuleIds.push(rule.id);
+    // A budgeted rule is only ever evaluated with its budget read: never silently unbounded.
+    const budget = rule.budget === null ? null : budgets.get(rule.id);
+    assert(budget !== undefined, `rule ${rule.id} evaluated without its budget`);
+    let budgetLeft = budget;
+    let cut = false;
     for (const award of rule.awards) {
       let raw: Decimal;
       switch (award.kind) {
@@ -114,6 +142,11 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
       const capKeys: Partial<Record<Period, string>> = {};
       if (rule.perCommandCap !== null || rule.periodCaps.length > 0)
         points = applyCaps(program, rule, award.wallet, raw, awards, ctx, member, capKeys);
+      if (budgetLeft !== null && points.gt(budgetLeft)) {
+        points = budgetLeft;
+        cut = true;
+      }
+      if (budgetLeft !== null) budgetLeft = budgetLeft.minus(points);
       if (points.gt(0)) {
         awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
         if (ctx.lines !== null) {
@@ -123,9 +156,11 @@ export function evaluateRules(program: Program, ctx: AccrualContext, member: Mem
         }
       }
     }
+    if (budget !== null && budgetLeft !== null)
+      uses.push({ ruleId: rule.id, taken: budget.minus(budgetLeft), left: budgetLeft, cut });
     if (rule.stopFurtherRules) break;
   }
-  return { awards, matchedRuleIds };
+  return { awards, matchedRuleIds, budgets: uses };
 }
 
 /** Caps bound a rule's points per wallet: per command, and per member per local period. */

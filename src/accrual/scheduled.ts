@@ -17,7 +17,6 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
 import { writeAwards } from "./earn.js";
 
-
 /** At most this many years are caught up in one write (a member idle for decades). */
 const MAX_YEARS = 50;
 
@@ -70,7 +69,8 @@ function evaluateAt(program: Program, state: MemberView, trigger: ScheduledTrigg
   return evaluateRules(program, ctx, state);
 }
 
-const hasRules = (program: Program, trigger: ScheduledTrigger) => (program.rulesByTrigger.get(trigger)?.length ?? 0) > 0;
+const hasRules = (program: Program, trigger: ScheduledTrigger) =>
+  (program.rulesByTrigger.get(trigger)?.length ?? 0) > 0;
 
 /**
  * Pays every scheduled bonus whose instant falls after the member's last write (`lastWrite`) and

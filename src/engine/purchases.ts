@@ -19,6 +19,7 @@ import { quickEnroll, quickPurchase } from "./quick-inputs.js";
 import type { EarnResult, EnrollResult, RefundResult } from "./results.js";
 import { guard, loadKnown } from "./store-calls.js";
 import { write, writeOne } from "./write-path.js";
+import { budgetChanges, budgetLines, readBudgets } from "./budgets.js";
 
 /** The record a command names: a purchase whose duplicate it checks, or that it refunds. */
 const purchaseRecord = (purchaseId: string) => ({ purchases: [purchaseId], redemptions: [] });
@@ -69,19 +70,32 @@ export function purchaseCommands(
         [{ id: memberId, mustExist: true, records: purchaseRecord(purchaseId) }],
         async ([w]) => {
           const occurredAt = command.occurredAt === undefined ? w!.now : instantMs(command.occurredAt);
-          const evaluation = recordPurchase(w!, program, {
+          const budgets = await readBudgets(ctx, "purchase", occurredAt);
+          const evaluation = recordPurchase(
+            w!,
+            program,
+            {
+              purchaseId,
+              amount: new Decimal(command.amount),
+              occurredAt,
+              lines: toLines(command.lines),
+              attributes: attrs(command.attributes),
+            },
+            budgets,
+          );
+          const result = {
+            memberId,
             purchaseId,
-            amount: new Decimal(command.amount),
-            occurredAt,
-            lines: toLines(command.lines),
-            attributes: attrs(command.attributes),
-          });
-          const result = { memberId, purchaseId, ...awardLines(ctx, evaluation), availableAt: evaluation.availableAt };
-          if (!program.uniquePurchaseIds) return { result };
+            ...awardLines(ctx, evaluation),
+            availableAt: evaluation.availableAt,
+            ...budgetLines(ctx, evaluation),
+          };
+          const stock = budgetChanges(ctx, evaluation, occurredAt);
+          if (!program.uniquePurchaseIds) return stock.length === 0 ? { result } : { result, stock };
           // Another member's claim refuses it; a claim that lands first while this one commits
           // makes the commit conflict, and the decision runs again and finds it here.
           await refuseOtherOwner(ctx, memberId, purchaseId);
-          return { result, purchaseClaims: [{ purchaseId, memberId }] };
+          return { result, purchaseClaims: [{ purchaseId, memberId }], ...(stock.length === 0 ? {} : { stock }) };
         },
         (at) => checkAgainstProgram(ctx, at, "recordPurchase", command),
       );
@@ -91,28 +105,32 @@ export function purchaseCommands(
       const command = parse(schemas.eventSchema, input, "recordEvent");
       const payload = { raw: input, parsed: command };
       const check = (at: number) => checkAgainstProgram(ctx, at, "recordEvent", command);
-      return writeOne<EarnResult>(
+      return write<EarnResult>(
         ctx,
         "event",
         payload,
         command.key,
-        command.memberId,
-        true,
-        (w) => {
-          const occurredAt = command.occurredAt === undefined ? w.now : instantMs(command.occurredAt);
-          const evaluation = recordEvent(w, program, {
-            type: command.type,
-            occurredAt,
-            attributes: attrs(command.attributes),
-          });
-          return {
+        [{ id: command.memberId, mustExist: true }],
+        async ([w]) => {
+          const occurredAt = command.occurredAt === undefined ? w!.now : instantMs(command.occurredAt);
+          const budgets = await readBudgets(ctx, command.type, occurredAt);
+          const evaluation = recordEvent(
+            w!,
+            program,
+            { type: command.type, occurredAt, attributes: attrs(command.attributes) },
+            budgets,
+          );
+          const result = {
             memberId: command.memberId,
             purchaseId: null,
             ...awardLines(ctx, evaluation),
             availableAt: evaluation.awards.length > 0 ? iso(occurredAt) : null,
+            ...budgetLines(ctx, evaluation),
           };
+          const stock = budgetChanges(ctx, evaluation, occurredAt);
+          return stock.length === 0 ? { result } : { result, stock };
         },
-        { check },
+        check,
       );
     },
 
@@ -152,29 +170,33 @@ export function purchaseCommands(
       const command = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
       checkAgainstProgram(ctx, now(), "previewPurchase", command);
       const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
-      return awardLines(
-        ctx,
-        evaluatePurchase(program, state, {
+      const occurredAt = command.occurredAt === undefined ? now() : instantMs(command.occurredAt);
+      const evaluation = evaluatePurchase(
+        program,
+        state,
+        {
           amount: new Decimal(command.amount),
-          occurredAt: command.occurredAt === undefined ? now() : instantMs(command.occurredAt),
+          occurredAt,
           lines: toLines(command.lines),
           attributes: attrs(command.attributes),
-        }),
+        },
+        await readBudgets(ctx, "purchase", occurredAt),
       );
+      return { ...awardLines(ctx, evaluation), ...budgetLines(ctx, evaluation) };
     },
 
     async previewEvent(input) {
       const command = parse(schemas.previewEventSchema, input, "previewEvent");
       checkAgainstProgram(ctx, now(), "previewEvent", command);
       const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
-      return awardLines(
-        ctx,
-        evaluateEvent(program, state, {
-          type: command.type,
-          occurredAt: command.occurredAt === undefined ? now() : instantMs(command.occurredAt),
-          attributes: attrs(command.attributes),
-        }),
+      const occurredAt = command.occurredAt === undefined ? now() : instantMs(command.occurredAt);
+      const evaluation = evaluateEvent(
+        program,
+        state,
+        { type: command.type, occurredAt, attributes: attrs(command.attributes) },
+        await readBudgets(ctx, command.type, occurredAt),
       );
+      return { ...awardLines(ctx, evaluation), ...budgetLines(ctx, evaluation) };
     },
   };
 }

@@ -112,6 +112,17 @@ export interface AwardLine {
   readonly uncapped: string;
 }
 
+/** A campaign budget a matched rule drew on (program `rules[].budget`). */
+export interface BudgetLine {
+  readonly ruleId: string;
+  /** Points this command's awards took from it. */
+  readonly taken: string;
+  /** Points it has left after them (for its current period). */
+  readonly left: string;
+  /** It has run out: the rule awarded less than it would have, or nothing is left. */
+  readonly exhausted: boolean;
+}
+
 export interface EarnResult {
   readonly memberId: string;
   readonly purchaseId: string | null;
@@ -120,6 +131,8 @@ export interface EarnResult {
   readonly totals: Readonly<Record<string, string>>;
   /** When the points become spendable (after the return window for purchases). */
   readonly availableAt: string | null;
+  /** The campaign budgets its matched rules drew on; absent when none has one. */
+  readonly budgets?: readonly BudgetLine[];
   readonly entries: readonly Entry[];
 }
 
@@ -183,6 +196,8 @@ export interface Statement {
 export interface PreviewResult {
   readonly awards: readonly AwardLine[];
   readonly totals: Readonly<Record<string, string>>;
+  /** The campaign budgets its matched rules would draw on, as left now; absent when none has one. */
+  readonly budgets?: readonly BudgetLine[];
 }
 
 /** What a tier review sweep did. */

@@ -150,6 +150,8 @@ export const messages = {
       `Points have ${scale} decimal place${scale === 1 ? "" : "s"} in this program; this figure has more.`,
     factorBelowOne: "A multiplier factor below 1 would take points away; use at least 1.",
     rateOnEvent: "A rate award needs an amount; custom events have none. Use a fixed award.",
+    budgetTrigger: (on: string) =>
+      `Rules on "${on}" run as due work or inside refer, where no budget is read; only purchase and event rules take a budget.`,
     unknownSchedule: (on: string) =>
       `"${on}" is no trigger the engine schedules; use schedule:birthday or schedule:anniversary.`,
     perUnitOnEvent: "A perUnit award counts purchase lines; custom events have none. Use a fixed award.",

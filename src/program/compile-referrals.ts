@@ -13,6 +13,12 @@ const f = messages.field;
 const DEFAULT_REFERRER_EVENT = "referral";
 const DEFAULT_REFERRED_EVENT = "referred";
 
+/** The two event types `refer` records, with their defaults, from the raw input. */
+export function referralEventTypes(input: Record<string, unknown>): ReadonlySet<string> {
+  const r = isObj(input.referrals) ? input.referrals : {};
+  return new Set([text(r.referrerEvent) ?? DEFAULT_REFERRER_EVENT, text(r.referredEvent) ?? DEFAULT_REFERRED_EVENT]);
+}
+
 /** Cross-field checks of the referrals section. */
 export function referralIssues(input: Record<string, unknown>): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -23,9 +29,10 @@ export function referralIssues(input: Record<string, unknown>): FieldIssue[] {
       issues.push({ path: ["referrals", "referrerEvent"], message: f.referralEventPurchase });
     if (referred === "purchase")
       issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventPurchase });
-    // "tier:<id>" triggers the tier bonus rules: a referral must not pay them.
-    if (referrer.startsWith("tier:")) issues.push({ path: ["referrals", "referrerEvent"], message: f.reservedKey });
-    if (referred.startsWith("tier:")) issues.push({ path: ["referrals", "referredEvent"], message: f.reservedKey });
+    // "tier:<id>" and "schedule:..." trigger the engine's own bonus rules: a referral must not pay them.
+    const reserved = (type: string) => type.startsWith("tier:") || type.startsWith("schedule:");
+    if (reserved(referrer)) issues.push({ path: ["referrals", "referrerEvent"], message: f.reservedKey });
+    if (reserved(referred)) issues.push({ path: ["referrals", "referredEvent"], message: f.reservedKey });
     if (referrer === referred) issues.push({ path: ["referrals", "referredEvent"], message: f.referralEventsSame });
   }
   return issues;

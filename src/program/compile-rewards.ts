@@ -43,6 +43,8 @@ export function rewardIssues(
     const at = ["rewards", i];
     const id = text(r.id);
     if (id !== undefined && rewardIds.has(id)) issues.push({ path: [...at, "id"], message: f.duplicateId(id) });
+    // Budgets share the store's stock counts under keys of this prefix (accrual/budgets.ts).
+    if (id !== undefined && id.startsWith("budget#")) issues.push({ path: [...at, "id"], message: f.reservedKey });
     if (id !== undefined) rewardIds.add(id);
     spendableWallet(r.wallet, [...at, "wallet"]);
     if (finerThanScale(r.price)) issues.push({ path: [...at, "price"], message: f.finerThanScale(scale!) });

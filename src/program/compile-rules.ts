@@ -27,6 +27,7 @@ export function ruleIssues(
   walletIds: ReadonlySet<string>,
   finerThanScale: (value: unknown) => boolean,
   scale: number | null,
+  referralTypes: ReadonlySet<string>,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const triggerOf = new Map<string, unknown>();
@@ -47,6 +48,14 @@ export function ruleIssues(
     const on = text(rule.on);
     if (on !== undefined && on.startsWith("schedule:") && !(SCHEDULED_TRIGGERS as readonly string[]).includes(on))
       issues.push({ path: [...at, "on"], message: f.unknownSchedule(on) });
+    if (isObj(rule.budget)) {
+      if (finerThanScale(rule.budget.points))
+        issues.push({ path: [...at, "budget", "points"], message: f.finerThanScale(scale!) });
+      // Budgets are read before a command decides; tier and scheduled bonuses are due work, and
+      // referral rules run inside refer: neither reads them, so neither may have one.
+      if (on !== undefined && (on.startsWith("tier:") || on.startsWith("schedule:") || referralTypes.has(on)))
+        issues.push({ path: [...at, "budget"], message: f.budgetTrigger(on) });
+    }
     if (isObj(rule.caps)) {
       if (finerThanScale(rule.caps.perCommand))
         issues.push({ path: [...at, "caps", "perCommand"], message: f.finerThanScale(scale!) });
@@ -154,6 +163,10 @@ export function compileRules(def: ValidDefinition): {
       awards,
       perCommandCap: rule.caps?.perCommand === undefined ? null : new Decimal(rule.caps.perCommand),
       periodCaps: (rule.caps?.perMember ?? []).map((c) => ({ period: c.period, points: new Decimal(c.points) })),
+      budget:
+        rule.budget === undefined
+          ? null
+          : { points: new Decimal(rule.budget.points), period: rule.budget.period ?? "lifetime" },
       activeFrom: rule.active?.from === undefined ? null : instantMs(rule.active.from),
       activeUntil: rule.active?.until === undefined ? null : instantMs(rule.active.until),
       stopFurtherRules: rule.stopFurtherRules ?? false,

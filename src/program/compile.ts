@@ -15,7 +15,7 @@ import { decimalPlaces } from "../shared/decimal.js";
 import { currencyPlaces } from "../shared/currencies.js";
 import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
-import { compileReferrals, referralIssues } from "./compile-referrals.js";
+import { compileReferrals, referralEventTypes, referralIssues } from "./compile-referrals.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
 import { baseRuleIssues, compileRules, ruleIssues } from "./compile-rules.js";
 import { compileTiers, tierIssues } from "./compile-tiers.js";
@@ -70,7 +70,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   const scale = isObj(input.points) && typeof input.points.scale === "number" ? input.points.scale : null;
   const finerThanScale = (v: unknown) => scale !== null && typeof v === "string" && decimalPlaces(v) > scale;
   const rules = list(input.rules);
-  issues.push(...ruleIssues(rules, walletIds, finerThanScale, scale));
+  issues.push(...ruleIssues(rules, walletIds, finerThanScale, scale, referralEventTypes(input)));
 
   issues.push(...tierIssues(input, walletIds, rules));
   issues.push(...rewardIssues(input, wallets, finerThanScale, scale));

@@ -84,6 +84,8 @@ export interface CompiledRule {
   readonly awards: readonly CompiledAward[];
   readonly perCommandCap: Decimal | null;
   readonly periodCaps: readonly { readonly period: Period; readonly points: Decimal }[];
+  /** The campaign budget shared by all members (accrual/budgets.ts); null: none. */
+  readonly budget: { readonly points: Decimal; readonly period: Period } | null;
   readonly activeFrom: number | null;
   readonly activeUntil: number | null;
   readonly stopFurtherRules: boolean;

@@ -119,6 +119,11 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rules[].awards[]|3.wallet": "The wallet the points go into.",
   "rules[].awards[]|3.lines": "Only the lines this filter selects count. Default: every line.",
   "rules[].caps": "Bounds on the points the rule awards into each wallet. Default: none.",
+  "rules[].budget":
+    "A campaign budget: points the rule may award across all members, taken in the commit of each award. Purchase and event rules only. Default: none.",
+  "rules[].budget.points": "The budget's points, in total or per period.",
+  "rules[].budget.period":
+    "The local period the budget renews each: day, week, month, year, or lifetime (the default: never).",
   "rules[].caps.perCommand": "The most points the rule awards per wallet in one command.",
   "rules[].caps.perMember": "The most points the rule awards a member per wallet per local period.",
   "rules[].caps.perMember[].period": "The local period: day, week (ISO), month, year or lifetime.",

@@ -68,6 +68,12 @@ export const ruleSchema = z.strictObject({
   awards: z.array(awardSchema).min(1),
   /** Caps bound the points the rule awards into each wallet: per command and per member per period. */
   caps: z.strictObject({ perCommand: points.optional(), perMember: z.array(periodCap).min(1).optional() }).optional(),
+  /**
+   * A campaign budget: the points the rule may award across all members, in total or per local
+   * period, taken in the same commit as each award (like reward stock). Spent, the rule awards
+   * nothing more until the next period; refunds do not give points back to it.
+   */
+  budget: z.strictObject({ points, period: z.enum(COUNTING_PERIODS).optional() }).optional(),
   /** Overrides the wallet's expiry for the points this rule awards (campaign points that last 30 days). */
   expiry: z
     .strictObject(termFields)

@@ -161,7 +161,7 @@ describe("properties", () => {
   const lineArb = fc.record({
     sku: fc.constantFrom("a", "b", "c", "d"),
     quantity: fc.integer({ min: 1, max: 20 }),
-    pounds: fc.integer({ min: 0, max: 500 }),
+    pounds: fc.integer({ min: 1, max: 500 }),
   });
   const linesArb = fc.array(lineArb, { minLength: 1, maxLength: 6 });
   const skusArb = fc.subarray(["a", "b", "c", "d"], { minLength: 1 });
