@@ -22,6 +22,7 @@ export type EventType =
   | "points.transferred.out"
   | "points.transferred.in"
   | "tier.changed"
+  | "tier.reviewed"
   | "reward.redeemed"
   | "reward.cancelled"
   | "points.expiring_soon";
@@ -32,7 +33,7 @@ export type EventValue = string | number | boolean | null;
 export interface OutboxEvent {
   /**
    * Stable and unique in the program's feed: `<member>/<seq>/<index>` for an entry's events (the
-   * member id URI-encoded), `<member>/expiring/<lot>/<expiresAt>` for a notice. A redelivery
+   * member id URI-encoded), `<member>/expiring/<wallet>/<expiresAt>` for a notice. A redelivery
    * carries the same id, so a consumer can drop what it has already handled.
    */
   readonly id: string;
@@ -58,6 +59,6 @@ export interface EventPage {
 export const entryEventId = (memberId: string, seq: number, index: number): string =>
   `${encodeURIComponent(memberId)}/${seq}/${index}`;
 
-/** The id of the "expiring soon" notice of one lot at one expiry: a rerun of the sweep writes the same id. */
-export const expiringNoticeId = (memberId: string, lotId: string, expiresAt: string): string =>
-  `${encodeURIComponent(memberId)}/expiring/${encodeURIComponent(lotId)}/${expiresAt}`;
+/** The id of the "expiring soon" notice of a wallet's points at one expiry: a rerun of the sweep writes the same id. */
+export const expiringNoticeId = (memberId: string, wallet: string, expiresAt: string): string =>
+  `${encodeURIComponent(memberId)}/expiring/${encodeURIComponent(wallet)}/${expiresAt}`;
