@@ -6,9 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import type { OutboxEvent } from "../../events/event.js";
+import { eventsOf } from "../../events/derive.js";
+import { LoyaltyError } from "../../errors/loyalty-error.js";
 import { mulberry32 } from "../../shared/mulberry32.js";
+import { readAllEntries } from "../invariants.js";
+import { racingStore } from "../stores.js";
 import { BadCursor, CommitConflict, type CommitBatch, type LoyaltyStore } from "../../store/port.js";
-import { type ConformanceContext, P, enrollBatch } from "./context.js";
+import { type ConformanceContext, P, engineOn, enrollBatch } from "./context.js";
 
 /** An event of `member` for the commit that makes `version`: what the tests write and then look for. */
 const eventOf = (memberId: string, version: number, index: number, tag = ""): OutboxEvent => ({
@@ -199,6 +203,65 @@ export function outboxEvents(context: ConformanceContext): void {
       // A second pass from the start reads the same events in the same order: the order is final.
       expect((await readAll(store, null, 11)).events.map((e) => e.id)).toEqual(ids);
       expect(await store.readEvents!(P, { after: cursor, limit: 5 })).toEqual({ events: [], cursor });
+      await close(store);
+    });
+
+    it(`through the engine: ${n} racing commands that lose races and meet faults leave exactly their entries' events`, async (test) => {
+      const random = mulberry32(41);
+      let faulty = false;
+      const store = await make(() => {
+        if (faulty && random() < 1 / 10) throw new Error("injected fault");
+      });
+      if (await skipWithout(store, test)) return;
+      // Two engines on two wrappers of the store: each has its own member queue, so they really race,
+      // and each loses one commit in six on top (CommitConflict: the engine reads and decides again).
+      const engines = [0, 1].map(
+        () =>
+          engineOn(
+            racingStore(store, () => random() < 1 / 6),
+            undefined,
+            60,
+          ).engine,
+      );
+      const members = ["a", "b", "c", "d"];
+      for (const m of members) await engines[0]!.enroll({ key: `enroll-${m}`, memberId: m });
+      faulty = true;
+      let writing = true;
+      const outcomes = Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          engines[i % 2]!.recordPurchase({
+            key: `p${i}`,
+            memberId: members[i % members.length]!,
+            purchaseId: `o${i}`,
+            amount: `${i + 1}.00`,
+            currency: "GBP",
+          }).then(
+            () => "ok",
+            (e: unknown) => (e instanceof LoyaltyError ? e.code : "thrown"),
+          ),
+        ),
+      ).finally(() => (writing = false));
+      const seen: OutboxEvent[] = [];
+      let cursor: string | null = null;
+      const expected = async () =>
+        eventsOf((await Promise.all(members.map((m) => readAllEntries(store, P, m)))).flat()).length;
+      const deadline = Date.now() + 60_000;
+      while (writing || (seen.length < (await expected()) && Date.now() < deadline)) {
+        const page = await store.readEvents!(P, { after: cursor, limit: 5 });
+        seen.push(...page.events);
+        cursor = page.cursor;
+        if (page.events.length === 0) await sleep(writing ? 1 : 20);
+      }
+      faulty = false;
+      const codes = await outcomes;
+      expect(codes.filter((c) => c !== "ok" && c !== "STORE_FAILURE")).toEqual([]);
+      expect(codes).toContain("ok");
+      expect(codes).toContain("STORE_FAILURE");
+      // Every member's feed is exactly the events of its ledger, in ledger order: none of a commit
+      // that failed (its seq was taken again by a later commit with other events), none twice.
+      for (const m of members)
+        expect(seen.filter((e) => e.memberId === m)).toEqual(eventsOf(await readAllEntries(store, P, m)));
+      expect(seen.length).toBe(await expected());
       await close(store);
     });
   });
