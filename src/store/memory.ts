@@ -228,9 +228,8 @@ export class MemoryStore implements LoyaltyStore {
         undo.push(() => this.claims.delete(ck));
         this.faults?.("claims");
       }
-      const events = batch.events ?? [];
-      if (events.length > 0) {
-        undo.push(this.feedOf(batch.programId).append(events, new Set(writes.map((w) => w.memberId))));
+      if (batch.events?.length) {
+        undo.push(this.feed(batch.programId).append(batch.events, new Set(writes.map((w) => w.memberId))));
         this.faults?.("events");
       }
       if (record !== null && idemKey !== null) {
@@ -264,10 +263,10 @@ export class MemoryStore implements LoyaltyStore {
   }
 
   async readEvents(programId: string, query: { after: string | null; limit: number }): Promise<EventPage> {
-    return (this.feeds.get(programId) ?? new EventFeed()).read(query.after, query.limit);
+    return this.feed(programId).read(query.after, query.limit);
   }
 
-  private feedOf(programId: string): EventFeed {
+  private feed(programId: string): EventFeed {
     let feed = this.feeds.get(programId);
     if (!feed) this.feeds.set(programId, (feed = new EventFeed()));
     return feed;
