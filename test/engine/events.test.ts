@@ -125,4 +125,27 @@ describe("engine.notify", () => {
     ]);
     await expectCode(engine.notify({ expiringWithinDays: 0 }), "INVALID_COMMAND");
   });
+
+  it("two sweeps at once, from two engines sharing the store, write each notice once", async () => {
+    const { engine, store, t } = testEngine(plainProgram, "2026-03-01T12:00:00Z");
+    for (const m of ["m1", "m2", "m3"]) {
+      await engine.enroll({ key: `e-${m}`, memberId: m });
+      await buy(engine, `p-${m}`, m, "10.00");
+    }
+    const { cursor } = await all(engine);
+    t.set("2027-02-20T12:00:00Z");
+    // A second engine on the same store with a member queue of its own: the two really race.
+    const { engine: second } = testEngine(plainProgram, "2027-02-20T12:00:00Z", { store: wrapStore(store, {}) });
+    const runs = await Promise.all([
+      engine.notify({ expiringWithinDays: 30 }),
+      second.notify({ expiringWithinDays: 30 }),
+    ]);
+    expect(runs.flatMap((r) => r.failed)).toEqual([]);
+    const notices = (await all(engine, cursor)).events;
+    expect(notices.map((e) => [e.type, e.memberId])).toEqual([
+      ["points.expiring_soon", "m1"],
+      ["points.expiring_soon", "m2"],
+      ["points.expiring_soon", "m3"],
+    ]);
+  });
 });
