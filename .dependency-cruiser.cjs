@@ -5,6 +5,7 @@
 //   errors, shared                 the base: error type and texts, decimals, time, hashing
 //   program                        the program as data (schema, compile)
 //   ledger                         lots, entries, the fold: knows no program
+//   events                         the outbox events an entry gives: knows no program
 //   expiry                         expiry policies over lots
 //   accrual                        earning rules, refunds, referrals
 //   tiers                          qualification and reviews
@@ -22,6 +23,7 @@ const engineAndBelow = [
   "shared",
   "program",
   "ledger",
+  "events",
   "expiry",
   "accrual",
   "tiers",
@@ -35,13 +37,14 @@ const layers = {
   shared: ["errors"],
   program: ["errors", "shared"],
   ledger: ["errors", "shared"],
+  events: ["errors", "shared", "ledger"],
   expiry: ["errors", "shared", "program", "ledger"],
   accrual: ["errors", "shared", "program", "ledger", "expiry"],
   tiers: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
   rewards: ["errors", "shared", "program", "ledger", "expiry", "accrual"],
-  store: ["errors", "shared", "ledger"],
+  store: ["errors", "shared", "ledger", "events"],
   engine: engineAndBelow.filter((folder) => folder !== "engine"),
-  postgres: ["errors", "shared", "ledger", "store"],
+  postgres: ["errors", "shared", "ledger", "events", "store"],
   testing: engineAndBelow,
   insights: ["errors", "shared"],
   simulate: [...engineAndBelow, "insights"],

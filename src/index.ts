@@ -150,7 +150,7 @@ export { toSnapshot, fromSnapshot } from "./ledger/snapshot.js";
 
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
-export { CommitConflict, CommitOutcomeUnknown } from "./store/port.js";
+export { BadCursor, CommitConflict, CommitOutcomeUnknown } from "./store/port.js";
 export type {
   LoyaltyStore,
   StoredMember,
@@ -166,7 +166,10 @@ export type {
   PurchaseClaim,
   LiabilityQuery,
   WalletLiability,
+  OutboxEvent,
+  EventPage,
 } from "./store/port.js";
+export type { EventType, EventValue } from "./events/event.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";

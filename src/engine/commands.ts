@@ -192,6 +192,22 @@ export const expiringSoonOptionsSchema = z.strictObject({
   after: z.strictObject({ dueAt: z.number().int(), memberId: idString }).optional(),
 });
 
+/** A page of the outbox (`engine.events`). */
+export const eventsOptionsSchema = z.strictObject({
+  /** The cursor of the last page read; null or absent: the start of the feed. */
+  after: z.string().min(1).max(200).nullable().optional(),
+  /** Events per page. Default 100. */
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+
+/** The notice sweep (`engine.notify`). */
+export const notifyOptionsSchema = z.strictObject({
+  /** Write `points.expiring_soon` for points that expire within this many days of now. */
+  expiringWithinDays: z.number().int().min(1).max(366),
+  /** Members loaded per store query. Default 500. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+
 // `@interface`: typedoc shows each command type with its fields, as an interface, not as `z.input<...>`.
 /** @interface */
 export type EnrollCommand = z.input<typeof enrollSchema>;
@@ -233,3 +249,7 @@ export type ExpiringSoonOptions = z.input<typeof expiringSoonOptionsSchema>;
 export type ReviewTiersOptions = z.input<typeof reviewTiersOptionsSchema>;
 /** @interface */
 export type ConvertOptions = z.input<typeof convertOptionsSchema>;
+/** @interface */
+export type EventsOptions = z.input<typeof eventsOptionsSchema>;
+/** @interface */
+export type NotifyOptions = z.input<typeof notifyOptionsSchema>;

@@ -6,12 +6,14 @@ import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
+import type { EventPage } from "../store/port.js";
 import type {
   CancelResult,
   ConversionSweepResult,
   EarnResult,
   EnrollResult,
   ExpiringSoonPage,
+  NotifyResult,
   PointsResult,
   PreviewResult,
   RedeemResult,
@@ -95,4 +97,17 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * (`capabilities.liability`): the month-end liability. STORE_FAILURE on a store without it.
    */
   liability(options?: LiabilityOptions): Promise<LiabilityReport>;
+  /**
+   * The outbox: events committed after the cursor (`after`: the `cursor` of the last page; absent or
+   * null: the start), in feed order, each member's in commit order; at most `limit` (default 100).
+   * Pass the returned cursor back to go on; it is unchanged when nothing new has been committed.
+   * STORE_FAILURE on a store without `capabilities.events`. See docs/events.md.
+   */
+  events(options?: schemas.EventsOptions): Promise<EventPage>;
+  /**
+   * The notice sweep: a `points.expiring_soon` event per member, wallet and expiry instant within
+   * `expiringWithinDays`, for the members the due index names, each committed with the member's
+   * version compare-and-set. A rerun writes no notice twice (the store skips a known event id).
+   */
+  notify(options: schemas.NotifyOptions): Promise<NotifyResult>;
 }

@@ -218,3 +218,18 @@ export interface TierResult {
   readonly tier: string;
   readonly entries: readonly Entry[];
 }
+
+/** What the notice sweep did. */
+export interface NotifyResult {
+  readonly asOf: string;
+  /** Members the due index named with due work (an expiry, a review, a conversion) before the window ends. */
+  readonly scanned: number;
+  /** Members with at least one notice committed. */
+  readonly members: number;
+  /**
+   * Notices committed. A notice the feed already holds (a rerun's) is skipped by the store and not
+   * written again, but counts here: the engine cannot tell it from a new one without reading the feed.
+   */
+  readonly notices: number;
+  readonly failed: readonly SweepFailure[];
+}

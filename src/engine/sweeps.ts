@@ -162,7 +162,7 @@ async function convertMember(ctx: EngineContext, memberId: string, at: number): 
  * member that keeps changing) is reported and skipped, so one member cannot stop a sweep; a
  * store failure stops it (the next member would meet the same). Returns the members skipped.
  */
-async function forEachDue(
+export async function forEachDue(
   ctx: EngineContext,
   at: number,
   batchSize: number,

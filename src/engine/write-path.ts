@@ -6,6 +6,7 @@
  * recorded key replays its first result instead. Sweeps take `systemWrite`: the same without a key.
  */
 import { LoyaltyError } from "../errors/loyalty-error.js";
+import { eventsOf } from "../events/derive.js";
 import { messages } from "../errors/messages.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
 import {
@@ -21,7 +22,15 @@ import { canonicalJson, sha256Hex, sha256HexSync } from "../shared/canonical.js"
 import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { backoff } from "./backoff.js";
-import type { MemberRecords, MemberWrite, PurchaseClaim, RecordIds, StockChange } from "../store/port.js";
+import type {
+  CommitBatch,
+  MemberRecords,
+  MemberWrite,
+  OutboxEvent,
+  PurchaseClaim,
+  RecordIds,
+  StockChange,
+} from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 import { dueAtOf, runDueWork } from "./due-work.js";
@@ -140,6 +149,20 @@ function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMem
 }
 
 /**
+ * The outbox events a commit carries, for a store that keeps an outbox: those of its entries
+ * (events/derive.ts), then any notices. Nothing for a store without `capabilities.events`.
+ */
+function outbox(
+  ctx: EngineContext,
+  entries: readonly Entry[],
+  notices: readonly OutboxEvent[] = [],
+): Pick<CommitBatch, "events"> {
+  if (!ctx.store.capabilities.events) return {};
+  const events = [...eventsOf(entries), ...notices];
+  return events.length > 0 ? { events } : {};
+}
+
+/**
  * The write path shared by every command: idempotency, load, decide, commit, retry. `members`
  * are the members the command writes, in the order `decide` gets their writers (each over the
  * member's state with its due work done); `decide` returns the command's result and any stock
@@ -238,6 +261,10 @@ async function writeInTurn<R extends object>(
           ...(decided.purchaseClaims && decided.purchaseClaims.length > 0
             ? { purchaseClaims: decided.purchaseClaims }
             : {}),
+          ...outbox(
+            ctx,
+            writers.flatMap((w) => w.entries),
+          ),
         }),
       );
       return { ...result, replayed: false };
@@ -303,15 +330,16 @@ export function writeOne<R extends object>(
 
 /**
  * System work on one member (a sweep's): decided at `at`, committed without an idempotency
- * record, decided again on a lost race. `decide` says whether there is anything to write; the
- * entries written are returned (none: nothing was due, or another sweep got there first).
+ * record, decided again on a lost race. `decide` says whether there is anything to write (true,
+ * or the notices to write with the entries: a notice alone is a commit too); the entries written
+ * are returned (none: nothing was due, or another sweep got there first).
  */
 export function systemWrite(
   ctx: EngineContext,
   memberId: string,
   at: number,
   type: "expire" | "reviewTiers" | "convert",
-  decide: (writer: LedgerWriter) => boolean,
+  decide: (writer: LedgerWriter) => boolean | readonly OutboxEvent[],
 ): Promise<Entry[]> {
   return ctx.queue.run(ctx.program.id, [memberId], () => systemWriteInTurn(ctx, memberId, at, type, decide));
 }
@@ -321,7 +349,7 @@ async function systemWriteInTurn(
   memberId: string,
   at: number,
   type: "expire" | "reviewTiers" | "convert",
-  decide: (writer: LedgerWriter) => boolean,
+  decide: (writer: LedgerWriter) => boolean | readonly OutboxEvent[],
 ): Promise<Entry[]> {
   const { program, store, newId, maxAttempts, stamp } = ctx;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -334,13 +362,16 @@ async function systemWriteInTurn(
       command: { key: `${type}@${iso(at)}`, type },
       ...(stamp ? { stamp } : {}),
     });
-    if (!decide(writer)) return [];
+    const decided = decide(writer);
+    const notices = typeof decided === "boolean" ? [] : decided;
+    if (decided === false || (decided !== true && notices.length === 0 && writer.entries.length === 0)) return [];
     try {
       await guard(() =>
         store.commit({
           programId: program.id,
           members: [memberWrite(ctx, writer, loaded)],
           idempotency: null,
+          ...outbox(ctx, writer.entries, notices),
         }),
       );
       return [...writer.entries];

@@ -106,6 +106,8 @@ export const messages = {
   // Field-level issue texts.
   field: {
     required: "Required.",
+    badCursor:
+      "Not a cursor of this feed: pass the cursor the last page returned, or null to start from the beginning.",
     unreadable: (detail: string) =>
       `The input could not be read (${detail}): pass plain data, not objects whose getters or proxies throw.`,
     unknownField: (key: string) => `Unknown field "${key}"; remove it or check its spelling.`,

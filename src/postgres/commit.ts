@@ -14,6 +14,8 @@
  *   stock change in ascending reward id, an upsert that refuses to go below zero (no row back, or
  *   the CHECK failing on a first insert: `CommitConflict("stock")`); COMMIT. Members before stock,
  *   each in a fixed order: two commits cannot wait on each other in a cycle.
+ * - Outbox events go into the last member's statement, like the idempotency record, each with its
+ *   place in the batch; the row's xid is the transaction's own (src/postgres/events.ts).
  * - Purchase claims (a program with `purchases.uniqueAcrossMembers`) also take the transaction:
  *   after the stock, each claim in ascending purchase id, an upsert that returns no row when
  *   another member holds the id (`CommitConflict("purchase")`).
@@ -24,17 +26,12 @@
  * retried a bounded number of times with jittered back-off: nothing of the failed try remains. Any
  * other error is rethrown, with nothing written.
  */
-import {
-  CommitConflict,
-  CommitOutcomeUnknown,
-  type CommitBatch,
-  type IdempotencyRecord,
-  type MemberWrite,
-} from "../store/port.js";
+import { CommitConflict, CommitOutcomeUnknown, type CommitBatch, type MemberWrite } from "../store/port.js";
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
 import { certainlyNotWritten, isIdempotencyViolation, isTransientPostgresError } from "./errors.js";
 import { rowSnapshot, splittable, type MemberLayout } from "./layout.js";
+import { eventRows } from "./events.js";
 import { planLots } from "./lot-plan.js";
 import { loadMember } from "./reads.js";
 import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
@@ -72,7 +69,7 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
     try {
       if (single) {
         const w = writes[0]!;
-        const prepared = await prepareMember(ctx, ctx.client, batch.programId, w, batch.idempotency, landed);
+        const prepared = await prepareMember(ctx, ctx.client, batch.programId, w, batch, landed);
         committing = true;
         await writeMember(ctx, ctx.client, batch.programId, w, prepared);
       } else
@@ -115,10 +112,13 @@ async function writeBatch(
       await ctx.faults?.("lock");
     }
   }
-  // The idempotency record goes with the last member's statement (or alone, for a batch of none).
+  // The idempotency record and the events go with the last member's statement (the record alone,
+  // for a batch of none: a batch with events names members).
+  if (writes.length === 0 && (batch.events ?? []).length > 0)
+    throw new Error("PostgreSQL store: a commit's events must name its members, and this commit has none");
   for (const [i, w] of writes.entries()) {
-    const record = i === writes.length - 1 ? batch.idempotency : null;
-    await writeMember(ctx, tx, p, w, await prepareMember(ctx, tx, p, w, record, landed));
+    const last = i === writes.length - 1 ? batch : null;
+    await writeMember(ctx, tx, p, w, await prepareMember(ctx, tx, p, w, last, landed));
     await ctx.faults?.("member");
   }
   if (writes.length === 0 && batch.idempotency !== null) {
@@ -172,7 +172,8 @@ interface PreparedMember {
 }
 
 /**
- * The statement that writes `member` and its parameters. The lot rows to write follow the layout
+ * The statement that writes `member` and its parameters, with the idempotency record and the
+ * events of `batch` when it is given (the last member's statement). The lot rows to write follow the layout
  * read at the expected version (layout.ts); when this store has not read the member at that
  * version, it reads it now (a version that moved meanwhile: the compare-and-set would fail, so
  * it fails here, having written nothing).
@@ -182,9 +183,10 @@ async function prepareMember(
   queryable: SqlQueryable,
   programId: string,
   member: MemberWrite,
-  record: IdempotencyRecord | null,
+  batch: CommitBatch | null,
   landed: (() => void)[],
 ): Promise<PreparedMember> {
+  const record = batch?.idempotency ?? null;
   let known: MemberLayout | undefined;
   if (member.expectedVersion !== null) {
     known = ctx.layouts.get(programId, member.memberId);
@@ -210,6 +212,7 @@ async function prepareMember(
     JSON.stringify(records),
     lots.full,
     split,
+    eventRows(batch?.events ?? [], batch?.members ?? []),
   ];
   if (member.expectedVersion !== null) params.push(String(member.expectedVersion));
   if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));

@@ -30,6 +30,12 @@
  *   the `loyalty_lots` rows (ordered by their new `ord`), and the records of its open purchases,
  *   which are their `loyalty_records` rows; `lots_in_rows` says which rows are laid out so.
  *
+ * - `loyalty_events` (migration 5): the outbox, one row per event, keyed by (program, the writing
+ *   transaction's id as xid8, the event's place in its commit): a reader pages by that key and
+ *   only up to the oldest transaction still running, so that a transaction that commits late can
+ *   never land behind a cursor (src/postgres/events.ts, docs/events.md). `event_id` is unique per
+ *   program: a notice written again is skipped.
+ *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
  * snapshot is rewritten by every command) and buy nothing; `json` still checks the text is JSON and
@@ -153,6 +159,23 @@ CREATE TABLE ${s}.loyalty_purchase_claims (
     sql: (s) => `
 ALTER TABLE ${s}.loyalty_members ADD COLUMN lots_in_rows boolean NOT NULL DEFAULT false;
 ALTER TABLE ${s}.loyalty_lots ADD COLUMN ord double precision;
+`,
+  },
+  {
+    version: 5,
+    name: "the outbox of events, ordered by writing transaction",
+    // xid8 and pg_current_xact_id() need PostgreSQL 13 or later (PGlite has them).
+    sql: (s) => `
+CREATE TABLE ${s}.loyalty_events (
+  program_id text COLLATE "C" NOT NULL,
+  xid xid8 NOT NULL,
+  pos integer NOT NULL CHECK (pos >= 0),
+  event_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  event json NOT NULL,
+  PRIMARY KEY (program_id, xid, pos)
+);
+CREATE UNIQUE INDEX loyalty_events_id ON ${s}.loyalty_events (program_id, event_id);
 `,
   },
 ];

@@ -10,8 +10,9 @@ export type Statements = ReturnType<typeof statements>;
  * The statement that writes one member: $1 program, $2 member, $3 the member row's snapshot, $4
  * dueAt, $5 entries, $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
- * row leaves lots and open purchases to rows (layout.ts), then $11 the expected version (update),
- * then the idempotency record's key, hash, result and commit time. Every write after the member
+ * row leaves lots and open purchases to rows (layout.ts), $11 outbox events (a JSON array of
+ * [pos, event]; events.ts), then $12 the expected version (update), then the idempotency record's
+ * key, hash, result and commit time. Every write after the member
  * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
  * The parts touch different rows (the member; new entries; lots the command emptied; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
@@ -23,7 +24,7 @@ const lotRecord = `l(id text, wallet text, amount numeric, remaining numeric, "e
   "expiresAt" bigint, "ruleId" text, "purchaseId" text, ord float8, fresh boolean)`;
 
 function writeMember(schema: string, kind: "insert" | "update", withIdempotency: boolean): string {
-  const next = kind === "update" ? 12 : 11;
+  const next = kind === "update" ? 13 : 12;
   const member =
     kind === "insert"
       ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at, lots_in_rows)
@@ -31,7 +32,7 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
       : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint,
           lots_in_rows = $10::boolean, updated_at = now()
-        WHERE program_id = $1 AND member_id = $2 AND version = $11::integer RETURNING 1`;
+        WHERE program_id = $1 AND member_id = $2 AND version = $12::integer RETURNING 1`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
@@ -71,9 +72,21 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         WHERE EXISTS (SELECT 1 FROM member)
         ON CONFLICT (program_id, member_id, kind, record_id) DO UPDATE
           SET at = EXCLUDED.at, cancelled = EXCLUDED.cancelled, record = EXCLUDED.record
-        RETURNING 1)${idempotency}
+        RETURNING 1),
+      new_events AS (${insertEvents(schema, "$11")} AND EXISTS (SELECT 1 FROM member)
+        ON CONFLICT (program_id, event_id) DO NOTHING RETURNING 1)${idempotency}
     SELECT (SELECT count(*) FROM member)::text AS member, (SELECT count(*) FROM new_entries)::text AS entries`;
 }
+
+/**
+ * Inserts the events of `param` (a JSON array of [pos, event]) under the writing transaction's id,
+ * which `pg_current_xact_id()` gives (assigning one if the transaction has none yet); ends in a
+ * WHERE clause, so that the caller can add a condition and an ON CONFLICT.
+ */
+const insertEvents = (schema: string, param: string) =>
+  `INSERT INTO ${schema}.loyalty_events (program_id, xid, pos, event_id, member_id, event)
+        SELECT $1, pg_current_xact_id(), (v->>0)::integer, v->1->>'id', v->1->>'memberId', v->1
+        FROM json_array_elements(${param}::json) AS v WHERE true`;
 
 /** The idempotency record's result and commit time as text (ISO, UTC, milliseconds). */
 const committedAt = (column: string, result = "result") =>
@@ -167,6 +180,12 @@ export function statements(schema: string) {
 
     readEntries: `SELECT entry::text AS entry FROM ${entries}
       WHERE program_id = $1 AND member_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint`,
+
+    // Events after the cursor ($2 xid, $3 pos), only of transactions older than every one still
+    // running: no transaction can commit a row below that bound any more (events.ts).
+    readEvents: `SELECT xid::text AS xid, pos::text AS pos, event::text AS event FROM ${schema}.loyalty_events
+      WHERE program_id = $1 AND (xid, pos) > ($2::xid8, $3::integer) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY xid, pos LIMIT $4::bigint`,
 
     findDue: `SELECT member_id, due_at::text AS due_at FROM ${members}
       WHERE program_id = $1 AND due_at IS NOT NULL AND due_at <= $2::bigint

@@ -15,6 +15,7 @@
 import type {
   CommandRead,
   CommitBatch,
+  EventPage,
   HistoryPage,
   IdempotencyRecord,
   LiabilityQuery,
@@ -27,6 +28,7 @@ import type {
 } from "../store/port.js";
 import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
+import { readEvents } from "./events.js";
 import { liabilityQuery } from "./liability.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
 import { LayoutCache } from "./layout.js";
@@ -69,6 +71,7 @@ export class PostgresStore implements LoyaltyStore {
     multiProcess: true,
     purchaseClaims: true,
     liability: true,
+    events: true,
   };
   readonly schema: string;
   private readonly context: CommitContext;
@@ -123,6 +126,11 @@ export class PostgresStore implements LoyaltyStore {
 
   liability(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]> {
     return liabilityQuery(this.context.client, quoteSchema(this.schema), programId, query);
+  }
+
+  /** The outbox after the cursor, in the order of the transactions that wrote it (events.ts). */
+  readEvents(programId: string, query: { after: string | null; limit: number }): Promise<EventPage> {
+    return readEvents(this.context, programId, query);
   }
 
   getStock(programId: string, rewardId: string): Promise<number | null> {

@@ -21,8 +21,9 @@ export function tapStore(inner: LoyaltyStore, onCommit: (batch: CommitBatch) => 
     readEntries: (programId, memberId, page) => inner.readEntries(programId, memberId, page),
     findDueMembers: (programId, query) => inner.findDueMembers(programId, query),
   };
-  const { loadForCommand, findPurchaseOwner } = inner;
+  const { loadForCommand, findPurchaseOwner, readEvents } = inner;
   if (loadForCommand) tapped.loadForCommand = loadForCommand.bind(inner);
   if (findPurchaseOwner) tapped.findPurchaseOwner = findPurchaseOwner.bind(inner);
+  if (readEvents) tapped.readEvents = readEvents.bind(inner);
   return tapped;
 }

@@ -8,10 +8,12 @@
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
 import { DueIndex } from "./due-index.js";
+import { EventFeed } from "./event-feed.js";
 import { frozen } from "../shared/frozen.js";
 import {
   CommitConflict,
   type CommandRead,
+  type EventPage,
   type CommitBatch,
   type HistoryPage,
   type IdempotencyRecord,
@@ -27,7 +29,8 @@ import { stockAfter } from "./stock.js";
 import { liabilityOf } from "./liability.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
-export type FaultPoint = "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "idempotency";
+export type FaultPoint =
+  "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "events" | "idempotency";
 
 export interface MemoryStoreOptions {
   /** Called after each write step of a commit; throw to simulate a crash at that point. */
@@ -54,6 +57,7 @@ export class MemoryStore implements LoyaltyStore {
     multiProcess: false,
     purchaseClaims: true,
     liability: true,
+    events: true,
   };
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, Entry[]>();
@@ -65,6 +69,8 @@ export class MemoryStore implements LoyaltyStore {
   private readonly claims = new Map<string, string>();
   /** Per program. */
   private readonly dueIndex = new Map<string, DueIndex>();
+  /** Per program: the outbox (event-feed.ts). */
+  private readonly feeds = new Map<string, EventFeed>();
   private readonly faults: ((point: FaultPoint) => void) | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -222,6 +228,10 @@ export class MemoryStore implements LoyaltyStore {
         undo.push(() => this.claims.delete(ck));
         this.faults?.("claims");
       }
+      if (batch.events?.length) {
+        undo.push(this.feed(batch.programId).append(batch.events, new Set(writes.map((w) => w.memberId))));
+        this.faults?.("events");
+      }
       if (record !== null && idemKey !== null) {
         this.idempotency.set(idemKey, JSON.stringify(record));
         undo.push(() => this.idempotency.delete(idemKey));
@@ -250,6 +260,16 @@ export class MemoryStore implements LoyaltyStore {
     query: { before: number; limit: number; after?: { dueAt: number; memberId: string } },
   ) {
     return this.dueOf(programId).find(query);
+  }
+
+  async readEvents(programId: string, query: { after: string | null; limit: number }): Promise<EventPage> {
+    return this.feed(programId).read(query.after, query.limit);
+  }
+
+  private feed(programId: string): EventFeed {
+    let feed = this.feeds.get(programId);
+    if (!feed) this.feeds.set(programId, (feed = new EventFeed()));
+    return feed;
   }
 
   private dueOf(programId: string): DueIndex {

@@ -6,8 +6,11 @@
  * against it.
  */
 import { brand, hasBrand, mark } from "../errors/brand.js";
+import type { EventPage, OutboxEvent } from "../events/event.js";
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
+
+export type { EventPage, OutboxEvent } from "../events/event.js";
 
 /** A member as stored: the snapshot (the fold of its entries) and its version. */
 export interface StoredMember {
@@ -110,6 +113,14 @@ export interface CommitBatch {
    * `CommitConflict("purchase")`, nothing written. Claiming an id the same member holds is a no-op.
    */
   readonly purchaseClaims?: readonly PurchaseClaim[];
+  /**
+   * Outbox events (only for a store with `capabilities.events`), appended to the program's feed in
+   * this order, in the same transaction as the rest: a commit that fails writes none. Each names
+   * one of the batch's members, so that it is ordered after every earlier commit on that member
+   * (docs/events.md, "Order"). An event whose id the program's feed already holds is skipped, not
+   * refused: a sweep's notice written again (a rerun) stays one event.
+   */
+  readonly events?: readonly OutboxEvent[];
 }
 
 const COMMIT_CONFLICT = brand("CommitConflict");
@@ -157,6 +168,21 @@ export class CommitOutcomeUnknown extends Error {
   }
 }
 
+const BAD_CURSOR = brand("BadCursor");
+
+/** Thrown by `readEvents` for a cursor the store did not make (the engine reports INVALID_COMMAND). */
+export class BadCursor extends Error {
+  override readonly name = "BadCursor";
+  constructor(readonly cursor: string) {
+    super(`not a cursor of this store's event feed: ${JSON.stringify(cursor.slice(0, 80))}`);
+    mark(this, BAD_CURSOR);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, BAD_CURSOR);
+  }
+}
+
 /** What a store can do; the conformance suite reads this rather than assuming. */
 export interface StoreCapabilities {
   /** Commits are atomic even when the process dies half-way (a database transaction). */
@@ -170,6 +196,8 @@ export interface StoreCapabilities {
   readonly purchaseClaims?: boolean;
   /** The store offers `liability`: outstanding points summed in the store, not member by member. */
   readonly liability?: boolean;
+  /** The store keeps the outbox: it writes `CommitBatch.events` and offers `readEvents`. */
+  readonly events?: boolean;
 }
 
 /** What `liability` is asked: the instant to count at, and the time zone of the expiry months. */
@@ -273,6 +301,18 @@ export interface LoyaltyStore {
    * member into the caller. Lots with no remaining points are left out.
    */
   liability?(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]>;
+
+  /**
+   * Optional, with `capabilities.events`: the program's events committed after the cursor (`after`:
+   * a cursor this method returned, or null for the start of the feed), at most `limit`, in feed
+   * order, and the cursor to pass back (unchanged when there is nothing new). The feed order is
+   * final: every event that will ever be read after the returned cursor is ordered after every event
+   * returned so far, so a reader that follows the cursor sees each committed event exactly once,
+   * never one of a commit that failed, and each member's events in commit order. A store that
+   * cannot yet know whether an earlier position will still be filled (a transaction still open)
+   * stops before it. A cursor this store did not make: throw `BadCursor`.
+   */
+  readEvents?(programId: string, query: { after: string | null; limit: number }): Promise<EventPage>;
   /** Entries of a member with seq > afterSeq, ascending, at most `limit`. */
   readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage>;
 

@@ -10,11 +10,12 @@
  * It covers the port's behaviour (stock and two-member commits included), idempotency, atomicity
  * when a failure is injected inside a commit, concurrent commits on one member, and the rewards
  * races: redemptions against one balance, the last unit of stock, transfers among members, and
- * purchase ids claimed across members (for stores with `capabilities.purchaseClaims`).
+ * purchase ids claimed across members (for stores with `capabilities.purchaseClaims`), and the
+ * outbox: a reader following the cursor while writers race (for stores with `capabilities.events`).
  *
  * Each concern is a module of its own in conformance/ (port.ts, load-for-command.ts, stock.ts,
- * rewards-races.ts, through-engine.ts, sweeps.ts, idempotency.ts, purchase-claims.ts, atomicity.ts,
- * concurrency.ts),
+ * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, events.ts, idempotency.ts,
+ * purchase-claims.ts, atomicity.ts, concurrency.ts),
  * a function of the shared context in conformance/context.ts; this file only assembles them.
  */
 import { describe } from "vitest";
@@ -22,6 +23,7 @@ import type { LoyaltyStore } from "../store/port.js";
 import { atomicityUnderFaults } from "./conformance/atomicity.js";
 import { concurrencyOnOneMember } from "./conformance/concurrency.js";
 import type { ConformanceContext } from "./conformance/context.js";
+import { outboxEvents } from "./conformance/events.js";
 import { idempotency } from "./conformance/idempotency.js";
 import { liabilityAggregate } from "./conformance/liability.js";
 import { portBehaviour } from "./conformance/port.js";
@@ -62,6 +64,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     throughTheEngine(context);
     dueWorkSweeps(context);
     liabilityAggregate(context);
+    outboxEvents(context);
     idempotency(context);
     purchaseClaims(context);
     atomicityUnderFaults(context);

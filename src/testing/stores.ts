@@ -19,6 +19,7 @@ export function wrapStore(inner: LoyaltyStore, overrides: Partial<Omit<LoyaltySt
     loadRecords: (p, m, ids) => inner.loadRecords(p, m, ids),
     listRedemptions: (p, m, q) => inner.listRedemptions(p, m, q),
     ...(inner.findPurchaseOwner ? { findPurchaseOwner: (p, id) => inner.findPurchaseOwner!(p, id) } : {}),
+    ...(inner.readEvents ? { readEvents: (p, q) => inner.readEvents!(p, q) } : {}),
   };
   // Only the overrides given: an override set to undefined would drop a required method.
   for (const [name, fn] of Object.entries(overrides)) if (fn !== undefined) Object.assign(wrapped, { [name]: fn });

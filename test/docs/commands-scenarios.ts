@@ -195,6 +195,15 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     STORE_FAILURE: async () => storeDown((w) => w.engine.liability()),
     CLOCK_FAILURE: async () => clockDown((w) => w.engine.liability()),
   },
+  events: {
+    INVALID_COMMAND: async () => (await world()).engine.events({ after: "not a cursor" }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.events()),
+  },
+  notify: {
+    INVALID_COMMAND: async () => (await world()).engine.notify({ expiringWithinDays: 0 }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.notify({ expiringWithinDays: 30 })),
+    CLOCK_FAILURE: async () => clockDown((w) => w.engine.notify({ expiringWithinDays: 30 })),
+  },
   reviewTiers: {
     INVALID_COMMAND: async () => (await world()).engine.reviewTiers({ batchSize: 0 }),
     STORE_FAILURE: async () => storeDown((w) => w.engine.reviewTiers()),

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { isLoyaltyError, LoyaltyError } from "../../src/errors/index.js";
 import type * as errorsModule from "../../src/errors/loyalty-error.js";
 import type * as portModule from "../../src/store/port.js";
-import { CommitConflict, CommitOutcomeUnknown } from "../../src/store/port.js";
+import { BadCursor, CommitConflict, CommitOutcomeUnknown } from "../../src/store/port.js";
 
 /** The module at `path` loaded again, as a module of its own: a second copy of the library's classes. */
 const secondCopy = <M>(path: string): Promise<M> => import(`${path}?copy=2`) as Promise<M>;
@@ -32,6 +32,8 @@ describe("errors from another copy of the library", () => {
     expect(new other.CommitConflict("version", "m") instanceof CommitConflict).toBe(true);
     expect(new other.CommitOutcomeUnknown("lost") instanceof CommitOutcomeUnknown).toBe(true);
     expect(new other.CommitConflict("version", "m") instanceof CommitOutcomeUnknown).toBe(false);
+    expect(new other.BadCursor("x") instanceof BadCursor).toBe(true);
+    expect(new other.BadCursor("x") instanceof CommitConflict).toBe(false);
   });
 
   it("nothing else passes: plain errors, look-alikes with a code, primitives", () => {

@@ -48,6 +48,10 @@ const layout: Readonly<Record<string, TableLayout>> = {
     placement: { kind: "exception", by: "purchase_id", reason: "its key stops two members claiming one purchase id" },
     indexes: [],
   },
+  loyalty_events: {
+    placement: { kind: "exception", by: null, reason: "the feed is ordered by one node's transaction ids" },
+    indexes: ["loyalty_events_id"],
+  },
   loyalty_migrations: {
     placement: { kind: "exception", by: null, reason: "written and read only by migrate(), on the coordinator" },
     indexes: [],
@@ -221,7 +225,7 @@ describe("the schema on a Postgres distributed by member id (docs/distributed.md
   it("reports a table, a unique index and an index that a later migration adds without classifying them", async () => {
     const client = await migrated("distribution_bad");
     await client.query(
-      `CREATE TABLE "distribution_bad".loyalty_events (program_id text NOT NULL, seq bigint PRIMARY KEY, event json)`,
+      `CREATE TABLE "distribution_bad".loyalty_webhooks (program_id text NOT NULL, seq bigint PRIMARY KEY, event json)`,
     );
     await client.query(
       `CREATE UNIQUE INDEX loyalty_entries_by_command ON "distribution_bad".loyalty_entries (program_id, command_key, seq)`,
@@ -238,7 +242,7 @@ describe("the schema on a Postgres distributed by member id (docs/distributed.md
     const found = violations(await readCatalog(client, "distribution_bad"), layout, doc);
     expect(found.sort()).toEqual(
       [
-        "table loyalty_events is not classified in the layout",
+        "table loyalty_webhooks is not classified in the layout",
         "loyalty_lots: index loyalty_lots_one_per_purchase is not classified in the layout",
         "loyalty_lots: exclusion constraint loyalty_lots_one_per_purchase (program_id, purchase_id) lacks the distribution column member_id",
         "loyalty_entries: index loyalty_entries_by_command is not classified in the layout",

@@ -136,6 +136,7 @@ describe("PostgreSQL store on PGlite: migrations", () => {
     );
     expect(rows.map((r) => r.t)).toEqual([
       "loyalty_entries",
+      "loyalty_events",
       "loyalty_idempotency",
       "loyalty_lots",
       "loyalty_members",

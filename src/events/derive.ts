@@ -1,0 +1,124 @@
+/**
+ * Which outbox events a command's new entries give: a table keyed by entry kind, whose type makes
+ * the compiler refuse a kind without its mapping (as the fold's table in ledger/kinds/index.ts
+ * does), so that a new entry kind cannot land without deciding what the rest of the business hears
+ * of it. Pure: the events are a function of the entries alone, so a replay of the same commands
+ * gives the same events with the same ids.
+ *
+ * What an event leaves out, on purpose: attributes and birthday (personal data), free-text reasons,
+ * notes and references (they may name a person, and an erasure must be able to reach every copy),
+ * voucher codes (secrets), and the lots drawn (bookkeeping a consumer cannot act on).
+ */
+import type { Entry, EntryKind } from "../ledger/entries.js";
+import { entryEventId, type EventType, type EventValue, type OutboxEvent } from "./event.js";
+
+/** An event as an entry's mapping gives it: the rest (id, member, seq, key, time) comes from the entry. */
+export interface EventDraft {
+  readonly type: EventType;
+  readonly payload: Readonly<Record<string, EventValue>>;
+}
+
+type Mapping<E> = (entry: E) => readonly EventDraft[];
+
+const one = (type: EventType, payload: Readonly<Record<string, EventValue>>): readonly EventDraft[] => [
+  { type, payload },
+];
+
+/** Every entry kind's events: none where the entry tells nothing outside the ledger (a merge of lots). */
+export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, { kind: K }>> } = {
+  enroll: () => one("member.enrolled", {}),
+  purchase: (e) => one("purchase.recorded", { purchaseId: e.purchaseId, amount: e.amount, occurredAt: e.occurredAt }),
+  event: (e) => one("event.recorded", { eventType: e.type, occurredAt: e.occurredAt }),
+  refund: (e) => one("purchase.refunded", { purchaseId: e.purchaseId, amount: e.amount }),
+  referral: (e) => one("referral.recorded", { role: e.role, counterpartyId: e.counterpartyId }),
+  // A lot not yet available when earned is pending: its release is `availableAt` (docs/events.md).
+  earn: (e) =>
+    one(e.lot.availableAt > e.at ? "points.pending" : "points.earned", {
+      wallet: e.wallet,
+      points: e.points,
+      debtRepaid: e.debtRepaid,
+      lotId: e.id,
+      ruleId: e.ruleId,
+      purchaseId: e.purchaseId,
+      availableAt: e.lot.availableAt,
+      expiresAt: e.lot.expiresAt,
+    }),
+  spend: (e) => one("points.spent", { wallet: e.wallet, points: e.points }),
+  expire: (e) =>
+    one("points.expired", { wallet: e.wallet, points: e.points, lapsedAt: e.lapsedAt ?? null, lots: e.lots.length }),
+  reverse: (e) =>
+    one("points.reversed", {
+      wallet: e.wallet,
+      points: e.points,
+      debt: e.debt,
+      forgiven: e.forgiven,
+      purchaseId: e.purchaseId,
+    }),
+  adjust: (e) =>
+    one("points.adjusted", {
+      wallet: e.wallet,
+      points: e.points,
+      debtRepaid: e.debtRepaid,
+      expiresAt: e.lot?.expiresAt ?? null,
+    }),
+  tier: (e) =>
+    one(e.from === e.to ? "tier.reviewed" : "tier.changed", {
+      from: e.from,
+      to: e.to,
+      reason: e.reason,
+      guaranteedUntil: e.tier.guaranteedUntil,
+      graceUntil: e.tier.graceUntil,
+    }),
+  redeem: (e) =>
+    one("reward.redeemed", {
+      redemptionId: e.redemptionId,
+      rewardId: e.rewardId,
+      rewardKind: e.rewardKind,
+      wallet: e.wallet,
+      points: e.points,
+      quantity: e.quantity,
+      value: e.grant.value,
+      automatic: e.periodEnd !== null,
+    }),
+  cancel: (e) =>
+    one("reward.cancelled", {
+      redemptionId: e.redemptionId,
+      rewardId: e.rewardId,
+      wallet: e.wallet,
+      points: e.points,
+      regranted: e.regranted,
+      forfeited: e.forfeited,
+      debtRepaid: e.debtRepaid,
+    }),
+  transfer: (e) =>
+    one(e.direction === "out" ? "points.transferred.out" : "points.transferred.in", {
+      transferId: e.transferId,
+      counterpartyId: e.counterpartyId,
+      wallet: e.wallet,
+      points: e.points,
+      debtRepaid: e.debtRepaid,
+    }),
+  consolidate: () => [],
+};
+
+/** Commands that are the engine's own system work: their events carry no idempotency key. */
+const SYSTEM_WORK = new Set<string>(["expire", "reviewTiers", "convert"]);
+
+/** The events of one entry, with their ids, in the order its mapping gives them. */
+export function eventsOfEntry(entry: Entry): OutboxEvent[] {
+  const map = eventMappings[entry.kind] as Mapping<Entry>;
+  return map(entry).map((draft, index) => ({
+    id: entryEventId(entry.memberId, entry.seq, index),
+    type: draft.type,
+    memberId: entry.memberId,
+    seq: entry.seq,
+    occurredAt: entry.at,
+    key: SYSTEM_WORK.has(entry.command.type) ? null : entry.command.key,
+    payload: draft.payload,
+  }));
+}
+
+/** The events of a command's new entries (each member's in seq order), in entry order. */
+export function eventsOf(entries: readonly Entry[]): OutboxEvent[] {
+  return entries.flatMap(eventsOfEntry);
+}

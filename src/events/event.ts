@@ -1,0 +1,64 @@
+/**
+ * An outbox event: what the rest of a business hears of a commit (a webhook, a mail, a CRM update),
+ * in its wire/storage form. Written by the store in the same transaction as the entries it tells
+ * of, read in commit order through `engine.events` (docs/events.md). Events never carry personal
+ * data: no attributes, no birthday, no free-text reason, note or reference; a consumer that needs
+ * them reads the member.
+ */
+
+/** Every event type the engine writes: one or none per entry (src/events/derive.ts), and the sweeps' notices. */
+export type EventType =
+  | "member.enrolled"
+  | "purchase.recorded"
+  | "purchase.refunded"
+  | "event.recorded"
+  | "referral.recorded"
+  | "points.earned"
+  | "points.pending"
+  | "points.spent"
+  | "points.expired"
+  | "points.reversed"
+  | "points.adjusted"
+  | "points.transferred.out"
+  | "points.transferred.in"
+  | "tier.changed"
+  | "tier.reviewed"
+  | "reward.redeemed"
+  | "reward.cancelled"
+  | "points.expiring_soon";
+
+/** A payload value: ids, decimal strings, ISO instants, counts and flags. Never a JS number for an amount. */
+export type EventValue = string | number | boolean | null;
+
+export interface OutboxEvent {
+  /**
+   * Stable and unique in the program's feed: `<member>/<seq>/<index>` for an entry's events (the
+   * member id URI-encoded), `<member>/expiring/<wallet>/<expiresAt>` for a notice. A redelivery
+   * carries the same id, so a consumer can drop what it has already handled.
+   */
+  readonly id: string;
+  readonly type: EventType;
+  readonly memberId: string;
+  /** The entry's seq (a notice: the member's last seq when it was written). Per member, events come in seq order. */
+  readonly seq: number;
+  /** When it happened, ISO 8601 UTC: the entry's `at`, or the sweep's instant for a notice. */
+  readonly occurredAt: string;
+  /** The idempotency key of the command that caused it; null for system work (sweeps, due work of a sweep). */
+  readonly key: string | null;
+  readonly payload: Readonly<Record<string, EventValue>>;
+}
+
+/** A page of the feed, and the cursor to pass back for the next one. */
+export interface EventPage {
+  readonly events: readonly OutboxEvent[];
+  /** Opaque: pass it as `after` to continue. Unchanged (the `after` given) when nothing new was read. */
+  readonly cursor: string | null;
+}
+
+/** The id of an entry's `index`-th event: injective, since seq and index are digits and come last. */
+export const entryEventId = (memberId: string, seq: number, index: number): string =>
+  `${encodeURIComponent(memberId)}/${seq}/${index}`;
+
+/** The id of the "expiring soon" notice of a wallet's points at one expiry: a rerun of the sweep writes the same id. */
+export const expiringNoticeId = (memberId: string, wallet: string, expiresAt: string): string =>
+  `${encodeURIComponent(memberId)}/expiring/${encodeURIComponent(wallet)}/${expiresAt}`;
