@@ -21,6 +21,7 @@ import { pointCommands } from "./points.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
 import { liabilityCommands } from "./liability.js";
+import { importCommands } from "./import-member.js";
 import { rewardCommands } from "./rewards.js";
 import { sweepCommands } from "./sweeps.js";
 import { tierCommands } from "./tiers.js";
@@ -133,6 +134,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...tierCommands(ctx),
     ...rewardCommands(ctx),
     ...transferReferralCommands(ctx),
+    ...importCommands(ctx),
   };
 }
 

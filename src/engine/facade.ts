@@ -5,6 +5,7 @@
 import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
+import type { ImportMemberCommand } from "./import-schema.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
 import type {
   CancelResult,
@@ -12,6 +13,7 @@ import type {
   EarnResult,
   EnrollResult,
   ExpiringSoonPage,
+  ImportResult,
   PointsResult,
   PreviewResult,
   RedeemResult,
@@ -95,4 +97,17 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * (`capabilities.liability`): the month-end liability. STORE_FAILURE on a store without it.
    */
   liability(options?: LiabilityOptions): Promise<LiabilityReport>;
+  /**
+   * Brings in a member from another loyalty system with their opening state: lots with their
+   * dates, wallet totals and debt, tier, tier metrics, cap and limit counters, refundable purchases
+   * (docs/migrating.md). The member must not exist yet (MEMBER_EXISTS); every bad field is reported
+   * with its path and nothing is written (INVALID_COMMAND, CURRENCY_MISMATCH).
+   */
+  importMember(command: ImportMemberCommand): Promise<Replayable<ImportResult>>;
+  /**
+   * A member as the importMember command that brings them, as they are, into another store: for
+   * moving between stores, and for checking an import against its source. `key` defaults to
+   * `import:<memberId>`.
+   */
+  exportMember(memberId: string, options?: { readonly key?: string }): Promise<ImportMemberCommand>;
 }

@@ -286,6 +286,22 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     MEMBER_NOT_FOUND: async () => (await world()).engine.rewards("nobody"),
     STORE_FAILURE: async () => storeDown((w) => w.engine.rewards("ann")),
   },
+  importMember: {
+    MEMBER_EXISTS: async () =>
+      (await world()).engine.importMember({ key: "k", memberId: "ann", joinedAt: "2025-01-01T00:00:00Z" }),
+    CURRENCY_MISMATCH: async () =>
+      (await world()).engine.importMember({
+        key: "k",
+        memberId: "dan",
+        joinedAt: "2025-01-01T00:00:00Z",
+        currency: "EUR",
+      }),
+  },
+  exportMember: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.exportMember("nobody"),
+    INVALID_COMMAND: async () => (await world()).engine.exportMember(""),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.exportMember("ann")),
+  },
 };
 
 type World = Awaited<ReturnType<typeof world>>;
@@ -315,6 +331,14 @@ export const validCalls: Record<string, (w: World, key: string) => Promise<unkno
     (w.arm(), w.engine.transfer({ key, fromMemberId: "ann", toMemberId: "bob", wallet: "points", points: "5" })),
   refer: (w, key) => (w.arm(), w.engine.refer({ key, referrerId: "ann", referredId: "bob" })),
   restock: (w, key) => (w.arm(), w.engine.restock({ key, rewardId: "mug", units: 5 })),
+  importMember: (w, key) =>
+    (w.arm(),
+    w.engine.importMember({
+      key,
+      memberId: "dan",
+      joinedAt: "2025-01-01T00:00:00Z",
+      lots: [{ wallet: "points", amount: "10", earnedAt: "2026-01-01T00:00:00Z" }],
+    })),
 };
 
 /** Which failure of a world each code every write command can raise comes from. */
