@@ -11,9 +11,9 @@ import type { LoyaltyEngine } from "./facade.js";
 import { openingState } from "./import-check.js";
 import { importMemberSchema } from "./import-schema.js";
 import { parse } from "./inputs.js";
-import { loadKnown } from "./store-calls.js";
+import { guard, loadKnown } from "./store-calls.js";
 import type { ImportResult } from "./results.js";
-import { writeOne } from "./write-path.js";
+import { write } from "./write-path.js";
 import { enrollSchema } from "./commands.js";
 
 export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importMember" | "exportMember"> {
@@ -21,15 +21,15 @@ export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importM
   return {
     async importMember(input) {
       const command = parse(importMemberSchema, input, "importMember");
-      return writeOne<ImportResult>(
+      const { memberId } = command;
+      return write<ImportResult>(
         ctx,
         "import",
         { raw: input, parsed: command },
         command.key,
-        command.memberId,
-        false,
-        (w) => {
-          const opening = openingState(program, command, w.now);
+        [{ id: memberId, mustExist: false }],
+        async ([w]) => {
+          const opening = openingState(program, command, w!.now);
           if (!opening.ok) {
             const { issues } = opening;
             if (opening.currencyOnly) throw new LoyaltyError("CURRENCY_MISMATCH", issues[0]!.message, { issues });
@@ -37,8 +37,13 @@ export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importM
               issues,
             });
           }
-          w.append(opening.body);
-          return { memberId: command.memberId };
+          w!.append(opening.body);
+          if (!program.uniquePurchaseIds) return { result: { memberId } };
+          // Purchase ids once across members (purchases.uniqueAcrossMembers): the imported purchases
+          // are claimed as recordPurchase claims them, so no other member can record them later.
+          const ids = opening.body.purchases.map((p) => p.purchaseId);
+          await refuseClaimed(ctx, memberId, ids);
+          return { result: { memberId }, purchaseClaims: ids.map((purchaseId) => ({ purchaseId, memberId })) };
         },
       );
     },
@@ -48,4 +53,15 @@ export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importM
       return exportCommand(await loadKnown(ctx, id), options.key ?? `import:${id}`);
     },
   };
+}
+
+/** Refuses purchase ids another member claimed: DUPLICATE_PURCHASE, at each one's path. */
+async function refuseClaimed(ctx: EngineContext, memberId: string, purchaseIds: readonly string[]): Promise<void> {
+  const issues = [];
+  for (const [i, purchaseId] of purchaseIds.entries()) {
+    const owner = await guard(() => ctx.store.findPurchaseOwner!(ctx.program.id, purchaseId));
+    if (owner !== null && owner !== memberId)
+      issues.push({ path: ["purchases", i, "purchaseId"], message: messages.purchaseOfAnotherMember(purchaseId) });
+  }
+  if (issues.length > 0) throw new LoyaltyError("DUPLICATE_PURCHASE", issues[0]!.message, { issues });
 }

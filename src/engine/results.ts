@@ -144,7 +144,7 @@ export interface EnrollResult {
 
 export interface ImportResult {
   readonly memberId: string;
-  /** The import entry (and, in a program with tiers and no tier given, the member's first tier entry). */
+  /** The import entry (and, in a program with tiers given no tier, its first tier entries: joined, and any promotion the imported metrics earn). */
   readonly entries: readonly Entry[];
 }
 

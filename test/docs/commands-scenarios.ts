@@ -287,6 +287,22 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     STORE_FAILURE: async () => storeDown((w) => w.engine.rewards("ann")),
   },
   importMember: {
+    DUPLICATE_PURCHASE: async () => {
+      // A program that records each purchase id once across members: ann's p1 cannot come in for dan.
+      const unique = createLoyaltyEngine({
+        program: { ...program, purchases: { uniqueAcrossMembers: true } },
+        store: createMemoryStore(),
+        clock: () => Date.parse("2026-03-02T10:00:00Z"),
+      });
+      await unique.enroll({ key: "e-ann", memberId: "ann" });
+      await unique.recordPurchase({ key: "p-ann", memberId: "ann", purchaseId: "p1", amount: "5", currency: "GBP" });
+      return unique.importMember({
+        key: "k",
+        memberId: "dan",
+        joinedAt: "2025-01-01T00:00:00Z",
+        purchases: [{ purchaseId: "p1", amount: "5", occurredAt: "2026-03-01T00:00:00Z" }],
+      });
+    },
     MEMBER_EXISTS: async () =>
       (await world()).engine.importMember({ key: "k", memberId: "ann", joinedAt: "2025-01-01T00:00:00Z" }),
     CURRENCY_MISMATCH: async () =>

@@ -141,6 +141,43 @@ describe("importMember", () => {
     expect((await engine.summary("ann")).wallets.points!.lifetime.expired).toBe("70");
   });
 
+  it("claims its purchases where purchase ids are unique across members, and refuses one another member holds", async () => {
+    const { engine, store } = testEngine(tierProgram({}, { purchases: { uniqueAcrossMembers: true } }), NOW);
+    await engine.enroll({ key: "e-bob", memberId: "bob" });
+    await engine.recordPurchase({
+      key: "p-bob",
+      memberId: "bob",
+      purchaseId: "o-77",
+      amount: "10.00",
+      currency: "GBP",
+    });
+    const before = await storeFingerprint(store, program.id, ["ann"], ["import:ann"]);
+    const e = await expectError(engine.importMember(record()), "DUPLICATE_PURCHASE");
+    expect(e.issues.map((i) => i.path.join("."))).toEqual(["purchases.0.purchaseId"]);
+    expect(await storeFingerprint(store, program.id, ["ann"], ["import:ann"])).toBe(before);
+    const r = record();
+    r.purchases![0] = { ...r.purchases![0]!, purchaseId: "o-78" };
+    r.lots![1] = { ...r.lots![1]!, purchaseId: "o-78" };
+    await engine.importMember(r);
+    await expectError(
+      engine.recordPurchase({ key: "p-bob-2", memberId: "bob", purchaseId: "o-78", amount: "10.00", currency: "GBP" }),
+      "DUPLICATE_PURCHASE",
+    );
+  });
+
+  it("starts a member of a tiered program with no tier given in the tier their metrics qualify for", async () => {
+    const { engine } = setup();
+    const { tier: _, ...r } = record();
+    const result = await engine.importMember(r);
+    // As for an enrolled member: the base tier on joining, then the promotion the metrics earn at once.
+    expect(result.entries.map((e) => (e.kind === "tier" ? `tier:${e.reason}:${e.to}` : e.kind))).toEqual([
+      "import",
+      "tier:joined:bronze",
+      "tier:promotion:silver",
+    ]);
+    expect((await engine.summary("ann")).tier).toMatchObject({ id: "silver", since: "2026-06-10T12:00:00.000Z" });
+  });
+
   it("opens debt: the next earnings repay it first", async () => {
     const { engine } = setup();
     await engine.importMember({
