@@ -5,7 +5,7 @@
  * again; this module says what to fix.
  */
 import type { FieldIssue } from "../errors/loyalty-error.js";
-import { messages } from "../errors/messages.js";
+import { importIssues as issue, messages } from "../errors/messages.js";
 import { lotRecord } from "../expiry/policy.js";
 import type { ImportEntry, OpeningCounters, OpeningLot, OpeningPurchase } from "../ledger/entries.js";
 import type { WalletTotals } from "../ledger/state.js";
@@ -79,14 +79,15 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
     if (purchaseIds.has(p.purchaseId)) bad([...at, "purchaseId"], f.duplicateId(p.purchaseId));
     purchaseIds.add(p.purchaseId);
     const refunded = cash([...at, "refunded"], p.refunded ?? "0");
-    if (new Decimal(refunded).gt(cash([...at, "amount"], p.amount))) bad([...at, "refunded"], f.refundedAboveAmount);
+    if (new Decimal(refunded).gt(cash([...at, "amount"], p.amount)))
+      bad([...at, "refunded"], issue.refundedAboveAmount);
     const earned = perWallet([...at, "earned"], p.earned);
     const settled = perWallet([...at, "settled"], p.settled);
     const reversed = perWallet([...at, "reversed"], p.reversed);
     for (const [w, v] of Object.entries(settled))
-      if (new Decimal(v).gt(earned[w] ?? ZERO)) bad([...at, "settled", w], f.settledAboveEarned);
+      if (new Decimal(v).gt(earned[w] ?? ZERO)) bad([...at, "settled", w], issue.settledAboveEarned);
     for (const [w, v] of Object.entries(reversed))
-      if (new Decimal(v).gt(settled[w] ?? ZERO)) bad([...at, "reversed", w], f.reversedAboveSettled);
+      if (new Decimal(v).gt(settled[w] ?? ZERO)) bad([...at, "reversed", w], issue.reversedAboveSettled);
     purchases.push({
       purchaseId: p.purchaseId,
       amount: p.amount,
@@ -105,13 +106,13 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
     wallet([...at, "wallet"], l.wallet);
     const amount = pts([...at, "amount"], l.amount);
     const remaining = pts([...at, "remaining"], l.remaining ?? l.amount);
-    if (new Decimal(remaining).gt(amount)) bad([...at, "remaining"], f.remainingAboveAmount);
+    if (new Decimal(remaining).gt(amount)) bad([...at, "remaining"], issue.remainingAboveAmount);
     const earnedAt = when([...at, "earnedAt"], l.earnedAt);
     const availableAt = l.availableAt === undefined ? earnedAt : instantMs(l.availableAt);
-    if (availableAt < earnedAt) bad([...at, "availableAt"], f.availableBeforeEarned);
+    if (availableAt < earnedAt) bad([...at, "availableAt"], issue.availableBeforeEarned);
     if (l.ruleId !== undefined && !program.rules.has(l.ruleId)) bad([...at, "ruleId"], f.unknownRule(l.ruleId));
     if (l.purchaseId !== undefined && !purchaseIds.has(l.purchaseId))
-      bad([...at, "purchaseId"], f.unknownImportedPurchase(l.purchaseId));
+      bad([...at, "purchaseId"], issue.unknownImportedPurchase(l.purchaseId));
     let expiresAt: number | null;
     if (l.expiresAt === undefined) {
       const policy = program.wallets.has(l.wallet)
@@ -119,7 +120,7 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
         : null;
       expiresAt = policy === null ? null : Date.parse(policy);
     } else expiresAt = l.expiresAt === null ? null : instantMs(l.expiresAt);
-    if (expiresAt !== null && expiresAt <= earnedAt) bad([...at, "expiresAt"], f.expiryBeforeEarning);
+    if (expiresAt !== null && expiresAt <= earnedAt) bad([...at, "expiresAt"], issue.expiryBeforeEarning);
     held.set(l.wallet, (held.get(l.wallet) ?? ZERO).plus(remaining));
     return {
       wallet: l.wallet,
@@ -156,9 +157,9 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
     let earned = fig("earned");
     if (life.earned === undefined) {
       earned = net.minus(others);
-      if (earned.isNeg()) bad([...at, "lifetime", "earned"], f.openingEarnedNegative(earned.toFixed()));
+      if (earned.isNeg()) bad([...at, "lifetime", "earned"], issue.openingEarnedNegative(earned.toFixed()));
     } else if (!earned.plus(others).eq(net))
-      bad([...at, "lifetime"], f.openingUnbalanced(earned.plus(others).toFixed(), net.toFixed()));
+      bad([...at, "lifetime"], issue.openingUnbalanced(earned.plus(others).toFixed(), net.toFixed()));
     const totals = { earned, debt } as Record<keyof WalletTotals, Decimal>;
     for (const name of LIFETIME) if (name !== "earned") totals[name] = fig(name);
     wallets[w] = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v.toFixed()])) as Record<
@@ -198,7 +199,7 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
     if (tiers === null) bad(["metrics"], f.noTiers);
     if (bucket !== ALL_BUCKET && !isLocalDate(bucket)) bad(["metrics", bucket], f.notLocalDate);
     for (const key of Object.keys(byKey))
-      if (tiers !== null && !tiers.metricKeys.has(key)) bad(["metrics", bucket, key], f.unknownMetric(key));
+      if (tiers !== null && !tiers.metricKeys.has(key)) bad(["metrics", bucket, key], issue.unknownMetric(key));
     const places = (key: string) =>
       key.startsWith("points:") ? program.scale : key === "spend" ? program.currencyPlaces : 0;
     openingMetrics[bucket] = {};
@@ -218,7 +219,7 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
   }
   const limits: Record<string, OpeningCounters> = {};
   for (const [name, byPeriod] of Object.entries(c.limits ?? {})) {
-    if (!knownCounter(program, name)) bad(["limits", name], f.unknownCounter(name));
+    if (!knownCounter(program, name)) bad(["limits", name], issue.unknownCounter(name));
     limits[name] = counters(["limits", name], byPeriod);
   }
   const instants = (path: string, byName: Record<string, string | Date> | undefined, wallets: boolean) => {
