@@ -16,6 +16,11 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const DAY = 86_400_000;
 const START = Date.parse("2026-01-15T10:00:00Z");
 const REWARDS = ["voucher-5", "tote-bag", "school", "clubcard"];
+/** The example program where a refund may leave debt: imported debt is repaid by the next earnings on both sides. */
+const withDebt = {
+  ...exampleProgram,
+  refunds: { negativeBalance: "allow_debt", baseRule: "base" },
+} as ProgramDefinition;
 
 /** A summary without its redemptions: an import brings none (docs/migrating.md, "What is not carried"). */
 const view = ({ redemptions: _, ...rest }: MemberSummary) => rest;
@@ -43,12 +48,12 @@ async function moveOver(source: LoyaltyEngine, target: LoyaltyEngine, memberId: 
 }
 
 describe("importMember: export -> import -> the same member", () => {
-  it("on the example program: same summary, invariants hold, and the same later commands keep them equal", async () => {
+  it("on the example program (and with debt allowed): same summary, invariants hold, and the same later commands keep them equal", async () => {
     const script = fc.array(operationArb(undefined, { rewards: true }), { minLength: 1, maxLength: 30 });
     const later = fc.array(operationArb(), { minLength: 1, maxLength: 15 });
     await fc.assert(
-      fc.asyncProperty(script, later, async (before, after) => {
-        const { source, target, advance } = pair(exampleProgram);
+      fc.asyncProperty(fc.constantFrom(exampleProgram, withDebt), script, later, async (program, before, after) => {
+        const { source, target, advance } = pair(program);
         await source.engine.enroll({ key: "enroll", memberId: "m", birthday: "1990-06-15" });
         const on = (engine: LoyaltyEngine) => ({
           engine,
@@ -61,7 +66,7 @@ describe("importMember: export -> import -> the same member", () => {
         await runOperations({ ...on(source.engine), advance: source.t.advance }, before);
         target.t.set(source.t.now());
         await moveOver(source.engine, target.engine, "m");
-        expect(await memberViolations(target.store, exampleProgram.id, "m", target.t.now())).toEqual([]);
+        expect(await memberViolations(target.store, program.id, "m", target.t.now())).toEqual([]);
         // The same commands on both, the clock moved for both at once.
         const refusals = await Promise.all([
           runOperations(
@@ -77,7 +82,7 @@ describe("importMember: export -> import -> the same member", () => {
         advance(400 * DAY);
         await Promise.all([source.engine.expire(), target.engine.expire()]);
         expect(view(await target.engine.summary("m"))).toEqual(view(await source.engine.summary("m")));
-        expect(await memberViolations(target.store, exampleProgram.id, "m", target.t.now())).toEqual([]);
+        expect(await memberViolations(target.store, program.id, "m", target.t.now())).toEqual([]);
       }),
       { numRuns: RUNS },
     );
