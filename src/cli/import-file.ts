@@ -8,7 +8,13 @@ import { fieldSplitter } from "./history-file.js";
 
 /** One member's record, or why its lines could not be read; `line` is the member's first line (1-based). */
 export type ImportRecord =
-  | { readonly line: number; readonly memberId: string | null; readonly command: ImportMemberCommand }
+  | {
+      readonly line: number;
+      readonly memberId: string | null;
+      readonly command: ImportMemberCommand;
+      /** CSV: the line of each lot, so that a refusal at `lots.N` names the row it came from. */
+      readonly lotLines?: readonly number[];
+    }
   | { readonly line: number; readonly memberId: string | null; readonly error: string };
 
 const lines = (text: string) => text.replace(/^\uFEFF/, "").split(/\r?\n/);
@@ -68,10 +74,11 @@ export function readCsv(text: string): { records: ImportRecord[] } | { error: st
     if (!header.includes(required)) return { error: `no ${required} column` };
   const records: ImportRecord[] = [];
   const seen = new Set<string>();
-  let group: { line: number; memberId: string; rows: Row[] } | null = null;
+  let group: { line: number; memberId: string; rows: (Row & { line: number })[] } | null = null;
   const close = () => {
-    if (group !== null)
-      records.push({ line: group.line, memberId: group.memberId, command: toCommand(group.memberId, group.rows) });
+    if (group === null) return;
+    const { command, lotLines } = toCommand(group.memberId, group.rows);
+    records.push({ line: group.line, memberId: group.memberId, command, lotLines });
   };
   for (let i = 1; i < all.length; i++) {
     if (all[i]!.trim() === "") continue;
@@ -80,7 +87,7 @@ export function readCsv(text: string): { records: ImportRecord[] } | { error: st
       records.push({ line: i + 1, memberId: null, error: `expected ${header.length} fields, got ${fields.length}` });
       continue;
     }
-    const row: Row = {};
+    const row: Row & { line: number } = { line: i + 1 };
     header.forEach((h, j) => (row[h as Column] = fields[j]!.trim()));
     const memberId = row.memberId ?? "";
     if (group !== null && group.memberId === memberId) {
@@ -106,7 +113,11 @@ export function readCsv(text: string): { records: ImportRecord[] } | { error: st
 
 const given = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
 
-function toCommand(memberId: string, rows: readonly Row[]): ImportMemberCommand {
+function toCommand(
+  memberId: string,
+  rows: readonly (Row & { line: number })[],
+): { command: ImportMemberCommand; lotLines: number[] } {
+  const lotLines: number[] = [];
   const first = rows[0]!;
   const wallets: Record<string, { debt?: string; lifetime: { spent?: string; expired?: string } }> = {};
   const lots: NonNullable<ImportMemberCommand["lots"]> = [];
@@ -126,6 +137,7 @@ function toCommand(memberId: string, rows: readonly Row[]): ImportMemberCommand 
     const remaining = given(row.remaining),
       availableAt = given(row.availableAt),
       expiresAt = given(row.expiresAt);
+    lotLines.push(row.line);
     lots.push({
       wallet,
       amount,
@@ -136,7 +148,7 @@ function toCommand(memberId: string, rows: readonly Row[]): ImportMemberCommand 
     });
   }
   const birthday = given(first.birthday);
-  return {
+  const command: ImportMemberCommand = {
     key: `import:${memberId}`,
     memberId,
     joinedAt: first.joinedAt ?? "",
@@ -144,4 +156,5 @@ function toCommand(memberId: string, rows: readonly Row[]): ImportMemberCommand 
     ...(Object.keys(wallets).length > 0 ? { wallets } : {}),
     ...(lots.length > 0 ? { lots } : {}),
   };
+  return { command, lotLines };
 }

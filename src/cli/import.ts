@@ -90,8 +90,15 @@ async function importOne(engine: LoyaltyEngine, record: ImportRecord): Promise<O
     return { kind: result.replayed ? "replayed" : "imported" };
   } catch (e) {
     if (!isLoyaltyError(e)) throw e;
+    // A CSV lot's issue names the row it came from, beside its path in the record.
+    const row = (path: readonly (string | number)[]) => {
+      const line = path[0] === "lots" && typeof path[1] === "number" ? record.lotLines?.[path[1]] : undefined;
+      return line === undefined ? "" : ` (line ${line})`;
+    };
     const reasons =
-      e.issues.length === 0 ? [e.message] : e.issues.map((i) => `${i.path.join(".") || "(record)"}: ${i.message}`);
+      e.issues.length === 0
+        ? [e.message]
+        : e.issues.map((i) => `${i.path.join(".") || "(record)"}${row(i.path)}: ${i.message}`);
     return { kind: "refused", code: e.code, reasons };
   }
 }

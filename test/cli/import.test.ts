@@ -78,7 +78,7 @@ describe("loyalty-engine import", () => {
   it("reads CSV: one lot per row grouped by member, wallet figures once, `never` for no expiry; apart rows refused", async () => {
     const { io, code } = await run(["--input", file("members.csv", csv)]);
     expect(code).toBe(0);
-    expect(io.stdout).toContain(`members.csv:5: member "4413" refused: INVALID_COMMAND\n  lots.0.remaining: `);
+    expect(io.stdout).toContain(`members.csv:5: member "4413" refused: INVALID_COMMAND\n  lots.0.remaining (line 5): `);
     expect(io.stdout).toContain(
       `members.csv:6: member "4411" refused: UNREADABLE\n  rows of member "4411" are not together`,
     );
@@ -92,6 +92,7 @@ describe("loyalty-engine import", () => {
     if ("error" in read) throw new Error(read.error);
     const first = read.records[0]!;
     if (!("command" in first)) throw new Error(first.error);
+    expect(first.lotLines).toEqual([2, 3]);
     expect(first.command).toEqual({
       key: "import:4411",
       memberId: "4411",
