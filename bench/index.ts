@@ -22,6 +22,8 @@
  *     the 39-week holdout, each fit's CPU and wall time, the grouped likelihood beside a plain sum.
  *  l. `simulate` over CDNOW beside the plain engine replay of the same purchases (bench/simulate.ts):
  *     time per command of each, their ratio, the 10 s target.
+ *  m. importMember in bulk on the memory store beside recordPurchase (bench/import.ts): imports/s,
+ *     purchases/s, the ratio of CPU time per command, a check of every imported member's figures.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -38,6 +40,7 @@ import {
 import { expiryBench } from "./expiry.js";
 import { contentionBench } from "./contention.js";
 import { historyBench } from "./history.js";
+import { importBench } from "./import.js";
 import { insightsBench } from "./insights.js";
 import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
@@ -236,8 +239,12 @@ async function main() {
   const simulation = simulateBench();
   console.log(`${simulation.lines.join("\n")}\n`);
 
+  const imports = await importBench();
+  console.log(`${imports.lines.join("\n")}\n`);
+
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (!agree || h.failed || pgFigures.failed || replayFigures.failed || simulation.failed) process.exitCode = 1;
+  if (!agree || h.failed || pgFigures.failed || replayFigures.failed || simulation.failed || imports.failed)
+    process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

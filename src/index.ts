@@ -12,6 +12,7 @@ export type {
   RefundResult,
   PointsResult,
   EnrollResult,
+  ImportResult,
   PreviewResult,
   AwardLine,
   Replayable,
@@ -51,6 +52,8 @@ export type {
   ReviewTiersOptions,
   ConvertOptions,
 } from "./engine/commands.js";
+export type { ImportMemberCommand } from "./engine/import-schema.js";
+export { exportCommand as exportMemberCommand } from "./engine/export-member.js";
 export type { CodeGenerator } from "./rewards/grant.js";
 
 export { compileProgram } from "./program/compile.js";
@@ -117,6 +120,10 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  ImportEntry,
+  OpeningLot,
+  OpeningPurchase,
+  OpeningCounters,
   EventEntry,
   Grant,
   PeriodKeys,

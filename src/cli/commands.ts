@@ -1,4 +1,5 @@
 import type { CliCommand } from "./io.js";
+import { importCommand } from "./import.js";
 import { insightsCommand } from "./insights.js";
 import { simulateCommand } from "./simulate.js";
 
@@ -7,6 +8,7 @@ import { simulateCommand } from "./simulate.js";
  * adds one line here.
  */
 export const commands: Readonly<Record<string, CliCommand>> = {
+  import: importCommand,
   insights: insightsCommand,
   simulate: simulateCommand,
 };

@@ -15,7 +15,7 @@ import { EXIT, type CliCommand, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 import { parseSimulateArgs, SIMULATE_USAGE } from "./simulate-args.js";
 
-async function loadProgram(path: string, io: CliIo): Promise<Program | null> {
+export async function loadProgram(path: string, io: CliIo): Promise<Program | null> {
   let input: unknown;
   try {
     input = JSON.parse(await readFile(path, "utf8"));

@@ -12,7 +12,8 @@ const scalar = z.union([storableText(0, 500), z.number().refine(Number.isFinite,
   error: () => f.expectedType("a string, finite number or boolean"),
 });
 // zod drops an own "__proto__" key without a word (JSON.parse can make one): refuse it first.
-const attributes = z
+// Exported for importMember's schema (import-schema.ts), which is long enough for a file of its own.
+export const attributesSchema = z
   .custom<Record<string, unknown>>(() => true)
   .superRefine((v, ctx) => {
     if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
@@ -23,6 +24,8 @@ const attributes = z
       .record(storableText(1, 100), scalar)
       .refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }),
   );
+
+const attributes = attributesSchema;
 
 const amount = decimalString({ sign: "positive" });
 

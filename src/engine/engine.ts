@@ -22,6 +22,7 @@ import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
 import { liabilityCommands } from "./liability.js";
 import { eventCommands } from "./events.js";
+import { importCommands } from "./import-member.js";
 import { rewardCommands } from "./rewards.js";
 import { sweepCommands } from "./sweeps.js";
 import { tierCommands } from "./tiers.js";
@@ -135,6 +136,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...tierCommands(ctx),
     ...rewardCommands(ctx),
     ...transferReferralCommands(ctx),
+    ...importCommands(ctx),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
+import type { ImportMemberCommand } from "./import-schema.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
 import type { EventPage } from "../store/port.js";
 import type {
@@ -14,6 +15,7 @@ import type {
   EnrollResult,
   ExpiringSoonPage,
   NotifyResult,
+  ImportResult,
   PointsResult,
   PreviewResult,
   RedeemResult,
@@ -110,4 +112,17 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * version compare-and-set. A rerun writes no notice twice (the store skips a known event id).
    */
   notify(options: schemas.NotifyOptions): Promise<NotifyResult>;
+  /**
+   * Brings in a member from another loyalty system with their opening state: lots with their
+   * dates, wallet totals and debt, tier, tier metrics, cap and limit counters, refundable purchases
+   * (docs/migrating.md). The member must not exist yet (MEMBER_EXISTS); every bad field is reported
+   * with its path and nothing is written (INVALID_COMMAND, CURRENCY_MISMATCH).
+   */
+  importMember(command: ImportMemberCommand): Promise<Replayable<ImportResult>>;
+  /**
+   * A member as the importMember command that brings them, as they are, into another store: for
+   * moving between stores, and for checking an import against its source. `key` defaults to
+   * `import:<memberId>`.
+   */
+  exportMember(memberId: string, options?: { readonly key?: string }): Promise<ImportMemberCommand>;
 }

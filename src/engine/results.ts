@@ -155,6 +155,12 @@ export interface EnrollResult {
   readonly entries: readonly Entry[];
 }
 
+export interface ImportResult {
+  readonly memberId: string;
+  /** The import entry (and, in a program with tiers given no tier, its first tier entries: joined, and any promotion the imported metrics earn). */
+  readonly entries: readonly Entry[];
+}
+
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 

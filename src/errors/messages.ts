@@ -188,3 +188,27 @@ export const messages = {
     badCode: "The `codes` generator returned something other than 1 to 200 characters of storable text.",
   },
 } as const;
+
+/**
+ * importMember's field issues: an opening state that does not hold together. An object of its own
+ * so that bundles that never import a member (the PostgreSQL store's) leave these texts out.
+ */
+export const importIssues = {
+  remainingAboveAmount: "A lot cannot hold more than it was credited with: remaining must be at most amount.",
+  availableBeforeEarned:
+    "Points cannot become available before they were earned: availableAt must not lie before earnedAt.",
+  expiryBeforeEarning: "A lot cannot expire before it was earned: expiresAt must lie after earnedAt.",
+  unknownImportedPurchase: (purchaseId: string) =>
+    `No purchase "${purchaseId}" in this import's purchases; list the purchase, or leave purchaseId out.`,
+  refundedAboveAmount: "More money cannot have been refunded than the purchase's amount.",
+  settledAboveEarned: "More points cannot have been settled than the purchase earned in this wallet.",
+  reversedAboveSettled: "Points reversed are part of those settled: at most the settled figure.",
+  unknownMetric: (key: string) =>
+    `No tier threshold reads metric "${key}" in this program (points:<wallet>, spend, purchases, events:<type>).`,
+  unknownCounter: (name: string) =>
+    `No limit counter "${name}" in this program (reward:<rewardId>, transfers:<wallet>, referrals).`,
+  openingUnbalanced: (net: string, held: string) =>
+    `The lifetime figures do not balance: earned - spent - expired - reversed + adjusted + transferredIn - transferredOut is ${net}, but the lots hold ${held} net of debt. Fix a figure, or leave earned out to have it derived.`,
+  openingEarnedNegative: (earned: string) =>
+    `Derived from the other figures, lifetime earned would be ${earned}, below zero: give the figures (spent, reversed...) that account for the debt.`,
+} as const;

@@ -27,6 +27,15 @@ const one = (type: EventType, payload: Readonly<Record<string, EventValue>>): re
 /** Every entry kind's events: none where the entry tells nothing outside the ledger (a merge of lots). */
 export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, { kind: K }>> } = {
   enroll: () => one("member.enrolled", {}),
+  // The opening state itself is the member's to read; the event says it arrived and how much came.
+  import: (e) =>
+    one("member.imported", {
+      joinedAt: e.joinedAt,
+      asOf: e.asOf,
+      tier: e.tier?.id ?? null,
+      lots: e.lots.length,
+      purchases: e.purchases.length,
+    }),
   purchase: (e) => one("purchase.recorded", { purchaseId: e.purchaseId, amount: e.amount, occurredAt: e.occurredAt }),
   event: (e) => one("event.recorded", { eventType: e.type, occurredAt: e.occurredAt }),
   refund: (e) => one("purchase.refunded", { purchaseId: e.purchaseId, amount: e.amount }),

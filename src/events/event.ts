@@ -9,6 +9,7 @@
 /** Every event type the engine writes: one or none per entry (src/events/derive.ts), and the sweeps' notices. */
 export type EventType =
   | "member.enrolled"
+  | "member.imported"
   | "purchase.recorded"
   | "purchase.refunded"
   | "event.recorded"

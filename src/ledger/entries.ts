@@ -19,6 +19,7 @@ import type { CancelEntry } from "./kinds/cancel.js";
 import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
+import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -40,6 +41,10 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  ImportEntry,
+  OpeningLot,
+  OpeningPurchase,
+  OpeningCounters,
 };
 
 export type Entry =
@@ -57,7 +62,8 @@ export type Entry =
   | CancelEntry
   | TransferEntry
   | ReferralEntry
-  | ConsolidateEntry;
+  | ConsolidateEntry
+  | ImportEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

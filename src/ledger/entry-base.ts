@@ -3,7 +3,10 @@
  * metric stamp, and the wire forms of lots and draws. Each kind's own fields are in ./kinds/.
  */
 import type { PeriodKeys } from "../shared/periods.js";
-/** The command that wrote an entry; "expire", "reviewTiers" and "convert" are the engine's own sweeps. */
+/**
+ * The command that wrote an entry; "expire", "reviewTiers" and "convert" are the engine's own sweeps;
+ * "import" brings a member in from another system (importMember).
+ */
 export type CommandType =
   | "enroll"
   | "purchase"
@@ -19,7 +22,8 @@ export type CommandType =
   | "transfer"
   | "refer"
   | "restock"
-  | "convert";
+  | "convert"
+  | "import";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
 export type { PeriodKeys };

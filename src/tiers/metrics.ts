@@ -73,6 +73,8 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   cancel: null,
   transfer: null,
   referral: null,
+  // An import sets the counters whole (its `openingMetrics`), as the source counted them.
+  import: null,
 };
 
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */

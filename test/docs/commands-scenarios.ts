@@ -295,6 +295,38 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     MEMBER_NOT_FOUND: async () => (await world()).engine.rewards("nobody"),
     STORE_FAILURE: async () => storeDown((w) => w.engine.rewards("ann")),
   },
+  importMember: {
+    DUPLICATE_PURCHASE: async () => {
+      // A program that records each purchase id once across members: ann's p1 cannot come in for dan.
+      const unique = createLoyaltyEngine({
+        program: { ...program, purchases: { uniqueAcrossMembers: true } },
+        store: createMemoryStore(),
+        clock: () => Date.parse("2026-03-02T10:00:00Z"),
+      });
+      await unique.enroll({ key: "e-ann", memberId: "ann" });
+      await unique.recordPurchase({ key: "p-ann", memberId: "ann", purchaseId: "p1", amount: "5", currency: "GBP" });
+      return unique.importMember({
+        key: "k",
+        memberId: "dan",
+        joinedAt: "2025-01-01T00:00:00Z",
+        purchases: [{ purchaseId: "p1", amount: "5", occurredAt: "2026-03-01T00:00:00Z" }],
+      });
+    },
+    MEMBER_EXISTS: async () =>
+      (await world()).engine.importMember({ key: "k", memberId: "ann", joinedAt: "2025-01-01T00:00:00Z" }),
+    CURRENCY_MISMATCH: async () =>
+      (await world()).engine.importMember({
+        key: "k",
+        memberId: "dan",
+        joinedAt: "2025-01-01T00:00:00Z",
+        currency: "EUR",
+      }),
+  },
+  exportMember: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.exportMember("nobody"),
+    INVALID_COMMAND: async () => (await world()).engine.exportMember(""),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.exportMember("ann")),
+  },
 };
 
 type World = Awaited<ReturnType<typeof world>>;
@@ -324,6 +356,14 @@ export const validCalls: Record<string, (w: World, key: string) => Promise<unkno
     (w.arm(), w.engine.transfer({ key, fromMemberId: "ann", toMemberId: "bob", wallet: "points", points: "5" })),
   refer: (w, key) => (w.arm(), w.engine.refer({ key, referrerId: "ann", referredId: "bob" })),
   restock: (w, key) => (w.arm(), w.engine.restock({ key, rewardId: "mug", units: 5 })),
+  importMember: (w, key) =>
+    (w.arm(),
+    w.engine.importMember({
+      key,
+      memberId: "dan",
+      joinedAt: "2025-01-01T00:00:00Z",
+      lots: [{ wallet: "points", amount: "10", earnedAt: "2026-01-01T00:00:00Z" }],
+    })),
 };
 
 /** Which failure of a world each code every write command can raise comes from. */

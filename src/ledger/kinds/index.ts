@@ -19,6 +19,7 @@ import { cancel } from "./cancel.js";
 import { transfer } from "./transfer.js";
 import { referral } from "./referral.js";
 import { consolidate } from "./consolidate.js";
+import { importMember } from "./import.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -38,4 +39,5 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   transfer,
   referral,
   consolidate,
+  import: importMember,
 };
