@@ -12,6 +12,7 @@ export type {
   RefundResult,
   PointsResult,
   EnrollResult,
+  MemberUpdateResult,
   PreviewResult,
   AwardLine,
   Replayable,
@@ -31,6 +32,7 @@ export type {
 } from "./engine/results.js";
 export type {
   EnrollCommand,
+  UpdateMemberCommand,
   PurchaseCommand,
   EventCommand,
   RefundCommand,
@@ -117,6 +119,8 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  ProfileEntry,
+  ErasureEntry,
   EventEntry,
   Grant,
   PeriodKeys,

@@ -11,6 +11,7 @@ import type {
   ConversionSweepResult,
   EarnResult,
   EnrollResult,
+  MemberUpdateResult,
   ExpiringSoonPage,
   PointsResult,
   PreviewResult,
@@ -37,6 +38,12 @@ export type WithField<C, K extends keyof C, T> = Omit<C, K> & { readonly [P in K
 export interface LoyaltyEngine<W extends string = string, R extends string = string> {
   readonly program: Program;
   enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
+  /**
+   * Changes a member's profile: each attribute given is set (a value) or removed (null), the
+   * birthday set or cleared (null), explicit segments joined and left. Conditions read the new
+   * profile from this command on; earlier awards stand. An entry on the statement.
+   */
+  updateMember(command: schemas.UpdateMemberCommand): Promise<Replayable<MemberUpdateResult>>;
   recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
   recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
   refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;

@@ -142,6 +142,15 @@ export interface EnrollResult {
   readonly entries: readonly Entry[];
 }
 
+/**
+ * What `updateMember` returns: the profile entry is in `entries`. The result names no attribute
+ * itself, so the idempotency record keeps no personal data beyond the entries erasure redacts.
+ */
+export interface MemberUpdateResult {
+  readonly memberId: string;
+  readonly entries: readonly Entry[];
+}
+
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 

@@ -153,6 +153,9 @@ export const messages = {
     multiplierTrigger: (rule: string) => `Rule "${rule}" runs on another trigger and can never feed this multiplier.`,
     baseRuleNotPurchase: (rule: string) => `Rule "${rule}" must be a purchase rule to price receipt-less returns.`,
     invalid: "Invalid value.",
+    nothingToUpdate: "Give at least one of attributes, birthday or segments: the fields to change.",
+    tooManyAfterUpdate: (max: number, what: string) =>
+      `The member would hold more than ${max} ${what}; remove some (null removes an attribute) in the same update.`,
     baseTierThresholds: "The first tier is the base tier every member starts in; it has no thresholds.",
     tierNeedsThresholds: "Every tier above the base tier needs qualify.thresholds.",
     unknownTier: (tier: string) => `No tier "${tier}" in this program.`,

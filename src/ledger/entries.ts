@@ -19,6 +19,8 @@ import type { CancelEntry } from "./kinds/cancel.js";
 import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
+import type { ProfileEntry } from "./kinds/profile.js";
+import type { ErasureEntry } from "./kinds/erasure.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -40,6 +42,8 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  ProfileEntry,
+  ErasureEntry,
 };
 
 export type Entry =
@@ -57,7 +61,9 @@ export type Entry =
   | CancelEntry
   | TransferEntry
   | ReferralEntry
-  | ConsolidateEntry;
+  | ConsolidateEntry
+  | ProfileEntry
+  | ErasureEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

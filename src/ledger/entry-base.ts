@@ -19,7 +19,9 @@ export type CommandType =
   | "transfer"
   | "refer"
   | "restock"
-  | "convert";
+  | "convert"
+  | "updateMember"
+  | "eraseMember";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
 export type { PeriodKeys };

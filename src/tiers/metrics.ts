@@ -73,6 +73,8 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   cancel: null,
   transfer: null,
   referral: null,
+  profile: null,
+  erasure: null,
 };
 
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */

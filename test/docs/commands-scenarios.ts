@@ -123,6 +123,9 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
   enroll: {
     MEMBER_EXISTS: async () => (await world()).engine.enroll({ key: "e-again", memberId: "ann" }),
   },
+  updateMember: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.updateMember({ key: "k", memberId: "nobody", birthday: "01-01" }),
+  },
   recordPurchase: {
     MEMBER_NOT_FOUND: async () =>
       (await world()).engine.recordPurchase({ key: "k", memberId: "nobody", purchaseId: "x", amount: "1", currency: "GBP" }),
@@ -296,6 +299,7 @@ type World = Awaited<ReturnType<typeof world>>;
  */
 export const validCalls: Record<string, (w: World, key: string) => Promise<unknown>> = {
   enroll: (w, key) => (w.arm(), w.engine.enroll({ key, memberId: "dan" })),
+  updateMember: (w, key) => (w.arm(), w.engine.updateMember({ key, memberId: "ann", attributes: { city: "Leeds" } })),
   recordPurchase: (w, key) =>
     (w.arm(), w.engine.recordPurchase({ key, memberId: "ann", purchaseId: "p9", amount: "5", currency: "GBP" })),
   recordEvent: (w, key) => (w.arm(), w.engine.recordEvent({ key, memberId: "ann", type: "review" })),

@@ -19,6 +19,8 @@ import { cancel } from "./cancel.js";
 import { transfer } from "./transfer.js";
 import { referral } from "./referral.js";
 import { consolidate } from "./consolidate.js";
+import { profile } from "./profile.js";
+import { erasure } from "./erasure.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -38,4 +40,6 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   transfer,
   referral,
   consolidate,
+  profile,
+  erasure,
 };
