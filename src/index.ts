@@ -13,6 +13,7 @@ export type {
   PointsResult,
   EnrollResult,
   MemberUpdateResult,
+  MemberErasureResult,
   PreviewResult,
   AwardLine,
   Replayable,
@@ -33,6 +34,7 @@ export type {
 export type {
   EnrollCommand,
   UpdateMemberCommand,
+  EraseMemberCommand,
   PurchaseCommand,
   EventCommand,
   RefundCommand,
@@ -154,7 +156,7 @@ export { toSnapshot, fromSnapshot } from "./ledger/snapshot.js";
 
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
-export { CommitConflict, CommitOutcomeUnknown } from "./store/port.js";
+export { CommitConflict, CommitOutcomeUnknown, ERASED_PAYLOAD_HASH } from "./store/port.js";
 export type {
   LoyaltyStore,
   StoredMember,
@@ -170,7 +172,9 @@ export type {
   PurchaseClaim,
   LiabilityQuery,
   WalletLiability,
+  MemberErasure,
 } from "./store/port.js";
+export { redactEntry, ERASED_REASON } from "./ledger/redact.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";

@@ -12,6 +12,7 @@ import type {
   EarnResult,
   EnrollResult,
   MemberUpdateResult,
+  MemberErasureResult,
   ExpiringSoonPage,
   PointsResult,
   PreviewResult,
@@ -44,6 +45,13 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * profile from this command on; earlier awards stand. An entry on the statement.
    */
   updateMember(command: schemas.UpdateMemberCommand): Promise<Replayable<MemberUpdateResult>>;
+  /**
+   * Erases what identifies the person (attributes, birthday, explicit segments, free-text reasons,
+   * notes and references) from the member's snapshot, entries and idempotency records, in one
+   * commit; amounts, lots, dates and ids stay, and every invariant holds (docs/members.md). Needs
+   * a store with `capabilities.erasure` (STORE_FAILURE otherwise). The member stays enrolled.
+   */
+  eraseMember(command: schemas.EraseMemberCommand): Promise<Replayable<MemberErasureResult>>;
   recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
   recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
   refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;

@@ -58,6 +58,8 @@ export const messages = {
   insufficientPoints: (wallet: string, available: string, wanted: string, pending: string, nextAt: string | null) =>
     `Wallet "${wallet}" has ${available} points available; ${wanted} were asked for.` +
     (nextAt === null ? "" : ` ${pending} more are pending; the first become available at ${nextAt}.`),
+  idempotencyErased: (key: string) =>
+    `The key "${key}" belongs to a command of a member whose personal data was erased: its payload can no longer be compared, so it cannot be replayed. Use a new key for a new command.`,
   idempotencyConflict: (key: string) =>
     `Idempotency key "${key}" was already used for a different command; use a new key for a new command.`,
   concurrencyConflict: (memberId: string, attempts: number) =>

@@ -69,6 +69,7 @@ export class PostgresStore implements LoyaltyStore {
     multiProcess: true,
     purchaseClaims: true,
     liability: true,
+    erasure: true,
   };
   readonly schema: string;
   private readonly context: CommitContext;

@@ -25,9 +25,11 @@ import {
 } from "./port.js";
 import { stockAfter } from "./stock.js";
 import { liabilityOf } from "./liability.js";
+import { applyErasure, checkErasure, type ErasureTables } from "./memory-erasure.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
-export type FaultPoint = "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "idempotency";
+export type FaultPoint =
+  "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "idempotency" | "erasure";
 
 export interface MemoryStoreOptions {
   /** Called after each write step of a commit; throw to simulate a crash at that point. */
@@ -54,6 +56,7 @@ export class MemoryStore implements LoyaltyStore {
     multiProcess: false,
     purchaseClaims: true,
     liability: true,
+    erasure: true,
   };
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, Entry[]>();
@@ -171,6 +174,7 @@ export class MemoryStore implements LoyaltyStore {
       if (stockAfter(this.stockCounts.get(k(batch.programId, c.rewardId)), c) < 0)
         throw new CommitConflict("stock", c.rewardId);
     }
+    if (batch.erasure) checkErasure(this.erasureTables(), batch.programId, batch.erasure);
     const claims = batch.purchaseClaims ?? [];
     for (const c of claims) {
       const owner = this.claims.get(k(batch.programId, c.purchaseId));
@@ -227,6 +231,10 @@ export class MemoryStore implements LoyaltyStore {
         undo.push(() => this.idempotency.delete(idemKey));
         this.faults?.("idempotency");
       }
+      if (batch.erasure) {
+        applyErasure(this.erasureTables(), batch.programId, batch.erasure, undo);
+        this.faults?.("erasure");
+      }
     } catch (error) {
       for (const step of undo.reverse()) step();
       throw error;
@@ -250,6 +258,10 @@ export class MemoryStore implements LoyaltyStore {
     query: { before: number; limit: number; after?: { dueAt: number; memberId: string } },
   ) {
     return this.dueOf(programId).find(query);
+  }
+
+  private erasureTables(): ErasureTables {
+    return { entries: this.entries, idempotency: this.idempotency, key: k };
   }
 
   private dueOf(programId: string): DueIndex {

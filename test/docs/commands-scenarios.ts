@@ -126,6 +126,9 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
   updateMember: {
     MEMBER_NOT_FOUND: async () => (await world()).engine.updateMember({ key: "k", memberId: "nobody", birthday: "01-01" }),
   },
+  eraseMember: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.eraseMember({ key: "k", memberId: "nobody" }),
+  },
   recordPurchase: {
     MEMBER_NOT_FOUND: async () =>
       (await world()).engine.recordPurchase({ key: "k", memberId: "nobody", purchaseId: "x", amount: "1", currency: "GBP" }),
@@ -300,6 +303,7 @@ type World = Awaited<ReturnType<typeof world>>;
 export const validCalls: Record<string, (w: World, key: string) => Promise<unknown>> = {
   enroll: (w, key) => (w.arm(), w.engine.enroll({ key, memberId: "dan" })),
   updateMember: (w, key) => (w.arm(), w.engine.updateMember({ key, memberId: "ann", attributes: { city: "Leeds" } })),
+  eraseMember: (w, key) => (w.arm(), w.engine.eraseMember({ key, memberId: "ann" })),
   recordPurchase: (w, key) =>
     (w.arm(), w.engine.recordPurchase({ key, memberId: "ann", purchaseId: "p9", amount: "5", currency: "GBP" })),
   recordEvent: (w, key) => (w.arm(), w.engine.recordEvent({ key, memberId: "ann", type: "review" })),
