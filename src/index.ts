@@ -175,6 +175,7 @@ export type {
   MemberErasure,
 } from "./store/port.js";
 export { redactEntry, ERASED_REASON } from "./ledger/redact.js";
+export { segmentsOf } from "./accrual/segments.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";

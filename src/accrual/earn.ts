@@ -14,6 +14,7 @@ import { debtToRepay } from "../ledger/operations.js";
 import { lotRecord } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
+import { segmentsOf } from "./segments.js";
 
 export interface PurchaseFacts {
   readonly purchaseId: string;
@@ -29,12 +30,13 @@ export interface EventFacts {
   readonly attributes: Readonly<Record<string, Scalar>>;
 }
 
-function memberView(state: MemberView | null) {
+function memberView(program: Program, state: MemberView | null) {
   return state
     ? {
         attributes: state.attributes,
         birthday: state.birthday === null ? null : state.birthday.slice(-5),
         tier: state.tier?.id ?? null,
+        segments: segmentsOf(program, state),
       }
     : null;
 }
@@ -51,7 +53,7 @@ export function evaluatePurchase(
     lines: purchase.lines,
     attributes: purchase.attributes,
     occurredAt: purchase.occurredAt,
-    member: memberView(state),
+    member: memberView(program, state),
   });
   return evaluateRules(program, ctx, state);
 }
@@ -63,7 +65,7 @@ export function evaluateEvent(program: Program, state: MemberView | null, event:
     lines: null,
     attributes: event.attributes,
     occurredAt: event.occurredAt,
-    member: memberView(state),
+    member: memberView(program, state),
   });
   return evaluateRules(program, ctx, state);
 }
@@ -169,7 +171,7 @@ export function awardTierBonus(
     lines: null,
     attributes: {},
     occurredAt: at,
-    member: memberView(writer.state),
+    member: memberView(program, writer.state),
   });
   const evaluation = evaluateRules(program, ctx, writer.state);
   writeAwards(writer, program, evaluation, at, at, null);

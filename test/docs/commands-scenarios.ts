@@ -51,7 +51,9 @@ export const program = defineProgram({
     { id: "gold-lounge", kind: "product", wallet: "points", price: "10", tiers: ["gold"] },
     { id: "withdrawn", kind: "product", wallet: "points", price: "10", enabled: false },
     { id: "voucher", kind: "voucher", wallet: "points", price: "10", value: "1.00" },
+    { id: "staff-mug", kind: "product", wallet: "points", price: "10", segments: ["staff"] },
   ],
+  segments: [{ id: "staff" }],
   transfers: { wallets: ["points"], limits: [{ period: "day", points: "50" }] },
   referrals: { limits: [{ period: "year", count: 1 }], withinDays: 30 },
 });
@@ -218,6 +220,8 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     REWARD_UNAVAILABLE: async () => (await world()).engine.redeem({ key: "k", memberId: "ann", rewardId: "withdrawn" }),
     TIER_NOT_ELIGIBLE: async () =>
       (await world()).engine.redeem({ key: "k", memberId: "ann", rewardId: "gold-lounge" }),
+    SEGMENT_NOT_ELIGIBLE: async () =>
+      (await world()).engine.redeem({ key: "k", memberId: "ann", rewardId: "staff-mug" }),
     LIMIT_REACHED: async () => {
       const { engine } = await world();
       await engine.redeem({ key: "k1", memberId: "ann", rewardId: "once" });
