@@ -11,23 +11,18 @@
 import { ERASED_PAYLOAD_HASH, type CommitBatch } from "../store/port.js";
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
-import { storable } from "./rows.js";
 
 export async function writeErasure(ctx: CommitContext, tx: SqlQueryable, batch: CommitBatch): Promise<void> {
   const erasure = batch.erasure;
   if (erasure === undefined) return;
   const p = batch.programId;
   if (erasure.entries.length > 0) {
-    const rows = erasure.entries.map((e) => ({ member: e.memberId, seq: e.seq, kind: e.kind, id: e.id, entry: e }));
-    const text = JSON.stringify(rows);
-    if (!storable(text)) throw new Error("PostgreSQL store: a redacted entry holds text PostgreSQL cannot store.");
-    const { rows: replaced } = await tx.query(ctx.sql.eraseEntries, [p, text]);
+    // A redaction only removes text from a stored entry: what PostgreSQL held it holds again.
+    const rows = erasure.entries.map((e) => ({ m: e.memberId, s: e.seq, e }));
+    const { rows: replaced } = await tx.query(ctx.sql.eraseEntries, [p, JSON.stringify(rows)]);
     // Every entry named must have been stored: fewer rows back means the erasure was planned on
     // another history (the transaction is rolled back, nothing written).
-    if (replaced.length !== erasure.entries.length)
-      throw new Error(
-        `PostgreSQL store: an erasure named ${erasure.entries.length} stored entries, ${replaced.length} were found.`,
-      );
+    if (replaced.length !== erasure.entries.length) throw new Error("PostgreSQL store: erasure of unknown entries");
   }
   if (erasure.idempotencyKeys.length > 0)
     await tx.query(ctx.sql.eraseKeys, [p, JSON.stringify(erasure.idempotencyKeys), ERASED_PAYLOAD_HASH]);
