@@ -231,4 +231,40 @@ describe("updateMember", () => {
       { numRuns: 60 },
     );
   });
+
+  it("awards each purchase by the profile of its moment, whatever the order of updates (property)", async () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant("student" as const), on: fc.boolean() }),
+      fc.record({ kind: fc.constant("birthday" as const), today: fc.boolean() }),
+      fc.record({ kind: fc.constant("buy" as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 10 }), async (steps) => {
+        const { engine } = setup();
+        await engine.enroll({ key: "e", memberId: "m" });
+        let student = false,
+          birthdayToday = false;
+        for (const [i, s] of steps.entries()) {
+          if (s.kind === "student") {
+            await engine.updateMember({ key: `u${i}`, memberId: "m", attributes: { student: s.on ? true : null } });
+            student = s.on;
+          } else if (s.kind === "birthday") {
+            // The test clock stands on 15 June.
+            await engine.updateMember({ key: `u${i}`, memberId: "m", birthday: s.today ? "2001-06-15" : "2001-01-15" });
+            birthdayToday = s.today;
+          } else {
+            const earned = await engine.recordPurchase({
+              key: `p${i}`,
+              memberId: "m",
+              purchaseId: `p${i}`,
+              amount: "10",
+              currency: "GBP",
+            });
+            expect(earned.totals.points).toBe(String(10 + (student ? 50 : 0) + (birthdayToday ? 200 : 0)));
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
