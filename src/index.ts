@@ -13,6 +13,8 @@ export type {
   PointsResult,
   EnrollResult,
   ImportResult,
+  MemberUpdateResult,
+  MemberErasureResult,
   PreviewResult,
   AwardLine,
   Replayable,
@@ -32,6 +34,8 @@ export type {
 } from "./engine/results.js";
 export type {
   EnrollCommand,
+  UpdateMemberCommand,
+  EraseMemberCommand,
   PurchaseCommand,
   EventCommand,
   RefundCommand,
@@ -124,6 +128,8 @@ export type {
   OpeningLot,
   OpeningPurchase,
   OpeningCounters,
+  ProfileEntry,
+  ErasureEntry,
   EventEntry,
   Grant,
   PeriodKeys,
@@ -157,7 +163,7 @@ export { toSnapshot, fromSnapshot } from "./ledger/snapshot.js";
 
 export { createMemoryStore, MemoryStore } from "./store/memory.js";
 export type { MemoryStoreOptions, FaultPoint } from "./store/memory.js";
-export { BadCursor, CommitConflict, CommitOutcomeUnknown } from "./store/port.js";
+export { BadCursor, CommitConflict, CommitOutcomeUnknown, ERASED_PAYLOAD_HASH } from "./store/port.js";
 export type {
   LoyaltyStore,
   StoredMember,
@@ -175,8 +181,11 @@ export type {
   WalletLiability,
   OutboxEvent,
   EventPage,
+  MemberErasure,
 } from "./store/port.js";
 export type { EventType, EventValue } from "./events/event.js";
+export { redactEntry, ERASED_REASON } from "./ledger/redact.js";
+export { segmentsOf } from "./accrual/segments.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";

@@ -15,6 +15,7 @@ import { lotRecord } from "../expiry/policy.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
 import type { BudgetsLeft } from "./budgets.js";
+import { segmentsOf } from "./segments.js";
 
 export interface PurchaseFacts {
   readonly purchaseId: string;
@@ -30,12 +31,13 @@ export interface EventFacts {
   readonly attributes: Readonly<Record<string, Scalar>>;
 }
 
-function memberView(state: MemberView | null) {
+function memberView(program: Program, state: MemberView | null) {
   return state
     ? {
         attributes: state.attributes,
         birthday: state.birthday === null ? null : state.birthday.slice(-5),
         tier: state.tier?.id ?? null,
+        segments: segmentsOf(program, state),
       }
     : null;
 }
@@ -53,7 +55,7 @@ export function evaluatePurchase(
     lines: purchase.lines,
     attributes: purchase.attributes,
     occurredAt: purchase.occurredAt,
-    member: memberView(state),
+    member: memberView(program, state),
   });
   return evaluateRules(program, ctx, state, budgets);
 }
@@ -70,7 +72,7 @@ export function evaluateEvent(
     lines: null,
     attributes: event.attributes,
     occurredAt: event.occurredAt,
-    member: memberView(state),
+    member: memberView(program, state),
   });
   return evaluateRules(program, ctx, state, budgets);
 }
@@ -186,7 +188,7 @@ export function awardTierBonus(
     lines: null,
     attributes: {},
     occurredAt: at,
-    member: memberView(writer.state),
+    member: memberView(program, writer.state),
   });
   const evaluation = evaluateRules(program, ctx, writer.state);
   writeAwards(writer, program, evaluation, at, at, null);

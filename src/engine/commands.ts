@@ -26,6 +26,21 @@ export const attributesSchema = z
   );
 
 const attributes = attributesSchema;
+// updateMember's attributes: a value sets or replaces one, null removes it (docs/members.md).
+const attributeChanges = z
+  .custom<Record<string, unknown>>(() => true)
+  .superRefine((v, ctx) => {
+    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
+  })
+  .pipe(
+    z
+      .record(storableText(1, 100), scalar.nullable())
+      .refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }),
+  );
+
+/** Explicit segment ids: a member holds at most 50. */
+const segmentIds = z.array(idString).max(50, { error: f.tooLarge("50 segments") });
 
 const amount = decimalString({ sign: "positive" });
 
@@ -42,7 +57,28 @@ export const enrollSchema = z.strictObject({
   joinedAt: instant.optional(),
   birthday: birthday.optional(),
   attributes: attributes.optional(),
+  /** Explicit segments the member joins (a VIP list, a panel); the program derives others from attributes. */
+  segments: segmentIds.optional(),
 });
+
+/** A change to a member's profile: only the fields given change (docs/members.md). */
+export const updateMemberSchema = z
+  .strictObject({
+    key,
+    memberId: idString,
+    /** A value sets or replaces the attribute; null removes it; attributes not named stay as they are. */
+    attributes: attributeChanges.optional(),
+    /** The new birthday; null clears it. */
+    birthday: birthday.nullable().optional(),
+    /** Explicit segments to join and to leave. */
+    segments: z.strictObject({ add: segmentIds.optional(), remove: segmentIds.optional() }).optional(),
+  })
+  .refine((c) => c.attributes !== undefined || c.birthday !== undefined || c.segments !== undefined, {
+    error: f.nothingToUpdate,
+  });
+
+/** The erasure of a member's personal data (docs/members.md): what identifies the person goes, the books stay. */
+export const eraseMemberSchema = z.strictObject({ key, memberId: idString });
 
 const purchaseFields = {
   amount,
@@ -214,6 +250,10 @@ export const notifyOptionsSchema = z.strictObject({
 // `@interface`: typedoc shows each command type with its fields, as an interface, not as `z.input<...>`.
 /** @interface */
 export type EnrollCommand = z.input<typeof enrollSchema>;
+/** @interface */
+export type UpdateMemberCommand = z.input<typeof updateMemberSchema>;
+/** @interface */
+export type EraseMemberCommand = z.input<typeof eraseMemberSchema>;
 /** @interface */
 export type PurchaseCommand = z.input<typeof purchaseSchema>;
 /** @interface */

@@ -17,6 +17,7 @@ import { metricStamper } from "../tiers/metrics.js";
 import type { EngineContext } from "./context.js";
 import type { LoyaltyEngine } from "./facade.js";
 import { memberQueueOf } from "./member-queue.js";
+import { memberCommands } from "./members.js";
 import { pointCommands } from "./points.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
@@ -128,6 +129,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
   return {
     program,
     ...purchaseCommands(ctx),
+    ...memberCommands(ctx),
     ...pointCommands(ctx),
     ...readCommands(ctx),
     ...liabilityCommands(ctx),

@@ -13,6 +13,8 @@ import type {
   ConversionSweepResult,
   EarnResult,
   EnrollResult,
+  MemberUpdateResult,
+  MemberErasureResult,
   ExpiringSoonPage,
   NotifyResult,
   ImportResult,
@@ -41,6 +43,19 @@ export type WithField<C, K extends keyof C, T> = Omit<C, K> & { readonly [P in K
 export interface LoyaltyEngine<W extends string = string, R extends string = string> {
   readonly program: Program;
   enroll(command: schemas.EnrollCommand): Promise<Replayable<EnrollResult>>;
+  /**
+   * Changes a member's profile: each attribute given is set (a value) or removed (null), the
+   * birthday set or cleared (null), explicit segments joined and left. Conditions read the new
+   * profile from this command on; earlier awards stand. An entry on the statement.
+   */
+  updateMember(command: schemas.UpdateMemberCommand): Promise<Replayable<MemberUpdateResult>>;
+  /**
+   * Erases what identifies the person (attributes, birthday, explicit segments, free-text reasons,
+   * notes and references) from the member's snapshot, entries and idempotency records, in one
+   * commit; amounts, lots, dates and ids stay, and every invariant holds (docs/members.md). Needs
+   * a store with `capabilities.erasure` (STORE_FAILURE otherwise). The member stays enrolled.
+   */
+  eraseMember(command: schemas.EraseMemberCommand): Promise<Replayable<MemberErasureResult>>;
   recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
   recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
   refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;

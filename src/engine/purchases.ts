@@ -52,6 +52,7 @@ export function purchaseCommands(
             joinedAt: command.joinedAt === undefined ? w.now : instantMs(command.joinedAt),
             birthday: command.birthday ?? null,
             attributes: attrs(command.attributes),
+            segments: command.segments ?? [],
           });
           return { memberId: command.memberId };
         },

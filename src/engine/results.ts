@@ -161,6 +161,23 @@ export interface ImportResult {
   readonly entries: readonly Entry[];
 }
 
+/**
+ * What `updateMember` returns: the profile entry is in `entries`. The result names no attribute
+ * itself, so the idempotency record keeps no personal data beyond the entries erasure redacts.
+ */
+export interface MemberUpdateResult {
+  readonly memberId: string;
+  readonly entries: readonly Entry[];
+}
+
+/** What `eraseMember` returns: how many stored entries lost personal fields; `entries` holds the erasure entry. */
+export interface MemberErasureResult {
+  readonly memberId: string;
+  /** Stored entries redacted (the member's, and a counterpart's transfer entry that shared a reference). */
+  readonly redacted: number;
+  readonly entries: readonly Entry[];
+}
+
 /** Every write result says whether it was replayed from an earlier call with the same key. */
 export type Replayable<T> = T & { readonly replayed: boolean };
 

@@ -12,6 +12,8 @@ import type { MemberView } from "../ledger/state.js";
 import type { CompiledTier } from "../program/compile.js";
 import { currentTier, meets, nextScheduled, reviewDueAt } from "../tiers/review.js";
 import { metricValues, windowAt } from "../tiers/window.js";
+import { segmentsOf } from "../accrual/segments.js";
+import type { Scalar } from "../shared/scalar.js";
 
 export interface DatedPoints {
   readonly points: string;
@@ -54,6 +56,10 @@ export interface MemberSummary {
   readonly asOf: string;
   readonly joinedAt: string;
   readonly birthday: string | null;
+  /** The member's attributes as the profile holds them now (enroll, updateMember). */
+  readonly attributes: Readonly<Record<string, Scalar>>;
+  /** The segments the member is in now: explicit and derived, sorted (docs/members.md). */
+  readonly segments: readonly string[];
   readonly wallets: Readonly<Record<string, WalletSummary>>;
   /** The member's tier and progress; null in a program without tiers. */
   readonly tier: TierSummary | null;
@@ -167,6 +173,8 @@ export function summarize(program: Program, state: MemberView, now: number, expi
     asOf: iso(now),
     joinedAt: iso(state.joinedAt),
     birthday: state.birthday,
+    attributes: { ...state.attributes },
+    segments: [...segmentsOf(program, state)],
     wallets,
     tier: tierSummary(program, state, now),
     referredBy: state.referredBy,

@@ -22,14 +22,16 @@ import { canonicalJson, sha256Hex, sha256HexSync } from "../shared/canonical.js"
 import { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { backoff } from "./backoff.js";
-import type {
-  CommitBatch,
-  MemberRecords,
-  MemberWrite,
-  OutboxEvent,
-  PurchaseClaim,
-  RecordIds,
-  StockChange,
+import {
+  ERASED_PAYLOAD_HASH,
+  type CommitBatch,
+  type MemberErasure,
+  type MemberRecords,
+  type MemberWrite,
+  type OutboxEvent,
+  type PurchaseClaim,
+  type RecordIds,
+  type StockChange,
 } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
@@ -99,6 +101,8 @@ export interface Decided<R> {
   readonly result: Omit<R, "entries">;
   readonly stock?: readonly StockChange[];
   readonly purchaseClaims?: readonly PurchaseClaim[];
+  /** An erasure's rewrites of stored entries and idempotency hashes (eraseMember only). */
+  readonly erasure?: MemberErasure;
 }
 
 /** A member a command writes: whether it must exist, the command field that names it, the records it reads. */
@@ -211,9 +215,12 @@ async function writeInTurn<R extends object>(
     );
     if (prior) {
       if (prior.payloadHash !== payloadHash && prior.payloadHash !== (await legacyHash(type, payload.raw))) {
-        throw new LoyaltyError("IDEMPOTENCY_CONFLICT", messages.idempotencyConflict(key), {
-          issues: [{ path: ["key"], message: messages.idempotencyConflict(key) }],
-        });
+        // A key of an erased member's command matches no payload any more (port.ts ERASED_PAYLOAD_HASH).
+        const message =
+          prior.payloadHash === ERASED_PAYLOAD_HASH
+            ? messages.idempotencyErased(key)
+            : messages.idempotencyConflict(key);
+        throw new LoyaltyError("IDEMPOTENCY_CONFLICT", message, { issues: [{ path: ["key"], message }] });
       }
       return { ...(await replayResult<R>(ctx, prior.result)), replayed: true };
     }
@@ -265,6 +272,7 @@ async function writeInTurn<R extends object>(
             ctx,
             writers.flatMap((w) => w.entries),
           ),
+          ...(decided.erasure ? { erasure: decided.erasure } : {}),
         }),
       );
       return { ...result, replayed: false };

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "OUT_OF_STOCK",
   "LIMIT_REACHED",
   "TIER_NOT_ELIGIBLE",
+  "SEGMENT_NOT_ELIGIBLE",
   "REDEMPTION_NOT_FOUND",
   "REDEMPTION_CANCELLED",
   "DUPLICATE_REDEMPTION",
@@ -58,6 +59,8 @@ export const messages = {
   insufficientPoints: (wallet: string, available: string, wanted: string, pending: string, nextAt: string | null) =>
     `Wallet "${wallet}" has ${available} points available; ${wanted} were asked for.` +
     (nextAt === null ? "" : ` ${pending} more are pending; the first become available at ${nextAt}.`),
+  idempotencyErased: (key: string) =>
+    `The key "${key}" belongs to a command of a member whose personal data was erased: its payload can no longer be compared, so it cannot be replayed. Use a new key for a new command.`,
   idempotencyConflict: (key: string) =>
     `Idempotency key "${key}" was already used for a different command; use a new key for a new command.`,
   concurrencyConflict: (memberId: string, attempts: number) =>
@@ -85,6 +88,8 @@ export const messages = {
     `The member may send at most ${points} points per ${period}; this transfer would exceed that.`,
   referralLimitReached: (period: string, count: number) =>
     `The referrer may refer ${count} member${count === 1 ? "" : "s"} per ${period}; this referral would exceed that.`,
+  segmentNotEligible: (reward: string) =>
+    `Reward "${reward}" is offered to members of some segments only, and this member is in none of them.`,
   tierNotEligible: (reward: string, tier: string | null) =>
     `Reward "${reward}" is not offered to members of tier ${tier === null ? "(none)" : `"${tier}"`}.`,
   redemptionNotFound: (memberId: string, redemptionId: string) =>
@@ -160,6 +165,12 @@ export const messages = {
     multiplierTrigger: (rule: string) => `Rule "${rule}" runs on another trigger and can never feed this multiplier.`,
     baseRuleNotPurchase: (rule: string) => `Rule "${rule}" must be a purchase rule to price receipt-less returns.`,
     invalid: "Invalid value.",
+    segmentReadsMember:
+      "A segment's condition reads the member's profile only: member.attributes.<name>, member.tier or { tier }, combined with all, any, not.",
+    unknownSegment: (id: string) => `No segment "${id}" in this program; declare it under segments.`,
+    nothingToUpdate: "Give at least one of attributes, birthday or segments: the fields to change.",
+    tooManyAfterUpdate: (max: number, what: string) =>
+      `The member would hold more than ${max} ${what}; remove some (null removes an attribute) in the same update.`,
     baseTierThresholds: "The first tier is the base tier every member starts in; it has no thresholds.",
     tierNeedsThresholds: "Every tier above the base tier needs qualify.thresholds.",
     unknownTier: (tier: string) => `No tier "${tier}" in this program.`,

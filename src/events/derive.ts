@@ -27,6 +27,18 @@ const one = (type: EventType, payload: Readonly<Record<string, EventValue>>): re
 /** Every entry kind's events: none where the entry tells nothing outside the ledger (a merge of lots). */
 export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, { kind: K }>> } = {
   enroll: () => one("member.enrolled", {}),
+  // Which fields changed, never their values: the profile is personal data (docs/members.md).
+  profile: (e) =>
+    one("member.updated", {
+      fields: [
+        ...Object.keys(e.attributes)
+          .sort()
+          .map((name) => `attributes.${name}`),
+        ...(e.birthday === undefined ? [] : ["birthday"]),
+        ...(e.segments.add.length + e.segments.remove.length > 0 ? ["segments"] : []),
+      ].join(","),
+    }),
+  erasure: (e) => one("member.erased", { redacted: e.redacted }),
   // The opening state itself is the member's to read; the event says it arrived and how much came.
   import: (e) =>
     one("member.imported", {

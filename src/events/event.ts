@@ -10,6 +10,8 @@
 export type EventType =
   | "member.enrolled"
   | "member.imported"
+  | "member.updated"
+  | "member.erased"
   | "purchase.recorded"
   | "purchase.refunded"
   | "event.recorded"

@@ -20,6 +20,8 @@ import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
 import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
+import type { ProfileEntry } from "./kinds/profile.js";
+import type { ErasureEntry } from "./kinds/erasure.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -45,6 +47,8 @@ export type {
   OpeningLot,
   OpeningPurchase,
   OpeningCounters,
+  ProfileEntry,
+  ErasureEntry,
 };
 
 export type Entry =
@@ -63,7 +67,9 @@ export type Entry =
   | TransferEntry
   | ReferralEntry
   | ConsolidateEntry
-  | ImportEntry;
+  | ImportEntry
+  | ProfileEntry
+  | ErasureEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

@@ -23,7 +23,9 @@ export type CommandType =
   | "refer"
   | "restock"
   | "convert"
-  | "import";
+  | "import"
+  | "updateMember"
+  | "eraseMember";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
 export type { PeriodKeys };

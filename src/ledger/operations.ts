@@ -9,18 +9,26 @@ import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { LotDraw, LotRecord } from "./entries.js";
 import { assertNothingDue, isPending, planDraws, spendableAt, walletBalanceAt } from "./lots.js";
+import { sortedSegments } from "./kinds/profile.js";
 import type { MemberView } from "./state.js";
 import type { LedgerWriter } from "./writer.js";
 
 export function enroll(
   writer: LedgerWriter,
-  member: { joinedAt: number; birthday: string | null; attributes: Record<string, Scalar> },
+  member: {
+    joinedAt: number;
+    birthday: string | null;
+    attributes: Record<string, Scalar>;
+    segments?: readonly string[];
+  },
 ): void {
   writer.append({
     kind: "enroll",
     joinedAt: iso(member.joinedAt),
     birthday: member.birthday,
     attributes: member.attributes,
+    // Only when there are some: an enrolment without segments is written as it was before they existed.
+    ...(member.segments && member.segments.length > 0 ? { segments: sortedSegments(member.segments) } : {}),
   });
 }
 

@@ -77,6 +77,8 @@ export interface MemberSnapshot {
   joinedAt: number;
   birthday: string | null;
   attributes: Record<string, Scalar>;
+  /** Explicit segments, sorted; absent when there are none (and in snapshots written before segments existed). */
+  segments?: string[];
   lots: LotSnapshot[];
   /** transferredIn/Out are absent in snapshots written before transfers existed. */
   wallets: Record<
@@ -234,6 +236,7 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
     joinedAt: state.joinedAt,
     birthday: state.birthday,
     attributes: mapJson(state.attributes, (v) => v),
+    ...(state.segments.length > 0 ? { segments: [...state.segments] } : {}),
     lots: state.lots.map((l) => lots.encode(l)),
     wallets: mapJson(state.wallets, (t) => ({
       earned: str(t.earned),
@@ -315,6 +318,7 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     joinedAt: snapshot.joinedAt,
     birthday: snapshot.birthday,
     attributes: mapDict(snapshot.attributes, (v) => v),
+    segments: snapshot.segments ?? [],
     lots: snapshot.lots.map((l) => lots.decode(l)),
     wallets: mapDict(snapshot.wallets, (t) => ({
       earned: dec(t.earned),

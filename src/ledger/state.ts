@@ -129,6 +129,8 @@ export interface MemberState {
   joinedAt: number;
   birthday: string | null;
   attributes: Dict<Scalar>;
+  /** Segments set on the member (enroll, updateMember), sorted; those a program derives are not here (program/segments.ts). */
+  segments: readonly string[];
   /** Lots with points left (fully used lots are dropped), in creation order. The fold replaces the array, never changes it. */
   lots: readonly Lot[];
   wallets: Dict<WalletTotals>;
@@ -199,6 +201,7 @@ export function emptyState(memberId: string): MemberState {
     joinedAt: 0,
     birthday: null,
     attributes: dict(),
+    segments: [],
     lots: [],
     wallets: dict(),
     purchases: dict(),

@@ -16,6 +16,8 @@
  *   each in a fixed order: two commits cannot wait on each other in a cycle.
  * - Outbox events go into the last member's statement, like the idempotency record, each with its
  *   place in the batch; the row's xid is the transaction's own (src/postgres/events.ts).
+ * - An erasure (`CommitBatch.erasure`) takes the transaction too: its rewrites of stored entries
+ *   and idempotency hashes after the member's statement (erasure.ts).
  * - Purchase claims (a program with `purchases.uniqueAcrossMembers`) also take the transaction:
  *   after the stock, each claim in ascending purchase id, an upsert that returns no row when
  *   another member holds the id (`CommitConflict("purchase")`).
@@ -36,6 +38,7 @@ import { planLots } from "./lot-plan.js";
 import { loadMember } from "./reads.js";
 import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
 import { stockViolation, writeStockChanges } from "./stock.js";
+import { writeErasure } from "./erasure.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -59,7 +62,8 @@ export async function commitBatch(ctx: CommitContext, batch: CommitBatch): Promi
     writes.length === 1 &&
     ctx.faults === undefined &&
     (batch.stock ?? []).length === 0 &&
-    (batch.purchaseClaims ?? []).length === 0;
+    (batch.purchaseClaims ?? []).length === 0 &&
+    batch.erasure === undefined;
   for (let attempt = 0; ; attempt++) {
     // Whether the commit may have reached the server: the single statement once sent, a
     // transaction once its work is done and COMMIT is on its way. A failure before that wrote
@@ -125,6 +129,7 @@ async function writeBatch(
     await tx.query(ctx.sql.insertIdempotency, idempotencyParams(p, batch.idempotency));
     await ctx.faults?.("idempotency");
   }
+  await writeErasure(ctx, tx, batch);
   await writeStockChanges(ctx, tx, batch);
   await writePurchaseClaims(ctx, tx, batch);
 }

@@ -9,9 +9,9 @@ import type { Statements } from "./statements.js";
 /**
  * Where a test may make a commit fail, inside its transaction: after locking the members of a
  * multi-member commit, after each member's statement, after a lone idempotency record, after each
- * stock change, after each purchase claim.
+ * stock change, after each purchase claim, after an erasure's rewrites.
  */
-export type PostgresFaultPoint = "lock" | "member" | "stock" | "claim" | "idempotency";
+export type PostgresFaultPoint = "lock" | "member" | "stock" | "claim" | "idempotency" | "erasure";
 
 /** What every read runs on: a client (or an open transaction) and the statements. */
 export interface SqlContext {

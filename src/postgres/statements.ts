@@ -178,6 +178,12 @@ export function statements(schema: string) {
       ON CONFLICT (program_id, reward_id) DO UPDATE SET remaining = t.remaining + $4::bigint WHERE t.remaining + $4::bigint >= 0
       RETURNING remaining::text AS remaining`,
 
+    // An erasure (erasure.ts): stored entries replaced by their redacted JSON, by member and seq
+    // ($2: [{m, s, e}]), a row back per entry; the erased member's keys ($2) get the hash $3.
+    eraseEntries: `UPDATE ${entries} t SET entry = r.e FROM json_to_recordset($2::json) r(m text, s int, e json)
+      WHERE t.program_id = $1 AND t.member_id = r.m AND t.seq = r.s RETURNING 1`,
+    eraseKeys: `UPDATE ${idempotency} SET payload_hash = $3 WHERE program_id = $1 AND key IN (SELECT json_array_elements_text($2::json))`,
+
     readEntries: `SELECT entry::text AS entry FROM ${entries}
       WHERE program_id = $1 AND member_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint`,
 

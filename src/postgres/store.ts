@@ -72,6 +72,7 @@ export class PostgresStore implements LoyaltyStore {
     purchaseClaims: true,
     liability: true,
     events: true,
+    erasure: true,
   };
   readonly schema: string;
   private readonly context: CommitContext;

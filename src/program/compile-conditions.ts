@@ -152,6 +152,13 @@ export function compileCondition(condition: Condition): Predicate {
       return t !== undefined && t !== null && tiers.has(t);
     };
   }
+  if ("segments" in condition) {
+    const wanted = condition.segments;
+    return (ctx) => {
+      const held = ctx.member?.segments;
+      return held !== undefined && wanted.some((s) => held.includes(s));
+    };
+  }
   const match = compileLineFilter(condition.lines);
   const minQuantity = condition.minQuantity ?? 1;
   const minAmount = condition.minAmount === undefined ? null : new Decimal(condition.minAmount);

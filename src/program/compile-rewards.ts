@@ -93,6 +93,7 @@ export function compileReward(reward: RewardDefinition): CompiledReward {
     availableUntil: reward.available?.until === undefined ? null : instantMs(reward.available.until),
     enabled: reward.enabled ?? true,
     tiers: reward.tiers ? new Set(reward.tiers) : null,
+    segments: reward.segments ? new Set(reward.segments) : null,
     limits: (reward.limits ?? []).map((l) => ({ period: l.period, count: l.count })),
     stock: reward.stock ?? null,
     value:

@@ -19,6 +19,7 @@ import { compileReferrals, referralEventTypes, referralIssues } from "./compile-
 import { compileReward, rewardIssues } from "./compile-rewards.js";
 import { baseRuleIssues, compileRules, ruleIssues } from "./compile-rules.js";
 import { compileTiers, tierIssues } from "./compile-tiers.js";
+import { compileSegments, segmentIssues } from "./compile-segments.js";
 import { compileTransfers, transferIssues } from "./compile-transfers.js";
 import { compileWallets, walletIssues } from "./compile-wallets.js";
 import { isObj, list } from "./raw-input.js";
@@ -76,6 +77,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   issues.push(...rewardIssues(input, wallets, finerThanScale, scale));
   issues.push(...transferIssues(input, wallets, finerThanScale, scale));
   issues.push(...referralIssues(input));
+  issues.push(...segmentIssues(input));
   issues.push(...baseRuleIssues(input, rules));
   return issues;
 }
@@ -104,6 +106,7 @@ function compileValid(def: ValidDefinition): Program {
     rulesByTrigger,
     rules,
     tiers: compileTiers(def.tiers),
+    segments: compileSegments(def),
     rewards: new Map((def.rewards ?? []).map((r) => [r.id, compileReward(r)])),
     cancellationGraceDays: def.cancellation?.graceDays ?? 30,
     transfers: compileTransfers(def),

@@ -41,12 +41,22 @@ export interface AccrualContext {
     readonly birthday: string | null;
     /** The tier the member holds when the command happens; null in a program without tiers. */
     readonly tier?: string | null;
+    /** The segments the member is in when the command happens (explicit and derived, sorted). */
+    readonly segments?: readonly string[];
   } | null;
   /** Computed on first use: most rules never look at the clock. */
   local(): LocalParts;
 }
 
 export type Predicate = (ctx: AccrualContext) => boolean;
+
+/** The program's segments: those set on members by commands, and those derived from the profile. */
+export interface CompiledSegments {
+  /** Every segment the program declares (conditions and rewards may name only these). */
+  readonly ids: ReadonlySet<string>;
+  /** Segments with a `when`: a member is in one while the condition holds on their profile. */
+  readonly derived: readonly { readonly id: string; readonly when: Predicate }[];
+}
 export type LinePredicate = (line: PurchaseLine) => boolean;
 
 export type CompiledAward =
@@ -156,6 +166,8 @@ export interface CompiledReward {
   readonly enabled: boolean;
   /** Tiers whose members may redeem it; null: every member. */
   readonly tiers: ReadonlySet<string> | null;
+  /** Segments whose members may redeem it; null: every member. */
+  readonly segments: ReadonlySet<string> | null;
   readonly limits: readonly CountLimit[];
   /** Units on hand before the first redemption; null: unlimited. */
   readonly stock: number | null;
@@ -194,6 +206,8 @@ export interface Program {
   readonly rules: ReadonlyMap<string, CompiledRule>;
   /** Member tiers, or null for a program without them. */
   readonly tiers: CompiledTiers | null;
+  /** Named segments (docs/members.md): explicit ones by id, derived ones with their compiled `when`. */
+  readonly segments: CompiledSegments;
   /** The reward catalogue by id, in the order of the definition. */
   readonly rewards: ReadonlyMap<string, CompiledReward>;
   /** Local days a cancelled redemption's points whose lot expired stay spendable; 0: forfeited. */

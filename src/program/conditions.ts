@@ -34,6 +34,8 @@ export type ComparisonOp = "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "n
  * - `{ lines: filter, minQuantity?, minAmount? }`: the purchase has matching lines.
  * - `{ tier: ["gold", "platinum"] }`: the member holds one of these tiers when the command happens
  *   (also readable as the field `member.tier`).
+ * - `{ segments: ["students", "vip"] }`: the member is in one of these segments of the program
+ *   (explicit, or derived from the profile: program `segments`, docs/members.md).
  */
 export type Condition =
   | { readonly all: readonly Condition[] }
@@ -45,6 +47,7 @@ export type Condition =
   | { readonly timeOfDay: { readonly from: string; readonly to: string } }
   | { readonly birthday: "day" | "month" }
   | { readonly tier: readonly string[] }
+  | { readonly segments: readonly string[] }
   | { readonly lines: LineFilter; readonly minQuantity?: number; readonly minAmount?: string };
 
 const FIELD =
@@ -166,6 +169,9 @@ export function validateCondition(condition: unknown, path: Path, out: FieldIssu
   } else if (has("tier")) {
     onlyKeys(condition, ["tier"], path, out);
     stringList(condition.tier, [...path, "tier"], out);
+  } else if (has("segments")) {
+    onlyKeys(condition, ["segments"], path, out);
+    stringList(condition.segments, [...path, "segments"], out);
   } else if (has("lines")) {
     onlyKeys(condition, ["lines", "minQuantity", "minAmount"], path, out);
     validateLineFilter(condition.lines, [...path, "lines"], out);
@@ -183,7 +189,7 @@ export function validateCondition(condition: unknown, path: Path, out: FieldIssu
     out.push({
       path,
       message: f.expectedType(
-        "a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier or lines",
+        "a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier, segments or lines",
       ),
     });
   }

@@ -87,7 +87,7 @@ const comparison: Json = {
 /** validateCondition, as JSON Schema (the nesting depth limit is compileProgram's alone). */
 const condition: Json = {
   description:
-    "A condition: all, any, not, { field, op, value }, dayOfWeek, dateRange, timeOfDay, birthday, tier or lines.",
+    "A condition: all, any, not, { field, op, value }, dayOfWeek, dateRange, timeOfDay, birthday, tier, segments or lines.",
   oneOf: [
     strictObject({ all: { type: "array", minItems: 1, items: ref("Condition") } }),
     strictObject({ any: { type: "array", minItems: 1, items: ref("Condition") } }),
@@ -100,6 +100,7 @@ const condition: Json = {
     strictObject({ timeOfDay: strictObject({ from: time, to: time }) }),
     strictObject({ birthday: { enum: ["day", "month"] } }),
     strictObject({ tier: nonEmptyStrings }),
+    strictObject({ segments: nonEmptyStrings }),
     strictObject(
       {
         lines: ref("LineFilter"),

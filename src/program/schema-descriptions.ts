@@ -186,6 +186,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rewards[]|0.available.until": "The instant it stops being offered (exclusive).",
   "rewards[]|0.enabled": "false withdraws the reward without removing it (cancellations still work). Default true.",
   "rewards[]|0.tiers": "Only members holding one of these tiers may redeem it. Default: every member.",
+  "rewards[]|0.segments":
+    "Only members in one of these segments (declared under segments) may redeem it; others are refused with SEGMENT_NOT_ELIGIBLE. Default: every member.",
   "rewards[]|0.limits": "Units a member may redeem per local period (cancellations give them back). Default: no limit.",
   "rewards[]|0.limits[].period": "The local period: day, week (ISO), month, year or lifetime.",
   "rewards[]|0.limits[].count": "How many per period.",
@@ -202,6 +204,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rewards[]|1.available.until": "The instant it stops being offered (exclusive).",
   "rewards[]|1.enabled": "false withdraws the reward without removing it (cancellations still work). Default true.",
   "rewards[]|1.tiers": "Only members holding one of these tiers may redeem it. Default: every member.",
+  "rewards[]|1.segments":
+    "Only members in one of these segments (declared under segments) may redeem it; others are refused with SEGMENT_NOT_ELIGIBLE. Default: every member.",
   "rewards[]|1.limits": "Units a member may redeem per local period (cancellations give them back). Default: no limit.",
   "rewards[]|1.limits[].period": "The local period: day, week (ISO), month, year or lifetime.",
   "rewards[]|1.limits[].count": "How many per period.",
@@ -218,6 +222,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rewards[]|2.available.until": "The instant it stops being offered (exclusive).",
   "rewards[]|2.enabled": "false withdraws the reward without removing it (cancellations still work). Default true.",
   "rewards[]|2.tiers": "Only members holding one of these tiers may redeem it. Default: every member.",
+  "rewards[]|2.segments":
+    "Only members in one of these segments (declared under segments) may redeem it; others are refused with SEGMENT_NOT_ELIGIBLE. Default: every member.",
   "rewards[]|2.limits": "Units a member may redeem per local period (cancellations give them back). Default: no limit.",
   "rewards[]|2.limits[].period": "The local period: day, week (ISO), month, year or lifetime.",
   "rewards[]|2.limits[].count": "How many per period.",
@@ -236,6 +242,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rewards[]|3.available.until": "The instant it stops being offered (exclusive).",
   "rewards[]|3.enabled": "false withdraws the reward without removing it (cancellations still work). Default true.",
   "rewards[]|3.tiers": "Only members holding one of these tiers may redeem it. Default: every member.",
+  "rewards[]|3.segments":
+    "Only members in one of these segments (declared under segments) may redeem it; others are refused with SEGMENT_NOT_ELIGIBLE. Default: every member.",
   "rewards[]|3.limits": "Units a member may redeem per local period (cancellations give them back). Default: no limit.",
   "rewards[]|3.limits[].period": "The local period: day, week (ISO), month, year or lifetime.",
   "rewards[]|3.limits[].count": "How many per period.",
@@ -252,6 +260,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rewards[]|4.available.until": "The instant it stops being offered (exclusive).",
   "rewards[]|4.enabled": "false withdraws the reward without removing it (cancellations still work). Default true.",
   "rewards[]|4.tiers": "Only members holding one of these tiers may redeem it. Default: every member.",
+  "rewards[]|4.segments":
+    "Only members in one of these segments (declared under segments) may redeem it; others are refused with SEGMENT_NOT_ELIGIBLE. Default: every member.",
   "rewards[]|4.limits": "Units a member may redeem per local period (cancellations give them back). Default: no limit.",
   "rewards[]|4.limits[].period": "The local period: day, week (ISO), month, year or lifetime.",
   "rewards[]|4.limits[].count": "How many per period.",
@@ -263,6 +273,12 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   cancellation: "What cancelling a redemption does with points whose lot expired.",
   "cancellation.graceDays":
     "Points of a cancelled redemption whose lot expired meanwhile come back as a lot that expires this many local days later; 0 forfeits them. Default 30.",
+  segments:
+    "Named segments that rule conditions ({ segments: [...] }) and rewards may name. Default: none (members may still carry explicit segments).",
+  "segments[].id": "The segment's id, named by conditions, rewards, enroll and updateMember.",
+  "segments[].name": "A name to show.",
+  "segments[].when":
+    "Derived: a member is in the segment while this condition holds on their profile (member.attributes.<name>, member.tier, tier; all, any, not). Omit for an explicit segment, set on members by enroll and updateMember.",
   transfers: "Transfers of points between members. Default: none allowed.",
   "transfers.wallets": "The wallets whose points members may transfer.",
   "transfers.minPoints": "The smallest transfer. Default: any.",

@@ -33,6 +33,8 @@ const rewardFields = {
   enabled: z.boolean().optional(),
   /** Only members holding one of these tiers may redeem it. */
   tiers: z.array(idString).min(1).optional(),
+  /** Only members in one of these segments of the program may redeem it. */
+  segments: z.array(idString).min(1).optional(),
   /** Units a member may redeem per local period (cancelled redemptions give their units back). */
   limits: z.array(countLimitSchema).min(1).optional(),
   /**

@@ -9,6 +9,7 @@ import { COUNTING_PERIODS } from "../shared/periods.js";
 import { currencyCode, idString, timeZone } from "../shared/validation.js";
 import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
 import { countLimitSchema, rewardSchema } from "./schema-rewards.js";
+import { segmentSchema } from "./schema-segments.js";
 import { ruleSchema } from "./schema-rules.js";
 import { tiersSchema } from "./schema-tiers.js";
 import { points, roundingMode } from "./schema-values.js";
@@ -75,6 +76,12 @@ export const programSchema = z.strictObject({
   rules: z.array(ruleSchema),
   /** Member tiers: the ladder, qualification, promotion, reviews and demotion. Omit for none. */
   tiers: tiersSchema.optional(),
+  /**
+   * Named segments (docs/members.md): without `when`, explicit (set on members by enroll and
+   * updateMember); with `when`, derived: a member is in it while the condition holds on their
+   * profile (member attributes and tier only). Rule conditions and rewards may name them.
+   */
+  segments: z.array(segmentSchema).max(200).optional(),
   /** The reward catalogue. */
   rewards: z.array(rewardSchema).max(10_000).optional(),
   /**

@@ -10,6 +10,7 @@ import { iso } from "../shared/time.js";
 import { periodKey } from "../shared/periods.js";
 import { brokenLimit, counterName, used } from "../ledger/limits.js";
 import type { MemberView } from "../ledger/state.js";
+import { segmentsOf } from "../accrual/segments.js";
 
 /** The price of one unit for a member of `tier` (default: the member's tier now): the tier's price if the reward has one, else `price`. */
 export function unitPrice(
@@ -63,6 +64,13 @@ export function refusal(
     return new LoyaltyError("TIER_NOT_ELIGIBLE", messages.tierNotEligible(r, tier), {
       details: { rewardId: r, tier, tiers: [...reward.tiers] },
     });
+  }
+  if (reward.segments !== null) {
+    const held = segmentsOf(program, state);
+    if (!held.some((s) => reward.segments!.has(s)))
+      return new LoyaltyError("SEGMENT_NOT_ELIGIBLE", messages.segmentNotEligible(r), {
+        details: { rewardId: r, segments: [...reward.segments] },
+      });
   }
   const limit = brokenLimit(state, counterName.redeemed(r), reward.limits, quantity, now, program.timeZone);
   if (limit !== null)

@@ -27,10 +27,11 @@ import {
 } from "./port.js";
 import { stockAfter } from "./stock.js";
 import { liabilityOf } from "./liability.js";
+import { applyErasure, checkErasure, type ErasureTables } from "./memory-erasure.js";
 
 /** Where a test may make a commit fail: after each of its steps. */
 export type FaultPoint =
-  "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "events" | "idempotency";
+  "entries" | "snapshot" | "due-index" | "records" | "stock" | "claims" | "events" | "idempotency" | "erasure";
 
 export interface MemoryStoreOptions {
   /** Called after each write step of a commit; throw to simulate a crash at that point. */
@@ -58,6 +59,7 @@ export class MemoryStore implements LoyaltyStore {
     purchaseClaims: true,
     liability: true,
     events: true,
+    erasure: true,
   };
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, Entry[]>();
@@ -177,6 +179,7 @@ export class MemoryStore implements LoyaltyStore {
       if (stockAfter(this.stockCounts.get(k(batch.programId, c.rewardId)), c) < 0)
         throw new CommitConflict("stock", c.rewardId);
     }
+    if (batch.erasure) checkErasure(this.erasureTables(), batch.programId, batch.erasure);
     const claims = batch.purchaseClaims ?? [];
     for (const c of claims) {
       const owner = this.claims.get(k(batch.programId, c.purchaseId));
@@ -237,6 +240,10 @@ export class MemoryStore implements LoyaltyStore {
         undo.push(() => this.idempotency.delete(idemKey));
         this.faults?.("idempotency");
       }
+      if (batch.erasure) {
+        applyErasure(this.erasureTables(), batch.programId, batch.erasure, undo);
+        this.faults?.("erasure");
+      }
     } catch (error) {
       for (const step of undo.reverse()) step();
       throw error;
@@ -270,6 +277,10 @@ export class MemoryStore implements LoyaltyStore {
     let feed = this.feeds.get(programId);
     if (!feed) this.feeds.set(programId, (feed = new EventFeed()));
     return feed;
+  }
+
+  private erasureTables(): ErasureTables {
+    return { entries: this.entries, idempotency: this.idempotency, key: k };
   }
 
   private dueOf(programId: string): DueIndex {

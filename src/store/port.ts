@@ -91,6 +91,31 @@ export interface PurchaseClaim {
   readonly memberId: string;
 }
 
+/**
+ * The payload hash an erasure leaves on the idempotency records of the erased member's commands:
+ * the hash of a payload that held a birthday or an attribute could be matched against guesses. A
+ * retry of such a key then matches no payload (IDEMPOTENCY_CONFLICT), and writes nothing.
+ */
+export const ERASED_PAYLOAD_HASH = "erased";
+
+/**
+ * What an erasure (`engine.eraseMember`) rewrites besides its member's ordinary write: the one
+ * exception to append-only entries (docs/ledger.md). Only stores with `capabilities.erasure`
+ * receive it, and only in a commit whose `members` hold the erased member (compare-and-set on it:
+ * no entry can land between the engine's read of the history and this commit).
+ */
+export interface MemberErasure {
+  /**
+   * Entries already stored, with their personal fields redacted (src/ledger/redact.ts): each
+   * replaces the stored entry with its member and seq, which must exist. The erased member's, and
+   * a counterpart's transfer entry that carries the same reference text. Only the JSON changes:
+   * kind, seq and command key stay.
+   */
+  readonly entries: readonly Entry[];
+  /** Keys whose idempotency records get `ERASED_PAYLOAD_HASH` as their payload hash (a missing key is skipped). */
+  readonly idempotencyKeys: readonly string[];
+}
+
 /** Everything one command writes. A store applies all of it or none of it. */
 export interface CommitBatch {
   readonly programId: string;
@@ -121,6 +146,8 @@ export interface CommitBatch {
    * refused: a sweep's notice written again (a rerun) stays one event.
    */
   readonly events?: readonly OutboxEvent[];
+  /** An erasure's rewrites, in the same transaction (only for a store with `capabilities.erasure`). */
+  readonly erasure?: MemberErasure;
 }
 
 const COMMIT_CONFLICT = brand("CommitConflict");
@@ -198,6 +225,11 @@ export interface StoreCapabilities {
   readonly liability?: boolean;
   /** The store keeps the outbox: it writes `CommitBatch.events` and offers `readEvents`. */
   readonly events?: boolean;
+  /**
+   * The store honours `CommitBatch.erasure` (rewrites stored entries and idempotency hashes in the
+   * commit). `engine.eraseMember` refuses to run on a store without it: its personal data would stay.
+   */
+  readonly erasure?: boolean;
 }
 
 /** What `liability` is asked: the instant to count at, and the time zone of the expiry months. */

@@ -15,6 +15,7 @@
  *
  * Each concern is a module of its own in conformance/ (port.ts, load-for-command.ts, stock.ts,
  * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, events.ts, idempotency.ts,
+ * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, erasure.ts, idempotency.ts,
  * purchase-claims.ts, atomicity.ts, concurrency.ts),
  * a function of the shared context in conformance/context.ts; this file only assembles them.
  */
@@ -32,6 +33,7 @@ import { recordRows } from "./conformance/records.js";
 import { rewardsRaces } from "./conformance/rewards-races.js";
 import { stockAndTwoMemberCommits } from "./conformance/stock.js";
 import { dueWorkSweeps } from "./conformance/sweeps.js";
+import { erasure } from "./conformance/erasure.js";
 import { throughTheEngine } from "./conformance/through-engine.js";
 
 export interface ConformanceOptions {
@@ -65,6 +67,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     dueWorkSweeps(context);
     liabilityAggregate(context);
     outboxEvents(context);
+    erasure(context);
     idempotency(context);
     purchaseClaims(context);
     atomicityUnderFaults(context);

@@ -75,6 +75,8 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   referral: null,
   // An import sets the counters whole (its `openingMetrics`), as the source counted them.
   import: null,
+  profile: null,
+  erasure: null,
 };
 
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */

@@ -51,7 +51,9 @@ export const program = defineProgram({
     { id: "gold-lounge", kind: "product", wallet: "points", price: "10", tiers: ["gold"] },
     { id: "withdrawn", kind: "product", wallet: "points", price: "10", enabled: false },
     { id: "voucher", kind: "voucher", wallet: "points", price: "10", value: "1.00" },
+    { id: "staff-mug", kind: "product", wallet: "points", price: "10", segments: ["staff"] },
   ],
+  segments: [{ id: "staff" }],
   transfers: { wallets: ["points"], limits: [{ period: "day", points: "50" }] },
   referrals: { limits: [{ period: "year", count: 1 }], withinDays: 30 },
 });
@@ -122,6 +124,12 @@ async function clockDown(read: (w: World) => Promise<unknown>) {
 export const scenarios: Record<string, Record<string, Scenario>> = {
   enroll: {
     MEMBER_EXISTS: async () => (await world()).engine.enroll({ key: "e-again", memberId: "ann" }),
+  },
+  updateMember: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.updateMember({ key: "k", memberId: "nobody", birthday: "01-01" }),
+  },
+  eraseMember: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.eraseMember({ key: "k", memberId: "nobody" }),
   },
   recordPurchase: {
     MEMBER_NOT_FOUND: async () =>
@@ -221,6 +229,8 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     REWARD_UNAVAILABLE: async () => (await world()).engine.redeem({ key: "k", memberId: "ann", rewardId: "withdrawn" }),
     TIER_NOT_ELIGIBLE: async () =>
       (await world()).engine.redeem({ key: "k", memberId: "ann", rewardId: "gold-lounge" }),
+    SEGMENT_NOT_ELIGIBLE: async () =>
+      (await world()).engine.redeem({ key: "k", memberId: "ann", rewardId: "staff-mug" }),
     LIMIT_REACHED: async () => {
       const { engine } = await world();
       await engine.redeem({ key: "k1", memberId: "ann", rewardId: "once" });
@@ -337,6 +347,8 @@ type World = Awaited<ReturnType<typeof world>>;
  */
 export const validCalls: Record<string, (w: World, key: string) => Promise<unknown>> = {
   enroll: (w, key) => (w.arm(), w.engine.enroll({ key, memberId: "dan" })),
+  updateMember: (w, key) => (w.arm(), w.engine.updateMember({ key, memberId: "ann", attributes: { city: "Leeds" } })),
+  eraseMember: (w, key) => (w.arm(), w.engine.eraseMember({ key, memberId: "ann" })),
   recordPurchase: (w, key) =>
     (w.arm(), w.engine.recordPurchase({ key, memberId: "ann", purchaseId: "p9", amount: "5", currency: "GBP" })),
   recordEvent: (w, key) => (w.arm(), w.engine.recordEvent({ key, memberId: "ann", type: "review" })),

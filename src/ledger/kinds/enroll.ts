@@ -4,6 +4,7 @@
 import type { Scalar } from "../../shared/scalar.js";
 import type { EntryBase } from "../entry-base.js";
 import { dict } from "../state.js";
+import { sortedSegments } from "./profile.js";
 import type { EntryKindSpec } from "./spec.js";
 
 export interface EnrollEntry extends EntryBase {
@@ -11,6 +12,8 @@ export interface EnrollEntry extends EntryBase {
   readonly joinedAt: string;
   readonly birthday: string | null;
   readonly attributes: Readonly<Record<string, Scalar>>;
+  /** Explicit segments the member joins on enrolment; absent in entries written before segments existed. */
+  readonly segments?: readonly string[];
 }
 
 export const enroll: EntryKindSpec<EnrollEntry> = {
@@ -18,5 +21,6 @@ export const enroll: EntryKindSpec<EnrollEntry> = {
     state.joinedAt = Date.parse(entry.joinedAt);
     state.birthday = entry.birthday;
     state.attributes = dict(Object.entries(entry.attributes));
+    state.segments = sortedSegments(entry.segments ?? []);
   },
 };

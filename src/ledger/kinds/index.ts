@@ -20,6 +20,8 @@ import { transfer } from "./transfer.js";
 import { referral } from "./referral.js";
 import { consolidate } from "./consolidate.js";
 import { importMember } from "./import.js";
+import { profile } from "./profile.js";
+import { erasure } from "./erasure.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -40,4 +42,6 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   referral,
   consolidate,
   import: importMember,
+  profile,
+  erasure,
 };
