@@ -27,13 +27,12 @@ const one = (type: EventType, payload: Readonly<Record<string, EventValue>>): re
 /** Every entry kind's events: none where the entry tells nothing outside the ledger (a merge of lots). */
 export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, { kind: K }>> } = {
   enroll: () => one("member.enrolled", {}),
-  // Which fields changed, never their values: the profile is personal data (docs/members.md).
+  // Which parts changed, never their values nor the attributes' names (a name may itself say
+  // something of the person, and an erasure cannot reach the feed): docs/members.md.
   profile: (e) =>
     one("member.updated", {
       fields: [
-        ...Object.keys(e.attributes)
-          .sort()
-          .map((name) => `attributes.${name}`),
+        ...(Object.keys(e.attributes).length > 0 ? ["attributes"] : []),
         ...(e.birthday === undefined ? [] : ["birthday"]),
         ...(e.segments.add.length + e.segments.remove.length > 0 ? ["segments"] : []),
       ].join(","),
