@@ -50,6 +50,8 @@ export type {
   ExpiringSoonOptions,
   ReviewTiersOptions,
   ConvertOptions,
+  MembersOptions,
+  LapsingOptions,
 } from "./engine/commands.js";
 export type { CodeGenerator } from "./rewards/grant.js";
 
@@ -166,8 +168,13 @@ export type {
   PurchaseClaim,
   LiabilityQuery,
   WalletLiability,
+  MemberIndex,
+  MemberListQuery,
+  ListedMember,
 } from "./store/port.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
+export type { MemberPage, ListedMemberView, LapsingPage, LapsingMember, SpendWindows } from "./engine/listing.js";
+export { memberIndexOf } from "./engine/member-index.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";
 export type {

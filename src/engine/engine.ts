@@ -21,6 +21,7 @@ import { pointCommands } from "./points.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
 import { liabilityCommands } from "./liability.js";
+import { listingCommands } from "./listing.js";
 import { rewardCommands } from "./rewards.js";
 import { sweepCommands } from "./sweeps.js";
 import { tierCommands } from "./tiers.js";
@@ -129,6 +130,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...pointCommands(ctx),
     ...readCommands(ctx),
     ...liabilityCommands(ctx),
+    ...listingCommands(ctx),
     ...sweepCommands(ctx),
     ...tierCommands(ctx),
     ...rewardCommands(ctx),

@@ -6,6 +6,7 @@ import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
+import type { LapsingPage, MemberPage } from "./listing.js";
 import type {
   CancelResult,
   ConversionSweepResult,
@@ -95,4 +96,15 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * (`capabilities.liability`): the month-end liability. STORE_FAILURE on a store without it.
    */
   liability(options?: LiabilityOptions): Promise<LiabilityReport>;
+  /**
+   * The program's members, a page at a time in member id order, optionally by tier or segment, from
+   * the store's member index (`capabilities.listing`). Pass `after` from the last page to go on.
+   */
+  members(options?: schemas.MembersOptions): Promise<MemberPage>;
+  /**
+   * Win-back: members with no purchase for N days, or whose spend over the last N complete local
+   * months fell by at least a share against the N months before (docs/win-back.md), paged like
+   * `members`. Pass the page's `asOf` as `now` with `after` to go on.
+   */
+  lapsing(options: schemas.LapsingOptions): Promise<LapsingPage>;
 }

@@ -12,6 +12,7 @@ import {
   CommitConflict,
   CommitOutcomeUnknown,
   type IdempotencyRecord,
+  type MemberIndex,
   type MemberRecords,
   type RecordIds,
   type StoredMember,
@@ -50,6 +51,8 @@ export interface LoadedMember {
   readonly state: MemberState;
   readonly version: number;
   readonly read: ReadRecords;
+  /** The index committed with the member (stores with `capabilities.listing`); null when none. */
+  readonly index: MemberIndex | null;
 }
 
 /** The records a state held when it was read; `all`: a snapshot of format 1, whose every record is still to write to its row. */
@@ -86,6 +89,7 @@ function decoded(stored: StoredMember | null, records?: MemberRecords): LoadedMe
     state,
     version: stored.version,
     read: recordsRead(state, isLegacySnapshot(stored.snapshot)),
+    index: stored.index ?? null,
   };
 }
 

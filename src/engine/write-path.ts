@@ -25,6 +25,7 @@ import type { MemberRecords, MemberWrite, PurchaseClaim, RecordIds, StockChange 
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 import { dueAtOf, runDueWork } from "./due-work.js";
+import { memberIndexOf } from "./member-index.js";
 import { recordedResult, replayResult } from "./replay.js";
 import type { Replayable } from "./results.js";
 import {
@@ -129,6 +130,10 @@ function changedRecords(state: MemberView, read: ReadRecords | null): MemberReco
 /** What a decision commits for its member: the new entries, snapshot, due instant and changed records. */
 function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMember | null): MemberWrite {
   const records = changedRecords(writer.state, loaded?.read ?? null);
+  // Only a store that keeps the index gets one: its spend series builds on the one it returns.
+  const index = ctx.store.capabilities.listing
+    ? memberIndexOf(ctx.program, writer.state, loaded?.index ?? null, writer.entries)
+    : undefined;
   return {
     memberId: writer.state.memberId,
     expectedVersion: loaded?.version ?? null,
@@ -136,6 +141,7 @@ function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMem
     entries: writer.entries,
     dueAt: dueAtOf(ctx, writer),
     ...(records ? { records } : {}),
+    ...(index ? { index } : {}),
   };
 }
 

@@ -8,12 +8,21 @@
 import { brand, hasBrand, mark } from "../errors/brand.js";
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
+import type { ListedMember, MemberIndex, MemberListQuery } from "./listing.js";
+
+export type { ListedMember, MemberIndex, MemberListQuery } from "./listing.js";
 
 /** A member as stored: the snapshot (the fold of its entries) and its version. */
 export interface StoredMember {
   readonly snapshot: MemberSnapshot;
   /** Incremented by one on every commit that touches the member; 1 after the first. */
   readonly version: number;
+  /**
+   * The index last committed with the member (`MemberWrite.index`), as it was handed in; null or
+   * absent when the store keeps none, or the member was last written before it did. The engine
+   * carries the index's spend series forward from it (engine/member-index.ts).
+   */
+  readonly index?: MemberIndex | null;
 }
 
 /** What a command left for its idempotency key: the payload hash and the result to replay. */
@@ -62,6 +71,12 @@ export interface MemberWrite {
   readonly entries: readonly Entry[];
   /** Epoch ms of the member's next due work (earliest lot expiry), or null; index it. */
   readonly dueAt: number | null;
+  /**
+   * What listings filter on, as of this commit: sent to a store with `capabilities.listing`, which
+   * keeps it (replacing the member's previous one), indexes it for `listMembers` and returns it
+   * with the member.
+   */
+  readonly index?: MemberIndex;
   /**
    * Records the command made or changed: insert each, or replace the one with its id. Absent:
    * none. A record is never deleted.
@@ -170,6 +185,11 @@ export interface StoreCapabilities {
   readonly purchaseClaims?: boolean;
   /** The store offers `liability`: outstanding points summed in the store, not member by member. */
   readonly liability?: boolean;
+  /**
+   * The store keeps `MemberWrite.index`, returns it with the member (`StoredMember.index`) and offers
+   * `listMembers`: what `engine.members` and `engine.lapsing` need.
+   */
+  readonly listing?: boolean;
 }
 
 /** What `liability` is asked: the instant to count at, and the time zone of the expiry months. */
@@ -252,7 +272,8 @@ export interface LoyaltyStore {
 
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
-   * entries, replace the snapshot, set version to expected + 1 (or 1), index `dueAt`, and write
+   * entries, replace the snapshot, set version to expected + 1 (or 1), index `dueAt` (and, with
+   * `capabilities.listing`, keep `index`), and write
    * its records (insert, or replace by id); apply
    * each stock change (a missing count starts at `initial`; none may end below zero); and insert
    * the idempotency record (if any), whose key must not exist yet. On a failed check throw
@@ -273,6 +294,16 @@ export interface LoyaltyStore {
    * member into the caller. Lots with no remaining points are left out.
    */
   liability?(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]>;
+
+  /**
+   * Optional, with `capabilities.listing`: the program's members matching every filter of `query`,
+   * ascending by member id (code point order) after `query.after`, at most `query.limit`, each with
+   * its index. Served by indexes (by tier, by segment, by last purchase), never by loading members. The
+   * cursor is the member id, which no write changes: a member that matches throughout a pass of
+   * pages is returned exactly once, whatever is written between them.
+   */
+  listMembers?(programId: string, query: MemberListQuery): Promise<readonly ListedMember[]>;
+
   /** Entries of a member with seq > afterSeq, ascending, at most `limit`. */
   readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage>;
 

@@ -13,7 +13,8 @@
  * purchase ids claimed across members (for stores with `capabilities.purchaseClaims`).
  *
  * Each concern is a module of its own in conformance/ (port.ts, load-for-command.ts, stock.ts,
- * rewards-races.ts, through-engine.ts, sweeps.ts, idempotency.ts, purchase-claims.ts, atomicity.ts,
+ * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, listing.ts, idempotency.ts, purchase-claims.ts,
+ * atomicity.ts,
  * concurrency.ts),
  * a function of the shared context in conformance/context.ts; this file only assembles them.
  */
@@ -24,6 +25,7 @@ import { concurrencyOnOneMember } from "./conformance/concurrency.js";
 import type { ConformanceContext } from "./conformance/context.js";
 import { idempotency } from "./conformance/idempotency.js";
 import { liabilityAggregate } from "./conformance/liability.js";
+import { listing } from "./conformance/listing.js";
 import { portBehaviour } from "./conformance/port.js";
 import { purchaseClaims } from "./conformance/purchase-claims.js";
 import { recordRows } from "./conformance/records.js";
@@ -62,6 +64,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     throughTheEngine(context);
     dueWorkSweeps(context);
     liabilityAggregate(context);
+    listing(context);
     idempotency(context);
     purchaseClaims(context);
     atomicityUnderFaults(context);

@@ -195,6 +195,15 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     STORE_FAILURE: async () => storeDown((w) => w.engine.liability()),
     CLOCK_FAILURE: async () => clockDown((w) => w.engine.liability()),
   },
+  members: {
+    INVALID_COMMAND: async () => (await world()).engine.members({ limit: 0 }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.members()),
+  },
+  lapsing: {
+    INVALID_COMMAND: async () => (await world()).engine.lapsing({ noPurchaseForDays: 30, months: 3 }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.lapsing({ noPurchaseForDays: 30 })),
+    CLOCK_FAILURE: async () => clockDown((w) => w.engine.lapsing({ noPurchaseForDays: 30 })),
+  },
   reviewTiers: {
     INVALID_COMMAND: async () => (await world()).engine.reviewTiers({ batchSize: 0 }),
     STORE_FAILURE: async () => storeDown((w) => w.engine.reviewTiers()),

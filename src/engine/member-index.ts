@@ -1,0 +1,104 @@
+/**
+ * The member index: what listings and the win-back query filter on, written with every commit
+ * beside the snapshot (`MemberWrite.index`), so that a store can answer them through its own
+ * indexes instead of loading members one by one.
+ *
+ * Tier, joined and last-purchase instants come from the member's state. The spend series cannot:
+ * a purchase whose lots have closed retires from the state (docs/ledger.md), so the series is
+ * carried forward from the index the member was read with, plus what the command's new entries
+ * add. Folding the whole ledger from an empty index gives the same series
+ * (`memberIndexOf(program, state, null, allEntries)`), which is also how a store backfills members
+ * written before it kept an index (docs/upgrading.md).
+ */
+import type { Entry } from "../ledger/entries.js";
+import type { MemberView } from "../ledger/state.js";
+import type { Program } from "../program/compile.js";
+import { addMonthsKey } from "../shared/calendar.js";
+import { Decimal } from "../shared/decimal.js";
+import { periodKey } from "../shared/periods.js";
+import type { MemberIndex } from "../store/port.js";
+
+/**
+ * Months the spend series keeps: the month of the member's latest purchase and the 24 before it.
+ * Enough for the win-back comparison of two windows of up to 12 complete months each, read in the
+ * month of the latest purchase or any later one.
+ */
+export const SPEND_MONTHS = 25;
+
+/** The longest window `lapsing` compares (two of them must fit in the series' complete months). */
+export const LAPSING_MAX_MONTHS = 12;
+
+/** The local month (YYYY-MM) of an instant in the program's zone. */
+export const monthOf = (program: Program, ms: number): string => periodKey(ms, program.timeZone, "month");
+
+/** `YYYY-MM` plus `months` (negative: back). */
+export const addMonths = (month: string, months: number): string => addMonthsKey(`${month}-01`, months).slice(0, 7);
+
+/**
+ * The index of `state` after a command: `previous` is the index the member was read with (null for
+ * a new member, or one written before its store kept an index), `entries` the command's new ones.
+ *
+ * Spend is the purchases' money by the local month they occurred in, less refunds of those
+ * purchases (in the purchase's month, as the tier metrics count them); a return with no receipt
+ * names no month and is not counted. Months older than the series keeps are dropped, and a refund
+ * of a purchase in a dropped month changes nothing.
+ */
+export function memberIndexOf(
+  program: Program,
+  state: MemberView,
+  previous: MemberIndex | null,
+  entries: readonly Entry[],
+): MemberIndex {
+  const spend = new Map<string, Decimal>();
+  for (const [month, amount] of Object.entries(previous?.spendByMonth ?? {})) spend.set(month, new Decimal(amount));
+  // A refund names its purchase: found among the new entries (a rebuild from the whole ledger),
+  // else in the state (a refund reads its purchase's record before it decides).
+  const occurred = new Map<string, number>();
+  for (const e of entries) {
+    if (e.kind === "purchase") {
+      const at = Date.parse(e.occurredAt);
+      occurred.set(e.purchaseId, at);
+      add(spend, monthOf(program, at), new Decimal(e.amount));
+    } else if (e.kind === "refund" && e.purchaseId !== null) {
+      const at = occurred.get(e.purchaseId) ?? state.purchases[e.purchaseId]?.occurredAt;
+      if (at === undefined) continue;
+      const month = monthOf(program, at);
+      if (spend.has(month)) add(spend, month, new Decimal(e.amount).neg());
+    }
+  }
+  const lastPurchaseAt = state.activity["purchase"];
+  return {
+    tier: state.tier?.id ?? null,
+    // Named segments (segmentsOf) are wired in at merge with the member-profile work; until then
+    // a member is in none, and the store's segment filter is tested with hand-made indexes.
+    segments: [],
+    joinedAt: state.joinedAt,
+    lastPurchaseAt: lastPurchaseAt ?? null,
+    spendByMonth: kept(spend),
+  };
+}
+
+function add(spend: Map<string, Decimal>, month: string, amount: Decimal) {
+  spend.set(month, (spend.get(month) ?? new Decimal(0)).plus(amount));
+}
+
+/**
+ * The series as stored: the latest month and the SPEND_MONTHS - 1 before it, ascending. Keeping
+ * what lies within a span of the latest month (rather than the latest N keys) makes the result
+ * the same whatever order the purchases were recorded in.
+ */
+function kept(spend: Map<string, Decimal>): Record<string, string> {
+  const months = [...spend.keys()].sort();
+  const from = months.length === 0 ? "" : addMonths(months.at(-1)!, -(SPEND_MONTHS - 1));
+  const out: Record<string, string> = {};
+  for (const m of months) if (m >= from) out[m] = spend.get(m)!.toFixed();
+  return out;
+}
+
+/** Spend over the months [from, to], inclusive, from an index's series (exact decimals). */
+export function spendBetween(index: MemberIndex, from: string, to: string): Decimal {
+  let total = new Decimal(0);
+  for (const [month, amount] of Object.entries(index.spendByMonth))
+    if (month >= from && month <= to) total = total.plus(amount);
+  return total;
+}
