@@ -10,8 +10,10 @@ export type Statements = ReturnType<typeof statements>;
  * The statement that writes one member: $1 program, $2 member, $3 the member row's snapshot, $4
  * dueAt, $5 entries, $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
- * row leaves lots and open purchases to rows (layout.ts), then $11 the expected version (update),
- * then the idempotency record's key, hash, result and commit time. Every write after the member
+ * row leaves lots and open purchases to rows (layout.ts), $11 the member index (JSON, or null), $12
+ * its tier and $13 its last purchase (indexed columns), $14 its segments (a JSON array; null: none),
+ * then $15 the expected version (update), then the idempotency record's key, hash, result and
+ * commit time. Every write after the member
  * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
  * The parts touch different rows (the member; new entries; lots the command emptied; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
@@ -23,15 +25,31 @@ const lotRecord = `l(id text, wallet text, amount numeric, remaining numeric, "e
   "expiresAt" bigint, "ruleId" text, "purchaseId" text, ord float8, fresh boolean)`;
 
 function writeMember(schema: string, kind: "insert" | "update", withIdempotency: boolean): string {
-  const next = kind === "update" ? 12 : 11;
+  const next = kind === "update" ? 16 : 15;
   const member =
     kind === "insert"
-      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at, lots_in_rows)
-        VALUES ($1, $2, 1, $3::json, $4::bigint, $10::boolean)
+      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at, lots_in_rows,
+          member_index, tier, last_purchase_at)
+        VALUES ($1, $2, 1, $3::json, $4::bigint, $10::boolean, $11::json, $12, $13::bigint)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
       : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint,
-          lots_in_rows = $10::boolean, updated_at = now()
-        WHERE program_id = $1 AND member_id = $2 AND version = $11::integer RETURNING 1`;
+          lots_in_rows = $10::boolean, member_index = $11::json, tier = $12, last_purchase_at = $13::bigint,
+          updated_at = now()
+        WHERE program_id = $1 AND member_id = $2 AND version = $15::integer RETURNING 1`;
+  // The member's segment rows become $14's: those it left go, new ones come (kept ones conflict: nothing).
+  const segmentRows = `${schema}.loyalty_member_segments`;
+  const segments = `
+      segments_left AS (
+        DELETE FROM ${segmentRows} AS t WHERE t.program_id = $1 AND t.member_id = $2
+          AND t.segment NOT IN (SELECT json_array_elements_text(coalesce($14::json, '[]')))
+          AND EXISTS (SELECT 1 FROM member)
+        RETURNING 1),
+      segments_joined AS (
+        INSERT INTO ${segmentRows} (program_id, member_id, segment)
+        SELECT $1, $2, g FROM json_array_elements_text(coalesce($14::json, '[]')) AS g
+        WHERE EXISTS (SELECT 1 FROM member)
+        ON CONFLICT DO NOTHING
+        RETURNING 1),`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
@@ -40,7 +58,7 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         RETURNING 1)`
     : "";
   return `WITH
-      member AS (${member}),
+      member AS (${member}),${segments}
       new_entries AS (
         INSERT INTO ${schema}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
         SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM json_array_elements($5::json) AS e
@@ -88,7 +106,7 @@ const committedAt = (column: string, result = "result") =>
 const memberColumns = (schema: string, cached: string) => {
   const read = `m.lots_in_rows AND m.version IS DISTINCT FROM ${cached}`;
   const lots = `${schema}.loyalty_lots AS l WHERE l.program_id = m.program_id AND l.member_id = m.member_id`;
-  return `m.version::text AS version, m.snapshot::text AS snapshot, m.lots_in_rows::text AS in_rows,
+  return `m.version::text AS version, m.snapshot::text AS snapshot, m.lots_in_rows::text AS in_rows, m.member_index::text AS member_index,
   CASE WHEN ${read} THEN coalesce((SELECT json_agg(json_build_array(l.lot_id, l.wallet, l.amount::text, l.remaining::text,
       l.earned_at, l.available_at, l.expires_at, l.rule_id, l.purchase_id, l.ord) ORDER BY l.ord, l.lot_id)
     FROM ${lots}), '[]')::text END AS lots,
@@ -133,7 +151,7 @@ export function statements(schema: string) {
     loadForMany: `SELECT m.member_id, ${memberColumns(schema, "NULL::integer")}, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at
         FROM ${members} AS m WHERE m.program_id = $1 AND m.member_id IN (SELECT json_array_elements_text($2::json))
       UNION ALL
-      SELECT NULL, NULL, NULL, NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
         FROM ${idempotency} WHERE program_id = $1 AND key = $3`,
 
     lockMembers: `SELECT member_id, version::text AS version FROM ${members}

@@ -18,7 +18,9 @@ import type {
   HistoryPage,
   IdempotencyRecord,
   LiabilityQuery,
+  ListedMember,
   LoyaltyStore,
+  MemberListQuery,
   MemberRecords,
   RecordIds,
   StoreCapabilities,
@@ -28,6 +30,7 @@ import type {
 import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
 import { liabilityQuery } from "./liability.js";
+import { listMembers } from "./listing.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
 import { LayoutCache } from "./layout.js";
 import { quoteSchema } from "./migrate.js";
@@ -69,6 +72,7 @@ export class PostgresStore implements LoyaltyStore {
     multiProcess: true,
     purchaseClaims: true,
     liability: true,
+    listing: true,
   };
   readonly schema: string;
   private readonly context: CommitContext;
@@ -123,6 +127,10 @@ export class PostgresStore implements LoyaltyStore {
 
   liability(programId: string, query: LiabilityQuery): Promise<readonly WalletLiability[]> {
     return liabilityQuery(this.context.client, quoteSchema(this.schema), programId, query);
+  }
+
+  listMembers(programId: string, query: MemberListQuery): Promise<readonly ListedMember[]> {
+    return listMembers(this.context.client, quoteSchema(this.schema), programId, query);
   }
 
   getStock(programId: string, rewardId: string): Promise<number | null> {

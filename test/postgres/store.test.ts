@@ -138,6 +138,7 @@ describe("PostgreSQL store on PGlite: migrations", () => {
       "loyalty_entries",
       "loyalty_idempotency",
       "loyalty_lots",
+      "loyalty_member_segments",
       "loyalty_members",
       "loyalty_migrations",
       "loyalty_purchase_claims",
