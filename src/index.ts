@@ -52,6 +52,7 @@ export type {
   ConvertOptions,
   MembersOptions,
   LapsingOptions,
+  IndexMembersOptions,
 } from "./engine/commands.js";
 export type { CodeGenerator } from "./rewards/grant.js";
 
@@ -175,6 +176,7 @@ export type {
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
 export type { MemberPage, ListedMemberView, LapsingPage, LapsingMember, SpendWindows } from "./engine/listing.js";
 export { memberIndexOf } from "./engine/member-index.js";
+export type { IndexMembersResult } from "./engine/member-backfill.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";
 export type {

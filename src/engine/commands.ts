@@ -193,6 +193,11 @@ export const expiringSoonOptionsSchema = z.strictObject({
   after: z.strictObject({ dueAt: z.number().int(), memberId: idString }).optional(),
 });
 
+export const indexMembersOptionsSchema = z.strictObject({
+  /** Members listed per store query. Default 500. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+
 export const membersOptionsSchema = z.strictObject({
   /** The last member id of the previous page: the next page starts after it. */
   after: idString.optional(),
@@ -273,3 +278,5 @@ export type ConvertOptions = z.input<typeof convertOptionsSchema>;
 export type MembersOptions = z.input<typeof membersOptionsSchema>;
 /** @interface */
 export type LapsingOptions = z.input<typeof lapsingOptionsSchema>;
+/** @interface */
+export type IndexMembersOptions = z.input<typeof indexMembersOptionsSchema>;

@@ -7,6 +7,7 @@ import type * as schemas from "./commands.js";
 import type { MemberSummary } from "./summary.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
 import type { LapsingPage, MemberPage } from "./listing.js";
+import type { IndexMembersResult } from "./member-backfill.js";
 import type {
   CancelResult,
   ConversionSweepResult,
@@ -107,4 +108,10 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * `members`. Pass the page's `asOf` as `now` with `after` to go on.
    */
   lapsing(options: schemas.LapsingOptions): Promise<LapsingPage>;
+  /**
+   * Gives every member its store holds without an index (written before the store kept one) the
+   * index folded from its ledger, writing nothing else; resumable. A member's next write does the
+   * same for it alone.
+   */
+  indexMembers(options?: schemas.IndexMembersOptions): Promise<IndexMembersResult>;
 }

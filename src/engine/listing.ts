@@ -18,6 +18,7 @@ import type { EngineContext } from "./context.js";
 import { SPEND_MONTHS, addMonths, monthOf, spendBetween } from "./member-index.js";
 import { parse } from "./inputs.js";
 import { guard } from "./store-calls.js";
+import { indexMembers, type IndexMembersResult } from "./member-backfill.js";
 
 const DAY = 86_400_000;
 
@@ -66,9 +67,15 @@ export interface LapsingPage {
 export function listingCommands(ctx: EngineContext): {
   members(options?: schemas.MembersOptions): Promise<MemberPage>;
   lapsing(options: schemas.LapsingOptions): Promise<LapsingPage>;
+  indexMembers(options?: schemas.IndexMembersOptions): Promise<IndexMembersResult>;
 } {
   const { program, store, now } = ctx;
   return {
+    async indexMembers(options = {}) {
+      const o = parse(schemas.indexMembersOptionsSchema, options, "indexMembers");
+      return indexMembers(ctx, o.batchSize ?? 500);
+    },
+
     async members(options = {}) {
       const o = parse(schemas.membersOptionsSchema, options, "members");
       const limit = o.limit ?? 100;

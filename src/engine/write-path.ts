@@ -38,6 +38,7 @@ import {
   readMoreRecords,
   type LoadedMember,
   type ReadRecords,
+  withLedgerIndex,
 } from "./store-calls.js";
 
 /**
@@ -128,7 +129,7 @@ function changedRecords(state: MemberView, read: ReadRecords | null): MemberReco
 }
 
 /** What a decision commits for its member: the new entries, snapshot, due instant and changed records. */
-function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMember | null): MemberWrite {
+export function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMember | null): MemberWrite {
   const records = changedRecords(writer.state, loaded?.read ?? null);
   // Only a store that keeps the index gets one: its spend series builds on the one it returns.
   const index = ctx.store.capabilities.listing
@@ -217,6 +218,7 @@ async function writeInTurn<R extends object>(
     for (const [i, m] of members.entries()) {
       const read = loaded[i];
       if (read && m.moreRecords) loaded[i] = await readMoreRecords(ctx, read, m.moreRecords(read.state));
+      if (loaded[i]) loaded[i] = await withLedgerIndex(ctx, loaded[i]);
     }
     // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
     // did (a refund's demotion), so they note the tier the member qualified for after the due
@@ -332,8 +334,9 @@ async function systemWriteInTurn(
   const { program, store, newId, maxAttempts, stamp } = ctx;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await backoff(attempt);
-    const loaded = await loadState(ctx, memberId);
-    if (!loaded) return [];
+    const read = await loadState(ctx, memberId);
+    if (!read) return [];
+    const loaded = await withLedgerIndex(ctx, read);
     const writer = LedgerWriter.adopting(loaded.state, {
       now: at,
       newId,
