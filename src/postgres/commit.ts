@@ -213,7 +213,7 @@ async function prepareMember(
     member.index === undefined ? null : JSON.stringify(member.index),
     member.index?.tier ?? null,
     member.index?.lastPurchaseAt == null ? null : String(member.index.lastPurchaseAt),
-    member.index === undefined || member.index.segments.length === 0 ? null : JSON.stringify(member.index.segments),
+    JSON.stringify(member.index?.segments ?? []),
   ];
   if (member.expectedVersion !== null) params.push(String(member.expectedVersion));
   if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));

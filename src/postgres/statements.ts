@@ -11,7 +11,7 @@ export type Statements = ReturnType<typeof statements>;
  * dueAt, $5 entries, $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
  * row leaves lots and open purchases to rows (layout.ts), $11 the member index (JSON, or null), $12
- * its tier and $13 its last purchase (indexed columns), $14 its segments (a JSON array; null: none),
+ * its tier and $13 its last purchase (indexed columns), $14 its segments (a JSON array),
  * then $15 the expected version (update), then the idempotency record's key, hash, result and
  * commit time. Every write after the member
  * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
@@ -36,20 +36,13 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
           lots_in_rows = $10::boolean, member_index = $11::json, tier = $12, last_purchase_at = $13::bigint,
           updated_at = now()
         WHERE program_id = $1 AND member_id = $2 AND version = $15::integer RETURNING 1`;
-  // The member's segment rows become $14's: those it left go, new ones come (kept ones conflict: nothing).
-  const segmentRows = `${schema}.loyalty_member_segments`;
+  // The member's segment rows become $14's (a JSON array): those it left go, new ones come.
+  const seg = `${schema}.loyalty_member_segments`;
   const segments = `
-      segments_left AS (
-        DELETE FROM ${segmentRows} AS t WHERE t.program_id = $1 AND t.member_id = $2
-          AND t.segment NOT IN (SELECT json_array_elements_text(coalesce($14::json, '[]')))
-          AND EXISTS (SELECT 1 FROM member)
-        RETURNING 1),
-      segments_joined AS (
-        INSERT INTO ${segmentRows} (program_id, member_id, segment)
-        SELECT $1, $2, g FROM json_array_elements_text(coalesce($14::json, '[]')) AS g
-        WHERE EXISTS (SELECT 1 FROM member)
-        ON CONFLICT DO NOTHING
-        RETURNING 1),`;
+      seg_out AS (DELETE FROM ${seg} AS t WHERE t.program_id = $1 AND t.member_id = $2
+        AND t.segment NOT IN (SELECT json_array_elements_text($14::json)) AND EXISTS (SELECT 1 FROM member) RETURNING 1),
+      seg_in AS (INSERT INTO ${seg} (program_id, member_id, segment) SELECT $1, $2, g FROM json_array_elements_text($14::json) AS g
+        WHERE EXISTS (SELECT 1 FROM member) ON CONFLICT DO NOTHING RETURNING 1),`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
