@@ -11,9 +11,11 @@ export class MemberIdIndex {
   readonly #ids = new Set<string>();
   #sorted: string[] | null = [];
 
-  add(memberId: string): void {
+  /** Adds a member's id; returns the index, for the undo log. */
+  add(memberId: string): this {
     this.#ids.add(memberId);
     this.#sorted = null;
+    return this;
   }
 
   /** Undoes `add` (a commit rolled back). */

@@ -205,11 +205,8 @@ export class MemoryStore implements LoyaltyStore {
           index: w.index ? frozen(w.index) : null,
         });
         undo.push(() => (previous ? this.members.set(mk, previous) : this.members.delete(mk)));
-        if (!previous) {
-          const ids = this.idsOf(batch.programId);
-          ids.add(w.memberId);
-          undo.push(() => ids.remove(w.memberId));
-        }
+        const ids = previous ? null : this.idsOf(batch.programId).add(w.memberId);
+        if (ids) undo.push(() => ids.remove(w.memberId));
         this.faults?.("snapshot");
 
         const due = this.dueOf(batch.programId);

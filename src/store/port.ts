@@ -17,11 +17,7 @@ export interface StoredMember {
   readonly snapshot: MemberSnapshot;
   /** Incremented by one on every commit that touches the member; 1 after the first. */
   readonly version: number;
-  /**
-   * The index last committed with the member (`MemberWrite.index`), as it was handed in; null or
-   * absent when the store keeps none, or the member was last written before it did. The engine
-   * carries the index's spend series forward from it (engine/member-index.ts).
-   */
+  /** The last committed `MemberWrite.index` (capabilities.listing); null or absent: none kept. */
   readonly index?: MemberIndex | null;
 }
 
@@ -71,11 +67,7 @@ export interface MemberWrite {
   readonly entries: readonly Entry[];
   /** Epoch ms of the member's next due work (earliest lot expiry), or null; index it. */
   readonly dueAt: number | null;
-  /**
-   * What listings filter on, as of this commit: sent to a store with `capabilities.listing`, which
-   * keeps it (replacing the member's previous one), indexes it for `listMembers` and returns it
-   * with the member.
-   */
+  /** What listings filter on (store/listing.ts): sent to a store with `capabilities.listing`, which keeps it. */
   readonly index?: MemberIndex;
   /**
    * Records the command made or changed: insert each, or replace the one with its id. Absent:
@@ -185,13 +177,9 @@ export interface StoreCapabilities {
   readonly purchaseClaims?: boolean;
   /** The store offers `liability`: outstanding points summed in the store, not member by member. */
   readonly liability?: boolean;
-  /**
-   * The store keeps `MemberWrite.index`, returns it with the member (`StoredMember.index`) and offers
-   * `listMembers`: what `engine.members` and `engine.lapsing` need.
-   */
+  /** The store keeps `MemberWrite.index`, returns it as `StoredMember.index` and offers `listMembers`. */
   readonly listing?: boolean;
 }
-
 /** What `liability` is asked: the instant to count at, and the time zone of the expiry months. */
 export interface LiabilityQuery {
   readonly asOf: number;
@@ -273,8 +261,7 @@ export interface LoyaltyStore {
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
    * entries, replace the snapshot, set version to expected + 1 (or 1), index `dueAt` (and, with
-   * `capabilities.listing`, keep `index`), and write
-   * its records (insert, or replace by id); apply
+   * `capabilities.listing`, keep `index`), and write its records (insert, or replace by id); apply
    * each stock change (a missing count starts at `initial`; none may end below zero); and insert
    * the idempotency record (if any), whose key must not exist yet. On a failed check throw
    * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written;
