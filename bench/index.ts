@@ -22,6 +22,8 @@
  *     the 39-week holdout, each fit's CPU and wall time, the grouped likelihood beside a plain sum.
  *  l. `simulate` over CDNOW beside the plain engine replay of the same purchases (bench/simulate.ts):
  *     time per command of each, their ratio, the 10 s target.
+ *  m. Listing and win-back over 100,000 members (bench/listing.ts): one page by tier at a tenth of
+ *     the members and at all of them, and a whole pass of each lapsing reading: CPU time.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -43,6 +45,7 @@ import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
 import { simulateBench } from "./simulate.js";
+import { listingBench, listingLines } from "./listing.js";
 import { tierBench } from "./tiers.js";
 import { median } from "./median.js";
 
@@ -235,6 +238,8 @@ async function main() {
   // In a process of its own, like h: a fresh heap.
   const simulation = simulateBench();
   console.log(`${simulation.lines.join("\n")}\n`);
+
+  console.log(`${listingLines(await listingBench(log)).join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (!agree || h.failed || pgFigures.failed || replayFigures.failed || simulation.failed) process.exitCode = 1;
