@@ -49,8 +49,10 @@ export function memberIndexOf(
   previous: MemberIndex | null,
   entries: readonly Entry[],
 ): MemberIndex {
-  const spend = new Map<string, Decimal>();
-  for (const [month, amount] of Object.entries(previous?.spendByMonth ?? {})) spend.set(month, new Decimal(amount));
+  // Only the months the entries touch are parsed and written again: most commands touch none or one.
+  const spend: Record<string, string> = { ...previous?.spendByMonth };
+  const add = (month: string, amount: Decimal) => (spend[month] = amount.plus(spend[month] ?? 0).toFixed());
+  let changed = false;
   // A refund names its purchase: found among the new entries (a rebuild from the whole ledger),
   // else in the state (a refund reads its purchase's record before it decides).
   const occurred = new Map<string, number>();
@@ -58,12 +60,15 @@ export function memberIndexOf(
     if (e.kind === "purchase") {
       const at = Date.parse(e.occurredAt);
       occurred.set(e.purchaseId, at);
-      add(spend, monthOf(program, at), new Decimal(e.amount));
+      add(monthOf(program, at), new Decimal(e.amount));
+      changed = true;
     } else if (e.kind === "refund" && e.purchaseId !== null) {
       const at = occurred.get(e.purchaseId) ?? state.purchases[e.purchaseId]?.occurredAt;
       if (at === undefined) continue;
       const month = monthOf(program, at);
-      if (spend.has(month)) add(spend, month, new Decimal(e.amount).neg());
+      if (spend[month] === undefined) continue;
+      add(month, new Decimal(e.amount).neg());
+      changed = true;
     }
   }
   const lastPurchaseAt = state.activity["purchase"];
@@ -74,12 +79,8 @@ export function memberIndexOf(
     segments: [],
     joinedAt: state.joinedAt,
     lastPurchaseAt: lastPurchaseAt ?? null,
-    spendByMonth: kept(spend),
+    spendByMonth: changed ? kept(spend) : (previous?.spendByMonth ?? {}),
   };
-}
-
-function add(spend: Map<string, Decimal>, month: string, amount: Decimal) {
-  spend.set(month, (spend.get(month) ?? new Decimal(0)).plus(amount));
 }
 
 /**
@@ -87,11 +88,11 @@ function add(spend: Map<string, Decimal>, month: string, amount: Decimal) {
  * what lies within a span of the latest month (rather than the latest N keys) makes the result
  * the same whatever order the purchases were recorded in.
  */
-function kept(spend: Map<string, Decimal>): Record<string, string> {
-  const months = [...spend.keys()].sort();
+function kept(spend: Record<string, string>): Record<string, string> {
+  const months = Object.keys(spend).sort();
   const from = months.length === 0 ? "" : addMonths(months.at(-1)!, -(SPEND_MONTHS - 1));
   const out: Record<string, string> = {};
-  for (const m of months) if (m >= from) out[m] = spend.get(m)!.toFixed();
+  for (const m of months) if (m >= from) out[m] = spend[m]!;
   return out;
 }
 
