@@ -24,6 +24,8 @@
  *     time per command of each, their ratio, the 10 s target.
  *  m. importMember in bulk on the memory store beside recordPurchase (bench/import.ts): imports/s,
  *     purchases/s, the ratio of CPU time per command, a check of every imported member's figures.
+ *  n. Listing and win-back over 100,000 members (bench/listing.ts): one page by tier at a tenth of
+ *     the members and at all of them, and a whole pass of each lapsing reading: CPU time.
  * See bench/README.md for what each figure means.
  */
 import { cpus } from "node:os";
@@ -46,6 +48,7 @@ import { packageSizeBench } from "./package-size.js";
 import { postgresBench } from "./postgres.js";
 import { replayLoopBench } from "./replay-loop.js";
 import { simulateBench } from "./simulate.js";
+import { listingBench, listingLines } from "./listing.js";
 import { tierBench } from "./tiers.js";
 import { median } from "./median.js";
 
@@ -241,6 +244,7 @@ async function main() {
 
   const imports = await importBench();
   console.log(`${imports.lines.join("\n")}\n`);
+  console.log(`${listingLines(await listingBench(log)).join("\n")}\n`);
 
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (!agree || h.failed || pgFigures.failed || replayFigures.failed || simulation.failed || imports.failed)

@@ -55,6 +55,9 @@ export type {
   ExpiringSoonOptions,
   ReviewTiersOptions,
   ConvertOptions,
+  MembersOptions,
+  LapsingOptions,
+  IndexMembersOptions,
 } from "./engine/commands.js";
 export type { ImportMemberCommand } from "./engine/import-schema.js";
 export { exportCommand as exportMemberCommand } from "./engine/export-member.js";
@@ -182,11 +185,17 @@ export type {
   OutboxEvent,
   EventPage,
   MemberErasure,
+  MemberIndex,
+  MemberListQuery,
+  ListedMember,
 } from "./store/port.js";
 export type { EventType, EventValue } from "./events/event.js";
 export { redactEntry, ERASED_REASON } from "./ledger/redact.js";
 export { segmentsOf } from "./accrual/segments.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
+export type { MemberPage, ListedMemberView, LapsingPage, LapsingMember, SpendWindows } from "./engine/listing.js";
+export { memberIndexOf } from "./engine/member-index.js";
+export type { IndexMembersResult } from "./engine/member-backfill.js";
 // Simulating a program over a purchase history (docs/simulate.md).
 export { simulate } from "./simulate/index.js";
 export type {

@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { messages } from "../errors/messages.js";
+import { Decimal } from "../shared/decimal.js";
 import { birthday, storableText, currencyCode, decimalString, idString, instant } from "../shared/validation.js";
 
 const f = messages.field;
@@ -247,6 +248,46 @@ export const notifyOptionsSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(10_000).optional(),
 });
 
+export const indexMembersOptionsSchema = z.strictObject({
+  /** Members listed per store query. Default 500. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+
+export const membersOptionsSchema = z.strictObject({
+  /** The last member id of the previous page: the next page starts after it. */
+  after: idString.optional(),
+  /** Members per page. Default 100. */
+  limit: z.number().int().min(1).max(10_000).optional(),
+  tier: idString.optional(),
+  segment: idString.optional(),
+});
+
+/**
+ * Win-back: `noPurchaseForDays`, or `months` with `fallenBy` (a share, "0.5" for half), paged by
+ * member id like `members` (docs/win-back.md has the definitions).
+ */
+export const lapsingOptionsSchema = z
+  .strictObject({
+    noPurchaseForDays: z.number().int().min(1).max(3650).optional(),
+    months: z.number().int().min(1).max(12).optional(),
+    fallenBy: decimalString({ sign: "positive", places: 4 })
+      .refine((v) => new Decimal(v).lte(1), { error: f.shareAboveOne })
+      .optional(),
+    /** The instant to judge at; default now. Pass the first page's `asOf` to the next pages. */
+    now: instant.optional(),
+    after: idString.optional(),
+    /** Members per page. Default 100. */
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .superRefine((o, ctx) => {
+    const byDays = o.noPurchaseForDays !== undefined;
+    const bySpend = o.months !== undefined || o.fallenBy !== undefined;
+    if (byDays === bySpend) ctx.addIssue({ code: "custom", path: [], message: f.lapsingKind });
+    else if (bySpend && o.months === undefined) ctx.addIssue({ code: "custom", path: ["months"], message: f.required });
+    else if (bySpend && o.fallenBy === undefined)
+      ctx.addIssue({ code: "custom", path: ["fallenBy"], message: f.required });
+  });
+
 // `@interface`: typedoc shows each command type with its fields, as an interface, not as `z.input<...>`.
 /** @interface */
 export type EnrollCommand = z.input<typeof enrollSchema>;
@@ -296,3 +337,8 @@ export type ConvertOptions = z.input<typeof convertOptionsSchema>;
 export type EventsOptions = z.input<typeof eventsOptionsSchema>;
 /** @interface */
 export type NotifyOptions = z.input<typeof notifyOptionsSchema>;
+export type MembersOptions = z.input<typeof membersOptionsSchema>;
+/** @interface */
+export type LapsingOptions = z.input<typeof lapsingOptionsSchema>;
+/** @interface */
+export type IndexMembersOptions = z.input<typeof indexMembersOptionsSchema>;

@@ -24,6 +24,7 @@ import { readCommands } from "./reads.js";
 import { liabilityCommands } from "./liability.js";
 import { eventCommands } from "./events.js";
 import { importCommands } from "./import-member.js";
+import { listingCommands } from "./listing.js";
 import { rewardCommands } from "./rewards.js";
 import { sweepCommands } from "./sweeps.js";
 import { tierCommands } from "./tiers.js";
@@ -134,6 +135,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...readCommands(ctx),
     ...liabilityCommands(ctx),
     ...eventCommands(ctx),
+    ...listingCommands(ctx),
     ...sweepCommands(ctx),
     ...tierCommands(ctx),
     ...rewardCommands(ctx),

@@ -8,6 +8,8 @@ import type { MemberSummary } from "./summary.js";
 import type { ImportMemberCommand } from "./import-schema.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
 import type { EventPage } from "../store/port.js";
+import type { LapsingPage, MemberPage } from "./listing.js";
+import type { IndexMembersResult } from "./member-backfill.js";
 import type {
   CancelResult,
   ConversionSweepResult,
@@ -140,4 +142,21 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * `import:<memberId>`.
    */
   exportMember(memberId: string, options?: { readonly key?: string }): Promise<ImportMemberCommand>;
+  /**
+   * The program's members, a page at a time in member id order, optionally by tier or segment, from
+   * the store's member index (`capabilities.listing`). Pass `after` from the last page to go on.
+   */
+  members(options?: schemas.MembersOptions): Promise<MemberPage>;
+  /**
+   * Win-back: members with no purchase for N days, or whose spend over the last N complete local
+   * months fell by at least a share against the N months before (docs/win-back.md), paged like
+   * `members`. Pass the page's `asOf` as `now` with `after` to go on.
+   */
+  lapsing(options: schemas.LapsingOptions): Promise<LapsingPage>;
+  /**
+   * Gives every member its store holds without an index (written before the store kept one) the
+   * index folded from its ledger, writing nothing else; resumable. A member's next write does the
+   * same for it alone.
+   */
+  indexMembers(options?: schemas.IndexMembersOptions): Promise<IndexMembersResult>;
 }

@@ -12,11 +12,14 @@ import {
   CommitConflict,
   CommitOutcomeUnknown,
   type IdempotencyRecord,
+  type MemberIndex,
   type MemberRecords,
   type RecordIds,
   type StoredMember,
 } from "../store/port.js";
 import { stockLeftFrom } from "../store/stock.js";
+import type { Entry } from "../ledger/entries.js";
+import { memberIndexOf } from "./member-index.js";
 import type { EngineContext } from "./context.js";
 
 export async function guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -50,6 +53,8 @@ export interface LoadedMember {
   readonly state: MemberState;
   readonly version: number;
   readonly read: ReadRecords;
+  /** The index committed with the member (stores with `capabilities.listing`); null when none. */
+  readonly index: MemberIndex | null;
 }
 
 /** The records a state held when it was read; `all`: a snapshot of format 1, whose every record is still to write to its row. */
@@ -86,6 +91,7 @@ function decoded(stored: StoredMember | null, records?: MemberRecords): LoadedMe
     state,
     version: stored.version,
     read: recordsRead(state, isLegacySnapshot(stored.snapshot)),
+    index: stored.index ?? null,
   };
 }
 
@@ -161,4 +167,24 @@ export async function stockLeft(ctx: EngineContext, reward: CompiledReward): Pro
   const { program, store } = ctx;
   if (reward.stock === null) return null;
   return stockLeftFrom(await guard(() => store.getStock(program.id, reward.id)), reward.stock);
+}
+
+/**
+ * `loaded` with the index folded from its whole ledger, when the store keeps indexes and holds none
+ * for the member (written before it kept one): once, at the member's next write, so that the spend
+ * series is complete from then on rather than starting at that write (engine/member-backfill.ts).
+ */
+export async function withLedgerIndex(ctx: EngineContext, loaded: LoadedMember): Promise<LoadedMember> {
+  if (!ctx.store.capabilities.listing || loaded.index !== null) return loaded;
+  const { program, store } = ctx;
+  const entries: Entry[] = [];
+  for (let afterSeq = 0; afterSeq < loaded.state.lastSeq;) {
+    const page = await guard(() => store.readEntries(program.id, loaded.state.memberId, { afterSeq, limit: 1000 }));
+    if (page.entries.length === 0) break;
+    entries.push(...page.entries);
+    afterSeq = page.entries.at(-1)!.seq;
+  }
+  // Entries a commit after the read added belong to a newer version: the compare-and-set refuses it.
+  const upTo = entries.filter((e) => e.seq <= loaded.state.lastSeq);
+  return { ...loaded, index: memberIndexOf(program, loaded.state, null, upTo) };
 }

@@ -36,6 +36,7 @@ import {
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 import { dueAtOf, runDueWork } from "./due-work.js";
+import { memberIndexOf } from "./member-index.js";
 import { recordedResult, replayResult } from "./replay.js";
 import type { Replayable } from "./results.js";
 import {
@@ -48,6 +49,7 @@ import {
   readMoreRecords,
   type LoadedMember,
   type ReadRecords,
+  withLedgerIndex,
 } from "./store-calls.js";
 
 /**
@@ -140,8 +142,12 @@ function changedRecords(state: MemberView, read: ReadRecords | null): MemberReco
 }
 
 /** What a decision commits for its member: the new entries, snapshot, due instant and changed records. */
-function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMember | null): MemberWrite {
+export function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMember | null): MemberWrite {
   const records = changedRecords(writer.state, loaded?.read ?? null);
+  // Only a store that keeps the index gets one: its spend series builds on the one it returns.
+  const index = ctx.store.capabilities.listing
+    ? memberIndexOf(ctx.program, writer.state, loaded?.index ?? null, writer.entries)
+    : undefined;
   return {
     memberId: writer.state.memberId,
     expectedVersion: loaded?.version ?? null,
@@ -149,6 +155,7 @@ function memberWrite(ctx: EngineContext, writer: LedgerWriter, loaded: LoadedMem
     entries: writer.entries,
     dueAt: dueAtOf(ctx, writer),
     ...(records ? { records } : {}),
+    ...(index ? { index } : {}),
   };
 }
 
@@ -241,6 +248,7 @@ async function writeInTurn<R extends object>(
     for (const [i, m] of members.entries()) {
       const read = loaded[i];
       if (read && m.moreRecords) loaded[i] = await readMoreRecords(ctx, read, m.moreRecords(read.state));
+      if (loaded[i]) loaded[i] = await withLedgerIndex(ctx, loaded[i]);
     }
     // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
     // did (a refund's demotion), so they note the tier the member qualified for after the due
@@ -362,8 +370,9 @@ async function systemWriteInTurn(
   const { program, store, newId, maxAttempts, stamp } = ctx;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await backoff(attempt);
-    const loaded = await loadState(ctx, memberId);
-    if (!loaded) return [];
+    const read = await loadState(ctx, memberId);
+    if (!read) return [];
+    const loaded = await withLedgerIndex(ctx, read);
     const writer = LedgerWriter.adopting(loaded.state, {
       now: at,
       newId,

@@ -149,6 +149,8 @@ export const messages = {
     needsQualifyingWallet: "Declare at least one qualifying wallet (tier credits, never spent).",
     rangeReversed: "The end lies before the start.",
     oneOf: (a: string, b: string) => `Give ${a} or ${b}, not both.`,
+    lapsingKind: "Give noPurchaseForDays, or months with fallenBy (not both).",
+    shareAboveOne: 'A share is at most "1" (all of it).',
     linesExceedAmount:
       "The lines add up to more than the purchase amount; line amounts are what was paid for each line.",
     reservedKey: "This name is reserved; choose another.",

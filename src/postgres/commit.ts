@@ -218,6 +218,10 @@ async function prepareMember(
     lots.full,
     split,
     eventRows(batch?.events ?? [], batch?.members ?? []),
+    member.index === undefined ? null : JSON.stringify(member.index),
+    member.index?.tier ?? null,
+    member.index?.lastPurchaseAt == null ? null : String(member.index.lastPurchaseAt),
+    JSON.stringify(member.index?.segments ?? []),
   ];
   if (member.expectedVersion !== null) params.push(String(member.expectedVersion));
   if (record !== null) params.push(...idempotencyParams(programId, record).slice(1));

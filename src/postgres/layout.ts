@@ -14,7 +14,7 @@
  * expected version reads them first (one more round trip; the compare-and-set still decides).
  */
 import type { LotSnapshot, MemberSnapshot, PurchaseSnapshot } from "../ledger/snapshot.js";
-import type { StoredMember } from "../store/port.js";
+import type { MemberIndex, StoredMember } from "../store/port.js";
 import type { SqlRow } from "./client.js";
 import { frozen } from "../shared/frozen.js";
 import { text } from "./rows.js";
@@ -95,7 +95,7 @@ export function memberFromRow(
   const stored = JSON.parse(text(row.snapshot)) as MemberSnapshot;
   if (text(row.in_rows) !== "true") {
     cache?.set(programId, memberId, { version, lotsInRows: false, ords: new Map(), lots: [], purchases: {} });
-    return { snapshot: stored, version };
+    return { snapshot: stored, version, index: indexFrom(row.member_index) };
   }
   let layout = known;
   if (row.lots !== null && row.lots !== undefined) layout = layoutFrom(version, text(row.lots), row.open_purchases);
@@ -127,8 +127,12 @@ export function memberFromRow(
     purchases: { ...layout.purchases },
     ...rest,
   } as MemberSnapshot;
-  return { snapshot, version };
+  return { snapshot, version, index: indexFrom(row.member_index) };
 }
+
+/** The `member_index` column (migration 6): the index as committed, or null for a row written without one. */
+const indexFrom = (column: unknown): MemberIndex | null =>
+  column === null || column === undefined ? null : (JSON.parse(text(column)) as MemberIndex);
 
 /** The layout of lot rows (`lots`) and the records of their purchases (`open`) as read. */
 function layoutFrom(version: number, lotsText: string, open: unknown): MemberLayout {

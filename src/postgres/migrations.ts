@@ -35,6 +35,9 @@
  *   only up to the oldest transaction still running, so that a transaction that commits late can
  *   never land behind a cursor (src/postgres/events.ts, docs/events.md). `event_id` is unique per
  *   program: a notice written again is skipped.
+ * - Migration 6: the member index (engine/member-index.ts) on the member row, `member_index`, with
+ *   its tier and last purchase as indexed columns, and `loyalty_member_segments`, one row per
+ *   member and segment it is in: what `listMembers` reads (src/postgres/listing.ts).
  *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
@@ -176,6 +179,28 @@ CREATE TABLE ${s}.loyalty_events (
   PRIMARY KEY (program_id, xid, pos)
 );
 CREATE UNIQUE INDEX loyalty_events_id ON ${s}.loyalty_events (program_id, event_id);
+`,
+  },
+  {
+    version: 6,
+    name: "member index for listings and win-back",
+    // Rows written before it have no index (all four null): each member's next write sets it. The
+    // spend series of a member indexed so starts from that write; docs/upgrading.md says how to
+    // index every member at once from its ledger. The ALTERs only change the catalogue.
+    sql: (s) => `
+ALTER TABLE ${s}.loyalty_members ADD COLUMN member_index json;
+ALTER TABLE ${s}.loyalty_members ADD COLUMN tier text COLLATE "C";
+ALTER TABLE ${s}.loyalty_members ADD COLUMN last_purchase_at bigint;
+CREATE INDEX loyalty_members_tier ON ${s}.loyalty_members (program_id, tier, member_id) WHERE tier IS NOT NULL;
+CREATE INDEX loyalty_members_last_purchase ON ${s}.loyalty_members (program_id, member_id) INCLUDE (last_purchase_at)
+  WHERE last_purchase_at IS NOT NULL;
+CREATE TABLE ${s}.loyalty_member_segments (
+  program_id text COLLATE "C" NOT NULL,
+  member_id text COLLATE "C" NOT NULL,
+  segment text COLLATE "C" NOT NULL,
+  PRIMARY KEY (program_id, member_id, segment)
+);
+CREATE INDEX loyalty_member_segments_listing ON ${s}.loyalty_member_segments (program_id, segment, member_id);
 `,
   },
 ];

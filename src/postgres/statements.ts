@@ -11,8 +11,9 @@ export type Statements = ReturnType<typeof statements>;
  * dueAt, $5 entries, $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
  * row leaves lots and open purchases to rows (layout.ts), $11 outbox events (a JSON array of
- * [pos, event]; events.ts), then $12 the expected version (update), then the idempotency record's
- * key, hash, result and commit time. Every write after the member
+ * [pos, event]; events.ts), $12 the member index (JSON, or null), $13 its tier and $14 its last
+ * purchase (indexed columns), $15 its segments (a JSON array), then $16 the expected version
+ * (update), then the idempotency record's key, hash, result and commit time. Every write after the member
  * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
  * The parts touch different rows (the member; new entries; lots the command emptied; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
@@ -24,15 +25,24 @@ const lotRecord = `l(id text, wallet text, amount numeric, remaining numeric, "e
   "expiresAt" bigint, "ruleId" text, "purchaseId" text, ord float8, fresh boolean)`;
 
 function writeMember(schema: string, kind: "insert" | "update", withIdempotency: boolean): string {
-  const next = kind === "update" ? 13 : 12;
+  const next = kind === "update" ? 17 : 16;
   const member =
     kind === "insert"
-      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at, lots_in_rows)
-        VALUES ($1, $2, 1, $3::json, $4::bigint, $10::boolean)
+      ? `INSERT INTO ${schema}.loyalty_members (program_id, member_id, version, snapshot, due_at, lots_in_rows,
+          member_index, tier, last_purchase_at)
+        VALUES ($1, $2, 1, $3::json, $4::bigint, $10::boolean, $12::json, $13, $14::bigint)
         ON CONFLICT (program_id, member_id) DO NOTHING RETURNING 1`
       : `UPDATE ${schema}.loyalty_members SET version = version + 1, snapshot = $3::json, due_at = $4::bigint,
-          lots_in_rows = $10::boolean, updated_at = now()
-        WHERE program_id = $1 AND member_id = $2 AND version = $12::integer RETURNING 1`;
+          lots_in_rows = $10::boolean, member_index = $12::json, tier = $13, last_purchase_at = $14::bigint,
+          updated_at = now()
+        WHERE program_id = $1 AND member_id = $2 AND version = $16::integer RETURNING 1`;
+  // The member's segment rows become $15's (a JSON array): those it left go, new ones come.
+  const seg = `${schema}.loyalty_member_segments`;
+  const segments = `
+      seg_out AS (DELETE FROM ${seg} AS t WHERE t.program_id = $1 AND t.member_id = $2
+        AND t.segment NOT IN (SELECT json_array_elements_text($15::json)) AND EXISTS (SELECT 1 FROM member) RETURNING 1),
+      seg_in AS (INSERT INTO ${seg} (program_id, member_id, segment) SELECT $1, $2, g FROM json_array_elements_text($15::json) AS g
+        WHERE EXISTS (SELECT 1 FROM member) ON CONFLICT DO NOTHING RETURNING 1),`;
   const idempotency = withIdempotency
     ? `,
       new_key AS (
@@ -41,7 +51,7 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         RETURNING 1)`
     : "";
   return `WITH
-      member AS (${member}),
+      member AS (${member}),${segments}
       new_entries AS (
         INSERT INTO ${schema}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
         SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM json_array_elements($5::json) AS e
@@ -101,7 +111,7 @@ const committedAt = (column: string, result = "result") =>
 const memberColumns = (schema: string, cached: string) => {
   const read = `m.lots_in_rows AND m.version IS DISTINCT FROM ${cached}`;
   const lots = `${schema}.loyalty_lots AS l WHERE l.program_id = m.program_id AND l.member_id = m.member_id`;
-  return `m.version::text AS version, m.snapshot::text AS snapshot, m.lots_in_rows::text AS in_rows,
+  return `m.version::text AS version, m.snapshot::text AS snapshot, m.lots_in_rows::text AS in_rows, m.member_index::text AS member_index,
   CASE WHEN ${read} THEN coalesce((SELECT json_agg(json_build_array(l.lot_id, l.wallet, l.amount::text, l.remaining::text,
       l.earned_at, l.available_at, l.expires_at, l.rule_id, l.purchase_id, l.ord) ORDER BY l.ord, l.lot_id)
     FROM ${lots}), '[]')::text END AS lots,
@@ -146,7 +156,7 @@ export function statements(schema: string) {
     loadForMany: `SELECT m.member_id, ${memberColumns(schema, "NULL::integer")}, NULL::text AS payload_hash, NULL::text AS result, NULL::text AS committed_at
         FROM ${members} AS m WHERE m.program_id = $1 AND m.member_id IN (SELECT json_array_elements_text($2::json))
       UNION ALL
-      SELECT NULL, NULL, NULL, NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
+      SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, payload_hash, ${committedAt("committed_at")}
         FROM ${idempotency} WHERE program_id = $1 AND key = $3`,
 
     lockMembers: `SELECT member_id, version::text AS version FROM ${members}

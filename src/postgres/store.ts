@@ -19,7 +19,9 @@ import type {
   HistoryPage,
   IdempotencyRecord,
   LiabilityQuery,
+  ListedMember,
   LoyaltyStore,
+  MemberListQuery,
   MemberRecords,
   RecordIds,
   StoreCapabilities,
@@ -30,6 +32,7 @@ import type { SqlClient } from "./client.js";
 import { commitBatch } from "./commit.js";
 import { readEvents } from "./events.js";
 import { liabilityQuery } from "./liability.js";
+import { listMembers } from "./listing.js";
 import type { CommitContext, PostgresFaultPoint } from "./context.js";
 import { LayoutCache } from "./layout.js";
 import { quoteSchema } from "./migrate.js";
@@ -73,6 +76,7 @@ export class PostgresStore implements LoyaltyStore {
     liability: true,
     events: true,
     erasure: true,
+    listing: true,
   };
   readonly schema: string;
   private readonly context: CommitContext;
@@ -132,6 +136,10 @@ export class PostgresStore implements LoyaltyStore {
   /** The outbox after the cursor, in the order of the transactions that wrote it (events.ts). */
   readEvents(programId: string, query: { after: string | null; limit: number }): Promise<EventPage> {
     return readEvents(this.context, programId, query);
+  }
+
+  listMembers(programId: string, query: MemberListQuery): Promise<readonly ListedMember[]> {
+    return listMembers(this.context.client, quoteSchema(this.schema), programId, query);
   }
 
   getStock(programId: string, rewardId: string): Promise<number | null> {

@@ -9,6 +9,7 @@ import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
 import { DueIndex } from "./due-index.js";
 import { EventFeed } from "./event-feed.js";
+import { MemberIdIndex, listFrom } from "./member-list.js";
 import { frozen } from "../shared/frozen.js";
 import {
   CommitConflict,
@@ -18,7 +19,10 @@ import {
   type HistoryPage,
   type IdempotencyRecord,
   type LiabilityQuery,
+  type ListedMember,
   type LoyaltyStore,
+  type MemberIndex,
+  type MemberListQuery,
   type MemberRecords,
   type RecordIds,
   type StoreCapabilities,
@@ -42,6 +46,7 @@ interface MemberRow {
   readonly snapshot: MemberSnapshot;
   readonly version: number;
   readonly dueAt: number | null;
+  readonly index: MemberIndex | null;
 }
 
 /** A member's record rows: frozen JSON forms by id. */
@@ -60,6 +65,7 @@ export class MemoryStore implements LoyaltyStore {
     liability: true,
     events: true,
     erasure: true,
+    listing: true,
   };
   private readonly members = new Map<string, MemberRow>();
   private readonly entries = new Map<string, Entry[]>();
@@ -73,6 +79,8 @@ export class MemoryStore implements LoyaltyStore {
   private readonly dueIndex = new Map<string, DueIndex>();
   /** Per program: the outbox (event-feed.ts). */
   private readonly feeds = new Map<string, EventFeed>();
+  /** Per program: member ids in order, for listings. */
+  private readonly memberIds = new Map<string, MemberIdIndex>();
   private readonly faults: ((point: FaultPoint) => void) | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -123,7 +131,7 @@ export class MemoryStore implements LoyaltyStore {
   // Stored values are frozen: handed out as they are, no copy needed.
   private member(programId: string, memberId: string): StoredMember | null {
     const row = this.members.get(k(programId, memberId));
-    return row ? { snapshot: row.snapshot, version: row.version } : null;
+    return row ? { snapshot: row.snapshot, version: row.version, index: row.index } : null;
   }
 
   private record(programId: string, key: string): IdempotencyRecord | null {
@@ -203,8 +211,11 @@ export class MemoryStore implements LoyaltyStore {
           snapshot: frozen(w.snapshot),
           version: (w.expectedVersion ?? 0) + 1,
           dueAt: w.dueAt,
+          index: w.index ? frozen(w.index) : null,
         });
         undo.push(() => (previous ? this.members.set(mk, previous) : this.members.delete(mk)));
+        const ids = previous ? null : this.idsOf(batch.programId).add(w.memberId);
+        if (ids) undo.push(() => ids.remove(w.memberId));
         this.faults?.("snapshot");
 
         const due = this.dueOf(batch.programId);
@@ -281,6 +292,17 @@ export class MemoryStore implements LoyaltyStore {
 
   private erasureTables(): ErasureTables {
     return { entries: this.entries, idempotency: this.idempotency, key: k };
+  }
+
+  /** Members by id after the cursor, filtered on their index (member-list.ts). */
+  async listMembers(programId: string, query: MemberListQuery): Promise<readonly ListedMember[]> {
+    return listFrom(this.idsOf(programId), (id) => this.members.get(k(programId, id))?.index ?? null, query);
+  }
+
+  private idsOf(programId: string): MemberIdIndex {
+    let ids = this.memberIds.get(programId);
+    if (!ids) this.memberIds.set(programId, (ids = new MemberIdIndex()));
+    return ids;
   }
 
   private dueOf(programId: string): DueIndex {

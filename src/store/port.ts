@@ -9,6 +9,9 @@ import { brand, hasBrand, mark } from "../errors/brand.js";
 import type { EventPage, OutboxEvent } from "../events/event.js";
 import type { Entry } from "../ledger/entries.js";
 import type { MemberSnapshot, PurchaseSnapshot, RedemptionSnapshot } from "../ledger/snapshot.js";
+import type { ListedMember, MemberIndex, MemberListQuery } from "./listing.js";
+
+export type { ListedMember, MemberIndex, MemberListQuery } from "./listing.js";
 
 export type { EventPage, OutboxEvent } from "../events/event.js";
 
@@ -17,6 +20,8 @@ export interface StoredMember {
   readonly snapshot: MemberSnapshot;
   /** Incremented by one on every commit that touches the member; 1 after the first. */
   readonly version: number;
+  /** The last committed `MemberWrite.index` (capabilities.listing); null or absent: none kept. */
+  readonly index?: MemberIndex | null;
 }
 
 /** What a command left for its idempotency key: the payload hash and the result to replay. */
@@ -65,6 +70,8 @@ export interface MemberWrite {
   readonly entries: readonly Entry[];
   /** Epoch ms of the member's next due work (earliest lot expiry), or null; index it. */
   readonly dueAt: number | null;
+  /** What listings filter on (store/listing.ts): sent to a store with `capabilities.listing`, which keeps it. */
+  readonly index?: MemberIndex;
   /**
    * Records the command made or changed: insert each, or replace the one with its id. Absent:
    * none. A record is never deleted.
@@ -230,8 +237,9 @@ export interface StoreCapabilities {
    * commit). `engine.eraseMember` refuses to run on a store without it: its personal data would stay.
    */
   readonly erasure?: boolean;
+  /** The store keeps `MemberWrite.index`, returns it as `StoredMember.index` and offers `listMembers`. */
+  readonly listing?: boolean;
 }
-
 /** What `liability` is asked: the instant to count at, and the time zone of the expiry months. */
 export interface LiabilityQuery {
   readonly asOf: number;
@@ -312,8 +320,8 @@ export interface LoyaltyStore {
 
   /**
    * Atomically: for each member, check `expectedVersion` (null: must not exist), append the
-   * entries, replace the snapshot, set version to expected + 1 (or 1), index `dueAt`, and write
-   * its records (insert, or replace by id); apply
+   * entries, replace the snapshot, set version to expected + 1 (or 1), index `dueAt` (and, with
+   * `capabilities.listing`, keep `index`), and write its records (insert, or replace by id); apply
    * each stock change (a missing count starts at `initial`; none may end below zero); and insert
    * the idempotency record (if any), whose key must not exist yet. On a failed check throw
    * `CommitConflict`; on any other failure throw anything. Either way nothing may remain written;
@@ -345,6 +353,16 @@ export interface LoyaltyStore {
    * stops before it. A cursor this store did not make: throw `BadCursor`.
    */
   readEvents?(programId: string, query: { after: string | null; limit: number }): Promise<EventPage>;
+
+  /**
+   * Optional, with `capabilities.listing`: the program's members matching every filter of `query`,
+   * ascending by member id (code point order) after `query.after`, at most `query.limit`, each with
+   * its index. Served by indexes (by tier, by segment, by last purchase), never by loading members. The
+   * cursor is the member id, which no write changes: a member that matches throughout a pass of
+   * pages is returned exactly once, whatever is written between them.
+   */
+  listMembers?(programId: string, query: MemberListQuery): Promise<readonly ListedMember[]>;
+
   /** Entries of a member with seq > afterSeq, ascending, at most `limit`. */
   readEntries(programId: string, memberId: string, page: { afterSeq: number; limit: number }): Promise<HistoryPage>;
 

@@ -14,9 +14,8 @@
  * outbox: a reader following the cursor while writers race (for stores with `capabilities.events`).
  *
  * Each concern is a module of its own in conformance/ (port.ts, load-for-command.ts, stock.ts,
- * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, events.ts, idempotency.ts,
- * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, erasure.ts, idempotency.ts,
- * purchase-claims.ts, atomicity.ts, concurrency.ts),
+ * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, events.ts, erasure.ts, listing.ts,
+ * idempotency.ts, purchase-claims.ts, atomicity.ts, concurrency.ts),
  * a function of the shared context in conformance/context.ts; this file only assembles them.
  */
 import { describe } from "vitest";
@@ -27,6 +26,7 @@ import type { ConformanceContext } from "./conformance/context.js";
 import { outboxEvents } from "./conformance/events.js";
 import { idempotency } from "./conformance/idempotency.js";
 import { liabilityAggregate } from "./conformance/liability.js";
+import { listing } from "./conformance/listing.js";
 import { portBehaviour } from "./conformance/port.js";
 import { purchaseClaims } from "./conformance/purchase-claims.js";
 import { recordRows } from "./conformance/records.js";
@@ -68,6 +68,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     liabilityAggregate(context);
     outboxEvents(context);
     erasure(context);
+    listing(context);
     idempotency(context);
     purchaseClaims(context);
     atomicityUnderFaults(context);

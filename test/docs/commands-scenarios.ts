@@ -14,6 +14,7 @@ import {
   type LoyaltyStore,
 } from "../../src/index.js";
 import { testClock } from "../../src/testing/index.js";
+import { enrollBatch } from "../../src/testing/conformance/context.js";
 
 export const program = defineProgram({
   id: "commands-doc",
@@ -97,6 +98,7 @@ export async function world(options: { codes?: () => string; failure?: Failure }
   await engine.recordPurchase({ key: "p-ann", memberId: "ann", purchaseId: "p1", amount: "100", currency: "GBP" });
   return {
     engine,
+    store: memory,
     t,
     arm: () => {
       armed = true;
@@ -211,6 +213,26 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     INVALID_COMMAND: async () => (await world()).engine.notify({ expiringWithinDays: 0 }),
     STORE_FAILURE: async () => storeDown((w) => w.engine.notify({ expiringWithinDays: 30 })),
     CLOCK_FAILURE: async () => clockDown((w) => w.engine.notify({ expiringWithinDays: 30 })),
+  },
+  members: {
+    INVALID_COMMAND: async () => (await world()).engine.members({ limit: 0 }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.members()),
+  },
+  lapsing: {
+    INVALID_COMMAND: async () => (await world()).engine.lapsing({ noPurchaseForDays: 30, months: 3 }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.lapsing({ noPurchaseForDays: 30 })),
+    CLOCK_FAILURE: async () => clockDown((w) => w.engine.lapsing({ noPurchaseForDays: 30 })),
+  },
+  indexMembers: {
+    INVALID_COMMAND: async () => (await world()).engine.indexMembers({ batchSize: 0 }),
+    STORE_FAILURE: async () => storeDown((w) => w.engine.indexMembers()),
+    // Only a member without an index needs the clock: one committed as an engine that sends none would.
+    CLOCK_FAILURE: async () =>
+      clockDown(async (w) => {
+        const batch = enrollBatch("cleo", "e-cleo");
+        await w.store.commit({ ...batch, programId: w.engine.program.id });
+        return w.engine.indexMembers();
+      }),
   },
   reviewTiers: {
     INVALID_COMMAND: async () => (await world()).engine.reviewTiers({ batchSize: 0 }),

@@ -32,7 +32,11 @@ interface TableLayout {
 
 /** Every table of the store, classified. A new table or index needs a line here, and its place in the doc. */
 const layout: Readonly<Record<string, TableLayout>> = {
-  loyalty_members: { placement: { kind: "member" }, indexes: ["loyalty_members_due"] },
+  loyalty_members: {
+    placement: { kind: "member" },
+    indexes: ["loyalty_members_due", "loyalty_members_tier", "loyalty_members_last_purchase"],
+  },
+  loyalty_member_segments: { placement: { kind: "member" }, indexes: ["loyalty_member_segments_listing"] },
   loyalty_entries: { placement: { kind: "member" }, indexes: [] },
   loyalty_lots: { placement: { kind: "member" }, indexes: ["loyalty_lots_expiry"] },
   loyalty_records: { placement: { kind: "member" }, indexes: ["loyalty_records_open_redemptions"] },

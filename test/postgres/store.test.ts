@@ -139,6 +139,7 @@ describe("PostgreSQL store on PGlite: migrations", () => {
       "loyalty_events",
       "loyalty_idempotency",
       "loyalty_lots",
+      "loyalty_member_segments",
       "loyalty_members",
       "loyalty_migrations",
       "loyalty_purchase_claims",
