@@ -241,12 +241,25 @@ export const eventsOptionsSchema = z.strictObject({
 });
 
 /** The notice sweep (`engine.notify`). */
-export const notifyOptionsSchema = z.strictObject({
-  /** Write `points.expiring_soon` for points that expire within this many days of now. */
-  expiringWithinDays: z.number().int().min(1).max(366),
-  /** Members loaded per store query. Default 500. */
-  batchSize: z.number().int().min(1).max(10_000).optional(),
-});
+export const notifyOptionsSchema = z
+  .strictObject({
+    /** Write `points.expiring_soon` for points that expire within this many days of now. */
+    expiringWithinDays: z.number().int().min(1).max(366).optional(),
+    /** Write `member.lapsing` for the members this win-back reading finds (as `engine.lapsing` takes it, without paging). */
+    lapsing: z
+      .strictObject({
+        noPurchaseForDays: z.number().int().min(1).max(3650).optional(),
+        months: z.number().int().min(1).max(12).optional(),
+        fallenBy: z.string().optional(),
+      })
+      .optional(),
+    /** Members loaded per store query. Default 500. */
+    batchSize: z.number().int().min(1).max(10_000).optional(),
+  })
+  .refine((o) => o.expiringWithinDays !== undefined || o.lapsing !== undefined, {
+    error: f.notifyWhat,
+    path: ["expiringWithinDays"],
+  });
 
 export const indexMembersOptionsSchema = z.strictObject({
   /** Members listed per store query. Default 500. */

@@ -245,7 +245,10 @@ export interface TierResult {
 /** What the notice sweep did. */
 export interface NotifyResult {
   readonly asOf: string;
-  /** Members the due index named with due work (an expiry, a review, a conversion) before the window ends. */
+  /**
+   * Members the due index named with due work (an expiry, a review, a conversion) before the window
+   * ends, plus the members the lapsing reading found.
+   */
   readonly scanned: number;
   /** Members with at least one notice committed. */
   readonly members: number;

@@ -159,6 +159,7 @@ export const messages = {
       `Points have ${scale} decimal place${scale === 1 ? "" : "s"} in this program; this figure has more.`,
     factorBelowOne: "A multiplier factor below 1 would take points away; use at least 1.",
     rateOnEvent: "A rate award needs an amount; custom events have none. Use a fixed award.",
+    notifyWhat: "Say which notices to write: expiringWithinDays, lapsing, or both.",
     budgetTrigger: (on: string) =>
       `Rules on "${on}" run as due work or inside refer, where no budget is read; only purchase and event rules take a budget.`,
     unknownSchedule: (on: string) =>

@@ -28,7 +28,8 @@ export type EventType =
   | "tier.reviewed"
   | "reward.redeemed"
   | "reward.cancelled"
-  | "points.expiring_soon";
+  | "points.expiring_soon"
+  | "member.lapsing";
 
 /** A payload value: ids, decimal strings, ISO instants, counts and flags. Never a JS number for an amount. */
 export type EventValue = string | number | boolean | null;
@@ -61,6 +62,14 @@ export interface EventPage {
 /** The id of an entry's `index`-th event: injective, since seq and index are digits and come last. */
 export const entryEventId = (memberId: string, seq: number, index: number): string =>
   `${encodeURIComponent(memberId)}/${seq}/${index}`;
+
+/**
+ * The id of a "member lapsing" notice: one per lapse episode, fixed by the definition and what it
+ * judged (the last purchase for "no purchase for N days", the recent window's first month for
+ * "spend fell"), so a rerun writes it once and a member who buys and lapses again gets a new one.
+ */
+export const lapsingNoticeId = (memberId: string, basis: string): string =>
+  `${encodeURIComponent(memberId)}/lapsing/${basis}`;
 
 /** The id of the "expiring soon" notice of a wallet's points at one expiry: a rerun of the sweep writes the same id. */
 export const expiringNoticeId = (memberId: string, wallet: string, expiresAt: string): string =>

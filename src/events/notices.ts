@@ -3,7 +3,7 @@
  * do. Each has an id fixed by what it tells of (the member, the wallet, the expiry instant), so that
  * the store keeps one however often the sweep runs (CommitBatch.events skips a known id).
  */
-import { expiringNoticeId, type OutboxEvent } from "./event.js";
+import { expiringNoticeId, lapsingNoticeId, type EventValue, type OutboxEvent } from "./event.js";
 
 /** Points of one wallet that expire at one instant (as expiry/due.ts `expiringBetween` lists them). */
 export interface ExpiringLot {
@@ -32,4 +32,26 @@ export function expiringSoonNotices(
     key: null,
     payload: { wallet: e.wallet, points: e.points, expiresAt: e.at },
   }));
+}
+
+/**
+ * The "member lapsing" notice of one member (a win-back reading, engine.lapsing), written at `at`
+ * (ISO) after the member's entry `seq`; `basis` fixes its id (event.ts, lapsingNoticeId).
+ */
+export function lapsingNotice(
+  memberId: string,
+  seq: number,
+  at: string,
+  basis: string,
+  payload: Readonly<Record<string, EventValue>>,
+): OutboxEvent {
+  return {
+    id: lapsingNoticeId(memberId, basis),
+    type: "member.lapsing",
+    memberId,
+    seq,
+    occurredAt: at,
+    key: null,
+    payload,
+  };
 }
