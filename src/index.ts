@@ -9,6 +9,8 @@ export type { EngineOptions } from "./engine/engine.js";
 export type { LoyaltyEngine, WithField } from "./engine/facade.js";
 export type {
   EarnResult,
+  BudgetLine,
+  NotifyResult,
   RefundResult,
   PointsResult,
   EnrollResult,
@@ -89,7 +91,7 @@ export type {
   CompiledWallet,
   CountLimit,
 } from "./program/compile.js";
-export type { CompiledAward, Predicate, LinePredicate } from "./program/compiled.js";
+export type { CompiledAward, CompiledSegments, Predicate, LinePredicate } from "./program/compiled.js";
 export type { Condition, LineFilter, Weekday, ComparisonOp } from "./program/conditions.js";
 export type { Scalar } from "./shared/scalar.js";
 

@@ -350,6 +350,7 @@ export type ConvertOptions = z.input<typeof convertOptionsSchema>;
 export type EventsOptions = z.input<typeof eventsOptionsSchema>;
 /** @interface */
 export type NotifyOptions = z.input<typeof notifyOptionsSchema>;
+/** @interface */
 export type MembersOptions = z.input<typeof membersOptionsSchema>;
 /** @interface */
 export type LapsingOptions = z.input<typeof lapsingOptionsSchema>;
