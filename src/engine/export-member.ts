@@ -10,6 +10,7 @@
  * (they live in the store's record rows, not in the state; a refund of one is then a return without
  * receipt). docs/migrating.md says so.
  */
+import { tierRecord } from "../tiers/write-tier.js";
 import type { MemberView } from "../ledger/state.js";
 import type { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
@@ -71,16 +72,7 @@ export function exportCommand(state: MemberView, key: string): ImportMemberComma
     ...(t === null
       ? {}
       : {
-          tier: {
-            id: t.id,
-            since: iso(t.since),
-            guaranteedUntil: isoOrNull(t.guaranteedUntil),
-            graceUntil: isoOrNull(t.graceUntil),
-            floor: t.floor === null ? null : { tier: t.floor.tier, until: iso(t.floor.until) },
-            reviewedAt: isoOrNull(t.reviewedAt),
-            basis: t.basis,
-            confirmed: t.confirmed === null ? null : { ...t.confirmed, until: iso(t.confirmed.until) },
-          },
+          tier: tierRecord(t),
         }),
     metrics: map(state.metrics, figures),
     caps: map(state.caps, (byWallet) => map(byWallet, counters)),

@@ -12,7 +12,8 @@ import { currentTier, indexOf } from "./qualify.js";
 import { guaranteeFrom } from "./schedule.js";
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-function record(t: TierState): TierRecord {
+/** A tier as its entries (and an import record) write it: instants as ISO text. */
+export function tierRecord(t: TierState): TierRecord {
   return {
     id: t.id,
     since: iso(t.since),
@@ -34,7 +35,7 @@ export function writeTier(
   note: string | null = null,
 ): void {
   const resetMetrics = program.tiers!.window.kind === "sinceTierChange" && from !== null && from !== next.id;
-  writer.append({ kind: "tier", from, to: next.id, reason, tier: record(next), resetMetrics, note });
+  writer.append({ kind: "tier", from, to: next.id, reason, tier: tierRecord(next), resetMetrics, note });
 }
 
 /** Moves the member up to tier `to` at `at`, then awards the bonus rules of every tier passed (skipped ones included). */

@@ -25,21 +25,20 @@ export interface ConformanceContext {
 
 /** The plain program (`plainProgram` compiled). */
 export const program = compileProgram(plainProgram);
-/** The plain program with a yearly-reviewed ladder: silver at 500 status points in a calendar year. */
-export const tierProgram = compileProgram({
-  ...plainProgram,
-  id: "conformance-tiers",
-  tiers: {
-    levels: [
-      { id: "bronze" },
-      { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
-    ],
-    window: { kind: "calendarYear" },
-    promotion: "immediate",
-    review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
-    refunds: "atReview",
-  },
-});
+/** A yearly-reviewed ladder: silver at 500 status points in a calendar year. */
+export const yearlyLadder = {
+  levels: [
+    { id: "bronze" },
+    { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
+  ],
+  window: { kind: "calendarYear" },
+  promotion: "immediate",
+  review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
+  refunds: "atReview",
+} as const;
+
+/** The plain program with the yearly-reviewed ladder. */
+export const tierProgram = compileProgram({ ...plainProgram, id: "conformance-tiers", tiers: yearlyLadder });
 /** The plain program with a catalogue (a mug with 1 unit, a T-shirt with 5, coffee unlimited) and transfers. */
 export const rewardsProgram = compileProgram({
   ...plainProgram,

@@ -16,22 +16,13 @@ import { canonicalJson } from "../../shared/canonical.js";
 import type { LoyaltyStore } from "../../store/port.js";
 import { plainProgram, testClock } from "../fixtures.js";
 import { memberViolations, readAllEntries, storeFingerprint } from "../invariants.js";
-import { type ConformanceContext, engineOn, expectCode } from "./context.js";
+import { type ConformanceContext, engineOn, expectCode, yearlyLadder } from "./context.js";
 
 /** The plain program with a ladder (a note on a manual tier), a catalogue and transfers. */
 export const erasureProgram = compileProgram({
   ...plainProgram,
   id: "conformance-erasure",
-  tiers: {
-    levels: [
-      { id: "bronze" },
-      { id: "silver", qualify: { thresholds: [{ metric: "points", wallet: "status", min: "500" }] } },
-    ],
-    window: { kind: "calendarYear" },
-    promotion: "immediate",
-    review: { schedule: { kind: "periodEnd", period: "year" }, demotion: "recompute" },
-    refunds: "atReview",
-  },
+  tiers: yearlyLadder,
   rewards: [{ id: "coffee", kind: "product", wallet: "points", price: "10" }],
   transfers: { wallets: ["points"] },
 });
