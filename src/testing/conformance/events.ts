@@ -59,6 +59,12 @@ async function readAll(store: LoyaltyStore, after: string | null = null, limit =
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Empty pages (20 ms apart) a reader may see after the writers stopped before it gives up catching
+ * up (about a minute): counted rather than timed, so the suite reads no clock of its own.
+ */
+const CATCH_UP_POLLS = 3000;
+
 export function outboxEvents(context: ConformanceContext): void {
   const { make, close, concurrency: n } = context;
   const skipWithout = async (store: LoyaltyStore, test: { skip: () => void }) => {
@@ -176,10 +182,11 @@ export function outboxEvents(context: ConformanceContext): void {
       const seen: OutboxEvent[] = [];
       const reader = (async () => {
         let cursor: string | null = null;
-        const deadline = Date.now() + 60_000;
-        while (writing || (seen.length < committed.length && Date.now() < deadline)) {
+        let idle = 0;
+        while (writing || (seen.length < committed.length && idle < CATCH_UP_POLLS)) {
           const page = await store.readEvents!(P, { after: cursor, limit: 7 });
           seen.push(...page.events);
+          idle = page.events.length === 0 && !writing ? idle + 1 : 0;
           if (page.events.length === 0) await sleep(writing ? 1 : 20);
           else expect(page.cursor).not.toBe(cursor);
           cursor = page.cursor;
@@ -245,11 +252,12 @@ export function outboxEvents(context: ConformanceContext): void {
       let cursor: string | null = null;
       const expected = async () =>
         eventsOf((await Promise.all(members.map((m) => readAllEntries(store, P, m)))).flat()).length;
-      const deadline = Date.now() + 60_000;
-      while (writing || (seen.length < (await expected()) && Date.now() < deadline)) {
+      let idle = 0;
+      while (writing || (seen.length < (await expected()) && idle < CATCH_UP_POLLS)) {
         const page = await store.readEvents!(P, { after: cursor, limit: 5 });
         seen.push(...page.events);
         cursor = page.cursor;
+        idle = page.events.length === 0 && !writing ? idle + 1 : 0;
         if (page.events.length === 0) await sleep(writing ? 1 : 20);
       }
       faulty = false;
