@@ -78,6 +78,19 @@ export function rateAwardPoints(
 
 const NO_BUDGETS: BudgetsLeft = new Map();
 
+/** Per trigger's rule list: whether a multiplier limited to lines reads the awards' line shares. */
+const lineShareReaders = new WeakMap<readonly CompiledRule[], boolean>();
+
+/** Line shares cost an array per award and line: kept only when some multiplier will read them. */
+function readsLineShares(rules: readonly CompiledRule[]): boolean {
+  let reads = lineShareReaders.get(rules);
+  if (reads === undefined) {
+    reads = rules.some((r) => r.awards.some((a) => a.kind === "multiplier" && a.lines !== null));
+    lineShareReaders.set(rules, reads);
+  }
+  return reads;
+}
+
 function isActive(rule: CompiledRule, at: number): boolean {
   return (rule.activeFrom === null || at >= rule.activeFrom) && (rule.activeUntil === null || at < rule.activeUntil);
 }
@@ -149,7 +162,7 @@ export function evaluateRules(
       if (budgetLeft !== null) budgetLeft = budgetLeft.minus(points);
       if (points.gt(0)) {
         awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
-        if (ctx.lines !== null) {
+        if (ctx.lines !== null && readsLineShares(rules)) {
           const price = (amount: Decimal) => (award.kind === "rate" ? rateOf(award, amount) : ZERO);
           const shares = sharesOf(award, ctx.lines, price, earlier);
           earlier.push({ ruleId: rule.id, wallet: award.wallet, shares: cappedShares(shares, points, raw) });
