@@ -10,6 +10,7 @@ import { eventsOf } from "../events/derive.js";
 import { messages } from "../errors/messages.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
 import {
+  byId,
   purchaseSnapshot,
   redemptionSnapshot,
   toSnapshot,
@@ -125,8 +126,8 @@ export interface MemberToWrite {
  */
 function changedRecords(state: MemberView, read: ReadRecords | null): MemberRecords | undefined {
   const changed = <T>(now: T, before: T | undefined) => read === null || read.all || before !== now;
-  const purchases: Record<string, PurchaseSnapshot> = {};
-  const redemptions: Record<string, RedemptionSnapshot> = {};
+  const purchases = byId<PurchaseSnapshot>();
+  const redemptions = byId<RedemptionSnapshot>();
   let any = false;
   for (const [id, p] of Object.entries(state.purchases)) {
     if (!changed(p, read?.purchases.get(id))) continue;
