@@ -8,8 +8,9 @@
  *   of the CPU time each process reports, and their ratios to `node -e 0`.
  * - Compile: the first and the second compile of the example program in a fresh process.
  *
- * `--against <dir>` also times another build's dist/ in the same run (bench/README.md j's "before"
- * column: an older commit built with `npx tsup` into a scratch directory).
+ * `--against <dir>` also bundles and times another build's dist/ in the same run, each size beside
+ * ours with the ratio (bench/README.md j's "before" column: an older commit built with `npx tsup`
+ * into a scratch directory).
  *
  * `--check` prints the sizes against bench/size-budget.json and exits 1 over budget: .ci/run runs
  * it, so the bundle cannot creep back. Run alone: `npx tsx bench/package-size.ts [--check]`.
@@ -34,10 +35,10 @@ export interface BundleSize {
   readonly gzip: number;
 }
 
-/** The named imports of one entry, bundled as an edge build would, from dist/. */
-async function bundle(name: string, source: string): Promise<BundleSize> {
+/** The named imports of one entry, bundled as an edge build would, from a dist/ (ours unless given). */
+async function bundle(name: string, source: string, from: string): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: source, resolveDir: root, loader: "js" },
+    stdin: { contents: source.replaceAll("./dist/", `${from}/`), resolveDir: root, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
@@ -51,19 +52,22 @@ async function bundle(name: string, source: string): Promise<BundleSize> {
   return { name, minified: code.length, gzip: gzipSync(code).length };
 }
 
-export function bundleSizes(): Promise<BundleSize[]> {
+export function bundleSizes(from = dist): Promise<BundleSize[]> {
   return Promise.all([
     bundle(
       "core",
       `import { createLoyaltyEngine, createMemoryStore } from "./dist/index.js"; console.log(createLoyaltyEngine, createMemoryStore);`,
+      from,
     ),
     bundle(
       "postgres",
       `import { createPostgresStore, pgPool, migrate } from "./dist/postgres.js"; console.log(createPostgresStore, pgPool, migrate);`,
+      from,
     ),
     bundle(
       "insights",
       `import { readPurchaseHistory, summarizeHistory, fitBgNbd, fitGammaGamma, customerValue, retentionByCohort } from "./dist/insights.js"; console.log(readPurchaseHistory, summarizeHistory, fitBgNbd, fitGammaGamma, customerValue, retentionByCohort);`,
+      from,
     ),
   ]);
 }
@@ -104,10 +108,19 @@ export async function packageSizeBench(): Promise<{ lines: string[]; overBudget:
   ];
   if (process.argv.includes("--check")) return { lines, overBudget };
 
-  // `--against <dir>`: another build's dist/ (an older commit's, say) timed in the same run.
+  // `--against <dir>`: another build's dist/ (an older commit's, say) bundled and timed in the same run.
   const at = process.argv.indexOf("--against");
   const builds = [{ label: "", dir: dist }];
-  if (at > 0) builds.push({ label: " (against)", dir: resolve(process.argv[at + 1]!) });
+  if (at > 0) {
+    const against = resolve(process.argv[at + 1]!);
+    builds.push({ label: " (against)", dir: against });
+    const theirs = await bundleSizes(against);
+    lines.push("   the same bundles from the --against build, and ours as a share of them:");
+    for (const [i, s] of theirs.entries())
+      lines.push(
+        `   ${s.name.padEnd(9)} against: ${kb(s.minified).padStart(9)} minified, ${kb(s.gzip).padStart(8)} gzip -> ours ${(sizes[i]!.minified / s.minified).toFixed(2)}x minified, ${(sizes[i]!.gzip / s.gzip).toFixed(2)}x gzip`,
+      );
+  }
   lines.push(...coldStart(builds));
   return { lines, overBudget };
 }

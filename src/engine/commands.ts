@@ -2,64 +2,71 @@
  * The commands' input schemas: what the facade accepts, validated at the boundary with zod. Every
  * write carries an idempotency `key`. Amounts and points are decimal strings.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { messages } from "../errors/messages.js";
 import { Decimal } from "../shared/decimal.js";
 import { birthday, storableText, currencyCode, decimalString, idString, instant } from "../shared/validation.js";
 
 const f = messages.field;
 const key = idString;
-const scalar = z.union([storableText(0, 500), z.number().refine(Number.isFinite, { error: f.invalid }), z.boolean()], {
-  error: () => f.expectedType("a string, finite number or boolean"),
-});
+const scalar = z.union(
+  [storableText(0, 500), z.number().check(z.refine(Number.isFinite, { error: f.invalid })), z.boolean()],
+  {
+    error: () => f.expectedType("a string, finite number or boolean"),
+  },
+);
 // zod drops an own "__proto__" key without a word (JSON.parse can make one): refuse it first.
 // Exported for importMember's schema (import-schema.ts), which is long enough for a file of its own.
-export const attributesSchema = z
-  .custom<Record<string, unknown>>(() => true)
-  .superRefine((v, ctx) => {
-    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
-      ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
-  })
-  .pipe(
-    z
-      .record(storableText(1, 100), scalar)
-      .refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }),
-  );
+export const attributesSchema = z.pipe(
+  z
+    .custom<Record<string, unknown>>(() => true)
+    .check(
+      z.superRefine((v, ctx) => {
+        if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
+          ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
+      }),
+    ),
+  z
+    .record(storableText(1, 100), scalar)
+    .check(z.refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") })),
+);
 
 const attributes = attributesSchema;
 // updateMember's attributes: a value sets or replaces one, null removes it (docs/members.md).
-const attributeChanges = z
-  .custom<Record<string, unknown>>(() => true)
-  .superRefine((v, ctx) => {
-    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
-      ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
-  })
-  .pipe(
-    z
-      .record(storableText(1, 100), scalar.nullable())
-      .refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") }),
-  );
+const attributeChanges = z.pipe(
+  z
+    .custom<Record<string, unknown>>(() => true)
+    .check(
+      z.superRefine((v, ctx) => {
+        if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
+          ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
+      }),
+    ),
+  z
+    .record(storableText(1, 100), z.nullable(scalar))
+    .check(z.refine((r) => Object.keys(r).length <= 50, { error: f.tooLarge("50 attributes") })),
+);
 
 /** Explicit segment ids: a member holds at most 50. */
-const segmentIds = z.array(idString).max(50, { error: f.tooLarge("50 segments") });
+const segmentIds = z.array(idString).check(z.maxLength(50, { error: f.tooLarge("50 segments") }));
 
 const amount = decimalString({ sign: "positive" });
 
 const line = z.strictObject({
   sku: idString,
-  category: idString.optional(),
-  quantity: z.number().int().min(1).max(1_000_000),
+  category: z.optional(idString),
+  quantity: z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000)),
   amount: decimalString({ sign: "nonNegative" }),
 });
 
 export const enrollSchema = z.strictObject({
   key,
   memberId: idString,
-  joinedAt: instant.optional(),
-  birthday: birthday.optional(),
-  attributes: attributes.optional(),
+  joinedAt: z.optional(instant),
+  birthday: z.optional(birthday),
+  attributes: z.optional(attributes),
   /** Explicit segments the member joins (a VIP list, a panel); the program derives others from attributes. */
-  segments: segmentIds.optional(),
+  segments: z.optional(segmentIds),
 });
 
 /** A change to a member's profile: only the fields given change (docs/members.md). */
@@ -68,15 +75,17 @@ export const updateMemberSchema = z
     key,
     memberId: idString,
     /** A value sets or replaces the attribute; null removes it; attributes not named stay as they are. */
-    attributes: attributeChanges.optional(),
+    attributes: z.optional(attributeChanges),
     /** The new birthday; null clears it. */
-    birthday: birthday.nullable().optional(),
+    birthday: z.optional(z.nullable(birthday)),
     /** Explicit segments to join and to leave. */
-    segments: z.strictObject({ add: segmentIds.optional(), remove: segmentIds.optional() }).optional(),
+    segments: z.optional(z.strictObject({ add: z.optional(segmentIds), remove: z.optional(segmentIds) })),
   })
-  .refine((c) => c.attributes !== undefined || c.birthday !== undefined || c.segments !== undefined, {
-    error: f.nothingToUpdate,
-  });
+  .check(
+    z.refine((c) => c.attributes !== undefined || c.birthday !== undefined || c.segments !== undefined, {
+      error: f.nothingToUpdate,
+    }),
+  );
 
 /** The erasure of a member's personal data (docs/members.md): what identifies the person goes, the books stay. */
 export const eraseMemberSchema = z.strictObject({ key, memberId: idString });
@@ -84,9 +93,9 @@ export const eraseMemberSchema = z.strictObject({ key, memberId: idString });
 const purchaseFields = {
   amount,
   currency: currencyCode,
-  occurredAt: instant.optional(),
-  lines: z.array(line).min(1).max(1000).optional(),
-  attributes: attributes.optional(),
+  occurredAt: z.optional(instant),
+  lines: z.optional(z.array(line).check(z.minLength(1), z.maxLength(1000))),
+  attributes: z.optional(attributes),
 };
 
 export const purchaseSchema = z.strictObject({ key, memberId: idString, purchaseId: idString, ...purchaseFields });
@@ -95,20 +104,21 @@ export const eventSchema = z.strictObject({
   key,
   memberId: idString,
   /** The event type rules trigger on: signup, review, referral, survey, birthday, ... */
-  type: idString
-    .refine((t) => t !== "purchase", { error: "Record purchases with recordPurchase." })
-    .refine((t) => !t.startsWith("tier:"), {
+  type: idString.check(
+    z.refine((t) => t !== "purchase", { error: "Record purchases with recordPurchase." }),
+    z.refine((t) => !t.startsWith("tier:"), {
       error: "tier:<id> triggers the bonus rules of reaching a tier; the engine runs them itself.",
     }),
-  occurredAt: instant.optional(),
-  attributes: attributes.optional(),
+  ),
+  occurredAt: z.optional(instant),
+  attributes: z.optional(attributes),
 });
 
 export const refundSchema = z.strictObject({
   key,
   memberId: idString,
   /** The purchase being returned; omit for a return with no receipt. */
-  purchaseId: idString.optional(),
+  purchaseId: z.optional(idString),
   amount,
   currency: currencyCode,
 });
@@ -121,7 +131,7 @@ export const adjustSchema = z.strictObject({
   points: decimalString({ sign: "nonZero" }),
   /** A reason code such as "goodwill" or "complaint". */
   reason: storableText(1, 100),
-  reference: idString.optional(),
+  reference: z.optional(idString),
 });
 
 export const spendSchema = z.strictObject({
@@ -129,7 +139,7 @@ export const spendSchema = z.strictObject({
   memberId: idString,
   wallet: idString,
   points: decimalString({ sign: "positive" }),
-  reference: idString.optional(),
+  reference: z.optional(idString),
 });
 
 export const redeemSchema = z.strictObject({
@@ -137,12 +147,12 @@ export const redeemSchema = z.strictObject({
   memberId: idString,
   rewardId: idString,
   /** Units (default 1); for a conversion, steps (default: every whole step the member holds). */
-  quantity: z.number().int().min(1).max(1_000_000).optional(),
+  quantity: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
   /** Your id for the redemption, to cancel it by; default the idempotency key. */
-  redemptionId: idString.optional(),
+  redemptionId: z.optional(idString),
   /** A donation's cause (the school, the charity). */
-  cause: idString.optional(),
-  reference: idString.optional(),
+  cause: z.optional(idString),
+  reference: z.optional(idString),
 });
 
 export const cancelRedemptionSchema = z.strictObject({
@@ -150,7 +160,7 @@ export const cancelRedemptionSchema = z.strictObject({
   memberId: idString,
   redemptionId: idString,
   /** Why: shown on the statement. */
-  reason: storableText(1, 500).optional(),
+  reason: z.optional(storableText(1, 500)),
 });
 
 export const transferSchema = z.strictObject({
@@ -159,56 +169,56 @@ export const transferSchema = z.strictObject({
   toMemberId: idString,
   wallet: idString,
   points: decimalString({ sign: "positive" }),
-  reference: idString.optional(),
+  reference: z.optional(idString),
 });
 
 export const referSchema = z.strictObject({
   key,
   referrerId: idString,
   referredId: idString,
-  occurredAt: instant.optional(),
+  occurredAt: z.optional(instant),
   /** Seen by the referral rules' conditions (a campaign code, a channel). */
-  attributes: attributes.optional(),
+  attributes: z.optional(attributes),
 });
 
 export const restockSchema = z.strictObject({
   key,
   rewardId: idString,
   /** Units to add (positive) or take out (negative). */
-  units: z
-    .number()
-    .int()
-    .min(-1_000_000_000)
-    .max(1_000_000_000)
-    .refine((n) => n !== 0, { error: f.notPositive }),
+  units: z.number().check(
+    z.int(),
+    z.minimum(-1_000_000_000),
+    z.maximum(1_000_000_000),
+    z.refine((n) => n !== 0, { error: f.notPositive }),
+  ),
 });
 
 export const convertOptionsSchema = z.strictObject({
   /** Members loaded per store query. Default 500. */
-  batchSize: z.number().int().min(1).max(10_000).optional(),
+  batchSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
 });
 
-export const previewPurchaseSchema = z.strictObject({ memberId: idString.optional(), ...purchaseFields });
-export const previewEventSchema = eventSchema
-  .omit({ key: true, memberId: true })
-  .extend({ memberId: idString.optional() });
+export const previewPurchaseSchema = z.strictObject({ memberId: z.optional(idString), ...purchaseFields });
+export const previewEventSchema = z.extend(z.omit(eventSchema, { key: true, memberId: true }), {
+  memberId: z.optional(idString),
+});
 
 export const summaryOptionsSchema = z.strictObject({
-  expiringWithinDays: z.number().int().min(0).max(3650).optional(),
+  expiringWithinDays: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3650))),
 });
 export const statementOptionsSchema = z.strictObject({
-  afterSeq: z.number().int().min(0).optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
+  afterSeq: z.optional(z.number().check(z.int(), z.minimum(0))),
+  limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1000))),
 });
 
 export const expireOptionsSchema = z.strictObject({
   /** Members loaded per store query. Default 500. */
-  batchSize: z.number().int().min(1).max(10_000).optional(),
+  batchSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
 });
 
 export const reviewTiersOptionsSchema = z.strictObject({
   /** Members loaded per store query. Default 500. */
-  batchSize: z.number().int().min(1).max(10_000).optional(),
+  batchSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
 });
 
 /** A manual tier assignment: customer service, a status match, a VIP list. */
@@ -217,62 +227,64 @@ export const assignTierSchema = z.strictObject({
   memberId: idString,
   tier: idString,
   /** The tier is a floor (the member cannot drop below it) and guaranteed until this instant; omit for no floor. */
-  until: instant.optional(),
+  until: z.optional(instant),
   /** Why: shown on the statement. */
-  note: storableText(1, 500).optional(),
+  note: z.optional(storableText(1, 500)),
 });
 
 export const expiringSoonOptionsSchema = z.strictObject({
   /** Start of the window; default now. */
-  from: instant.optional(),
+  from: z.optional(instant),
   /** End of the window (exclusive). */
   to: instant,
   /** Members per page. Default 100. */
-  limit: z.number().int().min(1).max(10_000).optional(),
-  after: z.strictObject({ dueAt: z.number().int(), memberId: idString }).optional(),
+  limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+  after: z.optional(z.strictObject({ dueAt: z.number().check(z.int()), memberId: idString })),
 });
 
 /** A page of the outbox (`engine.events`). */
 export const eventsOptionsSchema = z.strictObject({
   /** The cursor of the last page read; null or absent: the start of the feed. */
-  after: z.string().min(1).max(200).nullable().optional(),
+  after: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(200)))),
   /** Events per page. Default 100. */
-  limit: z.number().int().min(1).max(1000).optional(),
+  limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1000))),
 });
 
 /** The notice sweep (`engine.notify`). */
 export const notifyOptionsSchema = z
   .strictObject({
     /** Write `points.expiring_soon` for points that expire within this many days of now. */
-    expiringWithinDays: z.number().int().min(1).max(366).optional(),
+    expiringWithinDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(366))),
     /** Write `member.lapsing` for the members this win-back reading finds (as `engine.lapsing` takes it, without paging). */
-    lapsing: z
-      .strictObject({
-        noPurchaseForDays: z.number().int().min(1).max(3650).optional(),
-        months: z.number().int().min(1).max(12).optional(),
-        fallenBy: z.string().optional(),
-      })
-      .optional(),
+    lapsing: z.optional(
+      z.strictObject({
+        noPurchaseForDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
+        months: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(12))),
+        fallenBy: z.optional(z.string()),
+      }),
+    ),
     /** Members loaded per store query. Default 500. */
-    batchSize: z.number().int().min(1).max(10_000).optional(),
+    batchSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
   })
-  .refine((o) => o.expiringWithinDays !== undefined || o.lapsing !== undefined, {
-    error: f.notifyWhat,
-    path: ["expiringWithinDays"],
-  });
+  .check(
+    z.refine((o) => o.expiringWithinDays !== undefined || o.lapsing !== undefined, {
+      error: f.notifyWhat,
+      path: ["expiringWithinDays"],
+    }),
+  );
 
 export const indexMembersOptionsSchema = z.strictObject({
   /** Members listed per store query. Default 500. */
-  batchSize: z.number().int().min(1).max(10_000).optional(),
+  batchSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
 });
 
 export const membersOptionsSchema = z.strictObject({
   /** The last member id of the previous page: the next page starts after it. */
-  after: idString.optional(),
+  after: z.optional(idString),
   /** Members per page. Default 100. */
-  limit: z.number().int().min(1).max(10_000).optional(),
-  tier: idString.optional(),
-  segment: idString.optional(),
+  limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+  tier: z.optional(idString),
+  segment: z.optional(idString),
 });
 
 /**
@@ -281,25 +293,30 @@ export const membersOptionsSchema = z.strictObject({
  */
 export const lapsingOptionsSchema = z
   .strictObject({
-    noPurchaseForDays: z.number().int().min(1).max(3650).optional(),
-    months: z.number().int().min(1).max(12).optional(),
-    fallenBy: decimalString({ sign: "positive", places: 4 })
-      .refine((v) => new Decimal(v).lte(1), { error: f.shareAboveOne })
-      .optional(),
+    noPurchaseForDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
+    months: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(12))),
+    fallenBy: z.optional(
+      decimalString({ sign: "positive", places: 4 }).check(
+        z.refine((v) => new Decimal(v).lte(1), { error: f.shareAboveOne }),
+      ),
+    ),
     /** The instant to judge at; default now. Pass the first page's `asOf` to the next pages. */
-    now: instant.optional(),
-    after: idString.optional(),
+    now: z.optional(instant),
+    after: z.optional(idString),
     /** Members per page. Default 100. */
-    limit: z.number().int().min(1).max(10_000).optional(),
+    limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
   })
-  .superRefine((o, ctx) => {
-    const byDays = o.noPurchaseForDays !== undefined;
-    const bySpend = o.months !== undefined || o.fallenBy !== undefined;
-    if (byDays === bySpend) ctx.addIssue({ code: "custom", path: [], message: f.lapsingKind });
-    else if (bySpend && o.months === undefined) ctx.addIssue({ code: "custom", path: ["months"], message: f.required });
-    else if (bySpend && o.fallenBy === undefined)
-      ctx.addIssue({ code: "custom", path: ["fallenBy"], message: f.required });
-  });
+  .check(
+    z.superRefine((o, ctx) => {
+      const byDays = o.noPurchaseForDays !== undefined;
+      const bySpend = o.months !== undefined || o.fallenBy !== undefined;
+      if (byDays === bySpend) ctx.addIssue({ code: "custom", path: [], message: f.lapsingKind });
+      else if (bySpend && o.months === undefined)
+        ctx.addIssue({ code: "custom", path: ["months"], message: f.required });
+      else if (bySpend && o.fallenBy === undefined)
+        ctx.addIssue({ code: "custom", path: ["fallenBy"], message: f.required });
+    }),
+  );
 
 // `@interface`: typedoc shows each command type with its fields, as an interface, not as `z.input<...>`.
 /** @interface */

@@ -15,7 +15,7 @@ import { iso } from "../shared/time.js";
 import { instantMs, isLocalDate } from "../shared/validation.js";
 import { ALL_BUCKET } from "../tiers/window.js";
 import type { importMemberSchema } from "./import-schema.js";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 
 const f = messages.field;
 type Parsed = z.output<typeof importMemberSchema>;

@@ -14,6 +14,7 @@ import { parse } from "./inputs.js";
 import { guard, loadKnown } from "./store-calls.js";
 import type { ImportResult } from "./results.js";
 import { write } from "./write-path.js";
+import * as z from "zod/mini";
 import { enrollSchema } from "./commands.js";
 
 export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importMember" | "exportMember"> {
@@ -49,7 +50,7 @@ export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importM
     },
 
     async exportMember(memberId, options = {}) {
-      const id = parse(enrollSchema.pick({ memberId: true }), { memberId }, "exportMember").memberId;
+      const id = parse(z.pick(enrollSchema, { memberId: true }), { memberId }, "exportMember").memberId;
       return exportCommand(await loadKnown(ctx, id), options.key ?? `import:${id}`);
     },
   };

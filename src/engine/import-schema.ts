@@ -3,7 +3,7 @@
  * opening state (docs/migrating.md). Shapes only: what the values mean against the program (wallets,
  * tiers, rules, lots within their amounts, totals that balance) is checked by import-check.ts.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { messages } from "../errors/messages.js";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { birthday, currencyCode, decimalString, idString, instant, storableText } from "../shared/validation.js";
@@ -16,16 +16,20 @@ const f = messages.field;
  * (JSON.parse can make one), which would lose a figure: refuse it first, as attributes do. The
  * guard's input type (any record) would hide the fields' types from callers: the cast states them.
  */
-function idRecord<V extends z.ZodType>(value: V, max: number) {
-  return z
-    .custom<Record<string, unknown>>(() => true)
-    .superRefine((v, ctx) => {
-      if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
-        ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
-    })
-    .pipe(
-      z.record(idString, value).refine((r) => Object.keys(r).length <= max, { error: f.tooLarge(`${max} entries`) }),
-    ) as unknown as z.ZodType<Record<string, z.output<V>>, Record<string, z.input<V>>>;
+function idRecord<V extends z.core.$ZodType>(value: V, max: number) {
+  return z.pipe(
+    z
+      .custom<Record<string, unknown>>(() => true)
+      .check(
+        z.superRefine((v, ctx) => {
+          if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__"))
+            ctx.addIssue({ code: "custom", path: ["__proto__"], message: f.reservedKey });
+        }),
+      ),
+    z
+      .record(idString, value)
+      .check(z.refine((r) => Object.keys(r).length <= max, { error: f.tooLarge(`${max} entries`) })),
+  ) as unknown as z.ZodMiniType<Record<string, z.output<V>>, Record<string, z.input<V>>>;
 }
 
 const points = decimalString({ sign: "nonNegative" });
@@ -38,14 +42,14 @@ const counters = z.partialRecord(z.enum(COUNTING_PERIODS), idRecord(points, 100)
 
 const lifetime = z.strictObject({
   /** Omitted: the figure that balances the others against the lots and the debt (docs/ledger.md). */
-  earned: points.optional(),
-  spent: points.optional(),
-  expired: points.optional(),
-  reversed: points.optional(),
+  earned: z.optional(points),
+  spent: z.optional(points),
+  expired: z.optional(points),
+  reversed: z.optional(points),
   /** Signed sum of manual adjustments. */
-  adjusted: signedPoints.optional(),
-  transferredIn: points.optional(),
-  transferredOut: points.optional(),
+  adjusted: z.optional(signedPoints),
+  transferredIn: z.optional(points),
+  transferredOut: z.optional(points),
 });
 
 const lot = z.strictObject({
@@ -53,16 +57,16 @@ const lot = z.strictObject({
   /** Points the lot was credited with. */
   amount: decimalString({ sign: "positive" }),
   /** Points still in it; default `amount`. */
-  remaining: points.optional(),
+  remaining: z.optional(points),
   earnedAt: instant,
   /** When the points become spendable (pending until then); default `earnedAt`. */
-  availableAt: instant.optional(),
+  availableAt: z.optional(instant),
   /** null: never expires; omitted: the program's expiry policy from `earnedAt`. */
-  expiresAt: instant.nullable().optional(),
+  expiresAt: z.optional(z.nullable(instant)),
   /** The rule that earned it; omitted: a manual credit. */
-  ruleId: idString.optional(),
+  ruleId: z.optional(idString),
   /** The purchase that earned it (listed in `purchases`): a refund of it takes these points back. */
-  purchaseId: idString.optional(),
+  purchaseId: z.optional(idString),
 });
 
 const purchase = z.strictObject({
@@ -71,15 +75,15 @@ const purchase = z.strictObject({
   amount: decimalString({ sign: "positive" }),
   occurredAt: instant,
   /** Money refunded against it so far. */
-  refunded: money.optional(),
+  refunded: z.optional(money),
   /** Points it earned, per wallet: what a later refund may take back at most. */
-  earned: perWallet.optional(),
+  earned: z.optional(perWallet),
   /** Points earlier refunds settled (taken back or forgiven), per wallet. */
-  settled: perWallet.optional(),
+  settled: z.optional(perWallet),
   /** Points earlier refunds took back, per wallet. */
-  reversed: perWallet.optional(),
+  reversed: z.optional(perWallet),
   /** Points of its lots that expired unused, per wallet. */
-  expired: perWallet.optional(),
+  expired: z.optional(perWallet),
 });
 
 const tier = z.strictObject({
@@ -87,44 +91,44 @@ const tier = z.strictObject({
   /** When the member reached it. */
   since: instant,
   /** No demotion before this instant (the source's "held until"). */
-  guaranteedUntil: instant.nullable().optional(),
-  graceUntil: instant.nullable().optional(),
+  guaranteedUntil: z.optional(z.nullable(instant)),
+  graceUntil: z.optional(z.nullable(instant)),
   /** A tier the member cannot drop below until `until` (a status match, a manual assignment). */
-  floor: z.strictObject({ tier: idString, until: instant }).nullable().optional(),
-  reviewedAt: instant.nullable().optional(),
+  floor: z.optional(z.nullable(z.strictObject({ tier: idString, until: instant }))),
+  reviewedAt: z.optional(z.nullable(instant)),
   /** How the tier was reached; default "review" ("base" for the base tier). */
-  basis: z.enum(["base", "promotion", "review", "manual"]).optional(),
-  confirmed: z.strictObject({ tier: idString, until: instant, grace: z.boolean() }).nullable().optional(),
+  basis: z.optional(z.enum(["base", "promotion", "review", "manual"])),
+  confirmed: z.optional(z.nullable(z.strictObject({ tier: idString, until: instant, grace: z.boolean() }))),
 });
 
 export const importMemberSchema = z.strictObject({
   key: idString,
   memberId: idString,
   joinedAt: instant,
-  birthday: birthday.nullable().optional(),
-  attributes: attributesSchema.optional(),
+  birthday: z.optional(z.nullable(birthday)),
+  attributes: z.optional(attributesSchema),
   /** The currency of the money amounts (purchases); must be the program's. */
-  currency: currencyCode.optional(),
+  currency: z.optional(currencyCode),
   /** The instant the opening state is as of; default now. Period-end work after it still runs. */
-  asOf: instant.optional(),
+  asOf: z.optional(instant),
   /** The source system's reference for the member (shown on the statement). */
-  source: storableText(1, 200).optional(),
+  source: z.optional(storableText(1, 200)),
   /** Per wallet: lifetime figures and debt. A wallet with lots but not listed here: debt 0, earned derived. */
-  wallets: idRecord(z.strictObject({ debt: points.optional(), lifetime: lifetime.optional() }), 100).optional(),
-  lots: z.array(lot).max(10_000).optional(),
-  purchases: z.array(purchase).max(10_000).optional(),
-  tier: tier.optional(),
+  wallets: z.optional(idRecord(z.strictObject({ debt: z.optional(points), lifetime: z.optional(lifetime) }), 100)),
+  lots: z.optional(z.array(lot).check(z.maxLength(10_000))),
+  purchases: z.optional(z.array(purchase).check(z.maxLength(10_000))),
+  tier: z.optional(tier),
   /** Tier qualification counters: per bucket (local date YYYY-MM-DD, or "all"), per metric key. */
-  metrics: idRecord(idRecord(signedPoints, 100), 1_000).optional(),
+  metrics: z.optional(idRecord(idRecord(signedPoints, 100), 1_000)),
   /** Cap counters: per rule, per wallet, per period, per period key: points awarded. */
-  caps: idRecord(idRecord(counters, 100), 1_000).optional(),
+  caps: z.optional(idRecord(idRecord(counters, 100), 1_000)),
   /** Limit counters (reward:<id>, transfers:<wallet>, referrals): per period, per period key. */
-  limits: idRecord(counters, 1_000).optional(),
+  limits: z.optional(idRecord(counters, 1_000)),
   /** Latest instant of each kind of activity (purchase, spend, adjust, refund, event:<type>): inactivity expiry reads it. */
-  activity: idRecord(instant, 1_000).optional(),
+  activity: z.optional(idRecord(instant, 1_000)),
   /** Per wallet with inactivity expiry: the latest deadline at which its balance lapsed. */
-  lapsed: idRecord(instant, 100).optional(),
-  referredBy: idString.nullable().optional(),
+  lapsed: z.optional(idRecord(instant, 100)),
+  referredBy: z.optional(z.nullable(idString)),
 });
 
 /** @interface */

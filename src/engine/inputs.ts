@@ -2,7 +2,7 @@
  * Commands as callers send them, made into what the core takes: parsed by their zod schemas, then
  * checked against the program (currency, precision, wallets, time), every issue reported at once.
  */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { PurchaseLine } from "../program/compile.js";
@@ -13,7 +13,7 @@ import type { EngineContext } from "./context.js";
 
 const f = messages.field;
 
-export function parse<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+export function parse<S extends z.core.$ZodType>(schema: S, input: unknown, name: string): z.output<S> {
   return parseOrThrow(schema, input, "INVALID_COMMAND", (n) => messages.invalidCommand(name, n));
 }
 

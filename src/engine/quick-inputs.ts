@@ -6,7 +6,7 @@
  * input): zod then parses it, and builds every error, so messages and paths come from one place.
  * test/engine/quick-inputs.test.ts holds both to the same answers on fuzzed inputs.
  */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { isCurrency } from "../shared/currencies.js";
 import { isStorableText } from "../shared/storable-text.js";
 import { MAX_ID_LENGTH, isBirthday, parseInstant } from "../shared/validation.js";

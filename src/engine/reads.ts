@@ -3,6 +3,7 @@
  * of the ledger). Nothing is written.
  */
 import type { Entry } from "../ledger/entries.js";
+import * as z from "zod/mini";
 import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
 import { asOf } from "./due-work.js";
@@ -14,8 +15,8 @@ import { redemptionFromSnapshot } from "../ledger/snapshot.js";
 import { dict, type RedemptionRecord } from "../ledger/state.js";
 
 // Made once: extending a zod schema builds (and later compiles) a new one.
-const summaryArgsSchema = schemas.summaryOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId });
-const statementArgsSchema = schemas.statementOptionsSchema.extend({ memberId: schemas.enrollSchema.shape.memberId });
+const summaryArgsSchema = z.extend(schemas.summaryOptionsSchema, { memberId: schemas.enrollSchema.shape.memberId });
+const statementArgsSchema = z.extend(schemas.statementOptionsSchema, { memberId: schemas.enrollSchema.shape.memberId });
 
 export function readCommands(ctx: EngineContext): Pick<LoyaltyEngine, "summary" | "statement"> {
   const { program, store, now } = ctx;

@@ -11,6 +11,7 @@ import { redeemCommandIssues, refusal, unitPrice, unitsLeft } from "../rewards/c
 import { cancelRedemption as decideCancel, redeem as decideRedeem } from "../rewards/redeem.js";
 import { Decimal, formatAmount } from "../shared/decimal.js";
 import { startingStock } from "../store/stock.js";
+import * as z from "zod/mini";
 import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
 import { asOf } from "./due-work.js";
@@ -149,7 +150,7 @@ export function rewardCommands(
     },
 
     async stock(rewardId) {
-      const id = parse(schemas.restockSchema.pick({ rewardId: true }), { rewardId }, "stock").rewardId;
+      const id = parse(z.pick(schemas.restockSchema, { rewardId: true }), { rewardId }, "stock").rewardId;
       const reward = program.rewards.get(id);
       if (reward === undefined)
         throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("stock", 1), {
@@ -159,7 +160,7 @@ export function rewardCommands(
     },
 
     async rewards(memberId) {
-      const id = parse(schemas.enrollSchema.pick({ memberId: true }), { memberId }, "rewards").memberId;
+      const id = parse(z.pick(schemas.enrollSchema, { memberId: true }), { memberId }, "rewards").memberId;
       const at = now();
       const state = asOf(ctx, await loadKnown(ctx, id), at);
       const offers: RewardOffer[] = [];

@@ -1,5 +1,5 @@
 import { brand, hasBrand, mark } from "./brand.js";
-import { messages, type ErrorCode } from "./messages.js";
+import { firstProblemText, type ErrorCode } from "./messages.js";
 
 const LOYALTY_ERROR = brand("LoyaltyError");
 
@@ -35,7 +35,7 @@ export class LoyaltyError extends Error {
     const first = options.issues?.[0];
     const text =
       first !== undefined && (code === "INVALID_COMMAND" || code === "INVALID_PROGRAM")
-        ? messages.firstProblem(message, first.path, first.message)
+        ? firstProblemText(message, first.path, first.message)
         : message;
     super(text, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

@@ -38,10 +38,23 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/*
+ * The texts LoyaltyError and the insights entry use, as constants of their own that `messages` also
+ * holds: a bundle of loyalty-engine/postgres or /insights then carries these few and not the whole
+ * object, which is most of the texts (issue 12: ~4 kB gzip of each of those bundles).
+ */
+export const invalidCommandText = (command: string, count: number) =>
+  `The ${command} command is invalid: ${count} problem${count === 1 ? "" : "s"} (see issues).`;
+export const firstProblemText = (message: string, path: readonly (string | number)[], problem: string) =>
+  `${message} First: ${path.length === 0 ? "the input" : path.join(".")}: ${problem}`;
+export const notPositiveText = "Must be greater than zero.";
+export const notLocalDateText = "Not a date of the form YYYY-MM-DD.";
+export const expectedTypeText = (expected: string) => `Expected ${expected}.`;
+export const belowMinimumText = (min: string) => `Must be at least ${min}.`;
+
 export const messages = {
   invalidProgram: (count: number) => `The program is invalid: ${count} problem${count === 1 ? "" : "s"} (see issues).`,
-  invalidCommand: (command: string, count: number) =>
-    `The ${command} command is invalid: ${count} problem${count === 1 ? "" : "s"} (see issues).`,
+  invalidCommand: invalidCommandText,
   memberNotFound: (memberId: string) => `No member "${memberId}" is enrolled in this program; enroll them first.`,
   memberExists: (memberId: string) =>
     `Member "${memberId}" is already enrolled; use another id or a different idempotency key's command.`,
@@ -66,8 +79,7 @@ export const messages = {
   concurrencyConflict: (memberId: string, attempts: number) =>
     `Member "${memberId}" changed under this command ${attempts} times in a row; nothing was written, retry it.`,
   /** A validation failure's message with its first problem: `amount: Not a decimal number...`. */
-  firstProblem: (message: string, path: readonly (string | number)[], problem: string) =>
-    `${message} First: ${path.length === 0 ? "the input" : path.join(".")}: ${problem}`,
+  firstProblem: firstProblemText,
   storeFailure: (detail: string) => `The store failed; nothing was written. ${detail}`,
   outcomeUnknown: (key: string, detail: string) =>
     `The store lost its connection while committing, so whether the command was written is unknown. Retry it with the same idempotency key ("${key}"): it replays if it was written and commits once if it was not. ${detail}`,
@@ -116,10 +128,10 @@ export const messages = {
     unreadable: (detail: string) =>
       `The input could not be read (${detail}): pass plain data, not objects whose getters or proxies throw.`,
     unknownField: (key: string) => `Unknown field "${key}"; remove it or check its spelling.`,
-    expectedType: (expected: string) => `Expected ${expected}.`,
+    expectedType: expectedTypeText,
     amountNotString: 'Amounts are decimal strings such as "12.50" (numbers would carry float error).',
     notDecimal: 'Not a decimal number: write digits with an optional fraction, such as "12.50".',
-    notPositive: "Must be greater than zero.",
+    notPositive: notPositiveText,
     negative: "Must not be negative.",
     tooPrecise: (places: number) => `At most ${places} decimal place${places === 1 ? "" : "s"} allowed here.`,
     tooLarge: (max: string) => `Must be at most ${max}.`,
@@ -130,7 +142,7 @@ export const messages = {
     notCurrency: "Not an ISO 4217 currency code (three capital letters such as GBP).",
     notTimeZone: "Not an IANA time zone (such as Europe/London).",
     notInstant: "Not an ISO 8601 timestamp with an offset, such as 2026-03-01T12:00:00Z.",
-    notLocalDate: "Not a date of the form YYYY-MM-DD.",
+    notLocalDate: notLocalDateText,
     notBirthday: "Not a birthday of the form MM-DD or YYYY-MM-DD.",
     notTime: "Not a time of day of the form HH:MM.",
     tooLong: (max: number) => `At most ${max} characters.`,
@@ -196,7 +208,7 @@ export const messages = {
     causeNotDonation: "Only donations name a cause.",
     transfersNotAllowed: (wallet: string) => `Points of wallet "${wallet}" cannot be transferred in this program.`,
     transferToSelf: "A member cannot transfer points to themselves.",
-    belowMinimum: (min: string) => `Must be at least ${min}.`,
+    belowMinimum: belowMinimumText,
     codeGenerator:
       "Vouchers and conversions get their codes from the `codes` generator: pass `codes` to createLoyaltyEngine.",
     badCode: "The `codes` generator returned something other than 1 to 200 characters of storable text.",

@@ -9,7 +9,8 @@
  * though purchases on that last day count. The spend per repeat purchase day is where money becomes
  * a plain number: it is averaged exactly with decimal.js, then converted once, on purpose.
  */
-import { LoyaltyError, messages } from "../errors/index.js";
+import { LoyaltyError } from "../errors/index.js";
+import { invalidCommandText, notLocalDateText, notPositiveText } from "../errors/messages.js";
 import { sum } from "../shared/decimal.js";
 import { parseDay } from "./dates.js";
 import type { PurchaseHistory } from "./history.js";
@@ -82,13 +83,13 @@ export function countUpTo(days: readonly number[], end: number): number {
 export function dayParameter(text: string, name: string): number {
   const day = typeof text === "string" && text.length === 10 ? parseDay(text, "ymd") : null;
   if (day !== null) return day;
-  const issues = [{ path: [name], message: messages.field.notLocalDate }];
-  throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("insights", 1), { issues });
+  const issues = [{ path: [name], message: notLocalDateText }];
+  throw new LoyaltyError("INVALID_COMMAND", invalidCommandText("insights", 1), { issues });
 }
 
 function timeUnitOf(days: number | undefined): number {
   if (days === undefined) return 7;
   if (Number.isFinite(days) && days > 0) return days;
-  const issues = [{ path: ["timeUnitDays"], message: messages.field.notPositive }];
-  throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("insights", 1), { issues });
+  const issues = [{ path: ["timeUnitDays"], message: notPositiveText }];
+  throw new LoyaltyError("INVALID_COMMAND", invalidCommandText("insights", 1), { issues });
 }

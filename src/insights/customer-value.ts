@@ -4,7 +4,8 @@
  * the discrete sum that the lifetimes package's customer_lifetime_value computes, not the continuous
  * "discounted expected transactions" of the Pareto/NBD literature: the two agree as periods shorten.
  */
-import { LoyaltyError, messages } from "../errors/index.js";
+import { LoyaltyError } from "../errors/index.js";
+import { belowMinimumText, expectedTypeText, invalidCommandText, notPositiveText } from "../errors/messages.js";
 import { expectedPurchases, type BgNbdParameters } from "./bg-nbd.js";
 import type { MemberSummary } from "./calibration.js";
 import { expectedSpend, type GammaGammaParameters } from "./gamma-gamma.js";
@@ -38,10 +39,10 @@ export function customerValue(
   options: CustomerValueOptions,
 ): CustomerValue {
   const { horizon, periods = 12, discountRate = 0, margin = 1 } = options;
-  check(Number.isFinite(horizon) && horizon > 0, "horizon", messages.field.notPositive);
-  check(Number.isInteger(periods) && periods > 0, "periods", messages.field.notPositive);
-  check(Number.isFinite(discountRate) && discountRate > -1, "discountRate", messages.field.belowMinimum("-1"));
-  check(Number.isFinite(margin), "margin", messages.field.expectedType("a number"));
+  check(Number.isFinite(horizon) && horizon > 0, "horizon", notPositiveText);
+  check(Number.isInteger(periods) && periods > 0, "periods", notPositiveText);
+  check(Number.isFinite(discountRate) && discountRate > -1, "discountRate", belowMinimumText("-1"));
+  check(Number.isFinite(margin), "margin", expectedTypeText("a number"));
   const perPurchase = expectedSpend(spend, member);
   let previous = 0;
   let value = 0;
@@ -55,7 +56,7 @@ export function customerValue(
 
 function check(ok: boolean, field: string, message: string): void {
   if (!ok)
-    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("customerValue", 1), {
+    throw new LoyaltyError("INVALID_COMMAND", invalidCommandText("customerValue", 1), {
       issues: [{ path: [field], message }],
     });
 }

@@ -5,7 +5,8 @@
  * statistical model takes them (calibration.ts), never here.
  */
 import { insightsMessages } from "./messages.js";
-import { LoyaltyError, messages, type FieldIssue } from "../errors/index.js";
+import { LoyaltyError, type FieldIssue } from "../errors/index.js";
+import { firstProblemText } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, ZERO, roundTo } from "../shared/decimal.js";
 import { parseDay, type DateFormat } from "./dates.js";
 
@@ -83,7 +84,7 @@ export function readPurchaseHistory(rows: Iterable<HistoryRow>, options: History
     const sorted = issues.sort(byLine);
     throw new LoyaltyError(
       "INVALID_HISTORY",
-      messages.firstProblem(insightsMessages.invalidHistory(sorted.length), sorted[0]!.path, sorted[0]!.message),
+      firstProblemText(insightsMessages.invalidHistory(sorted.length), sorted[0]!.path, sorted[0]!.message),
       {
         issues: sorted,
         details: { lines: sorted.map((i) => i.path[0]) },

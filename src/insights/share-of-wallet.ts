@@ -2,7 +2,8 @@
  * Share of wallet: of what a member spends on the category in a period (their budget, which the
  * program owner estimates or surveys), how much came here. Exact: spend and budget are decimals.
  */
-import { LoyaltyError, messages, type FieldIssue } from "../errors/index.js";
+import { LoyaltyError, type FieldIssue } from "../errors/index.js";
+import { invalidCommandText, notPositiveText } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, ZERO, formatAmount, roundTo, sum } from "../shared/decimal.js";
 import { countUpTo, dayParameter } from "./calibration.js";
 import type { PurchaseHistory } from "./history.js";
@@ -36,10 +37,10 @@ export function shareOfWallet(history: PurchaseHistory, options: ShareOfWalletOp
   for (const [member, text] of Object.entries(options.budgets)) {
     const budget = typeof text === "string" && DECIMAL_LITERAL.test(text) ? new Decimal(text) : ZERO;
     if (budget.greaterThan(0)) budgets.set(member, budget);
-    else issues.push({ path: ["budgets", member], message: messages.field.notPositive });
+    else issues.push({ path: ["budgets", member], message: notPositiveText });
   }
   if (issues.length > 0)
-    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("shareOfWallet", issues.length), { issues });
+    throw new LoyaltyError("INVALID_COMMAND", invalidCommandText("shareOfWallet", issues.length), { issues });
   const result: ShareOfWallet[] = [];
   for (const member of history.members) {
     const budget = budgets.get(member.member);

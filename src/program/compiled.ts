@@ -2,7 +2,7 @@
  * The compiled program: what `compileProgram` (compile.ts) makes of a valid definition, and what
  * every pure decision takes. Types only; the compilers of each part live in compile-*.ts.
  */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { Decimal, RoundingMode } from "../shared/decimal.js";
 import type { CalendarUnit, Period, PeriodEndUnit } from "../shared/periods.js";
 import type { Duration, LocalParts } from "../shared/time.js";

@@ -17,7 +17,7 @@
  * bundle does not carry the texts), put where zod put a `.describe()` text: first in an optional
  * field, last elsewhere.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { instant } from "../shared/validation.js";
 import { WEEKDAY_NAMES } from "./conditions.js";
 import { programDescriptions } from "./schema-descriptions.js";
@@ -126,7 +126,7 @@ export function programJsonSchema(): Json {
  * texts that name no field.
  */
 export function describedJsonSchema(
-  source: z.ZodType,
+  source: z.core.$ZodType,
   texts: Readonly<Record<string, string>>,
 ): { schema: Json; undescribed: string[]; stale: string[] } {
   const generated = z.toJSONSchema(source, {

@@ -3,7 +3,7 @@
  * and updateMember) and derived ones (a `when` on the member's profile). Apart from schema.ts so
  * that the rule of what a segment's condition may read lives beside its schema.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { idString } from "../shared/validation.js";
@@ -12,9 +12,9 @@ import { conditionSchema } from "./schema-rules.js";
 
 export const segmentSchema = z.strictObject({
   id: idString,
-  name: z.string().max(500).optional(),
+  name: z.optional(z.string().check(z.maxLength(500))),
   /** Derived: the member is in the segment while this holds on their profile. Omit for an explicit segment. */
-  when: conditionSchema.optional(),
+  when: z.optional(conditionSchema),
 });
 
 /** Fields a segment's `when` may read: the member's profile, never the command or the clock. */

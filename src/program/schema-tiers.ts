@@ -2,7 +2,7 @@
  * Tiers in a program definition: the ladder and its thresholds, the qualification window, the
  * review schedule, promotion, demotion, grace and minimum stay.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { messages } from "../errors/messages.js";
 import { PERIOD_END_UNITS } from "../shared/periods.js";
 import { decimalString, idString } from "../shared/validation.js";
@@ -17,9 +17,16 @@ const thresholdSchema = z.discriminatedUnion("metric", [
   /** Money spent in the window, net of refunds. */
   z.strictObject({ metric: z.literal("spend"), min: decimalString({ sign: "positive" }) }),
   /** Purchases in the window; a purchase refunded in full no longer counts. */
-  z.strictObject({ metric: z.literal("purchases"), min: z.number().int().min(1).max(1_000_000_000) }),
+  z.strictObject({
+    metric: z.literal("purchases"),
+    min: z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000_000)),
+  }),
   /** Custom events of one type in the window (reviews, referrals, ...). */
-  z.strictObject({ metric: z.literal("events"), type: idString, min: z.number().int().min(1).max(1_000_000_000) }),
+  z.strictObject({
+    metric: z.literal("events"),
+    type: idString,
+    min: z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000_000)),
+  }),
   /**
    * The wallet's available balance (net of debt) at the decision's own instant: not a window sum,
    * so the window does not apply to it (Voucherify's balance qualification).
@@ -29,22 +36,22 @@ const thresholdSchema = z.discriminatedUnion("metric", [
 
 const tierLevelSchema = z.strictObject({
   id: idString,
-  name: z.string().max(500).optional(),
+  name: z.optional(z.string().check(z.maxLength(500))),
   /** What reaching (and keeping) the tier takes; the first (base) tier has none, every other tier has some. */
-  qualify: z
-    .strictObject({
+  qualify: z.optional(
+    z.strictObject({
       /** "all": every threshold (5 purchases and £500); "any": one of them. Default all. */
-      match: z.enum(["all", "any"]).optional(),
-      thresholds: z.array(thresholdSchema).min(1).max(20),
-    })
-    .optional(),
+      match: z.optional(z.enum(["all", "any"])),
+      thresholds: z.array(thresholdSchema).check(z.minLength(1), z.maxLength(20)),
+    }),
+  ),
 });
 
 /** The span the qualification metrics are summed over, local to the program's zone. */
 const qualificationWindowSchema = z.discriminatedUnion("kind", [
   z
-    .strictObject({ kind: z.literal("rolling"), days: count.optional(), months: count.optional() })
-    .refine((w) => (w.days ?? 0) + (w.months ?? 0) > 0, { error: f.notPositive }),
+    .strictObject({ kind: z.literal("rolling"), days: z.optional(count), months: z.optional(count) })
+    .check(z.refine((w) => (w.days ?? 0) + (w.months ?? 0) > 0, { error: f.notPositive })),
   z.strictObject({ kind: z.literal("calendarYear") }),
   z.strictObject({ kind: z.literal("calendarHalfYear") }),
   z.strictObject({ kind: z.literal("calendarQuarter") }),
@@ -65,7 +72,7 @@ const reviewScheduleSchema = z.discriminatedUnion("kind", [
 
 export const tiersSchema = z.strictObject({
   /** The ladder, lowest first. The first tier is the base tier every member starts in. */
-  levels: z.array(tierLevelSchema).min(1).max(50),
+  levels: z.array(tierLevelSchema).check(z.minLength(1), z.maxLength(50)),
   window: qualificationWindowSchema,
   /** "immediate": as soon as a command lifts the metric over a threshold; "atReview": at the next review. */
   promotion: z.enum(["immediate", "atReview"]),
@@ -74,9 +81,9 @@ export const tiersSchema = z.strictObject({
     /** "recompute": to whatever tier the metric supports; "oneDown": at most one level per review. */
     demotion: z.enum(["recompute", "oneDown"]),
     /** Months a tier is held after a review the member fails, before the demotion. Default 0. */
-    graceMonths: z.number().int().min(0).max(120).optional(),
+    graceMonths: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(120))),
     /** Months a tier is held at least after it was reached, whatever the reviews say. Default 0. */
-    minimumStayMonths: z.number().int().min(0).max(120).optional(),
+    minimumStayMonths: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(120))),
   }),
   /** A refund that takes the metric back under the threshold of a tier reached by promotion: demote "atOnce" or "atReview". */
   refunds: z.enum(["atOnce", "atReview"]),

@@ -4,7 +4,7 @@
  * Each section's schema has its own module (schema-expiry, schema-rules, schema-tiers,
  * schema-rewards); this one assembles them with wallets, refunds, transfers and referrals.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { COUNTING_PERIODS } from "../shared/periods.js";
 import { currencyCode, idString, timeZone } from "../shared/validation.js";
 import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
@@ -21,103 +21,100 @@ export type { RewardDefinition } from "./schema-rewards.js";
 
 const walletSchema = z.strictObject({
   id: idString,
-  name: z.string().max(500).optional(),
+  name: z.optional(z.string().check(z.maxLength(500))),
   /** spendable points are redeemed; qualifying points (tier credits) are never spent. */
   kind: z.enum(["spendable", "qualifying"]),
   /** Overrides the program's expiry for this wallet. */
-  expiry: expiryPolicySchema.optional(),
+  expiry: z.optional(expiryPolicySchema),
   /** Shorthand for `expiry: { kind: "term", after }`; `null` for `{ kind: "none" }`. */
-  expiresAfter: durationSchema.nullable().optional(),
+  expiresAfter: z.optional(z.nullable(durationSchema)),
 });
 
 export const programSchema = z.strictObject({
   /** Where an editor finds the program file's JSON Schema (program.schema.json in the package); ignored here. */
-  $schema: z.string().optional(),
+  $schema: z.optional(z.string()),
   id: idString,
-  version: z.number().int().min(1),
-  name: z.string().max(500).optional(),
+  version: z.number().check(z.int(), z.minimum(1)),
+  name: z.optional(z.string().check(z.maxLength(500))),
   currency: currencyCode,
   timeZone,
-  points: z.strictObject({ scale: z.number().int().min(0).max(8), rounding: roundingMode }),
-  wallets: z.array(walletSchema).min(1),
+  points: z.strictObject({ scale: z.number().check(z.int(), z.minimum(0), z.maximum(8)), rounding: roundingMode }),
+  wallets: z.array(walletSchema).check(z.minLength(1)),
   /**
    * The default expiry of every wallet, in the program's time zone: a policy, or `{ after }` as
    * shorthand for a term. Omit for never.
    */
-  expiry: z.union([z.strictObject(termFields).refine(...oneRounding), expiryPolicySchema]).optional(),
+  expiry: z.optional(z.union([z.strictObject(termFields).check(z.refine(...oneRounding)), expiryPolicySchema])),
   /**
    * Purchases across members. `uniqueAcrossMembers: true` refuses a purchase id another member
    * already recorded (a shared receipt) with DUPLICATE_PURCHASE; it needs a store that claims
    * purchase ids (`capabilities.purchaseClaims`). Default false: ids are unique per member only.
    */
-  purchases: z.strictObject({ uniqueAcrossMembers: z.boolean().optional() }).optional(),
+  purchases: z.optional(z.strictObject({ uniqueAcrossMembers: z.optional(z.boolean()) })),
   /**
    * Purchase points become available this many days after the purchase (the return window),
    * optionally at the next local midnight after that (`roundUpTo: "day"`).
    */
-  pending: z
-    .strictObject({
-      days: z.number().int().min(0).max(3650),
-      roundUpTo: z.enum(["day"]).optional(),
-    })
-    .optional(),
+  pending: z.optional(
+    z.strictObject({
+      days: z.number().check(z.int(), z.minimum(0), z.maximum(3650)),
+      roundUpTo: z.optional(z.enum(["day"])),
+    }),
+  ),
   refunds: z.strictObject({
     /** What a refund does when the purchase's points were already spent. */
     negativeBalance: z.enum(["only_pending", "within_balance", "allow_debt"]),
     /** The rate rule that prices a return with no receipt. */
-    baseRule: idString.optional(),
+    baseRule: z.optional(idString),
     /**
      * Local days after a purchase during which it may be refunded (the shop's return window);
      * omit to accept refunds of a purchase for ever. Once it closes, a refund of the purchase is
      * refused (REFUND_WINDOW_CLOSED), and its lots may be consolidated (docs/ledger.md).
      */
-    windowDays: z.number().int().min(1).max(36_500).optional(),
+    windowDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(36_500))),
   }),
   rules: z.array(ruleSchema),
   /** Member tiers: the ladder, qualification, promotion, reviews and demotion. Omit for none. */
-  tiers: tiersSchema.optional(),
+  tiers: z.optional(tiersSchema),
   /**
    * Named segments (docs/members.md): without `when`, explicit (set on members by enroll and
    * updateMember); with `when`, derived: a member is in it while the condition holds on their
    * profile (member attributes and tier only). Rule conditions and rewards may name them.
    */
-  segments: z.array(segmentSchema).max(200).optional(),
+  segments: z.optional(z.array(segmentSchema).check(z.maxLength(200))),
   /** The reward catalogue. */
-  rewards: z.array(rewardSchema).max(10_000).optional(),
+  rewards: z.optional(z.array(rewardSchema).check(z.maxLength(10_000))),
   /**
    * What cancelling a redemption does with points whose original lot expired in the meantime: they
    * come back as a new lot that expires `graceDays` local days after the cancellation (default 30);
    * 0 forfeits them (written off as expired at once).
    */
-  cancellation: z.strictObject({ graceDays: z.number().int().min(0).max(3650) }).optional(),
+  cancellation: z.optional(z.strictObject({ graceDays: z.number().check(z.int(), z.minimum(0), z.maximum(3650)) })),
   /** Transfers of points between members: allowed only from and to the wallets listed here. Omit to allow none. */
-  transfers: z
-    .strictObject({
-      wallets: z.array(idString).min(1),
+  transfers: z.optional(
+    z.strictObject({
+      wallets: z.array(idString).check(z.minLength(1)),
       /** The smallest transfer. */
-      minPoints: points.optional(),
+      minPoints: z.optional(points),
       /** Points a member may send per local period. */
-      limits: z
-        .array(z.strictObject({ period: z.enum(COUNTING_PERIODS), points }))
-        .min(1)
-        .optional(),
-    })
-    .optional(),
+      limits: z.optional(z.array(z.strictObject({ period: z.enum(COUNTING_PERIODS), points })).check(z.minLength(1))),
+    }),
+  ),
   /**
    * Referrals: `engine.refer` records an event of type `referrerEvent` (default "referral") on the
    * referrer and `referredEvent` (default "referred") on the referred member, in one commit; event
    * rules on those types award the points (their caps apply per member, so per referrer).
    */
-  referrals: z
-    .strictObject({
-      referrerEvent: idString.optional(),
-      referredEvent: idString.optional(),
+  referrals: z.optional(
+    z.strictObject({
+      referrerEvent: z.optional(idString),
+      referredEvent: z.optional(idString),
       /** Referrals a referrer may make per local period; more are refused with LIMIT_REACHED. */
-      limits: z.array(countLimitSchema).min(1).optional(),
+      limits: z.optional(z.array(countLimitSchema).check(z.minLength(1))),
       /** The referred member must have joined at most this many days before the referral. */
-      withinDays: z.number().int().min(0).max(3650).optional(),
-    })
-    .optional(),
+      withinDays: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3650))),
+    }),
+  ),
 });
 
 /**

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { LoyaltyError, type FieldIssue } from "../errors/loyalty-error.js";
 import { messages, type ErrorCode } from "../errors/messages.js";
 import { DECIMAL_LITERAL, Decimal, decimalPlaces } from "./decimal.js";
@@ -28,7 +29,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Flattens zod issues to field issues: one per unknown key, one per branch of a failed union. */
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+export function toFieldIssues(error: z.core.$ZodError): FieldIssue[] {
   const out: FieldIssue[] = [];
   const walk = (issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]) => {
     for (const issue of issues) {
@@ -49,19 +50,30 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
 }
 
 /**
+ * zod's English texts for the issue codes errorMap leaves to zod (an enum's options, a bad
+ * discriminator). zod's classic API registers them when its first schema is built; zod/mini does not,
+ * so we do, before a parse, and only when no locale is set: a user's
+ * `z.config(z.locales.fr())` on the shared configuration stays theirs.
+ */
+function ensureEnglish(): void {
+  if (!z.config().localeError) z.config(en());
+}
+
+/**
  * Parses `input` with `schema`: the value, or every bad field as a field issue. `once` is for a
  * schema parsed about once per process (the program): it skips zod's compiled fast path for objects,
  * whose code generation costs more than it saves on a single parse (~12 ms of a cold compile, issue
  * 12). Per parse, so a user's own zod keeps its global configuration.
  */
-export function safeParse<S extends z.ZodType>(
+export function safeParse<S extends z.core.$ZodType>(
   schema: S,
   input: unknown,
   { once = false }: { once?: boolean } = {},
 ): { success: true; data: z.output<S> } | { success: false; issues: FieldIssue[] } {
-  let result: z.ZodSafeParseResult<z.output<S>>;
+  ensureEnglish();
+  let result: ReturnType<typeof z.safeParse<S>>;
   try {
-    result = schema.safeParse(input, { error: errorMap, jitless: once });
+    result = z.safeParse(schema, input, { error: errorMap, jitless: once });
   } catch (error) {
     // A getter or a proxy of the input threw while zod read it.
     const detail = error instanceof Error ? error.message : "it threw";
@@ -73,7 +85,7 @@ export function safeParse<S extends z.ZodType>(
 }
 
 /** Parses `input` with `schema`, or throws a LoyaltyError listing every bad field. */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.core.$ZodType>(
   schema: S,
   input: unknown,
   code: ErrorCode,
@@ -111,23 +123,25 @@ export function decimalString(rule: DecimalRule) {
             ? f.amountNotString
             : f.expectedType("a decimal string"),
     })
-    .superRefine((text, ctx) => {
-      if (!DECIMAL_LITERAL.test(text)) return void ctx.addIssue({ code: "custom", message: f.notDecimal });
-      const places = rule.places ?? MAX_FIGURE_PLACES;
-      if (decimalPlaces(text) > places) return void ctx.addIssue({ code: "custom", message: f.tooPrecise(places) });
-      const value = new Decimal(text);
-      if (rule.sign === "positive" && !value.gt(0)) ctx.addIssue({ code: "custom", message: f.notPositive });
-      if (rule.sign === "nonNegative" && value.isNeg() && !value.isZero())
-        ctx.addIssue({ code: "custom", message: f.negative });
-      if (rule.sign === "nonZero" && value.isZero()) ctx.addIssue({ code: "custom", message: f.notPositive });
-      const max = rule.max ?? MAX_FIGURE;
-      if (value.abs().gt(max)) ctx.addIssue({ code: "custom", message: f.tooLarge(max.toString()) });
-    });
+    .check(
+      z.superRefine((text, ctx) => {
+        if (!DECIMAL_LITERAL.test(text)) return void ctx.addIssue({ code: "custom", message: f.notDecimal });
+        const places = rule.places ?? MAX_FIGURE_PLACES;
+        if (decimalPlaces(text) > places) return void ctx.addIssue({ code: "custom", message: f.tooPrecise(places) });
+        const value = new Decimal(text);
+        if (rule.sign === "positive" && !value.gt(0)) ctx.addIssue({ code: "custom", message: f.notPositive });
+        if (rule.sign === "nonNegative" && value.isNeg() && !value.isZero())
+          ctx.addIssue({ code: "custom", message: f.negative });
+        if (rule.sign === "nonZero" && value.isZero()) ctx.addIssue({ code: "custom", message: f.notPositive });
+        const max = rule.max ?? MAX_FIGURE;
+        if (value.abs().gt(max)) ctx.addIssue({ code: "custom", message: f.tooLarge(max.toString()) });
+      }),
+    );
 }
 
 /** Text a store can keep: `min` to `max` characters, no NUL, no lone surrogate. */
 export function storableText(min: number, max: number) {
-  return z.string().min(min).max(max).refine(isStorableText, { error: f.unstorableText });
+  return z.string().check(z.minLength(min), z.maxLength(max), z.refine(isStorableText, { error: f.unstorableText }));
 }
 
 /** An id or idempotency key: 1 to 200 characters of storable text. */
@@ -159,10 +173,12 @@ export const instant = z
   .custom<string | Date>((v) => typeof v === "string" || v instanceof Date, {
     error: (iss) => (iss.input === undefined ? f.required : f.notInstant),
   })
-  .superRefine((v, ctx) => {
-    const ok = v instanceof Date ? Number.isFinite(v.getTime()) : parseInstant(v) !== null;
-    if (!ok) ctx.addIssue({ code: "custom", message: f.notInstant });
-  });
+  .check(
+    z.superRefine((v, ctx) => {
+      const ok = v instanceof Date ? Number.isFinite(v.getTime()) : parseInstant(v) !== null;
+      if (!ok) ctx.addIssue({ code: "custom", message: f.notInstant });
+    }),
+  );
 
 export function instantMs(value: string | Date): number {
   return value instanceof Date ? value.getTime() : (parseInstant(value) as number);
@@ -173,17 +189,17 @@ export function isLocalDate(text: string): boolean {
   const m = LOCAL_DATE.exec(text);
   return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
-export const localDate = z.string().refine(isLocalDate, { error: f.notLocalDate });
+export const localDate = z.string().check(z.refine(isLocalDate, { error: f.notLocalDate }));
 
 /** Whether `s` is a birthday: MM-DD or YYYY-MM-DD (29 February allowed). */
 export const isBirthday = (s: string): boolean =>
   isLocalDate(s) || (/^\d{2}-\d{2}$/.test(s) && isLocalDate(`2000-${s}`));
 
 /** A birthday: MM-DD or YYYY-MM-DD (29 February allowed). */
-export const birthday = z.string().refine(isBirthday, { error: f.notBirthday });
+export const birthday = z.string().check(z.refine(isBirthday, { error: f.notBirthday }));
 
-export const timeOfDay = z.string().refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), { error: f.notTime });
+export const timeOfDay = z.string().check(z.refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), { error: f.notTime }));
 
-export const currencyCode = z.string().refine(isCurrency, { error: f.notCurrency });
+export const currencyCode = z.string().check(z.refine(isCurrency, { error: f.notCurrency }));
 
-export const timeZone = z.string().refine(isTimeZone, { error: f.notTimeZone });
+export const timeZone = z.string().check(z.refine(isTimeZone, { error: f.notTimeZone }));

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { describedJsonSchema, programJsonSchema } from "../../src/program/json-schema.js";
 import { programDescriptions } from "../../src/program/schema-descriptions.js";
 import { programSchema } from "../../src/program/schema.js";
@@ -21,8 +21,8 @@ describe("schema-descriptions.ts", () => {
   });
 
   it("finds a field with no text, however deep", () => {
-    const wider = programSchema.extend({
-      loyaltyTax: z.string().optional(),
+    const wider = z.extend(programSchema, {
+      loyaltyTax: z.optional(z.string()),
       points: z.strictObject({ ...programSchema.shape.points.shape, step: z.number() }),
     });
     expect(describedJsonSchema(wider, programDescriptions).undescribed).toEqual(["points.step", "loyaltyTax"]);
