@@ -38,11 +38,21 @@ const reachesRelease = (lot: Lot, walletDeadlines: ReadonlyMap<string, number>):
   lot.remaining.gt(0) && lotStatusAt(lot, lot.availableAt, walletDeadlines.get(lot.wallet) ?? null) === "available";
 
 function append(writer: LedgerWriter, program: Program, lot: Lot, availableAt: number, early: boolean): ReleaseEntry {
+  const points = formatAmount(lot.remaining, program.scale);
   return writer.append({
     kind: "release",
     wallet: lot.wallet,
     lotId: lot.id,
-    points: formatAmount(lot.remaining, program.scale),
+    points,
+    lots: early ? [{ lotId: lot.id, points }] : [],
+    lot: early
+      ? {
+          wallet: lot.wallet,
+          earnedAt: iso(lot.earnedAt),
+          availableAt: iso(availableAt),
+          expiresAt: lot.expiresAt === null ? null : iso(lot.expiresAt),
+        }
+      : null,
     ruleId: lot.ruleId,
     purchaseId: lot.purchaseId,
     availableAt: iso(availableAt),
@@ -88,8 +98,8 @@ export function nextReleaseAt(state: MemberView, walletDeadlines: ReadonlyMap<st
 
 /**
  * Makes the member's pending points spendable now (`purchaseId`: only that purchase's lots): one
- * early `release` entry per pending lot, which moves the lot's `availableAt` to now, so that no
- * later due work releases it again. Returns what it released (nothing: nothing was pending).
+ * early `release` entry per pending lot, which puts a lot available from now in its place
+ * (ledger/kinds/release.ts), so that no later due work releases it again. Returns what it released (nothing: nothing was pending).
  */
 export function releasePending(writer: LedgerWriter, program: Program, purchaseId: string | null): ReleasedLot[] {
   const now = writer.now;
