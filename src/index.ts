@@ -12,6 +12,7 @@ export type {
   BudgetLine,
   NotifyResult,
   RefundResult,
+  ReleaseResult,
   PointsResult,
   EnrollResult,
   ImportResult,
@@ -41,6 +42,7 @@ export type {
   PurchaseCommand,
   EventCommand,
   RefundCommand,
+  ReleasePendingCommand,
   AdjustCommand,
   SpendCommand,
   PreviewPurchaseInput,
@@ -105,6 +107,7 @@ export {
   httpStatusOf,
 } from "./errors/index.js";
 export type { ErrorCode, FieldIssue } from "./errors/index.js";
+export type { ReleasedLot } from "./accrual/release.js";
 
 export type {
   Entry,
@@ -129,6 +132,7 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  ReleaseEntry,
   ImportEntry,
   OpeningLot,
   OpeningPurchase,

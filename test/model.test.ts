@@ -1,6 +1,6 @@
 /**
  * Model-based test (fc.commands): thousands of random command sequences (purchases, partial
- * refunds, receipt-less returns, spends, adjustments, retries with the same key, reused keys with
+ * refunds, receipt-less returns, spends, adjustments, early releases of pending points, retries with the same key, reused keys with
  * another payload, time moving past pending and expiry dates) run against the engine on the
  * in-memory store and against the reference model; after every command the balances must agree
  * and every ledger invariant must hold. Each negative-balance policy gets its own run.
@@ -199,6 +199,31 @@ class Adjust implements Cmd {
   }
 }
 
+/** Pending points released now (the order shipped): one purchase's, or all of the member's. */
+class ReleasePending implements Cmd {
+  constructor(readonly index: number | null) {}
+  check() {
+    return true;
+  }
+  async run(m: ReferenceModel, r: Real) {
+    const key = freshKey();
+    const purchase = this.index === null ? undefined : m.findPurchase(this.index);
+    const input = { key, memberId: MEMBER, ...(purchase ? { purchaseId: purchase.id } : {}) };
+    m.releasePending(purchase ?? null);
+    await both(
+      m,
+      r,
+      key,
+      null,
+      () => r.engine.releasePending(input),
+      () => r.engine.releasePending({ key, memberId: MEMBER, purchaseId: purchase ? `${purchase.id}-other` : "other" }),
+    );
+  }
+  toString() {
+    return `releasePending(${this.index === null ? "all" : `#${this.index}`})`;
+  }
+}
+
 /** The same command again with the same key: the first result comes back, nothing is written. */
 class Retry implements Cmd {
   constructor(readonly index: number) {}
@@ -265,6 +290,7 @@ const commands = fc.commands<ReferenceModel, Real, false>(
       .integer({ min: -200, max: 200 })
       .filter((p) => p !== 0)
       .map((p) => new Adjust(p)),
+    fc.option(fc.nat(), { nil: null }).map((i) => new ReleasePending(i)),
     fc.nat().map((i) => new Retry(i)),
     fc.nat().map((i) => new ReuseKey(i)),
     // Steps around the 7-day pending period and the 60-day expiry, sometimes to the millisecond.

@@ -123,6 +123,14 @@ export const refundSchema = z.strictObject({
   currency: currencyCode,
 });
 
+/** Pending points made spendable now (docs/commands.md, releasePending). */
+export const releasePendingSchema = z.strictObject({
+  key,
+  memberId: idString,
+  /** Only this purchase's pending points; omit for all of the member's. */
+  purchaseId: idString.optional(),
+});
+
 export const adjustSchema = z.strictObject({
   key,
   memberId: idString,
@@ -331,6 +339,8 @@ export type PurchaseCommand = z.input<typeof purchaseSchema>;
 export type EventCommand = z.input<typeof eventSchema>;
 /** @interface */
 export type RefundCommand = z.input<typeof refundSchema>;
+/** @interface */
+export type ReleasePendingCommand = z.input<typeof releasePendingSchema>;
 /** @interface */
 export type AdjustCommand = z.input<typeof adjustSchema>;
 /** @interface */

@@ -1,6 +1,6 @@
 /**
- * Due work: what falls due on a member by the clock alone (a tier review, a birthday or anniversary
- * bonus, an automatic conversion, a lot's expiry). Every write runs it first, each piece at its own instant, so that no outcome
+ * Due work: what falls due on a member by the clock alone (pending points becoming spendable, a
+ * tier review, a birthday or anniversary bonus, an automatic conversion, a lot's expiry). Every write runs it first, each piece at its own instant, so that no outcome
  * depends on when a sweep ran; the store's due index keeps each member's earliest instant, and
  * reads show the conversions already made.
  */
@@ -12,12 +12,15 @@ import type { MemberState, MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { convertDue, nextConversionAt, type CodeGenerator } from "../rewards/redeem.js";
 import { nextScheduledBonusAt, payScheduledBonuses } from "../accrual/scheduled.js";
+import { nextReleaseAt, releaseDue } from "../accrual/release.js";
 import { currentTier, reviewDueAt, reviewTier } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 
 /**
  * The due work every write does first, each piece at its own instant, so that nothing depends on
- * when a sweep ran: tier reviews (they read qualification counters, never lots), then automatic
+ * when a sweep ran: the release of pending points whose instant passed since the last write (first,
+ * while the lots are as that write left them: accrual/release.ts), tier reviews (they read
+ * qualification counters, never lots), then automatic
  * conversions at the tier each period end found, then expiries, then consolidation of lots no
  * later command can tell apart (src/expiry/consolidate.ts).
  */
@@ -29,6 +32,7 @@ export function runDueWork(
   const { program } = ctx;
   const before = program.tiers === null ? null : currentTier(program, writer.state).id;
   const lastWrite = writer.state.lastAt;
+  releaseDue(writer, program, lastWrite);
   const changes = reviewTier(writer, program);
   const tierAt = (at: number) => {
     let tier = before;
@@ -45,14 +49,16 @@ export function runDueWork(
   }
 }
 
-/** The member's earliest due work: a lot's expiry, a tier review, a scheduled bonus or an automatic conversion, whichever comes first. */
+/** The member's earliest due work: a lot's release or expiry, a tier review, a scheduled bonus or an automatic conversion, whichever comes first. */
 export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null {
   const { program, hasAutomaticConversions } = ctx;
   let due: number | null = null;
   const earliest = (at: number | null) => {
     if (at !== null && (due === null || at < due)) due = at;
   };
-  earliest(nextLotExpiryAt(writer.state, deadlines(program, writer.state)));
+  const walletDeadlines = deadlines(program, writer.state);
+  earliest(nextLotExpiryAt(writer.state, walletDeadlines));
+  earliest(nextReleaseAt(writer.state, walletDeadlines));
   earliest(reviewDueAt(program, writer.state));
   if (hasAutomaticConversions) earliest(nextConversionAt(program, writer));
   earliest(nextScheduledBonusAt(program, writer.state, writer.now));

@@ -19,6 +19,7 @@ import type { LoyaltyEngine } from "./facade.js";
 import { memberQueueOf } from "./member-queue.js";
 import { memberCommands } from "./members.js";
 import { pointCommands } from "./points.js";
+import { releaseCommands } from "./release.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
 import { liabilityCommands } from "./liability.js";
@@ -132,6 +133,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...purchaseCommands(ctx),
     ...memberCommands(ctx),
     ...pointCommands(ctx),
+    ...releaseCommands(ctx),
     ...readCommands(ctx),
     ...liabilityCommands(ctx),
     ...eventCommands(ctx),

@@ -25,6 +25,7 @@ import type {
   RedeemResult,
   ReferralResult,
   RefundResult,
+  ReleaseResult,
   Replayable,
   RestockResult,
   RewardOffer,
@@ -61,6 +62,12 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
   recordPurchase(command: schemas.PurchaseCommand): Promise<Replayable<EarnResult>>;
   recordEvent(command: schemas.EventCommand): Promise<Replayable<EarnResult>>;
   refund(command: schemas.RefundCommand): Promise<Replayable<RefundResult>>;
+  /**
+   * Makes the member's pending points (all, or one purchase's) spendable now, e.g. when the order
+   * ships: one `release` entry and one `points.available` event per lot. Nothing pending is an
+   * empty result; a purchase the member never made is PURCHASE_NOT_FOUND.
+   */
+  releasePending(command: schemas.ReleasePendingCommand): Promise<Replayable<ReleaseResult>>;
   adjust(command: WithField<schemas.AdjustCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
   spend(command: WithField<schemas.SpendCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
   summary(memberId: string, options?: schemas.SummaryOptions): Promise<MemberSummary>;

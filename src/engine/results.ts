@@ -2,6 +2,7 @@
  * What the engine's commands, reads and sweeps return: plain data, amounts as decimal strings.
  * Every write result carries the entries it wrote and, as `Replayable`, whether it was replayed.
  */
+import type { ReleasedLot } from "../accrual/release.js";
 import type { ExpiringPoints } from "../expiry/due.js";
 import type { Entry, Grant, RedeemEntry, TierReason } from "../ledger/entries.js";
 import type { CompiledReward } from "../program/compile.js";
@@ -59,6 +60,17 @@ export interface ReferralResult {
   readonly referrer: PreviewResult;
   readonly referred: PreviewResult;
   /** Both members' entries: the referrer's first. */
+  readonly entries: readonly Entry[];
+}
+
+export interface ReleaseResult {
+  readonly memberId: string;
+  /** The purchase whose pending points were released; null: all of the member's. */
+  readonly purchaseId: string | null;
+  /** One per lot made spendable; empty when nothing was pending (not an error). */
+  readonly released: readonly ReleasedLot[];
+  /** Points made spendable per wallet (wallets with none are absent). */
+  readonly points: Readonly<Record<string, string>>;
   readonly entries: readonly Entry[];
 }
 

@@ -60,6 +60,8 @@ export const messages = {
     `Member "${memberId}" is already enrolled; use another id or a different idempotency key's command.`,
   purchaseNotFound: (memberId: string, purchaseId: string) =>
     `Member "${memberId}" has no purchase "${purchaseId}"; record the purchase first, or refund without purchaseId for a return with no receipt.`,
+  releasePurchaseNotFound: (memberId: string, purchaseId: string) =>
+    `Member "${memberId}" has no purchase "${purchaseId}"; record the purchase first, or omit purchaseId to release all of the member's pending points.`,
   duplicatePurchase: (purchaseId: string) =>
     `Purchase "${purchaseId}" is already recorded for this member under another idempotency key; reuse that key to retry it.`,
   purchaseOfAnotherMember: (purchaseId: string) =>

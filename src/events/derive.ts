@@ -10,10 +10,12 @@
  * voucher codes (secrets), and the lots drawn (bookkeeping a consumer cannot act on).
  */
 import type { Entry, EntryKind } from "../ledger/entries.js";
-import { entryEventId, type EventType, type EventValue, type OutboxEvent } from "./event.js";
+import { availableEventId, entryEventId, type EventType, type EventValue, type OutboxEvent } from "./event.js";
 
 /** An event as an entry's mapping gives it: the rest (id, member, seq, key, time) comes from the entry. */
 export interface EventDraft {
+  /** An id fixed by what the event tells of, where it must not depend on the entry (a lot's release); else the entry's. */
+  readonly id?: string;
   readonly type: EventType;
   readonly payload: Readonly<Record<string, EventValue>>;
 }
@@ -63,6 +65,23 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
       availableAt: e.lot.availableAt,
       expiresAt: e.lot.expiresAt,
     }),
+  // Once per lot, at its release (or an early one): the id is the lot's, so nothing can tell it twice.
+  release: (e) => [
+    {
+      id: availableEventId(e.memberId, e.lotId),
+      type: "points.available",
+      payload: {
+        wallet: e.wallet,
+        points: e.points,
+        lotId: e.lotId,
+        ruleId: e.ruleId,
+        purchaseId: e.purchaseId,
+        availableAt: e.availableAt,
+        expiresAt: e.expiresAt,
+        early: e.early,
+      },
+    },
+  ],
   spend: (e) => one("points.spent", { wallet: e.wallet, points: e.points }),
   expire: (e) =>
     one("points.expired", { wallet: e.wallet, points: e.points, lapsedAt: e.lapsedAt ?? null, lots: e.lots.length }),
@@ -128,7 +147,7 @@ const SYSTEM_WORK = new Set<string>(["expire", "reviewTiers", "convert"]);
 export function eventsOfEntry(entry: Entry): OutboxEvent[] {
   const map = eventMappings[entry.kind] as Mapping<Entry>;
   return map(entry).map((draft, index) => ({
-    id: entryEventId(entry.memberId, entry.seq, index),
+    id: draft.id ?? entryEventId(entry.memberId, entry.seq, index),
     type: draft.type,
     memberId: entry.memberId,
     seq: entry.seq,

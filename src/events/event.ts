@@ -18,6 +18,7 @@ export type EventType =
   | "referral.recorded"
   | "points.earned"
   | "points.pending"
+  | "points.available"
   | "points.spent"
   | "points.expired"
   | "points.reversed"
@@ -37,7 +38,8 @@ export type EventValue = string | number | boolean | null;
 export interface OutboxEvent {
   /**
    * Stable and unique in the program's feed: `<member>/<seq>/<index>` for an entry's events (the
-   * member id URI-encoded), `<member>/expiring/<wallet>/<expiresAt>` for a notice. A redelivery
+   * member id URI-encoded), `<member>/available/<lot>` for pending points released (one per lot),
+   * `<member>/expiring/<wallet>/<expiresAt>` for a notice. A redelivery
    * carries the same id, so a consumer can drop what it has already handled.
    */
   readonly id: string;
@@ -70,6 +72,13 @@ export const entryEventId = (memberId: string, seq: number, index: number): stri
  */
 export const lapsingNoticeId = (memberId: string, basis: string): string =>
   `${encodeURIComponent(memberId)}/lapsing/${basis}`;
+
+/**
+ * The id of a lot's `points.available` event: fixed by the lot, not by the entry that tells of it,
+ * so that the feed holds one per lot whatever writes it (the store skips an id it holds).
+ */
+export const availableEventId = (memberId: string, lotId: string): string =>
+  `${encodeURIComponent(memberId)}/available/${encodeURIComponent(lotId)}`;
 
 /** The id of the "expiring soon" notice of a wallet's points at one expiry: a rerun of the sweep writes the same id. */
 export const expiringNoticeId = (memberId: string, wallet: string, expiresAt: string): string =>

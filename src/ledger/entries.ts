@@ -19,6 +19,7 @@ import type { CancelEntry } from "./kinds/cancel.js";
 import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
+import type { ReleaseEntry } from "./kinds/release.js";
 import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
@@ -43,6 +44,7 @@ export type {
   TransferEntry,
   ReferralEntry,
   ConsolidateEntry,
+  ReleaseEntry,
   ImportEntry,
   OpeningLot,
   OpeningPurchase,
@@ -67,6 +69,7 @@ export type Entry =
   | TransferEntry
   | ReferralEntry
   | ConsolidateEntry
+  | ReleaseEntry
   | ImportEntry
   | ProfileEntry
   | ErasureEntry;

@@ -25,7 +25,8 @@ export type CommandType =
   | "convert"
   | "import"
   | "updateMember"
-  | "eraseMember";
+  | "eraseMember"
+  | "releasePending";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
 export type { PeriodKeys };

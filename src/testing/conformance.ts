@@ -30,6 +30,7 @@ import { listing } from "./conformance/listing.js";
 import { portBehaviour } from "./conformance/port.js";
 import { purchaseClaims } from "./conformance/purchase-claims.js";
 import { recordRows } from "./conformance/records.js";
+import { pendingRelease } from "./conformance/release.js";
 import { rewardsRaces } from "./conformance/rewards-races.js";
 import { stockAndTwoMemberCommits } from "./conformance/stock.js";
 import { dueWorkSweeps } from "./conformance/sweeps.js";
@@ -65,6 +66,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     rewardsRaces(context);
     throughTheEngine(context);
     dueWorkSweeps(context);
+    pendingRelease(context);
     liabilityAggregate(context);
     outboxEvents(context);
     erasure(context);

@@ -68,6 +68,7 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   spend: null,
   expire: null,
   consolidate: null,
+  release: null,
   tier: null,
   redeem: null,
   cancel: null,

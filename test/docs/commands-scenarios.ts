@@ -159,6 +159,11 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     CURRENCY_MISMATCH: async () =>
       (await world()).engine.refund({ key: "k", memberId: "ann", purchaseId: "p1", amount: "1", currency: "EUR" }),
   },
+  releasePending: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.releasePending({ key: "k", memberId: "nobody" }),
+    PURCHASE_NOT_FOUND: async () =>
+      (await world()).engine.releasePending({ key: "k", memberId: "ann", purchaseId: "nope" }),
+  },
   adjust: {
     MEMBER_NOT_FOUND: async () =>
       (await world()).engine.adjust({ key: "k", memberId: "nobody", wallet: "points", points: "5", reason: "goodwill" }),
@@ -376,6 +381,7 @@ export const validCalls: Record<string, (w: World, key: string) => Promise<unkno
   recordEvent: (w, key) => (w.arm(), w.engine.recordEvent({ key, memberId: "ann", type: "review" })),
   refund: (w, key) =>
     (w.arm(), w.engine.refund({ key, memberId: "ann", purchaseId: "p1", amount: "5", currency: "GBP" })),
+  releasePending: (w, key) => (w.arm(), w.engine.releasePending({ key, memberId: "ann", purchaseId: "p1" })),
   adjust: (w, key) =>
     (w.arm(), w.engine.adjust({ key, memberId: "ann", wallet: "points", points: "5", reason: "goodwill" })),
   spend: (w, key) => (w.arm(), w.engine.spend({ key, memberId: "ann", wallet: "points", points: "5" })),

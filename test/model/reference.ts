@@ -34,7 +34,8 @@ interface MLot {
   readonly amount: number;
   remaining: number;
   readonly earnedAt: number;
-  readonly availableAt: number;
+  /** Moved to now by an early release (releasePending). */
+  availableAt: number;
   readonly expiresAt: number;
   readonly purchase: MPurchase | null;
 }
@@ -224,6 +225,13 @@ export class ReferenceModel {
     if (this.policy === "allow_debt") this.debt += left;
     this.reversed += taken;
     return taken;
+  }
+
+  /** Pending points made spendable now: one purchase's (its lot), or all of them (null). */
+  releasePending(purchase: MPurchase | null) {
+    this.expireDue();
+    for (const lot of this.lots)
+      if (this.pending(lot) && (purchase === null || lot.seq === purchase.lotSeq)) lot.availableAt = this.now;
   }
 
   /** Points held in lots minus debt: what conservation says the totals must equal. */

@@ -78,7 +78,8 @@ describe("conversions", () => {
       written = await s.entries();
     } else if (trigger === "command") {
       const r = await s.event("visit");
-      expect(r.entries.map((e) => e.kind)).toEqual(["redeem", "event"]);
+      // The purchase's pending lots (points and status) are released first, at 9 July, as due work.
+      expect(r.entries.map((e) => e.kind)).toEqual(["release", "release", "redeem", "event"]);
       written = r.entries;
     }
     return { s, a, p, b, written };
@@ -173,7 +174,16 @@ describe("conversions", () => {
 
   it("a member idle for months catches up every missed period end, each on what was spendable at it", async () => {
     const { s, b1, b2, last } = await catchUp([]);
-    expect(last.entries.map((e) => e.kind)).toEqual(["redeem", "redeem", "event"]);
+    // The two purchases' pending lots (points and status each) are released first, as due work.
+    expect(last.entries.map((e) => e.kind)).toEqual([
+      "release",
+      "release",
+      "release",
+      "release",
+      "redeem",
+      "redeem",
+      "event",
+    ]);
     // June end: 10 (the purchases are pending): nothing. July end: 10 + 160: one step. August end:
     // 20 + 300: two steps. September end: 20: nothing.
     expect(
@@ -227,9 +237,11 @@ describe("conversions", () => {
     s.t.set("2026-06-25T11:00:00Z");
     await s.buy("100.00", "pend"); // available on 9 July: a whole step at the July end
     const due = (before: string) => s.store.findDueMembers(s.id, { before: Date.parse(before), limit: 10 });
+    // "pend" is due first when its purchase's points are released (points.available), then at the July end.
+    const PEND_RELEASE = Date.parse("2026-07-09T11:00:00Z");
     expect(await due("2026-12-31T00:00:00Z")).toEqual([
       { memberId: "m", dueAt: Date.parse(JUNE_END) },
-      { memberId: "pend", dueAt: Date.parse(JULY_END) },
+      { memberId: "pend", dueAt: PEND_RELEASE },
     ]);
     // "poor" never reaches a step: due only when its lot expires.
     expect((await due("2030-01-01T00:00:00Z")).find((d) => d.memberId === "poor")).toEqual({
@@ -245,6 +257,9 @@ describe("conversions", () => {
       points: { points: "300" },
     });
     // m has 100 left: due again when its lot expires.
+    expect(await due("2026-12-31T00:00:00Z")).toEqual([{ memberId: "pend", dueAt: PEND_RELEASE }]);
+    s.t.set(PEND_RELEASE);
+    expect(await s.engine.expire()).toMatchObject({ scanned: 1, members: 1, lots: 0 }); // the release alone
     expect(await due("2026-12-31T00:00:00Z")).toEqual([{ memberId: "pend", dueAt: Date.parse(JULY_END) }]);
     s.t.set(JULY_END);
     expect(await s.engine.convertPoints()).toMatchObject({

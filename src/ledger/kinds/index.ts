@@ -19,6 +19,7 @@ import { cancel } from "./cancel.js";
 import { transfer } from "./transfer.js";
 import { referral } from "./referral.js";
 import { consolidate } from "./consolidate.js";
+import { release } from "./release.js";
 import { importMember } from "./import.js";
 import { profile } from "./profile.js";
 import { erasure } from "./erasure.js";
@@ -41,6 +42,7 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   transfer,
   referral,
   consolidate,
+  release,
   import: importMember,
   profile,
   erasure,
