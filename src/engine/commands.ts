@@ -128,7 +128,7 @@ export const releasePendingSchema = z.strictObject({
   key,
   memberId: idString,
   /** Only this purchase's pending points; omit for all of the member's. */
-  purchaseId: idString.optional(),
+  purchaseId: z.optional(idString),
 });
 
 export const adjustSchema = z.strictObject({
