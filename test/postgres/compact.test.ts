@@ -11,6 +11,7 @@ import { exampleProgram } from "../../examples/program.js";
 import {
   createLoyaltyEngine,
   createMemoryStore,
+  redactEntry,
   type CommitBatch,
   type LoyaltyStore,
   type OutboxEvent,
@@ -211,6 +212,14 @@ describe("rows written before migration 7, on PGlite", () => {
     const notices = (await allEvents(later)).filter((e) => e.type === "points.expiring_soon").map((e) => e.id);
     expect(new Set(notices).size).toBe(notices.length);
     expect(notices.length).toBeGreaterThan(0);
+    // An erasure rewrites whole and compact rows alike: every earlier entry reads back redacted.
+    const unerased = await readAllEntries(later, P, "m");
+    // The script typed free text (adjust reasons, notes), so some entries change.
+    expect(unerased.some((e) => JSON.stringify(redactEntry(e)) !== JSON.stringify(e))).toBe(true);
+    await engine.eraseMember({ key: "erase", memberId: "m" });
+    const erased = await readAllEntries(later, P, "m");
+    expect(JSON.stringify(erased.slice(0, unerased.length))).toBe(JSON.stringify(unerased.map(redactEntry)));
+    expect(erased.at(-1)!.kind).toBe("erasure");
   });
 
   it("reads a commit's events in their order when it has more than ten (pos is a number, not text)", async () => {
