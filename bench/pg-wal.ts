@@ -28,6 +28,10 @@ async function main() {
     await pool.query("CREATE EXTENSION pg_walinspect");
     const client = pgPool(pool);
     await migrate(client, { schema: "w" });
+    // Autovacuum and auto-analyze of these fresh tables would otherwise land in the window now and
+    // then (pg_statistic rows, visibility-map bits): real WAL, but not a purchase's.
+    const { rows: tables } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'w'`);
+    for (const t of tables) await pool.query(`ALTER TABLE w.${t.tablename as string} SET (autovacuum_enabled = false)`);
     const store = createPostgresStore(client, { schema: "w" });
     const t = testClock("2026-01-01T00:00:00Z");
     const engine = createLoyaltyEngine({ program: compileProgram(benchProgram), store, clock: t.clock });
@@ -76,6 +80,29 @@ async function main() {
       console.log(
         `${String(r.rel).padEnd(34)}${String(r.kind).padEnd(24)}${(r.n / MEMBERS).toFixed(1).padStart(10)}${(r.bytes / MEMBERS).toFixed(0).padStart(11)}${(r.fpi / MEMBERS).toFixed(0).padStart(14)}`,
       );
+    // By table, its indexes and TOAST included (loyalty_entries_pkey counts with loyalty_entries).
+    const byTable = new Map<string, number>();
+    for (const r of rows) {
+      const rel = String(r.rel);
+      const table =
+        [
+          "loyalty_member_segments",
+          "loyalty_members",
+          "loyalty_entries",
+          "loyalty_events",
+          "loyalty_idempotency",
+          "loyalty_lots",
+          "loyalty_records",
+        ].find((t) => rel.startsWith(t)) ?? rel;
+      byTable.set(table, (byTable.get(table) ?? 0) + (r.bytes as number));
+    }
+    console.log(
+      "by table: " +
+        [...byTable]
+          .sort((a, b) => b[1] - a[1])
+          .map(([t, b]) => `${t} ${(b / MEMBERS).toFixed(0)}`)
+          .join(", "),
+    );
     const sample = await pool.query(
       `SELECT length(snapshot::text) AS snapshot FROM w.loyalty_members ORDER BY member_id LIMIT 1`,
     );

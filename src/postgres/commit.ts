@@ -39,6 +39,7 @@ import { loadMember } from "./reads.js";
 import { byId, idempotencyParams, recordRows, storable, text } from "./rows.js";
 import { stockViolation, writeStockChanges } from "./stock.js";
 import { writeErasure } from "./erasure.js";
+import { storedEntry } from "./compact.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -211,7 +212,9 @@ async function prepareMember(
     member.memberId,
     rowSnapshot(member.snapshot, split),
     member.dueAt === null ? null : String(member.dueAt),
-    JSON.stringify(member.entries),
+    JSON.stringify(
+      member.entries.map((e) => ({ s: e.seq, k: e.kind, c: e.command.key, e: storedEntry(e, member.memberId) })),
+    ),
     JSON.stringify(lots.upsert),
     JSON.stringify(lots.remove),
     JSON.stringify(records),

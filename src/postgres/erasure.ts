@@ -11,6 +11,7 @@
 import { ERASED_PAYLOAD_HASH, type CommitBatch } from "../store/port.js";
 import type { SqlQueryable } from "./client.js";
 import type { CommitContext } from "./context.js";
+import { storedEntry } from "./compact.js";
 
 export async function writeErasure(ctx: CommitContext, tx: SqlQueryable, batch: CommitBatch): Promise<void> {
   const erasure = batch.erasure;
@@ -18,7 +19,8 @@ export async function writeErasure(ctx: CommitContext, tx: SqlQueryable, batch: 
   const p = batch.programId;
   if (erasure.entries.length > 0) {
     // A redaction only removes text from a stored entry: what PostgreSQL held it holds again.
-    const rows = erasure.entries.map((e) => ({ m: e.memberId, s: e.seq, e }));
+    // Stored as a commit stores entries (compact.ts); a row written whole before gets the compact form.
+    const rows = erasure.entries.map((e) => ({ m: e.memberId, s: e.seq, e: storedEntry(e, e.memberId) }));
     const { rows: replaced } = await tx.query(ctx.sql.eraseEntries, [p, JSON.stringify(rows)]);
     // Every entry named must have been stored: fewer rows back means the erasure was planned on
     // another history (the transaction is rolled back, nothing written).

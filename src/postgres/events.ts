@@ -27,16 +27,17 @@
  */
 import { BadCursor, type EventPage, type MemberWrite, type OutboxEvent } from "../store/port.js";
 import type { SqlContext } from "./context.js";
+import { eventFromRow, storedEvent } from "./compact.js";
 import { storable, text } from "./rows.js";
 
-/** The batch's events as the write statement's parameter: a JSON array of [pos, event]. */
+/** The batch's events as the write statement's parameter: a JSON array of [pos, id, member id, stored event]. */
 export function eventRows(events: readonly OutboxEvent[], members: readonly MemberWrite[]): string {
   const names = new Set(members.map((m) => m.memberId));
   for (const e of events) {
     if (!names.has(e.memberId)) throw new Error(`PostgreSQL store: event ${e.id} names no member of the commit`);
     if (!storable(e.id)) throw new Error(`PostgreSQL store: the event id ${JSON.stringify(e.id)} cannot be stored`);
   }
-  return JSON.stringify(events.map((e, pos) => [pos, e]));
+  return JSON.stringify(events.map((e, pos) => [pos, e.id, e.memberId, storedEvent(e)]));
 }
 
 const MAX_XID = 2n ** 64n - 1n;
@@ -59,7 +60,9 @@ export async function readEvents(
   const { rows } = await ctx.client.query(ctx.sql.readEvents, [programId, xid, pos, String(query.limit)]);
   const last = rows.at(-1);
   return {
-    events: rows.map((r) => JSON.parse(text(r.event)) as OutboxEvent),
+    events: rows.map((r) =>
+      eventFromRow(JSON.parse(text(r.event)) as Record<string, unknown>, text(r.event_id), text(r.member_id)),
+    ),
     cursor: last === undefined ? query.after : `${text(last.xid)}.${text(last.pos)}`,
   };
 }

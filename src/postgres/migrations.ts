@@ -11,8 +11,8 @@
  *   indexed where not null so that sweeps cost what is due, not what is stored.
  * - `loyalty_entries`: the ledger, append-only, one row per entry, gapless `seq` per member.
  * - `loyalty_lots`: the snapshot's open lots, mirrored as rows with `numeric` amounts and a CHECK
- *   that `0 <= remaining <= amount`: a backstop for the core's own checks, and an index of lots by
- *   expiry for reports (sweeps find members through `due_at` instead).
+ *   that `0 <= remaining <= amount`: a backstop for the core's own checks (sweeps find members
+ *   through `due_at`; migration 1's index of lots by expiry went in migration 7, unread).
  * - `loyalty_idempotency`: one row per command key and program: the payload hash and the result a
  *   retry gets back, written in the same transaction as the command's effect.
  * - `loyalty_reward_stock`: units left per reward, never below zero (for the rewards catalogue).
@@ -39,6 +39,10 @@
  *   its tier and last purchase as indexed columns, and `loyalty_member_segments`, one row per
  *   member and segment it is in: what `listMembers` reads (src/postgres/listing.ts).
  *
+ * - Migration 7: `loyalty_events_id` holds notices only (an entry's events are unique by
+ *   construction), `loyalty_lots_expiry` is gone (no statement read it); entries and events are
+ *   stored without the fields their columns hold (src/postgres/compact.ts).
+ *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
  * snapshot is rewritten by every command) and buy nothing; `json` still checks the text is JSON and
@@ -47,6 +51,8 @@
  * Key columns use the "C" collation: ids compare by code point, as the engine sorts them (the
  * order members are locked in, and the `findDueMembers` cursor), whatever the database's locale.
  */
+
+import { ENTRY_EVENT_ID } from "./statements.js";
 
 export interface Migration {
   /** 1, 2, 3, ...: applied in this order, each once. */
@@ -201,6 +207,22 @@ CREATE TABLE ${s}.loyalty_member_segments (
   PRIMARY KEY (program_id, member_id, segment)
 );
 CREATE INDEX loyalty_member_segments_listing ON ${s}.loyalty_member_segments (program_id, segment, member_id);
+`,
+  },
+  {
+    version: 7,
+    name: "unique event ids for notices only, no index of lots by expiry",
+    // An entry's events are unique by construction (statements.ts ENTRY_EVENT_ID, the same pattern
+    // as here), so only notices stay in the unique index. The index is built again: on a large
+    // outbox that takes a while, under the migration's lock. No statement of the store reads lots by
+    // expiry (sweeps find members through due_at; liability sums all open lots), so their index went:
+    // each insert of a lot that expires paid for it. Entries and events written from this version on
+    // leave out what their columns hold (compact.ts); rows written before are read as they are, so
+    // no data is converted.
+    sql: (s) => `
+DROP INDEX ${s}.loyalty_lots_expiry;
+DROP INDEX ${s}.loyalty_events_id;
+CREATE UNIQUE INDEX loyalty_events_id ON ${s}.loyalty_events (program_id, event_id) WHERE event_id !~ '${ENTRY_EVENT_ID}';
 `,
   },
 ];

@@ -3,7 +3,6 @@
  * history by pages, a purchase id's owner, and the due index (members with work due before an instant). Every column
  * read back is cast to text in SQL, so the result does not depend on the driver's type parsers.
  */
-import type { Entry } from "../ledger/entries.js";
 import type { RedemptionSnapshot } from "../ledger/snapshot.js";
 import type {
   CommandRead,
@@ -13,6 +12,7 @@ import type {
   RecordIds,
   StoredMember,
 } from "../store/port.js";
+import { entryFromRow } from "./compact.js";
 import { memberFromRow, remembered } from "./layout.js";
 import { recordFrom, recordKeys, recordsFrom, storable, text } from "./rows.js";
 import type { SqlContext } from "./context.js";
@@ -135,7 +135,17 @@ export async function readEntries(
     String(page.afterSeq),
     String(page.limit + 1),
   ]);
-  const entries = rows.slice(0, page.limit).map((r) => JSON.parse(text(r.entry)) as Entry);
+  const entries = rows
+    .slice(0, page.limit)
+    .map((r) =>
+      entryFromRow(
+        JSON.parse(text(r.entry)) as Record<string, unknown>,
+        memberId,
+        Number(text(r.entry_seq)),
+        text(r.kind),
+        text(r.command_key),
+      ),
+    );
   return { entries, nextAfterSeq: rows.length > page.limit ? entries.at(-1)!.seq : null };
 }
 

@@ -8,10 +8,11 @@ export type Statements = ReturnType<typeof statements>;
 
 /**
  * The statement that writes one member: $1 program, $2 member, $3 the member row's snapshot, $4
- * dueAt, $5 entries, $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
+ * dueAt, $5 entries (a JSON array of {s: seq, k: kind, c: command key, e: the stored entry}:
+ * compact.ts), $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
  * row leaves lots and open purchases to rows (layout.ts), $11 outbox events (a JSON array of
- * [pos, event]; events.ts), $12 the member index (JSON, or null), $13 its tier and $14 its last
+ * [pos, event id, member id, stored event]; events.ts), $12 the member index (JSON, or null), $13 its tier and $14 its last
  * purchase (indexed columns), $15 its segments (a JSON array), then $16 the expected version
  * (update), then the idempotency record's key, hash, result and commit time. Every write after the member
  * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
@@ -54,7 +55,7 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
       member AS (${member}),${segments}
       new_entries AS (
         INSERT INTO ${schema}.loyalty_entries (program_id, member_id, seq, kind, command_key, entry)
-        SELECT $1, $2, (e->>'seq')::integer, e->>'kind', e->'command'->>'key', e FROM json_array_elements($5::json) AS e
+        SELECT $1, $2, e.s, e.k, e.c, e.e FROM json_to_recordset($5::json) AS e(s integer, k text, c text, e json)
         WHERE EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       emptied AS (
@@ -83,19 +84,33 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         ON CONFLICT (program_id, member_id, kind, record_id) DO UPDATE
           SET at = EXCLUDED.at, cancelled = EXCLUDED.cancelled, record = EXCLUDED.record
         RETURNING 1),
-      new_events AS (${insertEvents(schema, "$11")} AND EXISTS (SELECT 1 FROM member)
-        ON CONFLICT (program_id, event_id) DO NOTHING RETURNING 1)${idempotency}
+      new_events AS (${insertEvents(schema, "$11")} AND v->>1 ~ '${ENTRY_EVENT_ID}' AND EXISTS (SELECT 1 FROM member)
+        RETURNING 1),
+      new_notices AS (${insertEvents(schema, "$11")} AND v->>1 !~ '${ENTRY_EVENT_ID}' AND EXISTS (SELECT 1 FROM member)
+        ON CONFLICT (program_id, event_id) WHERE event_id !~ '${ENTRY_EVENT_ID}' DO NOTHING RETURNING 1)${idempotency}
     SELECT (SELECT count(*) FROM member)::text AS member, (SELECT count(*) FROM new_entries)::text AS entries`;
 }
 
 /**
- * Inserts the events of `param` (a JSON array of [pos, event]) under the writing transaction's id,
- * which `pg_current_xact_id()` gives (assigning one if the transaction has none yet); ends in a
- * WHERE clause, so that the caller can add a condition and an ON CONFLICT.
+ * What an entry's event id looks like (`<member>/<seq>/<index>`, events/event.ts `entryEventId`: the
+ * member id URI-encoded, so without `/`); a notice's id never does (`<member>/expiring/...`,
+ * `<member>/lapsing/...`). An entry's events are unique by construction (their entry's (member,
+ * seq) is the entries' primary key, taken in the same statement), so since migration 7 only
+ * notices, which a sweep may write again, are in the unique index on event ids, and only they are
+ * inserted with ON CONFLICT (a speculative insertion costs WAL of its own). Migration 7 uses the same
+ * pattern for the index's predicate: keep them equal.
+ */
+export const ENTRY_EVENT_ID = "^[^/]+/[0-9]+/[0-9]+$";
+
+/**
+ * Inserts the events of `param` (a JSON array of [pos, event id, member id, stored event]; events.ts)
+ * under the writing transaction's id, which `pg_current_xact_id()` gives (assigning one if the
+ * transaction has none yet); ends in a WHERE clause, so that the caller can add a condition and an
+ * ON CONFLICT.
  */
 const insertEvents = (schema: string, param: string) =>
   `INSERT INTO ${schema}.loyalty_events (program_id, xid, pos, event_id, member_id, event)
-        SELECT $1, pg_current_xact_id(), (v->>0)::integer, v->1->>'id', v->1->>'memberId', v->1
+        SELECT $1, pg_current_xact_id(), (v->>0)::integer, v->>1, v->>2, v->3
         FROM json_array_elements(${param}::json) AS v WHERE true`;
 
 /** The idempotency record's result and commit time as text (ISO, UTC, milliseconds). */
@@ -194,21 +209,23 @@ export function statements(schema: string) {
       WHERE t.program_id = $1 AND t.member_id = r.m AND t.seq = r.s RETURNING 1`,
     eraseKeys: `UPDATE ${idempotency} SET payload_hash = $3 WHERE program_id = $1 AND key IN (SELECT json_array_elements_text($2::json))`,
 
-    readEntries: `SELECT entry::text AS entry FROM ${entries}
+    readEntries: `SELECT seq::text AS entry_seq, kind, command_key, entry::text AS entry FROM ${entries}
       WHERE program_id = $1 AND member_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint`,
 
     // Events after the cursor ($2 xid, $3 pos), only of transactions older than every one still
     // running: no transaction can commit a row below that bound any more (events.ts).
-    readEvents: `SELECT xid::text AS xid, pos::text AS pos, event::text AS event FROM ${schema}.loyalty_events
-      WHERE program_id = $1 AND (xid, pos) > ($2::xid8, $3::integer) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY xid, pos LIMIT $4::bigint`,
+    // ORDER BY names the table's columns: a bare `xid` would be the text output column (so 10 < 9).
+    readEvents: `SELECT e.xid::text AS xid, e.pos::text AS pos, e.event_id, e.member_id, e.event::text AS event
+      FROM ${schema}.loyalty_events AS e
+      WHERE e.program_id = $1 AND (e.xid, e.pos) > ($2::xid8, $3::integer) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY e.xid, e.pos LIMIT $4::bigint`,
 
-    findDue: `SELECT member_id, due_at::text AS due_at FROM ${members}
+    findDue: `SELECT member_id, due_at::text AS due_at FROM ${members} AS m
       WHERE program_id = $1 AND due_at IS NOT NULL AND due_at <= $2::bigint
-      ORDER BY due_at, member_id LIMIT $3::bigint`,
+      ORDER BY m.due_at, m.member_id LIMIT $3::bigint`,
 
-    findDueAfter: `SELECT member_id, due_at::text AS due_at FROM ${members}
+    findDueAfter: `SELECT member_id, due_at::text AS due_at FROM ${members} AS m
       WHERE program_id = $1 AND due_at IS NOT NULL AND due_at <= $2::bigint AND (due_at, member_id) > ($3::bigint, $4)
-      ORDER BY due_at, member_id LIMIT $5::bigint`,
+      ORDER BY m.due_at, m.member_id LIMIT $5::bigint`,
   };
 }

@@ -38,7 +38,7 @@ const layout: Readonly<Record<string, TableLayout>> = {
   },
   loyalty_member_segments: { placement: { kind: "member" }, indexes: ["loyalty_member_segments_listing"] },
   loyalty_entries: { placement: { kind: "member" }, indexes: [] },
-  loyalty_lots: { placement: { kind: "member" }, indexes: ["loyalty_lots_expiry"] },
+  loyalty_lots: { placement: { kind: "member" }, indexes: [] },
   loyalty_records: { placement: { kind: "member" }, indexes: ["loyalty_records_open_redemptions"] },
   loyalty_idempotency: {
     placement: { kind: "exception", by: "key", reason: "keys are unique per program, not per member" },
@@ -265,7 +265,7 @@ describe("the schema on a Postgres distributed by member id (docs/distributed.md
       loyalty_idempotency: { placement: { kind: "exception", by: "member_id", reason: "test" }, indexes: [] },
       loyalty_lots: {
         placement: { kind: "exception", by: "rule_id", reason: "test" },
-        indexes: ["loyalty_lots_expiry"],
+        indexes: [],
       },
     } as const;
     expect(violations(catalog, wrong, doc).filter((v) => !v.includes("the doc"))).toEqual([
