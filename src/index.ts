@@ -114,6 +114,7 @@ export type {
   LotDraw,
   EnrollEntry,
   PurchaseEntry,
+  PurchaseLineFigures,
   EarnEntry,
   SpendEntry,
   ExpireEntry,
@@ -145,13 +146,20 @@ export type {
   LotShape,
   WalletTotals,
   PurchaseRecord,
+  PurchaseLineRecord,
   CapCounters,
   Dict,
   TierState,
   TierHold,
   RedemptionRecord,
 } from "./ledger/state.js";
-export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot, PurchaseSnapshot } from "./ledger/snapshot.js";
+export type {
+  MemberSnapshot,
+  LotSnapshot,
+  RedemptionSnapshot,
+  PurchaseSnapshot,
+  PurchaseLineSnapshot,
+} from "./ledger/snapshot.js";
 export type {
   MemberSummary,
   WalletSummary,

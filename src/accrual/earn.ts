@@ -16,6 +16,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
 import type { BudgetsLeft } from "./budgets.js";
 import { segmentsOf } from "./segments.js";
+import { lineFigures } from "./line-figures.js";
 
 export interface PurchaseFacts {
   readonly purchaseId: string;
@@ -48,6 +49,7 @@ export function evaluatePurchase(
   state: MemberView | null,
   purchase: Omit<PurchaseFacts, "purchaseId">,
   budgets?: BudgetsLeft,
+  keepShares = false,
 ): Evaluation {
   const ctx = accrualContext(program, {
     trigger: "purchase",
@@ -57,7 +59,7 @@ export function evaluatePurchase(
     occurredAt: purchase.occurredAt,
     member: memberView(program, state),
   });
-  return evaluateRules(program, ctx, state, budgets);
+  return evaluateRules(program, ctx, state, budgets, keepShares);
 }
 
 export function evaluateEvent(
@@ -131,12 +133,14 @@ export function recordPurchase(
       issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(purchase.purchaseId) }],
     });
   }
-  const evaluation = evaluatePurchase(program, writer.state, purchase, budgets);
+  // Line shares kept: the purchase entry records what each line earned, for refunds by line.
+  const evaluation = evaluatePurchase(program, writer.state, purchase, budgets, true);
   writer.append({
     kind: "purchase",
     purchaseId: purchase.purchaseId,
     amount: formatAmount(purchase.amount, program.currencyPlaces),
     occurredAt: iso(purchase.occurredAt),
+    ...(purchase.lines === null ? {} : { lines: lineFigures(program, purchase.lines, evaluation.awards) }),
   });
   const availableAt = pendingUntil(program, purchase.occurredAt);
   writeAwards(writer, program, evaluation, purchase.occurredAt, availableAt, purchase.purchaseId);

@@ -9,7 +9,7 @@ import { periodKey, type Period } from "../shared/periods.js";
 import type { MemberView } from "../ledger/state.js";
 import { assert } from "../ledger/invariant.js";
 import type { BudgetsLeft } from "./budgets.js";
-import { cappedShares, sharedOn, sharesOf, unitsOf, type EarlierAward } from "./line-shares.js";
+import { cappedShares, sharedOn, sharesOf, unitsOf, type EarlierAward, type LineShares } from "./line-shares.js";
 
 /** The points one award of one rule gives, with what caps took off. */
 export interface Award {
@@ -21,6 +21,12 @@ export interface Award {
   readonly uncapped: Decimal;
   /** Period keys this award counts towards (only for periods the rule caps). */
   readonly capKeys: Partial<Record<Period, string>>;
+  /**
+   * What the award earned on each purchase line, exact and scaled to `points` (line-shares.ts):
+   * kept when a multiplier limited to lines reads them, or when a recorded purchase keeps what
+   * each line earned for refunds by line. Absent otherwise.
+   */
+  readonly shares?: LineShares;
 }
 
 /** What a matched rule with a campaign budget took from it (accrual/budgets.ts). */
@@ -97,13 +103,15 @@ function isActive(rule: CompiledRule, at: number): boolean {
 
 /**
  * Evaluates the rules for `ctx.trigger`. `member` supplies the per-period cap counters; pass null
- * for a guest (period caps then bound this command alone).
+ * for a guest (period caps then bound this command alone). `keepShares`: every award keeps its
+ * line shares (a purchase being recorded keeps what each line earned, for refunds by line).
  */
 export function evaluateRules(
   program: Program,
   ctx: AccrualContext,
   member: MemberView | null,
   budgets: BudgetsLeft = NO_BUDGETS,
+  keepShares = false,
 ): Evaluation {
   const rules = program.rulesByTrigger.get(ctx.trigger) ?? [];
   const awards: Award[] = [];
@@ -161,12 +169,14 @@ export function evaluateRules(
       }
       if (budgetLeft !== null) budgetLeft = budgetLeft.minus(points);
       if (points.gt(0)) {
-        awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
-        if (ctx.lines !== null && readsLineShares(rules)) {
+        let shares: LineShares | undefined;
+        if (ctx.lines !== null && (keepShares || readsLineShares(rules))) {
           const price = (amount: Decimal) => (award.kind === "rate" ? rateOf(award, amount) : ZERO);
-          const shares = sharesOf(award, ctx.lines, price, earlier);
-          earlier.push({ ruleId: rule.id, wallet: award.wallet, shares: cappedShares(shares, points, raw) });
+          shares = cappedShares(sharesOf(award, ctx.lines, price, earlier), points, raw);
+          earlier.push({ ruleId: rule.id, wallet: award.wallet, shares });
         }
+        const base = { ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys };
+        awards.push(shares === undefined ? base : { ...base, shares });
       }
     }
     if (budget !== null && budgetLeft !== null)

@@ -111,6 +111,12 @@ export const refundSchema = z.strictObject({
   purchaseId: idString.optional(),
   amount,
   currency: currencyCode,
+  /** The returned lines (units of a SKU of the purchase): their points go back; omit to refund in proportion. */
+  lines: z
+    .array(z.strictObject({ sku: idString, quantity: z.number().int().min(1).max(1_000_000) }))
+    .min(1)
+    .max(1000)
+    .optional(),
 });
 
 export const adjustSchema = z.strictObject({

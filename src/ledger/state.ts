@@ -54,6 +54,24 @@ export interface PurchaseRecord {
   readonly reversed: Readonly<Dict<Decimal>>;
   /** Points of this purchase's own lots that expired unused, per wallet: never taken back. */
   readonly expired: Readonly<Dict<Decimal>>;
+  /**
+   * What each line earned, by SKU (lines of one SKU merged), for refunds by line. Absent: the
+   * purchase was recorded without lines, or before refunds by line existed (such a purchase is
+   * refunded in proportion only).
+   */
+  readonly lines?: Readonly<Dict<PurchaseLineRecord>>;
+  /** Money refunded by refunds that named lines (part of `refunded`); absent: none. */
+  readonly lineRefunded?: Decimal;
+}
+
+/** One SKU of a purchase, as refunds by line need it (accrual/refund-lines.ts). */
+export interface PurchaseLineRecord {
+  /** Units bought. */
+  readonly quantity: number;
+  /** Points the line's units earned per wallet, at the program's scale (wallets with none left out). */
+  readonly earned: Readonly<Dict<Decimal>>;
+  /** Units returned so far; never above `quantity`. */
+  readonly returned: number;
 }
 // Purchase and redemption records are values, like lots: the fold puts a new record in place of
 // the old (steps.ts `updatePurchase`, `updateRedemption`), so the engine tells the records a
