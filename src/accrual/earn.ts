@@ -39,6 +39,10 @@ function memberView(program: Program, state: MemberView | null) {
         birthday: state.birthday === null ? null : state.birthday.slice(-5),
         tier: state.tier?.id ?? null,
         segments: segmentsOf(program, state),
+        joinedAt: state.joinedAt,
+        purchases: state.purchaseCount,
+        lastPurchaseAt: state.activity.purchase ?? null,
+        categoriesBought: state.categoriesBought,
       }
     : null;
 }
@@ -141,11 +145,20 @@ export function recordPurchase(
     amount: formatAmount(purchase.amount, program.currencyPlaces),
     occurredAt: iso(purchase.occurredAt),
     ...(purchase.lines === null ? {} : { lines: lineFigures(program, purchase.lines, evaluation.awards) }),
+    ...categoriesOf(purchase.lines),
+    counted: true,
   });
   const availableAt = pendingUntil(program, purchase.occurredAt);
   writeAwards(writer, program, evaluation, purchase.occurredAt, availableAt, purchase.purchaseId);
   // Each award's lot is dated so (lotRecord): the instant the earn entries record.
   return { ...evaluation, availableAt: evaluation.awards.length > 0 ? iso(availableAt) : null };
+}
+
+/** The distinct categories of a purchase's lines, sorted, for the member's counters; none: omitted. */
+function categoriesOf(lines: readonly PurchaseLine[] | null): { categories?: string[] } {
+  const set = new Set<string>();
+  for (const l of lines ?? []) if (l.category !== undefined) set.add(l.category);
+  return set.size === 0 ? {} : { categories: [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
 }
 
 /**

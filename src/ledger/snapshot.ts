@@ -113,6 +113,13 @@ export interface MemberSnapshot {
   lastAt?: number;
   lapsed?: Record<string, number>;
   lastSeq: number;
+  /**
+   * The member's purchase counters (MemberState `purchaseCount`, `categoriesBought`; null:
+   * unknown). Absent when no purchase was recorded, and in snapshots written before they existed:
+   * such a snapshot with a purchase's activity loads them as unknown.
+   */
+  purchaseCount?: number | null;
+  categoriesBought?: string[] | null;
 }
 
 const str = (d: Decimal) => d.toString();
@@ -277,6 +284,12 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
     lastAt: state.lastAt,
     lapsed: mapJson(state.lapsed, (t) => t),
     lastSeq: state.lastSeq,
+    ...(state.purchaseCount === 0 && state.categoriesBought?.length === 0
+      ? {}
+      : {
+          purchaseCount: state.purchaseCount,
+          categoriesBought: state.categoriesBought === null ? null : [...state.categoriesBought],
+        }),
   };
 }
 
@@ -375,7 +388,21 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     lastAt: snapshot.lastAt ?? 0,
     lapsed: mapDict(snapshot.lapsed ?? {}, (t) => t),
     lastSeq: snapshot.lastSeq,
+    ...purchaseCounters(snapshot),
   };
+}
+
+/** The purchase counters a snapshot holds; absent: none recorded, or unknown if the member has purchased. */
+function purchaseCounters(snapshot: MemberSnapshot): Pick<MemberState, "purchaseCount" | "categoriesBought"> {
+  if (snapshot.purchaseCount !== undefined)
+    return {
+      purchaseCount: snapshot.purchaseCount,
+      categoriesBought: snapshot.categoriesBought === undefined || snapshot.categoriesBought === null
+        ? null
+        : [...snapshot.categoriesBought],
+    };
+  const purchased = snapshot.activity !== undefined && Object.hasOwn(snapshot.activity, "purchase");
+  return purchased ? { purchaseCount: null, categoriesBought: null } : { purchaseCount: 0, categoriesBought: [] };
 }
 
 const purchases = valueCodec<PurchaseRecord, PurchaseSnapshot>(encodePurchase, decodePurchase, (p) => p.id);

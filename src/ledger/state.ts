@@ -189,7 +189,21 @@ export interface MemberState {
   lapsed: Dict<number>;
   /** Seq of the last entry folded in. */
   lastSeq: number;
+  /**
+   * Purchases the member recorded (refunds never uncount one), what rule conditions read as
+   * `member.purchases`; null: unknown (a member whose purchases were recorded before this counter
+   * existed, or imported with purchase activity). The last purchase's instant is `activity.purchase`.
+   */
+  purchaseCount: number | null;
+  /**
+   * Categories of the lines the member bought, sorted (`firstInCategory` conditions); null:
+   * unknown (as `purchaseCount`), or more than CATEGORIES_KEPT of them.
+   */
+  categoriesBought: readonly string[] | null;
 }
+
+/** At most this many categories are kept per member; past it the set becomes unknown (null). */
+export const CATEGORIES_KEPT = 200;
 
 export type { DeepReadonly } from "../shared/frozen.js";
 
@@ -233,6 +247,8 @@ export function emptyState(memberId: string): MemberState {
     lastAt: 0,
     lapsed: dict(),
     lastSeq: 0,
+    purchaseCount: 0,
+    categoriesBought: [],
   };
 }
 

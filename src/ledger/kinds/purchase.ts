@@ -4,7 +4,7 @@
 import { Decimal, ZERO } from "../../shared/decimal.js";
 import type { EntryBase } from "../entry-base.js";
 import { assert } from "../invariant.js";
-import { dict, mapDict, type Dict, type PurchaseLineRecord } from "../state.js";
+import { CATEGORIES_KEPT, dict, mapDict, type Dict, type MemberState, type PurchaseLineRecord } from "../state.js";
 import type { EntryKindSpec } from "./spec.js";
 import { noteActivity } from "./steps.js";
 
@@ -25,6 +25,13 @@ export interface PurchaseEntry extends EntryBase {
    * purchase recorded without lines, and on entries written before refunds by line existed.
    */
   readonly lines?: Readonly<Record<string, PurchaseLineFigures>>;
+  /** The distinct categories of its lines, sorted (absent: none). */
+  readonly categories?: readonly string[];
+  /**
+   * Present (true) on purchases recorded since the member's purchase counters exist; absent on
+   * earlier entries, whose fold makes the counters unknown (state.ts `purchaseCount`).
+   */
+  readonly counted?: true;
 }
 
 export const purchase: EntryKindSpec<PurchaseEntry> = {
@@ -42,8 +49,24 @@ export const purchase: EntryKindSpec<PurchaseEntry> = {
       expired: dict(),
       ...(entry.lines === undefined ? {} : { lines: linesOf(entry.lines) }),
     };
+    countPurchase(state, entry);
   },
 };
+
+/** The member's purchase counters after `entry` (state.ts `purchaseCount`, `categoriesBought`). */
+function countPurchase(state: MemberState, entry: PurchaseEntry): void {
+  if (entry.counted !== true || state.purchaseCount === null) {
+    state.purchaseCount = null;
+    state.categoriesBought = null;
+    return;
+  }
+  state.purchaseCount += 1;
+  const held = state.categoriesBought;
+  const added = (entry.categories ?? []).filter((c) => held !== null && !held.includes(c));
+  if (held === null || added.length === 0) return;
+  const all = [...held, ...added].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  state.categoriesBought = all.length > CATEGORIES_KEPT ? null : all;
+}
 
 function linesOf(figures: Readonly<Record<string, PurchaseLineFigures>>): Dict<PurchaseLineRecord> {
   return mapDict(figures, (f) => {
