@@ -397,9 +397,10 @@ function purchaseCounters(snapshot: MemberSnapshot): Pick<MemberState, "purchase
   if (snapshot.purchaseCount !== undefined)
     return {
       purchaseCount: snapshot.purchaseCount,
-      categoriesBought: snapshot.categoriesBought === undefined || snapshot.categoriesBought === null
-        ? null
-        : [...snapshot.categoriesBought],
+      categoriesBought:
+        snapshot.categoriesBought === undefined || snapshot.categoriesBought === null
+          ? null
+          : [...snapshot.categoriesBought],
     };
   const purchased = snapshot.activity !== undefined && Object.hasOwn(snapshot.activity, "purchase");
   return purchased ? { purchaseCount: null, categoriesBought: null } : { purchaseCount: 0, categoriesBought: [] };

@@ -186,7 +186,9 @@ export function compileCondition(condition: Condition): Predicate {
     return (ctx) => {
       const held = ctx.member?.categoriesBought;
       if (held === undefined || held === null) return false;
-      return (ctx.lines ?? []).some((l) => l.category !== undefined && wanted.includes(l.category) && !held.includes(l.category));
+      return (ctx.lines ?? []).some(
+        (l) => l.category !== undefined && wanted.includes(l.category) && !held.includes(l.category),
+      );
     };
   }
   const match = compileLineFilter(condition.lines);
