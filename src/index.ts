@@ -153,13 +153,8 @@ export type {
   TierHold,
   RedemptionRecord,
 } from "./ledger/state.js";
-export type {
-  MemberSnapshot,
-  LotSnapshot,
-  RedemptionSnapshot,
-  PurchaseSnapshot,
-  PurchaseLineSnapshot,
-} from "./ledger/snapshot.js";
+export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot, PurchaseSnapshot } from "./ledger/snapshot.js";
+export type { PurchaseLinesSnapshot } from "./ledger/purchase-lines.js";
 export type {
   MemberSummary,
   WalletSummary,

@@ -21,6 +21,7 @@ import {
   type TierState,
   type WalletTotals,
 } from "./state.js";
+import { decodeLines, encodeLines, type PurchaseLinesSnapshot } from "./purchase-lines.js";
 
 export interface LotSnapshot {
   id: string;
@@ -61,17 +62,10 @@ export interface PurchaseSnapshot {
   reversed?: Record<string, string>;
   expired?: Record<string, string>;
   lotIds?: string[];
-  /** By SKU: what each line earned, for refunds by line; absent on purchases recorded without lines. */
-  lines?: Record<string, PurchaseLineSnapshot>;
+  /** What each line earned, for refunds by line (./purchase-lines.ts); absent on purchases recorded without lines. */
+  lines?: PurchaseLinesSnapshot;
   /** Money refunded by line (part of `refunded`); absent when 0. */
   lineRefunded?: string;
-}
-
-/** One SKU of a purchase record: `earned` absent when the line earned nothing, `returned` when 0. */
-export interface PurchaseLineSnapshot {
-  quantity: number;
-  earned?: Record<string, string>;
-  returned?: number;
 }
 
 /**
@@ -229,12 +223,7 @@ function encodePurchase(p: PurchaseRecord): PurchaseSnapshot {
   if (Object.keys(p.settled).length > 0) out.settled = mapJson(p.settled, str);
   if (Object.keys(p.reversed).length > 0) out.reversed = mapJson(p.reversed, str);
   if (Object.keys(p.expired).length > 0) out.expired = mapJson(p.expired, str);
-  if (p.lines !== undefined)
-    out.lines = mapJson(p.lines, (l) => ({
-      quantity: l.quantity,
-      ...(Object.keys(l.earned).length > 0 ? { earned: mapJson(l.earned, str) } : {}),
-      ...(l.returned > 0 ? { returned: l.returned } : {}),
-    }));
+  if (p.lines !== undefined) out.lines = encodeLines(p.lines);
   if (p.lineRefunded !== undefined && !p.lineRefunded.isZero()) out.lineRefunded = str(p.lineRefunded);
   return out;
 }
@@ -307,15 +296,7 @@ function decodePurchase(p: PurchaseSnapshot, id: string): PurchaseRecord {
     settled: mapDict(p.settled ?? {}, dec),
     reversed: mapDict(p.reversed ?? {}, dec),
     expired: mapDict(p.expired ?? {}, dec),
-    ...(p.lines === undefined
-      ? {}
-      : {
-          lines: mapDict(p.lines, (l) => ({
-            quantity: l.quantity,
-            earned: mapDict(l.earned ?? {}, dec),
-            returned: l.returned ?? 0,
-          })),
-        }),
+    ...(p.lines === undefined ? {} : { lines: decodeLines(p.lines, dec) }),
     ...(p.lineRefunded === undefined ? {} : { lineRefunded: dec(p.lineRefunded) }),
   };
 }

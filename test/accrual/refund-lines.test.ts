@@ -241,9 +241,9 @@ describe("the purchase record keeps only what a refund by line needs", () => {
     await m.refund("p1", "25.00", [{ sku: "a", quantity: 1 }]);
     const record = (await m.store.loadMember("t", "m1"))!.snapshot.purchases.p1!;
     expect(record.lines).toEqual({
-      a: { quantity: 2, earned: { points: "50" }, returned: 1 },
-      b: { quantity: 1, earned: { points: "150" } },
-      c: { quantity: 1 },
+      wallets: ["points"],
+      bySku: { a: [2, "50"], b: [1, "150"], c: [1] },
+      returned: { a: 1 },
     });
     expect(record.lineRefunded).toBe("25");
   });
