@@ -23,8 +23,8 @@ export interface Award {
   readonly capKeys: Partial<Record<Period, string>>;
   /**
    * What the award earned on each purchase line, exact and scaled to `points` (line-shares.ts):
-   * kept when a multiplier limited to lines reads them, or when a recorded purchase keeps what
-   * each line earned for refunds by line. Absent otherwise.
+   * present when a recorded purchase keeps what each line earned for refunds by line and the
+   * award is tied to lines (`tiedToLines`). Absent otherwise.
    */
   readonly shares?: LineShares;
 }
@@ -95,6 +95,15 @@ function readsLineShares(rules: readonly CompiledRule[]): boolean {
     lineShareReaders.set(rules, reads);
   }
   return reads;
+}
+
+/**
+ * An award whose points depend on which lines were bought: a rate over some lines, points per
+ * unit, a multiplier (of what earlier tied awards earned per line). A rate on the whole purchase
+ * and a fixed award are not: they go back with the money a refund returns.
+ */
+function tiedToLines(award: CompiledAward): boolean {
+  return award.kind === "perUnit" || award.kind === "multiplier" || (award.kind === "rate" && award.lines !== null);
 }
 
 function isActive(rule: CompiledRule, at: number): boolean {
@@ -169,14 +178,17 @@ export function evaluateRules(
       }
       if (budgetLeft !== null) budgetLeft = budgetLeft.minus(points);
       if (points.gt(0)) {
+        // Kept for the purchase record only where the award is tied to lines: an award on the whole
+        // purchase goes back with the money (refund-lines.ts), and costs nothing here.
+        const keep = keepShares && tiedToLines(award);
         let shares: LineShares | undefined;
-        if (ctx.lines !== null && (keepShares || readsLineShares(rules))) {
+        if (ctx.lines !== null && (keep || readsLineShares(rules))) {
           const price = (amount: Decimal) => (award.kind === "rate" ? rateOf(award, amount) : ZERO);
           shares = cappedShares(sharesOf(award, ctx.lines, price, earlier), points, raw);
           earlier.push({ ruleId: rule.id, wallet: award.wallet, shares });
         }
         const base = { ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys };
-        awards.push(shares === undefined ? base : { ...base, shares });
+        awards.push(keep && shares !== undefined ? { ...base, shares } : base);
       }
     }
     if (budget !== null && budgetLeft !== null)

@@ -1,14 +1,15 @@
 /**
  * What each line of a purchase earned, per wallet, as the purchase record keeps it for refunds by
- * line (accrual/refund-lines.ts): the awards' exact line shares (line-shares.ts) summed per wallet
- * and per SKU, rounded down to the program's scale. Rounded down, and scaled down where the exact
+ * line (accrual/refund-lines.ts): the exact line shares (line-shares.ts) of the awards tied to
+ * lines (a rate over some lines, per unit, a multiplier) summed per wallet and per SKU, rounded
+ * down to the program's scale. Rounded down, and scaled down where the exact
  * shares add up to more than the wallet's awarded points (an award rounded down), so that the
  * lines never hold more than the purchase earned; what is left, the points not tied to a line
- * (a fixed award, money outside the lines such as shipping, rounding), goes back with the money.
+ * (a rate on the whole purchase, a fixed award, rounding), goes back with the money.
  */
 import type { Program, PurchaseLine } from "../program/compile.js";
 import type { PurchaseLineFigures } from "../ledger/entries.js";
-import { Decimal, ZERO, roundTo } from "../shared/decimal.js";
+import { type Decimal, ZERO, roundTo } from "../shared/decimal.js";
 import type { Award } from "./evaluate.js";
 
 /** Per SKU (lines of one SKU merged, in first-seen order): units bought and points per wallet. */
@@ -36,9 +37,9 @@ export function lineFigures(
   for (const [wallet, bySku] of exact) {
     const total = [...bySku.values()].reduce((t, s) => t.plus(s), ZERO);
     const points = awarded.get(wallet) ?? ZERO;
-    const ratio = total.gt(points) ? points.div(total) : new Decimal(1);
+    const ratio = total.gt(points) ? points.div(total) : null;
     for (const [sku, share] of bySku) {
-      const figure = roundTo(share.times(ratio), program.scale, "down");
+      const figure = roundTo(ratio === null ? share : share.times(ratio), program.scale, "down");
       if (figure.isZero()) continue;
       let byWallet = earned.get(sku);
       if (byWallet === undefined) earned.set(sku, (byWallet = {}));

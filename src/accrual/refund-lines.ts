@@ -2,8 +2,8 @@
  * Refunds by line (issue 17): a refund that names the returned lines (SKU and units) takes back
  * the points those lines earned, so a bonus tied to one product goes back when that product does
  * (Talon.One rolls back per cart item). What a line earned is what the purchase record keeps
- * (line-figures.ts); the points tied to no line (a fixed award, money outside the lines) go back
- * with the money, as a refund without lines takes everything back.
+ * (line-figures.ts); the points tied to no line (a rate on the whole purchase, a fixed award) go
+ * back with the money, as a refund without lines takes everything back.
  *
  * The figure a refund settles is cumulative, like the proportional refund's, so rounding never lets
  * refunds together take back more than the purchase earned. Per wallet, with E the points earned,

@@ -2,8 +2,8 @@
  * The JSON form of a purchase's line figures (PurchaseRecord `lines`), as the snapshot and the
  * record row keep them. Compact, because an open purchase's record rides in the member's snapshot,
  * which every command reads and writes: the wallet names once, then per SKU an array of its units
- * bought and its points per wallet, in that order. A purchase of 3 lines (8-character SKUs)
- * earning into two wallets: 207 bytes against 81 without lines (287 with a field name per figure).
+ * bought and its points per wallet, in that order (only the points of awards tied to lines). A
+ * purchase of 3 lines (8-character SKUs) with a category bonus: 173 bytes against 81 without lines.
  */
 import type { Decimal } from "../shared/decimal.js";
 import { dict, type Dict, type PurchaseLineRecord } from "./state.js";

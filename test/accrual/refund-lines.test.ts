@@ -209,9 +209,10 @@ describe("points tied to no line go back with the money", () => {
     expect((await m.buy("p1", "100.00", [line("a", 1, "50.00", "A"), line("b", 1, "40.00", "B")])).totals).toEqual({
       points: "180",
     });
-    expect(m.taken(await m.refund("p1", "50.00", [{ sku: "a", quantity: 1 }]))).toBe("55");
-    expect(m.taken(await m.refund("p1", "40.00", [{ sku: "b", quantity: 1 }]))).toBe("124");
-    expect(m.taken(await m.refund("p1", "10.00"))).toBe("1");
+    // The 1 per £1 is on the whole purchase: it goes back per £1 refunded (50), the B bonus with B.
+    expect(m.taken(await m.refund("p1", "50.00", [{ sku: "a", quantity: 1 }]))).toBe("50");
+    expect(m.taken(await m.refund("p1", "40.00", [{ sku: "b", quantity: 1 }]))).toBe("120");
+    expect(m.taken(await m.refund("p1", "10.00"))).toBe("10");
   });
 });
 
@@ -235,14 +236,15 @@ describe("tiers' qualifying points go back the same way", () => {
 });
 
 describe("the purchase record keeps only what a refund by line needs", () => {
-  it("per SKU: units, points per wallet that earned any, units returned once some are", async () => {
+  it("per SKU: units, points per wallet of the awards tied to lines, units returned once some are", async () => {
     const m = await member(categoryBonus());
     await m.buy("p1", "100.00", [line("a", 2, "50.00", "A"), line("b", 1, "50.00", "B"), line("c", 1, "0.00")]);
     await m.refund("p1", "25.00", [{ sku: "a", quantity: 1 }]);
     const record = (await m.store.loadMember("t", "m1"))!.snapshot.purchases.p1!;
     expect(record.lines).toEqual({
+      // Only the B bonus is tied to a line; the 1 per £1 on everything goes back with the money.
       wallets: ["points"],
-      bySku: { a: [2, "50"], b: [1, "150"], c: [1] },
+      bySku: { a: [2], b: [1, "100"], c: [1] },
       returned: { a: 1 },
     });
     expect(record.lineRefunded).toBe("25");
