@@ -117,6 +117,7 @@ export type {
   LotDraw,
   EnrollEntry,
   PurchaseEntry,
+  PurchaseLineFigures,
   EarnEntry,
   SpendEntry,
   ExpireEntry,
@@ -149,6 +150,7 @@ export type {
   LotShape,
   WalletTotals,
   PurchaseRecord,
+  PurchaseLineRecord,
   CapCounters,
   Dict,
   TierState,
@@ -156,6 +158,7 @@ export type {
   RedemptionRecord,
 } from "./ledger/state.js";
 export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot, PurchaseSnapshot } from "./ledger/snapshot.js";
+export type { PurchaseLinesSnapshot } from "./ledger/purchase-lines.js";
 export type {
   MemberSummary,
   WalletSummary,

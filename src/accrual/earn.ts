@@ -16,6 +16,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import { evaluateRules, type Evaluation } from "./evaluate.js";
 import type { BudgetsLeft } from "./budgets.js";
 import { segmentsOf } from "./segments.js";
+import { lineFigures } from "./line-figures.js";
 
 export interface PurchaseFacts {
   readonly purchaseId: string;
@@ -38,6 +39,10 @@ function memberView(program: Program, state: MemberView | null) {
         birthday: state.birthday === null ? null : state.birthday.slice(-5),
         tier: state.tier?.id ?? null,
         segments: segmentsOf(program, state),
+        joinedAt: state.joinedAt,
+        purchases: state.purchaseCount,
+        lastPurchaseAt: state.activity.purchase ?? null,
+        categoriesBought: state.categoriesBought,
       }
     : null;
 }
@@ -48,6 +53,7 @@ export function evaluatePurchase(
   state: MemberView | null,
   purchase: Omit<PurchaseFacts, "purchaseId">,
   budgets?: BudgetsLeft,
+  keepShares = false,
 ): Evaluation {
   const ctx = accrualContext(program, {
     trigger: "purchase",
@@ -57,7 +63,7 @@ export function evaluatePurchase(
     occurredAt: purchase.occurredAt,
     member: memberView(program, state),
   });
-  return evaluateRules(program, ctx, state, budgets);
+  return evaluateRules(program, ctx, state, budgets, keepShares);
 }
 
 export function evaluateEvent(
@@ -131,17 +137,28 @@ export function recordPurchase(
       issues: [{ path: ["purchaseId"], message: messages.duplicatePurchase(purchase.purchaseId) }],
     });
   }
-  const evaluation = evaluatePurchase(program, writer.state, purchase, budgets);
+  // Line shares kept: the purchase entry records what each line earned, for refunds by line.
+  const evaluation = evaluatePurchase(program, writer.state, purchase, budgets, true);
   writer.append({
     kind: "purchase",
     purchaseId: purchase.purchaseId,
     amount: formatAmount(purchase.amount, program.currencyPlaces),
     occurredAt: iso(purchase.occurredAt),
+    ...(purchase.lines === null ? {} : { lines: lineFigures(program, purchase.lines, evaluation.awards) }),
+    ...categoriesOf(purchase.lines),
+    counted: true,
   });
   const availableAt = pendingUntil(program, purchase.occurredAt);
   writeAwards(writer, program, evaluation, purchase.occurredAt, availableAt, purchase.purchaseId);
   // Each award's lot is dated so (lotRecord): the instant the earn entries record.
   return { ...evaluation, availableAt: evaluation.awards.length > 0 ? iso(availableAt) : null };
+}
+
+/** The distinct categories of a purchase's lines, sorted, for the member's counters; none: omitted. */
+function categoriesOf(lines: readonly PurchaseLine[] | null): { categories?: string[] } {
+  const set = new Set<string>();
+  for (const l of lines ?? []) if (l.category !== undefined) set.add(l.category);
+  return set.size === 0 ? {} : { categories: [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { periodKey, type Period } from "../shared/periods.js";
 import type { MemberView } from "../ledger/state.js";
 import { assert } from "../ledger/invariant.js";
 import type { BudgetsLeft } from "./budgets.js";
-import { cappedShares, sharedOn, sharesOf, unitsOf, type EarlierAward } from "./line-shares.js";
+import { cappedShares, sharedOn, sharesOf, unitsOf, type EarlierAward, type LineShares } from "./line-shares.js";
 
 /** The points one award of one rule gives, with what caps took off. */
 export interface Award {
@@ -21,6 +21,12 @@ export interface Award {
   readonly uncapped: Decimal;
   /** Period keys this award counts towards (only for periods the rule caps). */
   readonly capKeys: Partial<Record<Period, string>>;
+  /**
+   * What the award earned on each purchase line, exact and scaled to `points` (line-shares.ts):
+   * present when a recorded purchase keeps what each line earned for refunds by line and the
+   * award is tied to lines (`tiedToLines`). Absent otherwise.
+   */
+  readonly shares?: LineShares;
 }
 
 /** What a matched rule with a campaign budget took from it (accrual/budgets.ts). */
@@ -91,19 +97,30 @@ function readsLineShares(rules: readonly CompiledRule[]): boolean {
   return reads;
 }
 
+/**
+ * An award whose points depend on which lines were bought: a rate over some lines, points per
+ * unit, a multiplier (of what earlier tied awards earned per line). A rate on the whole purchase
+ * and a fixed award are not: they go back with the money a refund returns.
+ */
+function tiedToLines(award: CompiledAward): boolean {
+  return award.kind === "perUnit" || award.kind === "multiplier" || (award.kind === "rate" && award.lines !== null);
+}
+
 function isActive(rule: CompiledRule, at: number): boolean {
   return (rule.activeFrom === null || at >= rule.activeFrom) && (rule.activeUntil === null || at < rule.activeUntil);
 }
 
 /**
  * Evaluates the rules for `ctx.trigger`. `member` supplies the per-period cap counters; pass null
- * for a guest (period caps then bound this command alone).
+ * for a guest (period caps then bound this command alone). `keepShares`: every award keeps its
+ * line shares (a purchase being recorded keeps what each line earned, for refunds by line).
  */
 export function evaluateRules(
   program: Program,
   ctx: AccrualContext,
   member: MemberView | null,
   budgets: BudgetsLeft = NO_BUDGETS,
+  keepShares = false,
 ): Evaluation {
   const rules = program.rulesByTrigger.get(ctx.trigger) ?? [];
   const awards: Award[] = [];
@@ -161,12 +178,17 @@ export function evaluateRules(
       }
       if (budgetLeft !== null) budgetLeft = budgetLeft.minus(points);
       if (points.gt(0)) {
-        awards.push({ ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys });
-        if (ctx.lines !== null && readsLineShares(rules)) {
+        // Kept for the purchase record only where the award is tied to lines: an award on the whole
+        // purchase goes back with the money (refund-lines.ts), and costs nothing here.
+        const keep = keepShares && tiedToLines(award);
+        let shares: LineShares | undefined;
+        if (ctx.lines !== null && (keep || readsLineShares(rules))) {
           const price = (amount: Decimal) => (award.kind === "rate" ? rateOf(award, amount) : ZERO);
-          const shares = sharesOf(award, ctx.lines, price, earlier);
-          earlier.push({ ruleId: rule.id, wallet: award.wallet, shares: cappedShares(shares, points, raw) });
+          shares = cappedShares(sharesOf(award, ctx.lines, price, earlier), points, raw);
+          earlier.push({ ruleId: rule.id, wallet: award.wallet, shares });
         }
+        const base = { ruleId: rule.id, ruleName: rule.name, wallet: award.wallet, points, uncapped: raw, capKeys };
+        awards.push(keep && shares !== undefined ? { ...base, shares } : base);
       }
     }
     if (budget !== null && budgetLeft !== null)

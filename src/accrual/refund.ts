@@ -2,7 +2,8 @@
  * Refund decisions (invariant 7). Points of the purchase that expired unused are never taken back
  * (the member never had them to spend), under any policy. A refund with a receipt takes back the purchase's points in
  * proportion to the money refunded, computed on the running total so that rounding never lets
- * partial refunds together take back more than the purchase earned. A return without a receipt is
+ * partial refunds together take back more than the purchase earned; a refund that names the
+ * returned lines takes back what those lines earned (refund-lines.ts). A return without a receipt is
  * priced at the base rule's rate. Points come back from pending lots first, then available lots,
  * each soonest-expiring first, and what is left follows the program's negative-balance policy:
  * - `only_pending`: only points still pending are taken back; the rest is forgiven.
@@ -13,7 +14,7 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { Program } from "../program/compile.js";
-import { Decimal, ZERO, formatAmount, roundTo } from "../shared/decimal.js";
+import { Decimal, ZERO, formatAmount } from "../shared/decimal.js";
 import { boundedAward } from "../shared/figures.js";
 import { iso } from "../shared/time.js";
 import { inactivityDeadline, refundWindowClosesAt } from "../expiry/policy.js";
@@ -22,11 +23,14 @@ import { assertNothingDue, bySpendOrder, isAvailable, isPending, planDraws } fro
 import type { DeepReadonly, Lot, PurchaseRecord } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { rateAwardPoints } from "./evaluate.js";
+import { refundedAfter, returnedUnits, settledTarget, type RefundedSoFar, type ReturnedLine } from "./refund-lines.js";
 
 export interface RefundFacts {
   /** null: a return with no receipt. */
   readonly purchaseId: string | null;
   readonly amount: Decimal;
+  /** The returned lines (refund-lines.ts); null: a refund in proportion to the money. */
+  readonly lines: readonly ReturnedLine[] | null;
 }
 
 export interface Reversal {
@@ -100,25 +104,28 @@ function reverse(
   return { wallet, points, debt, forgiven };
 }
 
-/** Per wallet of a purchase: the points a refund bringing its refunds to `refundedAfter` settles, and how many may be taken back. */
+/** Per wallet of a purchase: the points a refund bringing its refunds to `after` settles, and how many may be taken back. */
 function settlementTargets(
   program: Program,
   purchase: DeepReadonly<PurchaseRecord>,
-  refundedAfter: Decimal,
+  after: RefundedSoFar,
 ): { wallet: string; wanted: Decimal; claimable: Decimal }[] {
   return Object.entries(purchase.earned).map(([wallet, earned]) => {
     // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
-    const target = purchase.amount.isZero()
-      ? earned
-      : roundTo(earned.times(refundedAfter).div(purchase.amount), program.scale, program.rounding);
+    const target = settledTarget(program, purchase, wallet, after);
     const claimable = earned.minus(purchase.expired[wallet] ?? ZERO).minus(purchase.reversed[wallet] ?? ZERO);
-    return { wallet, wanted: target.minus(purchase.settled[wallet] ?? ZERO), claimable };
+    return { wallet, wanted: Decimal.max(ZERO, target.minus(purchase.settled[wallet] ?? ZERO)), claimable };
   });
 }
 
 export function refund(writer: LedgerWriter, program: Program, request: RefundFacts): Reversal[] {
   const reversals: Reversal[] = [];
   if (request.purchaseId === null) {
+    if (request.lines !== null) {
+      throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("refund", 1), {
+        issues: [{ path: ["lines"], message: messages.linesWithoutPurchase }],
+      });
+    }
     const base = program.baseRule;
     writer.append({ kind: "refund", purchaseId: null, amount: formatAmount(request.amount, program.currencyPlaces) });
     if (base === null) return reversals;
@@ -153,15 +160,17 @@ export function refund(writer: LedgerWriter, program: Program, request: RefundFa
       details: { refundable: refundable.toString() },
     });
   }
+  const units = request.lines === null ? null : returnedUnits(purchase, request.lines);
   const purchaseId = request.purchaseId;
   const ownIds = new Set(writer.state.lots.filter((l) => l.purchaseId === purchaseId).map((l) => l.id));
   // Every figure read off the purchase before the first append: appending the refund entry changes
   // the record (its refunded total), and each reversal its settled and reversed totals.
-  const targets = settlementTargets(program, purchase, purchase.refunded.plus(request.amount));
+  const targets = settlementTargets(program, purchase, refundedAfter(purchase, request.amount, units));
   writer.append({
     kind: "refund",
     purchaseId: request.purchaseId,
     amount: formatAmount(request.amount, program.currencyPlaces),
+    ...(units === null ? {} : { lines: units }),
   });
   for (const t of targets) {
     const done = reverse(writer, program, t.wallet, t.wanted, t.claimable, ownIds, purchaseId);

@@ -64,6 +64,11 @@ function evaluateAt(program: Program, state: MemberView, trigger: ScheduledTrigg
       attributes: state.attributes,
       birthday: state.birthday === null ? null : state.birthday.slice(-5),
       tier,
+      // The member's history as the state holds it now (history conditions: program/conditions.ts).
+      joinedAt: state.joinedAt,
+      purchases: state.purchaseCount,
+      lastPurchaseAt: state.activity.purchase ?? null,
+      categoriesBought: state.categoriesBought,
     },
   });
   return evaluateRules(program, ctx, state);

@@ -121,6 +121,12 @@ export const refundSchema = z.strictObject({
   purchaseId: z.optional(idString),
   amount,
   currency: currencyCode,
+  /** The returned lines (units of a SKU of the purchase): their points go back; omit to refund in proportion. */
+  lines: z.optional(
+    z
+      .array(z.strictObject({ sku: idString, quantity: z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000)) }))
+      .check(z.minLength(1), z.maxLength(1000)),
+  ),
 });
 
 /** Pending points made spendable now (docs/commands.md, releasePending). */

@@ -148,6 +148,7 @@ export function purchaseCommands(
           const reversals = decideRefund(w, program, {
             purchaseId: command.purchaseId ?? null,
             amount: new Decimal(command.amount),
+            lines: command.lines ?? null,
           });
           return {
             memberId: command.memberId,
@@ -162,7 +163,8 @@ export function purchaseCommands(
         },
         {
           records: command.purchaseId === undefined ? undefined : purchaseRecord(command.purchaseId),
-          check: (at) => checkAgainstProgram(ctx, at, "refund", command),
+          // Only the money is checked here: returned lines carry units, and the purchase checks them.
+          check: (at) => checkAgainstProgram(ctx, at, "refund", { currency: command.currency, amount: command.amount }),
         },
       );
     },

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "DUPLICATE_PURCHASE",
   "REFUND_EXCEEDS_PURCHASE",
   "REFUND_WINDOW_CLOSED",
+  "LINE_NOT_IN_PURCHASE",
   "CURRENCY_MISMATCH",
   "INSUFFICIENT_POINTS",
   "IDEMPOTENCY_CONFLICT",
@@ -68,6 +69,13 @@ export const messages = {
     `Purchase "${purchaseId}" is already recorded for another member, and this program records each purchase id once across members (purchases.uniqueAcrossMembers).`,
   refundExceedsPurchase: (purchaseId: string, refundable: string) =>
     `The refund exceeds what is left of purchase "${purchaseId}": at most ${refundable} can still be refunded.`,
+  lineNotInPurchase: (purchaseId: string, sku: string) =>
+    `Purchase "${purchaseId}" has no line of SKU "${sku}"; name only lines the purchase was recorded with.`,
+  purchaseWithoutLines: (purchaseId: string) =>
+    `Purchase "${purchaseId}" was recorded without lines (or before refunds by line existed): refund it without lines, in proportion to the money.`,
+  lineRefundExceeds: (purchaseId: string, sku: string, returnable: number) =>
+    `The refund returns more units of SKU "${sku}" than are left of purchase "${purchaseId}": at most ${returnable}.`,
+  linesWithoutPurchase: "A return with no receipt cannot name lines: give the purchaseId, or leave out lines.",
   refundWindowClosed: (purchaseId: string, closedAt: string) =>
     `Purchase "${purchaseId}" can no longer be refunded: its refund window closed at ${closedAt}.`,
   currencyMismatch: (expected: string, got: string) => `The program runs in ${expected}; this amount is in ${got}.`,

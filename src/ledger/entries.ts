@@ -5,7 +5,7 @@
  * Each kind's fields live beside its fold in ./kinds/<kind>.ts; this module gathers them.
  */
 import type { EnrollEntry } from "./kinds/enroll.js";
-import type { PurchaseEntry } from "./kinds/purchase.js";
+import type { PurchaseEntry, PurchaseLineFigures } from "./kinds/purchase.js";
 import type { EventEntry } from "./kinds/event.js";
 import type { EarnEntry } from "./kinds/earn.js";
 import type { SpendEntry } from "./kinds/spend.js";
@@ -28,6 +28,7 @@ export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKey
 export type {
   EnrollEntry,
   PurchaseEntry,
+  PurchaseLineFigures,
   EventEntry,
   EarnEntry,
   SpendEntry,

@@ -21,6 +21,7 @@ import {
   type TierState,
   type WalletTotals,
 } from "./state.js";
+import { decodeLines, encodeLines, type PurchaseLinesSnapshot } from "./purchase-lines.js";
 
 export interface LotSnapshot {
   id: string;
@@ -61,6 +62,10 @@ export interface PurchaseSnapshot {
   reversed?: Record<string, string>;
   expired?: Record<string, string>;
   lotIds?: string[];
+  /** What each line earned, for refunds by line (./purchase-lines.ts); absent on purchases recorded without lines. */
+  lines?: PurchaseLinesSnapshot;
+  /** Money refunded by line (part of `refunded`); absent when 0. */
+  lineRefunded?: string;
 }
 
 /**
@@ -102,6 +107,13 @@ export interface MemberSnapshot {
   lastAt?: number;
   lapsed?: Record<string, number>;
   lastSeq: number;
+  /**
+   * The member's purchase counters (MemberState `purchaseCount`, `categoriesBought`; null:
+   * unknown). Absent when no purchase was recorded, and in snapshots written before they existed:
+   * such a snapshot with a purchase's activity loads them as unknown.
+   */
+  purchaseCount?: number | null;
+  categoriesBought?: string[] | null;
 }
 
 const str = (d: Decimal) => d.toString();
@@ -220,6 +232,8 @@ function encodePurchase(p: PurchaseRecord): PurchaseSnapshot {
   if (Object.keys(p.settled).length > 0) out.settled = mapJson(p.settled, str);
   if (Object.keys(p.reversed).length > 0) out.reversed = mapJson(p.reversed, str);
   if (Object.keys(p.expired).length > 0) out.expired = mapJson(p.expired, str);
+  if (p.lines !== undefined) out.lines = encodeLines(p.lines);
+  if (p.lineRefunded !== undefined && !p.lineRefunded.isZero()) out.lineRefunded = str(p.lineRefunded);
   return out;
 }
 
@@ -270,6 +284,12 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
     lastAt: state.lastAt,
     lapsed: mapJson(state.lapsed, (t) => t),
     lastSeq: state.lastSeq,
+    ...(state.purchaseCount === 0 && state.categoriesBought?.length === 0
+      ? {}
+      : {
+          purchaseCount: state.purchaseCount,
+          categoriesBought: state.categoriesBought === null ? null : [...state.categoriesBought],
+        }),
   };
 }
 
@@ -287,6 +307,8 @@ function decodePurchase(p: PurchaseSnapshot, id: string): PurchaseRecord {
     settled: mapDict(p.settled ?? {}, dec),
     reversed: mapDict(p.reversed ?? {}, dec),
     expired: mapDict(p.expired ?? {}, dec),
+    ...(p.lines === undefined ? {} : { lines: decodeLines(p.lines, dec) }),
+    ...(p.lineRefunded === undefined ? {} : { lineRefunded: dec(p.lineRefunded) }),
   };
 }
 
@@ -358,7 +380,22 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     lastAt: snapshot.lastAt ?? 0,
     lapsed: mapDict(snapshot.lapsed ?? {}, (t) => t),
     lastSeq: snapshot.lastSeq,
+    ...purchaseCounters(snapshot),
   };
+}
+
+/** The purchase counters a snapshot holds; absent: none recorded, or unknown if the member has purchased. */
+function purchaseCounters(snapshot: MemberSnapshot): Pick<MemberState, "purchaseCount" | "categoriesBought"> {
+  if (snapshot.purchaseCount !== undefined)
+    return {
+      purchaseCount: snapshot.purchaseCount,
+      categoriesBought:
+        snapshot.categoriesBought === undefined || snapshot.categoriesBought === null
+          ? null
+          : [...snapshot.categoriesBought],
+    };
+  const purchased = snapshot.activity !== undefined && Object.hasOwn(snapshot.activity, "purchase");
+  return purchased ? { purchaseCount: null, categoriesBought: null } : { purchaseCount: 0, categoriesBought: [] };
 }
 
 const purchases = valueCodec<PurchaseRecord, PurchaseSnapshot>(encodePurchase, decodePurchase, (p) => p.id);

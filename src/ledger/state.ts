@@ -54,6 +54,24 @@ export interface PurchaseRecord {
   readonly reversed: Readonly<Dict<Decimal>>;
   /** Points of this purchase's own lots that expired unused, per wallet: never taken back. */
   readonly expired: Readonly<Dict<Decimal>>;
+  /**
+   * What each line earned, by SKU (lines of one SKU merged), for refunds by line. Absent: the
+   * purchase was recorded without lines, or before refunds by line existed (such a purchase is
+   * refunded in proportion only).
+   */
+  readonly lines?: Readonly<Dict<PurchaseLineRecord>>;
+  /** Money refunded by refunds that named lines (part of `refunded`); absent: none. */
+  readonly lineRefunded?: Decimal;
+}
+
+/** One SKU of a purchase, as refunds by line need it (accrual/refund-lines.ts). */
+export interface PurchaseLineRecord {
+  /** Units bought. */
+  readonly quantity: number;
+  /** Points the line's units earned per wallet, at the program's scale (wallets with none left out). */
+  readonly earned: Readonly<Dict<Decimal>>;
+  /** Units returned so far; never above `quantity`. */
+  readonly returned: number;
 }
 // Purchase and redemption records are values, like lots: the fold puts a new record in place of
 // the old (steps.ts `updatePurchase`, `updateRedemption`), so the engine tells the records a
@@ -171,7 +189,21 @@ export interface MemberState {
   lapsed: Dict<number>;
   /** Seq of the last entry folded in. */
   lastSeq: number;
+  /**
+   * Purchases the member recorded (refunds never uncount one), what rule conditions read as
+   * `member.purchases`; null: unknown (a member whose purchases were recorded before this counter
+   * existed, or imported with purchase activity). The last purchase's instant is `activity.purchase`.
+   */
+  purchaseCount: number | null;
+  /**
+   * Categories of the lines the member bought, sorted (`firstInCategory` conditions); null:
+   * unknown (as `purchaseCount`), or more than CATEGORIES_KEPT of them.
+   */
+  categoriesBought: readonly string[] | null;
 }
+
+/** At most this many categories are kept per member; past it the set becomes unknown (null). */
+export const CATEGORIES_KEPT = 200;
 
 export type { DeepReadonly } from "../shared/frozen.js";
 
@@ -215,6 +247,8 @@ export function emptyState(memberId: string): MemberState {
     lastAt: 0,
     lapsed: dict(),
     lastSeq: 0,
+    purchaseCount: 0,
+    categoriesBought: [],
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { anniversaryDay, dateKey } from "../shared/calendar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
-import { localParts, type LocalParts } from "../shared/time.js";
+import { localDateKey, localParts, type LocalParts } from "../shared/time.js";
 import type { Scalar } from "../shared/scalar.js";
 import { WEEKDAY_NAMES, type Condition, type LineFilter } from "./conditions.js";
 import type { AccrualContext, LinePredicate, Predicate, Program } from "./compiled.js";
@@ -31,6 +31,18 @@ function fieldReader(field: string): (ctx: AccrualContext) => Scalar | Decimal |
   if (field === "lines.count") return (ctx) => new Decimal(ctx.lines?.length ?? 0);
   if (field === "member.tier") return (ctx) => ctx.member?.tier ?? undefined;
   if (field === "lines.quantity") return (ctx) => new Decimal((ctx.lines ?? []).reduce((q, l) => q + l.quantity, 0));
+  if (field === "member.purchases")
+    return (ctx) => (ctx.member?.purchases == null ? undefined : new Decimal(ctx.member.purchases));
+  if (field === "member.daysSinceLastPurchase")
+    return (ctx) => {
+      const last = ctx.member?.lastPurchaseAt;
+      return last == null ? undefined : new Decimal(Math.max(0, localDaysBetween(ctx, last)));
+    };
+  if (field === "member.daysSinceJoining")
+    return (ctx) => {
+      const joined = ctx.member?.joinedAt;
+      return joined === undefined ? undefined : new Decimal(Math.max(0, localDaysBetween(ctx, joined)));
+    };
   if (field.startsWith("member.attributes.")) {
     const name = field.slice("member.attributes.".length);
     return (ctx) =>
@@ -38,6 +50,16 @@ function fieldReader(field: string): (ctx: AccrualContext) => Scalar | Decimal |
   }
   const name = field.slice("attributes.".length);
   return (ctx) => (Object.hasOwn(ctx.attributes, name) ? ctx.attributes[name] : undefined);
+}
+
+/**
+ * Local calendar days from `from` to the command's instant, in the program's zone: a purchase at
+ * 23:59 and one at 00:01 the next morning are a day apart. Negative when `from` is later.
+ */
+function localDaysBetween(ctx: AccrualContext, from: number): number {
+  const p = ctx.local();
+  const start = ctx.localDate(from);
+  return Math.round((Date.UTC(p.year, p.month - 1, p.day) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
 }
 
 function asDecimal(v: Scalar | Decimal | undefined): Decimal | null {
@@ -159,6 +181,16 @@ export function compileCondition(condition: Condition): Predicate {
       return held !== undefined && wanted.some((s) => held.includes(s));
     };
   }
+  if ("firstInCategory" in condition) {
+    const wanted = condition.firstInCategory;
+    return (ctx) => {
+      const held = ctx.member?.categoriesBought;
+      if (held === undefined || held === null) return false;
+      return (ctx.lines ?? []).some(
+        (l) => l.category !== undefined && wanted.includes(l.category) && !held.includes(l.category),
+      );
+    };
+  }
   const match = compileLineFilter(condition.lines);
   const minQuantity = condition.minQuantity ?? 1;
   const minAmount = condition.minAmount === undefined ? null : new Decimal(condition.minAmount);
@@ -177,7 +209,7 @@ export function compileCondition(condition: Condition): Predicate {
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** Builds the context for a command; local time is computed at most once, on first use. */
-export function accrualContext(program: Program, fields: Omit<AccrualContext, "local">): AccrualContext {
+export function accrualContext(program: Program, fields: Omit<AccrualContext, "local" | "localDate">): AccrualContext {
   let local: LocalParts | undefined;
   // Properties written out rather than spread: this runs once per evaluated command, and a spread
   // here halves accrual throughput (measured by npm run bench).
@@ -189,5 +221,6 @@ export function accrualContext(program: Program, fields: Omit<AccrualContext, "l
     occurredAt: fields.occurredAt,
     member: fields.member,
     local: () => (local ??= localParts(fields.occurredAt, program.timeZone)),
+    localDate: (ms) => localDateKey(ms, program.timeZone),
   };
 }

@@ -43,9 +43,19 @@ export interface AccrualContext {
     readonly tier?: string | null;
     /** The segments the member is in when the command happens (explicit and derived, sorted). */
     readonly segments?: readonly string[];
+    /** When the member joined (epoch ms). */
+    readonly joinedAt?: number;
+    /** Purchases recorded before this command; null: unknown (MemberState `purchaseCount`). */
+    readonly purchases?: number | null;
+    /** The latest purchase recorded before this command (epoch ms); null: none. */
+    readonly lastPurchaseAt?: number | null;
+    /** Categories the member bought before this command; null: unknown. */
+    readonly categoriesBought?: readonly string[] | null;
   } | null;
   /** Computed on first use: most rules never look at the clock. */
   local(): LocalParts;
+  /** The local date (YYYY-MM-DD, the program's zone) of an instant: what history conditions count days by. */
+  localDate(ms: number): string;
 }
 
 export type Predicate = (ctx: AccrualContext) => boolean;

@@ -36,6 +36,13 @@ export type ComparisonOp = "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "n
  *   (also readable as the field `member.tier`).
  * - `{ segments: ["students", "vip"] }`: the member is in one of these segments of the program
  *   (explicit, or derived from the profile: program `segments`, docs/members.md).
+ * - The member's own history, from bounded counters in their state (never the purchase history):
+ *   the fields `member.purchases` (purchases recorded before this command: 0 on the first
+ *   purchase, 4 on the 5th), `member.daysSinceLastPurchase` (local calendar days since the latest
+ *   earlier purchase; absent when there is none) and `member.daysSinceJoining`; and
+ *   `{ firstInCategory: ["B"] }`: the purchase has a line of one of these categories and the
+ *   member never bought one before. A counter the member's state does not know (purchases
+ *   recorded before it existed) makes its condition false.
  */
 export type Condition =
   | { readonly all: readonly Condition[] }
@@ -48,10 +55,11 @@ export type Condition =
   | { readonly birthday: "day" | "month" }
   | { readonly tier: readonly string[] }
   | { readonly segments: readonly string[] }
-  | { readonly lines: LineFilter; readonly minQuantity?: number; readonly minAmount?: string };
+  | { readonly lines: LineFilter; readonly minQuantity?: number; readonly minAmount?: string }
+  | { readonly firstInCategory: readonly string[] };
 
 const FIELD =
-  /^(amount|lines\.count|lines\.quantity|member\.tier|attributes\.[A-Za-z0-9_.-]+|member\.attributes\.[A-Za-z0-9_.-]+)$/;
+  /^(amount|lines\.count|lines\.quantity|member\.tier|member\.purchases|member\.daysSinceLastPurchase|member\.daysSinceJoining|attributes\.[A-Za-z0-9_.-]+|member\.attributes\.[A-Za-z0-9_.-]+)$/;
 const OPS: readonly ComparisonOp[] = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "exists"];
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_DEPTH = 32;
@@ -105,7 +113,7 @@ export function validateCondition(condition: unknown, path: Path, out: FieldIssu
       out.push({
         path: [...path, "field"],
         message: f.expectedType(
-          "amount, lines.count, lines.quantity, member.tier, attributes.<name> or member.attributes.<name>",
+          "amount, lines.count, lines.quantity, member.tier, member.purchases, member.daysSinceLastPurchase, member.daysSinceJoining, attributes.<name> or member.attributes.<name>",
         ),
       });
     }
@@ -172,6 +180,9 @@ export function validateCondition(condition: unknown, path: Path, out: FieldIssu
   } else if (has("segments")) {
     onlyKeys(condition, ["segments"], path, out);
     stringList(condition.segments, [...path, "segments"], out);
+  } else if (has("firstInCategory")) {
+    onlyKeys(condition, ["firstInCategory"], path, out);
+    stringList(condition.firstInCategory, [...path, "firstInCategory"], out);
   } else if (has("lines")) {
     onlyKeys(condition, ["lines", "minQuantity", "minAmount"], path, out);
     validateLineFilter(condition.lines, [...path, "lines"], out);
@@ -189,7 +200,7 @@ export function validateCondition(condition: unknown, path: Path, out: FieldIssu
     out.push({
       path,
       message: f.expectedType(
-        "a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier, segments or lines",
+        "a condition: all, any, not, field, dayOfWeek, dateRange, timeOfDay, birthday, tier, segments, lines or firstInCategory",
       ),
     });
   }

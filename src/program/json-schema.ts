@@ -39,7 +39,7 @@ const localDate: Json = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" };
 const time: Json = { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" };
 const decimal: Json = { type: "string", pattern: "^-?(0|[1-9]\\d*)(\\.\\d+)?$" };
 const FIELD =
-  "^(amount|lines\\.count|lines\\.quantity|member\\.tier|attributes\\.[A-Za-z0-9_.-]+|member\\.attributes\\.[A-Za-z0-9_.-]+)$";
+  "^(amount|lines\\.count|lines\\.quantity|member\\.tier|member\\.purchases|member\\.daysSinceLastPurchase|member\\.daysSinceJoining|attributes\\.[A-Za-z0-9_.-]+|member\\.attributes\\.[A-Za-z0-9_.-]+)$";
 
 /** validateLineFilter, as JSON Schema. */
 const lineFilter: Json = {
@@ -87,7 +87,7 @@ const comparison: Json = {
 /** validateCondition, as JSON Schema (the nesting depth limit is compileProgram's alone). */
 const condition: Json = {
   description:
-    "A condition: all, any, not, { field, op, value }, dayOfWeek, dateRange, timeOfDay, birthday, tier, segments or lines.",
+    "A condition: all, any, not, { field, op, value }, dayOfWeek, dateRange, timeOfDay, birthday, tier, segments, lines or firstInCategory.",
   oneOf: [
     strictObject({ all: { type: "array", minItems: 1, items: ref("Condition") } }),
     strictObject({ any: { type: "array", minItems: 1, items: ref("Condition") } }),
@@ -101,6 +101,7 @@ const condition: Json = {
     strictObject({ birthday: { enum: ["day", "month"] } }),
     strictObject({ tier: nonEmptyStrings }),
     strictObject({ segments: nonEmptyStrings }),
+    strictObject({ firstInCategory: nonEmptyStrings }),
     strictObject(
       {
         lines: ref("LineFilter"),

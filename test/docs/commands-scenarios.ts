@@ -156,6 +156,15 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
       t.advance(31 * DAY);
       return engine.refund({ key: "k", memberId: "ann", purchaseId: "p1", amount: "1", currency: "GBP" });
     },
+    LINE_NOT_IN_PURCHASE: async () =>
+      (await world()).engine.refund({
+        key: "k",
+        memberId: "ann",
+        purchaseId: "p1",
+        amount: "1",
+        currency: "GBP",
+        lines: [{ sku: "nope", quantity: 1 }],
+      }),
     CURRENCY_MISMATCH: async () =>
       (await world()).engine.refund({ key: "k", memberId: "ann", purchaseId: "p1", amount: "1", currency: "EUR" }),
   },

@@ -156,6 +156,10 @@ export const importMember: EntryKindSpec<ImportEntry> = {
     state.caps = mapDict(entry.caps, (byWallet) => mapDict(byWallet, counters));
     state.limits = mapDict(entry.limits, counters);
     state.activity = mapDict(entry.activity, (t) => Date.parse(t));
+    // The other system's purchases are not counted: a member who bought there has unknown counters.
+    const purchased = Object.hasOwn(state.activity, "purchase");
+    state.purchaseCount = purchased ? null : 0;
+    state.categoriesBought = purchased ? null : [];
     state.lapsed = mapDict(entry.lapsed, (t) => Date.parse(t));
     state.referredBy = entry.referredBy;
     // The opening state is as of `asOf`: period ends after it (conversions) are still to run.
