@@ -4,45 +4,32 @@
  */
 import { describe, expect, it } from "vitest";
 import { memberViolations, storeFingerprint } from "../invariants.js";
-import { type ConformanceContext, P, engineOn, expectCode } from "./context.js";
+import { type ConformanceContext, P, countFaultPoints, engineOn, expectCode, storeFailingAt } from "./context.js";
 
 export function atomicityUnderFaults(context: ConformanceContext): void {
-  const { make, close } = context;
+  const { close } = context;
   describe("atomicity under injected faults", () => {
     it("leaves nothing written when a commit fails at any step, and the retry succeeds", async () => {
       // Count the fault points of one commit, then fail at each in turn.
-      let points = 0;
-      const probe = await make(() => {
-        points++;
+      const points = await countFaultPoints(context, async (probe, arm) => {
+        const { engine } = engineOn(probe);
+        await engine.enroll({ key: "enroll", memberId: "m1" });
+        arm(true);
+        await engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" });
       });
-      const { engine: probeEngine } = engineOn(probe);
-      await probeEngine.enroll({ key: "enroll", memberId: "m1" });
-      points = 0;
-      await probeEngine.recordPurchase({
-        key: "p1",
-        memberId: "m1",
-        purchaseId: "o1",
-        amount: "10.00",
-        currency: "GBP",
-      });
-      await close(probe);
       expect(points).toBeGreaterThan(0);
 
       for (let failAt = 1; failAt <= points; failAt++) {
-        let armed = false,
-          seen = 0;
-        const store = await make(() => {
-          if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`);
-        });
+        const { store, arm } = await storeFailingAt(context, failAt);
         const { engine, t } = engineOn(store);
         await engine.enroll({ key: "enroll", memberId: "m1" });
         const before = await storeFingerprint(store, P, ["m1"], ["p1"]);
-        armed = true;
+        arm(true);
         await expectCode(
           engine.recordPurchase({ key: "p1", memberId: "m1", purchaseId: "o1", amount: "10.00", currency: "GBP" }),
           "STORE_FAILURE",
         );
-        armed = false;
+        arm(false);
         expect(await storeFingerprint(store, P, ["m1"], ["p1"])).toBe(before);
         const retry = await engine.recordPurchase({
           key: "p1",

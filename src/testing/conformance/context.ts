@@ -96,3 +96,37 @@ export async function expectCode(promise: Promise<unknown>, code: string): Promi
   expect((error as LoyaltyError).code).toBe(code);
   return error as LoyaltyError;
 }
+
+/** Turns a store's fault counting (or failing) on while a test's commands under scrutiny run. */
+export type Arm = (on: boolean) => void;
+
+/**
+ * The fault points a store passes while `run` has it armed: the steps of the commits it makes,
+ * each of which the atomicity tests then fail in turn (`storeFailingAt`).
+ */
+export async function countFaultPoints(
+  { make, close }: ConformanceContext,
+  run: (store: LoyaltyStore, arm: Arm) => Promise<void>,
+): Promise<number> {
+  let armed = false,
+    points = 0;
+  const probe = await make(() => {
+    if (armed) points++;
+  });
+  await run(probe, (on) => (armed = on));
+  await close(probe);
+  return points;
+}
+
+/** A fresh store whose `failAt`-th fault point after `arm(true)` throws. */
+export async function storeFailingAt(
+  { make }: ConformanceContext,
+  failAt: number,
+): Promise<{ store: LoyaltyStore; arm: Arm }> {
+  let armed = false,
+    seen = 0;
+  const store = await make(() => {
+    if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`);
+  });
+  return { store, arm: (on) => (armed = on) };
+}

@@ -11,7 +11,7 @@ import { compileProgram } from "../../program/compile.js";
 import type { LoyaltyStore } from "../../store/port.js";
 import { plainProgram, testClock } from "../fixtures.js";
 import { memberViolations, readAllEntries } from "../invariants.js";
-import { type ConformanceContext, DAY, engineOn } from "./context.js";
+import { type ConformanceContext, DAY, countFaultPoints, engineOn, storeFailingAt } from "./context.js";
 
 /** The plain program with a 14-day return window: purchase points are pending for 14 days. */
 const pendingProgram = compileProgram({ ...plainProgram, id: "conformance-pending", pending: { days: 14 } });
@@ -64,30 +64,22 @@ export function pendingRelease(context: ConformanceContext): void {
     });
 
     it("a release sweep failing at any step writes nothing, and the rerun writes it once", async () => {
-      let points = 0;
-      const probe = await make(() => {
-        points++;
+      const points = await countFaultPoints(context, async (probe, arm) => {
+        const p = on(probe);
+        await p.engine.enroll({ key: "e", memberId: "m1" });
+        p.t.set(await buy(p.engine, "m1", "p1"));
+        arm(true);
+        await p.engine.expire();
       });
-      const p = on(probe);
-      await p.engine.enroll({ key: "e", memberId: "m1" });
-      const at = await buy(p.engine, "m1", "p1");
-      p.t.set(at);
-      points = 0;
-      await p.engine.expire();
-      await close(probe);
       expect(points).toBeGreaterThan(0);
       for (let failAt = 1; failAt <= points; failAt++) {
-        let armed = false,
-          seen = 0;
-        const store = await make(() => {
-          if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`);
-        });
+        const { store, arm } = await storeFailingAt(context, failAt);
         const { engine, t } = on(store);
         await engine.enroll({ key: "e", memberId: "m1" });
         t.set(await buy(engine, "m1", "p1"));
-        armed = true;
+        arm(true);
         await engine.expire().catch(() => undefined); // a store failure stops the sweep
-        armed = false;
+        arm(false);
         const before = await releases(store, "m1");
         expect(before).toEqual([]);
         await engine.expire();

@@ -7,7 +7,15 @@ import type { LoyaltyEngine } from "../../engine/engine.js";
 import type { LoyaltyError } from "../../errors/loyalty-error.js";
 import { Decimal } from "../../shared/decimal.js";
 import { memberViolations, readAllEntries, storeFingerprint } from "../invariants.js";
-import { type ConformanceContext, DAY, engineOn, expectCode, rewardsProgram } from "./context.js";
+import {
+  type ConformanceContext,
+  DAY,
+  countFaultPoints,
+  engineOn,
+  expectCode,
+  rewardsProgram,
+  storeFailingAt,
+} from "./context.js";
 
 export function rewardsRaces(context: ConformanceContext): void {
   const { make, close, concurrency: n } = context;
@@ -167,28 +175,21 @@ export function rewardsRaces(context: ConformanceContext): void {
         },
       ];
       for (const command of commands) {
-        let points = 0;
-        const probe = await make(() => {
-          points++;
+        const points = await countFaultPoints(context, async (probe, arm) => {
+          const { engine: p } = engineOn(probe, undefined, 10, rewardsProgram);
+          await members(p, 2, "30");
+          arm(true);
+          await command.run(p);
         });
-        const { engine: p } = engineOn(probe, undefined, 10, rewardsProgram);
-        await members(p, 2, "30");
-        points = 0;
-        await command.run(p);
-        await close(probe);
         expect(points).toBeGreaterThan(0);
         for (let failAt = 1; failAt <= points; failAt++) {
-          let armed = false,
-            seen = 0;
-          const store = await make(() => {
-            if (armed && ++seen === failAt) throw new Error(`injected fault ${failAt}`);
-          });
+          const { store, arm } = await storeFailingAt(context, failAt);
           const { engine, t } = engineOn(store, undefined, 10, rewardsProgram);
           await members(engine, 2, "30");
           const before = await storeFingerprint(store, W, ["m0", "m1"], command.keys, ["tshirt"]);
-          armed = true;
+          arm(true);
           await expectCode(command.run(engine), "STORE_FAILURE");
-          armed = false;
+          arm(false);
           expect(await storeFingerprint(store, W, ["m0", "m1"], command.keys, ["tshirt"])).toBe(before);
           await command.run(engine);
           for (const m of ["m0", "m1"]) expect(await memberViolations(store, W, m, t.now())).toEqual([]);
