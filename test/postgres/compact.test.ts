@@ -23,7 +23,8 @@ import { LedgerWriter } from "../../src/ledger/writer.js";
 import { entryFromRow, eventFromRow, storedEntry, storedEvent } from "../../src/postgres/compact.js";
 import { migrations } from "../../src/postgres/migrations.js";
 import { createPostgresStore, migrate, pglite, type SqlClient } from "../../src/postgres/index.js";
-import { operationArb, readAllEntries, runOperations, testClock } from "../../src/testing/index.js";
+import { operationArb, readAllEntries, runOperations } from "../../src/testing/index.js";
+import { testEngine } from "../support/engine.js";
 import { exampleTarget } from "../support/example-scripts.js";
 
 type Json = Record<string, unknown>;
@@ -54,12 +55,8 @@ async function allEvents(store: LoyaltyStore): Promise<OutboxEvent[]> {
 
 /** A member's life from a random script on `store`, then an expiring-soon notice run. */
 async function life(store: LoyaltyStore, seed: number, steps: number) {
-  const t = testClock("2026-01-01T00:00:00Z");
-  const engine = createLoyaltyEngine({
-    program: exampleProgram,
+  const { engine, t } = testEngine(exampleProgram, "2026-01-01T00:00:00Z", {
     store,
-    clock: t.clock,
-    ids: t.ids,
     codes: ({ redemptionId, index }) => `${redemptionId}/${index}`,
   });
   await engine.enroll({ key: "enroll-m", memberId: "m" });
