@@ -9,28 +9,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileProgram, isLoyaltyError } from "../../src/index.js";
+import { line, mult, perUnit, rate, rule } from "../support/awards.js";
 import { testEngine } from "../support/engine.js";
 import { earningProgram } from "../support/programs.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 type Json = any;
-
-const rate = (points: string, per: string, more: Json = {}) => ({
-  kind: "rate",
-  points,
-  per,
-  wallet: "points",
-  ...more,
-});
-const perUnit = (points: string, more: Json = {}) => ({ kind: "perUnit", points, wallet: "points", ...more });
-const mult = (factor: string, more: Json = {}) => ({ kind: "multiplier", factor, wallet: "points", ...more });
-const rule = (id: string, awards: Json[], more: Json = {}) => ({ id, on: "purchase", awards, ...more });
-const line = (sku: string, quantity: number, amount: string, category?: string) => ({
-  sku,
-  quantity,
-  amount,
-  ...(category === undefined ? {} : { category }),
-});
 
 /** The points a purchase earns (a guest preview), total and per rule. */
 async function earned(rules: Json[], purchase: Json) {

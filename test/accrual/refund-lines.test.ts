@@ -9,27 +9,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal, type ProgramDefinition } from "../../src/index.js";
+import { line, rate, rule } from "../support/awards.js";
 import { testEngine } from "../support/engine.js";
 import { expectError } from "../support/errors.js";
 import { earningProgram } from "../support/programs.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 type Json = any;
-
-const rule = (id: string, awards: Json[], more: Json = {}) => ({ id, on: "purchase", awards, ...more });
-const rate = (points: string, per: string, more: Json = {}) => ({
-  kind: "rate",
-  points,
-  per,
-  wallet: "points",
-  ...more,
-});
-const line = (sku: string, quantity: number, amount: string, category?: string) => ({
-  sku,
-  quantity,
-  amount,
-  ...(category === undefined ? {} : { category }),
-});
 
 /** The program: 1 point per £1 on everything, 2 more per £1 on category B. */
 const categoryBonus = () =>
