@@ -10,7 +10,6 @@ import { eventsOf } from "../events/derive.js";
 import { messages } from "../errors/messages.js";
 import type { CommandType, Entry } from "../ledger/entries.js";
 import {
-  byId,
   purchaseSnapshot,
   redemptionSnapshot,
   toSnapshot,
@@ -21,6 +20,7 @@ import type { MemberView } from "../ledger/state.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { canonicalJson, sha256Hex, sha256HexSync } from "../shared/canonical.js";
 import { Decimal } from "../shared/decimal.js";
+import { idKeyed } from "../shared/id-keyed.js";
 import { iso } from "../shared/time.js";
 import { backoff } from "./backoff.js";
 import {
@@ -126,8 +126,8 @@ export interface MemberToWrite {
  */
 function changedRecords(state: MemberView, read: ReadRecords | null): MemberRecords | undefined {
   const changed = <T>(now: T, before: T | undefined) => read === null || read.all || before !== now;
-  const purchases = byId<PurchaseSnapshot>();
-  const redemptions = byId<RedemptionSnapshot>();
+  const purchases = idKeyed<PurchaseSnapshot>();
+  const redemptions = idKeyed<RedemptionSnapshot>();
   let any = false;
   for (const [id, p] of Object.entries(state.purchases)) {
     if (!changed(p, read?.purchases.get(id))) continue;

@@ -7,6 +7,7 @@
 import type { Scalar } from "../shared/scalar.js";
 import { Decimal, ZERO } from "../shared/decimal.js";
 import { frozen } from "../shared/frozen.js";
+import { idKeyed } from "../shared/id-keyed.js";
 import type { Period } from "../shared/periods.js";
 import {
   dict,
@@ -117,15 +118,6 @@ export interface MemberSnapshot {
 }
 
 const str = (d: Decimal) => d.toString();
-
-/**
- * An object keyed by ids that members do not share (purchase and redemption ids), for the JSON
- * form: prototype-less, which V8 keeps as a hash table. An ordinary object gets a hidden class per
- * distinct set of keys, so one keyed by ids makes a new class (and a frozen twin) per member and
- * per command: measured on the CDNOW replay, hundreds of thousands of classes, a third of the heap.
- * Keys of a few fixed names (wallets, periods) stay in ordinary objects (`mapJson`).
- */
-export const byId = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /**
  * `mapDict` for the JSON form: an ordinary object rather than a prototype-less one. A snapshot is
@@ -249,8 +241,8 @@ export const isLegacySnapshot = (snapshot: MemberSnapshot): boolean => snapshot.
 
 export function toSnapshot(state: MemberView): MemberSnapshot {
   // Keyed by purchase ids, which no two members share: a prototype-less object (a hash table in
-  // V8), since an ordinary one would make a hidden class per member (see `byId`).
-  const purchases = byId<PurchaseSnapshot>();
+  // V8), since an ordinary one would make a hidden class per member (see shared/id-keyed.ts).
+  const purchases = idKeyed<PurchaseSnapshot>();
   for (const id of openPurchaseIds(state)) {
     const p = state.purchases[id];
     if (p !== undefined) purchases[id] = purchaseSnapshot(p);

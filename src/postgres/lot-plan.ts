@@ -6,6 +6,7 @@
  */
 import type { LotSnapshot, PurchaseSnapshot } from "../ledger/snapshot.js";
 import { frozen } from "../shared/frozen.js";
+import { idKeyed } from "../shared/id-keyed.js";
 import type { MemberWrite } from "../store/port.js";
 import type { MemberLayout } from "./layout.js";
 
@@ -62,7 +63,7 @@ export function planLots(w: MemberWrite, known: MemberLayout | undefined, split:
   const remove = full ? [] : [...touched].filter((id) => !next.has(id));
   // Records of open purchases that the rows may not hold as they are here: the write's own
   // records cover most; the rest are a backstop for a caller that changed one without saying so.
-  const purchases: Record<string, PurchaseSnapshot> = {};
+  const purchases = idKeyed<PurchaseSnapshot>();
   for (const [id, record] of Object.entries(w.snapshot.purchases))
     if (split && w.records?.purchases[id] === undefined && !(inRows && sameRecord(known.purchases[id], record)))
       purchases[id] = record;
@@ -75,8 +76,9 @@ export function planLots(w: MemberWrite, known: MemberLayout | undefined, split:
       version,
       lotsInRows: split,
       ords: next,
-      lots: split ? lots.map(kept) : [],
-      purchases: split ? Object.fromEntries(Object.entries(w.snapshot.purchases).map(([id, p]) => [id, kept(p)])) : {},
+      // What to remember: `frozen` keeps a frozen value as it is (nobody can change it) and copies the rest.
+      lots: split ? lots.map((l) => frozen(l)) : [],
+      purchases: split ? frozen(w.snapshot.purchases) : {},
     }),
   };
 }
@@ -84,9 +86,6 @@ export function planLots(w: MemberWrite, known: MemberLayout | undefined, split:
 /** The record as read, or one equal to it (what the engine hands back unchanged is the same object). */
 const sameRecord = (read: PurchaseSnapshot | undefined, now: PurchaseSnapshot) =>
   read === now || (read !== undefined && JSON.stringify(read) === JSON.stringify(now));
-
-/** A value to remember: as it is when frozen (nobody can change it), else a frozen copy. */
-const kept = <T>(value: T): T => (Object.isFrozen(value) ? value : frozen(structuredClone(value)));
 
 /**
  * Ords for `lots` (in snapshot order) that keep every known lot's ord, or null when they cannot:

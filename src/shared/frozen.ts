@@ -30,7 +30,7 @@ export function frozen<T>(value: T): T {
     for (const key of Object.keys(source)) frozen(source[key]);
     return value;
   }
-  // Prototype-less objects (keyed by ids: see ledger/snapshot.ts `byId`) stay so.
+  // Prototype-less objects (keyed by ids: shared/id-keyed.ts) stay so.
   const out = (proto === null ? Object.create(null) : {}) as Record<string, unknown>;
   for (const key in source) {
     const part = frozen(source[key]);
