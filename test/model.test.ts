@@ -1,6 +1,6 @@
 /**
- * Model-based test (fc.commands): thousands of random command sequences (purchases, partial
- * refunds, receipt-less returns, spends, adjustments, early releases of pending points, retries with the same key, reused keys with
+ * Model-based test (fc.commands): thousands of random command sequences (purchases with or without
+ * lines, partial refunds in proportion or by returned line, receipt-less returns, spends, adjustments, early releases of pending points, retries with the same key, reused keys with
  * another payload, time moving past pending and expiry dates) run against the engine on the
  * in-memory store and against the reference model; after every command the balances must agree
  * and every ledger invariant must hold. Each negative-balance policy gets its own run.
@@ -16,7 +16,7 @@ import {
 } from "../src/index.js";
 import { memberViolations, storeFingerprint } from "../src/testing/index.js";
 import type { MemoryStore } from "../src/store/memory.js";
-import { ReferenceModel, modelProgram } from "./model/reference.js";
+import { ReferenceModel, modelProgram, type MLine } from "./model/reference.js";
 
 const DAY = 86_400_000;
 const MEMBER = "m";
@@ -82,15 +82,28 @@ async function verify(m: ReferenceModel, r: Real) {
 type Cmd = fc.AsyncCommand<ReferenceModel, Real>;
 
 class Purchase implements Cmd {
-  constructor(readonly p: number) {}
+  constructor(
+    readonly p: number,
+    readonly lines: readonly MLine[] | null,
+  ) {}
   check() {
     return true;
   }
   async run(m: ReferenceModel, r: Real) {
     const key = freshKey(),
       id = `o${key}`;
-    const input = { key, memberId: MEMBER, purchaseId: id, amount: pennies(this.p), currency: "GBP" };
-    m.purchase(id, this.p);
+    // The lines share the money evenly (the engine does not ask that they add up to the amount).
+    const share = (n: number) => pennies(Math.floor(this.p / n));
+    const lines = this.lines?.map((l, _, all) => ({ ...l, amount: share(all.length) }));
+    const input = {
+      key,
+      memberId: MEMBER,
+      purchaseId: id,
+      amount: pennies(this.p),
+      currency: "GBP",
+      ...(lines ? { lines } : {}),
+    };
+    m.purchase(id, this.p, this.lines);
     await both(
       m,
       r,
@@ -101,7 +114,8 @@ class Purchase implements Cmd {
     );
   }
   toString() {
-    return `purchase(${pennies(this.p)})`;
+    const lines = this.lines?.map((l) => `${l.quantity}×${l.sku}`).join(" ");
+    return `purchase(${pennies(this.p)}${lines ? `, ${lines}` : ""})`;
   }
 }
 
@@ -129,6 +143,42 @@ class Refund implements Cmd {
   }
   toString() {
     return `refund(#${this.index}, ${pennies(this.p)})`;
+  }
+}
+
+/**
+ * A refund naming the returned units of one SKU: a SKU of the purchase (or, one time in seven, one
+ * it never had), possibly more units than are left.
+ */
+class LineRefund implements Cmd {
+  constructor(
+    readonly index: number,
+    readonly pick: number,
+    readonly units: number,
+    readonly p: number,
+  ) {}
+  check(m: Readonly<ReferenceModel>) {
+    return m.purchases.length > 0;
+  }
+  async run(m: ReferenceModel, r: Real) {
+    const purchase = m.findPurchase(this.index)!;
+    const skus = purchase.lines?.map((l) => l.sku) ?? ["s1"];
+    const sku = this.pick % 7 === 6 ? "never-sold" : skus[this.pick % skus.length]!;
+    const key = freshKey();
+    const lines = [{ sku, quantity: this.units }];
+    const input = { key, memberId: MEMBER, purchaseId: purchase.id, amount: pennies(this.p), currency: "GBP", lines };
+    const expected = m.refund(purchase, this.p, { sku, units: this.units });
+    await both(
+      m,
+      r,
+      key,
+      expected,
+      () => r.engine.refund(input),
+      () => r.engine.refund({ ...input, lines: [{ sku, quantity: this.units + 1 }] }),
+    );
+  }
+  toString() {
+    return `lineRefund(#${this.index}, ${this.units}×${this.pick}, ${pennies(this.p)})`;
   }
 }
 
@@ -280,10 +330,21 @@ class Advance implements Cmd {
   }
 }
 
+/** One to three lines of distinct SKUs, one to three units each. */
+const linesArb = fc.uniqueArray(
+  fc.record({ sku: fc.constantFrom("s1", "s2", "s3"), quantity: fc.integer({ min: 1, max: 3 }) }),
+  { minLength: 1, maxLength: 3, selector: (l) => l.sku },
+);
+
 const commands = fc.commands<ReferenceModel, Real, false>(
   [
-    fc.integer({ min: 1, max: 30_000 }).map((p) => new Purchase(p)),
+    fc
+      .tuple(fc.integer({ min: 1, max: 30_000 }), fc.option(linesArb, { nil: null }))
+      .map(([p, lines]) => new Purchase(p, lines)),
     fc.tuple(fc.nat(), fc.integer({ min: 1, max: 15_000 })).map(([i, p]) => new Refund(i, p)),
+    fc
+      .tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 15_000 }))
+      .map(([i, pick, units, p]) => new LineRefund(i, pick, units, p)),
     fc.integer({ min: 1, max: 10_000 }).map((p) => new ReturnWithoutReceipt(p)),
     fc.integer({ min: 1, max: 300 }).map((p) => new Spend(p)),
     fc

@@ -40,9 +40,20 @@ interface MLot {
   readonly purchase: MPurchase | null;
 }
 
+/** A line of a purchase: units of one SKU (the model program's only rule is not tied to lines). */
+export interface MLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
 interface MPurchase {
   readonly id: string;
   readonly pennies: number;
+  /** Null: recorded without lines, so a refund cannot name any. */
+  readonly lines: readonly MLine[] | null;
+  /** Units returned so far per SKU, and the money of the refunds that named lines. */
+  readonly returned: Map<string, number>;
+  lineRefunded: number;
   refunded: number;
   readonly earned: number;
   settled: number;
@@ -138,13 +149,16 @@ export class ReferenceModel {
     return this.purchases[index % Math.max(1, this.purchases.length)];
   }
 
-  purchase(id: string, pennies: number) {
+  purchase(id: string, pennies: number, lines: readonly MLine[] | null = null) {
     this.expireDue();
     const points = Math.floor(pennies / 100);
     this.earned += points;
     const purchase: MPurchase = {
       id,
       pennies,
+      lines,
+      returned: new Map(),
+      lineRefunded: 0,
       refunded: 0,
       earned: points,
       settled: 0,
@@ -184,18 +198,42 @@ export class ReferenceModel {
     return null;
   }
 
-  refund(purchase: MPurchase, pennies: number): string | null {
+  /**
+   * A refund of `pennies`, naming the returned units of one SKU or none (in proportion to the
+   * money). The points it settles are cumulative (accrual/refund-lines.ts): with no points tied to
+   * lines, the money refunded by line settles floor(E * L / A), and money refunded without lines
+   * settles the rest in proportion to the money left; all the money back settles everything.
+   */
+  refund(purchase: MPurchase, pennies: number, line: { sku: string; units: number } | null = null): string | null {
     if (pennies > purchase.pennies - purchase.refunded) return "REFUND_EXCEEDS_PURCHASE";
+    if (line !== null) {
+      const bought = purchase.lines?.filter((l) => l.sku === line.sku).reduce((n, l) => n + l.quantity, 0) ?? 0;
+      if (bought === 0) return "LINE_NOT_IN_PURCHASE";
+      if (line.units > bought - (purchase.returned.get(line.sku) ?? 0)) return "REFUND_EXCEEDS_PURCHASE";
+      purchase.returned.set(line.sku, (purchase.returned.get(line.sku) ?? 0) + line.units);
+      purchase.lineRefunded += pennies;
+    }
     this.expireDue();
     purchase.refunded += pennies;
-    const target = Math.floor((purchase.earned * purchase.refunded) / purchase.pennies);
-    const wanted = target - purchase.settled;
-    purchase.settled = target;
+    const target = ReferenceModel.settledTarget(purchase);
+    const wanted = Math.max(0, target - purchase.settled);
+    purchase.settled += wanted;
     // Points of the purchase that expired unused are never taken back.
     const claim = Math.max(0, Math.min(wanted, purchase.earned - purchase.expired - purchase.reversed));
     if (wanted > 0)
       purchase.reversed += this.reverse(claim, purchase.lotSeq === null ? new Set() : new Set([purchase.lotSeq]), true);
     return null;
+  }
+
+  private static settledTarget(p: MPurchase): number {
+    const E = p.earned,
+      A = p.pennies,
+      L = p.lineRefunded;
+    if (p.refunded >= A) return E;
+    const byLines = Math.min(E, Math.floor((E * L) / A));
+    const withoutLines = p.refunded - L;
+    if (withoutLines <= 0) return byLines;
+    return Math.min(E, byLines + Math.floor(((E - byLines) * withoutLines) / (A - L)));
   }
 
   receiptless(pennies: number) {
