@@ -1,6 +1,6 @@
 /**
  * Model-based test (fc.commands): thousands of random command sequences (purchases with or without
- * lines, partial refunds in proportion or by returned line, receipt-less returns, spends, adjustments, early releases of pending points, retries with the same key, reused keys with
+ * lines, partial refunds in proportion or by returned line, receipt-less returns, spends, adjustments, early releases of pending points, profile changes and erasure, retries with the same key, reused keys with
  * another payload, time moving past pending and expiry dates) run against the engine on the
  * in-memory store and against the reference model; after every command the balances must agree
  * and every ledger invariant must hold. Each negative-balance policy gets its own run.
@@ -28,7 +28,13 @@ interface Real {
   programId: string;
   setNow: (t: number) => void;
   /** Successful commands, to retry or reuse keys of. */
-  log: { key: string; send: () => Promise<unknown>; other: () => Promise<unknown> }[];
+  log: { key: string; wrote: boolean; send: () => Promise<unknown>; other: () => Promise<unknown> }[];
+  /**
+   * Keys whose payload hash an erasure took: those of the commands before it that wrote entries
+   * (an erasure finds a member's keys through their entries; a command that wrote none, such as a
+   * releasePending with nothing pending, sent only ids and keeps its hash: docs/members.md).
+   */
+  erased: Set<string>;
 }
 
 const pennies = (p: number) => `${Math.floor(p / 100)}.${String(p % 100).padStart(2, "0")}`;
@@ -45,14 +51,19 @@ async function both(
   other: () => Promise<unknown>,
 ) {
   const before = expected === null ? null : await storeFingerprint(r.store, r.programId, [MEMBER], [key]);
+  let wrote = false;
   const outcome = await send().then(
-    () => null,
+    (result) => {
+      const entries = (result as { entries?: unknown[] }).entries;
+      wrote = entries === undefined || entries.length > 0;
+      return null;
+    },
     (e: unknown) => (isLoyaltyError(e) ? e.code : `THROWN ${String(e)}`),
   );
   expect(outcome).toBe(expected);
   if (expected === null) {
     m.done.set(key, "ok");
-    r.log.push({ key, send, other });
+    r.log.push({ key, wrote, send, other });
   } else {
     expect(await storeFingerprint(r.store, r.programId, [MEMBER], [key])).toBe(before);
   }
@@ -283,6 +294,17 @@ class Retry implements Cmd {
   async run(m: ReferenceModel, r: Real) {
     const previous = r.log[this.index % r.log.length]!;
     const before = await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key]);
+    if (r.erased.has(previous.key)) {
+      // An erasure took the payload hash: the payload can no longer be compared (docs/members.md).
+      const code = await previous.send().then(
+        () => "OK",
+        (e: unknown) => (isLoyaltyError(e) ? e.code : String(e)),
+      );
+      expect(code).toBe("IDEMPOTENCY_CONFLICT");
+      expect(await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key])).toBe(before);
+      await verify(m, r);
+      return;
+    }
     const result = (await previous.send()) as { replayed: boolean };
     expect(result.replayed).toBe(true);
     expect(await storeFingerprint(r.store, r.programId, [MEMBER], [previous.key])).toBe(before);
@@ -312,6 +334,59 @@ class ReuseKey implements Cmd {
   }
   toString() {
     return `reuse(#${this.index})`;
+  }
+}
+
+/** A profile change: the member's attributes and birthday; no balance moves. */
+class UpdateProfile implements Cmd {
+  constructor(readonly tier: string | null) {}
+  check() {
+    return true;
+  }
+  async run(m: ReferenceModel, r: Real) {
+    const key = freshKey();
+    const input = { key, memberId: MEMBER, attributes: { tier: this.tier }, birthday: "1990-02-28" };
+    m.dueWorkOnly();
+    await both(
+      m,
+      r,
+      key,
+      null,
+      () => r.engine.updateMember(input),
+      () => r.engine.updateMember({ ...input, birthday: null }),
+    );
+  }
+  toString() {
+    return `updateMember(${this.tier})`;
+  }
+}
+
+/**
+ * An erasure of the member's personal data: no balance moves, every invariant holds, later
+ * commands work as before, and earlier keys (but the erasure's own) no longer replay.
+ */
+class Erase implements Cmd {
+  check() {
+    return true;
+  }
+  async run(m: ReferenceModel, r: Real) {
+    const key = freshKey();
+    const earlier = r.log.filter((l) => l.wrote).map((l) => l.key);
+    m.dueWorkOnly();
+    await both(
+      m,
+      r,
+      key,
+      null,
+      () => r.engine.eraseMember({ key, memberId: MEMBER }),
+      () => r.engine.eraseMember({ key, memberId: `${MEMBER}-other` }),
+    );
+    for (const k of earlier) r.erased.add(k);
+    const summary = await r.engine.summary(MEMBER);
+    expect(summary.attributes).toEqual({});
+  }
+  toString() {
+    return "eraseMember";
   }
 }
 
@@ -352,6 +427,8 @@ const commands = fc.commands<ReferenceModel, Real, false>(
       .filter((p) => p !== 0)
       .map((p) => new Adjust(p)),
     fc.option(fc.nat(), { nil: null }).map((i) => new ReleasePending(i)),
+    fc.option(fc.constantFrom("gold", "blue"), { nil: null }).map((t) => new UpdateProfile(t)),
+    fc.constant(new Erase()),
     fc.nat().map((i) => new Retry(i)),
     fc.nat().map((i) => new ReuseKey(i)),
     // Steps around the 7-day pending period and the 60-day expiry, sometimes to the millisecond.
@@ -384,6 +461,7 @@ describe.each<NegativeBalancePolicy>(["only_pending", "within_balance", "allow_d
               now = t;
             },
             log: [],
+            erased: new Set(),
           };
           await fc.asyncModelRun(() => ({ model, real }), cmds);
         },

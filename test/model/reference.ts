@@ -265,6 +265,11 @@ export class ReferenceModel {
     return taken;
   }
 
+  /** A write that moves no points of its own (a profile change, an erasure): only its due work. */
+  dueWorkOnly() {
+    this.expireDue();
+  }
+
   /** Pending points made spendable now: one purchase's (its lot), or all of them (null). */
   releasePending(purchase: MPurchase | null) {
     this.expireDue();
