@@ -9,9 +9,9 @@ export type Statements = ReturnType<typeof statements>;
 /**
  * The statement that writes one member: $1 program, $2 member, $3 the member row's snapshot, $4
  * dueAt, $5 entries (a JSON array of {s: seq, k: kind, c: command key, e: the stored entry}:
- * compact.ts), $6 lot rows to upsert (each with its ord), $7 lot ids to delete (a text array: each
- * found through the primary key, where a JSON list made the planner read every lot row of the
- * member), $8 records to
+ * compact.ts), $6 lot rows to upsert (each with its ord), $7 lot ids to delete (a text array: an
+ * index condition on a member with many lots, where a JSON list beside $9's case in one OR was a
+ * filter over every lot row of the member), $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
  * row leaves lots and open purchases to rows (layout.ts), $11 outbox events (a JSON array of
  * [pos, event id, member id, stored event]; events.ts), $12 the member index (JSON, or null), $13 its tier and $14 its last
