@@ -26,7 +26,12 @@ const one = (type: EventType, payload: Readonly<Record<string, EventValue>>): re
   { type, payload },
 ];
 
-/** Every entry kind's events: none where the entry tells nothing outside the ledger (a merge of lots). */
+/**
+ * Every entry kind's events: none where the entry tells nothing outside the ledger (a merge of lots).
+ * The PostgreSQL store derives the events of most commits again when the feed is read
+ * (postgres/event-refs.ts): changing a mapping changes how commits already written read there, and
+ * changing how many events a kind gives makes them fail to read until the old mapping is kept for them.
+ */
 export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, { kind: K }>> } = {
   enroll: () => one("member.enrolled", {}),
   // Which parts changed, never their values nor the attributes' names (a name may itself say

@@ -216,7 +216,7 @@ async function prepareMember(
       member.entries.map((e) => ({ s: e.seq, k: e.kind, c: e.command.key, e: storedEntry(e, member.memberId) })),
     ),
     JSON.stringify(lots.upsert),
-    JSON.stringify(lots.remove),
+    lots.remove,
     JSON.stringify(records),
     lots.full,
     split,

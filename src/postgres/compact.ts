@@ -8,6 +8,12 @@
  * - An event row (`loyalty_events`) has `event_id` and `member_id`: its `event` leaves out `id` and
  *   `memberId`.
  *
+ * - Since migration 8, an `earn` entry's `lot` leaves out `wallet` and `earnedAt`, which are the
+ *   entry's `wallet` and `at` as accrual writes them, and `availableAt` when it is `at` too (no
+ *   pending period); a `purchase` entry leaves out `occurredAt` when it is `at` and follows `amount`. These instants were
+ *   a fifth of a purchase's entry JSON. A compact entry whose lot or purchase lacks those fields to
+ *   begin with is stored whole instead, so that an absent field always means "elided".
+ *
  * A read puts them back in the places they came from, so what a caller gets is the same object, key
  * order included, as the one that was committed (exports and replays serialise it). Only a value
  * with exactly the shape the engine writes is stored compact; any other is stored whole, and a row
@@ -49,17 +55,60 @@ export function storedEntry(entry: Entry, memberId: string): unknown {
     return entry;
   const { kind: _kind, memberId: _member, seq: _seq, ...body } = e;
   const { key: _key, ...rest } = command;
+  if (e.kind === "earn" && isPlain(e.lot)) {
+    if (!("wallet" in e.lot)) return entry;
+    body.lot = storedLot(e.lot, e);
+  } else if (e.kind === "purchase") {
+    if (!("occurredAt" in e)) return entry;
+    if (e.occurredAt === e.at && keys[keys.indexOf("amount") + 1] === "occurredAt") delete body.occurredAt;
+  }
   return { ...body, command: rest };
+}
+
+/**
+ * An earn entry's lot as stored: `{ availableAt?, expiresAt }` when its keys are `wallet`,
+ * `earnedAt`, `availableAt`, `expiresAt` in that order (accrual's) with the entry's wallet and `at`;
+ * else the lot itself (it has a `wallet`, so a read keeps it as it is).
+ */
+function storedLot(lot: Json, e: Json): Json {
+  const keys = Object.keys(lot);
+  if (
+    keys.length !== 4 ||
+    keys[0] !== "wallet" ||
+    keys[1] !== "earnedAt" ||
+    keys[2] !== "availableAt" ||
+    keys[3] !== "expiresAt" ||
+    lot.wallet !== e.wallet ||
+    lot.earnedAt !== e.at
+  )
+    return lot;
+  return lot.availableAt === e.at
+    ? { expiresAt: lot.expiresAt }
+    : { availableAt: lot.availableAt, expiresAt: lot.expiresAt };
+}
+
+/** A stored field put back: an earn's lot whole, a purchase's `occurredAt` (`at`, where it was left out). */
+function restored(name: string, value: unknown, kind: string, stored: Json): unknown {
+  if (kind !== "earn" || name !== "lot" || !isPlain(value) || "wallet" in value) return value;
+  return {
+    wallet: stored.wallet,
+    earnedAt: stored.at,
+    availableAt: "availableAt" in value ? value.availableAt : stored.at,
+    expiresAt: value.expiresAt,
+  };
 }
 
 /** An entry row (its columns, `entry` parsed) as the ledger's entry: a compact one put back together. */
 export function entryFromRow(stored: Json, memberId: string, seq: number, kind: string, commandKey: string): Entry {
   if ("kind" in stored) return stored as unknown as Entry;
   const fields: [string, unknown][] = [["kind", kind]];
+  // A purchase's `occurredAt` was left out only where it followed `amount`: put back there.
+  const occurred = kind === "purchase" && !("occurredAt" in stored);
   for (const [name, value] of Object.entries(stored)) {
     if (name === "at") fields.push(["memberId", memberId], ["seq", seq], ["at", value]);
     else if (name === "command") fields.push(["command", { key: commandKey, ...(value as Json) }]);
-    else fields.push([name, value]);
+    else fields.push([name, restored(name, value, kind, stored)]);
+    if (occurred && name === "amount") fields.push(["occurredAt", stored.at]);
   }
   // fromEntries defines each field (a key named `__proto__` stays a field, as JSON.parse made it).
   return Object.fromEntries(fields) as unknown as Entry;

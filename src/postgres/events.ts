@@ -28,15 +28,21 @@
 import { BadCursor, type EventPage, type MemberWrite, type OutboxEvent } from "../store/port.js";
 import type { SqlContext } from "./context.js";
 import { eventFromRow, storedEvent } from "./compact.js";
+import { entryEventsRef, eventsFromEntryRows, isEntryEventsRef } from "./event-refs.js";
 import { storable, text } from "./rows.js";
 
-/** The batch's events as the write statement's parameter: a JSON array of [pos, id, member id, stored event]. */
+/**
+ * The batch's events as the write statement's parameter: a JSON array of [pos, id, member id, stored
+ * event], or one row naming the entries they derive from (event-refs.ts).
+ */
 export function eventRows(events: readonly OutboxEvent[], members: readonly MemberWrite[]): string {
   const names = new Set(members.map((m) => m.memberId));
   for (const e of events) {
     if (!names.has(e.memberId)) throw new Error(`PostgreSQL store: event ${e.id} names no member of the commit`);
     if (!storable(e.id)) throw new Error(`PostgreSQL store: the event id ${JSON.stringify(e.id)} cannot be stored`);
   }
+  const ref = entryEventsRef(events, members);
+  if (ref !== null) return JSON.stringify([[0, events[0]!.id, events[0]!.memberId, ref]]);
   return JSON.stringify(events.map((e, pos) => [pos, e.id, e.memberId, storedEvent(e)]));
 }
 
@@ -58,11 +64,25 @@ export async function readEvents(
   const [xid, pos] = position(query.after);
   if (!storable(programId)) return { events: [], cursor: query.after };
   const { rows } = await ctx.client.query(ctx.sql.readEvents, [programId, xid, pos, String(query.limit)]);
-  const last = rows.at(-1);
-  return {
-    events: rows.map((r) =>
-      eventFromRow(JSON.parse(text(r.event)) as Record<string, unknown>, text(r.event_id), text(r.member_id)),
-    ),
-    cursor: last === undefined ? query.after : `${text(last.xid)}.${text(last.pos)}`,
-  };
+  // A row naming entries stands for several events at consecutive positions, and the cursor may
+  // point inside it: the rows come from the cursor's transaction on, its events up to the cursor
+  // are skipped here, and a page stops at `limit` events (the SQL limit counts rows, each one event or more).
+  const events: OutboxEvent[] = [];
+  let cursor = query.after;
+  for (const r of rows) {
+    const rowXid = text(r.xid);
+    const first = Number(text(r.pos));
+    const memberId = text(r.member_id);
+    const stored = JSON.parse(text(r.event)) as unknown;
+    const expanded = isEntryEventsRef(stored)
+      ? eventsFromEntryRows(stored, memberId, JSON.parse(text(r.entries ?? "[]")) as never)
+      : [eventFromRow(stored as Record<string, unknown>, text(r.event_id), memberId)];
+    for (const [i, event] of expanded.entries()) {
+      if (events.length >= query.limit) return { events, cursor };
+      if (rowXid === xid && first + i <= Number(pos)) continue;
+      events.push(event);
+      cursor = `${rowXid}.${first + i}`;
+    }
+  }
+  return { events, cursor };
 }

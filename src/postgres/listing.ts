@@ -2,8 +2,8 @@
  * `listMembers` on PostgreSQL (capabilities.listing, migration 6): the program's members by id
  * after a cursor, with the filters of `MemberListQuery`, each read through an index made for it:
  * by segment the `loyalty_member_segments` rows in (program, segment, member) order, by tier
- * `loyalty_members_tier` (program, tier, member), by last purchase `loyalty_members_last_purchase`
- * (program, member, with the instant in the index), else the primary key. Every plan walks member
+ * `loyalty_members_tier` (program, tier, member), else (by last purchase too, since migration 8
+ * dropped its index so that a purchase's member update writes no index entry) the primary key. Every plan walks member
  * ids in order from the cursor and stops at the limit. The SQL is put together per query from fixed
  * fragments (values are always parameters), so the planner sees only the conditions that apply.
  */

@@ -43,6 +43,13 @@
  *   construction), `loyalty_lots_expiry` is gone (no statement read it); entries and events are
  *   stored without the fields their columns hold (src/postgres/compact.ts).
  *
+ * - Migration 8: a member row's update leaves every index alone when its tier and due time stay
+ *   (a HOT update: no index entries, the new version on the same page, which a fillfactor of 80
+ *   keeps room for): `loyalty_members_last_purchase` is gone, since its last-purchase instant moves
+ *   with every purchase; a listing by last purchase walks the primary key (listing.ts). From this
+ *   version on, a commit whose events are all its entries' own stores one outbox row naming those
+ *   entries (src/postgres/event-refs.ts); rows written before hold their events and read as they are.
+ *
  * The snapshot, the entries and the idempotency results are `json`, not `jsonb`: the store writes
  * and reads each of them whole, so `jsonb`'s binary form would cost a conversion on every write (the
  * snapshot is rewritten by every command) and buy nothing; `json` still checks the text is JSON and
@@ -223,6 +230,18 @@ CREATE INDEX loyalty_member_segments_listing ON ${s}.loyalty_member_segments (pr
 DROP INDEX ${s}.loyalty_lots_expiry;
 DROP INDEX ${s}.loyalty_events_id;
 CREATE UNIQUE INDEX loyalty_events_id ON ${s}.loyalty_events (program_id, event_id) WHERE event_id !~ '${ENTRY_EVENT_ID}';
+`,
+  },
+  {
+    version: 8,
+    name: "member rows updated without index entries; outbox rows that name entries",
+    // Dropping the index and setting the fillfactor only change the catalogue (pages already full
+    // keep their rows; pruning makes room on them). The outbox's new row form needs no DDL: its
+    // `event` is a JSON array where an event is an object (event-refs.ts), so old and new rows sit
+    // side by side and no data is converted.
+    sql: (s) => `
+DROP INDEX ${s}.loyalty_members_last_purchase;
+ALTER TABLE ${s}.loyalty_members SET (fillfactor = 80);
 `,
   },
 ];

@@ -9,14 +9,17 @@ export type Statements = ReturnType<typeof statements>;
 /**
  * The statement that writes one member: $1 program, $2 member, $3 the member row's snapshot, $4
  * dueAt, $5 entries (a JSON array of {s: seq, k: kind, c: command key, e: the stored entry}:
- * compact.ts), $6 lot rows to upsert (each with its ord), $7 lot ids to delete, $8 records to
+ * compact.ts), $6 lot rows to upsert (each with its ord), $7 lot ids to delete (a text array: an
+ * index condition on a member with many lots, where a JSON list beside $9's case in one OR was a
+ * filter over every lot row of the member), $8 records to
  * upsert, $9 whether every other lot row goes too (a layout written whole), $10 whether the member
  * row leaves lots and open purchases to rows (layout.ts), $11 outbox events (a JSON array of
  * [pos, event id, member id, stored event]; events.ts), $12 the member index (JSON, or null), $13 its tier and $14 its last
  * purchase (indexed columns), $15 its segments (a JSON array), then $16 the expected version
  * (update), then the idempotency record's key, hash, result and commit time. Every write after the member
  * row's is gated on it (`EXISTS (SELECT 1 FROM member)`), so a lost compare-and-set writes nothing.
- * The parts touch different rows (the member; new entries; lots the command emptied; lots it
+ * The parts touch different rows (the member; new entries; lots the command emptied, or with $9
+ * every lot row it does not write; lots it
  * created or drew from that still hold points; a new key), so one statement can hold them all.
  */
 const lotColumns =
@@ -59,9 +62,12 @@ function writeMember(schema: string, kind: "insert" | "update", withIdempotency:
         WHERE EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       emptied AS (
-        DELETE FROM ${schema}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2
-          AND (t.lot_id IN (SELECT json_array_elements_text($7::json))
-            OR $9::boolean AND t.lot_id NOT IN (SELECT l.id FROM json_to_recordset($6::json) AS l(id text)))
+        DELETE FROM ${schema}.loyalty_lots AS t WHERE t.program_id = $1 AND t.member_id = $2 AND t.lot_id = ANY($7::text[])
+          AND EXISTS (SELECT 1 FROM member)
+        RETURNING 1),
+      replaced AS (
+        DELETE FROM ${schema}.loyalty_lots AS t WHERE $9::boolean AND t.program_id = $1 AND t.member_id = $2
+          AND t.lot_id NOT IN (SELECT l.id FROM json_to_recordset($6::json) AS l(id text))
           AND EXISTS (SELECT 1 FROM member)
         RETURNING 1),
       fresh_lots AS (
@@ -213,11 +219,18 @@ export function statements(schema: string) {
       WHERE program_id = $1 AND member_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint`,
 
     // Events after the cursor ($2 xid, $3 pos), only of transactions older than every one still
-    // running: no transaction can commit a row below that bound any more (events.ts).
+    // running: no transaction can commit a row below that bound any more (events.ts). A row naming
+    // entries (event-refs.ts: `event` an array [first seq, last seq, count]) holds positions pos to
+    // pos + count - 1, so it is read while its last one is after the cursor, with its entry rows.
     // ORDER BY names the table's columns: a bare `xid` would be the text output column (so 10 < 9).
-    readEvents: `SELECT e.xid::text AS xid, e.pos::text AS pos, e.event_id, e.member_id, e.event::text AS event
+    readEvents: `SELECT e.xid::text AS xid, e.pos::text AS pos, e.event_id, e.member_id, e.event::text AS event,
+        CASE WHEN json_typeof(e.event) = 'array' THEN (SELECT json_agg(json_build_array(x.seq, x.kind, x.command_key, x.entry) ORDER BY x.seq)
+          FROM ${entries} AS x WHERE x.program_id = e.program_id AND x.member_id = e.member_id
+            AND x.seq BETWEEN (e.event->>0)::integer AND (e.event->>1)::integer)::text END AS entries
       FROM ${schema}.loyalty_events AS e
-      WHERE e.program_id = $1 AND (e.xid, e.pos) > ($2::xid8, $3::integer) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE e.program_id = $1 AND e.xid >= $2::xid8
+        AND (e.xid > $2::xid8 OR e.pos + CASE WHEN json_typeof(e.event) = 'array' THEN (e.event->>2)::integer - 1 ELSE 0 END > $3::integer)
+        AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY e.xid, e.pos LIMIT $4::bigint`,
 
     findDue: `SELECT member_id, due_at::text AS due_at FROM ${members} AS m

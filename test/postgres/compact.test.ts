@@ -85,6 +85,9 @@ describe("stored form of entries and events (compact.ts)", () => {
           const stored = storedEntry(e, "m") as Json;
           for (const field of ["kind", "memberId", "seq"]) expect(stored).not.toHaveProperty(field);
           expect(stored.command).not.toHaveProperty("key");
+          // Migration 8: an earn's lot without what the entry already says, a purchase without its time.
+          if (e.kind === "earn") expect(Object.keys(stored.lot as Json)).not.toContain("earnedAt");
+          if (e.kind === "purchase" && e.occurredAt === e.at) expect(stored).not.toHaveProperty("occurredAt");
         }
         const events = await allEvents(store);
         expect(events.length).toBeGreaterThan(1);
@@ -129,6 +132,48 @@ describe("stored form of entries and events (compact.ts)", () => {
           // Read as the row's columns would give it (the member the row is under may differ).
           const back = entryFromRow(JSON.parse(JSON.stringify(storedEntry(entry, "m"))) as Json, "m", seq, "earn", key);
           expect(JSON.stringify(back)).toBe(JSON.stringify(entry));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("gives back an earn's lot and a purchase's time as they were, whatever they hold", () => {
+    const at = "2026-01-01T00:00:00.000Z";
+    // Values that are often the entry's own (`at`, its wallet), so that each elision is tried.
+    const instant = fc.constantFrom<unknown>(at, "2026-02-01T00:00:00.000Z", null, 0);
+    const field = fc.tuple(fc.constantFrom("wallet", "earnedAt", "availableAt", "expiresAt", "other"), instant);
+    const lot = fc.oneof(
+      fc.uniqueArray(field, { selector: ([k]) => k, maxLength: 5 }).map((f) => Object.fromEntries(f) as unknown),
+      fc.record({
+        wallet: fc.constantFrom<unknown>("points", "status"),
+        earnedAt: instant,
+        availableAt: instant,
+        expiresAt: instant,
+      }),
+      instant,
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom("earn", "purchase"),
+        lot,
+        fc.option(instant, { nil: undefined }),
+        fc.boolean(),
+        (kind, lotValue, occurredAt, counted) => {
+          const fields: [string, unknown][] = [["kind", kind]];
+          if (kind === "earn") fields.push(["wallet", "points"], ["lot", lotValue]);
+          else fields.push(["purchaseId", "p"], ["amount", "1.00"]);
+          if (occurredAt !== undefined) fields.push(["occurredAt", occurredAt]);
+          if (counted) fields.push(["counted", true]);
+          fields.push(
+            ["id", "e1"],
+            ["memberId", "m"],
+            ["seq", 3],
+            ["at", at],
+            ["command", { key: "k", type: "purchase" }],
+          );
+          const entry = Object.fromEntries(fields) as unknown as Entry;
+          expect(JSON.stringify(entryRoundTrip(entry))).toBe(JSON.stringify(entry));
         },
       ),
       { numRuns: 500 },
@@ -185,12 +230,24 @@ describe("rows written before migration 7, on PGlite", () => {
         `UPDATE ${old.schema}.loyalty_entries SET entry = $1::json WHERE member_id = 'm' AND seq = $2`,
         [JSON.stringify(e), e.seq],
       );
-    for (const e of events)
-      await old.client.query(`UPDATE ${old.schema}.loyalty_events SET event = $1::json WHERE event_id = $2`, [
-        JSON.stringify(e),
-        e.id,
-      ]);
-    expect(await migrate(old.client, { schema: old.schema })).toEqual({ applied: [7], version: 7 });
+    // Before migration 8 every event had a row of its own: a row naming entries (event-refs.ts) is
+    // split back into one row per position, each then given its event whole, in the feed's order.
+    await old.client.query(`DELETE FROM ${old.schema}.loyalty_events`);
+    await old.client.query(
+      `INSERT INTO ${old.schema}.loyalty_events SELECT program_id, xid, pos + g, event_id || '#' || g, member_id, event
+        FROM ${now.schema}.loyalty_events, generate_series(0, CASE WHEN json_typeof(event) = 'array'
+          THEN (event->>2)::integer - 1 ELSE 0 END) AS g`,
+    );
+    const { rows: places } = await old.client.query(
+      `SELECT xid::text AS xid, pos FROM ${old.schema}.loyalty_events ORDER BY xid, pos`,
+    );
+    expect(places.length).toBe(events.length);
+    for (const [i, e] of events.entries())
+      await old.client.query(
+        `UPDATE ${old.schema}.loyalty_events SET event_id = $1, event = $2::json WHERE xid = $3::xid8 AND pos = $4`,
+        [e.id, JSON.stringify(e), places[i]!.xid, places[i]!.pos],
+      );
+    expect(await migrate(old.client, { schema: old.schema })).toEqual({ applied: [7, 8], version: 8 });
 
     const later = createPostgresStore(old.client, { schema: old.schema });
     expect(JSON.stringify(await readAllEntries(later, P, "m"))).toBe(JSON.stringify(history));

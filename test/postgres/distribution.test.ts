@@ -34,7 +34,7 @@ interface TableLayout {
 const layout: Readonly<Record<string, TableLayout>> = {
   loyalty_members: {
     placement: { kind: "member" },
-    indexes: ["loyalty_members_due", "loyalty_members_tier", "loyalty_members_last_purchase"],
+    indexes: ["loyalty_members_due", "loyalty_members_tier"],
   },
   loyalty_member_segments: { placement: { kind: "member" }, indexes: ["loyalty_member_segments_listing"] },
   loyalty_entries: { placement: { kind: "member" }, indexes: [] },

@@ -1,5 +1,5 @@
 /**
- * `listMembers` on PostgreSQL reads through its indexes (migration 6): for every filter, the plan
+ * `listMembers` on PostgreSQL reads through its indexes (migration 6; by last purchase the primary key since 8): for every filter, the plan
  * reads an index, never a sequential scan of the members, and where many members match it walks
  * member ids in order and stops at the limit (no sort of everything that matches). Checked with
  * EXPLAIN on PGlite, and on a real server when DATABASE_URL is set, over 20,000 members of one
@@ -63,14 +63,11 @@ function checks(client: () => Promise<SqlClient>) {
     ["everyone", { limit: 100, after: "m010000" }, "loyalty_members_pkey", true],
     ["by tier", { limit: 100, tier: "gold", after: "m000300" }, "loyalty_members_tier", true],
     ["by segment", { limit: 100, segment: "vip" }, "loyalty_member_segments_listing", true],
-    ["no purchase since", { limit: 100, lastPurchaseBefore: 15_000_000 }, "loyalty_members_last_purchase", true],
-    ["bought since", { limit: 100, lastPurchaseFrom: 2_000_000 }, "loyalty_members_last_purchase", true],
-    [
-      "few bought since",
-      { limit: 100, lastPurchaseFrom: 19_000_000, after: "m018000" },
-      "loyalty_members_last_purchase",
-      false,
-    ],
+    // Since migration 8 no index holds the last purchase (it moves with every purchase, and an
+    // index on it made each purchase's member update write index entries): the primary key's walk.
+    ["no purchase since", { limit: 100, lastPurchaseBefore: 15_000_000 }, "loyalty_members_pkey", true],
+    ["bought since", { limit: 100, lastPurchaseFrom: 2_000_000 }, "loyalty_members_pkey", true],
+    ["few bought since", { limit: 100, lastPurchaseFrom: 19_000_000, after: "m018000" }, "loyalty_members_pkey", false],
   ];
   it.each(cases)("lists %s through an index, with no sequential scan", async (_, query, index, ordered) => {
     const found = await plan(await client(), query);
