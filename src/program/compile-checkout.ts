@@ -31,7 +31,7 @@ export function checkoutIssues(input: Record<string, unknown>): FieldIssue[] {
 export function compileCheckout(def: ValidDefinition): Program["checkout"] {
   const c = def.checkout;
   return {
-    pointValue: c === undefined ? null : new Decimal(c.pointValue),
+    pointValue: c?.pointValue === undefined ? null : new Decimal(c.pointValue),
     holdMinutes: c?.holdMinutes ?? DEFAULT_HOLD_MINUTES,
     minShare: new Decimal(c?.minShare ?? 0),
     maxShare: new Decimal(c?.maxShare ?? 1),

@@ -107,7 +107,7 @@ export const programSchema = z.strictObject({
    */
   checkout: z.optional(
     z.strictObject({
-      pointValue: decimalString({ sign: "positive" }),
+      pointValue: z.optional(decimalString({ sign: "positive" })),
       holdMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(43_200))),
       minShare: z.optional(decimalString({ sign: "nonNegative", max: new Decimal(1) })),
       maxShare: z.optional(decimalString({ sign: "positive", max: new Decimal(1) })),
