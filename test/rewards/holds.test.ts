@@ -13,7 +13,7 @@
  *   "Reward points are not earned on payments made with voucher credit."
  */
 import { describe, expect, it } from "vitest";
-import { LoyaltyError, type ErrorCode, type ProgramDefinition } from "../../src/index.js";
+import { LoyaltyError, compileProgram, type ErrorCode, type ProgramDefinition } from "../../src/index.js";
 import { memberViolations } from "../../src/testing/index.js";
 import { testEngine } from "../support/engine.js";
 
@@ -268,6 +268,19 @@ describe("the share of the basket payable in points", () => {
     const other = await member(plain as ProgramDefinition);
     const r = await other.engine.hold(hold("10"));
     expect(r.expiresAt).toBe("2026-03-02T10:15:00.000Z");
+  });
+
+  it("a program whose maxShare is below its minShare is refused at the field", () => {
+    const bad = { ...checkoutProgram, checkout: { pointValue: "0.10", minShare: "0.6", maxShare: "0.5" } };
+    const e = (() => {
+      try {
+        compileProgram(bad);
+      } catch (x) {
+        return x as LoyaltyError;
+      }
+      return null;
+    })();
+    expect([e?.code, e?.issues.map((i) => i.path)]).toEqual(["INVALID_PROGRAM", [["checkout", "maxShare"]]]);
   });
 
   it("refuses a capture of more than the hold, and paidWithPoints above the amount", async () => {
