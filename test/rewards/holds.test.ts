@@ -69,6 +69,16 @@ describe("a hold reserves points until the order is paid (Selflane: 50 points pa
     });
     expect(r).toMatchObject({ holdId: "order-1", points: "50", expiresAt: "2026-03-02T10:30:00.000Z" });
     expect(r.entries.map((e) => e.kind)).toEqual(["hold"]);
+    // The same command again replays its first result and holds nothing more.
+    const again = await engine.hold({
+      key: "h1",
+      memberId: "ann",
+      holdId: "order-1",
+      wallet: "points",
+      points: "50",
+      orderAmount: "20.00",
+    });
+    expect([again.replayed, again.expiresAt]).toEqual([true, r.expiresAt]);
     const w = await wallet();
     expect([w.available, w.held, w.lifetime.spent]).toEqual(["30", "50", "50"]);
     expect(await violations()).toEqual([]);
