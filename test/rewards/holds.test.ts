@@ -127,6 +127,16 @@ describe("a hold reserves points until the order is paid (Selflane: 50 points pa
     expect(p.entries[0]).toMatchObject({ kind: "purchase", amount: "15.00", paidWithPoints: "5.00" });
     const w = await wallet();
     expect([w.available, w.held, w.lifetime.spent]).toEqual(["45", "0", "50"]);
+    const told = (await engine.events({ limit: 100 })).events.filter(
+      (e) => e.type.startsWith("points.held") || e.type === "points.captured",
+    );
+    expect(told.map((e) => [e.type, e.payload])).toEqual([
+      [
+        "points.held",
+        { holdId: "order-1", wallet: "points", points: "50", orderAmount: "20", expiresAt: "2026-03-02T10:30:00.000Z" },
+      ],
+      ["points.captured", { holdId: "order-1", wallet: "points", points: "50", forfeited: "0" }],
+    ]);
     expect(await codeOf(engine.captureHold({ key: "c2", memberId: "ann", holdId: "order-1" }))).toBe("HOLD_NOT_FOUND");
     expect(await violations()).toEqual([]);
   });
