@@ -137,6 +137,8 @@ describe("a hold reserves points until the order is paid (Selflane: 50 points pa
       ],
       ["points.captured", { holdId: "order-1", wallet: "points", points: "50", forfeited: "0" }],
     ]);
+    const statement = (await engine.statement("ann")).entries.map((e) => e.kind);
+    expect(statement).toEqual(expect.arrayContaining(["hold", "capture", "purchase"]));
     expect(await codeOf(engine.captureHold({ key: "c2", memberId: "ann", holdId: "order-1" }))).toBe("HOLD_NOT_FOUND");
     expect(await violations()).toEqual([]);
   });
