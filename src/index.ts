@@ -14,6 +14,8 @@ export type {
   RefundResult,
   ReleaseResult,
   PointsResult,
+  HoldResult,
+  HoldSettlementResult,
   EnrollResult,
   ImportResult,
   MemberUpdateResult,
@@ -64,6 +66,7 @@ export type {
   IndexMembersOptions,
 } from "./engine/commands.js";
 export type { ImportMemberCommand } from "./engine/import-schema.js";
+export type { HoldCommand, CaptureHoldCommand, ReleaseHoldCommand } from "./engine/hold-schemas.js";
 export { exportCommand as exportMemberCommand } from "./engine/export-member.js";
 export type { CodeGenerator } from "./rewards/grant.js";
 
@@ -120,6 +123,9 @@ export type {
   PurchaseLineFigures,
   EarnEntry,
   SpendEntry,
+  HoldEntry,
+  CaptureEntry,
+  HoldReleaseEntry,
   ExpireEntry,
   RefundEntry,
   ReverseEntry,

@@ -24,6 +24,11 @@ export interface PurchaseFacts {
   readonly occurredAt: number;
   readonly lines: readonly PurchaseLine[] | null;
   readonly attributes: Readonly<Record<string, Scalar>>;
+  /**
+   * Money of the order paid with points, recorded on the purchase entry; `amount` and `lines` are
+   * the money paid already (./paid-with-points.ts). Absent or 0: none.
+   */
+  readonly paidWithPoints?: Decimal;
 }
 
 export interface EventFacts {
@@ -143,6 +148,9 @@ export function recordPurchase(
     kind: "purchase",
     purchaseId: purchase.purchaseId,
     amount: formatAmount(purchase.amount, program.currencyPlaces),
+    ...(purchase.paidWithPoints === undefined || purchase.paidWithPoints.isZero()
+      ? {}
+      : { paidWithPoints: formatAmount(purchase.paidWithPoints, program.currencyPlaces) }),
     occurredAt: iso(purchase.occurredAt),
     ...(purchase.lines === null ? {} : { lines: lineFigures(program, purchase.lines, evaluation.awards) }),
     ...categoriesOf(purchase.lines),

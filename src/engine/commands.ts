@@ -91,8 +91,11 @@ export const updateMemberSchema = z
 export const eraseMemberSchema = z.strictObject({ key, memberId: idString });
 
 const purchaseFields = {
+  /** The order's total, including any part paid with points. */
   amount,
   currency: currencyCode,
+  /** Money of `amount` paid with points (a captured hold): it earns no points (docs/checkout.md). */
+  paidWithPoints: z.optional(decimalString({ sign: "nonNegative" })),
   occurredAt: z.optional(instant),
   lines: z.optional(z.array(line).check(z.minLength(1), z.maxLength(1000))),
   attributes: z.optional(attributes),

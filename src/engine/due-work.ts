@@ -13,13 +13,15 @@ import { LedgerWriter } from "../ledger/writer.js";
 import { convertDue, nextConversionAt, type CodeGenerator } from "../rewards/redeem.js";
 import { nextScheduledBonusAt, payScheduledBonuses } from "../accrual/scheduled.js";
 import { nextReleaseAt, releaseDue } from "../accrual/release.js";
+import { nextHoldExpiryAt, releaseExpiredHolds } from "../rewards/holds.js";
 import { currentTier, reviewDueAt, reviewTier } from "../tiers/review.js";
 import type { EngineContext } from "./context.js";
 
 /**
  * The due work every write does first, each piece at its own instant, so that nothing depends on
  * when a sweep ran: the release of pending points whose instant passed since the last write (first,
- * while the lots are as that write left them: accrual/release.ts), tier reviews (they read
+ * while the lots are as that write left them: accrual/release.ts), the release of expired checkout
+ * holds (rewards/holds.ts), tier reviews (they read
  * qualification counters, never lots), then automatic
  * conversions at the tier each period end found, then expiries, then consolidation of lots no
  * later command can tell apart (src/expiry/consolidate.ts).
@@ -33,6 +35,8 @@ export function runDueWork(
   const before = program.tiers === null ? null : currentTier(program, writer.state).id;
   const lastWrite = writer.state.lastAt;
   releaseDue(writer, program, lastWrite);
+  // Expired checkout holds give their points back before anything else may draw or write them off.
+  releaseExpiredHolds(writer);
   const changes = reviewTier(writer, program);
   const tierAt = (at: number) => {
     let tier = before;
@@ -49,7 +53,7 @@ export function runDueWork(
   }
 }
 
-/** The member's earliest due work: a lot's release or expiry, a tier review, a scheduled bonus or an automatic conversion, whichever comes first. */
+/** The member's earliest due work: a lot's release or expiry, a hold's expiry, a tier review, a scheduled bonus or an automatic conversion, whichever comes first. */
 export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null {
   const { program, hasAutomaticConversions } = ctx;
   let due: number | null = null;
@@ -59,6 +63,7 @@ export function dueAtOf(ctx: EngineContext, writer: LedgerWriter): number | null
   const walletDeadlines = deadlines(program, writer.state);
   earliest(nextLotExpiryAt(writer.state, walletDeadlines));
   earliest(nextReleaseAt(writer.state, walletDeadlines));
+  earliest(nextHoldExpiryAt(writer.state));
   earliest(reviewDueAt(program, writer.state));
   if (hasAutomaticConversions) earliest(nextConversionAt(program, writer));
   earliest(nextScheduledBonusAt(program, writer.state, writer.now));
@@ -77,7 +82,9 @@ export function asOf(ctx: EngineContext, state: MemberView, at: number): MemberS
   const reviewDue = program.tiers !== null && (reviewDueAt(program, state) ?? Infinity) <= at;
   // So is a birthday or anniversary bonus whose instant has passed.
   const bonusDue = (nextScheduledBonusAt(program, state, state.lastAt) ?? Infinity) <= at;
-  if (!hasAutomaticConversions && !reviewDue && !bonusDue) return state;
+  // And a checkout hold past its expiry as released.
+  const holdDue = (nextHoldExpiryAt(state) ?? Infinity) <= at;
+  if (!hasAutomaticConversions && !reviewDue && !bonusDue && !holdDue) return state;
   let n = 0;
   const w = LedgerWriter.copying(state, {
     now: at,

@@ -19,6 +19,7 @@ import type { LoyaltyEngine } from "./facade.js";
 import { memberQueueOf } from "./member-queue.js";
 import { memberCommands } from "./members.js";
 import { pointCommands } from "./points.js";
+import { holdCommands } from "./holds.js";
 import { releaseCommands } from "./release.js";
 import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
@@ -133,6 +134,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...purchaseCommands(ctx),
     ...memberCommands(ctx),
     ...pointCommands(ctx),
+    ...holdCommands(ctx),
     ...releaseCommands(ctx),
     ...readCommands(ctx),
     ...liabilityCommands(ctx),

@@ -4,6 +4,7 @@
  */
 import type { Program } from "../program/compile.js";
 import type * as schemas from "./commands.js";
+import type * as holdSchemas from "./hold-schemas.js";
 import type { MemberSummary } from "./summary.js";
 import type { ImportMemberCommand } from "./import-schema.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
@@ -15,6 +16,8 @@ import type {
   ConversionSweepResult,
   EarnResult,
   EnrollResult,
+  HoldResult,
+  HoldSettlementResult,
   MemberUpdateResult,
   MemberErasureResult,
   ExpiringSoonPage,
@@ -70,6 +73,17 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
   releasePending(command: schemas.ReleasePendingCommand): Promise<Replayable<ReleaseResult>>;
   adjust(command: WithField<schemas.AdjustCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
   spend(command: WithField<schemas.SpendCommand, "wallet", W>): Promise<Replayable<PointsResult>>;
+  /**
+   * Reserves points for an order at checkout (docs/checkout.md): they leave the available balance at
+   * once, soonest-expiring first, until `captureHold` spends them, `releaseHold` gives them back, or
+   * the hold expires (released by itself). Refuses with INSUFFICIENT_POINTS, HOLD_EXISTS or
+   * SHARE_OUT_OF_BOUNDS, writing nothing.
+   */
+  hold(command: WithField<holdSchemas.HoldCommand, "wallet", W>): Promise<Replayable<HoldResult>>;
+  /** Spends a hold's points (all, or `points` of them; the rest go back). HOLD_NOT_FOUND if none is open. */
+  captureHold(command: holdSchemas.CaptureHoldCommand): Promise<Replayable<HoldSettlementResult>>;
+  /** Gives a hold's points back to the lots they came from. HOLD_NOT_FOUND if none is open. */
+  releaseHold(command: holdSchemas.ReleaseHoldCommand): Promise<Replayable<HoldSettlementResult>>;
   summary(memberId: string, options?: schemas.SummaryOptions): Promise<MemberSummary>;
   statement(memberId: string, options?: schemas.StatementOptions): Promise<Statement>;
   previewPurchase(input: schemas.PreviewPurchaseInput): Promise<PreviewResult>;

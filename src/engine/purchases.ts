@@ -7,7 +7,8 @@ import { refund as decideRefund } from "../accrual/refund.js";
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { enroll as decideEnroll } from "../ledger/operations.js";
-import { Decimal } from "../shared/decimal.js";
+import { moneyPaid } from "../accrual/paid-with-points.js";
+import { Decimal, decimalPlaces } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs } from "../shared/validation.js";
 import { awardLines } from "./award-lines.js";
@@ -75,13 +76,7 @@ export function purchaseCommands(
           const evaluation = recordPurchase(
             w!,
             program,
-            {
-              purchaseId,
-              amount: new Decimal(command.amount),
-              occurredAt,
-              lines: toLines(command.lines),
-              attributes: attrs(command.attributes),
-            },
+            { purchaseId, ...earningMoney(ctx, command), occurredAt, attributes: attrs(command.attributes) },
             budgets,
           );
           const result = {
@@ -98,7 +93,10 @@ export function purchaseCommands(
           await refuseOtherOwner(ctx, memberId, purchaseId);
           return { result, purchaseClaims: [{ purchaseId, memberId }], ...(stock.length === 0 ? {} : { stock }) };
         },
-        (at) => checkAgainstProgram(ctx, at, "recordPurchase", command),
+        (at) => {
+          checkAgainstProgram(ctx, at, "recordPurchase", command);
+          checkPaidWithPoints(ctx, "recordPurchase", command);
+        },
       );
     },
 
@@ -172,17 +170,13 @@ export function purchaseCommands(
     async previewPurchase(input) {
       const command = parse(schemas.previewPurchaseSchema, input, "previewPurchase");
       checkAgainstProgram(ctx, now(), "previewPurchase", command);
+      checkPaidWithPoints(ctx, "previewPurchase", command);
       const state = command.memberId === undefined ? null : await loadKnown(ctx, command.memberId);
       const occurredAt = command.occurredAt === undefined ? now() : instantMs(command.occurredAt);
       const evaluation = evaluatePurchase(
         program,
         state,
-        {
-          amount: new Decimal(command.amount),
-          occurredAt,
-          lines: toLines(command.lines),
-          attributes: attrs(command.attributes),
-        },
+        { ...earningMoney(ctx, command), occurredAt, attributes: attrs(command.attributes) },
         await readBudgets(ctx, "purchase", occurredAt),
       );
       return { ...awardLines(ctx, evaluation), ...budgetLines(ctx, evaluation) };
@@ -210,4 +204,34 @@ async function refuseOtherOwner(ctx: EngineContext, memberId: string, purchaseId
   if (owner === null || owner === memberId) return;
   const message = messages.purchaseOfAnotherMember(purchaseId);
   throw new LoyaltyError("DUPLICATE_PURCHASE", message, { issues: [{ path: ["purchaseId"], message }] });
+}
+
+/** What a purchase earns on: its money less the part paid with points, lines in proportion. */
+function earningMoney(
+  ctx: EngineContext,
+  command: { amount: string; paidWithPoints?: string | undefined; lines?: Parameters<typeof toLines>[0] },
+) {
+  const withPoints = new Decimal(command.paidWithPoints ?? 0);
+  const paid = moneyPaid(new Decimal(command.amount), toLines(command.lines), withPoints, ctx.program.currencyPlaces);
+  return { amount: paid.amount, lines: paid.lines, paidWithPoints: withPoints };
+}
+
+/** `paidWithPoints` at the currency's precision and at most the purchase's amount. */
+function checkPaidWithPoints(
+  ctx: EngineContext,
+  name: string,
+  command: { amount: string; paidWithPoints?: string | undefined },
+) {
+  const p = command.paidWithPoints;
+  if (p === undefined) return;
+  const message =
+    decimalPlaces(p) > ctx.program.currencyPlaces
+      ? f.tooPrecise(ctx.program.currencyPlaces)
+      : new Decimal(p).gt(command.amount)
+        ? f.paidWithPointsExceedsAmount
+        : null;
+  if (message !== null)
+    throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(name, 1), {
+      issues: [{ path: ["paidWithPoints"], message }],
+    });
 }

@@ -162,6 +162,31 @@ export interface PointsResult {
   readonly entries: readonly Entry[];
 }
 
+/** A checkout hold made (engine.hold). */
+export interface HoldResult {
+  readonly memberId: string;
+  readonly holdId: string;
+  readonly wallet: string;
+  readonly points: string;
+  /** When the hold is released by itself unless captured or released first. */
+  readonly expiresAt: string;
+  readonly entries: readonly Entry[];
+}
+
+/** A checkout hold closed (captureHold, releaseHold): captured + returned + forfeited = the hold's points. */
+export interface HoldSettlementResult {
+  readonly memberId: string;
+  readonly holdId: string;
+  readonly wallet: string;
+  /** Points spent (0 for a release). */
+  readonly captured: string;
+  /** Points back in the member's lots. */
+  readonly returned: string;
+  /** Points whose lot expired while they were held: written off, not returned. */
+  readonly forfeited: string;
+  readonly entries: readonly Entry[];
+}
+
 export interface EnrollResult {
   readonly memberId: string;
   readonly entries: readonly Entry[];

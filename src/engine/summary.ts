@@ -13,6 +13,7 @@ import type { CompiledTier } from "../program/compile.js";
 import { currentTier, meets, nextScheduled, reviewDueAt } from "../tiers/review.js";
 import { metricValues, windowAt } from "../tiers/window.js";
 import { segmentsOf } from "../accrual/segments.js";
+import { heldIn } from "../rewards/holds.js";
 import type { Scalar } from "../shared/scalar.js";
 
 export interface DatedPoints {
@@ -25,6 +26,11 @@ export interface WalletSummary {
   /** Spendable now. */
   readonly available: string;
   readonly pending: string;
+  /**
+   * Reserved by open checkout holds (docs/checkout.md): out of `available`, counted in
+   * `lifetime.spent` until a release gives them back.
+   */
+  readonly held: string;
   /** When pending points become available, soonest first. */
   readonly pendingUntil: readonly DatedPoints[];
   readonly debt: string;
@@ -34,7 +40,8 @@ export interface WalletSummary {
    * Points past their expiry that no expire entry has written off yet (the member's next write, or
    * a sweep, will). Never spendable; shown so that the figures add up:
    * lifetime earned - spent - expired - reversed + adjusted + transferredIn - transferredOut
-   * = available + pending + expiredUnswept - debt. (spent counts redemptions net of cancellations.)
+   * = available + pending + expiredUnswept - debt. (spent counts redemptions net of cancellations,
+   * and held points until a hold's release gives them back.)
    */
   readonly expiredUnswept: string;
   /** Available or pending points whose lots expire within the window, soonest first. */
@@ -148,6 +155,7 @@ export function summarize(program: Program, state: MemberView, now: number, expi
       kind: wallet.kind,
       available: fmt(b.available),
       pending: fmt(b.pending),
+      held: fmt(heldIn(state, id)),
       pendingUntil: grouped(
         lots.filter((l) => now < l.availableAt).map((l) => ({ at: l.availableAt, points: l.remaining })),
         program.scale,

@@ -65,7 +65,7 @@ export interface Payload {
 }
 
 /** Fields that hold a decimal amount in some command; attributes (the caller's own values) are never read. */
-const AMOUNT_FIELDS = new Set(["amount", "points"]);
+const AMOUNT_FIELDS = new Set(["amount", "points", "orderAmount", "paidWithPoints"]);
 
 /**
  * An amount already written the one way (no leading zero, no trailing fractional zero, not -0):

@@ -40,6 +40,9 @@ export const HTTP_STATUS = {
   PRECISION_EXCEEDED: 422,
   INVALID_HISTORY: 400,
   FIT_NOT_CONVERGED: 422, // the history does not pin the model down: more data, not a retry, changes that
+  HOLD_EXISTS: 409,
+  HOLD_NOT_FOUND: 404,
+  SHARE_OUT_OF_BOUNDS: 422,
 } as const satisfies Record<ErrorCode, number>;
 
 /**

@@ -36,6 +36,9 @@ export const ERROR_CODES = [
   "PRECISION_EXCEEDED",
   "INVALID_HISTORY",
   "FIT_NOT_CONVERGED",
+  "HOLD_EXISTS",
+  "HOLD_NOT_FOUND",
+  "SHARE_OUT_OF_BOUNDS",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -127,11 +130,20 @@ export const messages = {
   alreadyReferred: (memberId: string, by: string) => `Member "${memberId}" was already referred by "${by}".`,
   referralExpired: (memberId: string, days: number) =>
     `Member "${memberId}" joined more than ${days} days ago; referrals must come sooner.`,
+  holdExists: (holdId: string) =>
+    `Hold "${holdId}" is open already for this member; capture or release it, or use another hold id.`,
+  holdNotFound: (memberId: string, holdId: string) =>
+    `Member "${memberId}" has no open hold "${holdId}": it was never made, was captured or released, or expired.`,
+  shareOutOfBounds: (share: string, min: string, max: string) =>
+    `These points would pay ${share} of the order; the program allows a share from ${min} to ${max} (checkout.minShare, checkout.maxShare).`,
   precisionExceeded: (wallet: string, total: string, max: string) =>
     `This command would take wallet "${wallet}"'s ${total} total to ${max} points or more, beyond what the engine keeps exactly; nothing was written.`,
 
   // Field-level issue texts.
   field: {
+    captureExceedsHold: (held: string) => `Must be at most the ${held} points the hold reserves.`,
+    paidWithPointsExceedsAmount: "Must be at most the purchase's amount.",
+    sharesInverted: "Must be at least checkout.minShare.",
     required: "Required.",
     badCursor:
       "Not a cursor of this feed: pass the cursor the last page returned, or null to start from the beginning.",

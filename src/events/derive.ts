@@ -88,6 +88,24 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
     },
   ],
   spend: (e) => one("points.spent", { wallet: e.wallet, points: e.points }),
+  hold: (e) =>
+    one("points.held", {
+      holdId: e.holdId,
+      wallet: e.wallet,
+      points: e.points,
+      orderAmount: e.orderAmount,
+      expiresAt: e.expiresAt,
+    }),
+  capture: (e) =>
+    one("points.captured", { holdId: e.holdId, wallet: e.wallet, points: e.points, forfeited: e.forfeited }),
+  holdRelease: (e) =>
+    one("points.hold_released", {
+      holdId: e.holdId,
+      wallet: e.wallet,
+      points: e.points,
+      forfeited: e.forfeited,
+      expired: e.expired,
+    }),
   expire: (e) =>
     one("points.expired", { wallet: e.wallet, points: e.points, lapsedAt: e.lapsedAt ?? null, lots: e.lots.length }),
   reverse: (e) =>

@@ -23,6 +23,8 @@ import type { ReleaseEntry } from "./kinds/release.js";
 import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
+import type { HoldEntry } from "./kinds/hold.js";
+import type { CaptureEntry, HoldReleaseEntry } from "./kinds/hold-settle.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -52,6 +54,9 @@ export type {
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
+  HoldEntry,
+  CaptureEntry,
+  HoldReleaseEntry,
 };
 
 export type Entry =
@@ -73,7 +78,10 @@ export type Entry =
   | ReleaseEntry
   | ImportEntry
   | ProfileEntry
-  | ErasureEntry;
+  | ErasureEntry
+  | HoldEntry
+  | CaptureEntry
+  | HoldReleaseEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

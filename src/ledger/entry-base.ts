@@ -26,7 +26,10 @@ export type CommandType =
   | "import"
   | "updateMember"
   | "eraseMember"
-  | "releasePending";
+  | "releasePending"
+  | "hold"
+  | "captureHold"
+  | "releaseHold";
 
 /** Keys of the local periods a limited action counts towards (2026-11-23, 2026-W48, 2026-11, 2026, all). */
 export type { PeriodKeys };

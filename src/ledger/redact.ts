@@ -31,6 +31,7 @@ export function redactEntry(entry: Entry): Entry {
         ? entry
         : { ...entry, reason: ERASED_REASON, reference: null };
     case "spend":
+    case "hold":
     case "redeem":
     case "transfer":
       return entry.reference === null ? entry : { ...entry, reference: null };

@@ -14,6 +14,7 @@ import {
   mapDict,
   type DeepReadonly,
   type Dict,
+  type HoldRecord,
   type Lot,
   type MemberState,
   type MemberView,
@@ -45,6 +46,15 @@ export interface RedemptionSnapshot {
   stock: number;
   limitKeys: Partial<Record<Period, string>>;
   cancelled: boolean;
+  draws: { lot: Omit<LotSnapshot, "remaining">; points: string }[];
+}
+/** An open checkout hold (HoldRecord); its draws' lots as they were, as a redemption's. */
+export interface HoldSnapshot {
+  wallet: string;
+  points: string;
+  orderAmount: string | null;
+  at: number;
+  expiresAt: number;
   draws: { lot: Omit<LotSnapshot, "remaining">; points: string }[];
 }
 /**
@@ -105,6 +115,8 @@ export interface MemberSnapshot {
   redemptions?: Record<string, RedemptionSnapshot>;
   limits?: Record<string, Partial<Record<Period, Record<string, string>>>>;
   referredBy?: string | null;
+  /** Open checkout holds, by hold id; absent when there are none (and in snapshots written before holds existed). */
+  holds?: Record<string, HoldSnapshot>;
   lastAt?: number;
   lapsed?: Record<string, number>;
   lastSeq: number;
@@ -273,6 +285,7 @@ export function toSnapshot(state: MemberView): MemberSnapshot {
     metrics: mapJson(state.metrics, (m) => buckets.encode(m)),
     limits: mapJson(state.limits, (c) => countersTo(c, str, mapJson)),
     referredBy: state.referredBy,
+    ...(Object.keys(state.holds).length > 0 ? { holds: mapJson(state.holds, holdSnapshot) } : {}),
     lastAt: state.lastAt,
     lapsed: mapJson(state.lapsed, (t) => t),
     lastSeq: state.lastSeq,
@@ -333,6 +346,34 @@ export function redemptionFromSnapshot(id: string, r: RedemptionSnapshot): Redem
   };
 }
 
+function holdSnapshot(h: DeepReadonly<HoldRecord>): HoldSnapshot {
+  return {
+    wallet: h.wallet,
+    points: str(h.points),
+    orderAmount: h.orderAmount === null ? null : str(h.orderAmount),
+    at: h.at,
+    expiresAt: h.expiresAt,
+    draws: h.draws.map((d) => ({ lot: { ...d.lot, amount: str(d.lot.amount) }, points: str(d.points) })),
+  };
+}
+
+function holdsFromSnapshot(holds: Record<string, HoldSnapshot>): Dict<HoldRecord> {
+  const out = dict<HoldRecord>();
+  for (const id of Object.keys(holds)) {
+    const h = holds[id]!;
+    out[id] = {
+      id,
+      wallet: h.wallet,
+      points: dec(h.points),
+      orderAmount: h.orderAmount === null ? null : dec(h.orderAmount),
+      at: h.at,
+      expiresAt: h.expiresAt,
+      draws: h.draws.map((d) => ({ lot: { ...d.lot, amount: dec(d.lot.amount) }, points: dec(d.points) })),
+    };
+  }
+  return out;
+}
+
 export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
   const purchases = dict<PurchaseRecord>();
   for (const id of Object.keys(snapshot.purchases)) purchases[id] = purchaseFromSnapshot(id, snapshot.purchases[id]!);
@@ -369,6 +410,7 @@ export function fromSnapshot(snapshot: MemberSnapshot): MemberState {
     redemptions,
     limits: mapDict(snapshot.limits ?? {}, (c) => countersTo(c, dec)),
     referredBy: snapshot.referredBy ?? null,
+    holds: holdsFromSnapshot(snapshot.holds ?? {}),
     lastAt: snapshot.lastAt ?? 0,
     lapsed: mapDict(snapshot.lapsed ?? {}, (t) => t),
     lastSeq: snapshot.lastSeq,

@@ -99,6 +99,23 @@ export interface RedemptionRecord {
 }
 
 /**
+ * Points reserved at checkout (engine.hold): drawn out of their lots, counted in the wallet's `spent`
+ * until a capture keeps them or a release (on request, or by the clock at `expiresAt`) gives them
+ * back to the lots they came from. Open holds live in the snapshot; a closed one only in its entries.
+ */
+export interface HoldRecord {
+  readonly id: string;
+  readonly wallet: string;
+  readonly points: Decimal;
+  /** Money: the basket the hold pays part of, when the hold named one; null otherwise. */
+  readonly orderAmount: Decimal | null;
+  readonly at: number;
+  readonly expiresAt: number;
+  /** The lots drawn, as they were, soonest-expiring first: a capture keeps the first, a release reopens the rest. */
+  readonly draws: readonly { readonly lot: LotShape; readonly points: Decimal }[];
+}
+
+/**
  * Points a rule awarded into a wallet (or, in `limits`, units or points a member used), per period
  * key (2026-11, 2026-W48, ...): the periods module's counters, moved only by `countInPeriods`.
  */
@@ -183,6 +200,8 @@ export interface MemberState {
   limits: Dict<CapCounters>;
   /** The member who referred this one; null if none. */
   referredBy: string | null;
+  /** Open checkout holds, by hold id. */
+  holds: Dict<HoldRecord>;
   /** The engine's clock at the latest entry (epoch ms): period-end work after it is still to do. */
   lastAt: number;
   /** Per wallet with inactivity expiry: the latest deadline at which its balance lapsed (epoch ms). */
@@ -244,6 +263,7 @@ export function emptyState(memberId: string): MemberState {
     redemptions: dict(),
     limits: dict(),
     referredBy: null,
+    holds: dict(),
     lastAt: 0,
     lapsed: dict(),
     lastSeq: 0,
@@ -276,5 +296,7 @@ export function cloneState(state: MemberView): MemberState {
     redemptions: mapDict(state.redemptions, (r) => r),
     limits: mapDict(state.limits, copyCounters),
     lapsed: mapDict(state.lapsed, (t) => t),
+    // Hold records are values: the fold puts a new one in place, or deletes it.
+    holds: mapDict(state.holds, (h) => h),
   };
 }

@@ -16,6 +16,7 @@ import { currencyPlaces } from "../shared/currencies.js";
 import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
 import { compileReferrals, referralEventTypes, referralIssues } from "./compile-referrals.js";
+import { checkoutIssues, compileCheckout } from "./compile-checkout.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
 import { baseRuleIssues, compileRules, ruleIssues } from "./compile-rules.js";
 import { compileTiers, tierIssues } from "./compile-tiers.js";
@@ -77,6 +78,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   issues.push(...rewardIssues(input, wallets, finerThanScale, scale));
   issues.push(...transferIssues(input, wallets, finerThanScale, scale));
   issues.push(...referralIssues(input));
+  issues.push(...checkoutIssues(input));
   issues.push(...segmentIssues(input));
   issues.push(...baseRuleIssues(input, rules));
   return issues;
@@ -111,5 +113,6 @@ function compileValid(def: ValidDefinition): Program {
     cancellationGraceDays: def.cancellation?.graceDays ?? 30,
     transfers: compileTransfers(def),
     referrals: compileReferrals(def),
+    checkout: compileCheckout(def),
   });
 }

@@ -228,6 +228,16 @@ export interface Program {
     readonly minPoints: Decimal | null;
     readonly limits: readonly { readonly period: Period; readonly points: Decimal }[];
   } | null;
+  /**
+   * Paying with points (docs/checkout.md): money one point pays (null: the program sets none, so a
+   * hold's share of its basket is not checked), minutes a hold lasts, the share bounds.
+   */
+  readonly checkout: {
+    readonly pointValue: Decimal | null;
+    readonly holdMinutes: number;
+    readonly minShare: Decimal;
+    readonly maxShare: Decimal;
+  };
   readonly referrals: {
     readonly referrerEvent: string;
     readonly referredEvent: string;

@@ -279,6 +279,13 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "segments[].name": "A name to show.",
   "segments[].when":
     "Derived: a member is in the segment while this condition holds on their profile (member.attributes.<name>, member.tier, tier; all, any, not). Omit for an explicit segment, set on members by enroll and updateMember.",
+  checkout:
+    "Paying with points at checkout: holds (engine.hold) reserve points for an order until it is paid (captureHold) or abandoned (releaseHold). Default: holds last 15 minutes and may pay any share.",
+  "checkout.pointValue":
+    "Money one point pays, in the program's currency (0.01: 100 points pay 1). With it, every hold names its orderAmount and its share is checked. Default: none (shares unchecked).",
+  "checkout.holdMinutes": "Minutes a hold lasts before it is released by itself. Default 15.",
+  "checkout.minShare": "The smallest share of an order's basket (orderAmount) a hold may pay, from 0 to 1. Default 0.",
+  "checkout.maxShare": "The largest share of an order's basket a hold may pay, from 0 to 1. Default 1.",
   transfers: "Transfers of points between members. Default: none allowed.",
   "transfers.wallets": "The wallets whose points members may transfer.",
   "transfers.minPoints": "The smallest transfer. Default: any.",

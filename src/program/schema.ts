@@ -6,7 +6,8 @@
  */
 import * as z from "zod/mini";
 import { COUNTING_PERIODS } from "../shared/periods.js";
-import { currencyCode, idString, timeZone } from "../shared/validation.js";
+import { Decimal } from "../shared/decimal.js";
+import { currencyCode, decimalString, idString, timeZone } from "../shared/validation.js";
 import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
 import { countLimitSchema, rewardSchema } from "./schema-rewards.js";
 import { segmentSchema } from "./schema-segments.js";
@@ -98,6 +99,18 @@ export const programSchema = z.strictObject({
       minPoints: z.optional(points),
       /** Points a member may send per local period. */
       limits: z.optional(z.array(z.strictObject({ period: z.enum(COUNTING_PERIODS), points })).check(z.minLength(1))),
+    }),
+  ),
+  /**
+   * Paying with points at checkout (docs/checkout.md): what a point pays, how long a hold lasts, and
+   * the share of an order's basket points may pay. Omit: holds last 15 minutes, any share.
+   */
+  checkout: z.optional(
+    z.strictObject({
+      pointValue: z.optional(decimalString({ sign: "positive" })),
+      holdMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(43_200))),
+      minShare: z.optional(decimalString({ sign: "nonNegative", max: new Decimal(1) })),
+      maxShare: z.optional(decimalString({ sign: "positive", max: new Decimal(1) })),
     }),
   ),
   /**

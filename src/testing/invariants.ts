@@ -60,6 +60,10 @@ export function stateViolations(state: MemberView, now: number): string[] {
     const drawn = r.draws.reduce((s, d) => s.plus(d.points), ZERO);
     if (!r.cancelled && !drawn.eq(r.points)) out.push(`redemption ${r.id}: draws add up to ${drawn}, not ${r.points}`);
   }
+  for (const h of Object.values(state.holds)) {
+    const drawn = h.draws.reduce((s, d) => s.plus(d.points), ZERO);
+    if (!h.points.gt(0) || !drawn.eq(h.points)) out.push(`hold ${h.id}: draws add up to ${drawn}, not ${h.points}`);
+  }
   for (const p of Object.values(state.purchases)) {
     if (p.refunded.gt(p.amount)) out.push(`purchase ${p.id}: refunded ${p.refunded} of ${p.amount}`);
     for (const [wallet, settled] of Object.entries(p.settled)) {

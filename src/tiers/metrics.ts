@@ -78,6 +78,10 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   import: null,
   profile: null,
   erasure: null,
+  // Holds move points, as a spend does, which no metric counts.
+  hold: null,
+  capture: null,
+  holdRelease: null,
 };
 
 /** The stamp function the engine gives its writers; undefined for programs without tiers. */

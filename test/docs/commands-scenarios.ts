@@ -56,6 +56,8 @@ export const program = defineProgram({
   ],
   segments: [{ id: "staff" }],
   transfers: { wallets: ["points"], limits: [{ period: "day", points: "50" }] },
+  // A point pays £0.01, at most half of a basket (SHARE_OUT_OF_BOUNDS).
+  checkout: { pointValue: "0.01", maxShare: "0.5" },
   referrals: { limits: [{ period: "year", count: 1 }], withinDays: 30 },
 });
 
@@ -184,6 +186,27 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
       (await world()).engine.spend({ key: "k", memberId: "nobody", wallet: "points", points: "5" }),
     INSUFFICIENT_POINTS: async () =>
       (await world()).engine.spend({ key: "k", memberId: "ann", wallet: "points", points: "101" }),
+  },
+  hold: {
+    MEMBER_NOT_FOUND: async () =>
+      (await world()).engine.hold({ key: "k", memberId: "nobody", holdId: "o1", wallet: "points", points: "5", orderAmount: "1" }),
+    INSUFFICIENT_POINTS: async () =>
+      (await world()).engine.hold({ key: "k", memberId: "ann", holdId: "o1", wallet: "points", points: "101", orderAmount: "10" }),
+    HOLD_EXISTS: async () => {
+      const { engine } = await world();
+      await engine.hold({ key: "k1", memberId: "ann", holdId: "o1", wallet: "points", points: "5", orderAmount: "1" });
+      return engine.hold({ key: "k2", memberId: "ann", holdId: "o1", wallet: "points", points: "5", orderAmount: "1" });
+    },
+    SHARE_OUT_OF_BOUNDS: async () =>
+      (await world()).engine.hold({ key: "k", memberId: "ann", holdId: "o1", wallet: "points", points: "100", orderAmount: "1" }),
+  },
+  captureHold: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.captureHold({ key: "k", memberId: "nobody", holdId: "o1" }),
+    HOLD_NOT_FOUND: async () => (await world()).engine.captureHold({ key: "k", memberId: "ann", holdId: "o1" }),
+  },
+  releaseHold: {
+    MEMBER_NOT_FOUND: async () => (await world()).engine.releaseHold({ key: "k", memberId: "nobody", holdId: "o1" }),
+    HOLD_NOT_FOUND: async () => (await world()).engine.releaseHold({ key: "k", memberId: "ann", holdId: "o1" }),
   },
   summary: {
     MEMBER_NOT_FOUND: async () => (await world()).engine.summary("nobody"),
@@ -394,6 +417,19 @@ export const validCalls: Record<string, (w: World, key: string) => Promise<unkno
   adjust: (w, key) =>
     (w.arm(), w.engine.adjust({ key, memberId: "ann", wallet: "points", points: "5", reason: "goodwill" })),
   spend: (w, key) => (w.arm(), w.engine.spend({ key, memberId: "ann", wallet: "points", points: "5" })),
+  hold: (w, key) =>
+    (w.arm(),
+    w.engine.hold({ key, memberId: "ann", holdId: "o9", wallet: "points", points: "5", orderAmount: "1" })),
+  captureHold: async (w, key) => {
+    await w.engine.hold({ key: "setup-hold", memberId: "ann", holdId: "o9", wallet: "points", points: "5", orderAmount: "1" });
+    w.arm();
+    return w.engine.captureHold({ key, memberId: "ann", holdId: "o9" });
+  },
+  releaseHold: async (w, key) => {
+    await w.engine.hold({ key: "setup-hold", memberId: "ann", holdId: "o9", wallet: "points", points: "5", orderAmount: "1" });
+    w.arm();
+    return w.engine.releaseHold({ key, memberId: "ann", holdId: "o9" });
+  },
   assignTier: (w, key) => (w.arm(), w.engine.assignTier({ key, memberId: "ann", tier: "gold" })),
   redeem: (w, key) => (w.arm(), w.engine.redeem({ key, memberId: "ann", rewardId: "voucher" })),
   cancelRedemption: async (w, key) => {

@@ -23,6 +23,8 @@ import { release } from "./release.js";
 import { importMember } from "./import.js";
 import { profile } from "./profile.js";
 import { erasure } from "./erasure.js";
+import { hold } from "./hold.js";
+import { capture, holdRelease } from "./hold-settle.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -46,4 +48,7 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   import: importMember,
   profile,
   erasure,
+  hold,
+  capture,
+  holdRelease,
 };

@@ -18,7 +18,10 @@ export interface PurchaseLineFigures {
 export interface PurchaseEntry extends EntryBase {
   readonly kind: "purchase";
   readonly purchaseId: string;
+  /** Money: the part of the order paid in money, what it earned on and what refunds are checked against. */
   readonly amount: string;
+  /** Money: the part of the order paid with points (a captured hold), which earned nothing; absent: none. */
+  readonly paidWithPoints?: string;
   readonly occurredAt: string;
   /**
    * What each line earned, by SKU, for refunds by line (accrual/refund-lines.ts). Absent on a
