@@ -137,6 +137,7 @@ export type {
   ImportEntry,
   OpeningLot,
   OpeningPurchase,
+  OpeningPurchaseLine,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,

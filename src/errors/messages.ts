@@ -239,6 +239,9 @@ export const importIssues = {
   refundedAboveAmount: "More money cannot have been refunded than the purchase's amount.",
   settledAboveEarned: "More points cannot have been settled than the purchase earned in this wallet.",
   reversedAboveSettled: "Points reversed are part of those settled: at most the settled figure.",
+  duplicateLine: (sku: string) => `SKU "${sku}" is given twice in this purchase's lines; merge its units.`,
+  returnedAboveQuantity: "More units cannot have been returned than were bought: returned must be at most quantity.",
+  lineRefundedAboveRefunded: "Money refunded by line is part of the money refunded: at most refunded.",
   unknownMetric: (key: string) =>
     `No tier threshold reads metric "${key}" in this program (points:<wallet>, spend, purchases, events:<type>).`,
   unknownCounter: (name: string) =>

@@ -20,7 +20,7 @@ import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
 import type { ReleaseEntry } from "./kinds/release.js";
-import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
+import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningPurchaseLine, OpeningCounters } from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
 
@@ -49,6 +49,7 @@ export type {
   ImportEntry,
   OpeningLot,
   OpeningPurchase,
+  OpeningPurchaseLine,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
