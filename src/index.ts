@@ -141,6 +141,7 @@ export type {
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
+  DonationEntry,
   EventEntry,
   Grant,
   PeriodKeys,
@@ -152,6 +153,7 @@ export type {
   WalletTotals,
   PurchaseRecord,
   PurchaseLineRecord,
+  PurchaseDonation,
   CapCounters,
   Dict,
   TierState,
@@ -203,6 +205,7 @@ export type { EventType, EventValue } from "./events/event.js";
 export { redactEntry, ERASED_REASON } from "./ledger/redact.js";
 export { segmentsOf } from "./accrual/segments.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
+export type { DonationsOptions, DonationStatement, CauseStatement } from "./engine/donation-statement.js";
 export type { MemberPage, ListedMemberView, LapsingPage, LapsingMember, SpendWindows } from "./engine/listing.js";
 export { memberIndexOf } from "./engine/member-index.js";
 export type { IndexMembersResult } from "./engine/member-backfill.js";

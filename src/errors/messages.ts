@@ -173,6 +173,11 @@ export const messages = {
     oneOf: (a: string, b: string) => `Give ${a} or ${b}, not both.`,
     lapsingKind: "Give noPurchaseForDays, or months with fallenBy (not both).",
     shareAboveOne: 'A share is at most "1" (all of it).',
+    donationWalletRequired: "Donations of points name the wallet whose points they are a share of.",
+    donationWalletWithMoney:
+      'Donations of money are a share of the purchase amount: leave wallet out, or give of: "points".',
+    unknownDonationCause: (cause: string) =>
+      `"${cause}" is not one of the program's causes (donations.causes); give one of them, or null to choose none.`,
     linesExceedAmount:
       "The lines add up to more than the purchase amount; line amounts are what was paid for each line.",
     reservedKey: "This name is reserved; choose another.",

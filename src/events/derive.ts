@@ -144,6 +144,15 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
       debtRepaid: e.debtRepaid,
     }),
   consolidate: () => [],
+  // The amount unsigned: the type says which way it went. The cause is one of the program's.
+  donation: (e) =>
+    one(e.amount.startsWith("-") ? "donation.returned" : "donation.made", {
+      purchaseId: e.purchaseId,
+      cause: e.cause,
+      of: e.of,
+      wallet: e.wallet,
+      amount: e.amount.startsWith("-") ? e.amount.slice(1) : e.amount,
+    }),
 };
 
 /** `{"<sku>": units}` with the SKUs in code-unit order, so the same refund always gives the same text. */

@@ -29,6 +29,8 @@ export type EventType =
   | "tier.reviewed"
   | "reward.redeemed"
   | "reward.cancelled"
+  | "donation.made"
+  | "donation.returned"
   | "points.expiring_soon"
   | "member.lapsing";
 

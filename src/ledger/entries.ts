@@ -23,6 +23,7 @@ import type { ReleaseEntry } from "./kinds/release.js";
 import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningPurchaseLine, OpeningCounters } from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
+import type { DonationEntry } from "./kinds/donation.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -53,6 +54,7 @@ export type {
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
+  DonationEntry,
 };
 
 export type Entry =
@@ -74,7 +76,8 @@ export type Entry =
   | ReleaseEntry
   | ImportEntry
   | ProfileEntry
-  | ErasureEntry;
+  | ErasureEntry
+  | DonationEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

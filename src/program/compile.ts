@@ -15,6 +15,7 @@ import { decimalPlaces } from "../shared/decimal.js";
 import { currencyPlaces } from "../shared/currencies.js";
 import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
+import { compileDonations, donationIssues } from "./compile-donations.js";
 import { compileReferrals, referralEventTypes, referralIssues } from "./compile-referrals.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
 import { baseRuleIssues, compileRules, ruleIssues } from "./compile-rules.js";
@@ -79,6 +80,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   issues.push(...referralIssues(input));
   issues.push(...segmentIssues(input));
   issues.push(...baseRuleIssues(input, rules));
+  issues.push(...donationIssues(input, walletIds));
   return issues;
 }
 
@@ -111,5 +113,6 @@ function compileValid(def: ValidDefinition): Program {
     cancellationGraceDays: def.cancellation?.graceDays ?? 30,
     transfers: compileTransfers(def),
     referrals: compileReferrals(def),
+    donations: compileDonations(def),
   });
 }

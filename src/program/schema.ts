@@ -6,7 +6,8 @@
  */
 import * as z from "zod/mini";
 import { COUNTING_PERIODS } from "../shared/periods.js";
-import { currencyCode, idString, timeZone } from "../shared/validation.js";
+import { Decimal } from "../shared/decimal.js";
+import { currencyCode, decimalString, idString, timeZone } from "../shared/validation.js";
 import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
 import { countLimitSchema, rewardSchema } from "./schema-rewards.js";
 import { segmentSchema } from "./schema-segments.js";
@@ -113,6 +114,21 @@ export const programSchema = z.strictObject({
       limits: z.optional(z.array(countLimitSchema).check(z.minLength(1))),
       /** The referred member must have joined at most this many days before the referral. */
       withinDays: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3650))),
+    }),
+  ),
+  /**
+   * Automatic donations (docs/donations.md): on every purchase, `share` of its money (`of: "money"`,
+   * Target Circle's 1%) or of the points it earned in `wallet` (`of: "points"`) goes to the cause
+   * the member chose (their attribute `attribute`, one of `causes`); a refund takes it back in
+   * proportion. The program gives it: the member's points are not touched.
+   */
+  donations: z.optional(
+    z.strictObject({
+      share: decimalString({ sign: "positive", max: new Decimal(1) }),
+      of: z.enum(["points", "money"]),
+      wallet: z.optional(idString),
+      causes: z.array(idString).check(z.minLength(1), z.maxLength(1000)),
+      attribute: z.optional(idString),
     }),
   ),
 });
