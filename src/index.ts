@@ -138,6 +138,7 @@ export type {
   OpeningLot,
   OpeningPurchase,
   OpeningPurchaseLine,
+  OpeningDonation,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,

@@ -80,6 +80,18 @@ export function exportCommand(state: MemberView, key: string): ImportMemberComma
             })),
           }),
       ...(p.lineRefunded === undefined ? {} : { lineRefunded: str(p.lineRefunded) }),
+      // Its donation, so that a refund after the move takes the rest of the share back.
+      ...(p.donation === undefined
+        ? {}
+        : {
+            donation: {
+              cause: p.donation.cause,
+              of: p.donation.of,
+              ...(p.donation.wallet === null ? {} : { wallet: p.donation.wallet }),
+              amount: str(p.donation.amount),
+              returned: str(p.donation.returned),
+            },
+          }),
     })),
     ...(t === null
       ? {}

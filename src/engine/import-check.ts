@@ -99,6 +99,18 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
     const lineRefunded = p.lineRefunded === undefined ? undefined : cash([...at, "lineRefunded"], p.lineRefunded);
     if (lineRefunded !== undefined && new Decimal(lineRefunded).gt(refunded))
       bad([...at, "lineRefunded"], issue.lineRefundedAboveRefunded);
+    const d = p.donation;
+    const donation = d && {
+      cause: d.cause,
+      of: d.of,
+      wallet: d.of === "points" ? (d.wallet ?? null) : null,
+      amount:
+        d.of === "money" ? cash([...at, "donation", "amount"], d.amount) : pts([...at, "donation", "amount"], d.amount),
+      returned: d.returned ?? "0",
+    };
+    if (d?.of === "points") wallet([...at, "donation", "wallet"], d.wallet ?? "");
+    if (donation && new Decimal(donation.returned).gt(donation.amount))
+      bad([...at, "donation", "returned"], issue.donationReturnedAboveGiven);
     purchases.push({
       purchaseId: p.purchaseId,
       amount: p.amount,
@@ -110,6 +122,7 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
       expired: perWallet([...at, "expired"], p.expired),
       ...(lines === undefined ? {} : { lines }),
       ...(lineRefunded === undefined ? {} : { lineRefunded }),
+      ...(donation === undefined ? {} : { donation }),
     });
   });
 

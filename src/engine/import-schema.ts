@@ -101,6 +101,17 @@ const purchase = z.strictObject({
   lines: z.optional(z.array(purchaseLine).check(z.maxLength(1000))),
   /** Money refunded by earlier refunds that named lines (part of `refunded`). */
   lineRefunded: z.optional(money),
+  /** Its automatic donation (docs/donations.md): what was given and what refunds took back; a later refund takes back the rest in proportion. */
+  donation: z.optional(
+    z.strictObject({
+      cause: idString,
+      of: z.enum(["points", "money"]),
+      /** The wallet whose points it is a share of; only with of: points. */
+      wallet: z.optional(idString),
+      amount: decimalString({ sign: "positive" }),
+      returned: z.optional(money),
+    }),
+  ),
 });
 
 const tier = z.strictObject({

@@ -247,6 +247,8 @@ export const importIssues = {
   duplicateLine: (sku: string) => `SKU "${sku}" is given twice in this purchase's lines; merge its units.`,
   returnedAboveQuantity: "More units cannot have been returned than were bought: returned must be at most quantity.",
   lineRefundedAboveRefunded: "Money refunded by line is part of the money refunded: at most refunded.",
+  donationReturnedAboveGiven:
+    "Refunds cannot have taken back more of a donation than it gave: returned must be at most amount.",
   unknownMetric: (key: string) =>
     `No tier threshold reads metric "${key}" in this program (points:<wallet>, spend, purchases, events:<type>).`,
   unknownCounter: (name: string) =>

@@ -20,7 +20,14 @@ import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
 import type { ReleaseEntry } from "./kinds/release.js";
-import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningPurchaseLine, OpeningCounters } from "./kinds/import.js";
+import type {
+  ImportEntry,
+  OpeningDonation,
+  OpeningLot,
+  OpeningPurchase,
+  OpeningPurchaseLine,
+  OpeningCounters,
+} from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
 import type { DonationEntry } from "./kinds/donation.js";
@@ -51,6 +58,7 @@ export type {
   OpeningLot,
   OpeningPurchase,
   OpeningPurchaseLine,
+  OpeningDonation,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,

@@ -185,6 +185,49 @@ describe("Target's Take Charge of Education: 1% of purchases to the school the g
   });
 });
 
+describe("exportMember / importMember carry a purchase's donation", () => {
+  it("after the move, refunding the rest of a $49.99 purchase takes back its last $0.39, as before the move", async () => {
+    const source = await setup();
+    const target = await setup();
+    await source.engine.enroll({ key: "e1", memberId: "ann", attributes: { cause: "lincoln-elementary" } });
+    await source.buy("ann", "49.99", "p1");
+    await source.refund("ann", "p1", "10.00");
+    const exported = await source.engine.exportMember("ann");
+    expect(exported.purchases?.[0]?.donation).toEqual({
+      cause: "lincoln-elementary",
+      of: "money",
+      amount: "0.49",
+      returned: "0.1",
+    });
+    await target.engine.importMember(exported);
+    for (const s of [source, target]) {
+      await s.refund("ann", "p1", "39.99");
+      expect((await s.donationEvents()).at(-1)).toMatchObject({ type: "donation.returned", amount: "0.39" });
+    }
+  });
+
+  it("refuses a donation that took back more than it gave, at its path", async () => {
+    const s = await setup();
+    const e = await expectError(
+      s.engine.importMember({
+        key: "imp",
+        memberId: "ann",
+        joinedAt: "2013-01-01T00:00:00Z",
+        purchases: [
+          {
+            purchaseId: "p1",
+            amount: "100.00",
+            occurredAt: "2013-06-01T00:00:00Z",
+            donation: { cause: "lincoln-elementary", of: "money", amount: "1.00", returned: "1.01" },
+          },
+        ],
+      }),
+      "INVALID_COMMAND",
+    );
+    expect(e.issues.map((i) => i.path)).toEqual([["purchases", 0, "donation", "returned"]]);
+  });
+});
+
 describe("a share of the points a purchase earned", () => {
   it("10% of the 100 points a $100.00 purchase earns is 10 points to the cause; the member keeps 100", async () => {
     const s = await setup(targetProgram({ share: "0.10", of: "points", wallet: "points", attribute: "charity" }));

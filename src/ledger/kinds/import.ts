@@ -11,7 +11,15 @@ import type { Period } from "../../shared/periods.js";
 import type { Scalar } from "../../shared/scalar.js";
 import type { EntryBase } from "../entry-base.js";
 import { assert } from "../invariant.js";
-import { dict, mapDict, type CapCounters, type Dict, type PurchaseLineRecord, type WalletTotals } from "../state.js";
+import {
+  dict,
+  mapDict,
+  type CapCounters,
+  type Dict,
+  type PurchaseDonation,
+  type PurchaseLineRecord,
+  type WalletTotals,
+} from "../state.js";
 import type { EntryKindSpec } from "./spec.js";
 import { tierFromRecord, type TierRecord } from "./tier.js";
 
@@ -43,6 +51,17 @@ export interface OpeningPurchase {
   readonly lines?: readonly OpeningPurchaseLine[];
   /** Money refunded by refunds that named lines (part of `refunded`); absent: none. */
   readonly lineRefunded?: string;
+  /** Its automatic donation (docs/donations.md); absent: none. */
+  readonly donation?: OpeningDonation;
+}
+
+/** A purchase's donation as the source gave it: amounts as decimal strings. */
+export interface OpeningDonation {
+  readonly cause: string;
+  readonly of: "points" | "money";
+  readonly wallet: string | null;
+  readonly amount: string;
+  readonly returned: string;
 }
 
 /** One SKU of an opening purchase: units bought and returned, points earned per wallet. */
@@ -108,6 +127,16 @@ function openingLines(entryId: string, lines: readonly OpeningPurchaseLine[]): D
   return out;
 }
 
+function openingDonation(entryId: string, d: OpeningDonation): PurchaseDonation {
+  const amount = new Decimal(d.amount),
+    returned = new Decimal(d.returned);
+  assert(
+    amount.gt(0) && returned.gte(0) && returned.lte(amount),
+    `import ${entryId}: donation returns more than given`,
+  );
+  return { cause: d.cause, of: d.of, wallet: d.wallet, amount, returned };
+}
+
 export const importMember: EntryKindSpec<ImportEntry> = {
   fold(state, entry) {
     assert(
@@ -140,6 +169,7 @@ export const importMember: EntryKindSpec<ImportEntry> = {
         expired: figures(p.expired),
         ...(p.lines === undefined ? {} : { lines: openingLines(entry.id, p.lines) }),
         ...(p.lineRefunded === undefined ? {} : { lineRefunded: new Decimal(p.lineRefunded) }),
+        ...(p.donation === undefined ? {} : { donation: openingDonation(entry.id, p.donation) }),
       };
     }
     const held = dict<Decimal>();
