@@ -143,9 +143,12 @@ export type {
   ImportEntry,
   OpeningLot,
   OpeningPurchase,
+  OpeningPurchaseLine,
+  OpeningDonation,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
+  DonationEntry,
   EventEntry,
   Grant,
   PeriodKeys,
@@ -157,6 +160,7 @@ export type {
   WalletTotals,
   PurchaseRecord,
   PurchaseLineRecord,
+  PurchaseDonation,
   CapCounters,
   Dict,
   TierState,
@@ -208,6 +212,7 @@ export type { EventType, EventValue } from "./events/event.js";
 export { redactEntry, ERASED_REASON } from "./ledger/redact.js";
 export { segmentsOf } from "./accrual/segments.js";
 export type { LiabilityOptions, LiabilityReport } from "./engine/liability.js";
+export type { DonationsOptions, DonationStatement, CauseStatement } from "./engine/donation-statement.js";
 export type { MemberPage, ListedMemberView, LapsingPage, LapsingMember, SpendWindows } from "./engine/listing.js";
 export { memberIndexOf } from "./engine/member-index.js";
 export type { IndexMembersResult } from "./engine/member-backfill.js";

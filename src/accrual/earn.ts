@@ -2,6 +2,7 @@
  * Earning decisions: a purchase or a custom event is evaluated against the rules, and each award
  * becomes an earn entry with its own lot. Purchase points wait out the return window (pending).
  */
+import { donate } from "./donation.js";
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { accrualContext, type Program, type PurchaseLine } from "../program/compile.js";
@@ -158,6 +159,7 @@ export function recordPurchase(
   });
   const availableAt = pendingUntil(program, purchase.occurredAt);
   writeAwards(writer, program, evaluation, purchase.occurredAt, availableAt, purchase.purchaseId);
+  donate(writer, program, purchase.purchaseId);
   // Each award's lot is dated so (lotRecord): the instant the earn entries record.
   return { ...evaluation, availableAt: evaluation.awards.length > 0 ? iso(availableAt) : null };
 }

@@ -22,6 +22,7 @@ import type { LotDraw } from "../ledger/entries.js";
 import { assertNothingDue, bySpendOrder, isAvailable, isPending, planDraws } from "../ledger/lots.js";
 import type { DeepReadonly, Lot, PurchaseRecord } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
+import { donationTakenBack, returnDonation } from "./donation.js";
 import { rateAwardPoints } from "./evaluate.js";
 import { refundedAfter, returnedUnits, settledTarget, type RefundedSoFar, type ReturnedLine } from "./refund-lines.js";
 
@@ -166,6 +167,7 @@ export function refund(writer: LedgerWriter, program: Program, request: RefundFa
   // Every figure read off the purchase before the first append: appending the refund entry changes
   // the record (its refunded total), and each reversal its settled and reversed totals.
   const targets = settlementTargets(program, purchase, refundedAfter(purchase, request.amount, units));
+  const donationBack = donationTakenBack(program, purchase, purchase.refunded.plus(request.amount));
   writer.append({
     kind: "refund",
     purchaseId: request.purchaseId,
@@ -176,5 +178,6 @@ export function refund(writer: LedgerWriter, program: Program, request: RefundFa
     const done = reverse(writer, program, t.wallet, t.wanted, t.claimable, ownIds, purchaseId);
     if (done) reversals.push(done);
   }
+  returnDonation(writer, program, purchase, donationBack);
   return reversals;
 }

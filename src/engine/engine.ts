@@ -25,6 +25,7 @@ import { purchaseCommands } from "./purchases.js";
 import { readCommands } from "./reads.js";
 import { liabilityCommands } from "./liability.js";
 import { eventCommands } from "./events.js";
+import { donationCommands } from "./donations.js";
 import { importCommands } from "./import-member.js";
 import { listingCommands } from "./listing.js";
 import { rewardCommands } from "./rewards.js";
@@ -139,6 +140,7 @@ export function createLoyaltyEngine<W extends string = string, R extends string 
     ...readCommands(ctx),
     ...liabilityCommands(ctx),
     ...eventCommands(ctx),
+    ...donationCommands(ctx),
     ...listingCommands(ctx),
     ...sweepCommands(ctx),
     ...tierCommands(ctx),

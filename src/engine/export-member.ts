@@ -68,6 +68,30 @@ export function exportCommand(state: MemberView, key: string): ImportMemberComma
       settled: figures(p.settled),
       reversed: figures(p.reversed),
       expired: figures(p.expired),
+      // The line figures, so that a refund by line takes back the same points after the move.
+      ...(p.lines === undefined
+        ? {}
+        : {
+            lines: Object.entries(p.lines).map(([sku, l]) => ({
+              sku,
+              quantity: l.quantity,
+              ...(l.returned === 0 ? {} : { returned: l.returned }),
+              earned: figures(l.earned),
+            })),
+          }),
+      ...(p.lineRefunded === undefined ? {} : { lineRefunded: str(p.lineRefunded) }),
+      // Its donation, so that a refund after the move takes the rest of the share back.
+      ...(p.donation === undefined
+        ? {}
+        : {
+            donation: {
+              cause: p.donation.cause,
+              of: p.donation.of,
+              ...(p.donation.wallet === null ? {} : { wallet: p.donation.wallet }),
+              amount: str(p.donation.amount),
+              returned: str(p.donation.returned),
+            },
+          }),
     })),
     ...(t === null
       ? {}

@@ -8,6 +8,7 @@ import type * as holdSchemas from "./hold-schemas.js";
 import type { MemberSummary } from "./summary.js";
 import type { ImportMemberCommand } from "./import-schema.js";
 import type { LiabilityOptions, LiabilityReport } from "./liability.js";
+import type { DonationsOptions, DonationStatement } from "./donation-statement.js";
 import type { EventPage } from "../store/port.js";
 import type { LapsingPage, MemberPage } from "./listing.js";
 import type { IndexMembersResult } from "./member-backfill.js";
@@ -150,6 +151,12 @@ export interface LoyaltyEngine<W extends string = string, R extends string = str
    * version compare-and-set. A rerun writes no notice twice (the store skips a known event id).
    */
   notify(options: schemas.NotifyOptions): Promise<NotifyResult>;
+  /**
+   * The statement per cause: what automatic donations gave each cause (or `cause` alone) from
+   * `from` until `to`, net of what refunds took back, across members, read from the outbox
+   * (docs/donations.md). STORE_FAILURE on a store without `capabilities.events`.
+   */
+  donations(options: DonationsOptions): Promise<DonationStatement>;
   /**
    * Brings in a member from another loyalty system with their opening state: lots with their
    * dates, wallet totals and debt, tier, tier metrics, cap and limit counters, refundable purchases

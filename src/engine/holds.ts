@@ -111,7 +111,7 @@ export function holdCommands(ctx: EngineContext): Pick<LoyaltyEngine, "hold" | "
 function settled(
   memberId: string,
   holdId: string,
-  entry: { readonly kind: string; readonly wallet?: string; readonly forfeited?: string },
+  entry: { readonly kind: string; readonly wallet?: string | null; readonly forfeited?: string },
   held: Decimal,
   captured: Decimal,
   fmt: (points: Decimal) => string,

@@ -88,6 +88,29 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
       if (new Decimal(v).gt(earned[w] ?? ZERO)) bad([...at, "settled", w], issue.settledAboveEarned);
     for (const [w, v] of Object.entries(reversed))
       if (new Decimal(v).gt(settled[w] ?? ZERO)) bad([...at, "reversed", w], issue.reversedAboveSettled);
+    const skus = new Set<string>();
+    const lines = p.lines?.map((l, j) => {
+      if (skus.has(l.sku)) bad([...at, "lines", j, "sku"], issue.duplicateLine(l.sku));
+      skus.add(l.sku);
+      const returned = l.returned ?? 0;
+      if (returned > l.quantity) bad([...at, "lines", j, "returned"], issue.returnedAboveQuantity);
+      return { sku: l.sku, quantity: l.quantity, returned, earned: perWallet([...at, "lines", j, "earned"], l.earned) };
+    });
+    const lineRefunded = p.lineRefunded === undefined ? undefined : cash([...at, "lineRefunded"], p.lineRefunded);
+    if (lineRefunded !== undefined && new Decimal(lineRefunded).gt(refunded))
+      bad([...at, "lineRefunded"], issue.lineRefundedAboveRefunded);
+    const d = p.donation;
+    const donation = d && {
+      cause: d.cause,
+      of: d.of,
+      wallet: d.of === "points" ? (d.wallet ?? null) : null,
+      amount:
+        d.of === "money" ? cash([...at, "donation", "amount"], d.amount) : pts([...at, "donation", "amount"], d.amount),
+      returned: d.returned ?? "0",
+    };
+    if (d?.of === "points") wallet([...at, "donation", "wallet"], d.wallet ?? "");
+    if (donation && new Decimal(donation.returned).gt(donation.amount))
+      bad([...at, "donation", "returned"], issue.donationReturnedAboveGiven);
     purchases.push({
       purchaseId: p.purchaseId,
       amount: p.amount,
@@ -97,6 +120,9 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
       settled,
       reversed,
       expired: perWallet([...at, "expired"], p.expired),
+      ...(lines === undefined ? {} : { lines }),
+      ...(lineRefunded === undefined ? {} : { lineRefunded }),
+      ...(donation === undefined ? {} : { donation }),
     });
   });
 

@@ -69,6 +69,19 @@ const lot = z.strictObject({
   purchaseId: z.optional(idString),
 });
 
+const units = (min: number) => z.number().check(z.int(), z.minimum(min), z.maximum(1_000_000));
+
+/** One SKU of a purchase, for refunds by line (lines of one SKU merged). */
+const purchaseLine = z.strictObject({
+  sku: idString,
+  /** Units bought. */
+  quantity: units(1),
+  /** Units returned so far; default 0. */
+  returned: z.optional(units(0)),
+  /** Points its units earned, per wallet (awards tied to lines only). */
+  earned: z.optional(perWallet),
+});
+
 const purchase = z.strictObject({
   purchaseId: idString,
   /** Money, in the program's currency. */
@@ -84,6 +97,21 @@ const purchase = z.strictObject({
   reversed: z.optional(perWallet),
   /** Points of its lots that expired unused, per wallet. */
   expired: z.optional(perWallet),
+  /** What each SKU earned, so that a later refund naming lines takes back theirs; omit: refunds in proportion only. */
+  lines: z.optional(z.array(purchaseLine).check(z.maxLength(1000))),
+  /** Money refunded by earlier refunds that named lines (part of `refunded`). */
+  lineRefunded: z.optional(money),
+  /** Its automatic donation (docs/donations.md): what was given and what refunds took back; a later refund takes back the rest in proportion. */
+  donation: z.optional(
+    z.strictObject({
+      cause: idString,
+      of: z.enum(["points", "money"]),
+      /** The wallet whose points it is a share of; only with of: points. */
+      wallet: z.optional(idString),
+      amount: decimalString({ sign: "positive" }),
+      returned: z.optional(money),
+    }),
+  ),
 });
 
 const tier = z.strictObject({

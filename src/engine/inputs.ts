@@ -76,6 +76,23 @@ export function checkAgainstProgram(
   throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(name, issues.length), { issues });
 }
 
+/**
+ * The cause a member chooses (the program's donations attribute) must be one of the program's
+ * causes (docs/donations.md); null removes it. Other attributes are the caller's own.
+ */
+export function checkCause(
+  ctx: EngineContext,
+  name: string,
+  attributes: Readonly<Record<string, unknown>> | undefined,
+) {
+  const d = ctx.program.donations;
+  if (d === null || attributes === undefined || !Object.hasOwn(attributes, d.attribute)) return;
+  const cause = attributes[d.attribute];
+  if (cause === null || (typeof cause === "string" && d.causes.has(cause))) return;
+  const issues = [{ path: ["attributes", d.attribute], message: f.unknownDonationCause(String(cause)) }];
+  throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand(name, 1), { issues });
+}
+
 export const toLines = (
   lines: readonly { sku: string; category?: string | undefined; quantity: number; amount: string }[] | undefined,
 ): PurchaseLine[] | null =>

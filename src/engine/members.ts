@@ -10,7 +10,7 @@ import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
 import { erasureOf } from "./erasure.js";
 import type { LoyaltyEngine } from "./facade.js";
-import { parse } from "./inputs.js";
+import { checkCause, parse } from "./inputs.js";
 import type { MemberErasureResult, MemberUpdateResult } from "./results.js";
 import { write, writeOne } from "./write-path.js";
 
@@ -34,6 +34,7 @@ export function memberCommands(ctx: EngineContext): Pick<LoyaltyEngine, "updateM
           });
           return { memberId: command.memberId };
         },
+        { check: () => checkCause(ctx, "updateMember", command.attributes) },
       );
     },
 

@@ -15,7 +15,7 @@ import { awardLines } from "./award-lines.js";
 import * as schemas from "./commands.js";
 import type { EngineContext } from "./context.js";
 import type { LoyaltyEngine } from "./facade.js";
-import { attrs, checkAgainstProgram, parse, toLines } from "./inputs.js";
+import { attrs, checkAgainstProgram, checkCause, parse, toLines } from "./inputs.js";
 import { quickEnroll, quickPurchase } from "./quick-inputs.js";
 import type { EarnResult, EnrollResult, RefundResult } from "./results.js";
 import { guard, loadKnown } from "./store-calls.js";
@@ -39,6 +39,7 @@ export function purchaseCommands(
           throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("enroll", 1), {
             issues: [{ path: ["joinedAt"], message: f.inFuture }],
           });
+        checkCause(ctx, "enroll", command.attributes);
       };
       const payload = { raw: input, parsed: command };
       return writeOne<EnrollResult>(

@@ -185,6 +185,11 @@ export const messages = {
     oneOf: (a: string, b: string) => `Give ${a} or ${b}, not both.`,
     lapsingKind: "Give noPurchaseForDays, or months with fallenBy (not both).",
     shareAboveOne: 'A share is at most "1" (all of it).',
+    donationWalletRequired: "Donations of points name the wallet whose points they are a share of.",
+    donationWalletWithMoney:
+      'Donations of money are a share of the purchase amount: leave wallet out, or give of: "points".',
+    unknownDonationCause: (cause: string) =>
+      `"${cause}" is not one of the program's causes (donations.causes); give one of them, or null to choose none.`,
     linesExceedAmount:
       "The lines add up to more than the purchase amount; line amounts are what was paid for each line.",
     reservedKey: "This name is reserved; choose another.",
@@ -251,6 +256,11 @@ export const importIssues = {
   refundedAboveAmount: "More money cannot have been refunded than the purchase's amount.",
   settledAboveEarned: "More points cannot have been settled than the purchase earned in this wallet.",
   reversedAboveSettled: "Points reversed are part of those settled: at most the settled figure.",
+  duplicateLine: (sku: string) => `SKU "${sku}" is given twice in this purchase's lines; merge its units.`,
+  returnedAboveQuantity: "More units cannot have been returned than were bought: returned must be at most quantity.",
+  lineRefundedAboveRefunded: "Money refunded by line is part of the money refunded: at most refunded.",
+  donationReturnedAboveGiven:
+    "Refunds cannot have taken back more of a donation than it gave: returned must be at most amount.",
   unknownMetric: (key: string) =>
     `No tier threshold reads metric "${key}" in this program (points:<wallet>, spend, purchases, events:<type>).`,
   unknownCounter: (name: string) =>

@@ -56,7 +56,13 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
     }),
   purchase: (e) => one("purchase.recorded", { purchaseId: e.purchaseId, amount: e.amount, occurredAt: e.occurredAt }),
   event: (e) => one("event.recorded", { eventType: e.type, occurredAt: e.occurredAt }),
-  refund: (e) => one("purchase.refunded", { purchaseId: e.purchaseId, amount: e.amount }),
+  // A refund by line says which: units per SKU as JSON text (payload values are scalars), SKUs sorted.
+  refund: (e) =>
+    one("purchase.refunded", {
+      purchaseId: e.purchaseId,
+      amount: e.amount,
+      ...(e.lines === undefined ? {} : { lines: linesText(e.lines) }),
+    }),
   referral: (e) => one("referral.recorded", { role: e.role, counterpartyId: e.counterpartyId }),
   // A lot not yet available when earned is pending: its release is `availableAt` (docs/events.md).
   earn: (e) =>
@@ -161,7 +167,22 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
       debtRepaid: e.debtRepaid,
     }),
   consolidate: () => [],
+  // The amount unsigned: the type says which way it went. The cause is one of the program's.
+  donation: (e) =>
+    one(e.amount.startsWith("-") ? "donation.returned" : "donation.made", {
+      purchaseId: e.purchaseId,
+      cause: e.cause,
+      of: e.of,
+      wallet: e.wallet,
+      amount: e.amount.startsWith("-") ? e.amount.slice(1) : e.amount,
+    }),
 };
+
+/** `{"<sku>": units}` with the SKUs in code-unit order, so the same refund always gives the same text. */
+function linesText(lines: Readonly<Record<string, number>>): string {
+  const skus = Object.keys(lines).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${skus.map((sku) => `${JSON.stringify(sku)}:${lines[sku]!}`).join(",")}}`;
+}
 
 /** Commands that are the engine's own system work: their events carry no idempotency key. */
 const SYSTEM_WORK = new Set<string>(["expire", "reviewTiers", "convert"]);

@@ -32,6 +32,8 @@ export type EventType =
   | "tier.reviewed"
   | "reward.redeemed"
   | "reward.cancelled"
+  | "donation.made"
+  | "donation.returned"
   | "points.expiring_soon"
   | "member.lapsing";
 

@@ -20,11 +20,19 @@ import type { TransferEntry } from "./kinds/transfer.js";
 import type { ReferralEntry } from "./kinds/referral.js";
 import type { ConsolidateEntry } from "./kinds/consolidate.js";
 import type { ReleaseEntry } from "./kinds/release.js";
-import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
+import type {
+  ImportEntry,
+  OpeningDonation,
+  OpeningLot,
+  OpeningPurchase,
+  OpeningPurchaseLine,
+  OpeningCounters,
+} from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
 import type { HoldEntry } from "./kinds/hold.js";
 import type { CaptureEntry, HoldReleaseEntry } from "./kinds/hold-settle.js";
+import type { DonationEntry } from "./kinds/donation.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -51,12 +59,15 @@ export type {
   ImportEntry,
   OpeningLot,
   OpeningPurchase,
+  OpeningPurchaseLine,
+  OpeningDonation,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
   HoldEntry,
   CaptureEntry,
   HoldReleaseEntry,
+  DonationEntry,
 };
 
 export type Entry =
@@ -81,7 +92,8 @@ export type Entry =
   | ErasureEntry
   | HoldEntry
   | CaptureEntry
-  | HoldReleaseEntry;
+  | HoldReleaseEntry
+  | DonationEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

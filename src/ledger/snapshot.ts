@@ -77,6 +77,8 @@ export interface PurchaseSnapshot {
   lines?: PurchaseLinesSnapshot;
   /** Money refunded by line (part of `refunded`); absent when 0. */
   lineRefunded?: string;
+  /** Its automatic donation (docs/donations.md); absent: none, and in snapshots written before donations. */
+  donation?: { cause: string; of: "points" | "money"; wallet: string | null; amount: string; returned?: string };
 }
 
 /**
@@ -238,6 +240,10 @@ function encodePurchase(p: PurchaseRecord): PurchaseSnapshot {
   if (Object.keys(p.expired).length > 0) out.expired = mapJson(p.expired, str);
   if (p.lines !== undefined) out.lines = encodeLines(p.lines);
   if (p.lineRefunded !== undefined && !p.lineRefunded.isZero()) out.lineRefunded = str(p.lineRefunded);
+  if (p.donation !== undefined) {
+    const { returned, amount, ...rest } = p.donation;
+    out.donation = { ...rest, amount: str(amount), ...(returned.isZero() ? {} : { returned: str(returned) }) };
+  }
   return out;
 }
 
@@ -314,6 +320,15 @@ function decodePurchase(p: PurchaseSnapshot, id: string): PurchaseRecord {
     expired: mapDict(p.expired ?? {}, dec),
     ...(p.lines === undefined ? {} : { lines: decodeLines(p.lines, dec) }),
     ...(p.lineRefunded === undefined ? {} : { lineRefunded: dec(p.lineRefunded) }),
+    ...(p.donation === undefined
+      ? {}
+      : {
+          donation: {
+            ...p.donation,
+            amount: dec(p.donation.amount),
+            returned: p.donation.returned === undefined ? ZERO : dec(p.donation.returned),
+          },
+        }),
   };
 }
 

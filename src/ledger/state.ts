@@ -62,6 +62,18 @@ export interface PurchaseRecord {
   readonly lines?: Readonly<Dict<PurchaseLineRecord>>;
   /** Money refunded by refunds that named lines (part of `refunded`); absent: none. */
   readonly lineRefunded?: Decimal;
+  /** The automatic donation it gave (docs/donations.md); absent: none. */
+  readonly donation?: PurchaseDonation;
+}
+
+/** A purchase's donation to the member's cause: what was given and what refunds took back. */
+export interface PurchaseDonation {
+  readonly cause: string;
+  readonly of: "points" | "money";
+  readonly wallet: string | null;
+  readonly amount: Decimal;
+  /** Taken back by refunds so far; never above `amount`. */
+  readonly returned: Decimal;
 }
 
 /** One SKU of a purchase, as refunds by line need it (accrual/refund-lines.ts). */

@@ -15,6 +15,7 @@ import { decimalPlaces } from "../shared/decimal.js";
 import { currencyPlaces } from "../shared/currencies.js";
 import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
+import { compileDonations, donationIssues } from "./compile-donations.js";
 import { compileReferrals, referralEventTypes, referralIssues } from "./compile-referrals.js";
 import { checkoutIssues, compileCheckout } from "./compile-checkout.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
@@ -81,6 +82,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   issues.push(...checkoutIssues(input));
   issues.push(...segmentIssues(input));
   issues.push(...baseRuleIssues(input, rules));
+  issues.push(...donationIssues(input, walletIds));
   return issues;
 }
 
@@ -114,5 +116,6 @@ function compileValid(def: ValidDefinition): Program {
     transfers: compileTransfers(def),
     referrals: compileReferrals(def),
     checkout: compileCheckout(def),
+    donations: compileDonations(def),
   });
 }

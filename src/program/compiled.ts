@@ -244,4 +244,16 @@ export interface Program {
     readonly limits: readonly CountLimit[];
     readonly withinDays: number | null;
   };
+  /** Automatic donations to the member's cause on every purchase (docs/donations.md); null: none. */
+  readonly donations: {
+    /** The share given, in (0, 1]: "0.01" is Target Circle's 1%. */
+    readonly share: Decimal;
+    /** Of the purchase's money, or of the points it earned in `wallet`. */
+    readonly of: "points" | "money";
+    /** The wallet whose points the share is of; null for money. */
+    readonly wallet: string | null;
+    readonly causes: ReadonlySet<string>;
+    /** The member attribute that holds the cause they chose. */
+    readonly attribute: string;
+  } | null;
 }

@@ -299,4 +299,10 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "referrals.limits[].period": "The local period: day, week (ISO), month, year or lifetime.",
   "referrals.limits[].count": "How many per period.",
   "referrals.withinDays": "The referred member must have joined at most this many days before. Default: no limit.",
+  donations: "A share of every purchase given to the cause the member chose; refunds take it back. Default: none.",
+  "donations.share": 'The share given, above 0 and at most 1 ("0.01": 1%), rounded down.',
+  "donations.of": "money: of the purchase amount; points: of the points it earned in wallet (the member keeps them).",
+  "donations.wallet": "The wallet whose points the share is of; only with of: points.",
+  "donations.causes": "The causes a member may choose (a school, a charity).",
+  "donations.attribute": 'The member attribute holding their cause (set by enroll or updateMember). Default "cause".',
 };

@@ -128,6 +128,21 @@ export const programSchema = z.strictObject({
       withinDays: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3650))),
     }),
   ),
+  /**
+   * Automatic donations (docs/donations.md): on every purchase, `share` of its money (`of: "money"`,
+   * Target Circle's 1%) or of the points it earned in `wallet` (`of: "points"`) goes to the cause
+   * the member chose (their attribute `attribute`, one of `causes`); a refund takes it back in
+   * proportion. The program gives it: the member's points are not touched.
+   */
+  donations: z.optional(
+    z.strictObject({
+      share: decimalString({ sign: "positive", max: new Decimal(1) }),
+      of: z.enum(["points", "money"]),
+      wallet: z.optional(idString),
+      causes: z.array(idString).check(z.minLength(1), z.maxLength(1000)),
+      attribute: z.optional(idString),
+    }),
+  ),
 });
 
 /**

@@ -69,6 +69,7 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
   expire: null,
   consolidate: null,
   release: null,
+  donation: null,
   tier: null,
   redeem: null,
   cancel: null,

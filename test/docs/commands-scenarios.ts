@@ -246,6 +246,12 @@ export const scenarios: Record<string, Record<string, Scenario>> = {
     INVALID_COMMAND: async () => (await world()).engine.events({ after: "not a cursor" }),
     STORE_FAILURE: async () => storeDown((w) => w.engine.events()),
   },
+  donations: {
+    INVALID_COMMAND: async () =>
+      (await world()).engine.donations({ from: "2027-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }),
+    STORE_FAILURE: async () =>
+      storeDown((w) => w.engine.donations({ from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" })),
+  },
   notify: {
     INVALID_COMMAND: async () => (await world()).engine.notify({ expiringWithinDays: 0 }),
     STORE_FAILURE: async () => storeDown((w) => w.engine.notify({ expiringWithinDays: 30 })),

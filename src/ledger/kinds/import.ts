@@ -11,7 +11,15 @@ import type { Period } from "../../shared/periods.js";
 import type { Scalar } from "../../shared/scalar.js";
 import type { EntryBase } from "../entry-base.js";
 import { assert } from "../invariant.js";
-import { dict, mapDict, type CapCounters, type Dict, type WalletTotals } from "../state.js";
+import {
+  dict,
+  mapDict,
+  type CapCounters,
+  type Dict,
+  type PurchaseDonation,
+  type PurchaseLineRecord,
+  type WalletTotals,
+} from "../state.js";
 import type { EntryKindSpec } from "./spec.js";
 import { tierFromRecord, type TierRecord } from "./tier.js";
 
@@ -39,6 +47,29 @@ export interface OpeningPurchase {
   readonly settled: Readonly<Record<string, string>>;
   readonly reversed: Readonly<Record<string, string>>;
   readonly expired: Readonly<Record<string, string>>;
+  /** What each SKU earned, for refunds by line (absent: refunded in proportion only). */
+  readonly lines?: readonly OpeningPurchaseLine[];
+  /** Money refunded by refunds that named lines (part of `refunded`); absent: none. */
+  readonly lineRefunded?: string;
+  /** Its automatic donation (docs/donations.md); absent: none. */
+  readonly donation?: OpeningDonation;
+}
+
+/** A purchase's donation as the source gave it: amounts as decimal strings. */
+export interface OpeningDonation {
+  readonly cause: string;
+  readonly of: "points" | "money";
+  readonly wallet: string | null;
+  readonly amount: string;
+  readonly returned: string;
+}
+
+/** One SKU of an opening purchase: units bought and returned, points earned per wallet. */
+export interface OpeningPurchaseLine {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly returned: number;
+  readonly earned: Readonly<Record<string, string>>;
 }
 
 /** Counters per period, per period key (caps and limits), as decimal strings. */
@@ -81,6 +112,31 @@ const counters = (c: OpeningCounters): CapCounters => {
 };
 const figures = (byWallet: Readonly<Record<string, string>>): Dict<Decimal> => mapDict(byWallet, (v) => new Decimal(v));
 
+/** The lines of an opening purchase, as its record keeps them (a "__proto__" SKU an own key of a null-prototype dict). */
+function openingLines(entryId: string, lines: readonly OpeningPurchaseLine[]): Dict<PurchaseLineRecord> {
+  const out = dict<PurchaseLineRecord>();
+  for (const l of lines) {
+    assert(out[l.sku] === undefined, `import ${entryId}: line ${l.sku} given twice`);
+    assert(
+      Number.isInteger(l.quantity) && l.quantity > 0 && Number.isInteger(l.returned) && l.returned >= 0,
+      `import ${entryId}: line ${l.sku} of ${l.quantity} units, ${l.returned} returned`,
+    );
+    assert(l.returned <= l.quantity, `import ${entryId}: line ${l.sku} returns more units than it had`);
+    out[l.sku] = { quantity: l.quantity, earned: figures(l.earned), returned: l.returned };
+  }
+  return out;
+}
+
+function openingDonation(entryId: string, d: OpeningDonation): PurchaseDonation {
+  const amount = new Decimal(d.amount),
+    returned = new Decimal(d.returned);
+  assert(
+    amount.gt(0) && returned.gte(0) && returned.lte(amount),
+    `import ${entryId}: donation returns more than given`,
+  );
+  return { cause: d.cause, of: d.of, wallet: d.wallet, amount, returned };
+}
+
 export const importMember: EntryKindSpec<ImportEntry> = {
   fold(state, entry) {
     assert(
@@ -111,6 +167,9 @@ export const importMember: EntryKindSpec<ImportEntry> = {
         settled: figures(p.settled),
         reversed: figures(p.reversed),
         expired: figures(p.expired),
+        ...(p.lines === undefined ? {} : { lines: openingLines(entry.id, p.lines) }),
+        ...(p.lineRefunded === undefined ? {} : { lineRefunded: new Decimal(p.lineRefunded) }),
+        ...(p.donation === undefined ? {} : { donation: openingDonation(entry.id, p.donation) }),
       };
     }
     const held = dict<Decimal>();

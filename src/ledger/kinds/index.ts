@@ -25,6 +25,7 @@ import { profile } from "./profile.js";
 import { erasure } from "./erasure.js";
 import { hold } from "./hold.js";
 import { capture, holdRelease } from "./hold-settle.js";
+import { donation } from "./donation.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -51,4 +52,5 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   hold,
   capture,
   holdRelease,
+  donation,
 };
