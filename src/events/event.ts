@@ -25,6 +25,8 @@ export type EventType =
   | "points.adjusted"
   | "points.transferred.out"
   | "points.transferred.in"
+  | "milestone.reached"
+  | "milestone.undone"
   | "tier.changed"
   | "tier.reviewed"
   | "reward.redeemed"

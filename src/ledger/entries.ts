@@ -23,6 +23,7 @@ import type { ReleaseEntry } from "./kinds/release.js";
 import type { ImportEntry, OpeningLot, OpeningPurchase, OpeningCounters } from "./kinds/import.js";
 import type { ProfileEntry } from "./kinds/profile.js";
 import type { ErasureEntry } from "./kinds/erasure.js";
+import type { MilestoneEntry } from "./kinds/milestone.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -52,6 +53,7 @@ export type {
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
+  MilestoneEntry,
 };
 
 export type Entry =
@@ -73,7 +75,8 @@ export type Entry =
   | ReleaseEntry
   | ImportEntry
   | ProfileEntry
-  | ErasureEntry;
+  | ErasureEntry
+  | MilestoneEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

@@ -15,6 +15,7 @@ import { decimalPlaces } from "../shared/decimal.js";
 import { currencyPlaces } from "../shared/currencies.js";
 import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
+import { compileMilestones, milestoneIssues } from "./compile-milestones.js";
 import { compileReferrals, referralEventTypes, referralIssues } from "./compile-referrals.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
 import { baseRuleIssues, compileRules, ruleIssues } from "./compile-rules.js";
@@ -33,6 +34,7 @@ export type {
   CompiledAward,
   CompiledRule,
   CompiledWallet,
+  CompiledMilestone,
   CompiledThreshold,
   CompiledTier,
   CompiledTiers,
@@ -78,6 +80,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   issues.push(...transferIssues(input, wallets, finerThanScale, scale));
   issues.push(...referralIssues(input));
   issues.push(...segmentIssues(input));
+  issues.push(...milestoneIssues(input));
   issues.push(...baseRuleIssues(input, rules));
   return issues;
 }
@@ -97,6 +100,7 @@ function compileValid(def: ValidDefinition): Program {
     scale: def.points.scale,
     rounding: def.points.rounding,
     wallets,
+    milestones: compileMilestones(def),
     pendingDays: def.pending?.days ?? 0,
     pendingRoundUpTo: def.pending?.roundUpTo ?? null,
     uniquePurchaseIds: def.purchases?.uniqueAcrossMembers ?? false,

@@ -23,6 +23,7 @@ import { release } from "./release.js";
 import { importMember } from "./import.js";
 import { profile } from "./profile.js";
 import { erasure } from "./erasure.js";
+import { milestone } from "./milestone.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -46,4 +47,5 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   import: importMember,
   profile,
   erasure,
+  milestone,
 };
