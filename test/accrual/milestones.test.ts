@@ -210,6 +210,13 @@ describe("goal spend: £1,000 within 5 purchases", () => {
     expect(await m.held("points", "goal")).toEqual(["1550", "50"]);
   });
 
+  it("a refund that brings the goal back under £1,000 takes the bonus back", async () => {
+    const m = await setUp(goalSpend());
+    for (const amount of ["300", "300", "300", "150"]) await m.buy(amount);
+    await m.refund("p4", "150");
+    expect(await m.held("points", "goal")).toEqual(["900", "900"]);
+  });
+
   it("pays nothing for £1,000 reached at the 6th purchase", async () => {
     const m = await setUp(goalSpend());
     for (let i = 0; i < 5; i++) await m.buy("150");
@@ -219,6 +226,21 @@ describe("goal spend: £1,000 within 5 purchases", () => {
 });
 
 describe("milestone checks", () => {
+  it("adjusts a counter by whole units only, converts an adjustment at once, and never spends a counter", async () => {
+    const m = await setUp(tesco());
+    const adjust = (key: string, points: string) =>
+      m.engine.adjust({ key, memberId: "m", wallet: "keys", points, reason: "goodwill" });
+    const half = await expectError(adjust("a1", "1.5"), "INVALID_COMMAND");
+    expect(half.issues.map((i) => i.path.join("."))).toEqual(["points"]);
+    await adjust("a2", "120");
+    expect(await m.held("keys", "key-chains")).toEqual(["20", "2"]);
+    const spend = await expectError(
+      m.engine.spend({ key: "s", memberId: "m", wallet: "keys", points: "1" }),
+      "INVALID_COMMAND",
+    );
+    expect(spend.issues.map((i) => i.path.join("."))).toEqual(["wallet"]);
+  });
+
   it("refuses a milestone from a non-counter, a cycle and a fractional award into a counter", async () => {
     const program = poundsProgram({
       wallets: [{ id: "points", kind: "spendable" }, { id: "status", kind: "qualifying" }, counter("a"), counter("b")],
