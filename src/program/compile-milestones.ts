@@ -6,52 +6,44 @@
 import type { FieldIssue } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import type { CompiledMilestone, ValidDefinition } from "./compiled.js";
-import { isObj, list, text } from "./raw-input.js";
+import { isObj, list } from "./raw-input.js";
 
 const f = messages.field;
-const WHOLE = /^\d+$/;
 
 /** Cross-field checks of the milestones and of the awards into counter wallets. */
 export function milestoneIssues(input: Record<string, unknown>): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const kinds = new Map<string, unknown>();
-  for (const w of list(input.wallets)) if (isObj(w) && typeof w.id === "string") kinds.set(w.id, w.kind);
-  const next = new Map<string, string>();
+  const kinds = new Map(list(input.wallets).map((w): [unknown, unknown] => (isObj(w) ? [w.id, w.kind] : [null, null])));
+  const next = new Map<unknown, unknown>();
   list(input.milestones).forEach((m, i) => {
     if (!isObj(m)) return;
-    const from = text(m.from);
-    const into = text(m.into);
-    if (from !== undefined && !kinds.has(from))
-      issues.push({ path: ["milestones", i, "from"], message: f.unknownWallet(from) });
-    else if (from !== undefined && kinds.get(from) !== "counter")
-      issues.push({ path: ["milestones", i, "from"], message: f.milestoneFromCounter(from) });
-    if (into !== undefined && !kinds.has(into))
-      issues.push({ path: ["milestones", i, "into"], message: f.unknownWallet(into) });
-    if (from === undefined || into === undefined) return;
-    if (from === into) issues.push({ path: ["milestones", i, "into"], message: f.milestoneSameWallet });
-    else if (next.has(from)) issues.push({ path: ["milestones", i, "from"], message: f.milestoneTwice(from) });
-    else next.set(from, into);
+    const check = (field: "from" | "into", message: string | null) => {
+      if (message !== null && typeof m[field] === "string") issues.push({ path: ["milestones", i, field], message });
+    };
+    const { from, into } = m;
+    check("into", kinds.has(into) ? null : f.unknownWallet(String(into)));
+    check(
+      "from",
+      !kinds.has(from)
+        ? f.unknownWallet(String(from))
+        : kinds.get(from) === "counter"
+          ? null
+          : f.notCounter(String(from)),
+    );
+    if (next.has(from)) check("from", f.milestoneTwice(String(from)));
+    next.set(from, into);
+    // One milestone per counter: following `into` from here either ends or comes back round.
+    let at = into;
+    for (let steps = 0; next.has(at) && at !== from && steps < next.size; steps++) at = next.get(at);
+    if (at === from) check("into", f.milestoneCycle(String(from)));
   });
-  // One milestone per counter: following `into` from any counter either ends or comes back round.
-  for (const start of next.keys()) {
-    let at = next.get(start);
-    for (let steps = 0; at !== undefined && steps <= next.size; steps++) {
-      if (at === start) {
-        const i = list(input.milestones).findIndex((m) => isObj(m) && m.from === start);
-        issues.push({ path: ["milestones", i, "into"], message: f.milestoneCycle(start) });
-        break;
-      }
-      at = next.get(at);
-    }
-  }
-  list(input.rules).forEach((r, i) => {
-    if (!isObj(r)) return;
-    list(r.awards).forEach((a, k) => {
-      if (!isObj(a) || typeof a.wallet !== "string" || kinds.get(a.wallet) !== "counter") return;
-      if ((a.kind === "fixed" || a.kind === "perUnit") && typeof a.points === "string" && !WHOLE.test(a.points))
-        issues.push({ path: ["rules", i, "awards", k, "points"], message: f.counterWhole(a.wallet) });
-    });
-  });
+  list(input.rules).forEach((r, i) =>
+    list(isObj(r) ? r.awards : []).forEach((a, k) => {
+      if (isObj(a) && kinds.get(a.wallet) === "counter" && a.kind !== "rate" && a.kind !== "multiplier")
+        if (typeof a.points === "string" && !/^\d+$/.test(a.points))
+          issues.push({ path: ["rules", i, "awards", k, "points"], message: f.counterWhole(String(a.wallet)) });
+    }),
+  );
   return issues;
 }
 
@@ -60,14 +52,12 @@ export function milestoneIssues(input: Record<string, unknown>): FieldIssue[] {
  * (keys into key chains before key chains into gold), so one pass converts all the way up.
  */
 export function compileMilestones(def: ValidDefinition): readonly CompiledMilestone[] {
-  const all = (def.milestones ?? []).map((m) => ({ from: m.from, every: m.every, into: m.into, units: m.units ?? 1 }));
+  const all = (def.milestones ?? []).map((m) => ({ ...m, units: m.units ?? 1 }));
   // The checks refused cycles, so the longest chain of feeders ends.
   const depth = (m: CompiledMilestone): number =>
     Math.max(0, ...all.filter((other) => other.into === m.from).map((feeder) => 1 + depth(feeder)));
-  return Object.freeze(
-    all
-      .map((m) => ({ m, d: depth(m) }))
-      .sort((a, b) => a.d - b.d)
-      .map(({ m }) => Object.freeze(m)),
-  );
+  return all
+    .map((m) => ({ m, d: depth(m) }))
+    .sort((a, b) => a.d - b.d)
+    .map(({ m }) => m);
 }

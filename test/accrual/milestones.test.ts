@@ -253,7 +253,7 @@ describe("milestone checks", () => {
     });
     const error = await expectError((async () => testEngine(program, T0))(), "INVALID_PROGRAM");
     expect(error.issues.map((i) => i.path.join("."))).toEqual(
-      expect.arrayContaining(["milestones.0.from", "milestones.1.into", "rules.0.awards.0.points"]),
+      expect.arrayContaining(["milestones.0.from", "milestones.2.into", "rules.0.awards.0.points"]),
     );
   });
 });
@@ -271,6 +271,31 @@ const small = (): ProgramDefinition => {
     ],
   } as ProgramDefinition;
 };
+
+describe("moving a member", () => {
+  // A purchase whose lots have all closed is not carried by an export (docs/migrating.md): with
+  // points beside the keys, the purchases' records stay open, and the refund after the move undoes.
+  it("export and import keep counters and key chains; a refund after the move still undoes the chain", async () => {
+    const p = tesco();
+    const program = {
+      ...p,
+      rules: [
+        ...p.rules,
+        { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] },
+      ],
+    } as ProgramDefinition;
+    const m = await setUp(program);
+    for (let i = 0; i < 51; i++) await m.buy("38");
+    let n = 0;
+    const target = testEngine(program, T0, { ids: () => `t${++n}` }).engine;
+    await target.importMember(await m.engine.exportMember("m"));
+    expect((await target.summary("m")).wallets).toEqual((await m.engine.summary("m")).wallets);
+    await target.refund({ key: "r1", memberId: "m", purchaseId: "p51", amount: "38", currency: "USD" });
+    await target.refund({ key: "r2", memberId: "m", purchaseId: "p50", amount: "38", currency: "USD" });
+    const w = (await target.summary("m")).wallets;
+    expect([w.keys!.available, w["key-chains"]!.available, w.points!.available]).toEqual(["49", "0", "1862"]);
+  });
+});
 
 describe("properties", () => {
   it("a conversion conserves units, and refunding every purchase leaves every counter at zero", async () => {

@@ -30,36 +30,29 @@ export interface MilestoneEntry extends EntryBase {
   readonly debtRepaid: string;
 }
 
-/** The wallet an entry draws, the wallet it credits, and how many units each. */
-export function milestoneSides(entry: MilestoneEntry) {
-  const out = new Decimal(entry.every).times(entry.times);
-  const credit = new Decimal(entry.units).times(entry.times);
-  return entry.undo
-    ? { drawn: entry.into, drawnUnits: credit, credited: entry.from, creditedUnits: out }
-    : { drawn: entry.from, drawnUnits: out, credited: entry.into, creditedUnits: credit };
-}
-
 export const milestone: EntryKindSpec<MilestoneEntry> = {
   fold(state, entry) {
-    const whole = (n: number) => Number.isSafeInteger(n) && n >= 1;
-    assert(whole(entry.every) && whole(entry.units) && whole(entry.times), `milestone ${entry.id}: not whole units`);
-    assert(entry.from !== entry.into, `milestone ${entry.id}: into its own wallet`);
-    const s = milestoneSides(entry);
-    assert(entry.lot.wallet === s.credited, `milestone ${entry.id}: credits lot of another wallet`);
-    const drawn = drawLots(state, s.drawn, entry.lots);
-    assert(drawn.eq(s.drawnUnits), `milestone ${entry.id}: lots add up to ${drawn}, not ${s.drawnUnits}`);
+    const { from, into, every, units, times, undo } = entry;
+    const whole = (n: number) => Number.isSafeInteger(n) && n > 0;
+    assert(whole(every) && whole(units) && whole(times) && from !== into, `milestone ${entry.id}: malformed`);
+    // Conservation: exactly times × every units of `from` for exactly times × units of `into`.
+    const outOfFrom = new Decimal(every).times(times);
+    const intoInto = new Decimal(units).times(times);
+    const [drawnWallet, taken, creditedWallet, given] = undo
+      ? [into, intoInto, from, outOfFrom]
+      : [from, outOfFrom, into, intoInto];
+    assert(entry.lot.wallet === creditedWallet, `milestone ${entry.id}: lot of another wallet`);
+    const drawn = drawLots(state, drawnWallet, entry.lots);
+    assert(drawn.eq(taken), `milestone ${entry.id}: lots add up to ${drawn}, not ${taken}`);
     // A conversion is the program adjusting both wallets by its own rule: the adjusted totals keep
     // invariant 3 (in less out equals held less debt) per wallet without a term of their own.
-    const out = totals(state, s.drawn);
-    out.adjusted = out.adjusted.minus(s.drawnUnits);
-    const t = totals(state, s.credited);
+    const out = totals(state, drawnWallet);
+    out.adjusted = out.adjusted.minus(taken);
+    const t = totals(state, creditedWallet);
     const repaid = new Decimal(entry.debtRepaid);
-    assert(
-      repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(s.creditedUnits),
-      `milestone ${entry.id}: debt repaid out of range`,
-    );
-    t.adjusted = t.adjusted.plus(s.creditedUnits);
+    assert(repaid.gte(0) && repaid.lte(t.debt) && repaid.lte(given), `milestone ${entry.id}: debt repaid out of range`);
+    t.adjusted = t.adjusted.plus(given);
     t.debt = t.debt.minus(repaid);
-    createLot(state, entry.id, entry.lot, s.creditedUnits, s.creditedUnits.minus(repaid), null, null);
+    createLot(state, entry.id, entry.lot, given, given.minus(repaid), null, null);
   },
 };
