@@ -83,6 +83,7 @@ export type {
   TierThreshold,
   QualificationWindow,
   RewardDefinition,
+  MilestoneDefinition,
 } from "./program/schema.js";
 export type {
   CompiledTiers,
@@ -91,6 +92,7 @@ export type {
   CompiledReward,
   CompiledRule,
   CompiledWallet,
+  CompiledMilestone,
   CountLimit,
 } from "./program/compile.js";
 export type { CompiledAward, CompiledSegments, Predicate, LinePredicate } from "./program/compiled.js";
@@ -140,6 +142,7 @@ export type {
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,
+  MilestoneEntry,
   EventEntry,
   Grant,
   PeriodKeys,
