@@ -37,13 +37,25 @@ export function milestoneIssues(input: Record<string, unknown>): FieldIssue[] {
     for (let steps = 0; next.has(at) && at !== from && steps < next.size; steps++) at = next.get(at);
     if (at === from) check("into", f.milestoneCycle(String(from)));
   });
-  list(input.rules).forEach((r, i) =>
-    list(isObj(r) ? r.awards : []).forEach((a, k) => {
+  // Whole units in: fixed and per-unit awards, and the caps and budget that may cut an award.
+  const whole = (v: unknown, path: (string | number)[], wallet: unknown) => {
+    if (typeof v === "string" && !/^\d+$/.test(v)) issues.push({ path, message: f.counterWhole(String(wallet)) });
+  };
+  list(input.rules).forEach((r, i) => {
+    if (!isObj(r)) return;
+    const counter = list(r.awards).find((a) => isObj(a) && kinds.get(a.wallet) === "counter");
+    if (!isObj(counter)) return;
+    list(r.awards).forEach((a, k) => {
       if (isObj(a) && kinds.get(a.wallet) === "counter" && a.kind !== "rate" && a.kind !== "multiplier")
-        if (typeof a.points === "string" && !/^\d+$/.test(a.points))
-          issues.push({ path: ["rules", i, "awards", k, "points"], message: f.counterWhole(String(a.wallet)) });
-    }),
-  );
+        whole(a.points, ["rules", i, "awards", k, "points"], a.wallet);
+    });
+    const caps = isObj(r.caps) ? r.caps : {};
+    whole(caps.perCommand, ["rules", i, "caps", "perCommand"], counter.wallet);
+    list(caps.perMember).forEach(
+      (c, k) => isObj(c) && whole(c.points, ["rules", i, "caps", "perMember", k, "points"], counter.wallet),
+    );
+    if (isObj(r.budget)) whole(r.budget.points, ["rules", i, "budget", "points"], counter.wallet);
+  });
   return issues;
 }
 

@@ -201,6 +201,37 @@ const goalSpend = (): ProgramDefinition =>
     milestones: [{ from: "goal", every: 1000, into: "points", units: 500 }],
   });
 
+describe("a stamp paid as due work", () => {
+  it("a birthday stamp that fills the card converts in the sweep that pays it", async () => {
+    const p = punchCard();
+    const program = {
+      ...p,
+      rules: [
+        ...p.rules,
+        { id: "birthday", on: "schedule:birthday", awards: [{ kind: "fixed", points: "1", wallet: "stamps" }] },
+      ],
+    } as ProgramDefinition;
+    const { engine, store, t } = testEngine(program, T0);
+    await engine.enroll({ key: "e", memberId: "m", birthday: "1990-03-10" });
+    const line = [{ sku: "coffee", quantity: 9, amount: "28.80" }];
+    await engine.recordPurchase({
+      key: "p",
+      memberId: "m",
+      purchaseId: "p",
+      amount: "28.80",
+      currency: "GBP",
+      lines: line,
+    });
+    t.set(Date.parse("2026-03-10T12:00:00Z"));
+    await engine.expire();
+    const entries = (await store.readEntries(program.id, "m", { afterSeq: 0, limit: 100 })).entries;
+    expect(entries.slice(-2).map((e) => [e.kind, e.command.type])).toEqual([
+      ["earn", "expire"],
+      ["milestone", "expire"],
+    ]);
+  });
+});
+
 describe("goal spend: £1,000 within 5 purchases", () => {
   it("pays 500 points in the purchase that reaches £1,000, the 4th of 5", async () => {
     const m = await setUp(goalSpend());
@@ -244,7 +275,15 @@ describe("milestone checks", () => {
   it("refuses a milestone from a non-counter, a cycle and a fractional award into a counter", async () => {
     const program = poundsProgram({
       wallets: [{ id: "points", kind: "spendable" }, { id: "status", kind: "qualifying" }, counter("a"), counter("b")],
-      rules: [{ id: "r", on: "purchase", awards: [{ kind: "fixed", points: "1.5", wallet: "a" }] }],
+      points: { scale: 2, rounding: "down" },
+      rules: [
+        {
+          id: "r",
+          on: "purchase",
+          awards: [{ kind: "fixed", points: "1.5", wallet: "a" }],
+          caps: { perCommand: "2.5" },
+        },
+      ],
       milestones: [
         { from: "points", every: 10, into: "a" },
         { from: "a", every: 2, into: "b" },
@@ -253,7 +292,12 @@ describe("milestone checks", () => {
     });
     const error = await expectError((async () => testEngine(program, T0))(), "INVALID_PROGRAM");
     expect(error.issues.map((i) => i.path.join("."))).toEqual(
-      expect.arrayContaining(["milestones.0.from", "milestones.2.into", "rules.0.awards.0.points"]),
+      expect.arrayContaining([
+        "milestones.0.from",
+        "milestones.2.into",
+        "rules.0.awards.0.points",
+        "rules.0.caps.perCommand",
+      ]),
     );
   });
 });
