@@ -163,6 +163,7 @@ describe("properties", () => {
         }
         for (const p of bought) if (p.left > 0) await m.refund(p.id, (p.left / 100).toFixed(2));
         expect(await m.held("keys", "key-chains", "gold-key-chains")).toEqual(["0", "0", "0"]);
+        expect(await m.violations()).toEqual([]);
       }),
       { numRuns: 60 },
     );

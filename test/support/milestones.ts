@@ -3,6 +3,7 @@
  * chains, a punch card, goal spend.
  */
 import type { ProgramDefinition } from "../../src/index.js";
+import { memberViolations } from "../../src/testing/index.js";
 import { testEngine } from "./engine.js";
 import { poundsProgram } from "./programs.js";
 
@@ -87,13 +88,15 @@ export const goalSpend = (): ProgramDefinition =>
 
 /** An enrolled member "m" of `program`, with purchases and refunds by purchase number (p1, p2...). */
 export async function setUp(program: ProgramDefinition) {
-  const { engine, store } = testEngine(program, T0);
+  const { engine, store, t } = testEngine(program, T0);
   await engine.enroll({ key: "enroll", memberId: "m" });
   let n = 0;
   let r = 0;
   const currency = program.currency;
   return {
     engine,
+    /** What the invariant checks find wrong with the member's stored state and entries (none expected). */
+    violations: () => memberViolations(store, program.id, "m", t.now()),
     buy: (amount: string, lines?: { sku: string; quantity: number; amount: string }[]) =>
       engine.recordPurchase({
         key: `p${++n}`,
