@@ -86,6 +86,7 @@ export type {
   TierThreshold,
   QualificationWindow,
   RewardDefinition,
+  MilestoneDefinition,
 } from "./program/schema.js";
 export type {
   CompiledTiers,
@@ -94,6 +95,7 @@ export type {
   CompiledReward,
   CompiledRule,
   CompiledWallet,
+  CompiledMilestone,
   CountLimit,
 } from "./program/compile.js";
 export type { CompiledAward, CompiledSegments, Predicate, LinePredicate } from "./program/compiled.js";
@@ -149,6 +151,7 @@ export type {
   ProfileEntry,
   ErasureEntry,
   DonationEntry,
+  MilestoneEntry,
   EventEntry,
   Grant,
   PeriodKeys,

@@ -104,7 +104,15 @@ export function writeAwards(
       points: award.points.toString(),
       ruleId: award.ruleId,
       purchaseId,
-      lot: lotRecord(program, award.wallet, earnedAt, availableAt, award.ruleId),
+      // A counter's units count at once, return window or not: a refund takes them back (and
+      // undoes their conversions), so a milestone never waits for pending keys.
+      lot: lotRecord(
+        program,
+        award.wallet,
+        earnedAt,
+        program.wallets.get(award.wallet)?.kind === "counter" ? earnedAt : availableAt,
+        award.ruleId,
+      ),
       debtRepaid: debtToRepay(writer, award.wallet, award.points).toString(),
       capKeys: award.capKeys,
     });

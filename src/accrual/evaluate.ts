@@ -79,7 +79,12 @@ export function rateAwardPoints(
   award: Extract<CompiledAward, { kind: "rate" }>,
   amount: Decimal,
 ): Decimal {
-  return roundTo(rateOf(award, amount), program.scale, award.rounding);
+  return roundTo(rateOf(award, amount), placesOf(program, award.wallet), award.rounding);
+}
+
+/** Decimal places of `wallet`'s points: a counter holds whole units (1 key per $1 spent, rounded as the award says). */
+function placesOf(program: Program, wallet: string): number {
+  return program.wallets.get(wallet)?.kind === "counter" ? 0 : program.scale;
 }
 
 const NO_BUDGETS: BudgetsLeft = new Map();
@@ -161,7 +166,7 @@ export function evaluateRules(
               if (a.wallet === award.wallet && (award.rules === null || award.rules.has(a.ruleId)))
                 base = base.plus(sharedOn(a.shares, award.lines, ctx.lines));
           }
-          raw = roundTo(base.times(award.extra), program.scale, award.rounding);
+          raw = roundTo(base.times(award.extra), placesOf(program, award.wallet), award.rounding);
           break;
         }
       }

@@ -24,6 +24,7 @@ import type { DeepReadonly, Lot, PurchaseRecord } from "../ledger/state.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { donationTakenBack, returnDonation } from "./donation.js";
 import { rateAwardPoints } from "./evaluate.js";
+import { undoMilestones } from "./milestones.js";
 import { refundedAfter, returnedUnits, settledTarget, type RefundedSoFar, type ReturnedLine } from "./refund-lines.js";
 
 export interface RefundFacts {
@@ -61,10 +62,18 @@ function reverse(
   // Reversals draw at the command's instant, after its due expiries were written off.
   const deadline = inactivityDeadline(program, w.state, wallet);
   assertNothingDue(w.state, wallet, now, deadline);
+  const claim = Decimal.max(ZERO, Decimal.min(wanted, claimable));
+  // A counter is never in debt nor negative: it gives back what it holds, after undoing the
+  // conversions that took the units the refund wants (milestones.ts), and forgives the rest.
+  const counter = program.wallets.get(wallet)?.kind === "counter";
+  if (counter) {
+    const held = w.state.lots.reduce((s, l) => (l.wallet === wallet ? s.plus(l.remaining) : s), ZERO);
+    undoMilestones(w, program, wallet, claim.minus(held));
+  }
   const lots = w.state.lots.filter((l) => l.wallet === wallet);
   const own = lots.filter((l) => ownIds.has(l.id));
   const others = lots.filter((l) => !ownIds.has(l.id));
-  const policy = program.negativeBalance;
+  const policy = counter ? "within_balance" : program.negativeBalance;
 
   // Stage order: this purchase's pending points, (receipt-less: any pending points), then available
   // points (this purchase's own first), then, with allow_debt, any other pending points. Within a
@@ -82,7 +91,6 @@ function reverse(
   if (policy === "allow_debt" && purchaseId !== null) stages.push(others.filter(pending).sort(bySpendOrder));
 
   const draws: LotDraw[] = [];
-  const claim = Decimal.max(ZERO, Decimal.min(wanted, claimable));
   let left = claim;
   for (const stage of stages) {
     const plan = planDraws(stage, left);
@@ -113,7 +121,10 @@ function settlementTargets(
 ): { wallet: string; wanted: Decimal; claimable: Decimal }[] {
   return Object.entries(purchase.earned).map(([wallet, earned]) => {
     // Cumulative target: after all refunds so far, this much of the wallet's points is settled.
-    const target = settledTarget(program, purchase, wallet, after);
+    // A counter's units go back whole: in proportion to the money, rounded down, and every unit
+    // once the purchase is refunded in full (the key of a $38 purchase goes with its last dollar).
+    const exact = settledTarget(program, purchase, wallet, after);
+    const target = program.wallets.get(wallet)?.kind === "counter" ? exact.floor() : exact;
     const claimable = earned.minus(purchase.expired[wallet] ?? ZERO).minus(purchase.reversed[wallet] ?? ZERO);
     return { wallet, wanted: Decimal.max(ZERO, target.minus(purchase.settled[wallet] ?? ZERO)), claimable };
   });

@@ -4,6 +4,7 @@
  * depends on when a sweep ran; the store's due index keeps each member's earliest instant, and
  * reads show the conversions already made.
  */
+import { convertMilestones } from "../accrual/milestones.js";
 import { consolidateLots } from "../expiry/consolidate.js";
 import { expireDue } from "../expiry/due.js";
 import { deadlines } from "../expiry/policy.js";
@@ -46,6 +47,8 @@ export function runDueWork(
   // Birthday and anniversary bonuses before conversions: a period end after a birthday converts
   // its points too (each lot is available from its own instant, so the order cannot pay early).
   payScheduledBonuses(writer, program, lastWrite, tierAt);
+  // A birthday stamp that fills a card converts in the sweep that paid it, not at the next command.
+  convertMilestones(writer, program);
   convertDue(writer, program, options.codes, tierAt, lastWrite);
   if (options.expire) {
     expireDue(writer, program);

@@ -60,10 +60,16 @@ export function checkAgainstProgram(
   if (command.wallet !== undefined) {
     const wallet = program.wallets.get(command.wallet);
     if (!wallet) issues.push({ path: ["wallet"], message: f.unknownWallet(command.wallet) });
+    else if (spendOnly && wallet.kind === "counter")
+      issues.push({ path: ["wallet"], message: f.walletIsCounter(command.wallet) });
     else if (spendOnly && wallet.kind !== "spendable")
       issues.push({ path: ["wallet"], message: f.walletNotSpendable(command.wallet) });
   }
-  if (command.points !== undefined && decimalPlaces(command.points) > program.scale)
+  // A counter holds whole units: an adjustment of one may not add or take a fraction of a key.
+  const whole = command.wallet !== undefined && program.wallets.get(command.wallet)?.kind === "counter";
+  if (whole && command.points !== undefined && decimalPlaces(command.points) > 0)
+    issues.push({ path: ["points"], message: f.counterWhole(command.wallet!) });
+  else if (command.points !== undefined && decimalPlaces(command.points) > program.scale)
     issues.push({ path: ["points"], message: f.tooPrecise(program.scale) });
   if (command.occurredAt !== undefined && instantMs(command.occurredAt) > at)
     issues.push({ path: ["occurredAt"], message: f.inFuture });

@@ -22,7 +22,7 @@ export interface DatedPoints {
 }
 
 export interface WalletSummary {
-  readonly kind: "spendable" | "qualifying";
+  readonly kind: "spendable" | "qualifying" | "counter";
   /** Spendable now. */
   readonly available: string;
   readonly pending: string;

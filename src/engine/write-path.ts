@@ -35,6 +35,7 @@ import {
   type StockChange,
 } from "../store/port.js";
 import { qualifiedIndex, tiersAfterCommand } from "../tiers/review.js";
+import { convertMilestones } from "../accrual/milestones.js";
 import type { EngineContext } from "./context.js";
 import { dueAtOf, runDueWork } from "./due-work.js";
 import { memberIndexOf } from "./member-index.js";
@@ -265,6 +266,8 @@ async function writeInTurn<R extends object>(
       return w;
     });
     const decided = await decide(writers);
+    // Milestones first, so a gold key chain made by this command counts for the tier it brings.
+    writers.forEach((w) => convertMilestones(w, program));
     writers.forEach((w, i) => tiersAfterCommand(w, program, qualifiedBefore[i]!, type));
     const result = { ...decided.result, entries: writers.flatMap((w) => w.entries) } as unknown as R;
     try {

@@ -174,6 +174,11 @@ export const messages = {
       `Lies before the member joined (${joinedAt}); enroll a member brought in from another system with their original joinedAt.`,
     unknownWallet: (wallet: string) => `No wallet "${wallet}" in this program.`,
     walletNotSpendable: (wallet: string) => `Wallet "${wallet}" holds qualifying points, which are never spent.`,
+    walletIsCounter: (wallet: string) => `Wallet "${wallet}" is a counter: milestones convert it, nothing spends it.`,
+    counterWhole: (wallet: string) => `Wallet "${wallet}" is a counter of whole units.`,
+    notCounter: (wallet: string) => `Wallet "${wallet}" is not a counter.`,
+    milestoneTwice: (wallet: string) => `Wallet "${wallet}" has a milestone already.`,
+    milestoneCycle: (wallet: string) => `Milestones convert "${wallet}" back into itself.`,
     unknownRule: (rule: string) => `No earning rule "${rule}" in this program.`,
     multiplierOrder: (rule: string) =>
       `Rule "${rule}" must be evaluated before this multiplier (give it a higher priority or list it earlier).`,

@@ -129,6 +129,15 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
       debtRepaid: e.debtRepaid,
       expiresAt: e.lot?.expiresAt ?? null,
     }),
+  // A key chain made (or unmade by a refund): what a front end congratulates the member on.
+  milestone: (e) =>
+    one(e.undo ? "milestone.undone" : "milestone.reached", {
+      from: e.from,
+      into: e.into,
+      every: e.every,
+      units: e.units,
+      times: e.times,
+    }),
   tier: (e) =>
     one(e.from === e.to ? "tier.reviewed" : "tier.changed", {
       from: e.from,

@@ -28,6 +28,8 @@ export type EventType =
   | "points.adjusted"
   | "points.transferred.out"
   | "points.transferred.in"
+  | "milestone.reached"
+  | "milestone.undone"
   | "tier.changed"
   | "tier.reviewed"
   | "reward.redeemed"

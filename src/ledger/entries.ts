@@ -33,6 +33,7 @@ import type { ErasureEntry } from "./kinds/erasure.js";
 import type { HoldEntry } from "./kinds/hold.js";
 import type { CaptureEntry, HoldReleaseEntry } from "./kinds/hold-settle.js";
 import type { DonationEntry } from "./kinds/donation.js";
+import type { MilestoneEntry } from "./kinds/milestone.js";
 
 export type { CommandType, EntryBase, LotDraw, LotRecord, MetricStamp, PeriodKeys } from "./entry-base.js";
 export type {
@@ -68,6 +69,7 @@ export type {
   CaptureEntry,
   HoldReleaseEntry,
   DonationEntry,
+  MilestoneEntry,
 };
 
 export type Entry =
@@ -93,7 +95,8 @@ export type Entry =
   | HoldEntry
   | CaptureEntry
   | HoldReleaseEntry
-  | DonationEntry;
+  | DonationEntry
+  | MilestoneEntry;
 export type EntryKind = Entry["kind"];
 
 /** An entry before the engine numbers it: `seq` is assigned when it is appended. */

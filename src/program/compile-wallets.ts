@@ -38,6 +38,7 @@ export function spendableWalletCheck(wallets: readonly unknown[], issues: FieldI
   return (wallet: unknown, path: (string | number)[]) => {
     if (typeof wallet !== "string" || walletKind.size === 0) return;
     if (!walletKind.has(wallet)) issues.push({ path, message: f.unknownWallet(wallet) });
+    else if (walletKind.get(wallet) === "counter") issues.push({ path, message: f.walletIsCounter(wallet) });
     else if (walletKind.get(wallet) !== "spendable") issues.push({ path, message: f.walletNotSpendable(wallet) });
   };
 }
@@ -48,10 +49,14 @@ export function compileWallets(def: ValidDefinition): Map<string, CompiledWallet
   const programExpiry: ExpiryPolicy =
     def.expiry === undefined ? { kind: "none" } : "kind" in def.expiry ? def.expiry : { kind: "term", ...def.expiry };
   for (const w of def.wallets) {
+    // A counter (keys, stamps) keeps its units until a milestone converts them: the program's
+    // default expiry is for points, so a counter expires only when it says so itself.
     const expiry: ExpiryPolicy =
       w.expiry ??
       (w.expiresAfter === undefined
-        ? programExpiry
+        ? w.kind === "counter"
+          ? { kind: "none" }
+          : programExpiry
         : w.expiresAfter === null
           ? { kind: "none" }
           : { kind: "term", after: w.expiresAfter });

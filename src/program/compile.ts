@@ -16,6 +16,7 @@ import { currencyPlaces } from "../shared/currencies.js";
 import { safeParse } from "../shared/validation.js";
 import type { Program, ValidDefinition } from "./compiled.js";
 import { compileDonations, donationIssues } from "./compile-donations.js";
+import { compileMilestones, milestoneIssues } from "./compile-milestones.js";
 import { compileReferrals, referralEventTypes, referralIssues } from "./compile-referrals.js";
 import { checkoutIssues, compileCheckout } from "./compile-checkout.js";
 import { compileReward, rewardIssues } from "./compile-rewards.js";
@@ -35,6 +36,7 @@ export type {
   CompiledAward,
   CompiledRule,
   CompiledWallet,
+  CompiledMilestone,
   CompiledThreshold,
   CompiledTier,
   CompiledTiers,
@@ -81,6 +83,7 @@ function crossReferenceIssues(input: unknown): FieldIssue[] {
   issues.push(...referralIssues(input));
   issues.push(...checkoutIssues(input));
   issues.push(...segmentIssues(input));
+  issues.push(...milestoneIssues(input));
   issues.push(...baseRuleIssues(input, rules));
   issues.push(...donationIssues(input, walletIds));
   return issues;
@@ -101,6 +104,7 @@ function compileValid(def: ValidDefinition): Program {
     scale: def.points.scale,
     rounding: def.points.rounding,
     wallets,
+    milestones: compileMilestones(def),
     pendingDays: def.pending?.days ?? 0,
     pendingRoundUpTo: def.pending?.roundUpTo ?? null,
     uniquePurchaseIds: def.purchases?.uniqueAcrossMembers ?? false,

@@ -119,8 +119,16 @@ export interface CompiledRule {
 
 export interface CompiledWallet {
   readonly id: string;
-  readonly kind: "spendable" | "qualifying";
+  readonly kind: "spendable" | "qualifying" | "counter";
   readonly expiry: ExpiryPolicy;
+}
+
+/** A milestone (schema-milestones.ts): `every` units of `from` become `units` units of `into`. */
+export interface CompiledMilestone {
+  readonly from: string;
+  readonly every: number;
+  readonly into: string;
+  readonly units: number;
 }
 
 /** One threshold of a tier: `key` names the metric counter it reads ("points:status", "spend", ...). */
@@ -202,6 +210,8 @@ export interface Program {
   readonly scale: number;
   readonly rounding: RoundingMode;
   readonly wallets: ReadonlyMap<string, CompiledWallet>;
+  /** Milestones in cascade order: a milestone comes before those that convert what it credits. */
+  readonly milestones: readonly CompiledMilestone[];
   readonly pendingDays: number;
   /** "day": pending points are released at the next local midnight after `pendingDays`; null: at the purchase's time of day. */
   readonly pendingRoundUpTo: "day" | null;

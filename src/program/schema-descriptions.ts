@@ -35,7 +35,8 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   wallets: "At least one spendable wallet and one qualifying wallet (tier credits, never spent).",
   "wallets[].id": "The wallet's id, named by rules, rewards and commands.",
   "wallets[].name": "A name to show members.",
-  "wallets[].kind": "spendable: points members redeem; qualifying: tier credits, never spent.",
+  "wallets[].kind":
+    "spendable: points members redeem; qualifying: tier credits, never spent; counter: whole units (keys, stamps) that milestones convert, never expiring unless the wallet says so.",
   "wallets[].expiry": "This wallet's expiry policy, instead of the program's `expiry`.",
   "wallets[].expiry|0.after": "The span after earning at which each lot expires.",
   "wallets[].expiry|0.after.years": "Calendar years.",
@@ -143,6 +144,12 @@ export const programDescriptions: Readonly<Record<string, string>> = {
   "rules[].active.until": "The instant the rule stops applying (exclusive).",
   "rules[].priority": "Higher runs first; equal priorities keep list order. Default 0.",
   "rules[].stopFurtherRules": "When the rule matches, no later rule is evaluated for the command. Default false.",
+  milestones:
+    "Conversions of counter units at thresholds (50 keys into a key chain), in the command that crosses them, in cascade; a refund that takes back a converted unit undoes the conversion. Default: none.",
+  "milestones[].from": "The counter wallet whose units are converted.",
+  "milestones[].every": "Units of `from` that make one conversion.",
+  "milestones[].into": "The wallet credited: another counter, or a spendable or qualifying wallet.",
+  "milestones[].units": "Units credited to `into` per conversion. Default 1.",
   tiers: "Member tiers: the ladder, qualification, reviews, demotion. Default: none.",
   "tiers.levels": "The ladder, lowest first; the first is the base tier every member starts in.",
   "tiers.levels[].id": "The tier's id, named by conditions, rewards and assignTier.",

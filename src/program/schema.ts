@@ -10,6 +10,7 @@ import { Decimal } from "../shared/decimal.js";
 import { currencyCode, decimalString, idString, timeZone } from "../shared/validation.js";
 import { durationSchema, expiryPolicySchema, oneRounding, termFields } from "./schema-expiry.js";
 import { countLimitSchema, rewardSchema } from "./schema-rewards.js";
+import { milestoneSchema } from "./schema-milestones.js";
 import { segmentSchema } from "./schema-segments.js";
 import { ruleSchema } from "./schema-rules.js";
 import { tiersSchema } from "./schema-tiers.js";
@@ -19,12 +20,16 @@ export type { ExpiryPolicy } from "./schema-expiry.js";
 export type { RuleDefinition, AwardDefinition } from "./schema-rules.js";
 export type { TiersDefinition, TierThreshold, QualificationWindow } from "./schema-tiers.js";
 export type { RewardDefinition } from "./schema-rewards.js";
+export type { MilestoneDefinition } from "./schema-milestones.js";
 
 const walletSchema = z.strictObject({
   id: idString,
   name: z.optional(z.string().check(z.maxLength(500))),
-  /** spendable points are redeemed; qualifying points (tier credits) are never spent. */
-  kind: z.enum(["spendable", "qualifying"]),
+  /**
+   * spendable points are redeemed; qualifying points (tier credits) are never spent; a counter
+   * holds whole units (keys, stamps) that milestones convert, never expiring unless it says so.
+   */
+  kind: z.enum(["spendable", "qualifying", "counter"]),
   /** Overrides the program's expiry for this wallet. */
   expiry: z.optional(expiryPolicySchema),
   /** Shorthand for `expiry: { kind: "term", after }`; `null` for `{ kind: "none" }`. */
@@ -75,6 +80,12 @@ export const programSchema = z.strictObject({
     windowDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(36_500))),
   }),
   rules: z.array(ruleSchema),
+  /**
+   * Milestones: every `every` units of a counter wallet become `units` units of `into`, in the same
+   * command that crosses the threshold, in cascade; a refund that takes a converted unit back undoes
+   * the conversion (README "Milestones").
+   */
+  milestones: z.optional(z.array(milestoneSchema).check(z.maxLength(50))),
   /** Member tiers: the ladder, qualification, promotion, reviews and demotion. Omit for none. */
   tiers: z.optional(tiersSchema),
   /**

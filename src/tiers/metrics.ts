@@ -64,6 +64,13 @@ const metricEffects: { readonly [K in EntryKind]: MetricEffect<Extract<DraftBody
     deltas.push(["spend", new Decimal(body.amount).neg()]);
     return { at: p ? p.occurredAt : now, deltas };
   },
+  // Units a milestone credits count as earned in the wallet credited (gold key chains towards a
+  // tier), on the day of the conversion; an undo takes them back. The drawn side counts nowhere:
+  // keys converted were still earned.
+  milestone: (body, { now }) => {
+    const credit = new Decimal(body.units).times(body.times);
+    return { at: now, deltas: [[`points:${body.into}`, body.undo ? credit.neg() : credit]] };
+  },
   enroll: null,
   spend: null,
   expire: null,

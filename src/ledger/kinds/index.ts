@@ -26,6 +26,7 @@ import { erasure } from "./erasure.js";
 import { hold } from "./hold.js";
 import { capture, holdRelease } from "./hold-settle.js";
 import { donation } from "./donation.js";
+import { milestone } from "./milestone.js";
 
 export type { EntryKindSpec } from "./spec.js";
 
@@ -53,4 +54,5 @@ export const entryKinds: { readonly [K in EntryKind]: EntryKindSpec<Extract<Entr
   capture,
   holdRelease,
   donation,
+  milestone,
 };
