@@ -9,18 +9,20 @@
  *
  * It covers the port's behaviour (stock and two-member commits included), idempotency, atomicity
  * when a failure is injected inside a commit, concurrent commits on one member, and the rewards
- * races: redemptions against one balance, the last unit of stock, transfers among members, and
+ * races: redemptions against one balance, the last unit of stock, transfers among members, campaign
+ * budgets raced by many members and failed half-way, and
  * purchase ids claimed across members (for stores with `capabilities.purchaseClaims`), and the
  * outbox: a reader following the cursor while writers race (for stores with `capabilities.events`).
  *
  * Each concern is a module of its own in conformance/ (port.ts, load-for-command.ts, stock.ts,
- * rewards-races.ts, through-engine.ts, sweeps.ts, liability.ts, events.ts, erasure.ts, listing.ts,
+ * rewards-races.ts, budgets.ts, through-engine.ts, sweeps.ts, liability.ts, events.ts, erasure.ts, listing.ts,
  * idempotency.ts, purchase-claims.ts, atomicity.ts, concurrency.ts),
  * a function of the shared context in conformance/context.ts; this file only assembles them.
  */
 import { describe } from "vitest";
 import type { LoyaltyStore } from "../store/port.js";
 import { atomicityUnderFaults } from "./conformance/atomicity.js";
+import { campaignBudgets } from "./conformance/budgets.js";
 import { concurrencyOnOneMember } from "./conformance/concurrency.js";
 import type { ConformanceContext } from "./conformance/context.js";
 import { outboxEvents } from "./conformance/events.js";
@@ -64,6 +66,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     recordRows(context);
     stockAndTwoMemberCommits(context);
     rewardsRaces(context);
+    campaignBudgets(context);
     throughTheEngine(context);
     dueWorkSweeps(context);
     pendingRelease(context);
