@@ -33,7 +33,7 @@ describe("zod's own texts under zod/mini", () => {
     z.config({ localeError: undefined });
     expect(issuesOf(badKinds)).toContainEqual({
       path: ["wallets", 0, "kind"],
-      message: 'Invalid option: expected one of "spendable"|"qualifying"',
+      message: 'Invalid option: expected one of "spendable"|"qualifying"|"counter"',
     });
     // Our own texts are untouched by the locale.
     expect(issuesOf({ ...exampleProgram, id: "" })).toEqual([{ path: ["id"], message: "Must not be empty." }]);
@@ -43,7 +43,7 @@ describe("zod's own texts under zod/mini", () => {
     z.config(fr());
     const kind = issuesOf(badKinds).find((i) => i.path.join(".") === "wallets.0.kind");
     expect(kind?.message).toBe(
-      fr().localeError({ code: "invalid_value", values: ["spendable", "qualifying"], input: "gold" } as never),
+      fr().localeError({ code: "invalid_value", values: ["spendable", "qualifying", "counter"], input: "gold" } as never),
     );
     expect(kind?.message).not.toContain("Invalid option");
   });
