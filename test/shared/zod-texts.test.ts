@@ -43,7 +43,11 @@ describe("zod's own texts under zod/mini", () => {
     z.config(fr());
     const kind = issuesOf(badKinds).find((i) => i.path.join(".") === "wallets.0.kind");
     expect(kind?.message).toBe(
-      fr().localeError({ code: "invalid_value", values: ["spendable", "qualifying", "counter"], input: "gold" } as never),
+      fr().localeError({
+        code: "invalid_value",
+        values: ["spendable", "qualifying", "counter"],
+        input: "gold",
+      } as never),
     );
     expect(kind?.message).not.toContain("Invalid option");
   });
