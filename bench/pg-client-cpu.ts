@@ -13,7 +13,9 @@
  * - `postgres`: the PostgreSQL store (a command is one read and one write statement).
  * - `postgres, 4 streams`: the same with 4 concurrent streams in the process (as bench c's clients
  *   run 2), so that one wake-up from the socket may find more than one reply.
- * So `postgres` minus `memory + 2 round trips` is the store's own code and the bytes it moves.
+ * So `postgres` minus `memory + 2 round trips` is the store's own code and the bytes it moves. Each
+ * line also splits a round's CPU into what was spent inside the `query` calls (from the call to its
+ * result: driver, socket, wake-up) and outside them (engine and store code).
  * `CPU_PROFILE=<prefix>` writes a CPU profile of each PostgreSQL round (`<prefix>.<round>.cpuprofile`).
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -62,6 +64,27 @@ interface CpuFigures {
   readonly cpu: number;
   readonly system: number;
   readonly main: number;
+  /** Of `cpu`, what was spent between a `query` call and its result (one stream only: else overlapping). */
+  readonly inQueries: number;
+}
+
+/** CPU microseconds spent inside `query` calls of clients made by `timed`. */
+let inQueries = 0;
+
+/** `client`, counting the CPU from each `query` call to its result: the driver, the socket, the wake-up. */
+function timed(client: SqlClient): SqlClient {
+  return {
+    query: async (text, params) => {
+      const before = process.cpuUsage();
+      try {
+        return await client.query(text, params);
+      } finally {
+        const used = process.cpuUsage(before);
+        inQueries += used.user + used.system;
+      }
+    },
+    transaction: (fn) => client.transaction(fn),
+  };
 }
 
 /** One purchase per member, by `streams` concurrent streams over disjoint members (none on one member twice). */
@@ -73,6 +96,7 @@ async function round(
   streams = 1,
 ): Promise<CpuFigures> {
   const ticks = mainThreadTicks();
+  inQueries = 0;
   const before = process.cpuUsage();
   await Promise.all(
     Array.from({ length: streams }, async (_, s) => {
@@ -90,17 +114,25 @@ async function round(
   );
   const used = process.cpuUsage(before);
   const n = members.length;
-  return { cpu: (used.user + used.system) / n, system: used.system / n, main: ((mainThreadTicks() - ticks) * 1e4) / n };
+  return {
+    cpu: (used.user + used.system) / n,
+    system: used.system / n,
+    main: ((mainThreadTicks() - ticks) * 1e4) / n,
+    inQueries: inQueries / n,
+  };
 }
 
 const ms = (us: number) => `${(us / 1000).toFixed(3)} ms`;
-function summary(xs: readonly CpuFigures[]): { min: number; median: number; line: string } {
+function summary(xs: readonly CpuFigures[], split = true): { min: number; median: number; line: string } {
   const s = [...xs].sort((a, b) => a.cpu - b.cpu);
   const median = s[Math.floor(s.length / 2)]!;
   return {
     min: s[0]!.cpu,
     median: median.cpu,
-    line: `min ${ms(s[0]!.cpu)}, median ${ms(median.cpu)} (median round: system ${ms(median.system)}, main thread ${ms(median.main)})`,
+    line:
+      `min ${ms(s[0]!.cpu)}, median ${ms(median.cpu)} (median round: system ${ms(median.system)}, ` +
+      `main thread ${ms(median.main)}` +
+      (split ? `, inside queries ${ms(median.inQueries)}, outside ${ms(median.cpu - median.inQueries)})` : ")"),
   };
 }
 
@@ -108,7 +140,7 @@ async function main() {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const schema = `loyalty_cpu_${process.pid}`;
   try {
-    const client: SqlClient = pgPool(pool);
+    const client = timed(pgPool(pool));
     await migrate(client, { schema });
     const program = compileProgram(benchProgram);
     const members = Array.from({ length: MEMBERS }, (_, i) => `m${i}`);
@@ -156,7 +188,7 @@ async function main() {
     const m = summary(figures.memory);
     const t = summary(figures.trips);
     const p = summary(figures.postgres);
-    const s = summary(figures.streams);
+    const s = summary(figures.streams, false);
     console.log(`client CPU per purchase over ${ROUNDS} rounds of ${MEMBERS}:`);
     console.log(`  memory store:                    ${m.line}`);
     console.log(`  memory store + 2 round trips:    ${t.line}`);
