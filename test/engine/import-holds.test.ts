@@ -261,3 +261,22 @@ describe("an erasure of an imported member", () => {
     expect(await memberViolations(target.store, program.id, "ann", target.t.now())).toEqual([]);
   });
 });
+
+describe("a hold that draws a purchase's only lot keeps the purchase's record", () => {
+  for (const onPg of [false, true])
+    it(`so the hold's expiry reopens the lot, a refund takes it back and a year on nothing fails (${onPg ? "PGlite" : "memory"})`, async () => {
+      const s = testEngine(program, T0, onPg ? { store: await pgStore("hold_purchase") } : {});
+      await s.engine.enroll({ key: "e", memberId: "ann" });
+      await s.engine.recordPurchase({ key: "p", memberId: "ann", purchaseId: "p1", amount: "20", currency: "USD" });
+      await s.engine.hold({ key: "h", memberId: "ann", holdId: "o", wallet: "points", points: "20", orderAmount: "2" });
+      // The hold expires by itself: the due work of the refund releases it first.
+      s.t.advance(31 * MINUTE);
+      expect((await summary(s.engine)).wallets.points!.available).toBe("20");
+      const r = await s.engine.refund({ key: "ref", memberId: "ann", purchaseId: "p1", amount: "5", currency: "USD" });
+      expect(r.reversed).toEqual([{ wallet: "points", points: "5", debt: "0", forgiven: "0" }]);
+      s.t.advance(366 * 1440 * MINUTE);
+      const swept = await s.engine.expire();
+      expect([swept.failed, swept.lots]).toEqual([[], 1]);
+      expect(await memberViolations(s.store, program.id, "ann", s.t.now())).toEqual([]);
+    });
+});
