@@ -6,12 +6,11 @@
  * stay equal under the same later commands (test/engine/import-uci.test.ts).
  *
  * Not carried: the ledger's history (the statement starts at the import), redemption records (a
- * redemption made before cannot be cancelled after), and purchase records whose lots have all closed
- * (they live in the store's record rows, not in the state; a refund of one is then a return without
- * receipt). docs/migrating.md says so.
+ * redemption made before cannot be cancelled after), and purchases no refund can reach any more
+ * (wholly refunded, or past refunds.windowDays). docs/migrating.md says so.
  */
 import { tierRecord } from "../tiers/write-tier.js";
-import type { MemberView } from "../ledger/state.js";
+import type { DeepReadonly, Lot, LotShape, MemberView, PurchaseRecord } from "../ledger/state.js";
 import type { Decimal } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import type { ImportMemberCommand } from "./import-schema.js";
@@ -25,9 +24,39 @@ const map = <A, B>(byKey: Readonly<Record<string, A>>, fn: (a: A) => B): Record<
   Object.fromEntries(Object.entries(byKey).map(([k, v]) => [k, fn(v)]));
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-/** `state` (as loaded, before any due work) as an importMember command with idempotency key `key`. */
-export function exportCommand(state: MemberView, key: string): ImportMemberCommand {
+/**
+ * The open lots, then every lot an open hold emptied (remaining 0: a release reopens it with its
+ * own dates), each once, with each lot id's place in the list.
+ */
+function lotsAndHeld(state: MemberView): {
+  lots: (Lot | (LotShape & { remaining: null }))[];
+  place: Map<string, number>;
+} {
+  const lots: (Lot | (LotShape & { remaining: null }))[] = [...state.lots];
+  const place = new Map(lots.map((l, i) => [l.id, i]));
+  for (const h of Object.values(state.holds))
+    for (const d of h.draws)
+      if (!place.has(d.lot.id)) {
+        place.set(d.lot.id, lots.length);
+        lots.push({ ...d.lot, remaining: null });
+      }
+  return { lots, place };
+}
+
+/**
+ * `state` (as loaded, before any due work) as an importMember command with idempotency key `key`;
+ * `closed`: refundable purchase records the state does not hold (their lots all closed), read from
+ * the store by exportMember (export-purchases.ts).
+ */
+export function exportCommand(
+  state: MemberView,
+  key: string,
+  closed: readonly DeepReadonly<PurchaseRecord>[] = [],
+): ImportMemberCommand {
   const t = state.tier;
+  const { lots, place } = lotsAndHeld(state);
+  const purchases = [...Object.values(state.purchases), ...closed];
+  const exported = new Set(purchases.map((p) => p.id));
   return {
     key,
     memberId: state.memberId,
@@ -48,18 +77,18 @@ export function exportCommand(state: MemberView, key: string): ImportMemberComma
         transferredOut: str(w.transferredOut),
       },
     })),
-    lots: state.lots.map((l) => ({
+    lots: lots.map((l) => ({
       wallet: l.wallet,
       amount: str(l.amount),
-      remaining: str(l.remaining),
+      remaining: l.remaining === null ? "0" : str(l.remaining),
       earnedAt: iso(l.earnedAt),
       availableAt: iso(l.availableAt),
       expiresAt: isoOrNull(l.expiresAt),
       ...(l.ruleId === null ? {} : { ruleId: l.ruleId }),
       // A lot whose purchase record the state lacks keeps its points, not the link.
-      ...(l.purchaseId === null || state.purchases[l.purchaseId] === undefined ? {} : { purchaseId: l.purchaseId }),
+      ...(l.purchaseId === null || !exported.has(l.purchaseId) ? {} : { purchaseId: l.purchaseId }),
     })),
-    purchases: Object.values(state.purchases).map((p) => ({
+    purchases: purchases.map((p) => ({
       purchaseId: p.id,
       amount: str(p.amount),
       occurredAt: iso(p.occurredAt),
@@ -93,6 +122,19 @@ export function exportCommand(state: MemberView, key: string): ImportMemberComma
             },
           }),
     })),
+    // Open checkout holds, drawing from the lots above by place: captured, released or expired after the move as before.
+    ...(Object.keys(state.holds).length === 0
+      ? {}
+      : {
+          holds: Object.values(state.holds).map((h) => ({
+            holdId: h.id,
+            wallet: h.wallet,
+            placedAt: iso(h.at),
+            expiresAt: iso(h.expiresAt),
+            ...(h.orderAmount === null ? {} : { orderAmount: str(h.orderAmount) }),
+            draws: h.draws.map((d) => ({ lot: place.get(d.lot.id)!, points: str(d.points) })),
+          })),
+        }),
     ...(t === null
       ? {}
       : {

@@ -14,6 +14,7 @@ import { Decimal, ZERO, decimalPlaces } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
 import { instantMs, isLocalDate } from "../shared/validation.js";
 import { ALL_BUCKET } from "../tiers/window.js";
+import { openingHolds } from "./import-holds.js";
 import type { importMemberSchema } from "./import-schema.js";
 import type * as z from "zod/mini";
 
@@ -194,6 +195,9 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
     >;
   }
 
+  const spent = (w: string) => (wallets[w] === undefined ? null : new Decimal(wallets[w].spent));
+  const holds = openingHolds(program, c.holds, lots, spent, bad, when);
+
   const tiers = program.tiers;
   const tierId = (path: Path, id: string) => {
     if (tiers !== null && !tiers.byId.has(id)) bad(path, f.unknownTier(id));
@@ -272,6 +276,7 @@ export function openingState(program: Program, c: Parsed, now: number): Opening 
       wallets,
       lots,
       purchases,
+      ...(holds.length === 0 ? {} : { holds }),
       tier,
       openingMetrics,
       caps,

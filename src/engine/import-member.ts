@@ -6,6 +6,7 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { exportCommand } from "./export-member.js";
+import { closedPurchases } from "./export-purchases.js";
 import type { EngineContext } from "./context.js";
 import type { LoyaltyEngine } from "./facade.js";
 import { openingState } from "./import-check.js";
@@ -51,7 +52,8 @@ export function importCommands(ctx: EngineContext): Pick<LoyaltyEngine, "importM
 
     async exportMember(memberId, options = {}) {
       const id = parse(z.pick(enrollSchema, { memberId: true }), { memberId }, "exportMember").memberId;
-      return exportCommand(await loadKnown(ctx, id), options.key ?? `import:${id}`);
+      const state = await loadKnown(ctx, id);
+      return exportCommand(state, options.key ?? `import:${id}`, await closedPurchases(ctx, state, ctx.now()));
     },
   };
 }

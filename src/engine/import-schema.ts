@@ -114,6 +114,27 @@ const purchase = z.strictObject({
   ),
 });
 
+/**
+ * An open checkout hold (docs/checkout.md): its points are out of their lots already and counted in
+ * the wallet's lifetime `spent`, as the hold entry left them; after the import it can be captured or
+ * released, or expires by itself.
+ */
+const openHold = z.strictObject({
+  holdId: idString,
+  wallet: idString,
+  /** When the hold was placed. */
+  placedAt: instant,
+  /** When the clock releases it unless captured or released first. */
+  expiresAt: instant,
+  /** Money: the order's basket, when the hold named one. */
+  orderAmount: z.optional(decimalString({ sign: "positive" })),
+  reference: z.optional(idString),
+  /** The points it drew, soonest-expiring first (a capture keeps the first): each from a lot of `lots`, by its 0-based place (a lot emptied by holds is listed with remaining 0). */
+  draws: z
+    .array(z.strictObject({ lot: units(0), points: decimalString({ sign: "positive" }) }))
+    .check(z.minLength(1), z.maxLength(1000)),
+});
+
 const tier = z.strictObject({
   id: idString,
   /** When the member reached it. */
@@ -145,6 +166,8 @@ export const importMemberSchema = z.strictObject({
   wallets: z.optional(idRecord(z.strictObject({ debt: z.optional(points), lifetime: z.optional(lifetime) }), 100)),
   lots: z.optional(z.array(lot).check(z.maxLength(10_000))),
   purchases: z.optional(z.array(purchase).check(z.maxLength(10_000))),
+  /** Open checkout holds; their points are counted in the wallets' `spent` and out of the lots' `remaining`. */
+  holds: z.optional(z.array(openHold).check(z.maxLength(1000))),
   tier: z.optional(tier),
   /** Tier qualification counters: per bucket (local date YYYY-MM-DD, or "all"), per metric key. */
   metrics: z.optional(idRecord(idRecord(signedPoints, 100), 1_000)),

@@ -266,6 +266,13 @@ export const importIssues = {
   lineRefundedAboveRefunded: "Money refunded by line is part of the money refunded: at most refunded.",
   donationReturnedAboveGiven:
     "Refunds cannot have taken back more of a donation than it gave: returned must be at most amount.",
+  unknownHoldLot: (count: number) => `No such lot: this import lists ${count} lots, numbered from 0.`,
+  holdLotOfOtherWallet: "A hold draws points from lots of its own wallet only.",
+  holdDrawAboveLot:
+    "The holds draw more from this lot than it lacks: remaining plus what holds drew must be at most amount.",
+  holdExpiresBeforePlaced: "A hold expires after it was placed: expiresAt must lie after placedAt.",
+  holdAboveSpent: (wallet: string) =>
+    `Held points count in lifetime spent until captured or released: the holds in "${wallet}" are more than its spent.`,
   unknownMetric: (key: string) =>
     `No tier threshold reads metric "${key}" in this program (points:<wallet>, spend, purchases, events:<type>).`,
   unknownCounter: (name: string) =>

@@ -23,6 +23,7 @@ import type { ReleaseEntry } from "./kinds/release.js";
 import type {
   ImportEntry,
   OpeningDonation,
+  OpeningHold,
   OpeningLot,
   OpeningPurchase,
   OpeningPurchaseLine,
@@ -62,6 +63,7 @@ export type {
   OpeningPurchase,
   OpeningPurchaseLine,
   OpeningDonation,
+  OpeningHold,
   OpeningCounters,
   ProfileEntry,
   ErasureEntry,

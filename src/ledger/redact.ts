@@ -35,6 +35,13 @@ export function redactEntry(entry: Entry): Entry {
     case "redeem":
     case "transfer":
       return entry.reference === null ? entry : { ...entry, reference: null };
+    case "import": {
+      // The opening profile, the source's reference for the member, and the open holds' references.
+      const holds = entry.holds?.map((h) => (h.reference === null ? h : { ...h, reference: null }));
+      if (entry.birthday === null && Object.keys(entry.attributes).length === 0 && entry.source === null)
+        if (holds === undefined || holds.every((h, i) => h === entry.holds![i])) return entry;
+      return { ...entry, birthday: null, attributes: {}, source: null, ...(holds === undefined ? {} : { holds }) };
+    }
     case "cancel":
       return entry.reason === null ? entry : { ...entry, reason: null };
     case "tier":

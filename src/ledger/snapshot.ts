@@ -247,10 +247,15 @@ function encodePurchase(p: PurchaseRecord): PurchaseSnapshot {
   return out;
 }
 
-/** Ids of the purchases with a lot still open: the purchase records a snapshot holds. */
+/**
+ * Ids of the purchases with a lot still open, then those whose lot an open hold emptied (a release
+ * reopens it, and a later expiry or refund of it reads the record): the purchase records a snapshot holds.
+ */
 export function openPurchaseIds(state: MemberView): Set<string> {
   const ids = new Set<string>();
   for (const lot of state.lots) if (lot.purchaseId !== null) ids.add(lot.purchaseId);
+  for (const h of Object.values(state.holds))
+    for (const d of h.draws) if (d.lot.purchaseId !== null) ids.add(d.lot.purchaseId);
   return ids;
 }
 

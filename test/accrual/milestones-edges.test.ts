@@ -2,10 +2,13 @@
  * Milestones at their edges (issue 17): the program checks, whole-unit adjustments, a stamp paid as
  * due work, and a member moved by export and import with key chains.
  */
-import { describe, expect, it } from "vitest";
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, describe, expect, it } from "vitest";
+import { createPostgresStore, migrate, pglite } from "../../src/postgres/index.js";
 import type { ProgramDefinition } from "../../src/index.js";
 import { testEngine } from "../support/engine.js";
 import { expectError } from "../support/errors.js";
+import { memberViolations } from "../../src/testing/index.js";
 import { poundsProgram } from "../support/programs.js";
 import { T0, counter, punchCard, setUp, tesco } from "../support/milestones.js";
 
@@ -86,9 +89,75 @@ describe("a stamp paid as due work", () => {
   });
 });
 
+/** A PostgreSQL store on a fresh PGlite database: closed purchases live in its record rows. */
+async function pgStore() {
+  const db = await PGlite.create();
+  closers.push(() => db.close());
+  await migrate(pglite(db), { schema: "ms_move" });
+  return createPostgresStore(pglite(db), { schema: "ms_move" });
+}
+const closers: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+
 describe("moving a member", () => {
-  // A purchase whose lots have all closed is not carried by an export (docs/migrating.md): with
-  // points beside the keys, the purchases' records stay open, and the refund after the move undoes.
+  // Tesco's keys alone: the 50 purchases whose keys became the key chain have no open lot, yet the
+  // export carries them (their records from the store), so a refund after the move undoes the chain.
+  for (const onPg of [false, true])
+    it(`exports a purchase whose key was converted; its refund after the move undoes the chain as before (source on ${onPg ? "PGlite" : "memory"})`, async () => {
+      const program = tesco();
+      const source = testEngine(program, T0, onPg ? { store: await pgStore() } : {});
+      await source.engine.enroll({ key: "enroll", memberId: "m" });
+      for (let i = 1; i <= 50; i++)
+        await source.engine.recordPurchase({
+          key: `p${i}`,
+          memberId: "m",
+          purchaseId: `p${i}`,
+          amount: "38",
+          currency: "USD",
+        });
+      const command = await source.engine.exportMember("m");
+      expect(command.purchases?.length).toBe(50);
+      let n = 0;
+      const target = testEngine(program, T0, { ids: () => `t${++n}` });
+      await target.engine.importMember(command);
+      const counters = async (e: typeof source.engine) => {
+        const w = (await e.summary("m")).wallets;
+        return [w.keys!.available, w["key-chains"]!.available];
+      };
+      expect(await counters(target.engine)).toEqual(["0", "1"]);
+      for (const e of [source.engine, target.engine]) {
+        const r = await e.refund({ key: "r", memberId: "m", purchaseId: "p50", amount: "38", currency: "USD" });
+        expect(r.entries.map((x) => x.kind)).toEqual(["refund", "milestone", "reverse"]);
+      }
+      // Tesco: "a refund at exactly 50 undoes the chain": back into 50 keys, of which the refund takes one.
+      expect(await counters(target.engine)).toEqual(["49", "0"]);
+      expect((await target.engine.summary("m")).wallets).toEqual((await source.engine.summary("m")).wallets);
+      expect(await memberViolations(target.store, program.id, "m", target.t.now())).toEqual([]);
+    });
+
+  it("leaves out purchases no refund can reach: wholly refunded, or past refunds.windowDays", async () => {
+    const program = { ...tesco(), refunds: { negativeBalance: "within_balance", windowDays: 30 } } as ProgramDefinition;
+    const source = testEngine(program, T0);
+    await source.engine.enroll({ key: "enroll", memberId: "m" });
+    const buy = async (i: number) =>
+      source.engine.recordPurchase({ key: `p${i}`, memberId: "m", purchaseId: `p${i}`, amount: "38", currency: "USD" });
+    for (let i = 1; i <= 50; i++) await buy(i);
+    source.t.advance(20 * 86_400_000);
+    await buy(51);
+    await source.engine.refund({ key: "r", memberId: "m", purchaseId: "p51", amount: "38", currency: "USD" });
+    await buy(52);
+    const ids = async () => (await source.engine.exportMember("m")).purchases!.map((p) => p.purchaseId);
+    // Day 20: the converted p1..p50 and the open p52; p51 is wholly refunded.
+    expect((await ids()).length).toBe(51);
+    expect(await ids()).not.toContain("p51");
+    // Day 35: p1..p50's window closed on day 30; p52's is open.
+    source.t.advance(15 * 86_400_000);
+    expect(await ids()).toEqual(["p52"]);
+  });
+
+  // With points beside the keys, the purchases' records stay open in the state.
   it("export and import keep counters and key chains; a refund after the move still undoes the chain", async () => {
     const p = tesco();
     const program = {

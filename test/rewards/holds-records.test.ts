@@ -1,7 +1,7 @@
 /**
  * Where checkout holds are kept (issue #17): in the member's snapshot (no table of their own), so
  * the snapshot codec keeps them and a snapshot written before holds existed loads with none; an
- * export of a member with an open hold still imports and balances; an erasure removes a hold's
+ * export of a member with an open hold imports with the hold open and balances; an erasure removes a hold's
  * free-text reference from its entry.
  */
 import { describe, expect, it } from "vitest";
@@ -60,14 +60,16 @@ describe("holds in the snapshot", () => {
     expect(fromSnapshot(old).holds).toEqual({});
   });
 
-  it("an export with an open hold imports elsewhere and balances: the held points move as spent", async () => {
+  it("an export with an open hold imports elsewhere and balances: the hold moves open, its points counted as spent", async () => {
     const { engine } = await withOpenHold();
     const command = await engine.exportMember("ann");
     const other = testEngine(plainProgram, T0, { store: createMemoryStore() });
     await other.engine.importMember(command);
     const w = (await other.engine.summary("ann")).wallets.points!;
-    expect([w.available, w.held, w.lifetime.spent]).toEqual(["40", "0", "40"]);
+    expect([w.available, w.held, w.lifetime.spent]).toEqual(["40", "40", "40"]);
     expect(await memberViolations(other.store, plainProgram.id, "ann", other.t.now())).toEqual([]);
+    await other.engine.releaseHold({ key: "r", memberId: "ann", holdId: "order-9" });
+    expect((await other.engine.summary("ann")).wallets.points!.available).toBe("80");
   });
 
   it("an erasure removes the hold's reference; the books stay as they were", async () => {

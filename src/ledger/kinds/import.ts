@@ -21,6 +21,9 @@ import {
   type WalletTotals,
 } from "../state.js";
 import type { EntryKindSpec } from "./spec.js";
+import { heldIn, openingHolds, openingLotId, type OpeningHold } from "./import-holds.js";
+
+export { openingLotId, type OpeningHold } from "./import-holds.js";
 import { tierFromRecord, type TierRecord } from "./tier.js";
 
 /** A lot as the source held it; its id is the entry's id, a colon and its 1-based place in `lots`. */
@@ -88,6 +91,8 @@ export interface ImportEntry extends EntryBase {
   readonly wallets: Readonly<Record<string, Readonly<Record<keyof WalletTotals, string>>>>;
   readonly lots: readonly OpeningLot[];
   readonly purchases: readonly OpeningPurchase[];
+  /** Open checkout holds (absent: none, and in entries written before holds were carried). */
+  readonly holds?: readonly OpeningHold[];
   readonly tier: TierRecord | null;
   /** Tier qualification counters: per bucket (local date or "all"), per metric key. */
   readonly openingMetrics: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -101,9 +106,6 @@ export interface ImportEntry extends EntryBase {
   readonly lapsed: Readonly<Record<string, string>>;
   readonly referredBy: string | null;
 }
-
-/** The id of the `index`th (0-based) lot an import entry opens. */
-export const openingLotId = (entryId: string, index: number) => `${entryId}:${index + 1}`;
 
 const counters = (c: OpeningCounters): CapCounters => {
   const out: CapCounters = {};
@@ -196,6 +198,13 @@ export const importMember: EntryKindSpec<ImportEntry> = {
         },
       ];
     });
+    state.holds = openingHolds(entry);
+    // Held points count as spent until a capture keeps them or a release gives them back.
+    for (const h of Object.values(state.holds))
+      assert(
+        state.wallets[h.wallet] !== undefined && heldIn(state, h.wallet).lte(state.wallets[h.wallet]!.spent),
+        `import ${entry.id}: wallet ${h.wallet} holds more than its lifetime spent`,
+      );
     // Invariant 3 from the first entry on: the opening totals account for every point held.
     for (const [wallet, t] of Object.entries(state.wallets)) {
       const net = t.earned
