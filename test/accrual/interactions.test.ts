@@ -1,0 +1,147 @@
+/**
+ * Where this session's features meet (issue 17): checkout holds with refunds, expiry, debt and
+ * sweeps; paid-with-points purchases with donations and refunds by line; counters fed by lines and
+ * rates; retries of the new commands. Each case checks the member's stored state against the fold
+ * of its entries and the ledger invariants (memberViolations).
+ *
+ * Numbers: Selflane's "Point Voucher" (docs.selflane.com/biz/customer/member/point_voucher.html),
+ * "50 Points for $5 ... if an order total payment is $20, the $5 voucher can be redeemed with 50
+ * points": a point pays $0.10; $1 earns 1 point; points live 12 months.
+ */
+import { describe, expect, it } from "vitest";
+import type { ProgramDefinition } from "../../src/index.js";
+import { memberViolations } from "../../src/testing/index.js";
+import { testEngine } from "../support/engine.js";
+
+const T0 = Date.parse("2026-03-02T10:00:00Z");
+const DAY = 86_400_000;
+
+function selflane(over: Record<string, unknown> = {}): ProgramDefinition {
+  return {
+    id: "selflane",
+    version: 1,
+    currency: "USD",
+    timeZone: "America/New_York",
+    points: { scale: 0, rounding: "down" },
+    wallets: [
+      { id: "points", kind: "spendable" },
+      { id: "status", kind: "qualifying", expiresAfter: null },
+    ],
+    expiry: { after: { months: 12 } },
+    refunds: { negativeBalance: "allow_debt" },
+    rules: [{ id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] }],
+    checkout: { pointValue: "0.10", holdMinutes: 30 },
+    ...over,
+  } as ProgramDefinition;
+}
+
+async function member(def: ProgramDefinition) {
+  const { engine, store, t } = testEngine(def, T0);
+  await engine.enroll({ key: "e", memberId: "ann", attributes: { cause: "c" } });
+  let n = 0;
+  const buy = (amount: string, extra: Record<string, unknown> = {}) => {
+    const purchaseId = `p${++n}`;
+    return engine.recordPurchase({ key: purchaseId, memberId: "ann", purchaseId, amount, currency: "USD", ...extra });
+  };
+  const refund = (purchaseId: string, amount: string, extra: Record<string, unknown> = {}) =>
+    engine.refund({ key: `r-${++n}`, memberId: "ann", purchaseId, amount, currency: "USD", ...extra });
+  const hold = (holdId: string, points: string, orderAmount: string, extra: Record<string, unknown> = {}) =>
+    engine.hold({ key: `h-${holdId}`, memberId: "ann", holdId, wallet: "points", points, orderAmount, ...extra });
+  const wallet = async () => {
+    const w = (await engine.summary("ann")).wallets.points!;
+    return { available: w.available, held: w.held, debt: w.debt, reversed: w.lifetime.reversed };
+  };
+  const violations = () => memberViolations(store, def.id, "ann", t.now());
+  return { engine, store, t, buy, refund, hold, wallet, violations };
+}
+
+describe("a hold that drew every lot of a purchase", () => {
+  it("gives the purchase's record back when released, so the stored state stays the fold of the entries", async () => {
+    const m = await member(selflane());
+    await m.buy("50.00"); // 50 points, all in one lot
+    await m.hold("order-1", "50", "20.00"); // the $5 voucher on a $20 order
+    await m.engine.releaseHold({ key: "rel", memberId: "ann", holdId: "order-1" });
+    expect(await m.wallet()).toMatchObject({ available: "50", held: "0" });
+    expect(await m.violations()).toEqual([]);
+    // The purchase is still refundable against its record: all 50 points go back with its $50.
+    const r = await m.refund("p1", "50.00");
+    expect(r.reversed).toEqual([{ wallet: "points", points: "50", debt: "0", forgiven: "0" }]);
+    expect(await m.violations()).toEqual([]);
+  });
+
+  it("does so when the hold expires in a sweep, and when it is captured in part", async () => {
+    const m = await member(selflane());
+    await m.buy("50.00");
+    await m.hold("order-1", "50", "20.00");
+    m.t.set(T0 + 31 * 60_000);
+    await m.engine.expire();
+    expect(await m.wallet()).toMatchObject({ available: "50", held: "0" });
+    expect(await m.violations()).toEqual([]);
+    await m.hold("order-2", "50", "20.00");
+    await m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-2", points: "30" });
+    expect(await m.wallet()).toMatchObject({ available: "20", held: "0" });
+    expect(await m.violations()).toEqual([]);
+  });
+});
+
+describe("a refund while points are held", () => {
+  it("allow_debt: the refund's debt is repaid first by the points the release gives back", async () => {
+    const m = await member(selflane());
+    await m.buy("100.00"); // 100 points
+    await m.hold("order-1", "50", "20.00");
+    // A refund of everything takes back the 50 points not held, and the 50 held become debt.
+    const r = await m.refund("p1", "100.00");
+    expect(r.reversed).toEqual([{ wallet: "points", points: "100", debt: "50", forgiven: "0" }]);
+    expect(await m.wallet()).toMatchObject({ available: "0", held: "50", debt: "50" });
+    const released = await m.engine.releaseHold({ key: "rel", memberId: "ann", holdId: "order-1" });
+    expect(released.entries.map((e) => e.kind)).toEqual(["holdRelease"]);
+    expect(released.entries[0]).toMatchObject({ lots: [], forfeited: "0", debtRepaid: "50" });
+    expect(await m.wallet()).toMatchObject({ available: "0", held: "0", debt: "0" });
+    expect(await m.violations()).toEqual([]);
+  });
+
+  it("allow_debt: a partial capture repays the debt with the points it gives back", async () => {
+    const m = await member(selflane());
+    await m.buy("100.00");
+    await m.hold("order-1", "50", "20.00");
+    await m.refund("p1", "100.00"); // debt 50
+    await m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-1", points: "20" });
+    // 30 points come back: they repay 30 of the 50 owed.
+    expect(await m.wallet()).toMatchObject({ available: "0", held: "0", debt: "20" });
+    expect(await m.violations()).toEqual([]);
+  });
+
+  it("within_balance: points the refund forgave because they were held are taken back on release", async () => {
+    const m = await member(selflane({ refunds: { negativeBalance: "within_balance" } }));
+    await m.buy("100.00");
+    await m.hold("order-1", "50", "20.00");
+    const r = await m.refund("p1", "100.00");
+    expect(r.reversed).toEqual([{ wallet: "points", points: "50", debt: "0", forgiven: "50" }]);
+    const released = await m.engine.releaseHold({ key: "rel", memberId: "ann", holdId: "order-1" });
+    // As a redemption's cancellation does: the refund takes now what it could not take then.
+    expect(released.entries.map((e) => e.kind)).toEqual(["holdRelease", "reverse"]);
+    expect(released.entries[1]).toMatchObject({ points: "50", forgiven: "-50", purchaseId: "p1" });
+    expect(released).toMatchObject({ returned: "50", forfeited: "0" });
+    expect(await m.wallet()).toMatchObject({ available: "0", held: "0", debt: "0", reversed: "100" });
+    expect(await m.violations()).toEqual([]);
+  });
+});
+
+describe("points that expire while held", () => {
+  it("are forfeited unused: a later refund of their purchase does not take them from another purchase's points", async () => {
+    const m = await member(selflane({ refunds: { negativeBalance: "within_balance" } }));
+    await m.buy("100.00"); // p1: 100 points, expiring 2027-03-02T10:00Z
+    m.t.set(T0 + 300 * DAY);
+    await m.buy("100.00"); // p2: 100 points, expiring later
+    // A day-long hold made a minute before p1's points expire draws them (soonest-expiring first).
+    m.t.set(Date.parse("2027-03-02T09:59:00Z"));
+    await m.hold("order-1", "100", "1000.00", { expiresInMinutes: 24 * 60 });
+    m.t.set(Date.parse("2027-03-04T00:00:00Z"));
+    await m.engine.expire(); // the hold expired after p1's lot did: its 100 points are forfeited
+    expect(await m.wallet()).toMatchObject({ available: "100", held: "0" });
+    const r = await m.refund("p1", "100.00");
+    expect(r.reversed).toEqual([{ wallet: "points", points: "0", debt: "0", forgiven: "100" }]);
+    expect(await m.wallet()).toMatchObject({ available: "100", reversed: "0" });
+    expect(await m.violations()).toEqual([]);
+  });
+});
