@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ProgramDefinition } from "../../src/index.js";
-import { memberViolations } from "../../src/testing/index.js";
+import { memberViolations, storeFingerprint } from "../../src/testing/index.js";
 import { testEngine } from "../support/engine.js";
 
 const T0 = Date.parse("2026-03-02T10:00:00Z");
@@ -142,6 +142,118 @@ describe("points that expire while held", () => {
     const r = await m.refund("p1", "100.00");
     expect(r.reversed).toEqual([{ wallet: "points", points: "0", debt: "0", forgiven: "100" }]);
     expect(await m.wallet()).toMatchObject({ available: "100", reversed: "0" });
+    expect(await m.violations()).toEqual([]);
+  });
+});
+
+describe("retries of the checkout commands", () => {
+  it("replay with the same key, conflict on another payload, and a refusal writes nothing", async () => {
+    const m = await member(selflane());
+    await m.buy("80.00"); // 80 points
+    const keys = ["h-order-1", "cap", "rel", "h-order-2"];
+    const print = () => storeFingerprint(m.store, "selflane", ["ann"], keys);
+    // Refusals: more points than the member has; a share above the whole basket; no such hold.
+    let before = await print();
+    await expect(m.hold("order-1", "90", "20.00")).rejects.toMatchObject({ code: "INSUFFICIENT_POINTS" });
+    await expect(m.hold("order-2", "50", "4.00")).rejects.toMatchObject({ code: "SHARE_OUT_OF_BOUNDS" });
+    await expect(m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-1" })).rejects.toMatchObject({
+      code: "HOLD_NOT_FOUND",
+    });
+    expect(await print()).toBe(before);
+    // The cause gone (a top-up), the same key succeeds (invariant 9).
+    await m.engine.adjust({ key: "top-up", memberId: "ann", wallet: "points", points: "20", reason: "goodwill" });
+    const held = await m.hold("order-1", "90", "20.00");
+    expect(held).toMatchObject({ points: "90", replayed: false });
+    before = await print();
+    expect(await m.hold("order-1", "90", "20.00")).toEqual({ ...held, replayed: true });
+    await expect(m.hold("order-1", "80", "20.00")).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT" });
+    expect(await print()).toBe(before);
+
+    const captured = await m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-1", points: "50" });
+    expect(captured).toMatchObject({ captured: "50", returned: "40", forfeited: "0" });
+    before = await print();
+    expect(await m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-1", points: "50" })).toEqual({
+      ...captured,
+      replayed: true,
+    });
+    await expect(m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-1" })).rejects.toMatchObject({
+      code: "IDEMPOTENCY_CONFLICT",
+    });
+    // A release of the captured hold under a new key: it is closed.
+    await expect(m.engine.releaseHold({ key: "rel", memberId: "ann", holdId: "order-1" })).rejects.toMatchObject({
+      code: "HOLD_NOT_FOUND",
+    });
+    expect(await print()).toBe(before);
+    expect(await m.wallet()).toMatchObject({ available: "50", held: "0" });
+    expect(await m.violations()).toEqual([]);
+  });
+});
+
+describe("budgets with counters and with donations of points", () => {
+  const counted = (over: Record<string, unknown>) =>
+    selflane({
+      wallets: [
+        { id: "points", kind: "spendable" },
+        { id: "status", kind: "qualifying", expiresAfter: null },
+        { id: "stamps", kind: "counter" },
+      ],
+      ...over,
+    });
+
+  it("a budget on a rule feeding a counter stops its units; the milestone converts what was given; a refund gives no budget back", async () => {
+    const def = counted({
+      rules: [
+        { id: "base", on: "purchase", awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }] },
+        // A launch stamp card: 3 stamps in all across members.
+        {
+          id: "stamp",
+          on: "purchase",
+          budget: { points: "3" },
+          awards: [{ kind: "fixed", points: "1", wallet: "stamps" }],
+        },
+      ],
+      milestones: [{ from: "stamps", every: 2, into: "points", units: 25 }],
+    });
+    const m = await member(def);
+    await m.buy("10.00");
+    const second = await m.buy("10.00");
+    expect(second.totals).toEqual({ points: "10", stamps: "1" });
+    expect(second.entries.filter((e) => e.kind === "milestone")).toHaveLength(1);
+    await m.buy("10.00");
+    const fourth = await m.buy("10.00");
+    expect(fourth.budgets).toEqual([{ ruleId: "stamp", taken: "0", left: "0", exhausted: true }]);
+    const s = (await m.engine.summary("ann")).wallets;
+    expect([s.points!.available, s.stamps!.available]).toEqual(["65", "1"]); // 40 + 25, and the third stamp
+    // Refunding the second purchase takes its 10 points and a stamp: the member still holds one
+    // (the third's), so no conversion is undone (stamps are alike, as Tesco's keys are).
+    await m.refund("p2", "10.00");
+    const after = (await m.engine.summary("ann")).wallets;
+    expect([after.points!.available, after.stamps!.available]).toEqual(["55", "0"]);
+    // The refund gave no budget back.
+    expect((await m.buy("10.00")).budgets).toEqual([{ ruleId: "stamp", taken: "0", left: "0", exhausted: true }]);
+    expect(await m.violations()).toEqual([]);
+  });
+
+  it("a donation of points gives a share of what the purchase earned after its budget cut the award", async () => {
+    const def = selflane({
+      rules: [
+        {
+          id: "base",
+          on: "purchase",
+          budget: { points: "150" },
+          awards: [{ kind: "rate", points: "1", per: "1", wallet: "points" }],
+        },
+      ],
+      donations: { share: "0.1", of: "points", wallet: "points", causes: ["c"] },
+    });
+    const m = await member(def);
+    await m.buy("100.00"); // 100 points: 10 given
+    const cut = await m.buy("100.00"); // the budget leaves 50: 5 given
+    expect(cut.totals).toEqual({ points: "50" });
+    expect(cut.entries.find((e) => e.kind === "donation")).toMatchObject({ amount: "5", of: "points" });
+    const back = await m.refund("p2", "50.00"); // half the money: 25 of its 50 points, 2 of its 5 given (5 × 50/100 = 2.5 kept, rounded down to 2)
+    expect(back.reversed).toEqual([{ wallet: "points", points: "25", debt: "0", forgiven: "0" }]);
+    expect(back.entries.find((e) => e.kind === "donation")).toMatchObject({ amount: "-3" });
     expect(await m.violations()).toEqual([]);
   });
 });
