@@ -8,13 +8,16 @@
  * "50 Points for $5 ... if an order total payment is $20, the $5 voucher can be redeemed with 50
  * points": a point pays $0.10; $1 earns 1 point; points live 12 months.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ProgramDefinition } from "../../src/index.js";
+import { createMemoryStore, type ProgramDefinition } from "../../src/index.js";
 import { memberViolations, storeFingerprint } from "../../src/testing/index.js";
+import { checkoutLife, checkoutProgram } from "../support/checkout-lives.js";
 import { testEngine } from "../support/engine.js";
 
 const T0 = Date.parse("2026-03-02T10:00:00Z");
 const DAY = 86_400_000;
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 15);
 
 function selflane(over: Record<string, unknown> = {}): ProgramDefinition {
   return {
@@ -256,4 +259,21 @@ describe("budgets with counters and with donations of points", () => {
     expect(back.entries.find((e) => e.kind === "donation")).toMatchObject({ amount: "-3" });
     expect(await m.violations()).toEqual([]);
   });
+});
+
+describe("property: holds, refunds, paid-with-points purchases, milestones and donations together", () => {
+  for (const policy of ["only_pending", "within_balance", "allow_debt"] as const) {
+    it(`keep the stored state the fold of its entries and the ledger invariants, after every command (${policy})`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), async (seed) => {
+          const store = createMemoryStore();
+          const program = checkoutProgram(policy);
+          await checkoutLife(store, seed, program, async (t) => {
+            expect(await memberViolations(store, program.id, "m", t.now())).toEqual([]);
+          });
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
 });

@@ -8,22 +8,16 @@ import { PGlite } from "@electric-sql/pglite";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { exampleProgram } from "../../examples/program.js";
-import {
-  LoyaltyError,
-  createMemoryStore,
-  type LoyaltyStore,
-  type MemberWrite,
-  type OutboxEvent,
-  type ProgramDefinition,
-} from "../../src/index.js";
+import { createMemoryStore, type LoyaltyStore, type MemberWrite, type OutboxEvent } from "../../src/index.js";
 import { enroll } from "../../src/ledger/operations.js";
 import { toSnapshot } from "../../src/ledger/snapshot.js";
 import { LedgerWriter } from "../../src/ledger/writer.js";
 import { eventsOf } from "../../src/events/derive.js";
 import { entryEventsRef } from "../../src/postgres/event-refs.js";
 import { createPostgresStore, migrate, pglite, type SqlClient } from "../../src/postgres/index.js";
-import { memberViolations, operationArb, runOperations, unitsToDecimal } from "../../src/testing/index.js";
+import { memberViolations, operationArb, runOperations } from "../../src/testing/index.js";
 import { testEngine } from "../support/engine.js";
+import { checkoutLife } from "../support/checkout-lives.js";
 import { exampleTarget } from "../support/example-scripts.js";
 
 const P = exampleProgram.id;
@@ -130,122 +124,6 @@ describe("outbox rows that name entries (event-refs.ts), on PGlite", () => {
     expect(entryEventsRef(eventsOf(p.entries), [write(p.entries)])).toBeNull();
   });
 });
-
-/**
- * Issue 17's commands in one program: checkout holds (captured, released, expired by the clock),
- * purchases paid partly with points, a stamp counter whose milestone pays points, and a donation
- * of 1% of the money to the member's cause; refunds undo milestones and take donations back.
- */
-const checkoutProgram = {
-  ...exampleProgram,
-  id: P,
-  wallets: [...exampleProgram.wallets, { id: "stamps", kind: "counter" }],
-  rules: [
-    ...exampleProgram.rules,
-    { id: "stamp", on: "purchase", awards: [{ kind: "fixed", points: "1", wallet: "stamps" }] },
-  ],
-  milestones: [{ from: "stamps", every: 3, into: "points", units: 50 }],
-  donations: { share: "0.01", of: "money", causes: ["school"] },
-  checkout: { pointValue: "0.01", holdMinutes: 30 },
-} as ProgramDefinition;
-
-type CheckoutOp =
-  | { op: "purchase"; units: number; withPoints: number }
-  | { op: "refund"; purchase: number; units: number }
-  | { op: "hold"; points: number }
-  | { op: "capture"; hold: number; part: boolean }
-  | { op: "release"; hold: number }
-  | { op: "advance"; ms: number };
-
-const checkoutOpArb: fc.Arbitrary<CheckoutOp> = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      op: fc.constant("purchase" as const),
-      units: fc.integer({ min: 100, max: 20_000 }),
-      withPoints: fc.integer({ min: 0, max: 50 }),
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      op: fc.constant("refund" as const),
-      purchase: fc.nat(),
-      units: fc.integer({ min: 1, max: 10_000 }),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("hold" as const), points: fc.integer({ min: 1, max: 300 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("capture" as const), hold: fc.nat(), part: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("release" as const), hold: fc.nat() }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      op: fc.constant("advance" as const),
-      ms: fc.constantFrom(60_000, 31 * 60_000, 86_400_000, 200 * 86_400_000),
-    }),
-  },
-);
-
-/** A member's life through the issue-17 commands; business refusals are part of it. */
-async function checkoutLife(store: LoyaltyStore, seed: number) {
-  const { engine, t } = testEngine(checkoutProgram, "2026-01-01T00:00:00Z", { store });
-  await engine.enroll({ key: "enroll-m", memberId: "m", attributes: { cause: "school" } });
-  const [script] = fc.sample(fc.array(checkoutOpArb, { minLength: 25, maxLength: 25 }), { numRuns: 1, seed });
-  const purchases: string[] = [];
-  const holds: string[] = [];
-  let n = 0;
-  for (const o of script!) {
-    const k = `k-${++n}`;
-    const pick = (ids: string[], i: number) => ids[i % ids.length]!;
-    try {
-      if (o.op === "purchase") {
-        const amount = unitsToDecimal(o.units, 2);
-        const paid = unitsToDecimal(Math.floor((o.units * o.withPoints) / 100), 2);
-        await engine.recordPurchase({
-          key: k,
-          memberId: "m",
-          purchaseId: k,
-          amount,
-          currency: "GBP",
-          ...(o.withPoints > 0 && paid !== "0.00" ? { paidWithPoints: paid } : {}),
-        });
-        purchases.push(k);
-      } else if (o.op === "refund" && purchases.length > 0) {
-        await engine.refund({
-          key: k,
-          memberId: "m",
-          purchaseId: pick(purchases, o.purchase),
-          amount: unitsToDecimal(o.units, 2),
-          currency: "GBP",
-        });
-      } else if (o.op === "hold") {
-        await engine.hold({
-          key: k,
-          memberId: "m",
-          holdId: k,
-          wallet: "points",
-          points: String(o.points),
-          orderAmount: unitsToDecimal(o.points * 2, 2),
-        });
-        holds.push(k);
-      } else if (o.op === "capture" && holds.length > 0) {
-        await engine.captureHold({
-          key: k,
-          memberId: "m",
-          holdId: pick(holds, o.hold),
-          ...(o.part ? { points: "1" } : {}),
-        });
-      } else if (o.op === "release" && holds.length > 0) {
-        await engine.releaseHold({ key: k, memberId: "m", holdId: pick(holds, o.hold) });
-      } else if (o.op === "advance") t.advance(o.ms);
-    } catch (error) {
-      const refused = ["INSUFFICIENT_POINTS", "REFUND_EXCEEDS_PURCHASE", "REFUND_WINDOW_CLOSED", "HOLD_NOT_FOUND"];
-      if (!(error instanceof LoyaltyError) || !refused.includes(error.code)) throw error;
-    }
-  }
-  await engine.expire();
-  return { engine, t };
-}
 
 describe("the issue-17 commands' events on PGlite", () => {
   it("give the memory store's feed: holds, captures, releases, milestones and donations, page by page", async () => {
