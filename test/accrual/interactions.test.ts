@@ -99,6 +99,12 @@ describe("a refund while points are held", () => {
     const released = await m.engine.releaseHold({ key: "rel", memberId: "ann", holdId: "order-1" });
     expect(released.entries.map((e) => e.kind)).toEqual(["holdRelease"]);
     expect(released.entries[0]).toMatchObject({ lots: [], forfeited: "0", debtRepaid: "50" });
+    // The feed says so: a consumer keeping balances sees 50 points go to the debt, none to the lots.
+    const last = (await m.engine.events({ limit: 100 })).events.at(-1)!;
+    expect([last.type, last.payload]).toEqual([
+      "points.hold_released",
+      { holdId: "order-1", wallet: "points", points: "50", forfeited: "0", debtRepaid: "50", expired: false },
+    ]);
     expect(await m.wallet()).toMatchObject({ available: "0", held: "0", debt: "0" });
     expect(await m.violations()).toEqual([]);
   });
