@@ -283,3 +283,47 @@ describe("property: holds, refunds, paid-with-points purchases, milestones and d
     });
   }
 });
+
+describe("a tier on the balance while a hold is open (Voucherify's balance qualification)", () => {
+  // Gold from 1,000 points held, silver from 500, reviewed daily at midnight.
+  const balanceTiers = selflane({
+    tiers: {
+      levels: [
+        { id: "bronze" },
+        { id: "silver", qualify: { thresholds: [{ metric: "balance", wallet: "points", min: "500" }] } },
+        { id: "gold", qualify: { thresholds: [{ metric: "balance", wallet: "points", min: "1000" }] } },
+      ],
+      window: { kind: "calendarYear" },
+      promotion: "immediate",
+      review: { schedule: { kind: "daily" }, demotion: "recompute" },
+      refunds: "atReview",
+    },
+  });
+
+  it("counts the held points: checking out across midnight does not demote, whenever the review runs", async () => {
+    for (const reviewAt of ["2026-03-03T05:10:00Z", "2026-03-03T05:30:00Z"]) {
+      const m = await member(balanceTiers);
+      await m.buy("1200.00");
+      expect((await m.engine.summary("ann")).tier?.id).toBe("gold");
+      // 23:50 in New York; an hour-long hold on 500 points ($50 of a $200 order) spans midnight.
+      m.t.set("2026-03-03T04:50:00Z");
+      await m.hold("order-1", "500", "200.00", { expiresInMinutes: 60 });
+      // The midnight review runs while the hold is open (00:10), or after it expired (00:30 + 1h).
+      m.t.set(reviewAt === "2026-03-03T05:10:00Z" ? reviewAt : "2026-03-03T06:30:00Z");
+      expect((await m.engine.reviewTiers()).changes).toEqual({});
+      expect((await m.engine.summary("ann")).tier?.id).toBe("gold");
+      expect(await m.violations()).toEqual([]);
+    }
+  });
+
+  it("a captured hold is spent: the next review demotes as after any spend", async () => {
+    const m = await member(balanceTiers);
+    await m.buy("1200.00");
+    m.t.set("2026-03-03T04:50:00Z");
+    await m.hold("order-1", "500", "200.00");
+    await m.engine.captureHold({ key: "cap", memberId: "ann", holdId: "order-1" });
+    m.t.set("2026-03-03T05:10:00Z");
+    expect((await m.engine.reviewTiers()).changes).toEqual({ demotion: 1 });
+    expect((await m.engine.summary("ann")).tier?.id).toBe("silver");
+  });
+});
