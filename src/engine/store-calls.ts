@@ -79,7 +79,8 @@ export async function loadState(ctx: EngineContext, memberId: string): Promise<L
 export async function loadKnown(ctx: EngineContext, memberId: string): Promise<MemberState> {
   const loaded = await loadState(ctx, memberId);
   if (!loaded) throw memberNotFound(memberId);
-  return loaded.state;
+  // A read runs due work too (a hold past its expiry is released): it must decide as a write would.
+  return (await readMoreRecords(ctx, loaded, retiredPurchaseIds(loaded.state))).state;
 }
 
 /** Decodes a stored member, with `records` read from its record rows added to its state. */

@@ -134,6 +134,17 @@ describe("a refund while points are held", () => {
     expect(await m.wallet()).toMatchObject({ available: "0", held: "0", debt: "0", reversed: "100" });
     expect(await m.violations()).toEqual([]);
   });
+  it("within_balance: a read after the hold expired shows what the write releasing it will book", async () => {
+    const m = await member(selflane({ refunds: { negativeBalance: "within_balance" } }));
+    await m.buy("100.00");
+    await m.hold("order-1", "100", "1000.00"); // every point: the purchase's record retires
+    await m.refund("p1", "100.00"); // forgives all 100
+    m.t.set(T0 + 31 * 60_000); // the hold has expired; no write since
+    expect(await m.wallet()).toMatchObject({ available: "0", held: "0", reversed: "100" });
+    await m.engine.expire();
+    expect(await m.wallet()).toMatchObject({ available: "0", held: "0", reversed: "100" });
+    expect(await m.violations()).toEqual([]);
+  });
 });
 
 describe("points that expire while held", () => {
