@@ -142,9 +142,13 @@ describe("the issue-17 commands' events on PGlite", () => {
         expect(await memberViolations(memory, P, "m", m.t.now())).toEqual([]);
         expect(await memberViolations(store, P, "m", pg.t.now())).toEqual([]);
       }),
-      { numRuns: 6 },
+      // Fixed seeds first (they reach every new kind of event, checked below), then random ones.
+      {
+        numRuns: 6,
+        examples: [1, 2, 3, 4, 5, 6].map((seed) => [seed, 1 + (seed % 4)] as [number, number]),
+      },
     );
-    // The scripts reached every new kind of event.
+    // The scripts reached every new kind of event (the fixed seeds do, whatever the random ones do).
     for (const type of [
       "points.held",
       "points.captured",
