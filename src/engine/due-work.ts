@@ -37,7 +37,7 @@ export function runDueWork(
   const lastWrite = writer.state.lastAt;
   releaseDue(writer, program, lastWrite);
   // Expired checkout holds give their points back before anything else may draw or write them off.
-  releaseExpiredHolds(writer);
+  releaseExpiredHolds(writer, program);
   const changes = reviewTier(writer, program);
   const tierAt = (at: number) => {
     let tier = before;

@@ -80,10 +80,18 @@ export function holdCommands(ctx: EngineContext): Pick<LoyaltyEngine, "hold" | "
           const held = w.state.holds[command.holdId]?.points;
           const captured = captureHold(
             w,
+            program,
             command.holdId,
             command.points === undefined ? null : new Decimal(command.points),
           );
-          return settled(command.memberId, command.holdId, w.entries.at(-1)!, held!, captured, fmt);
+          return settled(
+            command.memberId,
+            command.holdId,
+            w.entries.find((e) => e.kind === "capture")!,
+            held!,
+            captured,
+            fmt,
+          );
         },
         { check },
       );
@@ -99,8 +107,15 @@ export function holdCommands(ctx: EngineContext): Pick<LoyaltyEngine, "hold" | "
         command.memberId,
         true,
         (w) => {
-          const hold = releaseHold(w, command.holdId);
-          return settled(command.memberId, command.holdId, w.entries.at(-1)!, hold.points, new Decimal(0), fmt);
+          const hold = releaseHold(w, program, command.holdId);
+          return settled(
+            command.memberId,
+            command.holdId,
+            w.entries.find((e) => e.kind === "holdRelease" && e.holdId === command.holdId)!,
+            hold.points,
+            new Decimal(0),
+            fmt,
+          );
         },
       );
     },

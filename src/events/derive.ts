@@ -103,13 +103,20 @@ export const eventMappings: { readonly [K in EntryKind]: Mapping<Extract<Entry, 
       expiresAt: e.expiresAt,
     }),
   capture: (e) =>
-    one("points.captured", { holdId: e.holdId, wallet: e.wallet, points: e.points, forfeited: e.forfeited }),
+    one("points.captured", {
+      holdId: e.holdId,
+      wallet: e.wallet,
+      points: e.points,
+      forfeited: e.forfeited,
+      debtRepaid: e.debtRepaid ?? "0",
+    }),
   holdRelease: (e) =>
     one("points.hold_released", {
       holdId: e.holdId,
       wallet: e.wallet,
       points: e.points,
       forfeited: e.forfeited,
+      debtRepaid: e.debtRepaid ?? "0",
       expired: e.expired,
     }),
   expire: (e) =>

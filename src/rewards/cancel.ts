@@ -160,7 +160,7 @@ export function cancelRedemption(
  * its reversed total records them (a later cancellation cannot take them twice). Points the refund
  * forgave because they had expired are not counted (the bound errs towards the member).
  */
-function reclaimForgiven(
+export function reclaimForgiven(
   w: LedgerWriter,
   wallet: string,
   returnedByPurchase: ReadonlyMap<string, Decimal>,

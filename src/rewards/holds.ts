@@ -12,6 +12,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import type { Program } from "../program/compile.js";
 import { type Decimal, ZERO, min } from "../shared/decimal.js";
 import { iso } from "../shared/time.js";
+import { reclaimForgiven } from "./cancel.js";
 
 export interface HoldRequest {
   readonly holdId: string;
@@ -67,24 +68,47 @@ export function placeHold(writer: LedgerWriter, program: Program, r: HoldRequest
   });
 }
 
+/** What closing a hold gives back: into its lots, forfeited, to the wallet's debt, and per purchase. */
+export interface HoldSettlementPlan {
+  readonly lots: LotDraw[];
+  readonly forfeited: Decimal;
+  readonly debtRepaid: Decimal;
+  /** Points given back to the member (restored or repaying debt) per purchase whose lots they came from. */
+  readonly returnedByPurchase: Map<string, Decimal>;
+}
+
 /**
  * What closing a hold that keeps `keep` points gives back: the hold's draws are in spend order, so
  * the kept points are the soonest-expiring ones and the rest go back to their lots, except points
- * whose lot expired by `at` (forfeited: written off, never reopened expired).
+ * whose lot expired by `at` (forfeited: written off, never reopened expired). Points that go back
+ * repay the wallet's `debt` first, as any credit does (a redemption's cancellation too): a refund
+ * that could not take points while they were held left debt that they must settle.
  */
-export function settlement(hold: HoldRecord, keep: Decimal, at: number): { lots: LotDraw[]; forfeited: Decimal } {
+export function settlement(hold: HoldRecord, keep: Decimal, at: number, debt: Decimal = ZERO): HoldSettlementPlan {
   let toKeep = keep,
-    forfeited = ZERO;
+    forfeited = ZERO,
+    owed = debt,
+    debtRepaid = ZERO;
   const lots: LotDraw[] = [];
+  const returnedByPurchase = new Map<string, Decimal>();
   for (const d of hold.draws) {
     const kept = min(toKeep, d.points);
     toKeep = toKeep.minus(kept);
-    const back = d.points.minus(kept);
+    let back = d.points.minus(kept);
     if (back.isZero()) continue;
-    if (d.lot.expiresAt !== null && d.lot.expiresAt <= at) forfeited = forfeited.plus(back);
-    else lots.push({ lotId: d.lot.id, points: back.toString() });
+    if (d.lot.expiresAt !== null && d.lot.expiresAt <= at) {
+      forfeited = forfeited.plus(back);
+      continue;
+    }
+    if (d.lot.purchaseId !== null)
+      returnedByPurchase.set(d.lot.purchaseId, (returnedByPurchase.get(d.lot.purchaseId) ?? ZERO).plus(back));
+    const repay = min(owed, back);
+    owed = owed.minus(repay);
+    debtRepaid = debtRepaid.plus(repay);
+    back = back.minus(repay);
+    if (!back.isZero()) lots.push({ lotId: d.lot.id, points: back.toString() });
   }
-  return { lots, forfeited };
+  return { lots, forfeited, debtRepaid, returnedByPurchase };
 }
 
 function openHold(state: MemberView, holdId: string): HoldRecord {
@@ -94,39 +118,50 @@ function openHold(state: MemberView, holdId: string): HoldRecord {
   return hold as HoldRecord;
 }
 
+/**
+ * Appends the entry closing `hold` (a capture keeping `keep`, or a release), then, under
+ * `within_balance`, takes back the points a refund forgave because they were held (a refund cannot
+ * take held points; once back, the member would keep what the refund meant to take), as a
+ * redemption's cancellation does (cancel.ts `reclaimForgiven`).
+ */
+function close(
+  writer: LedgerWriter,
+  program: Program,
+  hold: HoldRecord,
+  keep: Decimal,
+  at: number,
+  entry: { readonly kind: "capture" } | { readonly kind: "holdRelease"; readonly expired: boolean },
+): HoldSettlementPlan {
+  const plan = settlement(hold, keep, at, writer.state.wallets[hold.wallet]?.debt ?? ZERO);
+  writer.append({
+    ...entry,
+    holdId: hold.id,
+    wallet: hold.wallet,
+    points: (entry.kind === "capture" ? keep : hold.points).toString(),
+    lots: plan.lots,
+    forfeited: plan.forfeited.toString(),
+    ...(plan.debtRepaid.isZero() ? {} : { debtRepaid: plan.debtRepaid.toString() }),
+  });
+  if (program.negativeBalance === "within_balance") reclaimForgiven(writer, hold.wallet, plan.returnedByPurchase, null);
+  return plan;
+}
+
 /** Spends `points` of the hold (all when null) and gives the rest back. Returns the points captured. */
-export function captureHold(writer: LedgerWriter, holdId: string, points: Decimal | null): Decimal {
+export function captureHold(writer: LedgerWriter, program: Program, holdId: string, points: Decimal | null): Decimal {
   const hold = openHold(writer.state, holdId);
   const keep = points ?? hold.points;
   if (keep.gt(hold.points)) {
     const issues = [{ path: ["points"], message: messages.field.captureExceedsHold(hold.points.toString()) }];
     throw new LoyaltyError("INVALID_COMMAND", messages.invalidCommand("captureHold", 1), { issues });
   }
-  const { lots, forfeited } = settlement(hold, keep, writer.now);
-  writer.append({
-    kind: "capture",
-    holdId,
-    wallet: hold.wallet,
-    points: keep.toString(),
-    lots,
-    forfeited: forfeited.toString(),
-  });
+  close(writer, program, hold, keep, writer.now, { kind: "capture" });
   return keep;
 }
 
 /** Gives every point of the hold back (`expired`: by the clock, at the hold's own expiry). */
-export function releaseHold(writer: LedgerWriter, holdId: string, expired = false): HoldRecord {
+export function releaseHold(writer: LedgerWriter, program: Program, holdId: string, expired = false): HoldRecord {
   const hold = openHold(writer.state, holdId);
-  const { lots, forfeited } = settlement(hold, ZERO, expired ? hold.expiresAt : writer.now);
-  writer.append({
-    kind: "holdRelease",
-    holdId,
-    wallet: hold.wallet,
-    points: hold.points.toString(),
-    lots,
-    forfeited: forfeited.toString(),
-    expired,
-  });
+  close(writer, program, hold, ZERO, expired ? hold.expiresAt : writer.now, { kind: "holdRelease", expired });
   return hold;
 }
 
@@ -134,11 +169,11 @@ export function releaseHold(writer: LedgerWriter, holdId: string, expired = fals
  * Due work: releases every hold whose expiry has passed, soonest first. Before expiries are written
  * off, so a lot that expired after the hold did comes back and is written off by the same write.
  */
-export function releaseExpiredHolds(writer: LedgerWriter): void {
+export function releaseExpiredHolds(writer: LedgerWriter, program: Program): void {
   const due = Object.values(writer.state.holds)
     .filter((h) => h.expiresAt <= writer.now)
     .sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : 1));
-  for (const h of due) releaseHold(writer, h.id, true);
+  for (const h of due) releaseHold(writer, program, h.id, true);
 }
 
 /** When the member's next hold expires; null: none open. */

@@ -67,10 +67,20 @@ export function windowAt(program: Program, state: MemberView, at: number): Windo
 
 const BALANCE_PREFIX = "balance:";
 
-/** A wallet's available balance at `at` less its debt, as a balance threshold reads it. */
+/**
+ * A wallet's available balance at `at` less its debt, as a balance threshold reads it, with the
+ * points an open checkout hold keeps for an order (unexpired at `at`): they stay the member's until
+ * captured, and a review must not demote a member for shopping across midnight, nor decide
+ * differently whether its sweep ran before or after the hold was closed.
+ */
 function balanceOf(program: Program, state: MemberView, wallet: string, at: number): Decimal {
   const b = walletBalanceAt(state, wallet, at, inactivityDeadline(program, state, wallet));
-  return b.available.minus(b.debt);
+  let held = ZERO;
+  for (const h of Object.values(state.holds)) {
+    if (h.wallet !== wallet) continue;
+    for (const d of h.draws) if (d.lot.expiresAt === null || d.lot.expiresAt > at) held = held.plus(d.points);
+  }
+  return b.available.plus(held).minus(b.debt);
 }
 
 /** The first day of a rolling window whose last day is `last`: N days (or months) back, inclusive. */

@@ -135,7 +135,7 @@ describe("a hold reserves points until the order is paid (Selflane: 50 points pa
         "points.held",
         { holdId: "order-1", wallet: "points", points: "50", orderAmount: "20", expiresAt: "2026-03-02T10:30:00.000Z" },
       ],
-      ["points.captured", { holdId: "order-1", wallet: "points", points: "50", forfeited: "0" }],
+      ["points.captured", { holdId: "order-1", wallet: "points", points: "50", forfeited: "0", debtRepaid: "0" }],
     ]);
     const statement = (await engine.statement("ann")).entries.map((e) => e.kind);
     expect(statement).toEqual(expect.arrayContaining(["hold", "capture", "purchase"]));
