@@ -7,6 +7,18 @@ import { Decimal, ZERO } from "../../shared/decimal.js";
 import { assert } from "../invariant.js";
 import { dict, type Dict, type HoldRecord, type LotShape } from "../state.js";
 
+/** A lot as the source held it; its id is the entry's id, a colon and its 1-based place in `lots`. */
+export interface OpeningLot {
+  readonly wallet: string;
+  readonly amount: string;
+  readonly remaining: string;
+  readonly earnedAt: string;
+  readonly availableAt: string;
+  readonly expiresAt: string | null;
+  readonly ruleId: string | null;
+  readonly purchaseId: string | null;
+}
+
 /** An open checkout hold as the source left it: its points drawn out of `lots`, by place. */
 export interface OpeningHold {
   readonly holdId: string;
@@ -25,16 +37,7 @@ export const openingLotId = (entryId: string, index: number) => `${entryId}:${in
 /** What the holds read of an import entry: its id, its opening lots and its holds. */
 interface HoldsOfImport {
   readonly id: string;
-  readonly lots: readonly {
-    readonly wallet: string;
-    readonly amount: string;
-    readonly remaining: string;
-    readonly earnedAt: string;
-    readonly availableAt: string;
-    readonly expiresAt: string | null;
-    readonly ruleId: string | null;
-    readonly purchaseId: string | null;
-  }[];
+  readonly lots: readonly OpeningLot[];
   readonly holds?: readonly OpeningHold[];
 }
 

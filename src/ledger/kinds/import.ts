@@ -21,22 +21,10 @@ import {
   type WalletTotals,
 } from "../state.js";
 import type { EntryKindSpec } from "./spec.js";
-import { heldIn, openingHolds, openingLotId, type OpeningHold } from "./import-holds.js";
+import { heldIn, openingHolds, openingLotId, type OpeningHold, type OpeningLot } from "./import-holds.js";
 
-export { openingLotId, type OpeningHold } from "./import-holds.js";
+export { openingLotId, type OpeningHold, type OpeningLot } from "./import-holds.js";
 import { tierFromRecord, type TierRecord } from "./tier.js";
-
-/** A lot as the source held it; its id is the entry's id, a colon and its 1-based place in `lots`. */
-export interface OpeningLot {
-  readonly wallet: string;
-  readonly amount: string;
-  readonly remaining: string;
-  readonly earnedAt: string;
-  readonly availableAt: string;
-  readonly expiresAt: string | null;
-  readonly ruleId: string | null;
-  readonly purchaseId: string | null;
-}
 
 /** A purchase a later refund may still reach, with what was earned and settled on it so far. */
 export interface OpeningPurchase {
