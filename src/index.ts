@@ -144,6 +144,7 @@ export type {
   ReleaseEntry,
   ImportEntry,
   OpeningLot,
+  OpeningHold,
   OpeningPurchase,
   OpeningPurchaseLine,
   OpeningDonation,
@@ -169,8 +170,15 @@ export type {
   TierState,
   TierHold,
   RedemptionRecord,
+  HoldRecord,
 } from "./ledger/state.js";
-export type { MemberSnapshot, LotSnapshot, RedemptionSnapshot, PurchaseSnapshot } from "./ledger/snapshot.js";
+export type {
+  MemberSnapshot,
+  LotSnapshot,
+  RedemptionSnapshot,
+  PurchaseSnapshot,
+  HoldSnapshot,
+} from "./ledger/snapshot.js";
 export type { PurchaseLinesSnapshot } from "./ledger/purchase-lines.js";
 export type {
   MemberSummary,
