@@ -6,7 +6,7 @@
 import { LoyaltyError } from "../errors/loyalty-error.js";
 import { messages } from "../errors/messages.js";
 import { fromSnapshot, isLegacySnapshot, purchaseFromSnapshot, redemptionFromSnapshot } from "../ledger/snapshot.js";
-import type { MemberState, MemberView, PurchaseRecord, RedemptionRecord } from "../ledger/state.js";
+import type { MemberState, PurchaseRecord, RedemptionRecord } from "../ledger/state.js";
 import type { CompiledReward } from "../program/compile.js";
 import {
   CommitConflict,
@@ -79,8 +79,7 @@ export async function loadState(ctx: EngineContext, memberId: string): Promise<L
 export async function loadKnown(ctx: EngineContext, memberId: string): Promise<MemberState> {
   const loaded = await loadState(ctx, memberId);
   if (!loaded) throw memberNotFound(memberId);
-  // A read runs due work too (a hold past its expiry is released): it must decide as a write would.
-  return (await readMoreRecords(ctx, loaded, retiredPurchaseIds(loaded.state))).state;
+  return loaded.state;
 }
 
 /** Decodes a stored member, with `records` read from its record rows added to its state. */
@@ -161,24 +160,6 @@ export async function readMoreRecords(ctx: EngineContext, loaded: LoadedMember, 
     ...loaded,
     read: recordsRead(loaded.state, loaded.read.all),
   };
-}
-
-/**
- * The purchase records a write needs back that the snapshot retired: a snapshot keeps the records
- * of purchases with an open lot, so a hold that drew every lot of a purchase retired its record,
- * and the capture, release or expiry of the hold that reopens those lots must bring it back, or the
- * stored snapshot would no longer be the fold of the entries (and the lots' later expiry, refund or
- * export would not find their purchase). Lots open without their record (written before this read
- * existed) get theirs back too. Nothing to read, and no read, for a member without either.
- */
-export function retiredPurchaseIds(state: MemberView): RecordIds {
-  const ids = new Set<string>();
-  const want = (purchaseId: string | null) => {
-    if (purchaseId !== null && state.purchases[purchaseId] === undefined) ids.add(purchaseId);
-  };
-  for (const lot of state.lots) want(lot.purchaseId);
-  for (const hold of Object.values(state.holds)) for (const d of hold.draws) want(d.lot.purchaseId);
-  return { purchases: [...ids], redemptions: [] };
 }
 
 /** Units left of a reward's stock now (see store/stock.ts); null: unlimited. */

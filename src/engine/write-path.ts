@@ -49,7 +49,6 @@ import {
   memberNotFound,
   readForCommand,
   readMoreRecords,
-  retiredPurchaseIds,
   type LoadedMember,
   type ReadRecords,
   withLedgerIndex,
@@ -251,7 +250,6 @@ async function writeInTurn<R extends object>(
     for (const [i, m] of members.entries()) {
       const read = loaded[i];
       if (read && m.moreRecords) loaded[i] = await readMoreRecords(ctx, read, m.moreRecords(read.state));
-      if (loaded[i]) loaded[i] = await readMoreRecords(ctx, loaded[i], retiredPurchaseIds(loaded[i].state));
       if (loaded[i]) loaded[i] = await withLedgerIndex(ctx, loaded[i]);
     }
     // Each writer adopts its member's freshly decoded state. Tiers judge what the command itself
@@ -378,7 +376,7 @@ async function systemWriteInTurn(
     if (attempt > 1) await backoff(attempt);
     const read = await loadState(ctx, memberId);
     if (!read) return [];
-    const loaded = await withLedgerIndex(ctx, await readMoreRecords(ctx, read, retiredPurchaseIds(read.state)));
+    const loaded = await withLedgerIndex(ctx, read);
     const writer = LedgerWriter.adopting(loaded.state, {
       now: at,
       newId,
